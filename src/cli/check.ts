@@ -1,0 +1,53 @@
+import type { ExitCode } from '../errors.js';
+import { policyFromConfig } from '../evaluate/policy.js';
+import { reportToJson } from '../outputs/json.js';
+import { renderTable } from '../outputs/table.js';
+import { runCheck } from '../pipeline.js';
+import { commonOptions, commonSetup, parseCommandArgs, resolveWarn } from './options.js';
+
+export const checkUsage = `Usage: authwatch check [options]
+
+Discovers every model-provider credential on this host, prints each one's status and exits
+0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 the check could not run.
+
+Options:
+  --json               print one JSON document instead of the table
+  --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
+  --warn DURATION      warning window, e.g. 24h (default), 3d
+  --agent ID           only this OpenClaw agent's profile store
+  --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW)
+  --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
+  --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
+  -h, --help           this help
+`;
+
+const options = {
+  ...commonOptions,
+  json: { type: 'boolean' },
+  warn: { type: 'string' },
+  agent: { type: 'string' },
+  'no-color': { type: 'boolean' },
+} as const;
+
+export async function check(argv: string[]): Promise<ExitCode> {
+  const { values } = parseCommandArgs('check', argv, options);
+  if (values.help) {
+    process.stdout.write(checkUsage);
+    return 0;
+  }
+  const warnMs = resolveWarn(values.warn);
+  const { env, home, now, loaded, log } = await commonSetup(values);
+  const report = await runCheck({
+    context: { env, home, now, agent: values.agent ?? null },
+    config: loaded.config,
+    policy: policyFromConfig(loaded.config, warnMs),
+    log,
+  });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
+  } else {
+    const colour = Boolean(process.stdout.isTTY) && !values['no-color'] && !env.NO_COLOR;
+    process.stdout.write(renderTable(report, { colour }));
+  }
+  return report.exitCode;
+}

@@ -1,0 +1,71 @@
+import { homedir } from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
+import { durationHint, parseDuration } from '../duration.js';
+import { AuthwatchError } from '../errors.js';
+import { createLogger, logLevels, type LogLevel } from '../log.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command understands. */
+export const commonOptions = {
+  config: { type: 'string' },
+  now: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+/** `node:util` parseArgs, with its errors turned into one line the user can act on. */
+export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new AuthwatchError(`${command}: ${message}`, { hint: `run \`authwatch ${command} --help\`` });
+  }
+}
+
+/** `--now` / `$AUTHWATCH_NOW` (ISO-8601) or the real clock, as epoch ms. */
+export function resolveNow(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+  const text = flag ?? (env.AUTHWATCH_NOW?.trim() || undefined);
+  if (text === undefined) return Date.now();
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new AuthwatchError(`${flag !== undefined ? '--now' : 'AUTHWATCH_NOW'}: expected an ISO-8601 time like 2026-11-24T12:00:00Z`);
+  }
+  return ms;
+}
+
+export function resolveWarn(flag: string | undefined): number | undefined {
+  if (flag === undefined) return undefined;
+  const ms = parseDuration(flag);
+  if (ms === undefined || ms <= 0) throw new AuthwatchError(`--warn: expected ${durationHint}`);
+  return ms;
+}
+
+export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv): LogLevel {
+  const level = (flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase();
+  if (!(logLevels as readonly string[]).includes(level)) {
+    throw new AuthwatchError(`${flag !== undefined ? '--log-level' : 'LOG_LEVEL'}: expected one of ${logLevels.join(', ')}`);
+  }
+  return level as LogLevel;
+}
+
+export interface CommonSetup {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  now: number;
+  loaded: LoadedConfig;
+  log: ReturnType<typeof createLogger>;
+}
+
+/** Clock, logger and config, shared by every command that runs a check. */
+export async function commonSetup(values: { config?: string; now?: string; 'log-level'?: string }): Promise<CommonSetup> {
+  const env = process.env;
+  const home = homedir();
+  const log = createLogger(resolveLogLevel(values['log-level'], env));
+  const now = resolveNow(values.now, env);
+  const loaded = await loadConfig(locateConfig(values.config, env, home));
+  log.debug({ config: loaded.path ?? '(defaults)' }, 'config loaded');
+  return { env, home, now, loaded, log };
+}

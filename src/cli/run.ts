@@ -1,0 +1,51 @@
+import { createRequire } from 'node:module';
+import { AuthwatchError, ExitCode } from '../errors.js';
+
+type Command = (argv: string[]) => Promise<ExitCode>;
+
+/** The command table; each command is imported only when it runs, to keep `check` quick to start. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
+};
+
+function version(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
+  return `authwatch ${version()} — watches AI-gateway credentials before they expire
+
+Usage: authwatch <command> [options]     (authwatch <command> --help for its options)
+
+Commands:
+${lines.join('\n')}
+
+Exit codes: 0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 could not run.
+`;
+}
+
+/** Runs one command line and returns the exit code; the one place errors are turned into messages. */
+export async function run(argv: string[]): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      process.stdout.write(usage());
+      return name === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
+    }
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(`${version()}\n`);
+      return ExitCode.Ok;
+    }
+    const command = commands[name];
+    if (!command) throw new AuthwatchError(`unknown command "${name.slice(0, 40)}"`, { hint: 'run `authwatch --help`' });
+    return await (await command.load())(rest);
+  } catch (error) {
+    if (error instanceof AuthwatchError) {
+      process.stderr.write(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      return error.exitCode;
+    }
+    process.stderr.write(`authwatch: unexpected error — this is a bug, please report it\n${error instanceof Error ? error.stack : String(error)}\n`);
+    return ExitCode.CouldNotRun;
+  }
+}

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { AuthwatchError } from '../errors.js';
+import { parseJson5Text } from '../json5-text.js';
+import { expandHome } from '../sources/openclaw-paths.js';
+import { readCredentialFile } from '../sources/read-file.js';
+import { describeIssues } from '../zod-issues.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, `null` when none exists and defaults apply. */
+  path: string | null;
+}
+
+export interface ConfigLocation {
+  path: string;
+  /** Named by `--config` or `$AUTHWATCH_CONFIG`: then it must exist. */
+  explicit: boolean;
+}
+
+export function locateConfig(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): ConfigLocation {
+  const explicit = flag ?? (env.AUTHWATCH_CONFIG?.trim() || undefined);
+  if (explicit) return { path: expandHome(explicit, home), explicit: true };
+  const configHome = env.XDG_CONFIG_HOME?.trim() ? expandHome(env.XDG_CONFIG_HOME.trim(), home) : join(home, '.config');
+  return { path: join(configHome, 'authwatch', 'config.json5'), explicit: false };
+}
+
+/** Validates a parsed config document; every problem is reported at once as `file: path: problem`. */
+export function parseConfig(document: unknown, file: string): Config {
+  const parsed = configSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const lines = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
+  throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
+}
+
+export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+  const file = await readCredentialFile(location.path);
+  if (file.kind === 'absent') {
+    if (location.explicit) throw new AuthwatchError(`config file not found: ${location.path}`);
+    return { config: parseConfig({}, location.path), path: null };
+  }
+  if (file.kind === 'error') throw new AuthwatchError(`cannot read config ${location.path}: ${file.message}`);
+  const json = parseJson5Text(file.text);
+  if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
+  return { config: parseConfig(json.value, location.path), path: location.path };
+}

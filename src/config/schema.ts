@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { durationHint, parseDuration } from '../duration.js';
+
+/** `"24h"` → 86 400 000 (milliseconds). */
+export const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.issues.push({ code: 'custom', message: `expected ${durationHint}`, input: text });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** An ISO-8601 date or date-time (`2026-01-10`, `2026-01-10T09:00:00Z`) → epoch ms. */
+export const instant = z.string().transform((text, ctx) => {
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    ctx.issues.push({ code: 'custom', message: 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"', input: text });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const profileOverride = z
+  .strictObject({
+    warn: duration.optional().describe('warning window for this profile'),
+    expiresAt: instant.optional().describe('known expiry, for a credential that stores none'),
+    issuedAt: instant.optional().describe('when the credential was issued; with lifetime gives its expiry'),
+    lifetime: duration.optional().describe('how long the credential lives from issuedAt, e.g. "365d"'),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
+        message: 'issuedAt and lifetime go together',
+      });
+    }
+    if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
+    }
+  });
+
+const providerId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"');
+
+/** authwatch's config file (JSON5). Every field is optional: no file at all works. */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  warn: duration.optional().describe('warning window before an expiry (default 24h)'),
+  require: z.array(providerId).default([]).describe('providers that must have a usable credential'),
+  strictRefreshable: z
+    .boolean()
+    .default(false)
+    .describe('judge refreshable OAuth access tokens by their expiry like any other token'),
+  providers: z
+    .record(providerId, z.strictObject({ warn: duration.optional() }))
+    .default({})
+    .describe('per-provider overrides'),
+  profiles: z.record(z.string().min(1), profileOverride).default({}).describe('per-profile overrides, by profile id'),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ProfileOverride = z.output<typeof profileOverride>;

@@ -1,0 +1,48 @@
+import { describeSpan } from '../duration.js';
+import type { Profile } from '../sources/source.js';
+import type { Policy } from './policy.js';
+import type { Status } from './status.js';
+
+export interface Evaluation {
+  profile: Profile;
+  status: Status;
+  /** Effective expiry (stored, or declared in config), epoch ms. */
+  expiresAt: number | null;
+  remainingMs: number | null;
+  detail: string;
+}
+
+function judge(status: Status, detail: string[], profile: Profile, expiresAt: number | null, now: number): Evaluation {
+  return {
+    profile,
+    status,
+    expiresAt,
+    remainingMs: expiresAt === null ? null : expiresAt - now,
+    detail: [...detail, ...profile.notes].filter(Boolean).join('; '),
+  };
+}
+
+/**
+ * Decides one profile's status. Pure: the same profile, clock and policy always give the same
+ * answer, and as `now` advances a status only moves ok → expiring → expired.
+ */
+export function evaluate(profile: Profile, now: number, policy: Policy): Evaluation {
+  if (profile.problem !== null) return judge('error', [profile.problem], profile, null, now);
+  if (profile.secret === 'absent') return judge('missing', [], profile, null, now);
+
+  const override = policy.profiles[profile.id];
+  const declared = profile.expiresAt === null && override?.expiresAt !== undefined;
+  const expiresAt = profile.expiresAt ?? override?.expiresAt ?? null;
+  const source = declared ? ['expiry from config'] : [];
+  if (expiresAt === null) return judge('ok', ['no expiry'], profile, null, now);
+
+  const remaining = expiresAt - now;
+  if (profile.refreshable && !policy.strictRefreshable) {
+    const phrase = remaining > 0 ? `access token expires ${describeSpan(remaining)}` : `access token expired ${describeSpan(remaining)}, renewed on next use`;
+    return judge('ok', [`refreshable; ${phrase}`], profile, expiresAt, now);
+  }
+  const warnMs = override?.warnMs ?? policy.providerWarnMs[profile.provider] ?? policy.warnMs;
+  if (remaining <= 0) return judge('expired', [`expired ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
+  if (remaining <= warnMs) return judge('expiring', [`expires ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
+  return judge('ok', [`expires ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
+}

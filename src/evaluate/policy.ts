@@ -1,0 +1,35 @@
+import type { Config } from '../config/schema.js';
+
+export const defaultWarnMs = 86_400_000;
+
+/** Everything `evaluate` needs to know beyond the profile and the clock. */
+export interface Policy {
+  warnMs: number;
+  /** Judge refreshable OAuth by its access token's expiry (OpenClaw's own behaviour). */
+  strictRefreshable: boolean;
+  providerWarnMs: Readonly<Record<string, number>>;
+  profiles: Readonly<Record<string, { warnMs?: number; expiresAt?: number }>>;
+}
+
+/** `--warn` replaces the config's global window; per-provider and per-profile windows stay more specific. */
+export function policyFromConfig(config: Config, warnFlagMs?: number): Policy {
+  const providerWarnMs: Record<string, number> = {};
+  for (const [provider, override] of Object.entries(config.providers)) {
+    if (override.warn !== undefined) providerWarnMs[provider] = override.warn;
+  }
+  const profiles: Record<string, { warnMs?: number; expiresAt?: number }> = {};
+  for (const [id, override] of Object.entries(config.profiles)) {
+    const expiresAt =
+      override.expiresAt ?? (override.issuedAt !== undefined && override.lifetime !== undefined ? override.issuedAt + override.lifetime : undefined);
+    profiles[id] = {
+      ...(override.warn !== undefined ? { warnMs: override.warn } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+    };
+  }
+  return {
+    warnMs: warnFlagMs ?? config.warn ?? defaultWarnMs,
+    strictRefreshable: config.strictRefreshable,
+    providerWarnMs,
+    profiles,
+  };
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ExitCode } from '../errors.js';
+
+export const statuses = z.enum(['ok', 'expiring', 'expired', 'missing', 'error']);
+export type Status = z.infer<typeof statuses>;
+
+/** How bad a status is, for "worst wins". Expired, missing and error all mean "not working". */
+const severity: Record<Status, number> = { ok: 0, expiring: 1, error: 2, missing: 3, expired: 4 };
+
+export function worstStatus(list: Iterable<Status>): Status {
+  let worst: Status = 'ok';
+  for (const status of list) if (severity[status] > severity[worst]) worst = status;
+  return worst;
+}
+
+/** `openclaw models status --check` semantics: 1 not working, 2 expiring, 0 fine. */
+export function exitCodeFor(status: Status): ExitCode {
+  switch (status) {
+    case 'ok':
+      return ExitCode.Ok;
+    case 'expiring':
+      return ExitCode.Expiring;
+    default:
+      return ExitCode.ExpiredOrMissing;
+  }
+}

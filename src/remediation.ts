@@ -1,0 +1,25 @@
+/**
+ * What to tell a user whose credential for a provider is missing or expired (the reference's
+ * §11). Plain commands, no links: this text ends up in terminals, emails and phone alerts.
+ */
+export function remediation(provider: string, profileId?: string): string {
+  if (profileId === 'anthropic:claude-cli') {
+    return 'sign in to Claude Code again (run `claude`), then `openclaw models auth login --provider anthropic --method cli` or `openclaw doctor --yes`';
+  }
+  switch (provider) {
+    case 'anthropic':
+      return 'run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`; or put ANTHROPIC_API_KEY=… in ~/.openclaw/.env and restart the gateway';
+    case 'openai-codex':
+      return 'run `codex login` (or `openclaw models auth login --provider openai-codex`)';
+    case 'google-gemini-cli':
+      return 'run `gemini` and sign in again';
+    case 'google-vertex':
+      return 'run `gcloud auth application-default login`';
+    case 'qwen-portal':
+    case 'minimax-portal':
+    case 'github-copilot':
+      return `run \`openclaw models auth login --provider ${provider}\``;
+    default:
+      return `set the provider's API key in ~/.openclaw/.env (or log in with \`openclaw models auth login --provider ${provider}\`), then restart the gateway`;
+  }
+}

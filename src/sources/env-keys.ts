@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { fingerprint } from '../redact.js';
+import { parseDotenv } from './dotenv.js';
+import { primaryStateDir } from './openclaw-paths.js';
+import { providerEnvVars } from './provider-env.js';
+import { permissionNote, readCredentialFile } from './read-file.js';
+import {
+  absentVisit,
+  failedVisit,
+  foundVisit,
+  makeProfile,
+  problemProfile,
+  type Profile,
+  type Source,
+  type SourceContext,
+  type SourceResult,
+  type SourceVisit,
+} from './source.js';
+
+const name = 'env';
+
+/**
+ * Provider keys in the process environment and in `<stateDir>/.env`, which OpenClaw's
+ * gateway loads without overriding variables that are already set. One row per provider:
+ * the variable OpenClaw would actually use.
+ */
+export const envKeys: Source = {
+  name,
+  async read(context: SourceContext): Promise<SourceResult> {
+    const dotenvPath = join(primaryStateDir(context), '.env');
+    const file = await readCredentialFile(dotenvPath);
+    const visits: SourceVisit[] = [{ name, path: null, found: true, ok: true, error: null }];
+    const profiles: Profile[] = [];
+    let fromFile = new Map<string, string>();
+    let fileNotes: string[] = [];
+    if (file.kind === 'absent') visits.push(absentVisit(name, dotenvPath));
+    else if (file.kind === 'error') {
+      const message = `${dotenvPath}: ${file.message}`;
+      visits.push(failedVisit(name, dotenvPath, message));
+      profiles.push(problemProfile({ id: 'env:.env', provider: 'unknown', source: name, path: dotenvPath }, message));
+    } else {
+      visits.push(foundVisit(name, dotenvPath));
+      fromFile = parseDotenv(file.text);
+      const note = permissionNote(dotenvPath, file.mode);
+      fileNotes = note ? [note] : [];
+    }
+
+    for (const [provider, variables] of Object.entries(providerEnvVars)) {
+      for (const variable of variables) {
+        const processValue = context.env[variable]?.trim();
+        const fileValue = fromFile.get(variable)?.trim();
+        const value = processValue || fileValue;
+        if (!value) continue;
+        const inProcess = Boolean(processValue);
+        profiles.push(
+          makeProfile({
+            id: `env:${variable}`,
+            provider,
+            source: name,
+            type: variable.includes('OAUTH_TOKEN') ? 'token' : 'api_key',
+            path: inProcess ? null : dotenvPath,
+            fingerprint: fingerprint(value),
+            notes: inProcess ? ['from the process environment'] : [`from ${dotenvPath}`, ...fileNotes],
+          }),
+        );
+        break;
+      }
+    }
+    return { profiles, visits };
+  },
+};

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { describeIssues } from '../zod-issues.js';
+import { parseJsonText, permissionNote, readCredentialFile } from './read-file.js';
+
+export type SchemaFileRead<T> =
+  | { kind: 'absent' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ok'; value: T; mtimeMs: number; notes: string[] };
+
+/**
+ * Reads a JSON credential file and validates it against its format's schema. Problems come
+ * back as `path: words` messages; the file's contents never appear in them.
+ */
+export async function readSchemaFile<T>(path: string, schema: z.ZodType<T>): Promise<SchemaFileRead<T>> {
+  const file = await readCredentialFile(path);
+  if (file.kind === 'absent') return file;
+  if (file.kind === 'error') return { kind: 'error', message: `${path}: ${file.message}` };
+  const json = parseJsonText(file.text);
+  if (!json.ok) return { kind: 'error', message: `${path}: ${json.message}` };
+  const parsed = schema.safeParse(json.value);
+  if (!parsed.success) {
+    return { kind: 'error', message: `${path}: unexpected content: ${describeIssues(parsed.error).join('; ')}` };
+  }
+  const permission = permissionNote(path, file.mode);
+  return { kind: 'ok', value: parsed.data, mtimeMs: file.mtimeMs, notes: permission ? [permission] : [] };
+}

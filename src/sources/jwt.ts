@@ -1,0 +1,22 @@
+/**
+ * Reads a JWT's payload claims without verifying anything: authwatch only needs `exp`, and
+ * never prints or stores the token. Returns `null` for anything that is not a JWT.
+ */
+export function decodeJwtPayload(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return null;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The `exp` claim (epoch seconds) as epoch milliseconds, or `null`. */
+export function jwtExpiryMs(token: string): number | null {
+  const exp = decodeJwtPayload(token)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) && exp > 0 ? exp * 1000 : null;
+}

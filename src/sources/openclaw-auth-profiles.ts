@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { discoverAgentDirs, type AgentDir } from './openclaw-paths.js';
+import {
+  profilesFromStore,
+  readUsageStats,
+  stateDocument,
+  storeDocument,
+  type StoreOrigin,
+} from './openclaw-store-format.js';
+import { readSchemaFile } from './json-source-file.js';
+import {
+  absentVisit,
+  failedVisit,
+  foundVisit,
+  problemProfile,
+  type Profile,
+  type Source,
+  type SourceContext,
+  type SourceResult,
+  type SourceVisit,
+} from './source.js';
+
+const name = 'openclaw';
+
+function agentLabel(agent: AgentDir): string {
+  return agent.agent ?? 'agent';
+}
+
+function originNotes(agent: AgentDir): string[] {
+  const notes: string[] = [];
+  if (agent.origin === 'pre-multi-agent') notes.push('pre-multi-agent store');
+  if (agent.origin === 'env') notes.push('agent dir from $OPENCLAW_AGENT_DIR');
+  if (agent.stateDir.legacy) notes.push(`legacy state dir ${agent.stateDir.dir}`);
+  return notes;
+}
+
+/** Reads one agent's `auth-profiles.json`, merged with `auth-state.json` when present. */
+async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
+  const storePath = join(agent.dir, 'auth-profiles.json');
+  const statePath = join(agent.dir, 'auth-state.json');
+  const [store, state] = await Promise.all([readSchemaFile(storePath, storeDocument), readSchemaFile(statePath, stateDocument)]);
+  const visits: SourceVisit[] = [];
+  const profiles: Profile[] = [];
+  const rowFor = (path: string) => ({ id: `openclaw:${agentLabel(agent)}`, provider: 'unknown', source: name, agent: agent.agent, path });
+
+  if (store.kind === 'absent') visits.push(absentVisit(name, storePath));
+  else if (store.kind === 'error') {
+    visits.push(failedVisit(name, storePath, store.message));
+    profiles.push(problemProfile(rowFor(storePath), store.message));
+  } else visits.push(foundVisit(name, storePath));
+
+  if (state.kind === 'error') {
+    visits.push(failedVisit(name, statePath, state.message));
+    profiles.push(problemProfile({ ...rowFor(statePath), id: `openclaw:${agentLabel(agent)}:auth-state` }, state.message));
+  } else if (state.kind === 'ok') visits.push(foundVisit(name, statePath));
+
+  if (store.kind === 'ok') {
+    // auth-profiles.json wins where both files have an entry for the same profile.
+    const stats = {
+      ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
+      ...readUsageStats(store.value.usageStats),
+    };
+    const origin: StoreOrigin = { source: name, agent: agent.agent, path: storePath, notes: [...originNotes(agent), ...store.notes] };
+    profiles.push(...profilesFromStore(store.value, stats, origin, now));
+  }
+  return { profiles, visits };
+}
+
+/** OpenClaw's per-agent JSON profile stores, in every state dir and agent dir found. */
+export const openclawAuthProfiles: Source = {
+  name,
+  async read(context: SourceContext): Promise<SourceResult> {
+    const discovery = await discoverAgentDirs(context);
+    const results = await Promise.all(discovery.agents.map((agent) => readAgent(agent, context.now)));
+    const failures = discovery.failures.map((failure) => ({
+      profile: problemProfile(
+        { id: 'openclaw:agents', provider: 'unknown', source: name, path: failure.path },
+        `${failure.path}: ${failure.message}`,
+      ),
+      visit: failedVisit(name, failure.path, `${failure.path}: ${failure.message}`),
+    }));
+    return {
+      profiles: [...failures.map((f) => f.profile), ...results.flatMap((r) => r.profiles)],
+      visits: [...failures.map((f) => f.visit), ...results.flatMap((r) => r.visits)],
+    };
+  },
+};

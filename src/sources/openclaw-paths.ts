@@ -1,0 +1,101 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describeFsError } from './read-file.js';
+import type { SourceContext } from './source.js';
+
+/** Expands a leading `~` the way OpenClaw resolves user paths. */
+export function expandHome(path: string, home: string): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/')) return join(home, path.slice(2));
+  return resolve(path);
+}
+
+function envPath(context: SourceContext, name: string): string | null {
+  const value = context.env[name]?.trim();
+  return value ? expandHome(value, context.home) : null;
+}
+
+export interface StateDir {
+  dir: string;
+  /** `~/.clawdbot` and friends: read when present, flagged in the detail. */
+  legacy: boolean;
+}
+
+/** OpenClaw's state dir (`$OPENCLAW_STATE_DIR` or `~/.openclaw`), where `.env` and `openclaw.json` live. */
+export function primaryStateDir(context: SourceContext): string {
+  return envPath(context, 'OPENCLAW_STATE_DIR') ?? join(context.home, '.openclaw');
+}
+
+/** Every state dir to read: the current one plus the pre-rename clawdbot one. */
+export function stateDirs(context: SourceContext): StateDir[] {
+  const dirs: StateDir[] = [{ dir: primaryStateDir(context), legacy: false }];
+  const legacy = envPath(context, 'CLAWDBOT_STATE_DIR') ?? join(context.home, '.clawdbot');
+  if (legacy !== dirs[0]!.dir) dirs.push({ dir: legacy, legacy: true });
+  return dirs;
+}
+
+export function openclawConfigPath(context: SourceContext): string {
+  return envPath(context, 'OPENCLAW_CONFIG_PATH') ?? join(primaryStateDir(context), 'openclaw.json');
+}
+
+export interface AgentDir {
+  /** Agent id, `null` for the pre-multi-agent `<stateDir>/agent` store. */
+  agent: string | null;
+  dir: string;
+  stateDir: StateDir;
+  /** Why this dir is read, when it is not the usual `agents/<id>/agent`. */
+  origin: 'agents' | 'env' | 'pre-multi-agent';
+}
+
+export interface AgentDiscovery {
+  agents: AgentDir[];
+  /** Directories that exist but could not be listed. */
+  failures: { path: string; message: string }[];
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `/x/agents/<id>/agent` → `<id>`; anything else → the directory's own name. */
+function agentIdFromPath(dir: string): string {
+  const parent = dirname(dir);
+  return basename(dir) === 'agent' && basename(dirname(parent)) === 'agents' ? basename(parent) : basename(dir);
+}
+
+/**
+ * Finds every OpenClaw agent dir: `<stateDir>/agents/<id>/agent` in each state dir, the
+ * pre-multi-agent `<stateDir>/agent`, and `$OPENCLAW_AGENT_DIR` / `$PI_CODING_AGENT_DIR`.
+ */
+export async function discoverAgentDirs(context: SourceContext): Promise<AgentDiscovery> {
+  const agents: AgentDir[] = [];
+  const failures: AgentDiscovery['failures'] = [];
+  for (const stateDir of stateDirs(context)) {
+    const agentsRoot = join(stateDir.dir, 'agents');
+    try {
+      const entries = await readdir(agentsRoot, { withFileTypes: true });
+      const ids = entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name);
+      for (const id of ids.sort()) {
+        const dir = join(agentsRoot, id, 'agent');
+        if (await isDirectory(dir)) agents.push({ agent: id, dir, stateDir, origin: 'agents' });
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        failures.push({ path: agentsRoot, message: describeFsError(error) });
+      }
+    }
+    const single = join(stateDir.dir, 'agent');
+    if (await isDirectory(single)) agents.push({ agent: null, dir: single, stateDir, origin: 'pre-multi-agent' });
+  }
+  const fromEnv = envPath(context, 'OPENCLAW_AGENT_DIR') ?? envPath(context, 'PI_CODING_AGENT_DIR');
+  if (fromEnv && !agents.some((agent) => agent.dir === fromEnv)) {
+    agents.push({ agent: agentIdFromPath(fromEnv), dir: fromEnv, stateDir: stateDirs(context)[0]!, origin: 'env' });
+  }
+  const wanted = context.agent;
+  return { agents: wanted ? agents.filter((agent) => agent.agent === wanted) : agents, failures };
+}

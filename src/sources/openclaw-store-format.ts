@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { formatLocalTime } from '../duration.js';
+import { fingerprint } from '../redact.js';
+import { describeIssues } from '../zod-issues.js';
+import { checkEpochMs } from './epoch.js';
+import { credentialTypes, makeProfile, problemProfile, type Profile } from './source.js';
+
+// One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the
+// same document inside its SQLite store) and the state part (auth-state.json).
+
+const secretRef = z.looseObject({ source: z.string(), id: z.string() });
+const provider = z.string().min(1, 'must not be empty');
+
+const apiKeyCredential = z.looseObject({
+  type: z.literal('api_key'),
+  provider,
+  key: z.string().optional(),
+  apiKey: z.string().optional(),
+  keyRef: secretRef.optional(),
+});
+const tokenCredential = z.looseObject({
+  type: z.literal('token'),
+  provider,
+  token: z.string().optional(),
+  tokenRef: secretRef.optional(),
+  expires: z.unknown().optional(),
+});
+const oauthCredential = z.looseObject({
+  type: z.literal('oauth'),
+  provider,
+  access: z.string().optional(),
+  refresh: z.string().optional(),
+  expires: z.unknown().optional(),
+  oauthRef: z.looseObject({ id: z.string() }).optional(),
+});
+const credential = z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
+type Credential = z.infer<typeof credential>;
+
+const usageStatsEntry = z.looseObject({
+  cooldownUntil: z.number().optional().catch(undefined),
+  disabledUntil: z.number().optional().catch(undefined),
+  disabledReason: z.string().optional().catch(undefined),
+});
+export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
+
+export const storeDocument = z.looseObject({
+  version: z.unknown().optional(),
+  profiles: z.record(z.string(), z.unknown(), { error: 'must be an object mapping profile ids to credentials' }),
+  usageStats: z.record(z.string(), z.unknown()).optional().catch(undefined),
+});
+export type StoreDocument = z.infer<typeof storeDocument>;
+
+export const stateDocument = z.looseObject({
+  version: z.unknown().optional(),
+  usageStats: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Where a store came from, stamped on each profile it yields. */
+export interface StoreOrigin {
+  source: string;
+  agent: string | null;
+  path: string;
+  /** Notes shared by every profile of this store (legacy location, file permissions). */
+  notes: string[];
+}
+
+const knownTypes = new Set<string>(credentialTypes.options);
+
+function nonEmpty(value: string | undefined): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function providerFromId(id: string): string {
+  const colon = id.indexOf(':');
+  return colon > 0 ? id.slice(0, colon) : 'unknown';
+}
+
+/** Parses usageStats entries leniently: a bad entry just has no cooldown to report. */
+export function readUsageStats(raw: Record<string, unknown> | undefined): UsageStats {
+  const stats: UsageStats = {};
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    const parsed = usageStatsEntry.safeParse(value);
+    if (parsed.success) stats[id] = parsed.data;
+  }
+  return stats;
+}
+
+/** Cooldown and disabled windows still in the future, in words. */
+export function usageNotes(stats: UsageStats[string] | undefined, now: number): string[] {
+  if (!stats) return [];
+  const notes: string[] = [];
+  const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
+  if (stats.disabledUntil !== undefined && stats.disabledUntil > now) {
+    notes.push(`disabled until ${formatLocalTime(stats.disabledUntil)}${reason}`);
+  }
+  if (stats.cooldownUntil !== undefined && stats.cooldownUntil > now) {
+    notes.push(`in cooldown until ${formatLocalTime(stats.cooldownUntil)}`);
+  }
+  return notes;
+}
+
+function describeCredentialProblem(id: string, value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `profile "${id}" is not an object`;
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return `profile "${id}": type is missing (expected api_key, token or oauth)`;
+  if (!knownTypes.has(type)) {
+    const shown = /^[\w.-]{1,32}$/.test(type) ? `"${type}"` : 'value';
+    return `profile "${id}": unknown credential type ${shown} (expected api_key, token or oauth)`;
+  }
+  const parsed = credential.safeParse(value);
+  return parsed.success ? '' : `profile "${id}": ${describeIssues(parsed.error).join('; ')}`;
+}
+
+function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: string[] } {
+  switch (entry.type) {
+    case 'api_key': {
+      const value = nonEmpty(entry.key) ? entry.key : nonEmpty(entry.apiKey) ? entry.apiKey : null;
+      if (value) return { secret: 'present', value, notes: [] };
+      if (entry.keyRef) return { secret: 'reference', value: null, notes: [`key held by reference (${entry.keyRef.source})`] };
+      return { secret: 'absent', value: null, notes: ['no key stored'] };
+    }
+    case 'token': {
+      if (nonEmpty(entry.token)) return { secret: 'present', value: entry.token, notes: [] };
+      if (entry.tokenRef) return { secret: 'reference', value: null, notes: [`token held by reference (${entry.tokenRef.source})`] };
+      return { secret: 'absent', value: null, notes: ['no token stored'] };
+    }
+    case 'oauth': {
+      if (nonEmpty(entry.access) || nonEmpty(entry.refresh)) {
+        return { secret: 'present', value: nonEmpty(entry.access) ? entry.access : entry.refresh!, notes: [] };
+      }
+      if (entry.oauthRef) return { secret: 'reference', value: null, notes: ['encrypted OAuth credential (oauthRef)'] };
+      return { secret: 'absent', value: null, notes: ['no access or refresh token stored'] };
+    }
+  }
+}
+
+function profileFromCredential(id: string, entry: Credential, origin: StoreOrigin, stats: UsageStats, now: number): Profile {
+  const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path };
+  const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
+  if (!expires.ok) return problemProfile({ ...base, type: entry.type }, `${origin.path}: profile "${id}": ${expires.message}`);
+  const { secret, value, notes } = secretOf(entry);
+  const replaced = (entry as { setup?: { replacement?: unknown } }).setup?.replacement !== undefined;
+  return makeProfile({
+    ...base,
+    type: entry.type,
+    expiresAt: expires.ms,
+    refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
+    secret: replaced ? 'absent' : secret,
+    fingerprint: value ? fingerprint(value) : null,
+    notes: [
+      ...(replaced ? ['replaced by a newer setup (setup_inactive)'] : notes),
+      ...usageNotes(stats[id], now),
+      ...origin.notes,
+    ],
+  });
+}
+
+/**
+ * Turns a store document into profiles, one per entry. A malformed entry becomes an `error`
+ * row of its own; the other entries are unaffected.
+ */
+export function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Profile[] {
+  return Object.entries(document.profiles).map(([id, value]) => {
+    const parsed = credential.safeParse(value);
+    if (parsed.success) return profileFromCredential(id, parsed.data, origin, stats, now);
+    const declaredProvider = (value as { provider?: unknown } | null)?.provider;
+    return problemProfile(
+      {
+        id,
+        provider: typeof declaredProvider === 'string' && declaredProvider ? declaredProvider : providerFromId(id),
+        source: origin.source,
+        agent: origin.agent,
+        path: origin.path,
+      },
+      `${origin.path}: ${describeCredentialProblem(id, value)}`,
+    );
+  });
+}

@@ -1,0 +1,128 @@
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+/** Credential files are small; anything larger is not one of ours (or is being abused). */
+export const maxCredentialFileBytes = 4 * 1024 * 1024;
+
+export type FileRead =
+  | { kind: 'absent' }
+  | { kind: 'ok'; text: string; mode: number; mtimeMs: number }
+  | { kind: 'error'; message: string };
+
+const errnoWords: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many levels of symbolic links (a symlink loop?)',
+  EISDIR: 'a directory, not a file',
+  ENOTDIR: 'a parent of this path is not a directory',
+  EIO: 'I/O error while reading',
+  ENAMETOOLONG: 'path is too long',
+};
+
+/** Plain words for a filesystem error; never the raw message, which may quote paths twice. */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && errnoWords[code]) return errnoWords[code];
+  return code ? `cannot be read (${code})` : 'cannot be read';
+}
+
+function isAbsent(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function describeKind(info: import('node:fs').Stats): string {
+  if (info.isDirectory()) return 'a directory, not a file';
+  if (info.isFIFO()) return 'a named pipe (FIFO), not a regular file';
+  if (info.isSocket()) return 'a socket, not a regular file';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device, not a regular file';
+  return 'not a regular file';
+}
+
+function decode(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads a credential file without ever blocking on it or trusting its size: refuses
+ * non-regular files (a FIFO would hang the run) and anything over the size cap. A missing
+ * file is `absent`, not an error: most hosts have only some of the sources.
+ */
+export async function readCredentialFile(path: string): Promise<FileRead> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
+  }
+  if (!info.isFile()) return { kind: 'error', message: describeKind(info) };
+  if (info.size > maxCredentialFileBytes) {
+    return {
+      kind: 'error',
+      message: `${formatBytes(info.size)}, over the ${formatBytes(maxCredentialFileBytes)} limit for a credential file`,
+    };
+  }
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const bytes = await handle.readFile();
+    if (bytes.length > maxCredentialFileBytes) {
+      return { kind: 'error', message: `grew over the ${formatBytes(maxCredentialFileBytes)} limit while being read` };
+    }
+    const text = decode(bytes);
+    if (text.trim() === '') return { kind: 'error', message: 'empty file' };
+    return { kind: 'ok', text, mode: info.mode & 0o777, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
+  } finally {
+    await handle?.close();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * JSON.parse with an error message that never quotes the input: V8's own messages include a
+ * snippet of the text, which for a credential file may be part of a token.
+ */
+export function parseJsonText(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const raw = error instanceof Error ? error.message : '';
+    if (/end of JSON input|Unterminated/i.test(raw)) {
+      return { ok: false, message: 'not valid JSON: it ends too early (truncated or half-written?)' };
+    }
+    const position = /position (\d+)/.exec(raw);
+    if (position) {
+      const { line, column } = lineAndColumn(text, Number(position[1]));
+      return { ok: false, message: `not valid JSON (syntax error at line ${line}, column ${column})` };
+    }
+    return { ok: false, message: 'not valid JSON' };
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return { line, column };
+}
+
+/** A detail note when a secret-bearing file can be read by other users. */
+export function permissionNote(path: string, mode: number): string | null {
+  if ((mode & 0o077) === 0) return null;
+  return `file readable by others (mode ${mode.toString(8).padStart(4, '0')}; chmod 600 ${basename(path)})`;
+}

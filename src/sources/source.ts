@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+export const credentialTypes = z.enum(['api_key', 'token', 'oauth']);
+export type CredentialType = z.infer<typeof credentialTypes>;
+
+/**
+ * One credential as a source found it, before any judgement. Never holds the secret itself:
+ * sources keep at most its fingerprint.
+ */
+export interface Profile {
+  /** OpenClaw's profile id where there is one (`anthropic:default`), else a stable label. */
+  id: string;
+  provider: string;
+  /** Name of the source module that produced it (`openclaw`, `env`, `claude-code`, …). */
+  source: string;
+  /** `null` for rows that stand for a failure to read, not for a credential. */
+  type: CredentialType | null;
+  /** OpenClaw agent id, `null` outside OpenClaw's per-agent stores. */
+  agent: string | null;
+  /** The file it came from, `null` for the process environment. */
+  path: string | null;
+  /** Expiry as stored, epoch milliseconds; `null` when the credential stores none. */
+  expiresAt: number | null;
+  /** An OAuth credential with a refresh token: its access token rotating is routine. */
+  refreshable: boolean;
+  /** `absent` makes the profile `missing`; `reference` is a secret held elsewhere (keyRef…). */
+  secret: 'present' | 'absent' | 'reference';
+  /** First 8 hex digits of the secret's SHA-256, for telling credentials apart. */
+  fingerprint: string | null;
+  /** Facts worth showing next to the status (cooldowns, file permissions, where from). */
+  notes: string[];
+  /** Set when this row stands for something that could not be read or understood. */
+  problem: string | null;
+}
+
+/** One place a source looked, for the report's `sources` list. */
+export interface SourceVisit {
+  name: string;
+  path: string | null;
+  /** Whether anything was there (a missing file is fine, just not found). */
+  found: boolean;
+  ok: boolean;
+  error: string | null;
+}
+
+export interface SourceResult {
+  profiles: Profile[];
+  visits: SourceVisit[];
+}
+
+/** What every source may look at: the environment and home it runs against. */
+export interface SourceContext {
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  now: number;
+  /** `--agent`: restrict OpenClaw's per-agent stores to this agent id. */
+  agent: string | null;
+}
+
+export interface Source {
+  name: string;
+  read(context: SourceContext): Promise<SourceResult>;
+}
+
+export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> & Partial<Profile>): Profile {
+  return {
+    type: null,
+    agent: null,
+    path: null,
+    expiresAt: null,
+    refreshable: false,
+    secret: 'present',
+    fingerprint: null,
+    notes: [],
+    problem: null,
+    ...fields,
+  };
+}
+
+/** A row that stands for a source (or one entry of it) that could not be read. */
+export function problemProfile(
+  fields: Pick<Profile, 'id' | 'provider' | 'source' | 'path'> & Partial<Profile>,
+  problem: string,
+): Profile {
+  return makeProfile({ ...fields, secret: 'absent', problem });
+}
+
+export function foundVisit(name: string, path: string | null): SourceVisit {
+  return { name, path, found: true, ok: true, error: null };
+}
+
+export function absentVisit(name: string, path: string | null): SourceVisit {
+  return { name, path, found: false, ok: true, error: null };
+}
+
+export function failedVisit(name: string, path: string | null, error: string): SourceVisit {
+  return { name, path, found: true, ok: false, error };
+}
