@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, locateConfig } from '../src/config/load.js';
+import { AuthwatchError } from '../src/errors.js';
+import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
+import { contextFor } from './helpers/context.js';
+import { makeHome } from './helpers/home.js';
+
+describe('config loading', () => {
+  it('finds the config: --config, then $AUTHWATCH_CONFIG, then $XDG_CONFIG_HOME, then ~/.config', () => {
+    expect(locateConfig('/x.json5', { AUTHWATCH_CONFIG: '/y' }, '/h')).toEqual({ path: '/x.json5', explicit: true });
+    expect(locateConfig(undefined, { AUTHWATCH_CONFIG: '/y' }, '/h')).toEqual({ path: '/y', explicit: true });
+    expect(locateConfig(undefined, { XDG_CONFIG_HOME: '/xdg' }, '/h')).toEqual({ path: '/xdg/authwatch/config.json5', explicit: false });
+    expect(locateConfig(undefined, {}, '/h')).toEqual({ path: '/h/.config/authwatch/config.json5', explicit: false });
+  });
+
+  it('no config file means defaults; an explicit missing one is an error', async () => {
+    const home = makeHome();
+    const loaded = await loadConfig({ path: join(home, 'none.json5'), explicit: false });
+    expect(loaded).toMatchObject({ path: null, config: { require: [], strictRefreshable: false } });
+    await expect(loadConfig({ path: join(home, 'none.json5'), explicit: true })).rejects.toThrow(/config file not found/);
+  });
+
+  it('reads JSON5 with comments and trailing commas', async () => {
+    const home = makeHome({ 'c.json5': "{ // comment\n warn: '48h', require: ['anthropic',], }" });
+    const { config } = await loadConfig({ path: join(home, 'c.json5'), explicit: true });
+    expect(config.warn).toBe(48 * 3_600_000);
+    expect(config.require).toEqual(['anthropic']);
+  });
+
+  it('lists every invalid field as file: path: problem', async () => {
+    const home = makeHome({
+      'c.json5': JSON.stringify({
+        warn: 'soon',
+        require: ['Anthropic!'],
+        providers: { anthropic: { warn: 5 } },
+        profiles: { 'anthropic:manual': { issuedAt: '2026-01-10' } },
+        typo: true,
+      }),
+    });
+    const file = join(home, 'c.json5');
+    const error = await loadConfig({ path: file, explicit: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthwatchError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${file}: warn: expected a duration like "45m", "24h", "14d" or "2w"`);
+    expect(message).toContain(`${file}: require[0]: expected a provider id`);
+    expect(message).toContain(`${file}: providers.anthropic.warn:`);
+    expect(message).toContain(`${file}: profiles["anthropic:manual"].lifetime: issuedAt and lifetime go together`);
+    expect(message).toMatch(new RegExp(`${file}: Unrecognized key: "typo"`));
+  });
+
+  it('a syntax error names the file and position', async () => {
+    const home = makeHome({ 'c.json5': '{ warn: "24h",\n  require: [ }' });
+    await expect(loadConfig({ path: join(home, 'c.json5'), explicit: true })).rejects.toThrow(/c\.json5: not valid JSON5 \(syntax error at line 2/);
+  });
+});
+
+describe('OpenClaw config: providers in use', () => {
+  it('maps model refs to providers; a bare model name is anthropic', () => {
+    expect(providerOfModelRef('anthropic/claude-opus-4-6')).toBe('anthropic');
+    expect(providerOfModelRef('openrouter/meta/llama')).toBe('openrouter');
+    expect(providerOfModelRef('claude-opus-4-6')).toBe('anthropic');
+    expect(providerOfModelRef('  ')).toBeNull();
+  });
+
+  it('collects primary, fallbacks and the image model from openclaw.json (JSON5)', async () => {
+    const home = makeHome({
+      '.openclaw/openclaw.json':
+        "{ agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6', fallbacks: ['openai/gpt-5', 'anthropic/claude-sonnet'] }, imageModel: 'google/gemini-3' } }, }",
+    });
+    const read = await readOpenclawConfig(contextFor(home));
+    expect(read.required.map((r) => r.provider)).toEqual(['anthropic', 'openai', 'google']);
+    expect(read.problem).toBeNull();
+  });
+
+  it('honours $OPENCLAW_CONFIG_PATH and reports a broken file', async () => {
+    const home = makeHome({ 'oc.json': '{ agents: ' });
+    const read = await readOpenclawConfig(contextFor(home, { OPENCLAW_CONFIG_PATH: join(home, 'oc.json') }));
+    expect(read.problem).toMatch(/oc\.json: not valid JSON5/);
+    expect(read.visit.ok).toBe(false);
+  });
+});

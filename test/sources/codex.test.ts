@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { codex } from '../../src/sources/codex.js';
+import { HOUR, NOW } from '../helpers/clock.js';
+import { contextFor } from '../helpers/context.js';
+import { makeHome } from '../helpers/home.js';
+import { fakeJwt } from '../helpers/jwt.js';
+
+describe('Codex CLI auth source', () => {
+  it('ChatGPT login: expiry from the access token JWT exp (seconds)', async () => {
+    const exp = Math.floor((NOW + 5 * HOUR) / 1000);
+    const home = makeHome({
+      '.codex/auth.json': {
+        json: { auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { access_token: fakeJwt({ exp }, 'PLANTEDsignature'), refresh_token: 'rt-PLANTED', account_id: 'acc' }, last_refresh: '2026-11-24T10:00:00Z' },
+      },
+    });
+    const { profiles } = await codex.read(contextFor(home));
+    expect(profiles[0]).toMatchObject({ id: 'openai-codex:codex-cli', provider: 'openai-codex', type: 'oauth', refreshable: true, expiresAt: exp * 1000 });
+    expect(JSON.stringify(profiles)).not.toMatch(/PLANTED|eyJ/);
+  });
+
+  it('an access token that is not a JWT falls back to last_refresh + 1h', async () => {
+    const home = makeHome({
+      '.codex/auth.json': { json: { tokens: { access_token: 'opaque', refresh_token: 'r' }, last_refresh: '2026-11-24T10:00:00Z' } },
+    });
+    const { profiles } = await codex.read(contextFor(home));
+    expect(profiles[0]!.expiresAt).toBe(Date.parse('2026-11-24T11:00:00Z'));
+    expect(profiles[0]!.notes.join(' ')).toMatch(/assumed 1h after last refresh/);
+  });
+
+  it('API-key mode is an openai api_key profile', async () => {
+    const home = makeHome({ '.codex/auth.json': { json: { auth_mode: 'apikey', OPENAI_API_KEY: 'sk-PLANTED' } } });
+    const { profiles } = await codex.read(contextFor(home));
+    expect(profiles[0]).toMatchObject({ id: 'openai:codex-cli', provider: 'openai', type: 'api_key' });
+    expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+  });
+
+  it('logged out (no tokens) is missing', async () => {
+    const home = makeHome({ '.codex/auth.json': { json: { auth_mode: 'chatgpt', tokens: null } } });
+    const { profiles } = await codex.read(contextFor(home));
+    expect(profiles[0]).toMatchObject({ secret: 'absent' });
+  });
+
+  it('follows $CODEX_HOME; wrong types are an error row', async () => {
+    const home = makeHome({ 'cx/auth.json': { json: { tokens: { access_token: 42 } } } });
+    const { profiles } = await codex.read(contextFor(home, { CODEX_HOME: `${home}/cx` }));
+    expect(profiles[0]!.problem).toMatch(/cx\/auth.json: unexpected content: tokens.access_token: .*expected string/i);
+  });
+});

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDotenv } from '../../src/sources/dotenv.js';
+import { envKeys } from '../../src/sources/env-keys.js';
+import { contextFor } from '../helpers/context.js';
+import { makeHome } from '../helpers/home.js';
+
+describe('dotenv parser', () => {
+  it('handles export, quotes, comments and blank lines', () => {
+    const values = parseDotenv(
+      ['# comment', '', 'export A=1', 'B = "two words"', "C='single # not comment'", 'D=plain # comment', 'E="x\\ny"', 'not an assignment', 'F='].join('\n'),
+    );
+    expect(Object.fromEntries(values)).toEqual({ A: '1', B: 'two words', C: 'single # not comment', D: 'plain', E: 'x\ny', F: '' });
+  });
+});
+
+describe('environment keys source', () => {
+  it('reads the process environment and ~/.openclaw/.env; the process wins; one row per provider', async () => {
+    const home = makeHome({
+      '.openclaw/.env': 'ANTHROPIC_API_KEY=sk-ant-PLANTED-file\nOPENROUTER_API_KEY="sk-or-PLANTED"\nGROQ_API_KEY=\n',
+    });
+    const { profiles, visits } = await envKeys.read(
+      contextFor(home, { ANTHROPIC_API_KEY: 'sk-ant-PLANTED-process', OPENAI_API_KEY: '  ', ANTHROPIC_OAUTH_TOKEN: '' }),
+    );
+    const byId = Object.fromEntries(profiles.map((p) => [p.id, p]));
+    expect(Object.keys(byId).sort()).toEqual(['env:ANTHROPIC_API_KEY', 'env:OPENROUTER_API_KEY']);
+    expect(byId['env:ANTHROPIC_API_KEY']).toMatchObject({ provider: 'anthropic', type: 'api_key', path: null, expiresAt: null });
+    expect(byId['env:ANTHROPIC_API_KEY']!.notes).toEqual(['from the process environment']);
+    expect(byId['env:OPENROUTER_API_KEY']).toMatchObject({ provider: 'openrouter', path: join(home, '.openclaw/.env') });
+    expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+    expect(visits.map((v) => v.path)).toEqual([null, join(home, '.openclaw/.env')]);
+  });
+
+  it('an OAuth token variable wins over the API key of the same provider and is a token', async () => {
+    const home = makeHome();
+    const { profiles } = await envKeys.read(contextFor(home, { ANTHROPIC_API_KEY: 'k', ANTHROPIC_OAUTH_TOKEN: 't' }));
+    expect(profiles.map((p) => [p.id, p.type])).toEqual([['env:ANTHROPIC_OAUTH_TOKEN', 'token']]);
+  });
+
+  it('follows $OPENCLAW_STATE_DIR to the .env file', async () => {
+    const home = makeHome({ 'custom/.env': 'MISTRAL_API_KEY=m' });
+    const { profiles } = await envKeys.read(contextFor(home, { OPENCLAW_STATE_DIR: join(home, 'custom') }));
+    expect(profiles.map((p) => p.id)).toEqual(['env:MISTRAL_API_KEY']);
+  });
+
+  it('an unreadable .env is an error row, process keys still count', async () => {
+    const home = makeHome({ '.openclaw/.env/nested': 'x' });
+    const { profiles } = await envKeys.read(contextFor(home, { OPENAI_API_KEY: 'k' }));
+    expect(profiles.map((p) => [p.id, p.problem === null])).toEqual([
+      ['env:.env', false],
+      ['env:OPENAI_API_KEY', true],
+    ]);
+    expect(profiles[0]!.problem).toMatch(/\.openclaw\/\.env: a directory, not a file/);
+  });
+});
