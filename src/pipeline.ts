@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from './log.js';
 import type { Config } from './config/schema.js';
 import { evaluate } from './evaluate/evaluate.js';
 import type { Policy } from './evaluate/policy.js';

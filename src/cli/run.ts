@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../errors.js';
 
 type Command = (argv: string[]) => Promise<ExitCode>;
@@ -9,7 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 function version(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  return packageJson.version;
 }
 
 function usage(): string {

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../log.js';
 import { claudeCode } from './claude-code.js';
 import { codex } from './codex.js';
 import { envKeys } from './env-keys.js';
