@@ -2,9 +2,12 @@
  * What to tell a user whose credential for a provider is missing or expired (the reference's
  * §11). Plain commands, no links: this text ends up in terminals, emails and phone alerts.
  */
-export function remediation(provider: string, profileId?: string): string {
+export function remediation(provider: string, profileId?: string, type?: string | null): string {
   if (profileId === 'anthropic:claude-cli') {
     return 'sign in to Claude Code again (run `claude`), then `openclaw models auth login --provider anthropic --method cli` or `openclaw doctor --yes`';
+  }
+  if (type === 'oauth' && provider !== 'openai-codex' && provider !== 'google-gemini-cli') {
+    return `run \`openclaw models auth login --provider ${provider}\``;
   }
   switch (provider) {
     case 'anthropic':

@@ -28,6 +28,7 @@ function judge(status: Status, detail: string[], profile: Profile, expiresAt: nu
  */
 export function evaluate(profile: Profile, now: number, policy: Policy): Evaluation {
   if (profile.problem !== null) return judge('error', [profile.problem], profile, null, now);
+  if (profile.verdict !== null) return judge(profile.verdict.status, [profile.verdict.reason], profile, null, now);
   if (profile.secret === 'absent') return judge('missing', [], profile, null, now);
 
   const override = policy.profiles[profile.id];

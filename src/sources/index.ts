@@ -3,10 +3,11 @@ import { claudeCode } from './claude-code.js';
 import { codex } from './codex.js';
 import { envKeys } from './env-keys.js';
 import { openclawAuthProfiles } from './openclaw-auth-profiles.js';
+import { openclawSqlite } from './openclaw-sqlite.js';
 import { failedVisit, problemProfile, type Source, type SourceContext, type SourceResult } from './source.js';
 
 /** Every credential source, in report order. The only list: add a source here. */
-export const sources: readonly Source[] = [openclawAuthProfiles, envKeys, claudeCode, codex];
+export const sources: readonly Source[] = [openclawSqlite, openclawAuthProfiles, envKeys, claudeCode, codex];
 
 /**
  * Runs every source concurrently. A source that throws (a bug, or an I/O failure it did not

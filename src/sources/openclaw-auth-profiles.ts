@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discoverAgentDirs, type AgentDir } from './openclaw-paths.js';
+import { discoverAgentDirs, stateDirs, type AgentDir } from './openclaw-paths.js';
+import { stateDatabasePath } from './openclaw-sqlite.js';
 import {
   profilesFromStore,
   readUsageStats,
@@ -60,10 +62,42 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
       ...readUsageStats(store.value.usageStats),
     };
-    const origin: StoreOrigin = { source: name, agent: agent.agent, path: storePath, notes: [...originNotes(agent), ...store.notes] };
+    const origin: StoreOrigin = {
+      source: name,
+      agent: agent.agent,
+      path: storePath,
+      notes: [...originNotes(agent), ...store.notes],
+      updatedAtMs: store.mtimeMs,
+    };
     profiles.push(...profilesFromStore(store.value, stats, origin, now));
   }
   return { profiles, visits };
+}
+
+const legacyAgentFiles = ['auth-profiles.json', 'auth-state.json', 'auth.json'];
+const migrationHint =
+  'OpenClaw 2026.9 keeps credentials in its state database and refuses `openclaw models status` while this legacy file exists; run `openclaw doctor --fix` to migrate it';
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Next to a state database the JSON files are legacy: the database is the live store, so the
+ * files' profiles are not reported again; each file is an error to fix before the gateway trips
+ * over it.
+ */
+async function legacyFiles(paths: string[], agent: string | null): Promise<SourceResult> {
+  const present = (await Promise.all(paths.map(async (path) => ((await exists(path)) ? path : null)))).filter((p) => p !== null);
+  return {
+    profiles: present.map((path) =>
+      problemProfile({ id: `openclaw:${agent ?? 'state'}:legacy`, provider: 'unknown', source: name, agent, path }, `${path}: ${migrationHint}`),
+    ),
+    visits: present.map((path) => failedVisit(name, path, `${path}: legacy file, needs \`openclaw doctor --fix\``)),
+  };
 }
 
 /** OpenClaw's per-agent JSON profile stores, in every state dir and agent dir found. */
@@ -71,7 +105,16 @@ export const openclawAuthProfiles: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
     const discovery = await discoverAgentDirs(context);
-    const results = await Promise.all(discovery.agents.map((agent) => readAgent(agent, context.now)));
+    const withDatabase = new Set<string>();
+    for (const dir of stateDirs(context)) if (await exists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
+    const results = await Promise.all([
+      ...discovery.agents.map((agent) =>
+        withDatabase.has(agent.stateDir.dir)
+          ? legacyFiles(legacyAgentFiles.map((file) => join(agent.dir, file)), agent.agent)
+          : readAgent(agent, context.now),
+      ),
+      ...[...withDatabase].map((dir) => legacyFiles([join(dir, 'credentials', 'oauth.json')], null)),
+    ]);
     const failures = discovery.failures.map((failure) => ({
       profile: problemProfile(
         { id: 'openclaw:agents', provider: 'unknown', source: name, path: failure.path },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatLocalTime } from '../duration.js';
+import { describeSpan, formatLocalTime } from '../duration.js';
+import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
@@ -62,6 +63,33 @@ export interface StoreOrigin {
   path: string;
   /** Notes shared by every profile of this store (legacy location, file permissions). */
   notes: string[];
+  /** When the store was last written (DB row time or file mtime), epoch ms. */
+  updatedAtMs: number | null;
+}
+
+/** How long a refresh may hold its fence before authwatch calls it stuck. */
+const stuckRefreshMs = 5 * 60_000;
+const refreshFence = /^openclaw-oauth-refresh-fence:v1:[0-9a-f]{32}:(failed:)?access:[0-9a-f]{64}$/i;
+
+/**
+ * While OpenClaw refreshes an OAuth profile it stores an inert fence instead of the tokens
+ * (with `expires: 1`). A `failed:` fence means the single-use refresh token is gone.
+ */
+function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin: StoreOrigin, now: number, failed: boolean): Profile {
+  const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type };
+  const fix = remediation(entry.provider, id, entry.type);
+  if (failed) {
+    return makeProfile({ ...base, verdict: { status: 'expired', reason: `refresh failed — log in again: ${fix}` }, notes: origin.notes });
+  }
+  const age = origin.updatedAtMs === null ? 0 : now - origin.updatedAtMs;
+  if (age > stuckRefreshMs) {
+    return makeProfile({
+      ...base,
+      verdict: { status: 'error', reason: `an OAuth refresh started ${describeSpan(-age)} has not finished (stuck?); if it stays so, log in again: ${fix}` },
+      notes: origin.notes,
+    });
+  }
+  return makeProfile({ ...base, refreshable: true, notes: ['OAuth refresh in progress', ...origin.notes] });
 }
 
 const knownTypes = new Set<string>(credentialTypes.options);
@@ -137,6 +165,10 @@ function secretOf(entry: Credential): { secret: Profile['secret']; value: string
 }
 
 function profileFromCredential(id: string, entry: Credential, origin: StoreOrigin, stats: UsageStats, now: number): Profile {
+  if (entry.type === 'oauth' && entry.access) {
+    const fence = refreshFence.exec(entry.access);
+    if (fence) return fenceProfile(id, entry, origin, now, fence[1] !== undefined);
+  }
   const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path };
   const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
   if (!expires.ok) return problemProfile({ ...base, type: entry.type }, `${origin.path}: profile "${id}": ${expires.message}`);

@@ -31,6 +31,11 @@ export interface Profile {
   notes: string[];
   /** Set when this row stands for something that could not be read or understood. */
   problem: string | null;
+  /**
+   * A status the source knows for certain whatever the expiry says — an OAuth refresh that
+   * failed and consumed the refresh token is expired even though no expiry has passed.
+   */
+  verdict: { status: 'expired' | 'error'; reason: string } | null;
 }
 
 /** One place a source looked, for the report's `sources` list. */
@@ -73,6 +78,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     fingerprint: null,
     notes: [],
     problem: null,
+    verdict: null,
     ...fields,
   };
 }
