@@ -150,11 +150,11 @@ describe('applyWal', () => {
     expect(applied).toMatchObject({ ok: true, framesApplied: 1 });
     // Break the frame's salt: the frame no longer belongs to this WAL and is skipped.
     const foreign = Buffer.from(wal);
-    foreign[32 + 8] ^= 0xff;
+    foreign[32 + 8]! ^= 0xff;
     expect(applyWal(db, foreign)).toMatchObject({ ok: true, framesApplied: 0 });
     // A flipped byte in the page data fails the running checksum: skipped as well.
     const corrupt = Buffer.from(wal);
-    corrupt[32 + 24 + 100] ^= 0xff;
+    corrupt[32 + 24 + 100]! ^= 0xff;
     expect(applyWal(db, corrupt)).toMatchObject({ ok: true, framesApplied: 0 });
   });
 });
