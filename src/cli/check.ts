@@ -1,5 +1,6 @@
 import type { ExitCode } from '../errors.js';
 import { policyFromConfig } from '../evaluate/policy.js';
+import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline.js';
@@ -17,6 +18,8 @@ Options:
   --agent ID           only this OpenClaw agent's profile store
   --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW)
   --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
+  --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
+  --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name)
   --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
   -h, --help           this help
 `;
@@ -27,6 +30,8 @@ const options = {
   warn: { type: 'string' },
   agent: { type: 'string' },
   'no-color': { type: 'boolean' },
+  textfile: { type: 'string' },
+  push: { type: 'string' },
 } as const;
 
 export async function check(argv: string[]): Promise<ExitCode> {
@@ -37,6 +42,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
   }
   const warnMs = resolveWarn(values.warn);
   const { env, home, now, loaded, log } = await commonSetup(values);
+  const started = performance.now();
   const report = await runCheck({
     context: { env, home, now, agent: values.agent ?? null },
     config: loaded.config,
@@ -49,5 +55,22 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const colour = Boolean(process.stdout.isTTY) && !values['no-color'] && !env.NO_COLOR;
     process.stdout.write(renderTable(report, { colour }));
   }
+  if (values.textfile !== undefined || values.push !== undefined) {
+    await exportMetrics(report, performance.now() - started, values);
+  }
   return report.exitCode;
+}
+
+/** The textfile and the Pushgateway get the same snapshot; either failing is exit 3. */
+async function exportMetrics(report: Report, durationMs: number, targets: { textfile?: string; push?: string }): Promise<void> {
+  const { renderMetricsText, singleRun } = await import('../outputs/prometheus.js');
+  const text = await renderMetricsText(singleRun(report, durationMs));
+  if (targets.textfile !== undefined) {
+    const { writeTextfile } = await import('../outputs/textfile.js');
+    await writeTextfile(targets.textfile, text);
+  }
+  if (targets.push !== undefined) {
+    const { pushMetrics } = await import('../outputs/pushgateway.js');
+    await pushMetrics(targets.push, text);
+  }
 }

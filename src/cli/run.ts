@@ -6,6 +6,7 @@ type Command = (argv: string[]) => Promise<ExitCode>;
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
+  daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
 };
 
 function version(): string {

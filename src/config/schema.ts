@@ -41,6 +41,21 @@ const profileOverride = z
     }
   });
 
+/** A secret given by reference: read from a file or an environment variable, never inline. */
+const secretRef = z
+  .strictObject({ file: z.string().min(1).optional(), env: z.string().min(1).optional() })
+  .refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' });
+
+const metricsAuth = z.union([
+  z.strictObject({ bearerToken: secretRef.describe('the token scrapers must send as "Authorization: Bearer …"') }),
+  z.strictObject({ basic: z.strictObject({ user: z.string().min(1), password: secretRef }) }),
+]);
+
+const daemonSettings = z.strictObject({
+  scrapeTtl: duration.default(30_000).describe('a scrape re-reads the credentials when the last check is older than this'),
+  staleAfter: duration.optional().describe('/healthz turns 503 when the last completed check is older (default: 3 schedule periods)'),
+});
+
 const providerId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"');
 
 /** authwatch's config file (JSON5). Every field is optional: no file at all works. */
@@ -57,7 +72,16 @@ export const configSchema = z.strictObject({
     .default({})
     .describe('per-provider overrides'),
   profiles: z.record(z.string().min(1), profileOverride).default({}).describe('per-profile overrides, by profile id'),
+  schedule: z
+    .string()
+    .regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')
+    .default('*/15 * * * *')
+    .describe('when the daemon runs its check (cron, local time)'),
+  daemon: daemonSettings.default({ scrapeTtl: 30_000 }).describe('the long-running daemon'),
+  metrics: z.strictObject({ auth: metricsAuth.optional() }).default({}).describe('the daemon\'s /metrics, /status and /healthz'),
 });
 
 export type Config = z.output<typeof configSchema>;
 export type ProfileOverride = z.output<typeof profileOverride>;
+export type SecretRef = z.output<typeof secretRef>;
+export type MetricsAuth = z.output<typeof metricsAuth>;

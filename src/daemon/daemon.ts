@@ -1,0 +1,134 @@
+import { createServer, type Server } from 'node:http';
+import type { ConfigLocation } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { AuthwatchError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { loadPromClient, registerAuthwatchMetrics, sourceHealth, type DaemonCounters } from '../outputs/prometheus.js';
+import { createAuthorizer, type Authorizer } from './http-auth.js';
+import { CheckRunner } from './runner.js';
+import { createHandler } from './server.js';
+
+export interface DaemonOptions {
+  host: string;
+  port: number;
+  location: ConfigLocation;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  log: Logger;
+}
+
+type CronJob = import('croner').Cron;
+
+async function schedule(pattern: string, file: string, job: () => Promise<void>, log: Logger): Promise<CronJob> {
+  const { Cron } = await import('croner');
+  try {
+    // protect: a tick that comes while the last check still runs is skipped, not stacked;
+    // catch: a throwing check is logged and the schedule goes on.
+    return new Cron(pattern, { protect: true, catch: (error) => log.error({ err: error }, 'scheduled check failed') }, job);
+  } catch (error) {
+    throw new AuthwatchError(`${file}: schedule: ${(error as Error).message}`);
+  }
+}
+
+/** Three schedule periods: the default age after which /healthz calls the daemon stale. */
+function defaultStaleAfter(job: CronJob): number {
+  const [first, second] = job.nextRuns(2);
+  return first && second ? 3 * (second.getTime() - first.getTime()) : 45 * 60_000;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new AuthwatchError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EACCES' ? 'permission denied' : error.message}`)),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * The long-running mode: a check at start and on the schedule, metrics and status over HTTP,
+ * SIGHUP re-reads the config (an invalid one is logged and the old one kept), SIGTERM/SIGINT
+ * finish the running check, close the server and resolve.
+ */
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const { env, home, log, location } = options;
+  let config = options.config;
+  let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
+  const counters: DaemonCounters = { sourceErrors: new Map() };
+  const runner = new CheckRunner({
+    env,
+    home,
+    log,
+    config: () => config,
+    afterCheck: (report) => {
+      for (const [source, up] of sourceHealth(report)) {
+        counters.sourceErrors.set(source, (counters.sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
+      }
+    },
+  });
+  const client = await loadPromClient();
+  // Two registries with their own metric objects over the same state: prom-client renames
+  // counters in place when it renders OpenMetrics, so the formats must not share metrics.
+  const registryFor = (openMetrics: boolean) => {
+    const registry = new client.Registry();
+    if (openMetrics) (registry as unknown as { setContentType(type: string): void }).setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+    registerAuthwatchMetrics(client, registry, () => runner.record, counters);
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named *_total break Prometheus' naming rules (promtool flags them); their
+    // per-type siblings without the suffix carry the same numbers.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+    return registry;
+  };
+  const registry = registryFor(false);
+  const openMetricsRegistry = registryFor(true);
+
+  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log);
+  const server = createServer(
+    createHandler({
+      runner,
+      registry,
+      openMetricsRegistry,
+      authorizer: () => authorizer,
+      staleAfterMs: () => config.daemon.staleAfter ?? defaultStaleAfter(job),
+      scrapeTtlMs: () => config.daemon.scrapeTtl,
+    }),
+  );
+  await listen(server, options.host, options.port);
+  log.info({ host: options.host, port: options.port, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'daemon listening');
+  await runner.run('start');
+
+  const reload = async () => {
+    try {
+      const loaded = await loadConfig(location);
+      const nextAuthorizer = await createAuthorizer(loaded.config.metrics.auth, env);
+      if (loaded.config.schedule !== config.schedule) {
+        const nextJob = await schedule(loaded.config.schedule, location.path, () => runner.run('schedule'), log);
+        job.stop();
+        job = nextJob;
+      }
+      config = loaded.config;
+      authorizer = nextAuthorizer;
+      log.info({ config: loaded.path ?? '(defaults)', schedule: config.schedule }, 'config reloaded');
+      await runner.run('reload');
+    } catch (error) {
+      log.error({ error: error instanceof Error ? error.message : String(error) }, 'config reload failed; keeping the previous config');
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    const onHangup = () => void reload();
+    const onStop = async (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      process.off('SIGHUP', onHangup);
+      job.stop();
+      await runner.idle();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.on('SIGHUP', onHangup);
+    process.once('SIGTERM', () => void onStop('SIGTERM'));
+    process.once('SIGINT', () => void onStop('SIGINT'));
+  });
+}

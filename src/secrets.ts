@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SecretRef } from './config/schema.js';
+import { AuthwatchError } from './errors.js';
+import { describeFsError } from './sources/read-file.js';
+
+/**
+ * Reads a secret the config refers to — a file (relative names are looked up in systemd's
+ * `$CREDENTIALS_DIRECTORY` first) or an environment variable. Errors name the config field and
+ * the file or variable, never the value.
+ */
+export async function readSecret(ref: SecretRef, field: string, env: NodeJS.ProcessEnv): Promise<string> {
+  if (ref.env !== undefined) {
+    const value = env[ref.env]?.trim();
+    if (!value) throw new AuthwatchError(`${field}: the environment variable ${ref.env} is not set`);
+    return value;
+  }
+  const file = ref.file!;
+  const path = !file.includes('/') && env.CREDENTIALS_DIRECTORY ? join(env.CREDENTIALS_DIRECTORY, file) : file;
+  try {
+    const value = (await readFile(path, 'utf8')).trim();
+    if (!value) throw new AuthwatchError(`${field}: ${path} is empty`);
+    return value;
+  } catch (error) {
+    if (error instanceof AuthwatchError) throw error;
+    throw new AuthwatchError(`${field}: cannot read ${path}: ${describeFsError(error)}`);
+  }
+}
