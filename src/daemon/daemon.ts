@@ -21,12 +21,12 @@ export interface DaemonOptions {
 
 type CronJob = import('croner').Cron;
 
-async function schedule(pattern: string, file: string, job: () => Promise<void>, log: Logger): Promise<CronJob> {
+async function schedule(pattern: string, file: string, job: () => Promise<void>, log: Logger, options: { paused?: boolean } = {}): Promise<CronJob> {
   const { Cron } = await import('croner');
   try {
     // protect: a tick that comes while the last check still runs is skipped, not stacked;
     // catch: a throwing check is logged and the schedule goes on.
-    return new Cron(pattern, { protect: true, catch: (error) => log.error({ err: error }, 'scheduled check failed') }, job);
+    return new Cron(pattern, { protect: true, paused: options.paused ?? false, catch: (error) => log.error({ err: error }, 'scheduled check failed') }, job);
   } catch (error) {
     throw new AuthwatchError(`${file}: schedule: ${(error as Error).message}`);
   }
@@ -84,7 +84,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const registry = registryFor(false);
   const openMetricsRegistry = registryFor(true);
 
-  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log);
+  // Validate the schedule before binding the port, but start it only once the server listens,
+  // so a failed start leaves no timer behind that would keep the process alive.
+  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
   const server = createServer(
     createHandler({
       runner,
@@ -95,8 +97,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       scrapeTtlMs: () => config.daemon.scrapeTtl,
     }),
   );
-  await listen(server, options.host, options.port);
-  log.info({ host: options.host, port: options.port, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'daemon listening');
+  try {
+    await listen(server, options.host, options.port);
+  } catch (error) {
+    job.stop();
+    throw error;
+  }
+  job.resume();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  log.info({ host: options.host, port, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'daemon listening');
   await runner.run('start');
 
   const reload = async () => {

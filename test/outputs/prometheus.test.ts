@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { defaultWarnMs } from '../../src/evaluate/policy.js';
+import { buildReport } from '../../src/evaluate/report.js';
+import { renderMetricsText, singleRun } from '../../src/outputs/prometheus.js';
+import { makeProfile, type Profile } from '../../src/sources/source.js';
+import { DAY, HOUR, NOW } from '../helpers/clock.js';
+
+const policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const profile = (fields: Partial<Profile> & { id: string }) =>
+  makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', fingerprint: 'PLANTED0', ...fields });
+
+function metricsFor(profiles: Profile[]) {
+  const report = buildReport(
+    profiles.map((p) => evaluate(p, NOW, policy)),
+    [
+      { name: 'openclaw', path: '/h/a.json', found: true, ok: true, error: null },
+      { name: 'openclaw', path: '/h/b.json', found: true, ok: false, error: 'broken' },
+      { name: 'env', path: null, found: true, ok: true, error: null },
+    ],
+    [],
+    NOW,
+  );
+  return renderMetricsText(singleRun(report, 12.5));
+}
+
+const sampleLines = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+
+describe('Prometheus exposition', () => {
+  it('exports absolute expiry, a 0/1 status set, info and run metrics', async () => {
+    const text = await metricsFor([
+      profile({ id: 'anthropic:default', expiresAt: NOW + 3 * HOUR }),
+      profile({ id: 'anthropic:default', agent: 'work', expiresAt: NOW + 30 * DAY }),
+      profile({ id: 'openrouter:default', provider: 'openrouter', type: 'api_key' }),
+      profile({ id: 'broken', provider: 'unknown', type: null, problem: 'x' }),
+    ]);
+    expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main"} ${(NOW + 3 * HOUR) / 1000}`,
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:default",provider="anthropic",source="openclaw",agent="work"} ${(NOW + 30 * DAY) / 1000}`,
+    ]);
+    const status = sampleLines(text, 'authwatch_credential_status');
+    expect(status).toHaveLength(4 * 5);
+    for (const id of ['anthropic:default",provider="anthropic",source="openclaw",agent="main', 'openrouter:default', 'broken']) {
+      expect(status.filter((line) => line.includes(id) && line.endsWith(' 1'))).toHaveLength(1);
+    }
+    expect(status).toContain('authwatch_credential_status{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main",status="expiring"} 1');
+    expect(status).toContain('authwatch_credential_status{profile="broken",provider="unknown",source="openclaw",agent="main",status="error"} 1');
+    expect(sampleLines(text, 'authwatch_credential_info')).toContain(
+      'authwatch_credential_info{profile="openrouter:default",provider="openrouter",source="openclaw",agent="main",type="api_key",refreshable="false"} 1',
+    );
+    expect(sampleLines(text, 'authwatch_source_up')).toEqual(['authwatch_source_up{source="openclaw"} 0', 'authwatch_source_up{source="env"} 1']);
+    expect(sampleLines(text, 'authwatch_last_run_timestamp_seconds')).toEqual([`authwatch_last_run_timestamp_seconds ${NOW / 1000}`]);
+    expect(sampleLines(text, 'authwatch_last_success_timestamp_seconds')).toEqual([`authwatch_last_success_timestamp_seconds ${NOW / 1000}`]);
+    expect(sampleLines(text, 'authwatch_last_run_duration_seconds')).toEqual(['authwatch_last_run_duration_seconds 0.0125']);
+    expect(sampleLines(text, 'authwatch_last_run_success')).toEqual(['authwatch_last_run_success 1']);
+    expect(sampleLines(text, 'authwatch_build_info')[0]).toMatch(/^authwatch_build_info\{version="\d+\.\d+\.\d+",node_version="v\d+/);
+    // No process metrics in a one-shot output, no sample timestamps, no fingerprints or paths.
+    expect(text).not.toMatch(/process_cpu|nodejs_/);
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^\S+(\{.*\})? \S+$/);
+    expect(text).not.toMatch(/PLANTED0|\/h\/a\.json/);
+  });
+
+  it('a credential with no expiry, or missing, has no expiry series', async () => {
+    const text = await metricsFor([profile({ id: 'a', type: 'api_key' }), profile({ id: 'b', secret: 'absent', expiresAt: NOW + DAY })]);
+    expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([]);
+  });
+});
