@@ -26,7 +26,7 @@ async function startDaemon(home: string, config = '{ schedule: "0 0 1 1 *" }', a
   });
   const base = `http://127.0.0.1:${port}`;
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
-  const ready = authorization ? { authorization } : {};
+  const ready: Record<string, string> = authorization ? { authorization } : {};
   await waitFor('the first check', async () => ((await get('/healthz', ready)).status === 200 ? true : undefined));
   return { ...daemon, base, get };
 }
