@@ -56,7 +56,7 @@ describe('authwatch daemon (child process)', () => {
     // Asking for OpenMetrics must not change the Prometheus rendering (prom-client renames counters in place).
     expect(await (await daemon.get('/metrics')).text()).toMatch(/^# TYPE authwatch_source_errors_total counter$/m);
 
-    const status = await (await daemon.get('/status')).json();
+    const status = (await (await daemon.get('/status')).json()) as any;
     const check = JSON.parse((await runCli(['check', '--json'], { home })).stdout);
     expect(status.profiles.map((p: any) => [p.id, p.status])).toEqual(check.profiles.map((p: any) => [p.id, p.status]));
     expect(Object.keys(status)).toEqual(Object.keys(check));
@@ -96,14 +96,14 @@ describe('authwatch daemon (child process)', () => {
     writeFileSync(configPath(home), "{ schedule: '0 0 1 1 *', require: ['mistral'] }");
     daemon.child.kill('SIGHUP');
     await waitFor('the reload', () => (daemon.output.stderr.includes('"config reloaded"') ? true : undefined));
-    const status = await (await daemon.get('/status')).json();
+    const status = (await (await daemon.get('/status')).json()) as any;
     expect(status.profiles.map((p: any) => p.id)).toContain('mistral:(none)');
 
     writeFileSync(configPath(home), "{ schedule: 'every full moon' }");
     daemon.child.kill('SIGHUP');
     await waitFor('the failed reload', () => (daemon.output.stderr.includes('"config reload failed; keeping the previous config"') ? true : undefined));
     expect(daemon.output.stderr).toContain('schedule: expected a cron expression');
-    expect((await (await daemon.get('/status')).json()).profiles.map((p: any) => p.id)).toContain('mistral:(none)');
+    expect(((await (await daemon.get('/status')).json()) as any).profiles.map((p: any) => p.id)).toContain('mistral:(none)');
 
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
