@@ -1,4 +1,6 @@
-import type { ExitCode } from '../errors.js';
+import type { DeliveryDeps } from '../alerts/deliver.js';
+import type { Config } from '../config/schema.js';
+import { ExitCode } from '../errors.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
@@ -38,7 +40,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('check', argv, options);
   if (values.help) {
     process.stdout.write(checkUsage);
-    return 0;
+    return ExitCode.Ok;
   }
   const warnMs = resolveWarn(values.warn);
   const { env, home, now, loaded, log } = await commonSetup(values);
@@ -55,16 +57,32 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const colour = Boolean(process.stdout.isTTY) && !values['no-color'] && !env.NO_COLOR;
     process.stdout.write(renderTable(report, { colour }));
   }
+  const durationMs = performance.now() - started;
+  const alerts = loaded.config.channels.length > 0 ? await sendAlerts(report, loaded.config, { env, home, log, now }) : null;
   if (values.textfile !== undefined || values.push !== undefined) {
-    await exportMetrics(report, performance.now() - started, values);
+    await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
   }
-  return report.exitCode;
+  const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
+  for (const { channel, error } of failed) {
+    process.stderr.write(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+  }
+  return failed.length > 0 ? ExitCode.CouldNotRun : report.exitCode;
+}
+
+async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {
+  const { deliverAlerts } = await import('../alerts/deliver.js');
+  return deliverAlerts(report, config, deps);
 }
 
 /** The textfile and the Pushgateway get the same snapshot; either failing is exit 3. */
-async function exportMetrics(report: Report, durationMs: number, targets: { textfile?: string; push?: string }): Promise<void> {
+async function exportMetrics(
+  report: Report,
+  durationMs: number,
+  pending: ReadonlyMap<string, number> | null,
+  targets: { textfile?: string; push?: string },
+): Promise<void> {
   const { renderMetricsText, singleRun } = await import('../outputs/prometheus.js');
-  const text = await renderMetricsText(singleRun(report, durationMs));
+  const text = await renderMetricsText(singleRun(report, durationMs, pending));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
     await writeTextfile(targets.textfile, text);

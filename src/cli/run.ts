@@ -6,6 +6,7 @@ type Command = (argv: string[]) => Promise<ExitCode>;
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
+  alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', load: async () => (await import('./alert.js')).alert },
   daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
 };
 

@@ -1,25 +1,6 @@
 import { z } from 'zod';
-import { durationHint, parseDuration } from '../duration.js';
-
-/** `"24h"` → 86 400 000 (milliseconds). */
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.issues.push({ code: 'custom', message: `expected ${durationHint}`, input: text });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-/** An ISO-8601 date or date-time (`2026-01-10`, `2026-01-10T09:00:00Z`) → epoch ms. */
-export const instant = z.string().transform((text, ctx) => {
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    ctx.issues.push({ code: 'custom', message: 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"', input: text });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { alertingSchema, channelsSchema, defaultAlerting } from '../alerts/config.js';
+import { duration, instant } from './primitives.js';
 
 const profileOverride = z
   .strictObject({
@@ -79,6 +60,8 @@ export const configSchema = z.strictObject({
     .describe('when the daemon runs its check (cron, local time)'),
   daemon: daemonSettings.default({ scrapeTtl: 30_000 }).describe('the long-running daemon'),
   metrics: z.strictObject({ auth: metricsAuth.optional() }).default({}).describe('the daemon\'s /metrics, /status and /healthz'),
+  channels: channelsSchema.describe('where alerts go'),
+  alerting: alertingSchema.default(defaultAlerting).describe('when alerts are sent'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -56,16 +56,26 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { env, home, log, location } = options;
   let config = options.config;
   let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
-  const counters: DaemonCounters = { sourceErrors: new Map() };
+  const counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
   const runner = new CheckRunner({
     env,
     home,
     log,
     config: () => config,
-    afterCheck: (report) => {
+    afterCheck: async (report, now) => {
       for (const [source, up] of sourceHealth(report)) {
         counters.sourceErrors.set(source, (counters.sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
       }
+      if (config.channels.length === 0) return null;
+      const { deliverAlerts } = await import('../alerts/deliver.js');
+      const result = await deliverAlerts(report, config, { env, home, log, now });
+      for (const { channel, result: outcome } of result.outcomes) {
+        if (outcome !== 'sent' && outcome !== 'failed') continue;
+        const key = `${channel}\u0000${outcome}`;
+        const entry = counters.notifications.get(key) ?? { channel, result: outcome, count: 0 };
+        counters.notifications.set(key, { ...entry, count: entry.count + 1 });
+      }
+      return result.pending;
     },
   });
   const client = await loadPromClient();

@@ -11,8 +11,8 @@ export interface RunnerDeps {
   home: string;
   log: Logger;
   config: () => Config;
-  /** Called after every completed check (metrics counters; alert delivery). */
-  afterCheck: (report: Report) => Promise<void> | void;
+  /** Called after every completed check (metrics counters; alert delivery); may report pending notices. */
+  afterCheck: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null | void> | void;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface RunnerDeps {
  * recorded as a failed run and never stops the daemon, which keeps serving the last good report.
  */
 export class CheckRunner {
-  record: RunRecord = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null };
+  record: RunRecord = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null };
   private inFlight: Promise<void> | null = null;
 
   constructor(private readonly deps: RunnerDeps) {}
@@ -61,9 +61,19 @@ export class CheckRunner {
       const config = this.deps.config();
       const report = await runCheck({ context: { env, home, now, agent: null }, config, policy: policyFromConfig(config), log });
       const durationMs = performance.now() - started;
-      this.record = { report, lastRunAt: Date.now(), lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: Date.now() };
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
-      await Promise.resolve(this.deps.afterCheck(report)).catch((error: unknown) => log.error({ err: error }, 'after-check step failed'));
+      const pending = await Promise.resolve(this.deps.afterCheck(report, now)).catch((error: unknown) => {
+        log.error({ error: error instanceof Error ? error.message : String(error) }, 'after-check step failed');
+        return this.record.pendingNotifications;
+      });
+      this.record = {
+        report,
+        lastRunAt: Date.now(),
+        lastRunDurationMs: durationMs,
+        lastRunSuccess: true,
+        lastSuccessAt: Date.now(),
+        pendingNotifications: pending ?? null,
+      };
     } catch (error) {
       this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false };
       log.error({ reason, err: error }, 'check failed; keeping the last good values');

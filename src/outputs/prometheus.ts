@@ -8,6 +8,8 @@ import { statuses } from '../evaluate/status.js';
 export interface DaemonCounters {
   /** Checks in which a source could not be read, per source name. */
   sourceErrors: Map<string, number>;
+  /** Alert deliveries per `channel` and `result` (sent, failed). */
+  notifications: Map<string, { channel: string; result: string; count: number }>;
 }
 
 export interface RunRecord {
@@ -18,6 +20,8 @@ export interface RunRecord {
   lastRunDurationMs: number | null;
   lastRunSuccess: boolean;
   lastSuccessAt: number | null;
+  /** Alert notices still owed per channel after the last run; `null` without channels. */
+  pendingNotifications: ReadonlyMap<string, number> | null;
 }
 
 export const metricNames = {
@@ -31,6 +35,8 @@ export const metricNames = {
   lastDuration: 'authwatch_last_run_duration_seconds',
   lastRunSuccess: 'authwatch_last_run_success',
   buildInfo: 'authwatch_build_info',
+  notificationsPending: 'authwatch_notifications_pending',
+  notificationsTotal: 'authwatch_notifications_total',
 } as const;
 
 type Client = typeof PromClient;
@@ -67,7 +73,27 @@ export function registerAuthwatchMetrics(client: Client, registry: Registry, lat
         for (const [source, count] of counters.sourceErrors) this.inc({ source }, count);
       },
     });
+    new client.Counter({
+      name: metricNames.notificationsTotal,
+      help: 'Alert deliveries per channel and result (sent, failed).',
+      labelNames: ['channel', 'result'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { channel, result, count } of counters.notifications.values()) this.inc({ channel, result }, count);
+      },
+    });
   }
+  new client.Gauge({
+    name: metricNames.notificationsPending,
+    help: 'Alert notices not delivered yet per channel (failed, backing off, or held by quiet hours).',
+    labelNames: ['channel'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [channel, count] of latest().pendingNotifications ?? []) this.set({ channel }, count);
+    },
+  });
   const credentials = ['profile', 'provider', 'source', 'agent'] as const;
   const report = () => latest().report;
 
@@ -156,6 +182,6 @@ export async function renderMetricsText(run: RunRecord): Promise<string> {
 }
 
 /** The record of a single completed check run (the `check` command's one run). */
-export function singleRun(report: Report, durationMs: number): RunRecord {
-  return { report, lastRunAt: report.checkedAt, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: report.checkedAt };
+export function singleRun(report: Report, durationMs: number, pendingNotifications: ReadonlyMap<string, number> | null = null): RunRecord {
+  return { report, lastRunAt: report.checkedAt, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: report.checkedAt, pendingNotifications };
 }

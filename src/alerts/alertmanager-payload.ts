@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { annotationsOf, severityOf } from './message.js';
+import type { AlertBatch, Notice } from './notifier.js';
+
+/** Alertmanager-style labels of one notice; the same set identifies the same alert everywhere. */
+export function labelsOf(notice: Notice, host: string): Record<string, string> {
+  return {
+    alertname: 'AuthwatchCredential',
+    profile: notice.profile,
+    provider: notice.provider,
+    source: notice.source,
+    ...(notice.agent ? { agent: notice.agent } : {}),
+    status: notice.status,
+    // A resolved notice carries the status it had while firing, so its labels — and so its
+    // identity — match the alert it closes.
+    severity: severityOf({ status: notice.status, kind: 'firing' }),
+    instance: host,
+  };
+}
+
+/** Alertmanager's fingerprint is a hash of the label set; ours is stable the same way. */
+export function alertFingerprint(labels: Record<string, string>): string {
+  const canonical = Object.keys(labels)
+    .sort()
+    .map((key) => `${key}=${labels[key]}`)
+    .join('\u0000');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+/**
+ * The alerts of a batch in Alertmanager's shape: firing ones end `resolveAfterMs` from now
+ * (so Alertmanager resolves them itself if authwatch stops sending), resolved ones end now.
+ */
+export function alertsOf(batch: AlertBatch, resolveAfterMs: number) {
+  return batch.notices.map((notice) => {
+    const resolved = notice.kind === 'resolved';
+    const labels = labelsOf(notice, batch.host);
+    return {
+      status: resolved ? ('resolved' as const) : ('firing' as const),
+      labels,
+      annotations: annotationsOf(notice),
+      startsAt: new Date(notice.since).toISOString(),
+      endsAt: new Date(resolved ? batch.now : batch.now + resolveAfterMs).toISOString(),
+      generatorURL: '',
+      fingerprint: alertFingerprint(labels),
+    };
+  });
+}

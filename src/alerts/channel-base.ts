@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { duration } from '../config/primitives.js';
+import { readSecret } from '../secrets.js';
+
+/** Fields every channel has. */
+export const channelBase = {
+  name: z.string().regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"'),
+  timeout: duration.default(10_000).describe('how long one delivery may take'),
+};
+
+/** A key that must never be in the config: the secret belongs in a file or the environment. */
+export function noInlineSecret(key: string) {
+  return z
+    .never({ error: `never put the ${key} in the config file: use ${key}File or ${key}Env` })
+    .optional();
+}
+
+/** Reads `<key>File` / `<key>Env` when either is set; `undefined` when neither is. */
+export async function optionalSecret(
+  config: Record<string, unknown>,
+  key: string,
+  field: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const file = config[`${key}File`] as string | undefined;
+  const variable = config[`${key}Env`] as string | undefined;
+  if (file === undefined && variable === undefined) return undefined;
+  return readSecret(file !== undefined ? { file } : { env: variable! }, `${field}.${key}${file !== undefined ? 'File' : 'Env'}`, env);
+}
+
+/** A delivery that failed, in one line a user can act on (never with a secret in it). */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+}
+
+/** Pulls the useful words out of a fetch failure (`connect ECONNREFUSED 127.0.0.1:9`, timeouts). */
+function describeFetchFailure(error: unknown, timeoutMs: number): string {
+  const { name, message, cause } = error as Error & { cause?: Error & { code?: string } };
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs / 1000}s`;
+  return cause?.message ?? message;
+}
+
+/** POSTs a body with a timeout; anything but 2xx is a DeliveryError naming the status and a bit of the answer. */
+export async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new DeliveryError(`POST ${safeUrl(url)} failed: ${describeFetchFailure(error, timeoutMs)}`);
+  }
+  const text = await response.text().catch(() => '');
+  if (!response.ok) throw new DeliveryError(`POST ${safeUrl(url)} answered HTTP ${response.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ''}`);
+}
+
+/** A URL without user:password or query string, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import type { Config } from '../config/schema.js';
+import type { Report } from '../evaluate/report.js';
+import type { Logger } from '../log.js';
+import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey } from './decide.js';
+import { createNotifier, resendsFiring } from './index.js';
+import type { AlertBatch } from './notifier.js';
+import { loadState, lockState, saveState, stateDirectory } from './store.js';
+
+export interface ChannelOutcome {
+  channel: string;
+  /** `sent`, `failed`, `waiting` (backing off after failures), or `idle` (nothing to say). */
+  result: 'sent' | 'failed' | 'waiting' | 'idle';
+  notices: number;
+  error?: string;
+}
+
+export interface DeliveryResult {
+  outcomes: ChannelOutcome[];
+  /** Notices still owed per channel (failed, backing off, or held by quiet hours). */
+  pending: Map<string, number>;
+  /** Another run held the state lock; it delivers instead. */
+  skipped: boolean;
+}
+
+export interface DeliveryDeps {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  log: Logger;
+  now: number;
+}
+
+/** How long a run waits for an overlapping one to finish its deliveries. */
+const lockWaitMs = 30_000;
+
+/**
+ * One alerting round after a check: under the state lock, decide what each channel must hear,
+ * send one grouped message per channel (in parallel, each with its timeout), and remember
+ * what was delivered. A failed channel keeps its notices pending for the next run; the others
+ * are not held back.
+ */
+export async function deliverAlerts(report: Report, config: Config, deps: DeliveryDeps): Promise<DeliveryResult> {
+  const { env, home, log, now } = deps;
+  const dir = stateDirectory(env, home);
+  const release = await lockState(dir, lockWaitMs);
+  if (!release) {
+    log.warn({ dir }, 'another authwatch run is delivering alerts; leaving them to it');
+    return { outcomes: [], pending: new Map(), skipped: true };
+  }
+  try {
+    const previous = await loadState(dir, log, now);
+    const channels = config.channels.map((channel) => ({ name: channel.name, resendsFiring: resendsFiring(channel) }));
+    const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting);
+    const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
+    const host = config.alerting.host ?? hostname();
+    const pending = new Map<string, number>();
+
+    const outcomes = await Promise.all(
+      config.channels.map(async (channel): Promise<ChannelOutcome> => {
+        const plan = plans.get(channel.name)!;
+        let memory = next.channels[channel.name] ?? emptyChannel();
+        for (const key of plan.forget) {
+          const { [key]: _forgotten, ...rest } = memory.told;
+          memory = { ...memory, told: rest };
+        }
+        next.channels[channel.name] = memory;
+        pending.set(channel.name, plan.notices.length + plan.deferred);
+        if (plan.deferred > 0) log.info({ channel: channel.name, deferred: plan.deferred }, 'notices held back by quiet hours');
+        if (plan.notices.length === 0) return { channel: channel.name, result: 'idle', notices: 0 };
+        if (memory.retryAt !== null && now < memory.retryAt) {
+          return { channel: channel.name, result: 'waiting', notices: plan.notices.length, error: memory.lastError ?? undefined };
+        }
+        const batch: AlertBatch = { host, now, notices: plan.notices };
+        try {
+          await createNotifier(channel, { env, log }).send(batch);
+          next.channels[channel.name] = markDelivered(memory, plan.notices, fingerprints, now);
+          pending.set(channel.name, plan.deferred);
+          log.info({ channel: channel.name, notices: plan.notices.length }, 'alert sent');
+          return { channel: channel.name, result: 'sent', notices: plan.notices.length };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          next.channels[channel.name] = markFailed(memory, message, now);
+          log.error({ channel: channel.name, error: message }, 'alert delivery failed; it stays pending for the next run');
+          return { channel: channel.name, result: 'failed', notices: plan.notices.length, error: message };
+        }
+      }),
+    );
+    // Channels removed from the config are forgotten with their memory.
+    for (const name of Object.keys(next.channels)) if (!config.channels.some((c) => c.name === name)) delete next.channels[name];
+    await saveState(dir, next);
+    return { outcomes, pending, skipped: false };
+  } finally {
+    await release();
+  }
+}

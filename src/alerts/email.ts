@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { channelBase, DeliveryError, noInlineSecret, optionalSecret } from './channel-base.js';
+import { htmlOf, subjectOf, textOf } from './message.js';
+import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
+
+export const schema = z.strictObject({
+  ...channelBase,
+  type: z.literal('email'),
+  smtp: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    secure: z.boolean().default(false).describe('implicit TLS (port 465); false upgrades with STARTTLS when offered'),
+    requireTLS: z.boolean().default(false).describe('refuse to send unless STARTTLS succeeds'),
+    user: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional().describe('file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY)'),
+    passwordEnv: z.string().min(1).optional(),
+    password: noInlineSecret('password'),
+  }),
+  from: z.string().min(3),
+  to: z.array(z.string().min(3)).min(1),
+});
+export type EmailConfig = z.output<typeof schema>;
+
+export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
+  return {
+    async send(batch: AlertBatch) {
+      const password = await optionalSecret(config.smtp, 'password', `channels.${config.name}.smtp`, deps.env);
+      // nodemailer is loaded only when a mail is actually sent: a quiet check never pays for it.
+      const nodemailer = (await import('nodemailer')).default;
+      const timeout = config.timeout;
+      const transport = nodemailer.createTransport({
+        host: config.smtp.host,
+        port: config.smtp.port,
+        secure: config.smtp.secure,
+        requireTLS: config.smtp.requireTLS,
+        ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: password ?? '' } } : {}),
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+        tls: { minVersion: 'TLSv1.2' },
+      });
+      try {
+        await transport.sendMail({ from: config.from, to: config.to, subject: subjectOf(batch), text: textOf(batch), html: htmlOf(batch) });
+      } catch (error) {
+        const { message, code } = error as Error & { code?: string };
+        throw new DeliveryError(`SMTP ${config.smtp.host}:${config.smtp.port} failed: ${code ? `${code} ` : ''}${message.split('\n')[0]!.slice(0, 200)}`);
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}

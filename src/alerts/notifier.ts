@@ -1,0 +1,42 @@
+import type { Status } from '../evaluate/status.js';
+import type { Logger } from '../log.js';
+
+/** Why a profile is in this message. */
+export type NoticeKind = 'new' | 'escalation' | 'reminder' | 'resolved' | 'firing';
+
+/** One profile to tell someone about. Never holds a secret. */
+export interface Notice {
+  /** Stable key of the profile: `<agent>/<id>` (ids repeat across OpenClaw agents). */
+  key: string;
+  profile: string;
+  agent: string | null;
+  provider: string;
+  source: string;
+  status: Status;
+  kind: NoticeKind;
+  /** Epoch ms since the profile has been in this status. */
+  since: number;
+  expiresAt: number | null;
+  remainingMs: number | null;
+  path: string | null;
+  detail: string;
+  fix: string;
+}
+
+/** Everything one channel is told in one run: one message. */
+export interface AlertBatch {
+  host: string;
+  now: number;
+  notices: Notice[];
+  /** A message from `authwatch alert test`, not about real credentials. */
+  test?: boolean;
+}
+
+export interface Notifier {
+  send(batch: AlertBatch): Promise<void>;
+}
+
+export interface NotifierDeps {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}

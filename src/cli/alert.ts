@@ -1,0 +1,46 @@
+import { hostname } from 'node:os';
+import { AuthwatchError, ExitCode } from '../errors.js';
+import { commonOptions, commonSetup, parseCommandArgs } from './options.js';
+
+export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
+
+Sends a test message through every configured channel (or only NAME) and reports, per
+channel, success or the exact error. Exit 0 when all succeeded, 3 otherwise.
+`;
+
+const options = { ...commonOptions, channel: { type: 'string' } } as const;
+
+export async function alert(argv: string[]): Promise<ExitCode> {
+  const [action, ...rest] = argv;
+  if (action === undefined || action === '--help' || action === '-h') {
+    process.stdout.write(alertUsage);
+    return action === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
+  }
+  if (action !== 'test') throw new AuthwatchError(`alert: unknown action "${action.slice(0, 20)}"`, { hint: 'run `authwatch alert test`' });
+  const { values } = parseCommandArgs('alert test', rest, options);
+  if (values.help) {
+    process.stdout.write(alertUsage);
+    return ExitCode.Ok;
+  }
+  const { env, now, loaded, log } = await commonSetup(values);
+  const channels = loaded.config.channels.filter((channel) => values.channel === undefined || channel.name === values.channel);
+  if (channels.length === 0) {
+    throw new AuthwatchError(
+      values.channel === undefined ? 'no channels are configured' : `no channel named "${values.channel.slice(0, 64)}" in ${loaded.path ?? 'the config'}`,
+    );
+  }
+  const { createNotifier } = await import('../alerts/index.js');
+  const host = loaded.config.alerting.host ?? hostname();
+  const results = await Promise.all(
+    channels.map(async (channel) => {
+      try {
+        await createNotifier(channel, { env, log }).send({ host, now, notices: [], test: true });
+        return { channel: channel.name, error: null };
+      } catch (error) {
+        return { channel: channel.name, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  for (const { channel, error } of results) process.stdout.write(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
+  return results.every((r) => r.error === null) ? ExitCode.Ok : ExitCode.CouldNotRun;
+}

@@ -1,0 +1,26 @@
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replaces `path` atomically: the text goes to `.<name>.<pid>.tmp` in the same directory
+ * (rename is atomic only within one filesystem), is flushed to disk, then renamed over the
+ * target — a reader sees the old file or the new one, never half of one, even if the process
+ * is killed midway.
+ */
+export async function writeFileAtomic(path: string, text: string, mode: number): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const handle = await open(temporary, 'w', mode);
+    try {
+      await handle.writeFile(text);
+      await handle.chmod(mode); // the umask must not change it: readers may be other users
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
