@@ -55,8 +55,6 @@ export function inQuietHours(now: number, quiet: QuietHours | undefined): boolea
 
 export interface ChannelPlan {
   notices: Notice[];
-  /** Profile keys to forget without telling (resolved while resolved notices are off). */
-  forget: string[];
   /** Notices held back by quiet hours; they go out on the first run after the window. */
   deferred: number;
 }
@@ -135,8 +133,8 @@ export function decideAlerts(
   const plans = new Map<string, ChannelPlan>();
   for (const channel of channels) {
     const memory = previous.channels[channel.name] ?? emptyChannel();
-    next.channels[channel.name] = memory;
-    const plan: ChannelPlan = { notices: [], forget: [], deferred: 0 };
+    const remembered = { ...memory.told };
+    const plan: ChannelPlan = { notices: [], deferred: 0 };
     for (const [key, e] of current) {
       if (!bad(e.status)) continue;
       const last = memory.told[key];
@@ -153,8 +151,9 @@ export function decideAlerts(
       if (e && bad(e.status)) continue;
       if (alerting.sendResolved || channel.resendsFiring) {
         plan.notices.push(e ? { ...noticeFor(e, 'resolved', next.profiles[key]!.since, last.status), detail: e.detail } : vanished(key, last.status, now));
-      } else plan.forget.push(key);
+      } else delete remembered[key]; // ok again, nobody to tell: forget, so a relapse is new
     }
+    next.channels[channel.name] = { ...memory, told: remembered };
     if (quiet) {
       const held = plan.notices.filter((n) => !(alerting.quietHours!.allowCritical && n.kind !== 'resolved' && severityOf(n) === 'critical'));
       plan.deferred = held.length;

@@ -58,12 +58,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
     const outcomes = await Promise.all(
       config.channels.map(async (channel): Promise<ChannelOutcome> => {
         const plan = plans.get(channel.name)!;
-        let memory = next.channels[channel.name] ?? emptyChannel();
-        for (const key of plan.forget) {
-          const { [key]: _forgotten, ...rest } = memory.told;
-          memory = { ...memory, told: rest };
-        }
-        next.channels[channel.name] = memory;
+        const memory = next.channels[channel.name] ?? emptyChannel();
         pending.set(channel.name, plan.notices.length + plan.deferred);
         if (plan.deferred > 0) log.info({ channel: channel.name, deferred: plan.deferred }, 'notices held back by quiet hours');
         if (plan.notices.length === 0) return { channel: channel.name, result: 'idle', notices: 0 };

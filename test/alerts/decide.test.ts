@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { defaultAlerting, type AlertingConfig } from '../../src/alerts/config.js';
+import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, type AlertState } from '../../src/alerts/decide.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { defaultWarnMs } from '../../src/evaluate/policy.js';
+import { makeProfile, type Profile } from '../../src/sources/source.js';
+import { DAY, HOUR, NOW } from '../helpers/clock.js';
+
+const policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const token = (expiresAt: number, fields: Partial<Profile> = {}) =>
+  makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: 'aaaa1111', ...fields });
+
+/** One run of the alert memory for one channel: decide, then deliver (or fail) everything planned. */
+function run(state: AlertState, profiles: Profile[], now: number, options: { fail?: boolean; alerting?: Partial<AlertingConfig>; resends?: boolean } = {}) {
+  const evaluations = profiles.map((p) => evaluate(p, now, policy));
+  const { next, plans } = decideAlerts(state, evaluations, now, [{ name: 'mail', resendsFiring: options.resends ?? false }], { ...defaultAlerting, ...options.alerting });
+  const plan = plans.get('mail')!;
+  const memory = next.channels.mail!;
+  const fingerprints = new Map(evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
+  if (plan.notices.length > 0) next.channels.mail = options.fail ? markFailed(memory, 'smtp down', now) : markDelivered(memory, plan.notices, fingerprints, now);
+  return { state: next, told: plan.notices.map((n) => `${n.kind}:${n.status}`), deferred: plan.deferred };
+}
+
+describe('alert memory, as a story', () => {
+  it('tells once, reminds after the repeat interval, escalates at once, resolves once', () => {
+    const expires = NOW + 6 * HOUR;
+    let step = run(emptyState(), [token(expires)], NOW);
+    expect(step.told).toEqual(['new:expiring']); // a change into expiring
+    step = run(step.state, [token(expires)], NOW + 15 * 60_000);
+    expect(step.told).toEqual([]); // 15 minutes later: nothing new to say
+    step = run(step.state, [token(expires)], NOW + 5 * HOUR);
+    expect(step.told).toEqual([]); // still inside the 24h reminder interval
+    step = run(step.state, [token(expires)], expires + 60_000);
+    expect(step.told).toEqual(['escalation:expired']); // worse: at once, inside the interval
+    step = run(step.state, [token(expires)], expires + 3 * HOUR);
+    expect(step.told).toEqual([]);
+    step = run(step.state, [token(expires)], expires + 4 * HOUR + 60_000);
+    expect(step.told).toEqual(['reminder:expired']); // 4h repeat for expired
+    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: 'bbbb2222' })], expires + 5 * HOUR);
+    expect(step.told).toEqual(['resolved:expired']); // a new token: resolved, naming what it was
+    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: 'bbbb2222' })], expires + 6 * HOUR);
+    expect(step.told).toEqual([]);
+  });
+
+  it('a failed delivery stays pending and is sent by the next run; a success is never repeated', () => {
+    let step = run(emptyState(), [token(NOW - HOUR)], NOW, { fail: true });
+    expect(step.told).toEqual(['new:expired']);
+    expect(step.state.channels.mail).toMatchObject({ failures: 1, lastError: 'smtp down' });
+    step = run(step.state, [token(NOW - HOUR)], NOW + 15 * 60_000);
+    expect(step.told).toEqual(['new:expired']); // retried
+    expect(step.state.channels.mail).toMatchObject({ failures: 0, retryAt: null });
+    step = run(step.state, [token(NOW - HOUR)], NOW + 30 * 60_000);
+    expect(step.told).toEqual([]);
+  });
+
+  it('a profile that disappears is resolved; resolved notices can be switched off', () => {
+    let step = run(emptyState(), [token(NOW - HOUR)], NOW);
+    step = run(step.state, [], NOW + HOUR);
+    expect(step.told).toEqual(['resolved:expired']);
+    step = run(emptyState(), [token(NOW - HOUR)], NOW, { alerting: { sendResolved: false } });
+    const quiet = run(step.state, [token(NOW + 100 * DAY)], NOW + HOUR, { alerting: { sendResolved: false } });
+    expect(quiet.told).toEqual([]);
+    expect(quiet.state.channels.mail!.told).toEqual({});
+  });
+
+  it('a replaced credential that is bad again is a new alert, not a silent repeat', () => {
+    let step = run(emptyState(), [token(NOW - HOUR)], NOW);
+    step = run(step.state, [token(NOW - HOUR, { fingerprint: 'cccc3333' })], NOW + HOUR);
+    expect(step.told).toEqual(['new:expired']);
+  });
+
+  it('Alertmanager-like channels hear about every firing profile on every run', () => {
+    let step = run(emptyState(), [token(NOW - HOUR)], NOW, { resends: true });
+    expect(step.told).toEqual(['new:expired']);
+    step = run(step.state, [token(NOW - HOUR)], NOW + 15 * 60_000, { resends: true });
+    expect(step.told).toEqual(['firing:expired']);
+    step = run(step.state, [], NOW + 30 * 60_000, { resends: true, alerting: { sendResolved: false } });
+    expect(step.told).toEqual(['resolved:expired']);
+  });
+
+  it('quiet hours hold back warnings and let criticals through; held ones go out after the window', () => {
+    const alerting = { quietHours: { timeZone: 'Europe/Berlin', start: '22:00', end: '07:00', allowCritical: true } };
+    const night = Date.parse('2026-11-24T23:30:00Z'); // 00:30 in Berlin
+    const expiring = token(night + 20 * HOUR);
+    const expired = token(night - HOUR, { id: 'openai:default', provider: 'openai' });
+    let step = run(emptyState(), [expiring, expired], night, { alerting });
+    expect(step.told).toEqual(['new:expired']);
+    expect(step.deferred).toBe(1);
+    const morning = Date.parse('2026-11-25T06:05:00Z'); // 07:05 in Berlin
+    step = run(step.state, [expiring, expired], morning, { alerting });
+    expect(step.told).toEqual(['new:expiring', 'reminder:expired']); // the held warning, and the 4h reminder that is due
+  });
+
+  it('quiet hours are evaluated in the configured zone, across midnight', () => {
+    const q = { timeZone: 'America/New_York', start: '22:00', end: '07:00', allowCritical: true };
+    expect(inQuietHours(Date.parse('2026-11-25T04:00:00Z'), q)).toBe(true); // 23:00 New York
+    expect(inQuietHours(Date.parse('2026-11-25T12:30:00Z'), q)).toBe(false); // 07:30
+    expect(inQuietHours(Date.parse('2026-11-25T11:59:00Z'), q)).toBe(true); // 06:59
+  });
+});

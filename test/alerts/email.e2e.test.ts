@@ -1,0 +1,144 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { HOUR, NOW } from '../helpers/clock.js';
+import { agentStore, makeHome } from '../helpers/home.js';
+import { freePort } from '../helpers/processes.js';
+import { startSmtp } from '../helpers/smtp.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const MARKER = 'PLANTEDSECRET';
+
+function mailConfig(port: number, extra = '') {
+  return `{
+    channels: [{ name: "ops-mail", type: "email", timeout: "3s",
+      smtp: { host: "127.0.0.1", port: ${port}, secure: false ${extra} },
+      from: "authwatch@example.com", to: ["ops@example.com", "me@example.com"] }],
+    alerting: { host: "gateway-1" },
+  }`;
+}
+
+function homeWith(expires: number, config: string) {
+  return makeHome({
+    [agentStore('main')]: {
+      json: {
+        version: 1,
+        profiles: {
+          'anthropic:default': { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${MARKER}-token`, expires },
+          'openrouter:default': { type: 'api_key', provider: 'openrouter', key: `sk-or-${MARKER}` },
+        },
+      },
+    },
+    '.config/authwatch/config.json5': config,
+  });
+}
+
+const check = (home: string, at: number) => runCli(['check', '--now', iso(at)], { home });
+
+describe('email alerts through a real SMTP server', () => {
+  it('sends once, stays quiet, reminds after 4h, escalates, and says when it is resolved', async () => {
+    const smtp = await startSmtp();
+    const expires = NOW + 6 * HOUR;
+    const home = homeWith(expires, mailConfig(smtp.port));
+
+    expect((await check(home, NOW)).code).toBe(2);
+    expect(smtp.received).toHaveLength(1);
+    const first = smtp.received[0]!;
+    expect(first.mail.subject).toBe('[authwatch] EXPIRING anthropic:default on gateway-1');
+    expect(first.envelopeTo).toEqual(['ops@example.com', 'me@example.com']);
+    expect(first.mail.text).toContain('EXPIRING: anthropic:default (anthropic, agent main) — expiring');
+    expect(first.mail.text).toContain('expires in 6h: 2026-11-24 18:00 +00:00 (2026-11-24 18:00 UTC)');
+    expect(first.mail.text).toContain(`source: ${join(home, agentStore('main'))}`);
+    expect(first.mail.text).toContain('fix: run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`');
+    expect(first.mail.html).toContain('<b>EXPIRING: anthropic:default (anthropic, agent main) — expiring</b>');
+    expect(first.mail.html).not.toMatch(/<a |<img /);
+
+    expect((await check(home, NOW + 15 * 60_000)).code).toBe(2);
+    expect(smtp.received).toHaveLength(1); // nothing new to say
+
+    expect((await check(home, expires + 60_000)).code).toBe(1);
+    expect(smtp.received).toHaveLength(2);
+    expect(smtp.received[1]!.mail.subject).toBe('[authwatch] EXPIRED anthropic:default on gateway-1');
+    expect(smtp.received[1]!.mail.text).toContain('now expired');
+
+    expect((await check(home, expires + 2 * HOUR)).code).toBe(1);
+    expect(smtp.received).toHaveLength(2);
+    expect((await check(home, expires + 4 * HOUR + 120_000)).code).toBe(1);
+    expect(smtp.received).toHaveLength(3);
+    expect(smtp.received[2]!.mail.text).toContain('still expired');
+
+    const store = JSON.parse(readFileSync(join(home, agentStore('main')), 'utf8'));
+    store.profiles['anthropic:default'] = { type: 'token', provider: 'anthropic', token: 'sk-ant-oat01-new', expires: NOW + 300 * 24 * HOUR };
+    writeFileSync(join(home, agentStore('main')), JSON.stringify(store));
+    expect((await check(home, expires + 5 * HOUR)).code).toBe(0);
+    expect(smtp.received).toHaveLength(4);
+    expect(smtp.received[3]!.mail.subject).toBe('[authwatch] RESOLVED anthropic:default on gateway-1');
+    expect((await check(home, expires + 6 * HOUR)).code).toBe(0);
+    expect(smtp.received).toHaveLength(4);
+
+    for (const { raw } of smtp.received) expect(raw).not.toContain(MARKER);
+    const statePath = join(home, '.local/state/authwatch/state.json');
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    expect(readFileSync(statePath, 'utf8')).not.toContain(MARKER);
+  });
+
+  it('logs in with the password from a file; the password appears nowhere', async () => {
+    const smtp = await startSmtp({ user: 'alerts', password: `${MARKER}-smtp-password` });
+    const home = homeWith(NOW - HOUR, mailConfig(0));
+    writeFileSync(join(home, 'smtp-password'), `${MARKER}-smtp-password\n`, { mode: 0o600 });
+    writeFileSync(join(home, '.config/authwatch/config.json5'), mailConfig(smtp.port, `, user: "alerts", passwordFile: "${join(home, 'smtp-password')}"`));
+    const result = await runCli(['check', '--now', iso(NOW), '--log-level', 'debug'], { home });
+    expect(result.code).toBe(1);
+    expect(smtp.received.map((r) => r.user)).toEqual(['alerts']);
+    expect(result.stdout + result.stderr + smtp.received[0]!.raw).not.toContain(MARKER);
+  });
+
+  it('a password inline in the config is refused with a pointer to passwordFile', async () => {
+    const home = homeWith(NOW - HOUR, mailConfig(25, ', user: "a", password: "hunter2-PLANTEDSECRET"'));
+    const result = await runCli(['check'], { home });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/channels\[0\]\.smtp\.password: never put the password in the config file: use passwordFile or passwordEnv/);
+    expect(result.stderr).not.toContain(MARKER);
+  });
+
+  it('server down: exit 3, the alert stays pending, and the next run delivers it', async () => {
+    const port = await freePort();
+    const home = homeWith(NOW - HOUR, mailConfig(port));
+    const down = await check(home, NOW);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/alert channel ops-mail failed: SMTP 127\.0\.0\.1:\d+ failed: ESOCKET connect ECONNREFUSED .*\(kept pending, retried on the next run\)/);
+    const state = JSON.parse(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8'));
+    expect(state.channels['ops-mail']).toMatchObject({ failures: 1, told: {} });
+
+    const smtp = await startSmtp();
+    writeFileSync(join(home, '.config/authwatch/config.json5'), mailConfig(smtp.port));
+    expect((await check(home, NOW + 15 * 60_000)).code).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.mail.subject).toBe('[authwatch] EXPIRED anthropic:default on gateway-1');
+    expect((await check(home, NOW + 30 * 60_000)).code).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('two overlapping runs against the same state send exactly one message', async () => {
+    const smtp = await startSmtp();
+    const home = homeWith(NOW - HOUR, mailConfig(smtp.port));
+    const results = await Promise.all([check(home, NOW), check(home, NOW), check(home, NOW)]);
+    expect(results.map((r) => r.code)).toEqual([1, 1, 1]);
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('`authwatch alert test` sends a test message, or names the exact error', async () => {
+    const smtp = await startSmtp();
+    const home = homeWith(NOW - HOUR, mailConfig(smtp.port));
+    const ok = await runCli(['alert', 'test'], { home });
+    expect(ok.stdout).toBe('ops-mail: ok\n');
+    expect(ok.code).toBe(0);
+    expect(smtp.received[0]!.mail.subject).toBe('[authwatch] TEST message from gateway-1');
+    await smtp.close();
+    const failed = await runCli(['alert', 'test', '--channel', 'ops-mail'], { home });
+    expect(failed.code).toBe(3);
+    expect(failed.stdout).toMatch(/^ops-mail: FAILED — SMTP 127\.0\.0\.1:\d+ failed: ESOCKET connect ECONNREFUSED/);
+    expect((await runCli(['alert', 'test', '--channel', 'nope'], { home })).stderr).toMatch(/no channel named "nope"/);
+  });
+});
