@@ -19,7 +19,7 @@ export function commandArguments(command: readonly string[], batch: AlertBatch):
     title: titleOf(batch),
     text: textOf(batch).trim(),
     status: batch.notices[0]?.kind === 'resolved' && batch.notices.every((n) => n.kind === 'resolved') ? 'resolved' : (batch.notices[0]?.status ?? 'test'),
-    severity: batch.test ? 'info' : batchSeverity(batch),
+    severity: batchSeverity(batch),
   };
   return command.map((arg) => arg.replace(/\{(title|text|status|severity)\}/g, (_, key: string) => values[key]!));
 }

@@ -27,7 +27,7 @@ function label(notice: Notice): string {
 
 /** `[authwatch] EXPIRED anthropic:default on gateway-1 (+1 expiring)` */
 export function subjectOf(batch: AlertBatch): string {
-  if (batch.test) return `[authwatch] TEST message from ${batch.host}`;
+  if (batch.about) return `[authwatch] ${batch.about.subject}`;
   const [first, ...rest] = orderNotices(batch.notices);
   if (!first) return `[authwatch] nothing to report on ${batch.host}`;
   const counts = new Map<string, number>();
@@ -59,7 +59,7 @@ function blockLines(notice: Notice): string[] {
 }
 
 export function textOf(batch: AlertBatch): string {
-  if (batch.test) return `This is a test message from authwatch on ${batch.host} (${utcTime(batch.now)}). If you can read it, this channel works.\n`;
+  if (batch.about) return `${batch.about.text} (${batch.host}, ${utcTime(batch.now)})\n`;
   const blocks = orderNotices(batch.notices).map((notice) => blockLines(notice).join('\n'));
   return `authwatch on ${batch.host}, ${utcTime(batch.now)}\n\n${blocks.join('\n\n')}\n\nRun \`authwatch check\` on ${batch.host} for the full picture.\n`;
 }
@@ -68,7 +68,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** The same content as `textOf`, as plain HTML without links or images: it reads well on a phone. */
 export function htmlOf(batch: AlertBatch): string {
-  const paragraphs = batch.test
+  const paragraphs = batch.about
     ? [`<p>${escapeHtml(textOf(batch).trim())}</p>`]
     : [
         `<p>authwatch on <b>${escapeHtml(batch.host)}</b>, ${escapeHtml(utcTime(batch.now))}</p>`,
@@ -88,6 +88,7 @@ export function titleOf(batch: AlertBatch): string {
 
 /** The worst severity in a batch, for priorities and tags. */
 export function batchSeverity(batch: AlertBatch): Severity {
+  if (batch.about) return batch.about.severity;
   const severities = batch.notices.map(severityOf);
   return severities.includes('critical') ? 'critical' : severities.includes('warning') ? 'warning' : 'info';
 }

@@ -28,8 +28,8 @@ export interface AlertBatch {
   host: string;
   now: number;
   notices: Notice[];
-  /** A message from `authwatch alert test`, not about real credentials. */
-  test?: boolean;
+  /** A message about authwatch itself (a channel test, a failed unit), not about credentials. */
+  about?: { subject: string; text: string; severity: 'critical' | 'warning' | 'info' };
 }
 
 export interface Notifier {

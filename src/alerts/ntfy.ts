@@ -19,7 +19,7 @@ const tags: Record<Severity, string[]> = { critical: ['rotating_light', 'key'], 
 
 /** ntfy's JSON publishing form (POST to the server root): safe for non-ASCII titles. */
 export function toNtfyRequest(config: NtfyConfig, batch: AlertBatch, token?: string) {
-  const severity = batch.test ? 'info' : batchSeverity(batch);
+  const severity = batchSeverity(batch);
   return {
     url: config.url.replace(/\/+$/, ''),
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -3,9 +3,13 @@ import { AuthwatchError, ExitCode } from '../errors.js';
 import { commonOptions, commonSetup, parseCommandArgs } from './options.js';
 
 export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
+       authwatch alert unit-failed UNIT [--config FILE]
 
-Sends a test message through every configured channel (or only NAME) and reports, per
-channel, success or the exact error. Exit 0 when all succeeded, 3 otherwise.
+test         sends a test message through every configured channel (or only NAME) and
+             reports, per channel, success or the exact error.
+unit-failed  tells every channel that a systemd unit running authwatch failed (the
+             OnFailure= hook of the installed units runs it).
+Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
 const options = { ...commonOptions, channel: { type: 'string' } } as const;
@@ -16,8 +20,13 @@ export async function alert(argv: string[]): Promise<ExitCode> {
     process.stdout.write(alertUsage);
     return action === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
   }
-  if (action !== 'test') throw new AuthwatchError(`alert: unknown action "${action.slice(0, 20)}"`, { hint: 'run `authwatch alert test`' });
-  const { values } = parseCommandArgs('alert test', rest, options);
+  if (action !== 'test' && action !== 'unit-failed') {
+    throw new AuthwatchError(`alert: unknown action "${action.slice(0, 20)}"`, { hint: 'run `authwatch alert --help`' });
+  }
+  const unit = action === 'unit-failed' ? rest[0] : undefined;
+  const flags = action === 'unit-failed' ? rest.slice(1) : rest;
+  if (action === 'unit-failed' && (unit === undefined || unit.startsWith('-'))) throw new AuthwatchError('alert unit-failed: name the unit that failed');
+  const { values } = parseCommandArgs(`alert ${action}`, flags, options);
   if (values.help) {
     process.stdout.write(alertUsage);
     return ExitCode.Ok;
@@ -31,10 +40,18 @@ export async function alert(argv: string[]): Promise<ExitCode> {
   }
   const { createNotifier } = await import('../alerts/index.js');
   const host = loaded.config.alerting.host ?? hostname();
+  const about =
+    action === 'test'
+      ? { subject: `TEST message from ${host}`, text: 'This is a test message from authwatch. If you can read it, this channel works.', severity: 'info' as const }
+      : {
+          subject: `authwatch itself FAILED on ${host} (${unit!.slice(0, 80)})`,
+          text: `The systemd unit ${unit!.slice(0, 80)} that runs authwatch failed, so credentials are not being checked. See: journalctl -u ${unit!.slice(0, 80)}`,
+          severity: 'critical' as const,
+        };
   const results = await Promise.all(
     channels.map(async (channel) => {
       try {
-        await createNotifier(channel, { env, log }).send({ host, now, notices: [], test: true });
+        await createNotifier(channel, { env, log }).send({ host, now, notices: [], about });
         return { channel: channel.name, error: null };
       } catch (error) {
         return { channel: channel.name, error: error instanceof Error ? error.message : String(error) };
