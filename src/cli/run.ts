@@ -7,6 +7,8 @@ type Command = (argv: string[]) => Promise<ExitCode>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
   alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', load: async () => (await import('./alert.js')).alert },
+  install: { summary: 'install systemd|termux: schedule authwatch on this machine', load: async () => (await import('./install.js')).install },
+  uninstall: { summary: 'uninstall systemd|termux: undo install', load: async () => (await import('./install.js')).uninstall },
   daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
 };
 

@@ -1,0 +1,66 @@
+import { fillTemplate } from './template.js';
+
+export type SystemdMode = 'user' | 'system';
+
+export interface SystemdInputs {
+  mode: SystemdMode;
+  /** Install the long-running daemon instead of the 15-minute check timer. */
+  daemon: boolean;
+  node: string;
+  entry: string;
+  /** Environment the units set explicitly (HOME, PATH, AUTHWATCH_CONFIG, …). */
+  environment: Readonly<Record<string, string>>;
+  checkArgs: readonly string[];
+  runAs: string;
+  /** systemd credentials (name → file) loaded into $CREDENTIALS_DIRECTORY. */
+  credentials: readonly { name: string; path: string }[];
+}
+
+export interface UnitFile {
+  name: string;
+  template: string;
+}
+
+/** systemd treats `%` as a specifier and splits on spaces: quote and escape every value. */
+export function systemdQuote(value: string): string {
+  const escaped = value.replace(/%/g, '%%');
+  return /[\s"'\\;]/.test(escaped) ? `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : escaped;
+}
+
+/** Which templates make up an installation. */
+export function unitFiles(inputs: Pick<SystemdInputs, 'mode' | 'daemon'>): UnitFile[] {
+  const variant = `deploy/systemd/${inputs.mode}`;
+  const failure = { name: 'authwatch-failure@.service', template: 'deploy/systemd/authwatch-failure@.service.in' };
+  return inputs.daemon
+    ? [{ name: 'authwatch.service', template: `${variant}/authwatch.service.in` }, failure]
+    : [
+        { name: 'authwatch-check.service', template: `${variant}/authwatch-check.service.in` },
+        { name: 'authwatch-check.timer', template: 'deploy/systemd/authwatch-check.timer.in' },
+        failure,
+      ];
+}
+
+/** The unit that `enable --now` starts. */
+export function primaryUnit(inputs: Pick<SystemdInputs, 'daemon'>): string {
+  return inputs.daemon ? 'authwatch.service' : 'authwatch-check.timer';
+}
+
+/** Renders one unit from its template: pure, so the exact text is unit-tested. */
+export function renderUnit(template: string, name: string, inputs: SystemdInputs): string {
+  const environment = Object.entries(inputs.environment)
+    .map(([key, value]) => `Environment=${systemdQuote(`${key}=${value}`)}`)
+    .join('\n');
+  const credentials = inputs.credentials.map(({ name: credential, path }) => `LoadCredential=${credential}:${systemdQuote(path)}`).join('\n');
+  return fillTemplate(
+    template,
+    {
+      NODE: systemdQuote(inputs.node),
+      ENTRY: systemdQuote(inputs.entry),
+      CHECK_ARGS: inputs.checkArgs.map((arg) => ` ${systemdQuote(arg)}`).join(''),
+      ENVIRONMENT: environment,
+      CREDENTIALS: inputs.mode === 'system' ? credentials : '',
+      RUN_AS: inputs.runAs,
+    },
+    name,
+  );
+}
