@@ -81,8 +81,9 @@ async function exportMetrics(
   pending: ReadonlyMap<string, number> | null,
   targets: { textfile?: string; push?: string },
 ): Promise<void> {
-  const { renderMetricsText, singleRun } = await import('../outputs/prometheus.js');
-  const text = await renderMetricsText(singleRun(report, durationMs, pending));
+  const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
+  const { renderExposition } = await import('../outputs/exposition.js');
+  const text = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
     await writeTextfile(targets.textfile, text);

@@ -4,7 +4,8 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { AuthwatchError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { loadPromClient, registerAuthwatchMetrics, sourceHealth, type DaemonCounters } from '../outputs/prometheus.js';
+import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
+import { loadPromClient, registerAuthwatchMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
 import { CheckRunner } from './runner.js';
 import { createHandler } from './server.js';
@@ -56,25 +57,27 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { env, home, log, location } = options;
   let config = options.config;
   let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
-  const counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
+  let counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
   const runner = new CheckRunner({
     env,
     home,
     log,
     config: () => config,
     afterCheck: async (report, now) => {
-      for (const [source, up] of sourceHealth(report)) {
-        counters.sourceErrors.set(source, (counters.sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
-      }
+      const sourceErrors = new Map(counters.sourceErrors);
+      for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
+      counters = { ...counters, sourceErrors };
       if (config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');
       const result = await deliverAlerts(report, config, { env, home, log, now });
+      const notifications = new Map(counters.notifications);
       for (const { channel, result: outcome } of result.outcomes) {
         if (outcome !== 'sent' && outcome !== 'failed') continue;
         const key = `${channel}\u0000${outcome}`;
-        const entry = counters.notifications.get(key) ?? { channel, result: outcome, count: 0 };
-        counters.notifications.set(key, { ...entry, count: entry.count + 1 });
+        const entry = notifications.get(key) ?? { channel, result: outcome, count: 0 };
+        notifications.set(key, { ...entry, count: entry.count + 1 });
       }
+      counters = { ...counters, notifications };
       return result.pending;
     },
   });
@@ -84,7 +87,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const registryFor = (openMetrics: boolean) => {
     const registry = new client.Registry();
     if (openMetrics) (registry as unknown as { setContentType(type: string): void }).setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
-    registerAuthwatchMetrics(client, registry, () => runner.record, counters);
+    registerAuthwatchMetrics(client, registry, () => runner.record, () => counters);
     client.collectDefaultMetrics({ register: registry });
     // Gauges named *_total break Prometheus' naming rules (promtool flags them); their
     // per-type siblings without the suffix carry the same numbers.

@@ -3,7 +3,7 @@ import { describeSpan } from '../duration.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../log.js';
-import type { RunRecord } from '../outputs/prometheus.js';
+import type { RunRecord } from '../outputs/metric-families.js';
 import { runCheck } from '../pipeline.js';
 
 export interface RunnerDeps {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { buildReport } from '../../src/evaluate/report.js';
-import { renderMetricsText, singleRun } from '../../src/outputs/prometheus.js';
+import { renderExposition } from '../../src/outputs/exposition.js';
+import { metricFamilies, singleRun } from '../../src/outputs/metric-families.js';
 import { makeProfile, type Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 
@@ -21,14 +22,14 @@ function metricsFor(profiles: Profile[]) {
     [],
     NOW,
   );
-  return renderMetricsText(singleRun(report, 12.5));
+  return renderExposition(metricFamilies(singleRun(report, 12.5)));
 }
 
 const sampleLines = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
 describe('Prometheus exposition', () => {
   it('exports absolute expiry, a 0/1 status set, info and run metrics', async () => {
-    const text = await metricsFor([
+    const text = metricsFor([
       profile({ id: 'anthropic:default', expiresAt: NOW + 3 * HOUR }),
       profile({ id: 'anthropic:default', agent: 'work', expiresAt: NOW + 30 * DAY }),
       profile({ id: 'openrouter:default', provider: 'openrouter', type: 'api_key' }),
@@ -61,7 +62,7 @@ describe('Prometheus exposition', () => {
   });
 
   it('a credential with no expiry, or missing, has no expiry series', async () => {
-    const text = await metricsFor([profile({ id: 'a', type: 'api_key' }), profile({ id: 'b', secret: 'absent', expiresAt: NOW + DAY })]);
+    const text = metricsFor([profile({ id: 'a', type: 'api_key' }), profile({ id: 'b', secret: 'absent', expiresAt: NOW + DAY })]);
     expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([]);
   });
 });
