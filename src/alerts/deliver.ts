@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../log.js';
-import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey } from './decide.js';
+import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
 import { createNotifier, resendsFiring } from './index.js';
 import type { AlertBatch } from './notifier.js';
 import { loadState, lockState, saveState, stateDirectory } from './store.js';
@@ -30,6 +30,10 @@ export interface DeliveryDeps {
   now: number;
 }
 
+function sameState(a: AlertState, b: AlertState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** How long a run waits for an overlapping one to finish its deliveries. */
 const lockWaitMs = 30_000;
 
@@ -42,6 +46,14 @@ const lockWaitMs = 30_000;
 export async function deliverAlerts(report: Report, config: Config, deps: DeliveryDeps): Promise<DeliveryResult> {
   const { env, home, log, now } = deps;
   const dir = stateDirectory(env, home);
+  const channels = config.channels.map((channel) => ({ name: channel.name, resendsFiring: resendsFiring(channel) }));
+  // The common case on a timer: nothing changed and nothing is owed. Decide without the lock
+  // and leave the state file alone; anything else is decided again under the lock.
+  const glance = await loadState(dir, log, now);
+  const quiet = decideAlerts(glance, report.evaluations, now, channels, config.alerting);
+  if ([...quiet.plans.values()].every((plan) => plan.notices.length === 0 && plan.deferred === 0) && sameState(glance, quiet.next)) {
+    return { outcomes: config.channels.map((c) => ({ channel: c.name, result: 'idle', notices: 0 })), pending: new Map(config.channels.map((c) => [c.name, 0])), skipped: false };
+  }
   const release = await lockState(dir, lockWaitMs);
   if (!release) {
     log.warn({ dir }, 'another authwatch run is delivering alerts; leaving them to it');
@@ -49,7 +61,6 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   }
   try {
     const previous = await loadState(dir, log, now);
-    const channels = config.channels.map((channel) => ({ name: channel.name, resendsFiring: resendsFiring(channel) }));
     const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting);
     const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
     const host = config.alerting.host ?? hostname();

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { AuthwatchError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
-import { loadPromClient, registerAuthwatchMetrics } from '../outputs/prometheus.js';
+import { createDaemonMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
 import { CheckRunner } from './runner.js';
 import { createHandler } from './server.js';
@@ -81,21 +81,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       return result.pending;
     },
   });
-  const client = await loadPromClient();
-  // Two registries with their own metric objects over the same state: prom-client renames
-  // counters in place when it renders OpenMetrics, so the formats must not share metrics.
-  const registryFor = (openMetrics: boolean) => {
-    const registry = new client.Registry();
-    if (openMetrics) (registry as unknown as { setContentType(type: string): void }).setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
-    registerAuthwatchMetrics(client, registry, () => runner.record, () => counters);
-    client.collectDefaultMetrics({ register: registry });
-    // Gauges named *_total break Prometheus' naming rules (promtool flags them); their
-    // per-type siblings without the suffix carry the same numbers.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
-    return registry;
-  };
-  const registry = registryFor(false);
-  const openMetricsRegistry = registryFor(true);
+  const metrics = await createDaemonMetrics(() => runner.record, () => counters);
 
   // Validate the schedule before binding the port, but start it only once the server listens,
   // so a failed start leaves no timer behind that would keep the process alive.
@@ -103,8 +89,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const server = createServer(
     createHandler({
       runner,
-      registry,
-      openMetricsRegistry,
+      metrics,
       authorizer: () => authorizer,
       staleAfterMs: () => config.daemon.staleAfter ?? defaultStaleAfter(job),
       scrapeTtlMs: () => config.daemon.scrapeTtl,

@@ -1,18 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reportToJson } from '../outputs/json.js';
+import type { DaemonMetrics } from '../outputs/prometheus.js';
 import type { Authorizer } from './http-auth.js';
 import type { CheckRunner } from './runner.js';
 
-/** A prom-client registry, Prometheus or OpenMetrics flavoured. */
-interface MetricsRenderer {
-  metrics(): Promise<string>;
-  readonly contentType: string;
-}
-
 export interface ServerDeps {
   runner: CheckRunner;
-  registry: MetricsRenderer;
-  openMetricsRegistry: MetricsRenderer;
+  metrics: DaemonMetrics;
   authorizer: () => Authorizer;
   /** How old the last completed check may be before /healthz says 503. */
   staleAfterMs: () => number;
@@ -31,6 +25,7 @@ const routes = new Set(['/metrics', '/status', '/healthz']);
  * bearer/basic auth on all of them. Nothing from the request is echoed back.
  */
 export function createHandler(deps: ServerDeps) {
+  let status: { report: unknown; body: string } | null = null;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     const length = Number(request.headers['content-length'] ?? 0);
@@ -50,10 +45,10 @@ export function createHandler(deps: ServerDeps) {
     if (path === '/status') {
       const report = deps.runner.record.report;
       if (!report) return send(response, 503, 'no check has completed yet\n');
-      return send(response, 200, `${JSON.stringify(reportToJson(report), null, 2)}\n`, { 'content-type': 'application/json' });
+      if (status?.report !== report) status = { report, body: `${JSON.stringify(reportToJson(report), null, 2)}\n` };
+      return send(response, 200, status.body, { 'content-type': 'application/json' });
     }
-    const wantsOpenMetrics = /application\/openmetrics-text/.test(request.headers.accept ?? '');
-    const registry = wantsOpenMetrics ? deps.openMetricsRegistry : deps.registry;
-    return send(response, 200, await registry.metrics(), { 'content-type': registry.contentType });
+    const { body, contentType } = await deps.metrics.render(/application\/openmetrics-text/.test(request.headers.accept ?? ''));
+    return send(response, 200, body, { 'content-type': contentType });
   };
 }

@@ -1,41 +1,45 @@
 import type * as PromClient from 'prom-client';
-import { metricFamilies, type DaemonCounters, type MetricFamily, type RunRecord } from './metric-families.js';
+import { openMetricsContentType, prometheusContentType, renderExposition } from './exposition.js';
+import { metricFamilies, type DaemonCounters, type RunRecord } from './metric-families.js';
 
-type Client = typeof PromClient;
-
-/**
- * Registers authwatch's metrics on a prom-client registry for the daemon. Each metric fills
- * its values at collection time (after a reset, so vanished profiles leave no stale series)
- * from the same `metricFamilies` the textfile uses, computed once per run and counter state.
- */
-export function registerAuthwatchMetrics(client: Client, registry: PromClient.Registry, latest: () => RunRecord, counters: () => DaemonCounters): void {
-  let cache: { run: RunRecord; counters: DaemonCounters; byName: Map<string, MetricFamily> } | null = null;
-  const family = (name: string): MetricFamily | undefined => {
-    const run = latest();
-    const current = counters();
-    if (!cache || cache.run !== run || cache.counters !== current) {
-      cache = { run, counters: current, byName: new Map(metricFamilies(run, current).map((f) => [f.name, f])) };
-    }
-    return cache.byName.get(name);
-  };
-  for (const { name, help, type, labelNames } of metricFamilies(latest(), counters())) {
-    const Metric = type === 'counter' ? client.Counter : client.Gauge;
-    new Metric({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect(this: PromClient.Gauge | PromClient.Counter) {
-        this.reset();
-        for (const { labels, value } of family(name)?.samples ?? []) {
-          if (this instanceof client.Counter) this.inc(labels, value);
-          else (this as PromClient.Gauge).set(labels, value);
-        }
-      },
-    });
-  }
+export interface DaemonMetrics {
+  /** The body and content type for a scrape, Prometheus text or OpenMetrics. */
+  render(openMetrics: boolean): Promise<{ body: string; contentType: string }>;
 }
 
-export async function loadPromClient(): Promise<Client> {
-  return import('prom-client');
+/**
+ * The daemon's /metrics: authwatch's own families, rendered once per check (scrapes between
+ * checks reuse the text), followed by prom-client's process and Node.js metrics.
+ */
+export async function createDaemonMetrics(latest: () => RunRecord, counters: () => DaemonCounters): Promise<DaemonMetrics> {
+  const client: typeof PromClient = await import('prom-client');
+  const processRegistry = (openMetrics: boolean) => {
+    const registry = new client.Registry();
+    if (openMetrics) (registry as unknown as { setContentType(type: string): void }).setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named *_total break Prometheus' naming rules (promtool flags them); their
+    // per-type siblings without the suffix carry the same numbers.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+    return registry;
+  };
+  // Separate registries per format: prom-client renames counters in place when it renders OpenMetrics.
+  const registries = { prometheus: processRegistry(false), openmetrics: processRegistry(true) };
+  const cache = new Map<string, { run: RunRecord; counters: DaemonCounters; text: string }>();
+  const ownText = (format: 'prometheus' | 'openmetrics') => {
+    const run = latest();
+    const current = counters();
+    const hit = cache.get(format);
+    if (hit && hit.run === run && hit.counters === current) return hit.text;
+    const text = renderExposition(metricFamilies(run, current), format);
+    cache.set(format, { run, counters: current, text });
+    return text;
+  };
+  return {
+    async render(openMetrics) {
+      const format = openMetrics ? 'openmetrics' : 'prometheus';
+      const processText = await registries[format].metrics();
+      const body = openMetrics ? `${ownText(format)}${processText.replace(/# EOF\s*$/, '')}# EOF\n` : `${ownText(format)}\n${processText}`;
+      return { body, contentType: openMetrics ? openMetricsContentType : prometheusContentType };
+    },
+  };
 }

@@ -1,0 +1,75 @@
+// 3. Daemon scrape under load and 4. daemon memory over many checks.
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { cli, envFor, makeHome, record } from './lib.mjs';
+
+async function startDaemon(home, config) {
+  mkdirSync(join(home, '.config/authwatch'), { recursive: true });
+  writeFileSync(join(home, '.config/authwatch/config.json5'), config);
+  const child = spawn(process.execPath, [cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const line = stderr.split('\n').find((l) => l.includes('"daemon listening"'));
+      if (line) {
+        clearInterval(timer);
+        resolve(JSON.parse(line).port);
+      }
+      if (child.exitCode !== null) reject(new Error(`daemon exited: ${stderr}`));
+    }, 20);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, base, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+}
+
+async function rssBytes(base) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)[1]);
+}
+
+export async function daemonScrape({ seconds }) {
+  const home = makeHome({ profiles: 1000, agents: 10 });
+  // Scrapes within the TTL serve the last check: this measures the HTTP and exposition path.
+  const daemon = await startDaemon(home, '{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1h" } }');
+  try {
+    const result = await autocannon({ url: `${daemon.base}/metrics`, connections: 10, duration: seconds });
+    const rps = result.requests.average;
+    record('daemon scrape', `/metrics, 1,000 profiles: requests/s (${seconds}s, 10 connections)`, rps.toFixed(0), '>= 1000', rps >= 1000);
+    record('daemon scrape', 'latency p50', `${result.latency.p50} ms`, '', null);
+    record('daemon scrape', 'latency p99', `${result.latency.p99} ms`, '<= 20 ms', result.latency.p99 <= 20);
+    record('daemon scrape', 'errors / non-2xx', `${result.errors} / ${result.non2xx}`, '0 / 0', result.errors === 0 && result.non2xx === 0);
+  } finally {
+    await daemon.stop();
+  }
+}
+
+export async function daemonMemory({ checks }) {
+  const home = makeHome({ profiles: 6, agents: 1, cliLogins: true });
+  // A 1 ms scrape TTL makes every scrape run a full check: `checks` scrapes = `checks` checks.
+  const daemon = await startDaemon(home, '{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1ms" } }');
+  try {
+    const afterStart = await rssBytes(daemon.base);
+    let at1000 = 0;
+    for (let i = 1; i <= checks; i++) {
+      await fetch(`${daemon.base}/status`).then((r) => r.arrayBuffer());
+      if (i === 1000) at1000 = await rssBytes(daemon.base);
+    }
+    const atEnd = await rssBytes(daemon.base);
+    const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+    record('memory', 'daemon RSS after start', `${mb(afterStart)} MB`, '<= 80 MB', afterStart <= 80 * 2 ** 20);
+    record('memory', 'daemon RSS after 1,000 checks', `${mb(at1000)} MB`, '<= 80 MB', at1000 <= 80 * 2 ** 20);
+    record('memory', `daemon RSS after ${checks.toLocaleString('en')} checks`, `${mb(atEnd)} MB`, '<= 80 MB', atEnd <= 80 * 2 ** 20);
+    const growth = atEnd - at1000;
+    record('memory', `growth between 1,000 and ${checks.toLocaleString('en')} checks`, `${mb(growth)} MB`, '~0 (< 5 MB)', growth < 5 * 2 ** 20);
+  } finally {
+    await daemon.stop();
+  }
+}
