@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { cli, envFor, makeHome, record } from './lib.mjs';
 
+const daemonNodeFlags = ['--max-semi-space-size=1', '--max-old-space-size=64'];
+
 async function startDaemon(home, config) {
   mkdirSync(join(home, '.config/authwatch'), { recursive: true });
   writeFileSync(join(home, '.config/authwatch/config.json5'), config);
-  const child = spawn(process.execPath, [cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
+  // The same V8 flags the installed systemd units start the daemon with.
+  const child = spawn(process.execPath, [...daemonNodeFlags, cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const port = await new Promise((resolve, reject) => {

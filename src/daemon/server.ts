@@ -13,7 +13,7 @@ export interface ServerDeps {
   scrapeTtlMs: () => number;
 }
 
-function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function send(response: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
   response.end(response.req.method === 'HEAD' ? undefined : body);
 }

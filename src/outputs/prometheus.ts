@@ -4,8 +4,11 @@ import { metricFamilies, type DaemonCounters, type RunRecord } from './metric-fa
 
 export interface DaemonMetrics {
   /** The body and content type for a scrape, Prometheus text or OpenMetrics. */
-  render(openMetrics: boolean): Promise<{ body: string; contentType: string }>;
+  render(openMetrics: boolean): Promise<{ body: Buffer; contentType: string }>;
 }
+
+/** Process metrics read /proc and an event-loop histogram: fresh enough when a second old. */
+const processMetricsTtlMs = 1_000;
 
 /**
  * The daemon's /metrics: authwatch's own families, rendered once per check (scrapes between
@@ -24,21 +27,30 @@ export async function createDaemonMetrics(latest: () => RunRecord, counters: () 
   };
   // Separate registries per format: prom-client renames counters in place when it renders OpenMetrics.
   const registries = { prometheus: processRegistry(false), openmetrics: processRegistry(true) };
-  const cache = new Map<string, { run: RunRecord; counters: DaemonCounters; text: string }>();
-  const ownText = (format: 'prometheus' | 'openmetrics') => {
+  type Format = 'prometheus' | 'openmetrics';
+  const own = new Map<Format, { run: RunRecord; counters: DaemonCounters; bytes: Buffer }>();
+  const ownBytes = (format: Format) => {
     const run = latest();
     const current = counters();
-    const hit = cache.get(format);
-    if (hit && hit.run === run && hit.counters === current) return hit.text;
-    const text = renderExposition(metricFamilies(run, current), format);
-    cache.set(format, { run, counters: current, text });
-    return text;
+    const hit = own.get(format);
+    if (hit && hit.run === run && hit.counters === current) return hit.bytes;
+    const bytes = Buffer.from(renderExposition(metricFamilies(run, current), format));
+    own.set(format, { run, counters: current, bytes });
+    return bytes;
+  };
+  const processCache = new Map<Format, { at: number; bytes: Buffer }>();
+  const processBytes = async (format: Format) => {
+    const hit = processCache.get(format);
+    if (hit && Date.now() - hit.at < processMetricsTtlMs) return hit.bytes;
+    const text = await registries[format].metrics();
+    const bytes = Buffer.from(format === 'openmetrics' ? `${text.replace(/# EOF\s*$/, '')}# EOF\n` : `\n${text}`);
+    processCache.set(format, { at: Date.now(), bytes });
+    return bytes;
   };
   return {
     async render(openMetrics) {
-      const format = openMetrics ? 'openmetrics' : 'prometheus';
-      const processText = await registries[format].metrics();
-      const body = openMetrics ? `${ownText(format)}${processText.replace(/# EOF\s*$/, '')}# EOF\n` : `${ownText(format)}\n${processText}`;
+      const format: Format = openMetrics ? 'openmetrics' : 'prometheus';
+      const body = Buffer.concat([ownBytes(format), await processBytes(format)]);
       return { body, contentType: openMetrics ? openMetricsContentType : prometheusContentType };
     },
   };
