@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { claudeCode } from './claude-code.js';
+import { geminiCli, minimaxCli, qwenCli } from './cli-oauth-creds.js';
 import { codex } from './codex.js';
 import { envKeys } from './env-keys.js';
 import { openclawAuthProfiles } from './openclaw-auth-profiles.js';
@@ -7,7 +8,7 @@ import { openclawSqlite } from './openclaw-sqlite.js';
 import { failedVisit, problemProfile, type Source, type SourceContext, type SourceResult } from './source.js';
 
 /** Every credential source, in report order. The only list: add a source here. */
-export const sources: readonly Source[] = [openclawSqlite, openclawAuthProfiles, envKeys, claudeCode, codex];
+export const sources: readonly Source[] = [openclawSqlite, openclawAuthProfiles, envKeys, claudeCode, codex, geminiCli, qwenCli, minimaxCli];
 
 /**
  * Runs every source concurrently. A source that throws (a bug, or an I/O failure it did not

@@ -10,6 +10,7 @@ import {
   type StoreOrigin,
 } from './openclaw-store-format.js';
 import { readSchemaFile } from './json-source-file.js';
+import { resolveReferences } from './secret-refs.js';
 import {
   absentVisit,
   failedVisit,
@@ -107,7 +108,7 @@ export const openclawAuthProfiles: Source = {
     const discovery = await discoverAgentDirs(context);
     const withDatabase = new Set<string>();
     for (const dir of stateDirs(context)) if (await exists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
-    const results = await Promise.all([
+    const read = await Promise.all([
       ...discovery.agents.map((agent) =>
         withDatabase.has(agent.stateDir.dir)
           ? legacyFiles(legacyAgentFiles.map((file) => join(agent.dir, file)), agent.agent)
@@ -123,8 +124,8 @@ export const openclawAuthProfiles: Source = {
       visit: failedVisit(name, failure.path, `${failure.path}: ${failure.message}`),
     }));
     return {
-      profiles: [...failures.map((f) => f.profile), ...results.flatMap((r) => r.profiles)],
-      visits: [...failures.map((f) => f.visit), ...results.flatMap((r) => r.visits)],
+      profiles: [...failures.map((f) => f.profile), ...(await resolveReferences(read.flatMap((r) => r.profiles), context))],
+      visits: [...failures.map((f) => f.visit), ...read.flatMap((r) => r.visits)],
     };
   },
 };

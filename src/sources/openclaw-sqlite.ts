@@ -3,6 +3,7 @@ import { describeIssues } from '../zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
 import { parseJsonText } from './read-file.js';
+import { resolveReferences } from './secret-refs.js';
 import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
 import {
   absentVisit,
@@ -106,6 +107,6 @@ export const openclawSqlite: Source = {
       ...discovery.agents.map((agent) => ({ path: join(agent.dir, 'openclaw-agent.sqlite'), layout: 'agentDb' as const, agent: agent.agent })),
     ];
     const results = await Promise.all(locations.map((location) => readDatabase(location, context.now)));
-    return { profiles: results.flatMap((r) => r.profiles), visits: results.flatMap((r) => r.visits) };
+    return { profiles: await resolveReferences(results.flatMap((r) => r.profiles), context), visits: results.flatMap((r) => r.visits) };
   },
 };

@@ -4,7 +4,7 @@ import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { credentialTypes, makeProfile, problemProfile, type Profile } from './source.js';
+import { credentialTypes, makeProfile, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the
 // same document inside its SQLite store) and the state part (auth-state.json).
@@ -141,24 +141,32 @@ function describeCredentialProblem(id: string, value: unknown): string {
   return parsed.success ? '' : `profile "${id}": ${describeIssues(parsed.error).join('; ')}`;
 }
 
-function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: string[] } {
+type SecretRefDocument = z.infer<typeof secretRef>;
+
+function referenceOf(ref: SecretRefDocument): SecretReference {
+  if (ref.source === 'env') return { kind: 'env', name: ref.id };
+  if (ref.source === 'file') return { kind: 'file', path: ref.id };
+  return { kind: 'exec' };
+}
+
+function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: string[]; reference?: SecretReference } {
   switch (entry.type) {
     case 'api_key': {
       const value = nonEmpty(entry.key) ? entry.key : nonEmpty(entry.apiKey) ? entry.apiKey : null;
       if (value) return { secret: 'present', value, notes: [] };
-      if (entry.keyRef) return { secret: 'reference', value: null, notes: [`key held by reference (${entry.keyRef.source})`] };
+      if (entry.keyRef) return { secret: 'reference', value: null, notes: [`key held by reference (${entry.keyRef.source})`], reference: referenceOf(entry.keyRef) };
       return { secret: 'absent', value: null, notes: ['no key stored'] };
     }
     case 'token': {
       if (nonEmpty(entry.token)) return { secret: 'present', value: entry.token, notes: [] };
-      if (entry.tokenRef) return { secret: 'reference', value: null, notes: [`token held by reference (${entry.tokenRef.source})`] };
+      if (entry.tokenRef) return { secret: 'reference', value: null, notes: [`token held by reference (${entry.tokenRef.source})`], reference: referenceOf(entry.tokenRef) };
       return { secret: 'absent', value: null, notes: ['no token stored'] };
     }
     case 'oauth': {
       if (nonEmpty(entry.access) || nonEmpty(entry.refresh)) {
         return { secret: 'present', value: nonEmpty(entry.access) ? entry.access : entry.refresh!, notes: [] };
       }
-      if (entry.oauthRef) return { secret: 'reference', value: null, notes: ['encrypted OAuth credential (oauthRef)'] };
+      if (entry.oauthRef) return { secret: 'reference', value: null, notes: ['encrypted OAuth credential (oauthRef)'], reference: { kind: 'oauthRef', id: entry.oauthRef.id } };
       return { secret: 'absent', value: null, notes: ['no access or refresh token stored'] };
     }
   }
@@ -172,7 +180,7 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
   const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path };
   const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
   if (!expires.ok) return problemProfile({ ...base, type: entry.type }, `${origin.path}: profile "${id}": ${expires.message}`);
-  const { secret, value, notes } = secretOf(entry);
+  const { secret, value, notes, reference } = secretOf(entry);
   const replaced = (entry as { setup?: { replacement?: unknown } }).setup?.replacement !== undefined;
   return makeProfile({
     ...base,
@@ -180,6 +188,7 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     expiresAt: expires.ms,
     refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
     secret: replaced ? 'absent' : secret,
+    reference: reference ?? null,
     fingerprint: value ? fingerprint(value) : null,
     notes: [
       ...(replaced ? ['replaced by a newer setup (setup_inactive)'] : notes),

@@ -25,6 +25,8 @@ export interface Profile {
   refreshable: boolean;
   /** `absent` makes the profile `missing`; `reference` is a secret held elsewhere (keyRef…). */
   secret: 'present' | 'absent' | 'reference';
+  /** Where a `reference` secret lives, to check that it is there (never to read it). */
+  reference: SecretReference | null;
   /** First 8 hex digits of the secret's SHA-256, for telling credentials apart. */
   fingerprint: string | null;
   /** Facts worth showing next to the status (cooldowns, file permissions, where from). */
@@ -67,6 +69,12 @@ export interface Source {
   read(context: SourceContext): Promise<SourceResult>;
 }
 
+export type SecretReference =
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'exec' }
+  | { kind: 'oauthRef'; id: string };
+
 export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> & Partial<Profile>): Profile {
   return {
     type: null,
@@ -79,6 +87,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     notes: [],
     problem: null,
     verdict: null,
+    reference: null,
     ...fields,
   };
 }

@@ -119,24 +119,45 @@ describe('openclaw auth-profiles.json source', () => {
     for (const problem of Object.values(problems).filter(Boolean)) expect(problem).toContain(join(home, agentStore('main')));
   });
 
-  it('profiles without a secret are missing; references count as present', async () => {
+  it('profiles without a secret are missing; references count when what they point at is there', async () => {
     const home = makeHome({
       [agentStore('main')]: store({
         'a:empty': { type: 'api_key', provider: 'a', key: '' },
-        'a:ref': { type: 'api_key', provider: 'a', keyRef: { source: 'env', provider: 'default', id: 'A_KEY' } },
+        'a:env-set': { type: 'api_key', provider: 'a', keyRef: { source: 'env', provider: 'default', id: 'A_KEY' } },
+        'a:env-in-dotenv': { type: 'api_key', provider: 'a', keyRef: { source: 'env', provider: 'default', id: 'DOTENV_KEY' } },
+        'a:env-unset': { type: 'api_key', provider: 'a', keyRef: { source: 'env', provider: 'default', id: 'UNSET_KEY' } },
+        'f:file-there': { type: 'token', provider: 'f', tokenRef: { source: 'file', provider: 'default', id: '~/secrets/token' } },
+        'f:file-gone': { type: 'token', provider: 'f', tokenRef: { source: 'file', provider: 'default', id: '~/secrets/nothing' } },
+        'x:exec': { type: 'api_key', provider: 'x', keyRef: { source: 'exec', provider: 'vault', id: 'get-key' } },
         't:none': { type: 'token', provider: 't' },
         'o:enc': { type: 'oauth', provider: 'o', oauthRef: { id: 'abc' }, expires: NOW + DAY },
+        'o:enc-gone': { type: 'oauth', provider: 'o', oauthRef: { id: 'zzz' }, expires: NOW + DAY },
         's:replaced': { type: 'api_key', provider: 's', key: 'k', setup: { replacement: 'x' } },
       }),
+      '.openclaw/.env': 'DOTENV_KEY=v\n',
+      'secrets/token': 'PLANTED',
+      '.openclaw/credentials/auth-profiles/abc.json': '{"version":1,"encrypted":{}}',
     });
-    const { profiles } = await openclawAuthProfiles.read(contextFor(home));
+    const { profiles } = await openclawAuthProfiles.read(contextFor(home, { A_KEY: 'set' }));
     expect(Object.fromEntries(profiles.map((p) => [p.id, p.secret]))).toEqual({
       'a:empty': 'absent',
-      'a:ref': 'reference',
+      'a:env-set': 'reference',
+      'a:env-in-dotenv': 'reference',
+      'a:env-unset': 'absent',
+      'f:file-there': 'reference',
+      'f:file-gone': 'absent',
+      'x:exec': 'reference',
       't:none': 'absent',
       'o:enc': 'reference',
+      'o:enc-gone': 'absent',
       's:replaced': 'absent',
     });
+    const notes = Object.fromEntries(profiles.map((p) => [p.id, p.notes.join('; ')]));
+    expect(notes['a:env-unset']).toMatch(/the environment variable UNSET_KEY it refers to is not set/);
+    expect(notes['f:file-gone']).toMatch(/the file ~\/secrets\/nothing it refers to does not exist/);
+    expect(notes['o:enc-gone']).toMatch(/its encrypted credential .*credentials\/auth-profiles\/zzz\.json does not exist/);
+    // The encrypted profile keeps its readable expiry.
+    expect(profiles.find((p) => p.id === 'o:enc')!.expiresAt).toBe(NOW + DAY);
   });
 
   const brokenFiles: [string, (home: string) => void, RegExp][] = [
