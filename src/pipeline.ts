@@ -1,7 +1,7 @@
 import type { Logger } from './log.js';
 import type { Config } from './config/schema.js';
 import { evaluate } from './evaluate/evaluate.js';
-import type { Policy } from './evaluate/policy.js';
+import { openclawJudgedSources, type Policy } from './evaluate/policy.js';
 import { buildReport, type Report } from './evaluate/report.js';
 import { readAllSources } from './sources/index.js';
 import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
@@ -23,12 +23,13 @@ export async function runCheck({ context, config, policy, log }: CheckInputs): P
       problemProfile({ id: 'openclaw:config', provider: 'unknown', source: 'openclaw-config', path: openclawConfig.path }, openclawConfig.problem),
     );
   }
+  const openclawMode = policy.mode === 'openclaw';
   const required: RequiredProvider[] = [
-    ...config.require.map((provider) => ({ provider, reason: 'required by the authwatch config' })),
+    ...(openclawMode ? [] : config.require.map((provider) => ({ provider, reason: 'required by the authwatch config' }))),
     ...openclawConfig.required,
   ];
   const evaluations = profiles.map((profile) => evaluate(profile, context.now, policy));
-  const report = buildReport(evaluations, [...found.visits, openclawConfig.visit], required, context.now);
+  const report = buildReport(evaluations, [...found.visits, openclawConfig.visit], required, context.now, openclawMode ? openclawJudgedSources : undefined);
   for (const e of report.evaluations) {
     if (e.status !== 'ok') log.info({ profile: e.profile.id, agent: e.profile.agent, status: e.status, detail: e.detail }, 'profile not ok');
   }

@@ -7,7 +7,7 @@ import { exitCodeFor, worstStatus } from '../src/evaluate/status.js';
 import { makeProfile, type Profile } from '../src/sources/source.js';
 import { DAY, HOUR, NOW } from './helpers/clock.js';
 
-const policy: Policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const policy: Policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 
 function token(fields: Partial<Profile> = {}): Profile {
   return makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', ...fields });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertingSchema, channelsSchema, defaultAlerting } from '../alerts/config.js';
+import { policyModes } from '../evaluate/policy.js';
 import { duration, instant } from './primitives.js';
 
 const profileOverride = z
@@ -44,6 +45,7 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   warn: duration.optional().describe('warning window before an expiry (default 24h)'),
   require: z.array(providerId).default([]).describe('providers that must have a usable credential'),
+  policy: z.enum(policyModes).default('authwatch').describe('"openclaw" reproduces `openclaw models status --check` exactly'),
   strictRefreshable: z
     .boolean()
     .default(false)

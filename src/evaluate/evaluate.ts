@@ -35,6 +35,9 @@ export function evaluate(profile: Profile, now: number, policy: Policy): Evaluat
   const declared = profile.expiresAt === null && override?.expiresAt !== undefined;
   const expiresAt = profile.expiresAt ?? override?.expiresAt ?? null;
   const source = declared ? ['expiry from config'] : [];
+  if (expiresAt === null && policy.mode === 'openclaw' && profile.type === 'oauth') {
+    return judge('missing', ['no valid expires (OpenClaw: missing)'], profile, null, now);
+  }
   if (expiresAt === null) return judge('ok', ['no expiry'], profile, null, now);
 
   const remaining = expiresAt - now;

@@ -2,8 +2,20 @@ import type { Config } from '../config/schema.js';
 
 export const defaultWarnMs = 86_400_000;
 
+/**
+ * `authwatch` (default) judges like a careful operator; `openclaw` reproduces
+ * `openclaw models status --check` (2026.9): a fixed 24 h window for every oauth/token profile,
+ * refreshable or not, and only what OpenClaw itself reads decides the exit code.
+ */
+export const policyModes = ['authwatch', 'openclaw'] as const;
+export type PolicyMode = (typeof policyModes)[number];
+
+/** Sources `openclaw models status` reads (2026.9); the CLI logins are not among them. */
+export const openclawJudgedSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'env', 'required', 'openclaw-config']);
+
 /** Everything `evaluate` needs to know beyond the profile and the clock. */
 export interface Policy {
+  mode: PolicyMode;
   warnMs: number;
   /** Judge refreshable OAuth by its access token's expiry (OpenClaw's own behaviour). */
   strictRefreshable: boolean;
@@ -12,7 +24,9 @@ export interface Policy {
 }
 
 /** `--warn` replaces the config's global window; per-provider and per-profile windows stay more specific. */
-export function policyFromConfig(config: Config, warnFlagMs?: number): Policy {
+export function policyFromConfig(config: Config, warnFlagMs?: number, modeFlag?: PolicyMode): Policy {
+  const mode = modeFlag ?? config.policy;
+  if (mode === 'openclaw') return { mode, warnMs: defaultWarnMs, strictRefreshable: true, providerWarnMs: {}, profiles: {} };
   const providerWarnMs: Record<string, number> = {};
   for (const [provider, override] of Object.entries(config.providers)) {
     if (override.warn !== undefined) providerWarnMs[provider] = override.warn;
@@ -27,6 +41,7 @@ export function policyFromConfig(config: Config, warnFlagMs?: number): Policy {
     };
   }
   return {
+    mode,
     warnMs: warnFlagMs ?? config.warn ?? defaultWarnMs,
     strictRefreshable: config.strictRefreshable,
     providerWarnMs,

@@ -38,10 +38,13 @@ export function buildReport(
   visits: readonly SourceVisit[],
   required: readonly RequiredProvider[],
   now: number,
+  /** Only rows from these sources cover providers and decide the exit code (all when absent). */
+  judged?: ReadonlySet<string>,
 ): Report {
   const rows = [...evaluations];
+  const counts = (e: Evaluation) => !judged || judged.has(e.profile.source);
   const covered = new Set(
-    evaluations.filter((e) => e.profile.secret !== 'absent' && e.profile.problem === null).map((e) => e.profile.provider),
+    evaluations.filter((e) => counts(e) && e.profile.secret !== 'absent' && e.profile.problem === null).map((e) => e.profile.provider),
   );
   const seen = new Set<string>();
   for (const { provider, reason } of required) {
@@ -52,6 +55,6 @@ export function buildReport(
   if (rows.length === 0) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const status = worstStatus(rows.map((row) => row.status));
+  const status = worstStatus(rows.filter(counts).map((row) => row.status));
   return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: rows, visits: [...visits] };
 }

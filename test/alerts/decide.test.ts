@@ -6,7 +6,7 @@ import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { makeProfile, type Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 
-const policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 const token = (expiresAt: number, fields: Partial<Profile> = {}) =>
   makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: 'aaaa1111', ...fields });
 

@@ -7,7 +7,7 @@ import { metricFamilies, singleRun } from '../../src/outputs/metric-families.js'
 import { makeProfile, type Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 
-const policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 const profile = (fields: Partial<Profile> & { id: string }) =>
   makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', fingerprint: 'PLANTED0', ...fields });
 

@@ -12,7 +12,7 @@ import { contextFor } from '../helpers/context.js';
 import { agentStore, makeHome } from '../helpers/home.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/openclaw-sqlite/', import.meta.url));
-const policy = { warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 /** `updated_at_ms` of the fence fixtures' store row (2026-11-24T20:47:48.894Z). */
 const fenceWritten = 1795553268894;
 
