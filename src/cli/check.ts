@@ -1,7 +1,7 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
-import { ExitCode } from '../errors.js';
-import { policyFromConfig } from '../evaluate/policy.js';
+import { AuthwatchError, ExitCode } from '../errors.js';
+import { policyFromConfig, policyModes, type PolicyMode } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
@@ -14,7 +14,11 @@ Discovers every model-provider credential on this host, prints each one's status
 0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 the check could not run.
 
 Options:
-  --json               print one JSON document instead of the table
+  --json               print one JSON document instead of the table (same as --format json)
+  --format FORMAT      table (default), json, openclaw-simple or openclaw-json (the old
+                       claude-auth-status.sh shapes; openclaw-simple exits like that script)
+  --policy POLICY      authwatch (default) or openclaw: exit codes exactly like
+                       \`openclaw models status --check\`
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --warn DURATION      warning window, e.g. 24h (default), 3d
   --agent ID           only this OpenClaw agent's profile store
@@ -29,6 +33,8 @@ Options:
 const options = {
   ...commonOptions,
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  policy: { type: 'string' },
   warn: { type: 'string' },
   agent: { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -43,16 +49,27 @@ export async function check(argv: string[]): Promise<ExitCode> {
     return ExitCode.Ok;
   }
   const warnMs = resolveWarn(values.warn);
+  const format = resolveFormat(values.format, values.json);
+  const mode = values.policy === undefined ? undefined : resolvePolicy(values.policy);
   const { env, home, now, loaded, log } = await commonSetup(values);
   const started = performance.now();
   const report = await runCheck({
     context: { env, home, now, agent: values.agent ?? null },
     config: loaded.config,
-    policy: policyFromConfig(loaded.config, warnMs),
+    policy: policyFromConfig(loaded.config, warnMs, mode),
     log,
   });
-  if (values.json) {
+  let exitCode: ExitCode = report.exitCode;
+  if (format === 'json') {
     process.stdout.write(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
+  } else if (format === 'openclaw-json' || format === 'openclaw-simple') {
+    const compat = await import('../outputs/openclaw-compat.js');
+    if (format === 'openclaw-json') process.stdout.write(compat.renderOpenclawJson(report));
+    else {
+      const simple = compat.openclawSimple(report);
+      process.stdout.write(`${simple.token}\n`);
+      exitCode = simple.exitCode;
+    }
   } else {
     const colour = Boolean(process.stdout.isTTY) && !values['no-color'] && !env.NO_COLOR;
     process.stdout.write(renderTable(report, { colour }));
@@ -66,7 +83,22 @@ export async function check(argv: string[]): Promise<ExitCode> {
   for (const { channel, error } of failed) {
     process.stderr.write(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
   }
-  return failed.length > 0 ? ExitCode.CouldNotRun : report.exitCode;
+  return failed.length > 0 ? ExitCode.CouldNotRun : exitCode;
+}
+
+const formats = ['table', 'json', 'openclaw-simple', 'openclaw-json'] as const;
+type Format = (typeof formats)[number];
+
+function resolveFormat(flag: string | undefined, json: boolean | undefined): Format {
+  if (flag === undefined) return json ? 'json' : 'table';
+  if (!(formats as readonly string[]).includes(flag)) throw new AuthwatchError(`--format: expected one of ${formats.join(', ')}`);
+  if (json && flag !== 'json') throw new AuthwatchError('--json and --format disagree: give one of them');
+  return flag as Format;
+}
+
+function resolvePolicy(flag: string): PolicyMode {
+  if (!(policyModes as readonly string[]).includes(flag)) throw new AuthwatchError(`--policy: expected one of ${policyModes.join(', ')}`);
+  return flag as PolicyMode;
 }
 
 async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {
