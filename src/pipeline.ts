@@ -4,6 +4,7 @@ import { evaluate } from './evaluate/evaluate.js';
 import { openclawJudgedSources, type Policy } from './evaluate/policy.js';
 import { buildReport, type Report } from './evaluate/report.js';
 import { readAllSources } from './sources/index.js';
+import { readOpenclawCli, type OpenclawCliOptions } from './sources/openclaw-cli.js';
 import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
 import { problemProfile, type SourceContext } from './sources/source.js';
 
@@ -12,12 +13,20 @@ export interface CheckInputs {
   config: Config;
   policy: Policy;
   log: Logger;
+  /** Ask `openclaw models status --json` first (`--from-openclaw`); `null`/absent: read files only. */
+  fromOpenclaw?: OpenclawCliOptions | null;
 }
 
 /** One full check: read every source, judge every profile, add `missing` rows, summarise. */
-export async function runCheck({ context, config, policy, log }: CheckInputs): Promise<Report> {
-  const [found, openclawConfig] = await Promise.all([readAllSources(context, log), readOpenclawConfig(context)]);
-  const profiles = [...found.profiles];
+export async function runCheck({ context, config, policy, log, fromOpenclaw }: CheckInputs): Promise<Report> {
+  // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
+  // (not installed, failing, too slow), the files are read and the visit says why.
+  const cli = fromOpenclaw ? await readOpenclawCli(fromOpenclaw) : null;
+  if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
+  const skip = new Set(cli?.ok ? ['openclaw', 'openclaw-db'] : []);
+  const [found, openclawConfig] = await Promise.all([readAllSources(context, log, skip), readOpenclawConfig(context)]);
+  const profiles = [...(cli?.ok ? cli.profiles : []), ...found.profiles];
+  const visits = [...(cli ? [cli.visit] : []), ...found.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
       problemProfile({ id: 'openclaw:config', provider: 'unknown', source: 'openclaw-config', path: openclawConfig.path }, openclawConfig.problem),
@@ -27,9 +36,10 @@ export async function runCheck({ context, config, policy, log }: CheckInputs): P
   const required: RequiredProvider[] = [
     ...(openclawMode ? [] : config.require.map((provider) => ({ provider, reason: 'required by the authwatch config' }))),
     ...openclawConfig.required,
+    ...(cli?.ok ? cli.required : []),
   ];
   const evaluations = profiles.map((profile) => evaluate(profile, context.now, policy));
-  const report = buildReport(evaluations, [...found.visits, openclawConfig.visit], required, context.now, openclawMode ? openclawJudgedSources : undefined);
+  const report = buildReport(evaluations, visits, required, context.now, openclawMode ? openclawJudgedSources : undefined);
   for (const e of report.evaluations) {
     if (e.status !== 'ok') log.info({ profile: e.profile.id, agent: e.profile.agent, status: e.status, detail: e.detail }, 'profile not ok');
   }

@@ -17,6 +17,7 @@ Options:
   --json               print one JSON document instead of the table (same as --format json)
   --format FORMAT      table (default), json, openclaw-simple or openclaw-json (the old
                        claude-auth-status.sh shapes; openclaw-simple exits like that script)
+  --from-openclaw      ask \`openclaw models status --json\` first (falls back to the files)
   --policy POLICY      authwatch (default) or openclaw: exit codes exactly like
                        \`openclaw models status --check\`
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
@@ -35,6 +36,7 @@ const options = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   policy: { type: 'string' },
+  'from-openclaw': { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -57,6 +59,14 @@ export async function check(argv: string[]): Promise<ExitCode> {
     context: { env, home, now, agent: values.agent ?? null },
     config: loaded.config,
     policy: policyFromConfig(loaded.config, warnMs, mode),
+    fromOpenclaw:
+      values['from-openclaw'] || loaded.config.openclaw.fromCli
+        ? {
+            command: loaded.config.openclaw.command,
+            agent: values.agent ?? loaded.config.openclaw.agent ?? null,
+            timeoutMs: loaded.config.openclaw.timeout,
+          }
+        : null,
     log,
   });
   let exitCode: ExitCode = report.exitCode;

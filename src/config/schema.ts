@@ -55,6 +55,15 @@ export const configSchema = z.strictObject({
     .default({})
     .describe('per-provider overrides'),
   profiles: z.record(z.string().min(1), profileOverride).default({}).describe('per-profile overrides, by profile id'),
+  openclaw: z
+    .strictObject({
+      fromCli: z.boolean().default(false).describe('ask `openclaw models status --json` first (as --from-openclaw)'),
+      command: z.array(z.string().min(1)).min(1).default(['openclaw']).describe('how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"]'),
+      agent: z.string().min(1).optional(),
+      timeout: duration.default(20_000),
+    })
+    .default({ fromCli: false, command: ['openclaw'], timeout: 20_000 })
+    .describe('OpenClaw itself as a source'),
   schedule: z
     .string()
     .regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')

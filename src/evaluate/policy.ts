@@ -11,7 +11,7 @@ export const policyModes = ['authwatch', 'openclaw'] as const;
 export type PolicyMode = (typeof policyModes)[number];
 
 /** Sources `openclaw models status` reads (2026.9); the CLI logins are not among them. */
-export const openclawJudgedSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'env', 'required', 'openclaw-config']);
+export const openclawJudgedSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli', 'env', 'required', 'openclaw-config']);
 
 /** Everything `evaluate` needs to know beyond the profile and the clock. */
 export interface Policy {

@@ -14,9 +14,9 @@ export const sources: readonly Source[] = [openclawSqlite, openclawAuthProfiles,
  * Runs every source concurrently. A source that throws (a bug, or an I/O failure it did not
  * expect) becomes one `error` row; it never takes the other sources down with it.
  */
-export async function readAllSources(context: SourceContext, log: Logger): Promise<SourceResult> {
+export async function readAllSources(context: SourceContext, log: Logger, skip: ReadonlySet<string> = new Set()): Promise<SourceResult> {
   const results = await Promise.all(
-    sources.map(async (source): Promise<SourceResult> => {
+    sources.filter((source) => !skip.has(source.name)).map(async (source): Promise<SourceResult> => {
       try {
         const result = await source.read(context);
         log.debug({ source: source.name, profiles: result.profiles.length, visits: result.visits.length }, 'source read');

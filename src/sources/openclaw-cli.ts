@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { z } from 'zod';
+import { describeIssues } from '../zod-issues.js';
+import { makeProfile, type Profile, type SourceVisit } from './source.js';
+import type { RequiredProvider } from './openclaw-config.js';
+
+const statusProfile = z.looseObject({
+  profileId: z.string(),
+  provider: z.string(),
+  type: z.enum(['api_key', 'token', 'oauth']).catch('token'),
+  status: z.string(),
+  expiresAt: z.number().nullish(),
+});
+
+/** The part of `openclaw models status --json` authwatch uses (labels hold masked secrets: never read). */
+const modelsStatus = z.looseObject({
+  auth: z.looseObject({
+    storePath: z.string().nullish(),
+    missingProvidersInUse: z.array(z.string()).default([]),
+    oauth: z.looseObject({ profiles: z.array(statusProfile).default([]) }),
+  }),
+});
+
+export interface OpenclawCliOptions {
+  command: readonly string[];
+  agent: string | null;
+  timeoutMs: number;
+}
+
+export type OpenclawCliResult =
+  | { ok: true; profiles: Profile[]; required: RequiredProvider[]; visit: SourceVisit }
+  | { ok: false; visit: SourceVisit };
+
+const name = 'openclaw-cli';
+
+function run(command: readonly string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(command[0]!, command.slice(1), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** OpenClaw's own one-line reason from its JSON error or stderr, never the raw output. */
+function reasonOf(error: NodeJS.ErrnoException & { killed?: boolean; signal?: string; stderr?: string; stdout?: string }, timeoutMs: number): string {
+  if (error.code === 'ENOENT') return 'not found on PATH';
+  if (error.killed || error.signal === 'SIGKILL') return `no answer within ${timeoutMs / 1000}s`;
+  const said = /Reason: (.*)/.exec(error.stderr ?? '')?.[1] ?? '';
+  return `exited with ${error.code ?? 'an error'}${said ? `: ${said.slice(0, 200)}` : ''}`;
+}
+
+/**
+ * Asks OpenClaw itself (`openclaw models status --json`, with a timeout) for its profiles and
+ * the providers in use that have no credential. Its statuses become profiles with OpenClaw's
+ * own expiry; whether an OAuth profile holds a refresh token is not in that output.
+ */
+export async function readOpenclawCli(options: OpenclawCliOptions): Promise<OpenclawCliResult> {
+  const argv = [...options.command, 'models', 'status', '--json', ...(options.agent ? ['--agent', options.agent] : [])];
+  const shown = argv.join(' ');
+  const fail = (reason: string): OpenclawCliResult => ({
+    ok: false,
+    visit: { name, path: null, found: true, ok: false, error: `\`${shown}\` ${reason}; read the credential files instead` },
+  });
+  let stdout: string;
+  try {
+    stdout = (await run(argv, options.timeoutMs)).stdout;
+  } catch (error) {
+    return fail(reasonOf(error as NodeJS.ErrnoException, options.timeoutMs));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    return fail('printed something that is not JSON');
+  }
+  const parsed = modelsStatus.safeParse(json);
+  if (!parsed.success) return fail(`printed unexpected JSON (${describeIssues(parsed.error).slice(0, 2).join('; ')})`);
+  const { auth } = parsed.data;
+  const path = auth.storePath ?? null;
+  const profiles = auth.oauth.profiles.map((p) =>
+    makeProfile({
+      id: p.profileId,
+      provider: p.provider,
+      source: name,
+      type: p.type,
+      agent: options.agent,
+      path,
+      expiresAt: typeof p.expiresAt === 'number' && p.expiresAt > 1 ? p.expiresAt : null,
+      secret: p.status === 'missing' ? 'absent' : 'present',
+      notes: [`OpenClaw says ${p.status}`],
+    }),
+  );
+  const required = auth.missingProvidersInUse.map((provider) => ({ provider, reason: 'in use by OpenClaw with no credential (openclaw models status)' }));
+  return { ok: true, profiles, required, visit: { name, path, found: true, ok: true, error: null } };
+}
