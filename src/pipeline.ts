@@ -4,6 +4,7 @@ import { evaluate } from './evaluate/evaluate.js';
 import { openclawJudgedSources, type Policy } from './evaluate/policy.js';
 import { buildReport, type Report } from './evaluate/report.js';
 import { readAllSources } from './sources/index.js';
+import { readDeclared } from './sources/declared.js';
 import { readOpenclawCli, type OpenclawCliOptions } from './sources/openclaw-cli.js';
 import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
 import { problemProfile, type SourceContext } from './sources/source.js';
@@ -24,9 +25,13 @@ export async function runCheck({ context, config, policy, log, fromOpenclaw }: C
   const cli = fromOpenclaw ? await readOpenclawCli(fromOpenclaw) : null;
   if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
   const skip = new Set(cli?.ok ? ['openclaw', 'openclaw-db'] : []);
-  const [found, openclawConfig] = await Promise.all([readAllSources(context, log, skip), readOpenclawConfig(context)]);
-  const profiles = [...(cli?.ok ? cli.profiles : []), ...found.profiles];
-  const visits = [...(cli ? [cli.visit] : []), ...found.visits, openclawConfig.visit];
+  const [found, openclawConfig, declared] = await Promise.all([
+    readAllSources(context, log, skip),
+    readOpenclawConfig(context),
+    readDeclared(config.declared, context),
+  ]);
+  const profiles = [...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles];
+  const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
       problemProfile({ id: 'openclaw:config', provider: 'unknown', source: 'openclaw-config', path: openclawConfig.path }, openclawConfig.problem),

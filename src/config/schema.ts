@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertingSchema, channelsSchema, defaultAlerting } from '../alerts/config.js';
 import { policyModes } from '../evaluate/policy.js';
+import { declaredSchema } from '../sources/declared.js';
 import { duration, instant } from './primitives.js';
 
 const profileOverride = z
@@ -55,6 +56,7 @@ export const configSchema = z.strictObject({
     .default({})
     .describe('per-provider overrides'),
   profiles: z.record(z.string().min(1), profileOverride).default({}).describe('per-profile overrides, by profile id'),
+  declared: z.array(declaredSchema).default([]).describe('credentials authwatch cannot discover on its own'),
   openclaw: z
     .strictObject({
       fromCli: z.boolean().default(false).describe('ask `openclaw models status --json` first (as --from-openclaw)'),

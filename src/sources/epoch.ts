@@ -29,7 +29,7 @@ export function checkEpochMs(value: unknown, field: string): EpochCheck {
       const asSeconds = new Date(value * 1000).toISOString();
       return {
         ok: false,
-        message: `${field} is ${value}, which looks like seconds, not milliseconds (as seconds: ${asSeconds}; OpenClaw reads it as January 1970)`,
+        message: `${field} is ${value}, which looks like seconds, not milliseconds (as seconds: ${asSeconds}; read as milliseconds it is January 1970)`,
       };
     }
     return { ok: false, message: `${field} is ${value}: a time in 1970, not a valid expiry` };

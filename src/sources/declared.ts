@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { z } from 'zod';
+import { duration } from '../config/primitives.js';
+import { fingerprint } from '../redact.js';
+import { checkEpochMs } from './epoch.js';
+import { jwtExpiryMs } from './jwt.js';
+import { expandHome } from './openclaw-paths.js';
+import { parseJsonText, readCredentialFile } from './read-file.js';
+import { credentialTypes, makeProfile, problemProfile, type Profile, type SourceContext, type SourceVisit } from './source.js';
+
+const units = z.enum(['ms', 's', 'iso', 'jwt']);
+const common = {
+  id: z.string().min(1),
+  provider: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic"'),
+  type: credentialTypes.default('token'),
+};
+
+/** Credentials authwatch cannot discover, declared in the config. */
+export const declaredSchema = z.union([
+  z.strictObject({
+    ...common,
+    file: z.string().min(1).describe('a JSON file holding the expiry'),
+    field: z.string().min(1).describe('dot path (a.b.0.c) or JSON pointer (/a/b/0/c) to the expiry'),
+    unit: units.describe('ms or s since the epoch, an ISO date-time, or a JWT whose exp is read'),
+  }),
+  z.strictObject({
+    ...common,
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+  z.strictObject({
+    ...common,
+    command: z.array(z.string()).min(1).describe('run without a shell; prints the expiry'),
+    unit: units,
+    timeout: duration.default(10_000),
+  }),
+]);
+export type Declared = z.output<typeof declaredSchema>;
+
+/** `a.b.0.c` or `/a/b/0/c` (JSON pointer, with ~1 and ~0 escapes). */
+export function pickField(document: unknown, field: string): unknown {
+  const keys = field.startsWith('/') ? field.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')) : field.split('.');
+  let value: unknown = document;
+  for (const key of keys) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** An expiry in the declared unit → epoch ms, or words saying why not. */
+export function interpretExpiry(value: unknown, unit: z.infer<typeof units>): { ok: true; ms: number } | { ok: false; message: string } {
+  if (unit === 'jwt') {
+    const ms = typeof value === 'string' ? jwtExpiryMs(value.trim()) : null;
+    return ms === null ? { ok: false, message: 'is not a JWT with an exp claim' } : { ok: true, ms };
+  }
+  if (unit === 'iso') {
+    const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+    return Number.isFinite(ms) ? { ok: true, ms } : { ok: false, message: 'is not an ISO-8601 date-time' };
+  }
+  const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  const checked = checkEpochMs(typeof number === 'number' && unit === 's' ? number * 1000 : number, 'the expiry');
+  if (!checked.ok) return { ok: false, message: checked.message.replace(/^the expiry /, '') };
+  return checked.ms === null ? { ok: false, message: 'is empty' } : { ok: true, ms: checked.ms };
+}
+
+function runCommand(command: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command[0]!, command.slice(1), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (error, stdout) => {
+      if (!error) return resolve(stdout);
+      const { code, killed } = error as NodeJS.ErrnoException & { killed?: boolean };
+      reject(new Error(code === 'ENOENT' ? 'not found' : killed ? `no answer within ${timeoutMs / 1000}s` : `exited with ${code}`));
+    });
+  });
+}
+
+async function readOne(entry: Declared, index: number, context: SourceContext): Promise<{ profile: Profile; visit: SourceVisit }> {
+  const base = { id: entry.id, provider: entry.provider, source: 'declared', type: entry.type };
+  const where = `declared[${index}] (${entry.id})`;
+  if ('env' in entry) {
+    const value = context.env[entry.env]?.trim();
+    const expiresAt = entry.expiresAt ? Date.parse(entry.expiresAt) : null;
+    return {
+      profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
+      visit: { name: 'declared', path: null, found: Boolean(value), ok: true, error: null },
+    };
+  }
+  if ('file' in entry) {
+    const path = expandHome(entry.file, context.home);
+    const fail = (message: string) => ({ profile: problemProfile({ ...base, path }, `${path}: ${message}`), visit: { name: 'declared', path, found: true, ok: false, error: `${path}: ${message}` } });
+    const file = await readCredentialFile(path);
+    if (file.kind === 'absent') return { profile: makeProfile({ ...base, path, secret: 'absent', notes: [`${path} does not exist (${where})`] }), visit: { name: 'declared', path, found: false, ok: true, error: null } };
+    if (file.kind === 'error') return fail(file.message);
+    const json = parseJsonText(file.text);
+    if (!json.ok) return fail(json.message);
+    const value = pickField(json.value, entry.field);
+    if (value === undefined) return fail(`field ${entry.field} not found`);
+    const expiry = interpretExpiry(value, entry.unit);
+    if (!expiry.ok) return fail(`field ${entry.field} ${expiry.message} (unit ${entry.unit})`);
+    return { profile: makeProfile({ ...base, path, expiresAt: expiry.ms }), visit: { name: 'declared', path, found: true, ok: true, error: null } };
+  }
+  const shown = entry.command.join(' ').slice(0, 120);
+  try {
+    const output = (await runCommand(entry.command, entry.timeout)).trim();
+    const expiry = interpretExpiry(output, entry.unit);
+    if (!expiry.ok) throw new Error(`printed something that ${expiry.message} (unit ${entry.unit})`);
+    return { profile: makeProfile({ ...base, expiresAt: expiry.ms, notes: [`from \`${shown}\``] }), visit: { name: 'declared', path: null, found: true, ok: true, error: null } };
+  } catch (error) {
+    const message = `${where}: \`${shown}\` ${(error as Error).message}`;
+    return { profile: problemProfile({ ...base, path: null }, message), visit: { name: 'declared', path: null, found: true, ok: false, error: message } };
+  }
+}
+
+/** The config's declared credentials, each read on its own: one failing never hides the others. */
+export async function readDeclared(entries: readonly Declared[], context: SourceContext): Promise<{ profiles: Profile[]; visits: SourceVisit[] }> {
+  const results = await Promise.all(entries.map((entry, index) => readOne(entry, index, context)));
+  return { profiles: results.map((r) => r.profile), visits: results.map((r) => r.visit) };
+}
