@@ -16,9 +16,9 @@ export const commonOptions = {
 } as const satisfies OptionSpec;
 
 /** `node:util` parseArgs, with its errors turned into one line the user can act on. */
-export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T) {
+export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new AuthwatchError(`${command}: ${message}`, { hint: `run \`authwatch ${command} --help\`` });

@@ -9,6 +9,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', load: async () => (await import('./alert.js')).alert },
   install: { summary: 'install systemd|termux: schedule authwatch on this machine', load: async () => (await import('./install.js')).install },
   uninstall: { summary: 'uninstall systemd|termux: undo install', load: async () => (await import('./install.js')).uninstall },
+  'migrate-openclaw-monitor': {
+    summary: "print an authwatch config equivalent to OpenClaw's old auth monitor",
+    load: async () => (await import('./migrate-monitor.js')).migrateMonitor,
+  },
   daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
 };
 

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { AuthwatchError, ExitCode } from '../errors.js';
+import { describeFsError } from '../sources/read-file.js';
+import { parseCommandArgs } from './options.js';
+
+export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]
+
+Reads the settings of OpenClaw's old auth monitor (WARN_HOURS, NOTIFY_NTFY, NOTIFY_PHONE) from
+its systemd unit file (e.g. ~/.config/systemd/user/openclaw-auth-monitor.service) or, without
+a file, from the environment, and prints an equivalent authwatch config (JSON5) on stdout.
+`;
+
+/** `Environment=` assignments of a unit file: `A=1`, `"A=1 2" B=3`, several lines. Comments are not settings. */
+export function unitEnvironment(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*Environment\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    for (const token of match[1]!.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? []) {
+      const assignment = token.startsWith('"') ? token.slice(1, -1).replace(/\\(.)/g, '$1') : token;
+      const eq = assignment.indexOf('=');
+      if (eq > 0) values.set(assignment.slice(0, eq), assignment.slice(eq + 1));
+    }
+  }
+  return values;
+}
+
+/** `my-topic` or `https://ntfy.example.com/my-topic` → server and topic. */
+function ntfyTarget(value: string): { url: string; topic: string } {
+  const match = /^(https?:\/\/[^/]+)\/([^/?#]+)\/?$/.exec(value.trim());
+  return match ? { url: match[1]!, topic: match[2]! } : { url: 'https://ntfy.sh', topic: value.trim() };
+}
+
+const quote = (value: string) => JSON.stringify(value);
+
+/** The JSON5 config equivalent to the old monitor's settings, with what changed in comments. */
+export function migratedConfig(settings: ReadonlyMap<string, string>, origin: string): string {
+  const warnHours = Number(settings.get('WARN_HOURS') ?? '2');
+  const warn = Number.isFinite(warnHours) && warnHours > 0 ? `${warnHours}h` : '2h';
+  const channels: string[] = [];
+  const ntfy = settings.get('NOTIFY_NTFY')?.trim();
+  if (ntfy) {
+    const { url, topic } = ntfyTarget(ntfy);
+    channels.push(`    { name: "ntfy", type: "ntfy", url: ${quote(url)}, topic: ${quote(topic)} },`);
+  }
+  const phone = settings.get('NOTIFY_PHONE')?.trim();
+  if (phone) {
+    channels.push(`    // the old monitor used \`openclaw send\`; newer OpenClaw calls it \`openclaw message send\``);
+    channels.push(`    { name: "phone", type: "command", command: ["openclaw", "message", "send", "--to", ${quote(phone)}, "--message", "{text}"] },`);
+  }
+  return `// authwatch config converted from OpenClaw's auth monitor (${origin}).
+// What changes: every credential OpenClaw uses is checked (the old monitor read only
+// ~/.claude/.credentials.json); reminders repeat per severity instead of one hourly timestamp
+// shared by all alerts, so "expiring" can no longer mask "EXPIRED"; you are told when it is
+// fixed; a failed send stays pending and is retried instead of being recorded as sent; every
+// delivery has a timeout; and \`authwatch check\` exits 2 for expiring (the old one exited 0).
+// Save as ~/.config/authwatch/config.json5 and schedule it: authwatch install systemd --user
+{
+  warn: ${quote(warn)},${settings.has('WARN_HOURS') ? '' : ' // WARN_HOURS was not set: the old default'}
+  require: ["anthropic"],
+  channels: [
+${channels.length ? channels.join('\n') : '    // neither NOTIFY_NTFY nor NOTIFY_PHONE was set: add a channel (see the README)'}
+  ],
+}
+`;
+}
+
+export async function migrateMonitor(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('migrate-openclaw-monitor', argv, { help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help) {
+    process.stdout.write(migrateUsage);
+    return ExitCode.Ok;
+  }
+  if (positionals.length > 1) throw new AuthwatchError('migrate-openclaw-monitor: give at most one unit file');
+  const file = positionals[0];
+  let settings: Map<string, string>;
+  if (file === undefined) {
+    settings = new Map(['WARN_HOURS', 'NOTIFY_NTFY', 'NOTIFY_PHONE'].flatMap((key) => (process.env[key] ? [[key, process.env[key]!] as const] : [])));
+  } else {
+    try {
+      settings = unitEnvironment(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new AuthwatchError(`cannot read ${file}: ${describeFsError(error)}`);
+    }
+  }
+  process.stdout.write(migratedConfig(settings, file ?? 'the environment'));
+  return ExitCode.Ok;
+}
