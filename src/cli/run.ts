@@ -33,6 +33,12 @@ Exit codes: 0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 could not
 `;
 }
 
+function logLevelOf(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((arg) => arg === '--log-level' || arg.startsWith('--log-level='));
+  if (at < 0) return undefined;
+  return argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
+}
+
 /** Runs one command line and returns the exit code; the one place errors are turned into messages. */
 export async function run(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
@@ -53,7 +59,11 @@ export async function run(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
       return error.exitCode;
     }
-    process.stderr.write(`authwatch: unexpected error — this is a bug, please report it\n${error instanceof Error ? error.stack : String(error)}\n`);
+    // A bug, not a user error. Its message could quote input (a credential, even), so only
+    // its kind is printed unless debugging was asked for.
+    const debugging = /^(debug|trace)$/i.test(logLevelOf(argv) ?? process.env.LOG_LEVEL ?? '');
+    const detail = debugging && error instanceof Error ? `\n${error.stack}` : '\nhint: run again with --log-level debug to see where it happened';
+    process.stderr.write(`authwatch: unexpected ${error instanceof Error ? error.name : 'error'} — this is a bug, please report it${detail}\n`);
     return ExitCode.CouldNotRun;
   }
 }
