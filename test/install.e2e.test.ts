@@ -126,6 +126,12 @@ describe('systemd units', () => {
     expect(userVerify.stderr).toBe('');
     expect(userVerify.status).toBe(0);
 
+    for (const unit of ['authwatch-check.service', 'authwatch.service']) {
+      const security = spawnSync(systemdAnalyze!, ['security', '--offline=true', join(systemDir, unit)], { encoding: 'utf8' });
+      const exposure = Number(/Overall exposure level for .*: (\d+\.\d+)/.exec(security.stdout + security.stderr)?.[1]);
+      expect(exposure).toBeLessThan(4);
+    }
+
     const calendar = spawnSync(systemdAnalyze!, ['calendar', '*:0/15', '--iterations=3'], { encoding: 'utf8' });
     expect(calendar.status).toBe(0);
     expect(calendar.stdout).toMatch(/Normalized form: \*-\*-\* \*:00\/15:00/);
@@ -193,6 +199,21 @@ describe('Termux', () => {
     writeFileSync(tools.record, '');
     expect(spawnSync(job, [], { env: { ...env, HOME: home }, encoding: 'utf8' }).status).toBe(0);
     expect(tools.calls()).toEqual(['termux-notification-remove authwatch']);
+  });
+
+  it('a Termux:API that never answers does not block the job: it times out and says so in the log', async () => {
+    const { home, prefix, env } = termuxHome({ 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: Date.now() - HOUR } });
+    expect((await runCli(['install', 'termux', '--prefix', prefix], { home, env })).code).toBe(0);
+    writeFileSync(join(prefix, 'bin', 'termux-notification.hang'), '#!/bin/sh\nsleep 30\n');
+    chmodSync(join(prefix, 'bin', 'termux-notification.hang'), 0o755);
+    const hanging = join(prefix, 'bin', 'termux-notification');
+    spawnSync('rm', ['-f', hanging]);
+    symlinkSync(join(prefix, 'bin', 'termux-notification.hang'), hanging);
+    const started = Date.now();
+    const run = spawnSync(join(home, '.local/share/authwatch/authwatch-job.sh'), [], { env: { ...env, HOME: home, AUTHWATCH_TERMUX_API_TIMEOUT: '1' }, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(readFileSync(join(home, '.local/state/authwatch/termux-job.log'), 'utf8')).toContain('termux-notification failed or timed out (is the Termux:API app installed?)');
   });
 
   it.runIf(Boolean(shellcheck))('every shell script in termux/ and deploy/ (and as rendered) passes shellcheck', async () => {
