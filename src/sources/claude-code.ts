@@ -2,18 +2,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
-import { readSchemaFile } from './json-source-file.js';
 import { expandHome } from './openclaw-paths.js';
-import {
-  absentVisit,
-  failedVisit,
-  foundVisit,
-  makeProfile,
-  problemProfile,
-  type Source,
-  type SourceContext,
-  type SourceResult,
-} from './source.js';
+import { readSingleFile } from './single-file-source.js';
+import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
 const claudeCredentials = z.looseObject({
@@ -41,37 +32,24 @@ export function claudeCredentialsPath(context: SourceContext): string {
 /** Claude Code CLI's own login; OpenClaw mirrors it as `anthropic:claude-cli`. */
 export const claudeCode: Source = {
   name,
-  async read(context: SourceContext): Promise<SourceResult> {
-    const path = claudeCredentialsPath(context);
-    const file = await readSchemaFile(path, claudeCredentials);
-    const row = { id: profileId, provider: 'anthropic', source: name, path };
-    if (file.kind === 'absent') return { profiles: [], visits: [absentVisit(name, path)] };
-    if (file.kind === 'error') {
-      return { profiles: [problemProfile(row, file.message)], visits: [failedVisit(name, path, file.message)] };
-    }
-    const oauth = file.value.claudeAiOauth;
-    const refreshable = Boolean(oauth.refreshToken?.trim());
-    const type = refreshable ? 'oauth' : 'token';
-    const expires = checkEpochMs(oauth.expiresAt, 'claudeAiOauth.expiresAt');
-    if (!expires.ok) {
-      const message = `${path}: ${expires.message}`;
-      return { profiles: [problemProfile({ ...row, type }, message)], visits: [failedVisit(name, path, message)] };
-    }
-    const access = oauth.accessToken?.trim();
-    const plan = oauth.subscriptionType ? [`Claude ${oauth.subscriptionType.slice(0, 20)} plan`] : [];
-    return {
-      profiles: [
-        makeProfile({
-          ...row,
-          type,
-          expiresAt: expires.ms,
-          refreshable,
-          secret: access || refreshable ? 'present' : 'absent',
-          fingerprint: access ? fingerprint(access) : null,
-          notes: [...(access || refreshable ? [] : ['no access token stored']), ...plan, ...file.notes],
-        }),
-      ],
-      visits: [foundVisit(name, path)],
-    };
+  read(context: SourceContext): Promise<SourceResult> {
+    const row = { id: profileId, provider: 'anthropic', source: name, path: claudeCredentialsPath(context) };
+    return readSingleFile(row, claudeCredentials, ({ value, notes }) => {
+      const oauth = value.claudeAiOauth;
+      const refreshable = Boolean(oauth.refreshToken?.trim());
+      const type = refreshable ? 'oauth' : 'token';
+      const expires = checkEpochMs(oauth.expiresAt, 'claudeAiOauth.expiresAt');
+      if (!expires.ok) return { problem: expires.message, type };
+      const access = oauth.accessToken?.trim();
+      const plan = oauth.subscriptionType ? [`Claude ${oauth.subscriptionType.slice(0, 20)} plan`] : [];
+      return {
+        type,
+        expiresAt: expires.ms,
+        refreshable,
+        secret: access || refreshable ? 'present' : 'absent',
+        fingerprint: access ? fingerprint(access) : null,
+        notes: [...(access || refreshable ? [] : ['no access token stored']), ...plan, ...notes],
+      };
+    });
   },
 };
