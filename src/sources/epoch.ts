@@ -18,7 +18,8 @@ function typeName(value: unknown): string {
  */
 export function checkEpochMs(value: unknown, field: string): EpochCheck {
   if (value === undefined || value === null) return { ok: true, ms: null };
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
+  if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, message: `${field} is not a finite number (${value})` };
+  if (typeof value !== 'number') {
     const shown = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? ' (a number in quotes)' : '';
     return { ok: false, message: `${field} must be a number of epoch milliseconds, found ${typeName(value)}${shown}` };
   }

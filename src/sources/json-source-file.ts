@@ -5,7 +5,7 @@ import { parseJsonText, permissionNote, readCredentialFile } from './read-file.j
 export type SchemaFileRead<T> =
   | { kind: 'absent' }
   | { kind: 'error'; message: string }
-  | { kind: 'ok'; value: T; mtimeMs: number; notes: string[] };
+  | { kind: 'ok'; value: T; mtimeMs: number; notes: string[]; text: string };
 
 /**
  * Reads a JSON credential file and validates it against its format's schema. Problems come
@@ -22,5 +22,5 @@ export async function readSchemaFile<T>(path: string, schema: z.ZodType<T>): Pro
     return { kind: 'error', message: `${path}: unexpected content: ${describeIssues(parsed.error).join('; ')}` };
   }
   const permission = permissionNote(path, file.mode);
-  return { kind: 'ok', value: parsed.data, mtimeMs: file.mtimeMs, notes: permission ? [permission] : [] };
+  return { kind: 'ok', value: parsed.data, mtimeMs: file.mtimeMs, notes: permission ? [permission] : [], text: file.text };
 }

@@ -9,6 +9,7 @@ import {
   storeDocument,
   type StoreOrigin,
 } from './openclaw-store-format.js';
+import { duplicateKeys } from './duplicate-keys.js';
 import { readSchemaFile } from './json-source-file.js';
 import { resolveReferences } from './secret-refs.js';
 import {
@@ -71,6 +72,14 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       updatedAtMs: store.mtimeMs,
     };
     profiles.push(...profilesFromStore(store.value, stats, origin, now));
+    for (const id of duplicateKeys(store.text, 'profiles')) {
+      profiles.push(
+        problemProfile(
+          { id: `${id} (duplicate)`, provider: id.split(':')[0] || 'unknown', source: name, agent: agent.agent, path: storePath },
+          `${storePath}: profile id "${id.slice(0, 80)}" appears more than once; only the last entry counts (the others are lost)`,
+        ),
+      );
+    }
   }
   return { profiles, visits };
 }

@@ -1,8 +1,11 @@
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** Credential files are small; anything larger is not one of ours (or is being abused). */
 export const maxCredentialFileBytes = 4 * 1024 * 1024;
+/** A local read that takes longer than this is stuck (a hung network filesystem). */
+const readTimeoutMs = 5_000;
 
 export type FileRead =
   | { kind: 'absent' }
@@ -70,8 +73,11 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
   }
   let handle;
   try {
-    handle = await open(path, 'r');
-    const bytes = await handle.readFile();
+    // Non-blocking open: should the path become a FIFO after the stat, opening must not hang.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const opened = await handle.stat();
+    if (!opened.isFile()) return { kind: 'error', message: describeKind(opened) };
+    const bytes = await handle.readFile({ signal: AbortSignal.timeout(readTimeoutMs) });
     if (bytes.length > maxCredentialFileBytes) {
       return { kind: 'error', message: `grew over the ${formatBytes(maxCredentialFileBytes)} limit while being read` };
     }
@@ -79,6 +85,9 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
     if (text.trim() === '') return { kind: 'error', message: 'empty file' };
     return { kind: 'ok', text, mode: info.mode & 0o777, mtimeMs: info.mtimeMs };
   } catch (error) {
+    if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
+      return { kind: 'error', message: `reading took longer than ${readTimeoutMs / 1000}s` };
+    }
     return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
   } finally {
     await handle?.close();
