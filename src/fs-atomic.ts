@@ -1,4 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -22,5 +22,25 @@ export async function writeFileAtomic(path: string, text: string, mode: number):
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * `mkdir -p` that always ends. Node's `{ recursive: true }` spins forever where mkdir answers
+ * ENOENT under a parent that exists (e.g. anywhere under /proc); this creates the parents
+ * once, then the directory, and reports the error of the directory itself.
+ */
+export async function makeDirectory(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeDirectory(parent, mode);
+    await mkdir(dir, { mode }).catch(async (again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw again;
+    });
   }
 }

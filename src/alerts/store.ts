@@ -1,7 +1,7 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { makeDirectory, writeFileAtomic } from '../fs-atomic.js';
 import type { Logger } from '../log.js';
 import { parseJsonText, describeFsError } from '../sources/read-file.js';
 import { expandHome } from '../sources/openclaw-paths.js';
@@ -56,29 +56,52 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A writer killed between creating the lock and writing its pid leaves it empty; past this age it is stale. */
+const emptyLockStaleMs = 10_000;
+
+async function lockIsStale(path: string): Promise<boolean> {
+  const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(holder) && holder > 0) return !processAlive(holder);
+  const info = await stat(path).catch(() => null);
+  return info === null || Date.now() - info.mtimeMs > emptyLockStaleMs;
+}
+
+async function createLock(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
+  }
+  try {
+    await handle.writeFile(String(process.pid));
+  } catch (error) {
+    await unlink(path).catch(() => undefined); // an empty lock would hold up the next runs
+    throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
 /**
  * An exclusive lock on the state directory, so two overlapping runs (cron, Termux, a manual
  * check next to the timer) never both send. A lock left by a dead process is taken over.
  * Resolves to a release function, or `null` if another live run kept it for `waitMs`.
  */
 export async function lockState(dir: string, waitMs: number): Promise<(() => Promise<void>) | null> {
-  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  await makeDirectory(dir, 0o700).catch((error: unknown) => {
     throw new AuthwatchError(`cannot create the state directory ${dir}: ${describeFsError(error)}`);
   });
   const path = join(dir, 'state.lock');
   const deadline = Date.now() + waitMs;
   for (;;) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => unlink(path).catch(() => undefined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
-    }
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
-      await unlink(path).catch(() => undefined);
+    if (await createLock(path)) return () => unlink(path).catch(() => undefined);
+    if (await lockIsStale(path)) {
+      await unlink(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
+      });
       continue;
     }
     if (Date.now() > deadline) return null;

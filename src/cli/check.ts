@@ -85,10 +85,20 @@ export async function check(argv: string[]): Promise<ExitCode> {
     process.stdout.write(renderTable(report, { colour }));
   }
   const durationMs = performance.now() - started;
-  const alerts = loaded.config.channels.length > 0 ? await sendAlerts(report, loaded.config, { env, home, log, now }) : null;
+  // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
+  let alertingProblem: AuthwatchError | null = null;
+  const alerts =
+    loaded.config.channels.length > 0
+      ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          alertingProblem = error;
+          return null;
+        })
+      : null;
   if (values.textfile !== undefined || values.push !== undefined) {
     await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
   }
+  if (alertingProblem) throw alertingProblem;
   const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
   for (const { channel, error } of failed) {
     process.stderr.write(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../fs-atomic.js';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCommand } from './run-command.js';
@@ -61,7 +62,7 @@ export async function installSystemd(options: SystemdOptions, env: NodeJS.Proces
   for (const file of files) {
     if (options.dryRun) out(`would write ${file.path}:\n${file.text}`);
     else {
-      await mkdir(dir, { recursive: true });
+      await makeDirectory(dir, 0o755);
       await writeFile(file.path, file.text, { mode: 0o644 });
       out(`wrote ${file.path}`);
     }

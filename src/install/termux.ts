@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../fs-atomic.js';
 import { dirname, join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
 import { runCommand } from './run-command.js';
@@ -58,7 +59,7 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
     const text = renderScript(readTemplate(root, script.template), script.template, values);
     if (options.dryRun) out(`would write ${script.path}:\n${text}`);
     else {
-      await mkdir(dirname(script.path), { recursive: true, mode: 0o700 });
+      await makeDirectory(dirname(script.path), 0o700);
       await writeFile(script.path, text, { mode: 0o700 });
       out(`wrote ${script.path}`);
     }

@@ -20,13 +20,17 @@ const errnoWords: Record<string, string> = {
   ENOTDIR: 'a parent of this path is not a directory',
   EIO: 'I/O error while reading',
   ENAMETOOLONG: 'path is too long',
+  ENOENT: 'no such file or directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
 };
 
 /** Plain words for a filesystem error; never the raw message, which may quote paths twice. */
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && errnoWords[code]) return errnoWords[code];
-  return code ? `cannot be read (${code})` : 'cannot be read';
+  return code ? `failed (${code})` : 'failed';
 }
 
 function isAbsent(error: unknown): boolean {
