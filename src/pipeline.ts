@@ -5,6 +5,7 @@ import { openclawJudgedSources, type Policy } from './evaluate/policy.js';
 import { buildReport, type Report } from './evaluate/report.js';
 import { readAllSources } from './sources/index.js';
 import { readDeclared } from './sources/declared.js';
+import { flagExposedFiles } from './sources/file-exposure.js';
 import { readOpenclawCli, type OpenclawCliOptions } from './sources/openclaw-cli.js';
 import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
 import { problemProfile, type SourceContext } from './sources/source.js';
@@ -30,7 +31,7 @@ export async function runCheck({ context, config, policy, log, fromOpenclaw }: C
     readOpenclawConfig(context),
     readDeclared(config.declared, context),
   ]);
-  const profiles = [...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles];
+  const profiles = await flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
   const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(

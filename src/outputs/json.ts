@@ -19,6 +19,7 @@ export function reportToJson(report: Report) {
       agent: profile.agent,
       path: profile.path,
       fingerprint: profile.fingerprint,
+      fileExposed: profile.fileExposed,
     })),
     sources: report.visits.map((visit) => ({
       name: visit.name,

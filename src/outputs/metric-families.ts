@@ -83,6 +83,13 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       samples: evaluations.map((e) => ({ labels: { ...credentialLabels(e), type: e.profile.type ?? '', refreshable: String(e.profile.refreshable) }, value: 1 })),
     },
     {
+      name: 'authwatch_credential_file_exposed',
+      help: 'Whether the file holding the credential can be read by other users (1) or only its owner (0).',
+      type: 'gauge',
+      labelNames: credentialLabelNames,
+      samples: evaluations.filter((e) => e.profile.path !== null && e.profile.problem === null).map((e) => ({ labels: credentialLabels(e), value: e.profile.fileExposed ? 1 : 0 })),
+    },
+    {
       name: 'authwatch_source_up',
       help: 'Whether every place of a credential source could be read (1) or not (0).',
       type: 'gauge',

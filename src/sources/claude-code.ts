@@ -34,7 +34,7 @@ export const claudeCode: Source = {
   name,
   read(context: SourceContext): Promise<SourceResult> {
     const row = { id: profileId, provider: 'anthropic', source: name, path: claudeCredentialsPath(context) };
-    return readSingleFile(row, claudeCredentials, ({ value, notes }) => {
+    return readSingleFile(row, claudeCredentials, ({ value }) => {
       const oauth = value.claudeAiOauth;
       const refreshable = Boolean(oauth.refreshToken?.trim());
       const type = refreshable ? 'oauth' : 'token';
@@ -48,7 +48,7 @@ export const claudeCode: Source = {
         refreshable,
         secret: access || refreshable ? 'present' : 'absent',
         fingerprint: access ? fingerprint(access) : null,
-        notes: [...(access || refreshable ? [] : ['no access token stored']), ...plan, ...notes],
+        notes: [...(access || refreshable ? [] : ['no access token stored']), ...plan],
       };
     });
   },

@@ -21,7 +21,7 @@ function cliOAuthSource(name: string, dir: string, provider: string, profileId: 
     name,
     read(context: SourceContext): Promise<SourceResult> {
       const row = { id: profileId, provider, source: name, path: join(context.home, dir, 'oauth_creds.json') };
-      return readSingleFile(row, oauthCreds, ({ value, notes }) => {
+      return readSingleFile(row, oauthCreds, ({ value }) => {
         const refreshable = Boolean(value.refresh_token?.trim());
         const expires = checkEpochMs(value.expiry_date, 'expiry_date');
         if (!expires.ok) return { problem: expires.message, type: 'oauth' };
@@ -33,7 +33,7 @@ function cliOAuthSource(name: string, dir: string, provider: string, profileId: 
           refreshable,
           secret: present ? 'present' : 'absent',
           fingerprint: access ? fingerprint(access) : null,
-          notes: [...(present ? [] : ['logged out: no tokens stored']), ...notes],
+          notes: [...(present ? [] : ['logged out: no tokens stored'])],
         };
       });
     },

@@ -38,7 +38,7 @@ function isOAuthLogin(auth: CodexAuth): boolean {
   return typeof auth.OPENAI_API_KEY !== 'string' || auth.OPENAI_API_KEY.trim() === '';
 }
 
-function oauthLogin(auth: CodexAuth, mtimeMs: number, notes: string[]): Reading {
+function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
   const access = auth.tokens?.access_token?.trim();
   const refreshable = Boolean(auth.tokens?.refresh_token?.trim());
   let expiresAt = access ? jwtExpiryMs(access) : null;
@@ -54,7 +54,7 @@ function oauthLogin(auth: CodexAuth, mtimeMs: number, notes: string[]): Reading 
     refreshable,
     secret: access || refreshable ? 'present' : 'absent',
     fingerprint: access ? fingerprint(access) : null,
-    notes: [...(access || refreshable ? [] : ['logged out: no tokens stored']), ...extra, ...notes],
+    notes: [...(access || refreshable ? [] : ['logged out: no tokens stored']), ...extra],
   };
 }
 
@@ -63,15 +63,15 @@ export const codex: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
     const row = { id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path: await codexAuthPath(context) };
-    return readSingleFile(row, codexAuth, ({ value, mtimeMs, notes }) =>
+    return readSingleFile(row, codexAuth, ({ value, mtimeMs }) =>
       isOAuthLogin(value)
-        ? oauthLogin(value, mtimeMs, notes)
+        ? oauthLogin(value, mtimeMs)
         : {
             id: 'openai:codex-cli',
             provider: 'openai',
             type: 'api_key',
             fingerprint: fingerprint(value.OPENAI_API_KEY!.trim()),
-            notes: ['API key stored by the Codex CLI', ...notes],
+            notes: ['API key stored by the Codex CLI'],
           },
     );
   },

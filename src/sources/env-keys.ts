@@ -3,7 +3,7 @@ import { fingerprint } from '../redact.js';
 import { parseDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
 import { providerEnvVars } from './provider-env.js';
-import { permissionNote, readCredentialFile } from './read-file.js';
+import { readCredentialFile } from './read-file.js';
 import {
   absentVisit,
   failedVisit,
@@ -32,7 +32,6 @@ export const envKeys: Source = {
     const visits: SourceVisit[] = [{ name, path: null, found: true, ok: true, error: null }];
     const profiles: Profile[] = [];
     let fromFile = new Map<string, string>();
-    let fileNotes: string[] = [];
     if (file.kind === 'absent') visits.push(absentVisit(name, dotenvPath));
     else if (file.kind === 'error') {
       const message = `${dotenvPath}: ${file.message}`;
@@ -41,8 +40,6 @@ export const envKeys: Source = {
     } else {
       visits.push(foundVisit(name, dotenvPath));
       fromFile = parseDotenv(file.text);
-      const note = permissionNote(dotenvPath, file.mode);
-      fileNotes = note ? [note] : [];
     }
 
     for (const [provider, variables] of Object.entries(providerEnvVars)) {
@@ -60,7 +57,7 @@ export const envKeys: Source = {
             type: variable.includes('OAUTH_TOKEN') ? 'token' : 'api_key',
             path: inProcess ? null : dotenvPath,
             fingerprint: fingerprint(value),
-            notes: inProcess ? ['from the process environment'] : [`from ${dotenvPath}`, ...fileNotes],
+            notes: inProcess ? ['from the process environment'] : [`from ${dotenvPath}`],
           }),
         );
         break;

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { describeIssues } from '../zod-issues.js';
-import { parseJsonText, permissionNote, readCredentialFile } from './read-file.js';
+import { parseJsonText, readCredentialFile } from './read-file.js';
 
 export type SchemaFileRead<T> =
   | { kind: 'absent' }
   | { kind: 'error'; message: string }
-  | { kind: 'ok'; value: T; mtimeMs: number; notes: string[]; text: string };
+  | { kind: 'ok'; value: T; mtimeMs: number; text: string };
 
 /**
  * Reads a JSON credential file and validates it against its format's schema. Problems come
@@ -21,6 +21,5 @@ export async function readSchemaFile<T>(path: string, schema: z.ZodType<T>): Pro
   if (!parsed.success) {
     return { kind: 'error', message: `${path}: unexpected content: ${describeIssues(parsed.error).join('; ')}` };
   }
-  const permission = permissionNote(path, file.mode);
-  return { kind: 'ok', value: parsed.data, mtimeMs: file.mtimeMs, notes: permission ? [permission] : [], text: file.text };
+  return { kind: 'ok', value: parsed.data, mtimeMs: file.mtimeMs, text: file.text };
 }

@@ -68,7 +68,7 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       source: name,
       agent: agent.agent,
       path: storePath,
-      notes: [...originNotes(agent), ...store.notes],
+      notes: originNotes(agent),
       updatedAtMs: store.mtimeMs,
     };
     profiles.push(...profilesFromStore(store.value, stats, origin, now));

@@ -133,9 +133,3 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   const column = offset - before.lastIndexOf('\n');
   return { line, column };
 }
-
-/** A detail note when a secret-bearing file can be read by other users. */
-export function permissionNote(path: string, mode: number): string | null {
-  if ((mode & 0o077) === 0) return null;
-  return `file readable by others (mode ${mode.toString(8).padStart(4, '0')}; chmod 600 ${basename(path)})`;
-}

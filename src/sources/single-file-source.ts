@@ -16,7 +16,7 @@ export type Reading = { problem: string; type?: Profile['type'] } | (Partial<Pro
 export async function readSingleFile<T>(
   row: Row & { path: string },
   schema: z.ZodType<T>,
-  interpret: (file: { value: T; mtimeMs: number; notes: string[] }) => Reading,
+  interpret: (file: { value: T; mtimeMs: number }) => Reading,
 ): Promise<SourceResult> {
   const { source: name, path } = row;
   const file = await readSchemaFile(path, schema);

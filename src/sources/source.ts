@@ -29,6 +29,8 @@ export interface Profile {
   reference: SecretReference | null;
   /** First 8 hex digits of the secret's SHA-256, for telling credentials apart. */
   fingerprint: string | null;
+  /** Its file can be read by users other than the owner (group or others). */
+  fileExposed: boolean;
   /** Facts worth showing next to the status (cooldowns, file permissions, where from). */
   notes: string[];
   /** Set when this row stands for something that could not be read or understood. */
@@ -84,6 +86,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     refreshable: false,
     secret: 'present',
     fingerprint: null,
+    fileExposed: false,
     notes: [],
     problem: null,
     verdict: null,

@@ -197,12 +197,4 @@ describe('openclaw auth-profiles.json source', () => {
       expect(visits.find((v) => v.path === join(home, agentStore('broken')))).toMatchObject({ ok: false });
     });
   }
-
-  it('flags a store readable by others', async () => {
-    const home = makeHome({
-      [agentStore('main')]: { json: { version: 1, profiles: { 'a:b': { type: 'api_key', provider: 'a', key: 'k' } } }, mode: 0o644 },
-    });
-    const { profiles } = await openclawAuthProfiles.read(contextFor(home));
-    expect(profiles[0]!.notes.join(' ')).toMatch(/readable by others \(mode 0644; chmod 600 auth-profiles.json\)/);
-  });
 });

@@ -1,0 +1,24 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Profile } from './source.js';
+
+/** Group or other users may read it: the file's secrets are not the owner's alone. */
+export function modeExposes(mode: number): boolean {
+  return (mode & 0o044) !== 0;
+}
+
+/**
+ * Flags every credential whose file other users can read, with a note saying how to fix it.
+ * One `stat` per distinct file, done here once for all sources (SQLite stores and declared
+ * files included) so no source can forget it.
+ */
+export async function flagExposedFiles(profiles: readonly Profile[]): Promise<Profile[]> {
+  const paths = [...new Set(profiles.flatMap((p) => (p.path !== null && p.problem === null ? [p.path] : [])))];
+  const modes = new Map(await Promise.all(paths.map(async (path) => [path, (await stat(path).catch(() => null))?.mode ?? null] as const)));
+  return profiles.map((profile) => {
+    const mode = profile.path === null ? null : (modes.get(profile.path) ?? null);
+    if (mode === null || !modeExposes(mode)) return profile;
+    const note = `file readable by others (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${basename(profile.path!)})`;
+    return { ...profile, fileExposed: true, notes: [...profile.notes, note] };
+  });
+}
