@@ -1,5 +1,6 @@
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from './process-alive.js';
 
 /**
  * Replaces `path` atomically: the text goes to `.<name>.<pid>.tmp` in the same directory
@@ -22,6 +23,18 @@ export async function writeFileAtomic(path: string, text: string, mode: number):
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  }
+  await removeOrphans(path);
+}
+
+/** Temp files of writers that were killed (SIGKILL, power loss) before their rename. */
+async function removeOrphans(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => []);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await unlink(join(dirname(path), name)).catch(() => undefined);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
 import { makeDirectory, writeFileAtomic } from '../fs-atomic.js';
 import type { Logger } from '../log.js';
+import { processAlive } from '../process-alive.js';
 import { parseJsonText, describeFsError } from '../sources/read-file.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { alertStateSchema, emptyState, type AlertState } from './decide.js';
@@ -44,15 +45,6 @@ export async function saveState(dir: string, state: AlertState): Promise<void> {
     await writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
   } catch (error) {
     throw new AuthwatchError(`cannot save the alert state ${path}: ${describeFsError(error)}`);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
