@@ -5,32 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { cliPath, runCli } from './helpers/cli.js';
 import { DAY, HOUR } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
-import { startProcess, waitFor } from './helpers/processes.js';
+import { configPath, startDaemon } from './helpers/daemon.js';
+import { waitFor } from './helpers/processes.js';
 import { toolForTest } from './helpers/tools.js';
 
 const promtool = toolForTest('promtool');
 const now = Date.now();
 const store = (profiles: Record<string, unknown>) => JSON.stringify({ version: 1, profiles });
-const configPath = (home: string) => join(home, '.config/authwatch/config.json5');
-
-async function startDaemon(home: string, config = '{ schedule: "0 0 1 1 *" }', authorization?: string) {
-  writeFileSync(configPath(home), config);
-  const daemon = startProcess(process.execPath, [cliPath, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], {
-    PATH: process.env.PATH,
-    HOME: home,
-    TZ: 'UTC',
-  });
-  const port = await waitFor('the daemon to listen', () => {
-    const line = daemon.output.stderr.split('\n').find((l) => l.includes('"daemon listening"'));
-    return line ? (JSON.parse(line).port as number) : undefined;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
-  const ready: Record<string, string> = authorization ? { authorization } : {};
-  await waitFor('the first check', async () => ((await get('/healthz', ready)).status === 200 ? true : undefined));
-  return { ...daemon, base, get };
-}
-
 function homeWith(profiles: Record<string, unknown>) {
   return makeHome({ [agentStore('main')]: store(profiles), '.config/authwatch/config.json5': '{}' });
 }

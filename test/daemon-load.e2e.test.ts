@@ -1,0 +1,95 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR } from './helpers/clock.js';
+import { startDaemon } from './helpers/daemon.js';
+import { agentStore, makeHome } from './helpers/home.js';
+
+const CLIENTS = 200;
+const SECONDS = 30;
+const PROFILES = 200;
+const now = Date.now();
+
+function store(changedExpiry: number) {
+  const profiles: Record<string, unknown> = { 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: changedExpiry } };
+  for (let i = 0; i < PROFILES; i++) profiles[`p${i}:default`] = { type: 'token', provider: `p${i}`, token: `t${i}`, expires: now + (i + 2) * DAY };
+  return JSON.stringify({ version: 1, profiles });
+}
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** One GET on a keep-alive agent; resolves to the status and the whole body. */
+function scrape(agent: Agent, url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent, timeout: 10_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}
+
+describe('the daemon under load', () => {
+  it(`${CLIENTS} concurrent /metrics clients for ${SECONDS}s while the schedule runs and a file changes: no failed scrape, bounded memory, fresh values`, { timeout: (SECONDS + 60) * 1000 }, async () => {
+    const home = makeHome({ [agentStore('main')]: store(now + 3 * HOUR), '.config/authwatch/config.json5': '{}' });
+    // Flags as the installed units run it; a check every 2 s and a 1 s scrape TTL, so checks
+    // (scheduled and scrape-triggered) run all the time under the load.
+    const daemon = await startDaemon(home, '{ schedule: "*/2 * * * * *", daemon: { scrapeTtl: "1s" } }', undefined, ['--max-semi-space-size=1', '--max-old-space-size=64']);
+    const pid = daemon.child.pid!;
+    const url = `${daemon.base}/metrics`;
+    const rssBefore = rssMiB(pid);
+
+    const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const deadline = Date.now() + SECONDS * 1000;
+    const changed = now + 30 * DAY;
+    const changedLine = `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main"} ${Math.floor(changed / 1000)}`;
+    let changedAt: number | null = null;
+    let seenChangeAt: number | null = null;
+    const failures: string[] = [];
+    let scrapes = 0;
+    let peakRss = rssBefore;
+
+    const client = async () => {
+      while (Date.now() < deadline) {
+        try {
+          const { status, body } = await scrape(agent, url);
+          scrapes++;
+          if (status !== 200 || !body.includes('authwatch_last_run_success 1')) failures.push(`status ${status}, ${body.length} bytes`);
+          else if (changedAt !== null && seenChangeAt === null && body.includes(changedLine)) seenChangeAt = Date.now();
+          // Once seen, the new value must never go back to the old one.
+          if (seenChangeAt !== null && !body.includes(changedLine)) failures.push('the old expiry came back after the change');
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    };
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 500);
+    const changer = setTimeout(() => {
+      writeFileSync(join(home, agentStore('main')), store(changed));
+      changedAt = Date.now();
+    }, (SECONDS * 1000) / 3);
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+    clearInterval(sampler);
+    clearTimeout(changer);
+    agent.destroy();
+    const rssAfter = rssMiB(pid);
+
+    console.info(
+      `daemon load: ${CLIENTS} clients x ${SECONDS}s, ${PROFILES + 1} profiles: ${scrapes} scrapes (${Math.round(scrapes / SECONDS)}/s), ` +
+        `${failures.length} failed; change visible after ${seenChangeAt! - changedAt!} ms; RSS ${rssBefore.toFixed(1)} MiB before, ` +
+        `${peakRss.toFixed(1)} MiB peak, ${rssAfter.toFixed(1)} MiB after`,
+    );
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(scrapes).toBeGreaterThan(CLIENTS * SECONDS);
+    expect(seenChangeAt).not.toBeNull();
+    expect(seenChangeAt! - changedAt!).toBeLessThan(5_000);
+    expect(peakRss).toBeLessThan(150);
+    expect(rssAfter - rssBefore).toBeLessThan(50);
+    expect(daemon.output.stderr).not.toMatch(/"level":50/);
+  });
+});
