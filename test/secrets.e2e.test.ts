@@ -1,74 +1,224 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, type CliResult } from './helpers/cli.js';
 import { DAY, HOUR, NOW, NOW_ISO } from './helpers/clock.js';
+import { startDaemon } from './helpers/daemon.js';
 import { agentStore, makeHome } from './helpers/home.js';
+import { startSink, type Captured } from './helpers/http-sink.js';
 import { fakeJwt } from './helpers/jwt.js';
+import { freePort } from './helpers/processes.js';
+import { startSmtp } from './helpers/smtp.js';
 
-/** Every secret planted below carries this marker; no output may ever contain it. */
-const MARKER = 'PLANTEDSECRET';
-const secret = (name: string) => `${MARKER}-${name}-0123456789abcdef`;
+// Every secret authwatch could ever see, each with its own marker. Whatever authwatch writes
+// or sends anywhere is collected and searched; a secret may appear only where it is meant to
+// go (the ntfy token in the Authorization header of the request to ntfy), nowhere else.
+const PREFIX = 'LEAKMARK';
+const planted = new Map<string, string>();
+const plant = (name: string) => {
+  const value = `${PREFIX}${name.replace(/[^a-z0-9]/gi, '')}X9f3e`;
+  planted.set(value, name);
+  return value;
+};
 
-function homeWithSecretsEverywhere(): string {
-  return makeHome({
+interface Output {
+  where: string;
+  text: string;
+}
+
+function leaksIn(outputs: Output[], allowed: (output: Output, secret: string) => boolean = () => false): string[] {
+  const found: string[] = [];
+  for (const output of outputs) {
+    let rest = output.text;
+    for (const [value, name] of planted) {
+      if (!output.text.includes(value)) continue;
+      if (!allowed(output, name)) found.push(`${name} in ${output.where}`);
+      rest = rest.split(value).join('');
+    }
+    // A marker cut short (a truncated file quoted in an error) is a leak too.
+    if (rest.includes(PREFIX)) found.push(`a piece of a secret in ${output.where}: …${rest.slice(Math.max(0, rest.indexOf(PREFIX) - 40), rest.indexOf(PREFIX) + 40)}…`);
+  }
+  return found;
+}
+
+const cliOutputs = (where: string, run: CliResult): Output[] => [
+  { where: `${where}: stdout`, text: run.stdout },
+  { where: `${where}: stderr`, text: run.stderr },
+];
+const httpOutputs = (where: string, requests: Captured[]): Output[] =>
+  requests.flatMap((r, i) => [
+    { where: `${where} request ${i}: headers`, text: JSON.stringify(r.headers) },
+    { where: `${where} request ${i}: body`, text: r.body },
+  ]);
+
+function secretHome(config: string): string {
+  const home = makeHome({
     [agentStore('main')]: {
       json: {
         version: 1,
         profiles: {
-          'anthropic:default': { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${secret('token')}`, expires: NOW + HOUR },
-          'openai-codex:me@example.com': {
-            type: 'oauth',
-            provider: 'openai-codex',
-            access: secret('access'),
-            refresh: secret('refresh'),
-            expires: NOW - HOUR,
-          },
-          'openrouter:default': { type: 'api_key', provider: 'openrouter', key: secret('key') },
-          'bad:type': { type: secret('type-field'), provider: 'bad', key: secret('bad-key') },
-          'bad:expires': { type: 'token', provider: 'bad', token: secret('t2'), expires: secret('expires-field') },
+          'anthropic:default': { type: 'token', provider: 'anthropic', token: plant('store-token'), expires: NOW - HOUR },
+          'openai-codex:me': { type: 'oauth', provider: 'openai-codex', access: plant('store-access'), refresh: plant('store-refresh'), expires: NOW + HOUR },
+          'openrouter:default': { type: 'api_key', provider: 'openrouter', key: plant('store-key') },
+          'bad:type': { type: plant('type-field'), provider: 'bad', key: plant('bad-key') },
+          'bad:expires': { type: 'token', provider: 'bad', token: plant('t2'), expires: plant('expires-field') },
+          'bad:number': { type: 'token', provider: 'bad', token: plant('t3'), expires: `${plant('digits')}1700000000000` },
         },
       },
     },
-    // A truncated file cut off in the middle of a secret: the parse error must not quote it.
-    [agentStore('broken')]: `{"version":1,"profiles":{"x:y":{"type":"api_key","provider":"x","key":"${secret('truncated')}`,
-    [agentStore('garbage')]: `{"profiles": ${secret('syntax')} }`,
-    '.openclaw/.env': `ANTHROPIC_API_KEY=${secret('dotenv')}\nOPENROUTER_API_KEY=${secret('dotenv2')}\n`,
-    '.openclaw/openclaw.json': `{ agents: { defaults: { model: 'anthropic/claude-opus-4-6' } }, models: { providers: { x: { apiKey: '${secret('cfgkey')}' } } } }`,
-    '.claude/.credentials.json': {
-      json: { claudeAiOauth: { accessToken: secret('claude-access'), refreshToken: secret('claude-refresh'), expiresAt: NOW + 2 * DAY } },
-    },
+    [agentStore('truncated')]: `{"version":1,"profiles":{"x:y":{"type":"api_key","provider":"x","key":"${plant('truncated')}`,
+    [agentStore('garbage')]: `{"profiles": ${plant('syntax')} }`,
+    [agentStore('utf16')]: { text: `\ufeff{"profiles": {"a:b": {"type":"api_key","provider":"a","key":"${plant('bom')}"}}}`, mode: 0o644 },
+    '.openclaw/.env': `ANTHROPIC_API_KEY=${plant('dotenv')}\nOPENROUTER_API_KEY=${plant('dotenv2')}\nBROKEN LINE ${plant('dotenv-junk')}\n`,
+    '.openclaw/openclaw.json': `{ agents: { defaults: { model: 'anthropic/claude-opus-4-6' } }, models: { providers: { x: { apiKey: '${plant('config-key')}' } } } }`,
+    '.claude/.credentials.json': { json: { claudeAiOauth: { accessToken: plant('claude-access'), refreshToken: plant('claude-refresh'), expiresAt: NOW + 2 * DAY } } },
     '.codex/auth.json': {
-      json: { tokens: { access_token: fakeJwt({ exp: (NOW + HOUR) / 1000, email: secret('jwt-claim') }, secret('sig')), refresh_token: secret('codex-refresh'), id_token: secret('id') } },
+      json: { tokens: { access_token: fakeJwt({ exp: (NOW + HOUR) / 1000, email: plant('jwt-claim') }, plant('jwt-signature')), refresh_token: plant('codex-refresh'), id_token: plant('id-token') } },
     },
+    '.gemini/oauth_creds.json': { json: { access_token: plant('gemini-access'), refresh_token: plant('gemini-refresh'), expiry_date: plant('gemini-expiry') } },
+    'declared.json': { json: { auth: { token: plant('declared-file') } } },
+    'smtp-password': plant('smtp-password'),
+    'hook-secret': plant('webhook-secret'),
+    'metrics-token': plant('metrics-bearer'),
+    '.config/authwatch/config.json5': config,
   });
+  mkdirSync(join(home, 'metrics'));
+  return home;
 }
 
-describe('secrets never leave the machine', () => {
-  it('no planted secret appears in the table, JSON, or debug/trace logs', async () => {
-    const home = homeWithSecretsEverywhere();
-    const env = { GEMINI_API_KEY: secret('process-env'), OPENAI_API_KEY: secret('process-env2') };
-    const runs = await Promise.all([
-      runCli(['check', '--now', NOW_ISO], { home, env }),
-      runCli(['check', '--json', '--now', NOW_ISO], { home, env }),
-      runCli(['check', '--json', '--now', NOW_ISO, '--log-level', 'trace'], { home, env }),
-      runCli(['check', '--now', NOW_ISO, '--log-level', 'debug', '--agent', 'broken'], { home, env }),
-    ]);
-    for (const run of runs) {
-      expect(run.code).toBe(1);
-      expect(run.stdout.length).toBeGreaterThan(100);
-      expect(run.stdout).not.toContain(MARKER);
-      expect(run.stderr).not.toContain(MARKER);
+const declared = (home: string) => `declared: [
+    { id: "vendor:file", provider: "vendor", file: "${join(home, 'declared.json')}", field: "auth.token", unit: "iso" },
+    { id: "vendor:cmd", provider: "vendor", command: ["sh", "-c", "echo ${plant('declared-command')}"], unit: "iso" },
+    { id: "vendor:env", provider: "vendor", env: "VENDOR_TOKEN" },
+  ]`;
+
+const processEnv = () => ({ GEMINI_API_KEY: plant('process-env'), VENDOR_TOKEN: plant('vendor-env'), NTFY_TOKEN: plant('ntfy-token') });
+const ntfyTokenToNtfy = (output: Output, name: string) => name === 'ntfy-token' && /^ntfy request \d+: headers$/.test(output.where);
+
+describe('secret-leak harness: every planted secret, every output', () => {
+  it('check in every format, debug logs, the textfile, and every alert channel (SMTP, webhook, ntfy) — and `alert test`', async () => {
+    const smtp = await startSmtp({ user: 'authwatch', password: plant('smtp-password') });
+    const hook = await startSink();
+    const ntfy = await startSink();
+    let home = '';
+    const config = () => `{
+      channels: [
+        { name: "mail", type: "email", smtp: { host: "127.0.0.1", port: ${smtp.port}, user: "authwatch", passwordFile: "${join(home, 'smtp-password')}" }, from: "a@example.com", to: ["b@example.com"] },
+        { name: "hook", type: "webhook", url: "${hook.url}/hook", secretFile: "${join(home, 'hook-secret')}" },
+        { name: "phone", type: "ntfy", url: "${ntfy.url}", topic: "gw", tokenEnv: "NTFY_TOKEN" },
+      ],
+      ${declared(home)},
+    }`;
+    home = secretHome('{}');
+    writeFileSync(join(home, '.config/authwatch/config.json5'), config());
+    const env = processEnv();
+    const textfile = join(home, 'metrics', 'authwatch.prom');
+    const runs: [string, string[]][] = [
+      ['check (table, sends the alerts)', ['check', '--now', NOW_ISO]],
+      ['check --json', ['check', '--json', '--now', NOW_ISO]],
+      ['check --log-level debug', ['check', '--log-level', 'debug', '--now', NOW_ISO, '--textfile', textfile]],
+      ['check --format openclaw-json', ['check', '--format', 'openclaw-json', '--now', NOW_ISO]],
+      ['check --format openclaw-simple', ['check', '--format', 'openclaw-simple', '--now', NOW_ISO]],
+      ['check --policy openclaw --json', ['check', '--policy', 'openclaw', '--json', '--now', NOW_ISO]],
+      ['alert test', ['alert', 'test', '--log-level', 'debug']],
+    ];
+    const outputs: Output[] = [];
+    for (const [where, args] of runs) {
+      const run = await runCli(args, { home, env });
+      expect(run.stdout.length + run.stderr.length, where).toBeGreaterThan(0);
+      outputs.push(...cliOutputs(where, run));
     }
-    // The broken files were reported, not skipped.
-    const json = JSON.parse(runs[1]!.stdout);
-    expect(json.profiles.filter((p: any) => p.status === 'error').length).toBeGreaterThanOrEqual(4);
-    expect(runs[2]!.stderr.length).toBeGreaterThan(0);
+    outputs.push({ where: 'textfile', text: readFileSync(textfile, 'utf8') });
+    outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    outputs.push(...smtp.received.map((m, i) => ({ where: `email ${i} (headers and body)`, text: m.raw })));
+    outputs.push(...httpOutputs('webhook', hook.requests), ...httpOutputs('ntfy', ntfy.requests));
+
+    // Everything was really exercised: alerts went out on every channel, broken files were reported.
+    expect(smtp.received.length).toBeGreaterThanOrEqual(2);
+    expect(hook.requests.length).toBeGreaterThanOrEqual(2);
+    expect(ntfy.requests.length).toBeGreaterThanOrEqual(2);
+    expect(ntfy.requests[0]!.headers.authorization).toBe(`Bearer ${plant('ntfy-token')}`);
+    expect(hook.requests[0]!.headers['x-authwatch-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    const json = JSON.parse(outputs.find((o) => o.where === 'check --json: stdout')!.text);
+    expect(json.profiles.filter((p: { status: string }) => p.status === 'error').length).toBeGreaterThanOrEqual(7);
+    expect(outputs.find((o) => o.where === 'check --log-level debug: stderr')!.text).toMatch(/"level":20/);
+
+    expect(leaksIn(outputs, ntfyTokenToNtfy)).toEqual([]);
   });
 
-  it('a config value that holds a secret is not echoed in the error', async () => {
-    const home = makeHome({ '.config/authwatch/config.json5': `{ warn: '${secret('warn')}', require: ['${secret('req')}'] }` });
-    const result = await runCli(['check'], { home });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/warn: expected a duration/);
-    expect(result.stderr).not.toContain(MARKER);
+  it('channels that fail: error messages, receivers that echo the request back, credentials in a webhook URL', async () => {
+    // A receiver that answers 500 with everything it was sent, headers included.
+    const echo = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => response.writeHead(500).end(`${JSON.stringify(request.headers)} ${request.url} ${body}`));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', () => resolve()));
+    const echoUrl = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
+    const closedPort = await freePort();
+    let home = '';
+    const config = () => `{
+      channels: [
+        { name: "mail", type: "email", timeout: "2s", smtp: { host: "127.0.0.1", port: ${closedPort}, user: "authwatch", passwordFile: "${join(home, 'smtp-password')}" }, from: "a@example.com", to: ["b@example.com"] },
+        { name: "hook", type: "webhook", url: "http://hookuser:${plant('url-password')}@${echoUrl.slice(7)}/hook?token=${plant('url-query')}", secretFile: "${join(home, 'hook-secret')}" },
+        { name: "phone", type: "ntfy", url: "${echoUrl}", topic: "gw", tokenEnv: "NTFY_TOKEN" },
+      ],
+    }`;
+    home = secretHome('{}');
+    writeFileSync(join(home, '.config/authwatch/config.json5'), config());
+    const env = processEnv();
+    const outputs: Output[] = [];
+    for (const [where, args] of [
+      ['failing check', ['check', '--log-level', 'debug', '--now', NOW_ISO]],
+      ['failing alert test', ['alert', 'test', '--log-level', 'debug']],
+    ] as const) {
+      const run = await runCli([...args], { home, env });
+      expect(run.code, where).toBe(3);
+      expect(run.stdout + run.stderr, where).toMatch(/phone.*answered HTTP 500: \{/);
+      expect(run.stdout + run.stderr, where).toMatch(/hook.*POST http:\/\/127\.0\.0\.1:\d+\/hook answered HTTP 500/);
+      outputs.push(...cliOutputs(where, run));
+    }
+    outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    echo.close();
+    expect(leaksIn(outputs)).toEqual([]);
+  });
+
+  it('the daemon: /metrics, /status, /healthz, 401 answers and debug logs', async () => {
+    const home = secretHome('{}');
+    const config = `{ schedule: "0 0 1 1 *", metrics: { auth: { bearerToken: { file: "${join(home, 'metrics-token')}" } } } }`;
+    const good = { authorization: `Bearer ${plant('metrics-bearer')}` };
+    const daemon = await startDaemon(home, config, good.authorization);
+    const outputs: Output[] = [];
+    for (const [path, headers] of [
+      ['/metrics', good],
+      ['/status', good],
+      ['/healthz', good],
+      ['/metrics', {}],
+      ['/status', { authorization: `Bearer ${plant('metrics-bearer')}wrong` }],
+      ['/../../etc/passwd', good],
+    ] as const) {
+      const response = await daemon.get(path, headers);
+      outputs.push({ where: `${path} (${response.status}) headers`, text: JSON.stringify([...response.headers]) });
+      outputs.push({ where: `${path} (${response.status}) body`, text: await response.text() });
+    }
+    expect(outputs.filter((o) => o.where.includes('(401)')).length).toBe(4);
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    outputs.push({ where: 'daemon stderr (logs)', text: daemon.output.stderr }, { where: 'daemon stdout', text: daemon.output.stdout });
+    expect(leaksIn(outputs)).toEqual([]);
+  });
+
+  it('a config with secrets in the wrong places: the error names the field, never the value', async () => {
+    const home = makeHome({
+      '.config/authwatch/config.json5': `{ warn: '${plant('warn')}', require: ['${plant('require')}'],
+        channels: [{ name: "hook", type: "webhook", url: "${plant('bad-url')}", secret: "${plant('inline-secret')}" }],
+        metrics: { auth: { bearerToken: "${plant('inline-bearer')}" } } }`,
+    });
+    const run = await runCli(['check', '--log-level', 'debug'], { home });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/warn: expected a duration/);
+    expect(run.stderr).toMatch(/never put the secret in the config file/);
+    expect(leaksIn(cliOutputs('bad config', run))).toEqual([]);
   });
 });

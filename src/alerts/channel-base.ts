@@ -40,16 +40,36 @@ function describeFetchFailure(error: unknown, timeoutMs: number): string {
   return cause?.message ?? message;
 }
 
-/** POSTs a body with a timeout; anything but 2xx is a DeliveryError naming the status and a bit of the answer. */
+/** Removes every sensitive piece from text a message will quote (a receiver may echo our request). */
+function scrub(text: string, sensitive: readonly string[]): string {
+  return sensitive.reduce((result, piece) => result.split(piece).join('…'), text);
+}
+
+/**
+ * POSTs a body with a timeout; anything but 2xx is a DeliveryError naming the status and a bit
+ * of the answer. `user:password@` in the URL becomes Basic auth (fetch refuses such URLs), and
+ * neither it, the query string nor any header value can reach the error message.
+ */
 export async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+  const target = new URL(url);
+  const sensitive = [url, decodeURIComponent(target.password), decodeURIComponent(target.username), target.search.slice(1)];
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'content-type') sensitive.push(value);
+  const send = { ...headers };
+  if (target.username || target.password) {
+    send.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+    sensitive.push(send.authorization, send.authorization.slice('Basic '.length));
+    target.username = target.password = '';
+  }
+  const shown = safeUrl(url);
+  const safe = (text: string) => scrub(text, sensitive.filter((piece) => piece.length >= 4));
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(target, { method: 'POST', headers: send, body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new DeliveryError(`POST ${safeUrl(url)} failed: ${describeFetchFailure(error, timeoutMs)}`);
+    throw new DeliveryError(`POST ${shown} failed: ${safe(describeFetchFailure(error, timeoutMs))}`);
   }
   const text = await response.text().catch(() => '');
-  if (!response.ok) throw new DeliveryError(`POST ${safeUrl(url)} answered HTTP ${response.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ''}`);
+  if (!response.ok) throw new DeliveryError(`POST ${shown} answered HTTP ${response.status}${text.trim() ? `: ${safe(text.trim()).slice(0, 200)}` : ''}`);
 }
 
 /** A URL without user:password or query string, for messages. */

@@ -99,7 +99,8 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
     if (!expiry.ok) return fail(`field ${entry.field} ${expiry.message} (unit ${entry.unit})`);
     return { profile: makeProfile({ ...base, path, expiresAt: expiry.ms }), visit: { name: 'declared', path, found: true, ok: true, error: null } };
   }
-  const shown = entry.command.join(' ').slice(0, 120);
+  // The program only: its arguments may carry a token (curl -H "Authorization: …").
+  const shown = `${entry.command[0]}${entry.command.length > 1 ? ' …' : ''}`;
   try {
     const output = (await runCommand(entry.command, entry.timeout)).trim();
     const expiry = interpretExpiry(output, entry.unit);

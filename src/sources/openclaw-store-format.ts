@@ -134,7 +134,8 @@ function describeCredentialProblem(id: string, value: unknown): string {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return `profile "${id}": type is missing (expected api_key, token or oauth)`;
   if (!knownTypes.has(type)) {
-    const shown = /^[\w.-]{1,32}$/.test(type) ? `"${type}"` : 'value';
+    // Quoted only when it looks like a type name: a secret pasted into the wrong field must not be.
+    const shown = /^[a-z][a-z0-9_-]{0,15}$/.test(type) ? `"${type}"` : 'value';
     return `profile "${id}": unknown credential type ${shown} (expected api_key, token or oauth)`;
   }
   const parsed = credential.safeParse(value);

@@ -77,6 +77,15 @@ describe('webhook', () => {
     expect(request!.body).not.toContain(MARKER);
   });
 
+  it('user:password in the URL is sent as Basic auth, the query string kept', async () => {
+    const sink = await startSink();
+    const url = sink.url.replace('http://', 'http://hook%40user:p%3Ass@') + '/hook?key=abc';
+    const home = homeWith(`{ name: "hook", type: "webhook", url: "${url}" }`);
+    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect(sink.requests[0]!.url).toBe('/hook?key=abc');
+    expect(sink.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('hook@user:p:ss').toString('base64')}`);
+  });
+
   it('a receiver that never answers: the run ends within the timeout, the alert stays pending, 500 likewise', async () => {
     let mode: 'hang' | 500 | 200 = 'hang';
     const sink = await startSink(() => mode);

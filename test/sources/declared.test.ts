@@ -82,7 +82,7 @@ describe('declared profiles', () => {
     const { profiles } = await readDeclared(entries, contextFor(makeHome()));
     expect(profiles[0]).toMatchObject({ id: 'cmd', expiresAt: later, problem: null });
     expect(profiles[1]!.problem).toBe('declared[1] (fails): `false` exited with 1');
-    expect(profiles[2]!.problem).toMatch(/declared\[2\] \(garbage\): `echo tomorrow` printed something that must be a number/);
+    expect(profiles[2]!.problem).toMatch(/declared\[2\] \(garbage\): `echo …` printed something that must be a number/);
   });
 
   it('a declaration of no known shape is a config error naming the entry', () => {
