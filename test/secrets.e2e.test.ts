@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { DAY, HOUR, NOW, NOW_ISO } from './helpers/clock.js';
@@ -36,6 +37,8 @@ function leaksIn(outputs: Output[], allowed: (output: Output, secret: string) =>
       if (!allowed(output, name)) found.push(`${name} in ${output.where}`);
       rest = rest.split(value).join('');
     }
+    // The SQLite store fixture's secrets (written by real OpenClaw) carry their own marker.
+    if (rest.includes('FIXTURESECRET')) found.push(`a secret of the SQLite store in ${output.where}`);
     // A marker cut short (a truncated file quoted in an error) is a leak too.
     if (rest.includes(PREFIX)) found.push(`a piece of a secret in ${output.where}: …${rest.slice(Math.max(0, rest.indexOf(PREFIX) - 40), rest.indexOf(PREFIX) + 40)}…`);
   }
@@ -84,6 +87,7 @@ function secretHome(config: string): string {
     '.config/authwatch/config.json5': config,
   });
   mkdirSync(join(home, 'metrics'));
+  cpSync(fileURLToPath(new URL('fixtures/openclaw-sqlite/state-db', import.meta.url)), join(home, '.openclaw/state'), { recursive: true });
   return home;
 }
 
@@ -142,6 +146,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     expect(hook.requests[0]!.headers['x-authwatch-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     const json = JSON.parse(outputs.find((o) => o.where === 'check --json: stdout')!.text);
     expect(json.profiles.filter((p: { status: string }) => p.status === 'error').length).toBeGreaterThanOrEqual(7);
+    expect(json.profiles.filter((p: { source: string }) => p.source === 'openclaw-db').length).toBeGreaterThanOrEqual(3);
     expect(outputs.find((o) => o.where === 'check --log-level debug: stderr')!.text).toMatch(/"level":20/);
 
     expect(leaksIn(outputs, ntfyTokenToNtfy)).toEqual([]);
