@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.js';
 
 /** `profiles["a:b"].expires` style path for a zod issue. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
@@ -15,7 +15,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
  * One line per zod issue, `path: message`. zod's messages name expected and received *types*
  * and never quote the input value, so they are safe to show for files that hold secrets.
  */
-export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }, prefix: readonly PropertyKey[] = []): string[] {
   return error.issues.map((issue) => {
     const path = formatIssuePath([...prefix, ...issue.path]);
     return path ? `${path}: ${issue.message}` : issue.message;

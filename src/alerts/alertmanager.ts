@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, post } from './channel-base.js';
@@ -8,9 +8,8 @@ export const schema = z.strictObject({
   ...channelBase,
   type: z.literal('alertmanager'),
   url: z.url({ protocol: /^https?$/, error: 'expected the Alertmanager base URL, e.g. http://127.0.0.1:9093' }),
-  resolveAfter: duration
-    .default(45 * 60_000)
-    .describe('firing alerts end this long after each send unless re-sent: three 15-minute runs'),
+  /** firing alerts end this long after each send unless re-sent: three 15-minute runs */
+  resolveAfter: z._default(duration, 45 * 60_000),
 });
 export type AlertmanagerConfig = z.output<typeof schema>;
 

@@ -1,18 +1,17 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { readSecret } from '../secrets.js';
 
 /** Fields every channel has. */
 export const channelBase = {
-  name: z.string().regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"'),
-  timeout: duration.default(10_000).describe('how long one delivery may take'),
+  name: z.string().check(z.regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"')),
+  /** how long one delivery may take */
+  timeout: z._default(duration, 10_000),
 };
 
 /** A key that must never be in the config: the secret belongs in a file or the environment. */
 export function noInlineSecret(key: string) {
-  return z
-    .never({ error: `never put the ${key} in the config file: use ${key}File or ${key}Env` })
-    .optional();
+  return z.optional(z.never({ error: `never put the ${key} in the config file: use ${key}File or ${key}Env` }));
 }
 
 /** Reads `<key>File` / `<key>Env` when either is set; `undefined` when neither is. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { channelBase, DeliveryError } from './channel-base.js';
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier } from './notifier.js';
@@ -7,10 +7,10 @@ import type { AlertBatch, Notifier } from './notifier.js';
 export const schema = z.strictObject({
   ...channelBase,
   type: z.literal('command'),
+  /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
   command: z
     .array(z.string())
-    .min(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')
-    .describe('run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument'),
+    .check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
 });
 export type CommandConfig = z.output<typeof schema>;
 

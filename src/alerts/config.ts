@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { channelSchema } from './index.js';
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00"');
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00"'));
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -14,10 +14,11 @@ function isTimeZone(zone: string): boolean {
 }
 
 const quietHours = z.strictObject({
-  timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"'),
+  timeZone: z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"')),
   start: clock,
   end: clock,
-  allowCritical: z.boolean().default(true).describe('expired, missing and error alerts go through during quiet hours'),
+  /** expired, missing and error alerts go through during quiet hours */
+  allowCritical: z._default(z.boolean(), true),
 });
 export type QuietHours = z.output<typeof quietHours>;
 
@@ -25,30 +26,35 @@ const day = 86_400_000;
 const hours4 = 4 * 3_600_000;
 
 export const alertingSchema = z.strictObject({
-  repeat: z
-    .strictObject({
-      expiring: duration.default(day),
-      expired: duration.default(hours4),
-      missing: duration.default(hours4),
-      error: duration.default(hours4),
-    })
-    .default({ expiring: day, expired: hours4, missing: hours4, error: hours4 })
-    .describe('remind after this long while a profile stays in that status'),
-  sendResolved: z.boolean().default(true).describe('tell when a profile is ok again'),
-  quietHours: quietHours.optional(),
-  host: z.string().min(1).optional().describe('the name alerts use for this machine (default: the host name)'),
+  /** remind after this long while a profile stays in that status */
+  repeat: z._default(
+    z.strictObject({
+      expiring: z._default(duration, day),
+      expired: z._default(duration, hours4),
+      missing: z._default(duration, hours4),
+      error: z._default(duration, hours4),
+    }),
+    { expiring: day, expired: hours4, missing: hours4, error: hours4 },
+  ),
+  /** tell when a profile is ok again */
+  sendResolved: z._default(z.boolean(), true),
+  quietHours: z.optional(quietHours),
+  /** the name alerts use for this machine (default: the host name) */
+  host: z.optional(z.string().check(z.minLength(1))),
 });
 export type AlertingConfig = z.output<typeof alertingSchema>;
 
-export const channelsSchema = z
-  .array(channelSchema)
-  .default([])
-  .superRefine((channels, ctx) => {
-    const seen = new Set<string>();
-    channels.forEach((channel, index) => {
-      if (seen.has(channel.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the channel name "${channel.name}" is used twice` });
-      seen.add(channel.name);
-    });
-  });
+export const channelsSchema = z._default(
+  z.array(channelSchema).check(
+    z.superRefine((channels, ctx) => {
+      const seen = new Set<string>();
+      channels.forEach((channel, index) => {
+        if (seen.has(channel.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the channel name "${channel.name}" is used twice` });
+        seen.add(channel.name);
+      });
+    }),
+  ),
+  [],
+);
 
 export const defaultAlerting: AlertingConfig = alertingSchema.parse({});

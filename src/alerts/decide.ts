@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { statuses, type Status } from '../evaluate/status.js';
 import { remediation } from '../remediation.js';
@@ -9,18 +9,18 @@ import type { Notice } from './notifier.js';
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
 
-const told = z.object({ status: statuses, at: z.number(), fingerprint: z.string().nullable() });
+const told = z.object({ status: statuses, at: z.number(), fingerprint: z.nullable(z.string()) });
 const channelMemory = z.object({
   /** What this channel was last successfully told, per profile key (only bad statuses). */
   told: z.record(z.string(), told),
-  failures: z.number().int().min(0),
-  retryAt: z.number().nullable(),
-  lastError: z.string().nullable(),
+  failures: z.int().check(z.gte(0)),
+  retryAt: z.nullable(z.number()),
+  lastError: z.nullable(z.string()),
 });
 export const alertStateSchema = z.object({
   version: z.literal(1),
   /** Last seen status of every profile, and since when. */
-  profiles: z.record(z.string(), z.object({ status: statuses, since: z.number(), fingerprint: z.string().nullable() })),
+  profiles: z.record(z.string(), z.object({ status: statuses, since: z.number(), fingerprint: z.nullable(z.string()) })),
   channels: z.record(z.string(), channelMemory),
 });
 export type AlertState = z.output<typeof alertStateSchema>;

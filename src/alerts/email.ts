@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { channelBase, DeliveryError, noInlineSecret, optionalSecret } from './channel-base.js';
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -7,17 +7,20 @@ export const schema = z.strictObject({
   ...channelBase,
   type: z.literal('email'),
   smtp: z.strictObject({
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(587),
-    secure: z.boolean().default(false).describe('implicit TLS (port 465); false upgrades with STARTTLS when offered'),
-    requireTLS: z.boolean().default(false).describe('refuse to send unless STARTTLS succeeds'),
-    user: z.string().min(1).optional(),
-    passwordFile: z.string().min(1).optional().describe('file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY)'),
-    passwordEnv: z.string().min(1).optional(),
+    host: z.string().check(z.minLength(1)),
+    port: z._default(z.int().check(z.gte(1), z.lte(65535)), 587),
+    /** implicit TLS (port 465); false upgrades with STARTTLS when offered */
+    secure: z._default(z.boolean(), false),
+    /** refuse to send unless STARTTLS succeeds */
+    requireTLS: z._default(z.boolean(), false),
+    user: z.optional(z.string().check(z.minLength(1))),
+    /** file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY) */
+    passwordFile: z.optional(z.string().check(z.minLength(1))),
+    passwordEnv: z.optional(z.string().check(z.minLength(1))),
     password: noInlineSecret('password'),
   }),
-  from: z.string().min(3),
-  to: z.array(z.string().min(3)).min(1),
+  from: z.string().check(z.minLength(3)),
+  to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),
 });
 export type EmailConfig = z.output<typeof schema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import * as alertmanager from './alertmanager.js';
 import * as command from './command.js';
 import * as email from './email.js';
@@ -7,7 +7,7 @@ import * as ntfy from './ntfy.js';
 import * as webhook from './webhook.js';
 
 interface NotifierModule {
-  schema: z.ZodType<{ type: string; name: string; timeout: number }>;
+  schema: z.ZodMiniType<{ type: string; name: string; timeout: number }>;
   create(config: never, deps: NotifierDeps): Notifier;
   /** The channel must hear about every still-bad profile on every run (Alertmanager). */
   resendsFiring?: boolean;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
 import { batchSeverity, textOf, titleOf, type Severity } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -6,10 +6,10 @@ import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 export const schema = z.strictObject({
   ...channelBase,
   type: z.literal('ntfy'),
-  url: z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }).default('https://ntfy.sh'),
-  topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"'),
-  tokenFile: z.string().min(1).optional(),
-  tokenEnv: z.string().min(1).optional(),
+  url: z._default(z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }), 'https://ntfy.sh'),
+  topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),
+  tokenFile: z.optional(z.string().check(z.minLength(1))),
+  tokenEnv: z.optional(z.string().check(z.minLength(1))),
   token: noInlineSecret('token'),
 });
 export type NtfyConfig = z.output<typeof schema>;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -8,8 +8,9 @@ export const schema = z.strictObject({
   ...channelBase,
   type: z.literal('webhook'),
   url: z.url({ protocol: /^https?$/ }),
-  secretFile: z.string().min(1).optional().describe('HMAC-SHA256 key; the signature goes in X-Authwatch-Signature'),
-  secretEnv: z.string().min(1).optional(),
+  /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
+  secretFile: z.optional(z.string().check(z.minLength(1))),
+  secretEnv: z.optional(z.string().check(z.minLength(1))),
   secret: noInlineSecret('secret'),
 });
 export type WebhookConfig = z.output<typeof schema>;

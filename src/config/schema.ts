@@ -1,80 +1,99 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { alertingSchema, channelsSchema, defaultAlerting } from '../alerts/config.js';
 import { policyModes } from '../evaluate/policy.js';
 import { declaredSchema } from '../sources/declared.js';
 import { duration, instant } from './primitives.js';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const profileOverride = z
   .strictObject({
-    warn: duration.optional().describe('warning window for this profile'),
-    expiresAt: instant.optional().describe('known expiry, for a credential that stores none'),
-    issuedAt: instant.optional().describe('when the credential was issued; with lifetime gives its expiry'),
-    lifetime: duration.optional().describe('how long the credential lives from issuedAt, e.g. "365d"'),
+    /** warning window for this profile */
+    warn: z.optional(duration),
+    /** known expiry, for a credential that stores none */
+    expiresAt: z.optional(instant),
+    /** when the credential was issued; with lifetime gives its expiry */
+    issuedAt: z.optional(instant),
+    /** how long the credential lives from issuedAt, e.g. "365d" */
+    lifetime: z.optional(duration),
   })
-  .superRefine((value, ctx) => {
-    if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
-        message: 'issuedAt and lifetime go together',
-      });
-    }
-    if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
+          message: 'issuedAt and lifetime go together',
+        });
+      }
+      if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
+      }
+    }),
+  );
 
 /** A secret given by reference: read from a file or an environment variable, never inline. */
 const secretRef = z
-  .strictObject({ file: z.string().min(1).optional(), env: z.string().min(1).optional() })
-  .refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' });
+  .strictObject({ file: z.optional(nonEmpty()), env: z.optional(nonEmpty()) })
+  .check(z.refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' }));
 
 const metricsAuth = z.union([
-  z.strictObject({ bearerToken: secretRef.describe('the token scrapers must send as "Authorization: Bearer …"') }),
-  z.strictObject({ basic: z.strictObject({ user: z.string().min(1), password: secretRef }) }),
+  /** the token scrapers must send as "Authorization: Bearer …" */
+  z.strictObject({ bearerToken: secretRef }),
+  z.strictObject({ basic: z.strictObject({ user: nonEmpty(), password: secretRef }) }),
 ]);
 
 const daemonSettings = z.strictObject({
-  scrapeTtl: duration.default(30_000).describe('a scrape re-reads the credentials when the last check is older than this'),
-  staleAfter: duration.optional().describe('/healthz turns 503 when the last completed check is older (default: 3 schedule periods)'),
+  /** a scrape re-reads the credentials when the last check is older than this */
+  scrapeTtl: z._default(duration, 30_000),
+  /** /healthz turns 503 when the last completed check is older (default: 3 schedule periods) */
+  staleAfter: z.optional(duration),
 });
 
-const providerId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"');
+const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
 
 /** authwatch's config file (JSON5). Every field is optional: no file at all works. */
 export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  warn: duration.optional().describe('warning window before an expiry (default 24h)'),
-  require: z.array(providerId).default([]).describe('providers that must have a usable credential'),
-  policy: z.enum(policyModes).default('authwatch').describe('"openclaw" reproduces `openclaw models status --check` exactly'),
-  strictRefreshable: z
-    .boolean()
-    .default(false)
-    .describe('judge refreshable OAuth access tokens by their expiry like any other token'),
-  providers: z
-    .record(providerId, z.strictObject({ warn: duration.optional() }))
-    .default({})
-    .describe('per-provider overrides'),
-  profiles: z.record(z.string().min(1), profileOverride).default({}).describe('per-profile overrides, by profile id'),
-  declared: z.array(declaredSchema).default([]).describe('credentials authwatch cannot discover on its own'),
-  openclaw: z
-    .strictObject({
-      fromCli: z.boolean().default(false).describe('ask `openclaw models status --json` first (as --from-openclaw)'),
-      command: z.array(z.string().min(1)).min(1).default(['openclaw']).describe('how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"]'),
-      agent: z.string().min(1).optional(),
-      timeout: duration.default(20_000),
-    })
-    .default({ fromCli: false, command: ['openclaw'], timeout: 20_000 })
-    .describe('OpenClaw itself as a source'),
-  schedule: z
-    .string()
-    .regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')
-    .default('*/15 * * * *')
-    .describe('when the daemon runs its check (cron, local time)'),
-  daemon: daemonSettings.default({ scrapeTtl: 30_000 }).describe('the long-running daemon'),
-  metrics: z.strictObject({ auth: metricsAuth.optional() }).default({}).describe('the daemon\'s /metrics, /status and /healthz'),
-  channels: channelsSchema.describe('where alerts go'),
-  alerting: alertingSchema.default(defaultAlerting).describe('when alerts are sent'),
+  $schema: z.optional(z.string()),
+  /** warning window before an expiry (default 24h) */
+  warn: z.optional(duration),
+  /** providers that must have a usable credential */
+  require: z._default(z.array(providerId), []),
+  /** "openclaw" reproduces `openclaw models status --check` exactly */
+  policy: z._default(z.enum(policyModes), 'authwatch'),
+  /** judge refreshable OAuth access tokens by their expiry like any other token */
+  strictRefreshable: z._default(z.boolean(), false),
+  /** per-provider overrides */
+  providers: z._default(z.record(providerId, z.strictObject({ warn: z.optional(duration) })), {}),
+  /** per-profile overrides, by profile id */
+  profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
+  /** credentials authwatch cannot discover on its own */
+  declared: z._default(z.array(declaredSchema), []),
+  /** OpenClaw itself as a source */
+  openclaw: z._default(
+    z.strictObject({
+      /** ask `openclaw models status --json` first (as --from-openclaw) */
+      fromCli: z._default(z.boolean(), false),
+      /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+      command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
+      agent: z.optional(nonEmpty()),
+      timeout: z._default(duration, 20_000),
+    }),
+    { fromCli: false, command: ['openclaw'], timeout: 20_000 },
+  ),
+  /** when the daemon runs its check (cron, local time) */
+  schedule: z._default(
+    z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
+    '*/15 * * * *',
+  ),
+  /** the long-running daemon */
+  daemon: z._default(daemonSettings, { scrapeTtl: 30_000 }),
+  /** the daemon's /metrics, /status and /healthz */
+  metrics: z._default(z.strictObject({ auth: z.optional(metricsAuth) }), {}),
+  /** where alerts go */
+  channels: channelsSchema,
+  /** when alerts are sent */
+  alerting: z._default(alertingSchema, defaultAlerting),
 });
 
 export type Config = z.output<typeof configSchema>;

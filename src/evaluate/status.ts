@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { ExitCode } from '../errors.js';
 
 export const statuses = z.enum(['ok', 'expiring', 'expired', 'missing', 'error']);

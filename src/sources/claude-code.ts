@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
@@ -10,10 +10,10 @@ import type { Source, SourceContext, SourceResult } from './source.js';
 const claudeCredentials = z.looseObject({
   claudeAiOauth: z.looseObject(
     {
-      accessToken: z.string().optional(),
-      refreshToken: z.string().optional(),
-      expiresAt: z.unknown().optional(),
-      subscriptionType: z.string().optional().catch(undefined),
+      accessToken: z.optional(z.string()),
+      refreshToken: z.optional(z.string()),
+      expiresAt: z.optional(z.unknown()),
+      subscriptionType: z.catch(z.optional(z.string()), undefined),
     },
     { error: 'missing the claudeAiOauth object' },
   ),

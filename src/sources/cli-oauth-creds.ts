@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { readSingleFile } from './single-file-source.js';
@@ -7,9 +7,9 @@ import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
 const oauthCreds = z.looseObject({
-  access_token: z.string().nullish(),
-  refresh_token: z.string().nullish(),
-  expiry_date: z.unknown().optional(),
+  access_token: z.nullish(z.string()),
+  refresh_token: z.nullish(z.string()),
+  expiry_date: z.optional(z.unknown()),
 });
 
 /**

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
@@ -9,16 +9,16 @@ import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.codex/auth.json`, as the Codex CLI writes it. */
 const codexAuth = z.looseObject({
-  auth_mode: z.string().nullish(),
-  OPENAI_API_KEY: z.string().nullish(),
-  tokens: z
-    .looseObject({
-      access_token: z.string().nullish(),
-      refresh_token: z.string().nullish(),
-      id_token: z.string().nullish(),
-    })
-    .nullish(),
-  last_refresh: z.string().nullish(),
+  auth_mode: z.nullish(z.string()),
+  OPENAI_API_KEY: z.nullish(z.string()),
+  tokens: z.nullish(
+    z.looseObject({
+      access_token: z.nullish(z.string()),
+      refresh_token: z.nullish(z.string()),
+      id_token: z.nullish(z.string()),
+    }),
+  ),
+  last_refresh: z.nullish(z.string()),
 });
 type CodexAuth = z.infer<typeof codexAuth>;
 

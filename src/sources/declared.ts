@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
@@ -10,29 +10,33 @@ import { credentialTypes, makeProfile, problemProfile, type Profile, type Source
 
 const units = z.enum(['ms', 's', 'iso', 'jwt']);
 const common = {
-  id: z.string().min(1),
-  provider: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic"'),
-  type: credentialTypes.default('token'),
+  id: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic"')),
+  type: z._default(credentialTypes, 'token'),
 };
 
 /** Credentials authwatch cannot discover, declared in the config. */
 export const declaredSchema = z.union([
   z.strictObject({
     ...common,
-    file: z.string().min(1).describe('a JSON file holding the expiry'),
-    field: z.string().min(1).describe('dot path (a.b.0.c) or JSON pointer (/a/b/0/c) to the expiry'),
-    unit: units.describe('ms or s since the epoch, an ISO date-time, or a JWT whose exp is read'),
-  }),
-  z.strictObject({
-    ...common,
-    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
-  }),
-  z.strictObject({
-    ...common,
-    command: z.array(z.string()).min(1).describe('run without a shell; prints the expiry'),
+    /** a JSON file holding the expiry */
+    file: z.string().check(z.minLength(1)),
+    /** dot path (a.b.0.c) or JSON pointer (/a/b/0/c) to the expiry */
+    field: z.string().check(z.minLength(1)),
+    /** ms or s since the epoch, an ISO date-time, or a JWT whose exp is read */
     unit: units,
-    timeout: duration.default(10_000),
+  }),
+  z.strictObject({
+    ...common,
+    env: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')),
+    expiresAt: z.optional(z.iso.datetime({ offset: true })),
+  }),
+  z.strictObject({
+    ...common,
+    /** run without a shell; prints the expiry */
+    command: z.array(z.string()).check(z.minLength(1)),
+    unit: units,
+    timeout: z._default(duration, 10_000),
   }),
 ]);
 export type Declared = z.output<typeof declaredSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
 import { parseJsonText, readCredentialFile } from './read-file.js';
 
@@ -11,7 +11,7 @@ export type SchemaFileRead<T> =
  * Reads a JSON credential file and validates it against its format's schema. Problems come
  * back as `path: words` messages; the file's contents never appear in them.
  */
-export async function readSchemaFile<T>(path: string, schema: z.ZodType<T>): Promise<SchemaFileRead<T>> {
+export async function readSchemaFile<T>(path: string, schema: z.ZodMiniType<T>): Promise<SchemaFileRead<T>> {
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') return file;
   if (file.kind === 'error') return { kind: 'error', message: `${path}: ${file.message}` };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
 import { makeProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
@@ -7,17 +7,17 @@ import type { RequiredProvider } from './openclaw-config.js';
 const statusProfile = z.looseObject({
   profileId: z.string(),
   provider: z.string(),
-  type: z.enum(['api_key', 'token', 'oauth']).catch('token'),
+  type: z.catch(z.enum(['api_key', 'token', 'oauth']), 'token'),
   status: z.string(),
-  expiresAt: z.number().nullish(),
+  expiresAt: z.nullish(z.number()),
 });
 
 /** The part of `openclaw models status --json` authwatch uses (labels hold masked secrets: never read). */
 const modelsStatus = z.looseObject({
   auth: z.looseObject({
-    storePath: z.string().nullish(),
-    missingProvidersInUse: z.array(z.string()).default([]),
-    oauth: z.looseObject({ profiles: z.array(statusProfile).default([]) }),
+    storePath: z.nullish(z.string()),
+    missingProvidersInUse: z._default(z.array(z.string()), []),
+    oauth: z.looseObject({ profiles: z._default(z.array(statusProfile), []) }),
   }),
 });
 

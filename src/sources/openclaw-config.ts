@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { parseJson5Text } from '../json5-text.js';
 import { describeIssues } from '../zod-issues.js';
 import { openclawConfigPath } from './openclaw-paths.js';
@@ -7,16 +7,16 @@ import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVi
 
 const modelSpec = z.union([
   z.string(),
-  z.looseObject({ primary: z.string().optional(), fallbacks: z.array(z.string()).optional() }),
+  z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
 ]);
 
 /** The part of `openclaw.json` that says which providers the agents use. */
 const openclawConfig = z.looseObject({
-  agents: z
-    .looseObject({
-      defaults: z.looseObject({ model: modelSpec.optional(), imageModel: modelSpec.optional() }).optional(),
-    })
-    .optional(),
+  agents: z.optional(
+    z.looseObject({
+      defaults: z.optional(z.looseObject({ model: z.optional(modelSpec), imageModel: z.optional(modelSpec) })),
+    }),
+  ),
 });
 
 export interface RequiredProvider {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
@@ -42,7 +43,7 @@ export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
-function parseRowJson<T>(raw: unknown, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, what: string): { ok: true; value: T } | { ok: false; message: string } {
+function parseRowJson<T>(raw: unknown, schema: z.ZodMiniType<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };
   const json = parseJsonText(raw);
   if (!json.ok) return { ok: false, message: `${what} is ${json.message}` };

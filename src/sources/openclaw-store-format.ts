@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { describeSpan, formatLocalTime } from '../duration.js';
 import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
@@ -10,50 +10,50 @@ import { credentialTypes, makeProfile, problemProfile, type Profile, type Secret
 // same document inside its SQLite store) and the state part (auth-state.json).
 
 const secretRef = z.looseObject({ source: z.string(), id: z.string() });
-const provider = z.string().min(1, 'must not be empty');
+const provider = z.string().check(z.minLength(1, 'must not be empty'));
 
 const apiKeyCredential = z.looseObject({
   type: z.literal('api_key'),
   provider,
-  key: z.string().optional(),
-  apiKey: z.string().optional(),
-  keyRef: secretRef.optional(),
+  key: z.optional(z.string()),
+  apiKey: z.optional(z.string()),
+  keyRef: z.optional(secretRef),
 });
 const tokenCredential = z.looseObject({
   type: z.literal('token'),
   provider,
-  token: z.string().optional(),
-  tokenRef: secretRef.optional(),
-  expires: z.unknown().optional(),
+  token: z.optional(z.string()),
+  tokenRef: z.optional(secretRef),
+  expires: z.optional(z.unknown()),
 });
 const oauthCredential = z.looseObject({
   type: z.literal('oauth'),
   provider,
-  access: z.string().optional(),
-  refresh: z.string().optional(),
-  expires: z.unknown().optional(),
-  oauthRef: z.looseObject({ id: z.string() }).optional(),
+  access: z.optional(z.string()),
+  refresh: z.optional(z.string()),
+  expires: z.optional(z.unknown()),
+  oauthRef: z.optional(z.looseObject({ id: z.string() })),
 });
 const credential = z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
 type Credential = z.infer<typeof credential>;
 
 const usageStatsEntry = z.looseObject({
-  cooldownUntil: z.number().optional().catch(undefined),
-  disabledUntil: z.number().optional().catch(undefined),
-  disabledReason: z.string().optional().catch(undefined),
+  cooldownUntil: z.catch(z.optional(z.number()), undefined),
+  disabledUntil: z.catch(z.optional(z.number()), undefined),
+  disabledReason: z.catch(z.optional(z.string()), undefined),
 });
 export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
 
 export const storeDocument = z.looseObject({
-  version: z.unknown().optional(),
+  version: z.optional(z.unknown()),
   profiles: z.record(z.string(), z.unknown(), { error: 'must be an object mapping profile ids to credentials' }),
-  usageStats: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  usageStats: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
 });
 export type StoreDocument = z.infer<typeof storeDocument>;
 
 export const stateDocument = z.looseObject({
-  version: z.unknown().optional(),
-  usageStats: z.record(z.string(), z.unknown()).optional(),
+  version: z.optional(z.unknown()),
+  usageStats: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** Where a store came from, stamped on each profile it yields. */

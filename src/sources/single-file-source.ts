@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { readSchemaFile } from './json-source-file.js';
 import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type SourceResult } from './source.js';
 
@@ -15,7 +15,7 @@ export type Reading = { problem: string; type?: Profile['type'] } | (Partial<Pro
  */
 export async function readSingleFile<T>(
   row: Row & { path: string },
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   interpret: (file: { value: T; mtimeMs: number }) => Reading,
 ): Promise<SourceResult> {
   const { source: name, path } = row;

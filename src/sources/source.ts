@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 
 export const credentialTypes = z.enum(['api_key', 'token', 'oauth']);
 export type CredentialType = z.infer<typeof credentialTypes>;
