@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ConfigLocation } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -86,6 +86,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // Validate the schedule before binding the port, but start it only once the server listens,
   // so a failed start leaves no timer behind that would keep the process alive.
   let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
+  const { createServer } = await import('node:http'); // a check never needs it
   const server = createServer(
     createHandler({
       runner,

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { fingerprint } from '../redact.js';
+import { runProgram, type ProgramFailure } from '../run-program.js';
 import { checkEpochMs } from './epoch.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
@@ -68,14 +68,13 @@ export function interpretExpiry(value: unknown, unit: z.infer<typeof units>): { 
   return checked.ms === null ? { ok: false, message: 'is empty' } : { ok: true, ms: checked.ms };
 }
 
-function runCommand(command: readonly string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command[0]!, command.slice(1), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (error, stdout) => {
-      if (!error) return resolve(stdout);
-      const { code, killed } = error as NodeJS.ErrnoException & { killed?: boolean };
-      reject(new Error(code === 'ENOENT' ? 'not found' : killed ? `no answer within ${timeoutMs / 1000}s` : `exited with ${code}`));
-    });
-  });
+async function runCommand(command: readonly string[], timeoutMs: number): Promise<string> {
+  try {
+    return (await runProgram(command, timeoutMs, 1024 * 1024)).stdout;
+  } catch (error) {
+    const { code, killed } = error as ProgramFailure;
+    throw new Error(code === 'ENOENT' ? 'not found' : killed ? `no answer within ${timeoutMs / 1000}s` : `exited with ${code}`);
+  }
 }
 
 async function readOne(entry: Declared, index: number, context: SourceContext): Promise<{ profile: Profile; visit: SourceVisit }> {

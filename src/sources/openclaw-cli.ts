@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
 import { makeProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
+import { runProgram, type ProgramFailure } from '../run-program.js';
 
 const statusProfile = z.looseObject({
   profileId: z.string(),
@@ -33,17 +33,8 @@ export type OpenclawCliResult =
 
 const name = 'openclaw-cli';
 
-function run(command: readonly string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(command[0]!, command.slice(1), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
-
 /** OpenClaw's own one-line reason from its JSON error or stderr, never the raw output. */
-function reasonOf(error: NodeJS.ErrnoException & { killed?: boolean; signal?: string; stderr?: string; stdout?: string }, timeoutMs: number): string {
+function reasonOf(error: ProgramFailure, timeoutMs: number): string {
   if (error.code === 'ENOENT') return 'not found on PATH';
   if (error.killed || error.signal === 'SIGKILL') return `no answer within ${timeoutMs / 1000}s`;
   const said = /Reason: (.*)/.exec(error.stderr ?? '')?.[1] ?? '';
@@ -64,9 +55,9 @@ export async function readOpenclawCli(options: OpenclawCliOptions): Promise<Open
   });
   let stdout: string;
   try {
-    stdout = (await run(argv, options.timeoutMs)).stdout;
+    stdout = (await runProgram(argv, options.timeoutMs, 16 * 1024 * 1024)).stdout;
   } catch (error) {
-    return fail(reasonOf(error as NodeJS.ErrnoException, options.timeoutMs));
+    return fail(reasonOf(error as ProgramFailure, options.timeoutMs));
   }
   let json: unknown;
   try {
