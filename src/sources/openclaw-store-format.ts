@@ -46,7 +46,11 @@ export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
 
 export const storeDocument = z.looseObject({
   version: z.optional(z.unknown()),
-  profiles: z.record(z.string(), z.unknown(), { error: 'must be an object mapping profile ids to credentials' }),
+  // Checked as a whole only (each entry is parsed on its own below): a record schema would copy
+  // every entry, ≈ 9 ms for 10,000 profiles.
+  profiles: z.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), {
+    error: 'must be an object mapping profile ids to credentials',
+  }),
   usageStats: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
 });
 export type StoreDocument = z.infer<typeof storeDocument>;
@@ -183,19 +187,22 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
   if (!expires.ok) return problemProfile({ ...base, type: entry.type }, `${origin.path}: profile "${id}": ${expires.message}`);
   const { secret, value, notes, reference } = secretOf(entry);
   const replaced = (entry as { setup?: { replacement?: unknown } }).setup?.replacement !== undefined;
+  const usage = usageNotes(stats[id], now);
+  const own = replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
+  // Fields written out (no `...base`): this runs once per credential, see makeProfile.
   return makeProfile({
-    ...base,
+    id,
+    provider: entry.provider,
+    source: origin.source,
+    agent: origin.agent,
+    path: origin.path,
     type: entry.type,
     expiresAt: expires.ms,
     refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
     secret: replaced ? 'absent' : secret,
     reference: reference ?? null,
     fingerprint: value ? fingerprint(value) : null,
-    notes: [
-      ...(replaced ? ['replaced by a newer setup (setup_inactive)'] : notes),
-      ...usageNotes(stats[id], now),
-      ...origin.notes,
-    ],
+    notes: usage.length === 0 && origin.notes.length === 0 ? own : [...own, ...usage, ...origin.notes],
   });
 }
 
