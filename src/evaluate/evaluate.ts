@@ -13,13 +13,10 @@ export interface Evaluation {
 }
 
 function judge(status: Status, detail: string[], profile: Profile, expiresAt: number | null, now: number): Evaluation {
-  return {
-    profile,
-    status,
-    expiresAt,
-    remainingMs: expiresAt === null ? null : expiresAt - now,
-    detail: [...detail, ...profile.notes].filter(Boolean).join('; '),
-  };
+  let text = '';
+  for (const part of detail) if (part) text += text ? `; ${part}` : part;
+  for (const part of profile.notes) if (part) text += text ? `; ${part}` : part;
+  return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail: text };
 }
 
 /**

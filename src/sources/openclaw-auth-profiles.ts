@@ -71,7 +71,7 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       notes: originNotes(agent),
       updatedAtMs: store.mtimeMs,
     };
-    profiles.push(...profilesFromStore(store.value, stats, origin, now));
+    for (const profile of profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
     for (const id of duplicateKeys(store.text, 'profiles')) {
       profiles.push(
         problemProfile(
