@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** Credential files are small; anything larger is not one of ours (or is being abused). */
@@ -62,26 +62,25 @@ function decode(bytes: Buffer): string {
  * file is `absent`, not an error: most hosts have only some of the sources.
  */
 export async function readCredentialFile(path: string): Promise<FileRead> {
-  let info;
+  let handle;
+  let stuck = false;
   try {
-    info = await stat(path);
+    // Non-blocking open: a FIFO in the file's place must not hang the run (it is refused below).
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
   }
-  if (!info.isFile()) return { kind: 'error', message: describeKind(info) };
-  if (info.size > maxCredentialFileBytes) {
-    return {
-      kind: 'error',
-      message: `${formatBytes(info.size)}, over the ${formatBytes(maxCredentialFileBytes)} limit for a credential file`,
-    };
-  }
-  let handle;
   try {
-    // Non-blocking open: should the path become a FIFO after the stat, opening must not hang.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const opened = await handle.stat();
-    if (!opened.isFile()) return { kind: 'error', message: describeKind(opened) };
-    const bytes = await handle.readFile({ signal: AbortSignal.timeout(readTimeoutMs) });
+    const info = await handle.stat();
+    if (!info.isFile()) return { kind: 'error', message: describeKind(info) };
+    if (info.size > maxCredentialFileBytes) {
+      return { kind: 'error', message: `${formatBytes(info.size)}, over the ${formatBytes(maxCredentialFileBytes)} limit for a credential file` };
+    }
+    const bytes = await withTimeout(readUpTo(handle, maxCredentialFileBytes + 1, info.size), readTimeoutMs);
+    if (bytes === null) {
+      stuck = true;
+      return { kind: 'error', message: `reading took longer than ${readTimeoutMs / 1000}s` };
+    }
     if (bytes.length > maxCredentialFileBytes) {
       return { kind: 'error', message: `grew over the ${formatBytes(maxCredentialFileBytes)} limit while being read` };
     }
@@ -89,12 +88,40 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
     if (text.trim() === '') return { kind: 'error', message: 'empty file' };
     return { kind: 'ok', text, mode: info.mode & 0o777, mtimeMs: info.mtimeMs };
   } catch (error) {
-    if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
-      return { kind: 'error', message: `reading took longer than ${readTimeoutMs / 1000}s` };
-    }
     return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
   } finally {
-    await handle?.close();
+    // Closing waits for the pending read: a stuck one is left behind, not waited for.
+    const closing = handle.close().catch(() => undefined);
+    if (!stuck) await closing;
+  }
+}
+
+/**
+ * Reads until end of file or `limit` bytes. One read call for a file that did not change since
+ * its stat (fewer trips to the thread pool than readFile: it shows with hundreds of agents).
+ */
+async function readUpTo(handle: FileHandle, limit: number, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(Math.min(limit - total, Math.max(expected - total + 1, 16 * 1024)));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total >= limit) break;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** The promise's value, or `null` if it takes longer than `ms` (a hung network filesystem). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
