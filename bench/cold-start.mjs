@@ -1,5 +1,8 @@
 // 1. Cold start: `authwatch check` on a typical home vs `node -e 0`, whole processes.
-import { checkCommand, floorCommand, makeHome, ms, record, timePair } from './lib.mjs';
+import { fileURLToPath } from 'node:url';
+import { checkCommand, envFor, floorCommand, makeHome, ms, record, timePair } from './lib.mjs';
+
+const minimalReader = fileURLToPath(new URL('minimal-reader.mjs', import.meta.url));
 
 export function coldStart({ runs }) {
   const home = makeHome({ profiles: 6, agents: 1, cliLogins: true });
@@ -7,5 +10,9 @@ export function coldStart({ runs }) {
   record('cold start', `check (median of ${runs})`, ms(a), '', null);
   record('cold start', 'node -e 0 (floor)', ms(b), '', null);
   record('cold start', 'ratio check / floor', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
+  // What the target leaves: the same reads and a printout with no checking at all.
+  const minimal = timePair([process.execPath, [minimalReader], envFor(home)], floorCommand, runs);
+  record('cold start', 'bare reader (same files, JSON.parse, print; bench/minimal-reader.mjs)', ms(minimal.a), '', null);
+  record('cold start', 'ratio bare reader / floor', `${minimal.ratio.toFixed(2)}x`, '', null);
   return { check: a, floor: b };
 }
