@@ -9,6 +9,7 @@ import { HOUR, NOW } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
 import { startProcess } from './helpers/processes.js';
+import { startSmtp } from './helpers/smtp.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -67,6 +68,79 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
     } finally {
       slow.close();
     }
+  });
+});
+
+type SmtpMisbehaviour = 'silent' | 'reject-sender' | 'drop-mid-body';
+
+/** A raw SMTP server that misbehaves in one precise way (smtp-server cannot be made to). */
+async function misbehavingSmtp(how: SmtpMisbehaviour) {
+  const server = createServer((socket) => {
+    if (how === 'silent') return; // accepts, never greets
+    socket.write('220 broken.example ESMTP\r\n');
+    let inData = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (inData) return void socket.destroy(); // the body has started: cut it off
+      for (const line of chunk.toString().split('\r\n').filter(Boolean)) {
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 broken.example\r\n');
+        else if (verb === 'MAIL') socket.write(how === 'reject-sender' ? '554 5.7.1 sender rejected by policy\r\n' : '250 ok\r\n');
+        else if (verb === 'RCPT') socket.write('250 ok\r\n');
+        else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { port: (server.address() as { port: number }).port, close: () => server.close() };
+}
+
+const mailChannel = (port: number, timeout = '2s') =>
+  `{ channels: [{ name: "mail", type: "email", timeout: "${timeout}", smtp: { host: "127.0.0.1", port: ${port} }, from: "a@example.com", to: ["b@example.com"] }] }`;
+
+describe('SMTP servers that misbehave: the run ends in time, the alert stays pending, the next run delivers', () => {
+  const cases: [SmtpMisbehaviour, RegExp][] = [
+    ['silent', /SMTP 127\.0\.0\.1:\d+ failed: ETIMEDOUT Greeting never received/],
+    ['reject-sender', /SMTP 127\.0\.0\.1:\d+ failed: EENVELOPE .*554 5\.7\.1 sender rejected by policy/],
+    ['drop-mid-body', /SMTP 127\.0\.0\.1:\d+ failed: .*(Connection closed|ECONNRESET|EPIPE|unexpectedly)/i],
+  ];
+  for (const [how, message] of cases) {
+    it(`a server that is ${how.replace(/-/g, ' ')}`, async () => {
+      const broken = await misbehavingSmtp(how);
+      try {
+        const home = makeHome({
+          [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: NOW - HOUR } } } },
+          '.config/authwatch/config.json5': mailChannel(broken.port),
+        });
+        const started = Date.now();
+        const result = await runCli(['check', '--now', iso(NOW)], { home });
+        expect(Date.now() - started).toBeLessThan(8_000);
+        expect(result.code).toBe(3);
+        expect(result.stderr).toMatch(message);
+        expect(JSON.parse(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8')).channels.mail.told).toEqual({});
+
+        const smtp = await startSmtp();
+        writeFileSync(join(home, '.config/authwatch/config.json5'), mailChannel(smtp.port));
+        expect((await runCli(['check', '--now', iso(NOW + 15 * 60_000)], { home })).code).toBe(1);
+        expect(smtp.received).toHaveLength(1);
+        expect(smtp.received[0]!.mail.subject).toMatch(/EXPIRED anthropic:default/);
+      } finally {
+        broken.close();
+      }
+    });
+  }
+
+  it('a slow server that answers within the timeout is a delivery', async () => {
+    const smtp = await startSmtp({ delayMs: 1_500 });
+    const home = makeHome({
+      [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: NOW - HOUR } } } },
+      '.config/authwatch/config.json5': mailChannel(smtp.port, '5s'),
+    });
+    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect(smtp.received).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -162,10 +163,25 @@ describe('secret-leak harness: every planted secret, every output', () => {
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', () => resolve()));
     const echoUrl = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
     const closedPort = await freePort();
+    // An SMTP server that quotes the login it was sent back in its refusal.
+    const echoSmtp = createNetServer((socket) => {
+      socket.write('220 echo.example ESMTP\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\r\n').filter(Boolean)) {
+          if (/^(EHLO|HELO)/i.test(line)) socket.write('250-echo.example\r\n250 AUTH PLAIN LOGIN\r\n');
+          else if (/^AUTH/i.test(line)) socket.write(`535 5.7.8 bad credentials: ${line}\r\n`);
+          else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+          else socket.write(`535 5.7.8 no: ${line}\r\n`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => echoSmtp.listen(0, '127.0.0.1', () => resolve()));
+    const echoSmtpPort = (echoSmtp.address() as { port: number }).port;
     let home = '';
     const config = () => `{
       channels: [
         { name: "mail", type: "email", timeout: "2s", smtp: { host: "127.0.0.1", port: ${closedPort}, user: "authwatch", passwordFile: "${join(home, 'smtp-password')}" }, from: "a@example.com", to: ["b@example.com"] },
+        { name: "mail-echo", type: "email", timeout: "2s", smtp: { host: "127.0.0.1", port: ${echoSmtpPort}, user: "authwatch", passwordFile: "${join(home, 'smtp-password')}" }, from: "a@example.com", to: ["b@example.com"] },
         { name: "hook", type: "webhook", url: "http://hookuser:${plant('url-password')}@${echoUrl.slice(7)}/hook?token=${plant('url-query')}", secretFile: "${join(home, 'hook-secret')}" },
         { name: "phone", type: "ntfy", url: "${echoUrl}", topic: "gw", tokenEnv: "NTFY_TOKEN" },
       ],
@@ -186,6 +202,8 @@ describe('secret-leak harness: every planted secret, every output', () => {
     }
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
     echo.close();
+    echoSmtp.close();
+    expect(outputs.map((o) => o.text).join('\n')).toMatch(/mail-echo.*535 5\.7\.8 bad credentials: AUTH PLAIN …/);
     expect(leaksIn(outputs)).toEqual([]);
   });
 

@@ -40,8 +40,8 @@ function describeFetchFailure(error: unknown, timeoutMs: number): string {
 }
 
 /** Removes every sensitive piece from text a message will quote (a receiver may echo our request). */
-function scrub(text: string, sensitive: readonly string[]): string {
-  return sensitive.reduce((result, piece) => result.split(piece).join('…'), text);
+export function scrub(text: string, sensitive: readonly string[]): string {
+  return sensitive.filter((piece) => piece.length >= 4).reduce((result, piece) => result.split(piece).join('…'), text);
 }
 
 /**
@@ -60,7 +60,7 @@ export async function post(url: string, body: string, headers: Record<string, st
     target.username = target.password = '';
   }
   const shown = safeUrl(url);
-  const safe = (text: string) => scrub(text, sensitive.filter((piece) => piece.length >= 4));
+  const safe = (text: string) => scrub(text, sensitive);
   let response: Response;
   try {
     response = await fetch(target, { method: 'POST', headers: send, body, signal: AbortSignal.timeout(timeoutMs) });

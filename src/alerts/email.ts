@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { channelBase, DeliveryError, noInlineSecret, optionalSecret } from './channel-base.js';
+import { channelBase, DeliveryError, noInlineSecret, optionalSecret, scrub } from './channel-base.js';
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
@@ -46,7 +46,10 @@ export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
         await transport.sendMail({ from: config.from, to: config.to, subject: subjectOf(batch), text: textOf(batch), html: htmlOf(batch) });
       } catch (error) {
         const { message, code } = error as Error & { code?: string };
-        throw new DeliveryError(`SMTP ${config.smtp.host}:${config.smtp.port} failed: ${code ? `${code} ` : ''}${message.split('\n')[0]!.slice(0, 200)}`);
+        // The server's answer is quoted: never with the password in it, plain or as sent (AUTH PLAIN/LOGIN).
+        const sensitive = password ? [password, Buffer.from(password).toString('base64'), Buffer.from(`\0${config.smtp.user ?? ''}\0${password}`).toString('base64')] : [];
+        const said = scrub(message.split('\n')[0]!, sensitive).slice(0, 200);
+        throw new DeliveryError(`SMTP ${config.smtp.host}:${config.smtp.port} failed: ${code ? `${code} ` : ''}${said}`);
       } finally {
         transport.close();
       }

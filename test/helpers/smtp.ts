@@ -14,8 +14,8 @@ export interface ReceivedMail {
   user: string | undefined;
 }
 
-/** A real SMTP server on a loopback port that keeps every message it receives, parsed. */
-export async function startSmtp(options: { user?: string; password?: string } = {}) {
+/** A real SMTP server on a loopback port that keeps every message it receives, parsed (and answers after `delayMs`). */
+export async function startSmtp(options: { user?: string; password?: string; delayMs?: number } = {}) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: options.user === undefined,
@@ -32,7 +32,8 @@ export async function startSmtp(options: { user?: string; password?: string } = 
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString();
         received.push({ mail: await simpleParser(raw), raw, envelopeTo: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined });
-        callback();
+        // A slow server: the answer to the message comes after a delay.
+        setTimeout(callback, options.delayMs ?? 0);
       });
     },
   });
