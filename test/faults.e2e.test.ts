@@ -8,7 +8,7 @@ import { cliPath, runCli } from './helpers/cli.js';
 import { HOUR, NOW } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
-import { startProcess } from './helpers/processes.js';
+import { freePort, startProcess } from './helpers/processes.js';
 import { startSmtp } from './helpers/smtp.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -47,6 +47,14 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
     } finally {
       server.close();
     }
+  });
+
+  it('a receiver that refuses the connection', async () => {
+    const home = homeWithWebhook(`http://127.0.0.1:${await freePort()}/hook`);
+    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/alert channel hook failed: POST http:\/\/127\.0\.0\.1:\d+\/hook failed: connect ECONNREFUSED/);
+    expect(JSON.parse(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8')).channels.hook).toMatchObject({ failures: 1, told: {} });
   });
 
   it('a slow receiver that answers within the timeout is a delivery', async () => {
