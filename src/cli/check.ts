@@ -1,12 +1,12 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../errors.js';
-import { policyFromConfig, policyModes, type PolicyMode } from '../evaluate/policy.js';
+import { policyFromConfig, policyModes } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline.js';
-import { commonOptions, commonSetup, parseCommandArgs, resolveWarn } from './options.js';
+import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn } from './options.js';
 
 export const checkUsage = `Usage: authwatch check [options]
 
@@ -52,7 +52,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
   }
   const warnMs = resolveWarn(values.warn);
   const format = resolveFormat(values.format, values.json);
-  const mode = values.policy === undefined ? undefined : resolvePolicy(values.policy);
+  const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
   const { env, home, now, loaded, log } = await commonSetup(values);
   const started = performance.now();
   const report = await runCheck({
@@ -111,14 +111,9 @@ type Format = (typeof formats)[number];
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): Format {
   if (flag === undefined) return json ? 'json' : 'table';
-  if (!(formats as readonly string[]).includes(flag)) throw new AuthwatchError(`--format: expected one of ${formats.join(', ')}`);
-  if (json && flag !== 'json') throw new AuthwatchError('--json and --format disagree: give one of them');
-  return flag as Format;
-}
-
-function resolvePolicy(flag: string): PolicyMode {
-  if (!(policyModes as readonly string[]).includes(flag)) throw new AuthwatchError(`--policy: expected one of ${policyModes.join(', ')}`);
-  return flag as PolicyMode;
+  const format = oneOf(flag, formats, '--format');
+  if (json && format !== 'json') throw new AuthwatchError('--json and --format disagree: give one of them');
+  return format;
 }
 
 async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {

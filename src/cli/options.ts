@@ -43,12 +43,14 @@ export function resolveWarn(flag: string | undefined): number | undefined {
   return ms;
 }
 
+/** `value` if it is one of `allowed`, else an error naming the flag (or variable) and the choices. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new AuthwatchError(`${name}: expected one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv): LogLevel {
-  const level = (flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase();
-  if (!(logLevels as readonly string[]).includes(level)) {
-    throw new AuthwatchError(`${flag !== undefined ? '--log-level' : 'LOG_LEVEL'}: expected one of ${logLevels.join(', ')}`);
-  }
-  return level as LogLevel;
+  return oneOf((flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase(), logLevels, flag !== undefined ? '--log-level' : 'LOG_LEVEL');
 }
 
 export interface CommonSetup {
