@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverAgentDirs, stateDirs, type AgentDir } from './openclaw-paths.js';
 import { stateDatabasePath } from './openclaw-sqlite.js';
@@ -11,6 +10,7 @@ import {
 } from './openclaw-store-format.js';
 import { duplicateKeys } from './duplicate-keys.js';
 import { readSchemaFile } from './json-source-file.js';
+import { pathExists } from './read-file.js';
 import { resolveReferences } from './secret-refs.js';
 import {
   absentVisit,
@@ -88,20 +88,13 @@ const legacyAgentFiles = ['auth-profiles.json', 'auth-state.json', 'auth.json'];
 const migrationHint =
   'OpenClaw 2026.9 keeps credentials in its state database and refuses `openclaw models status` while this legacy file exists; run `openclaw doctor --fix` to migrate it';
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Next to a state database the JSON files are legacy: the database is the live store, so the
  * files' profiles are not reported again; each file is an error to fix before the gateway trips
  * over it.
  */
 async function legacyFiles(paths: string[], agent: string | null): Promise<SourceResult> {
-  const present = (await Promise.all(paths.map(async (path) => ((await exists(path)) ? path : null)))).filter((p) => p !== null);
+  const present = (await Promise.all(paths.map(async (path) => ((await pathExists(path)) ? path : null)))).filter((p) => p !== null);
   return {
     profiles: present.map((path) =>
       problemProfile({ id: `openclaw:${agent ?? 'state'}:legacy`, provider: 'unknown', source: name, agent, path }, `${path}: ${migrationHint}`),
@@ -116,7 +109,7 @@ export const openclawAuthProfiles: Source = {
   async read(context: SourceContext): Promise<SourceResult> {
     const discovery = await discoverAgentDirs(context);
     const withDatabase = new Set<string>();
-    for (const dir of stateDirs(context)) if (await exists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
+    for (const dir of stateDirs(context)) if (await pathExists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
     const read = await Promise.all([
       ...discovery.agents.map((agent) =>
         withDatabase.has(agent.stateDir.dir)

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** Credential files are small; anything larger is not one of ours (or is being abused). */
@@ -9,7 +9,7 @@ const readTimeoutMs = 5_000;
 
 export type FileRead =
   | { kind: 'absent' }
-  | { kind: 'ok'; text: string; mode: number; mtimeMs: number }
+  | { kind: 'ok'; text: string; mtimeMs: number }
   | { kind: 'error'; message: string };
 
 const errnoWords: Record<string, string> = {
@@ -86,7 +86,7 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
     }
     const text = decode(bytes);
     if (text.trim() === '') return { kind: 'error', message: 'empty file' };
-    return { kind: 'ok', text, mode: info.mode & 0o777, mtimeMs: info.mtimeMs };
+    return { kind: 'ok', text, mtimeMs: info.mtimeMs };
   } catch (error) {
     return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
   } finally {
@@ -94,6 +94,14 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
     const closing = handle.close().catch(() => undefined);
     if (!stuck) await closing;
   }
+}
+
+/** Whether anything is at `path` (used to see that a file is there without reading it). */
+export async function pathExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -1,15 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDotenv } from './dotenv.js';
 import { expandHome, primaryStateDir } from './openclaw-paths.js';
-import { readCredentialFile } from './read-file.js';
+import { pathExists, readCredentialFile } from './read-file.js';
 import type { Profile, SourceContext } from './source.js';
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * Checks that secrets held by reference are there — never reads them. An `env` ref counts
@@ -29,11 +22,11 @@ export async function resolveReferences(profiles: Profile[], context: SourceCont
       let missing: string | null = null;
       if (ref.kind === 'env' && !(context.env[ref.name]?.trim() || fromFile.get(ref.name)?.trim())) {
         missing = `the environment variable ${ref.name} it refers to is not set (process or ${join(stateDir, '.env')})`;
-      } else if (ref.kind === 'file' && !(await exists(expandHome(ref.path, context.home)))) {
+      } else if (ref.kind === 'file' && !(await pathExists(expandHome(ref.path, context.home)))) {
         missing = `the file ${ref.path} it refers to does not exist`;
       } else if (ref.kind === 'oauthRef') {
         const blob = join(stateDir, 'credentials', 'auth-profiles', `${ref.id.replace(/[/\\]/g, '_')}.json`);
-        if (!(await exists(blob))) missing = `its encrypted credential ${blob} does not exist`;
+        if (!(await pathExists(blob))) missing = `its encrypted credential ${blob} does not exist`;
       }
       return missing ? { ...profile, secret: 'absent' as const, notes: [missing, ...profile.notes] } : profile;
     }),
