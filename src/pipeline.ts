@@ -6,7 +6,7 @@ import { buildReport, type Report } from './evaluate/report.js';
 import { readAllSources } from './sources/index.js';
 import { readDeclared } from './sources/declared.js';
 import { flagExposedFiles } from './sources/file-exposure.js';
-import { readOpenclawCli, type OpenclawCliOptions } from './sources/openclaw-cli.js';
+import type { OpenclawCliOptions } from './sources/openclaw-cli.js';
 import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
 import { problemProfile, type SourceContext } from './sources/source.js';
 
@@ -23,7 +23,8 @@ export interface CheckInputs {
 export async function runCheck({ context, config, policy, log, fromOpenclaw }: CheckInputs): Promise<Report> {
   // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
   // (not installed, failing, too slow), the files are read and the visit says why.
-  const cli = fromOpenclaw ? await readOpenclawCli(fromOpenclaw) : null;
+  // Loaded only by the runs that ask OpenClaw (--from-openclaw): most checks never do.
+  const cli = fromOpenclaw ? await (await import('./sources/openclaw-cli.js')).readOpenclawCli(fromOpenclaw) : null;
   if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
   const skip = new Set(cli?.ok ? ['openclaw', 'openclaw-db'] : []);
   const [found, openclawConfig, declared] = await Promise.all([

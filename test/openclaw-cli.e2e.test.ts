@@ -69,4 +69,11 @@ describe('check --from-openclaw', () => {
     const result = await runCli(['check', '--json', '--now', NOW_ISO], { home: absent });
     expect(JSON.parse(result.stdout).sources[0].error).toBe('`no-such-openclaw models status --json` not found on PATH; read the credential files instead');
   });
+
+  it('names only the program when the configured command has arguments (they may carry a secret)', async () => {
+    const home = makeHome({ '.config/authwatch/config.json5': '{ openclaw: { fromCli: true, command: ["env", "OPENAI_API_KEY=PLANTEDSECRET", "no-such-openclaw"] } }' });
+    const result = await runCli(['check', '--json', '--log-level', 'debug', '--now', NOW_ISO], { home });
+    expect(JSON.parse(result.stdout).sources[0].error).toBe('`env … models status --json` exited with 127; read the credential files instead');
+    expect(result.stdout + result.stderr).not.toContain('PLANTEDSECRET');
+  });
 });

@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
+import { parseJsonText } from './read-file.js';
 import { makeProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
 import { runProgram, type ProgramFailure } from '../run-program.js';
@@ -47,8 +48,10 @@ function reasonOf(error: ProgramFailure, timeoutMs: number): string {
  * own expiry; whether an OAuth profile holds a refresh token is not in that output.
  */
 export async function readOpenclawCli(options: OpenclawCliOptions): Promise<OpenclawCliResult> {
-  const argv = [...options.command, 'models', 'status', '--json', ...(options.agent ? ['--agent', options.agent] : [])];
-  const shown = argv.join(' ');
+  const args = ['models', 'status', '--json', ...(options.agent ? ['--agent', options.agent] : [])];
+  const argv = [...options.command, ...args];
+  // The program, not its configured arguments: `["env", "KEY=…", "openclaw"]` carries a secret.
+  const shown = [options.command[0], ...(options.command.length > 1 ? ['…'] : []), ...args].join(' ');
   const fail = (reason: string): OpenclawCliResult => ({
     ok: false,
     visit: { name, path: null, found: true, ok: false, error: `\`${shown}\` ${reason}; read the credential files instead` },
@@ -59,13 +62,9 @@ export async function readOpenclawCli(options: OpenclawCliOptions): Promise<Open
   } catch (error) {
     return fail(reasonOf(error as ProgramFailure, options.timeoutMs));
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    return fail('printed something that is not JSON');
-  }
-  const parsed = modelsStatus.safeParse(json);
+  const json = parseJsonText(stdout);
+  if (!json.ok) return fail('printed something that is not JSON');
+  const parsed = modelsStatus.safeParse(json.value);
   if (!parsed.success) return fail(`printed unexpected JSON (${describeIssues(parsed.error).slice(0, 2).join('; ')})`);
   const { auth } = parsed.data;
   const path = auth.storePath ?? null;
