@@ -68,6 +68,7 @@ function secretHome(config: string): string {
           'bad:type': { type: plant('type-field'), provider: 'bad', key: plant('bad-key') },
           'bad:expires': { type: 'token', provider: 'bad', token: plant('t2'), expires: plant('expires-field') },
           'bad:number': { type: 'token', provider: 'bad', token: plant('t3'), expires: `${plant('digits')}1700000000000` },
+          'ref:source': { type: 'api_key', provider: 'ref', keyRef: { source: plant('ref-source'), id: 'REF_KEY' } },
         },
       },
     },
@@ -88,7 +89,9 @@ function secretHome(config: string): string {
     '.config/authwatch/config.json5': config,
   });
   mkdirSync(join(home, 'metrics'));
-  cpSync(fileURLToPath(new URL('fixtures/openclaw-sqlite/state-db', import.meta.url)), join(home, '.openclaw/state'), { recursive: true });
+  // The SQLite store goes in the legacy state dir: next to ~/.openclaw's JSON stores it would make
+  // them legacy files, no longer parsed, and their planted secrets would go untested.
+  cpSync(fileURLToPath(new URL('fixtures/openclaw-sqlite/state-db', import.meta.url)), join(home, '.clawdbot/state'), { recursive: true });
   return home;
 }
 
@@ -148,6 +151,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     const json = JSON.parse(outputs.find((o) => o.where === 'check --json: stdout')!.text);
     expect(json.profiles.filter((p: { status: string }) => p.status === 'error').length).toBeGreaterThanOrEqual(7);
     expect(json.profiles.filter((p: { source: string }) => p.source === 'openclaw-db').length).toBeGreaterThanOrEqual(3);
+    expect(json.profiles.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['anthropic:default', 'openai-codex:me', 'bad:type', 'ref:source']));
     expect(outputs.find((o) => o.where === 'check --log-level debug: stderr')!.text).toMatch(/"level":20/);
 
     expect(leaksIn(outputs, ntfyTokenToNtfy)).toEqual([]);

@@ -138,6 +138,14 @@ export function usageNotes(stats: UsageStats[string] | undefined, now: number): 
   return notes;
 }
 
+/**
+ * Whether a value from the store may be shown in a message: only when it looks like a name
+ * (`oauth`, `env`) — a secret pasted into the wrong field must never be quoted back.
+ */
+function isName(value: string): boolean {
+  return /^[a-z][a-z0-9_-]{0,15}$/.test(value);
+}
+
 function describeCredentialProblem(id: string, value: unknown): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `profile "${id}" is not an object`;
@@ -145,9 +153,7 @@ function describeCredentialProblem(id: string, value: unknown): string {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return `profile "${id}": type is missing (expected api_key, token or oauth)`;
   if (!knownTypes.has(type)) {
-    // Quoted only when it looks like a type name: a secret pasted into the wrong field must not be.
-    const shown = /^[a-z][a-z0-9_-]{0,15}$/.test(type) ? `"${type}"` : 'value';
-    return `profile "${id}": unknown credential type ${shown} (expected api_key, token or oauth)`;
+    return `profile "${id}": unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`;
   }
   const parsed = credential.safeParse(value);
   return parsed.success ? '' : `profile "${id}": ${describeIssues(parsed.error).join('; ')}`;
@@ -161,17 +167,21 @@ function referenceOf(ref: SecretRefDocument): SecretReference {
   return { kind: 'exec' };
 }
 
+function referenceNote(what: string, ref: SecretRefDocument): string {
+  return `${what} held by reference (${isName(ref.source) ? ref.source : 'unknown source'})`;
+}
+
 function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: string[]; reference?: SecretReference } {
   switch (entry.type) {
     case 'api_key': {
       const value = nonEmpty(entry.key) ? entry.key : nonEmpty(entry.apiKey) ? entry.apiKey : null;
       if (value) return { secret: 'present', value, notes: [] };
-      if (entry.keyRef) return { secret: 'reference', value: null, notes: [`key held by reference (${entry.keyRef.source})`], reference: referenceOf(entry.keyRef) };
+      if (entry.keyRef) return { secret: 'reference', value: null, notes: [referenceNote('key', entry.keyRef)], reference: referenceOf(entry.keyRef) };
       return { secret: 'absent', value: null, notes: ['no key stored'] };
     }
     case 'token': {
       if (nonEmpty(entry.token)) return { secret: 'present', value: entry.token, notes: [] };
-      if (entry.tokenRef) return { secret: 'reference', value: null, notes: [`token held by reference (${entry.tokenRef.source})`], reference: referenceOf(entry.tokenRef) };
+      if (entry.tokenRef) return { secret: 'reference', value: null, notes: [referenceNote('token', entry.tokenRef)], reference: referenceOf(entry.tokenRef) };
       return { secret: 'absent', value: null, notes: ['no token stored'] };
     }
     case 'oauth': {
