@@ -51,11 +51,13 @@ export function scrub(text: string, sensitive: readonly string[]): string {
  */
 export async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   const target = new URL(url);
-  const sensitive = [url, decodeURIComponent(target.password), decodeURIComponent(target.username), target.search.slice(1)];
+  const user = decodeUserinfo(target.username);
+  const password = decodeUserinfo(target.password);
+  const sensitive = [url, password, user, target.password, target.search.slice(1)];
   for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'content-type') sensitive.push(value);
   const send = { ...headers };
-  if (target.username || target.password) {
-    send.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+  if (user || password) {
+    send.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     sensitive.push(send.authorization, send.authorization.slice('Basic '.length));
     target.username = target.password = '';
   }
@@ -69,6 +71,15 @@ export async function post(url: string, body: string, headers: Record<string, st
   }
   const text = await response.text().catch(() => '');
   if (!response.ok) throw new DeliveryError(`POST ${shown} answered HTTP ${response.status}${text.trim() ? `: ${safe(text.trim()).slice(0, 200)}` : ''}`);
+}
+
+/** `p%40ss` → `p@ss`; a stray `%` (not valid escaping) is taken literally instead of failing the send. */
+function decodeUserinfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A URL without user:password or query string, for messages. */

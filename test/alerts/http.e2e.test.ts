@@ -86,6 +86,13 @@ describe('webhook', () => {
     expect(sink.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('hook@user:p:ss').toString('base64')}`);
   });
 
+  it('a password with a stray % in the URL is sent as it is written, not a failed delivery', async () => {
+    const sink = await startSink();
+    const home = homeWith(`{ name: "hook", type: "webhook", url: "${sink.url.replace('http://', 'http://u:50%zz@')}/hook" }`);
+    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect(sink.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('u:50%zz').toString('base64')}`);
+  });
+
   it('a receiver that never answers: the run ends within the timeout, the alert stays pending, 500 likewise', async () => {
     let mode: 'hang' | 500 | 200 = 'hang';
     const sink = await startSink(() => mode);
