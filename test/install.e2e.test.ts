@@ -107,7 +107,7 @@ describe('systemd units', () => {
     const systemUnits = readdirSync(systemDir).sort();
     expect(systemUnits).toEqual(['authwatch-check.service', 'authwatch-check.timer', 'authwatch-failure@.service', 'authwatch.service']);
     const check = readFileSync(join(systemDir, 'authwatch-check.service'), 'utf8');
-    for (const line of ['User=authwatch', 'StateDirectory=authwatch', 'LoadCredential=smtp-password:/etc/authwatch/smtp-password', 'ProtectSystem=strict', 'ProtectHome=read-only', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ReadWritePaths=-/var/lib/prometheus/node-exporter', 'SuccessExitStatus=1 2', 'TimeoutStartSec=2min']) {
+    for (const line of ['User=authwatch', 'StateDirectory=authwatch', 'CacheDirectory=authwatch', 'LoadCredential=smtp-password:/etc/authwatch/smtp-password', 'ProtectSystem=strict', 'ProtectHome=read-only', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ReadWritePaths=-/var/lib/prometheus/node-exporter', 'SuccessExitStatus=1 2', 'TimeoutStartSec=2min']) {
       expect(check).toContain(line);
     }
     expect(check).toContain('check --textfile /var/lib/prometheus/node-exporter/authwatch.prom');

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -27,6 +27,14 @@ const plant = (name: string) => {
 interface Output {
   where: string;
   text: string;
+}
+
+/** The compiled-code cache holds code, never data a run read; searched to prove it (it must exist). */
+function compileCacheOutputs(home: string): Output[] {
+  const dir = join(home, '.cache/authwatch');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(join(dir, name)).isFile());
+  expect(files.length).toBeGreaterThan(0);
+  return files.map((name) => ({ where: `compiled-code cache ${name}`, text: readFileSync(join(dir, name), 'latin1') }));
 }
 
 function leaksIn(outputs: Output[], allowed: (output: Output, secret: string) => boolean = () => false): string[] {
@@ -139,6 +147,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     }
     outputs.push({ where: 'textfile', text: readFileSync(textfile, 'utf8') });
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    outputs.push(...compileCacheOutputs(home));
     outputs.push(...smtp.received.map((m, i) => ({ where: `email ${i} (headers and body)`, text: m.raw })));
     outputs.push(...httpOutputs('webhook', hook.requests), ...httpOutputs('ntfy', ntfy.requests));
 

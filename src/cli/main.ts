@@ -1,10 +1,36 @@
 #!/usr/bin/env node
+// The `authwatch` command: a small launcher, built on its own, that loads the bundled program
+// (dist/cli/authwatch.js) with its compiled code cached between runs. authwatch runs every 15
+// minutes on phones, and compiling the bundle is the largest part of its start-up.
 import module from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { codeCacheFile, compileCacheDir, requireWithCodeCache } from './compile-cache.js';
 
-// Node 22.1+ (Termux ships 24) can keep V8's compiled code between runs, which saves a good
-// part of every 15-minute start-up; older Node simply has no such function. It must be on
-// before the rest of authwatch is loaded, hence the dynamic import below.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+/** A hash of the bundle, put here by scripts/build.mjs: a rebuilt bundle never meets an old cache. */
+declare const AUTHWATCH_BUILD_ID: string;
 
-const { run } = await import('./run.js');
-process.exitCode = await run(process.argv.slice(2));
+type Program = { run(argv: string[]): Promise<number> };
+
+const argv = process.argv.slice(2);
+const bundle = join(__dirname, 'authwatch.js');
+
+function loadProgram(): Program {
+  const cacheDir = compileCacheDir(process.env, process.env.HOME || homedir());
+  if (cacheDir === undefined) return require(bundle) as Program;
+  // Node 22.1+ (Termux ships 24) keeps compiled code itself; Node 20 has no such function.
+  const { enableCompileCache } = module as { enableCompileCache?: (dir: string) => unknown };
+  if (enableCompileCache) {
+    enableCompileCache(cacheDir);
+    return require(bundle) as Program;
+  }
+  // Only `check` runs often enough to matter; one cache per command keeps each cache complete.
+  if (argv[0] !== 'check') return require(bundle) as Program;
+  return requireWithCodeCache(bundle, codeCacheFile(cacheDir, AUTHWATCH_BUILD_ID)) as Program;
+}
+
+void loadProgram()
+  .run(argv)
+  .then((code) => {
+    process.exitCode = code;
+  });
