@@ -32,7 +32,7 @@ export async function runCheck({ context, config, policy, log, fromOpenclaw }: C
     readOpenclawConfig(context),
     readDeclared(config.declared, context),
   ]);
-  const profiles = await flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
+  const profiles = flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
   const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Profile } from './source.js';
 
@@ -12,13 +12,22 @@ export function modeExposes(mode: number): boolean {
  * One `stat` per distinct file, done here once for all sources (SQLite stores and declared
  * files included) so no source can forget it.
  */
-export async function flagExposedFiles(profiles: readonly Profile[]): Promise<Profile[]> {
-  const paths = [...new Set(profiles.flatMap((p) => (p.path !== null && p.problem === null ? [p.path] : [])))];
-  const modes = new Map(await Promise.all(paths.map(async (path) => [path, (await stat(path).catch(() => null))?.mode ?? null] as const)));
+export function flagExposedFiles(profiles: readonly Profile[]): Profile[] {
+  const paths = new Set(profiles.flatMap((p) => (p.path !== null && p.problem === null ? [p.path] : [])));
+  const modes = new Map([...paths].map((path) => [path, modeOf(path)] as const));
   return profiles.map((profile) => {
     const mode = profile.path === null ? null : (modes.get(profile.path) ?? null);
     if (mode === null || !modeExposes(mode)) return profile;
     const note = `file readable by others (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${basename(profile.path!)})`;
     return { ...profile, fileExposed: true, notes: [...profile.notes, note] };
   });
+}
+
+/** Synchronous, as the reads are (see readCredentialFile); null when it cannot be seen. */
+function modeOf(path: string): number | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.mode ?? null;
+  } catch {
+    return null;
+  }
 }

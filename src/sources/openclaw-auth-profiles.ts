@@ -93,8 +93,8 @@ const migrationHint =
  * files' profiles are not reported again; each file is an error to fix before the gateway trips
  * over it.
  */
-async function legacyFiles(paths: string[], agent: string | null): Promise<SourceResult> {
-  const present = (await Promise.all(paths.map(async (path) => ((await pathExists(path)) ? path : null)))).filter((p) => p !== null);
+function legacyFiles(paths: string[], agent: string | null): SourceResult {
+  const present = paths.filter(pathExists);
   return {
     profiles: present.map((path) =>
       problemProfile({ id: `openclaw:${agent ?? 'state'}:legacy`, provider: 'unknown', source: name, agent, path }, `${path}: ${migrationHint}`),
@@ -109,7 +109,7 @@ export const openclawAuthProfiles: Source = {
   async read(context: SourceContext): Promise<SourceResult> {
     const discovery = await discoverAgentDirs(context);
     const withDatabase = new Set<string>();
-    for (const dir of stateDirs(context)) if (await pathExists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
+    for (const dir of stateDirs(context)) if (pathExists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
     const read = await Promise.all([
       ...discovery.agents.map((agent) =>
         withDatabase.has(agent.stateDir.dir)

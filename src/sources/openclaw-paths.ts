@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeFsError } from './read-file.js';
 import type { SourceContext } from './source.js';
@@ -53,9 +54,10 @@ export interface AgentDiscovery {
   failures: { path: string; message: string }[];
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** Synchronous, as the reads are (see readCredentialFile): one stat per agent adds up. */
+function isDirectory(path: string): boolean {
   try {
-    return (await stat(path)).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
     return false;
   }
@@ -81,7 +83,7 @@ export async function discoverAgentDirs(context: SourceContext): Promise<AgentDi
       const ids = entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name);
       for (const id of ids.sort()) {
         const dir = join(agentsRoot, id, 'agent');
-        if (await isDirectory(dir)) agents.push({ agent: id, dir, stateDir, origin: 'agents' });
+        if (isDirectory(dir)) agents.push({ agent: id, dir, stateDir, origin: 'agents' });
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -90,7 +92,7 @@ export async function discoverAgentDirs(context: SourceContext): Promise<AgentDi
       }
     }
     const single = join(stateDir.dir, 'agent');
-    if (await isDirectory(single)) agents.push({ agent: null, dir: single, stateDir, origin: 'pre-multi-agent' });
+    if (isDirectory(single)) agents.push({ agent: null, dir: single, stateDir, origin: 'pre-multi-agent' });
   }
   const fromEnv = envPath(context, 'OPENCLAW_AGENT_DIR') ?? envPath(context, 'PI_CODING_AGENT_DIR');
   if (fromEnv && !agents.some((agent) => agent.dir === fromEnv)) {

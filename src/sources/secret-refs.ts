@@ -22,11 +22,11 @@ export async function resolveReferences(profiles: Profile[], context: SourceCont
       let missing: string | null = null;
       if (ref.kind === 'env' && !(context.env[ref.name]?.trim() || fromFile.get(ref.name)?.trim())) {
         missing = `the environment variable ${ref.name} it refers to is not set (process or ${join(stateDir, '.env')})`;
-      } else if (ref.kind === 'file' && !(await pathExists(expandHome(ref.path, context.home)))) {
+      } else if (ref.kind === 'file' && !pathExists(expandHome(ref.path, context.home))) {
         missing = `the file ${ref.path} it refers to does not exist`;
       } else if (ref.kind === 'oauthRef') {
         const blob = join(stateDir, 'credentials', 'auth-profiles', `${ref.id.replace(/[/\\]/g, '_')}.json`);
-        if (!(await pathExists(blob))) missing = `its encrypted credential ${blob} does not exist`;
+        if (!pathExists(blob)) missing = `its encrypted credential ${blob} does not exist`;
       }
       return missing ? { ...profile, secret: 'absent' as const, notes: [missing, ...profile.notes] } : profile;
     }),

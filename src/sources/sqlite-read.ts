@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describeFsError } from './read-file.js';
 import { applyWal } from './sqlite-wal.js';
 
@@ -94,7 +95,7 @@ async function openWithSqlJs(path: string, bytes: Uint8Array): Promise<ReadOnlyD
 export async function openReadOnly(path: string): Promise<OpenResult> {
   let size: number;
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (!info.isFile()) return { kind: 'error', message: info.isDirectory() ? 'a directory, not a file' : 'not a regular file' };
     size = info.size;
   } catch (error) {
