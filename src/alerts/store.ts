@@ -42,7 +42,7 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
 export async function saveState(dir: string, state: AlertState): Promise<void> {
   const path = join(dir, 'state.json');
   try {
-    await writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
+    writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
   } catch (error) {
     throw new AuthwatchError(`cannot save the alert state ${path}: ${describeFsError(error)}`);
   }

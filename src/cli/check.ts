@@ -134,7 +134,7 @@ async function exportMetrics(
   const text = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
-    await writeTextfile(targets.textfile, text);
+    writeTextfile(targets.textfile, text);
   }
   if (targets.push !== undefined) {
     const { pushMetrics } = await import('../outputs/pushgateway.js');
