@@ -5,19 +5,21 @@ import { processAlive } from './process-alive.js';
 
 /**
  * Replaces `path` atomically: the text goes to `.<name>.<pid>.tmp` in the same directory
- * (rename is atomic only within one filesystem), is flushed to disk, then renamed over the
- * target — a reader sees the old file or the new one, never half of one, even if the process
- * is killed midway. Synchronous: the files are small, and each asynchronous step was a trip to
- * the thread pool (measured: a textfile took 2.0 ms that way, 1.2 ms now, most of it the fsync).
+ * (rename is atomic only within one filesystem), is flushed to disk when `durable`, then
+ * renamed over the target — a reader sees the old file or the new one, never half of one,
+ * even if the process is killed midway. Synchronous: the files are small, and each
+ * asynchronous step was a trip to the thread pool (a textfile took 2.0 ms that way, 1.2 ms
+ * now, most of it the fsync).
  */
-export function writeFileAtomic(path: string, text: string, mode: number): void {
+export function writeFileAtomic(path: string, text: string, options: { mode: number; durable: boolean }): void {
+  const { mode, durable } = options;
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(temporary, 'w', mode);
     try {
       writeFileSync(fd, text);
       fchmodSync(fd, mode); // the umask must not change it: readers may be other users
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

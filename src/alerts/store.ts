@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
@@ -25,7 +26,7 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
   const path = join(dir, 'state.json');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8'); // synchronous like every small read (see readCredentialFile)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
@@ -42,7 +43,7 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
 export async function saveState(dir: string, state: AlertState): Promise<void> {
   const path = join(dir, 'state.json');
   try {
-    writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
+    writeFileAtomic(path, `${JSON.stringify(state)}\n`, { mode: 0o600, durable: true });
   } catch (error) {
     throw new AuthwatchError(`cannot save the alert state ${path}: ${describeFsError(error)}`);
   }

@@ -2,11 +2,15 @@ import { AuthwatchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { describeFsError } from '../sources/read-file.js';
 
-/** Writes the node_exporter textfile-collector file (mode 0644, so user `prometheus` can read it). */
+/**
+ * Writes the node_exporter textfile-collector file (mode 0644, so user `prometheus` can read
+ * it). Not flushed to disk: the next run rewrites it anyway, and node_exporter needs the
+ * rename's atomicity, not durability — one fsync fewer every 15 minutes on a phone's flash.
+ */
 export function writeTextfile(path: string, text: string): void {
   if (!path.endsWith('.prom')) throw new AuthwatchError(`--textfile ${path}: node_exporter only reads files ending in .prom`);
   try {
-    writeFileAtomic(path, text, 0o644);
+    writeFileAtomic(path, text, { mode: 0o644, durable: false });
   } catch (error) {
     throw new AuthwatchError(`cannot write the textfile ${path}: ${describeFsError(error)}`);
   }
