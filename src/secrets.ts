@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretRef } from './config/schema.js';
 import { AuthwatchError } from './errors.js';
@@ -18,7 +18,7 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   const file = ref.file!;
   const path = !file.includes('/') && env.CREDENTIALS_DIRECTORY ? join(env.CREDENTIALS_DIRECTORY, file) : file;
   try {
-    const value = (await readFile(path, 'utf8')).trim();
+    const value = readFileSync(path, 'utf8').trim(); // small and local, read like the credential files
     if (!value) throw new AuthwatchError(`${field}: ${path} is empty`);
     return value;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
@@ -26,10 +26,10 @@ const name = 'codex';
 /** When the access token is not a readable JWT, Codex treats it as good for an hour after refresh. */
 const fallbackLifetimeMs = 3_600_000;
 
-export async function codexAuthPath(context: SourceContext): Promise<string> {
+export function codexAuthPath(context: SourceContext): string {
   const configured = context.env.CODEX_HOME?.trim();
   const home = configured ? expandHome(configured, context.home) : join(context.home, '.codex');
-  return join(await realpath(home).catch(() => home), 'auth.json');
+  return join(realPathOr(home), 'auth.json');
 }
 
 function isOAuthLogin(auth: CodexAuth): boolean {
@@ -62,7 +62,7 @@ function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
 export const codex: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
-    const row = { id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path: await codexAuthPath(context) };
+    const row = { id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path: codexAuthPath(context) };
     return readSingleFile(row, codexAuth, ({ value, mtimeMs }) =>
       isOAuthLogin(value)
         ? oauthLogin(value, mtimeMs)
@@ -76,3 +76,11 @@ export const codex: Source = {
     );
   },
 };
+
+function realPathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeFsError } from './read-file.js';
 import type { SourceContext } from './source.js';
@@ -79,7 +78,7 @@ export async function discoverAgentDirs(context: SourceContext): Promise<AgentDi
   for (const stateDir of stateDirs(context)) {
     const agentsRoot = join(stateDir.dir, 'agents');
     try {
-      const entries = await readdir(agentsRoot, { withFileTypes: true });
+      const entries = readdirSync(agentsRoot, { withFileTypes: true });
       const ids = entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name);
       for (const id of ids.sort()) {
         const dir = join(agentsRoot, id, 'agent');

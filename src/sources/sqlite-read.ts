@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { describeFsError } from './read-file.js';
 import { applyWal } from './sqlite-wal.js';
 
@@ -63,7 +62,7 @@ async function openWithSqlJs(path: string, bytes: Uint8Array): Promise<ReadOnlyD
   const SQL = await initSqlJs({ locateFile: (file: string) => require.resolve(`sql.js/dist/${file}`) });
   const notes: string[] = [];
   let image = bytes;
-  const wal = await readFile(`${path}-wal`).catch(() => null);
+  const wal = readIfPresent(`${path}-wal`);
   if (wal && wal.length > 0) {
     const applied = applyWal(bytes, wal);
     if (applied.ok) image = applied.bytes;
@@ -106,7 +105,7 @@ export async function openReadOnly(path: string): Promise<OpenResult> {
   try {
     const sqlite = await loadNodeSqlite();
     if (sqlite) return { kind: 'ok', db: openWithNodeSqlite(sqlite, path) };
-    const bytes = await readFile(path);
+    const bytes = readFileSync(path);
     return { kind: 'ok', db: await openWithSqlJs(path, bytes) };
   } catch (error) {
     return { kind: 'error', message: describeSqliteError(error) };
@@ -120,4 +119,12 @@ export function describeSqliteError(error: unknown): string {
   if (/not a database|malformed|file is encrypted/i.test(message)) return 'not a readable SQLite database (corrupt or not SQLite)';
   if (/no such table/i.test(message)) return `unexpected layout (${message.slice(0, 80)})`;
   return `cannot be read as SQLite (${message.slice(0, 80)})`;
+}
+
+function readIfPresent(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
 }
