@@ -18,8 +18,9 @@ await build({
   ...common,
   entryPoints: ['src/cli/run.ts'],
   outfile: 'dist/cli/authwatch.js',
+  // No keepNames: nothing reads a function's name (AuthwatchError and zod set theirs), and its
+  // 400 wrapper calls cost ≈ 1.4 ms of every start.
   minify: true,
-  keepNames: true,
   external,
   // import() becomes require(): V8 loses the dynamic-import hook of a script compiled from a
   // code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and everything imported is CommonJS.
