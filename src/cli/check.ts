@@ -7,6 +7,7 @@ import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn } from './options.js';
+import { stdoutIsTerminal, writeStdout } from './stdout.js';
 
 export const checkUsage = `Usage: authwatch check [options]
 
@@ -47,7 +48,7 @@ const options = {
 export async function check(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('check', argv, options);
   if (values.help) {
-    process.stdout.write(checkUsage);
+    writeStdout(checkUsage);
     return ExitCode.Ok;
   }
   const warnMs = resolveWarn(values.warn);
@@ -72,18 +73,18 @@ export async function check(argv: string[]): Promise<ExitCode> {
   });
   let exitCode: ExitCode = report.exitCode;
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
+    writeStdout(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
   } else if (format === 'openclaw-json' || format === 'openclaw-simple') {
     const compat = await import('../outputs/openclaw-compat.js');
-    if (format === 'openclaw-json') process.stdout.write(compat.renderOpenclawJson(report));
+    if (format === 'openclaw-json') writeStdout(compat.renderOpenclawJson(report));
     else {
       const simple = compat.openclawSimple(report);
-      process.stdout.write(`${simple.token}\n`);
+      writeStdout(`${simple.token}\n`);
       exitCode = simple.exitCode;
     }
   } else {
-    const colour = Boolean(process.stdout.isTTY) && !values['no-color'] && !env.NO_COLOR;
-    process.stdout.write(renderTable(report, { colour }));
+    const colour = stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
+    writeStdout(renderTable(report, { colour }));
   }
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
