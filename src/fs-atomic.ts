@@ -1,5 +1,4 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from './process-alive.js';
 
@@ -60,17 +59,19 @@ function removeQuietly(path: string): void {
  * ENOENT under a parent that exists (e.g. anywhere under /proc); this creates the parents
  * once, then the directory, and reports the error of the directory itself.
  */
-export async function makeDirectory(dir: string, mode: number): Promise<void> {
+export function makeDirectory(dir: string, mode: number): void {
   try {
-    await mkdir(dir, { mode });
+    mkdirSync(dir, { mode });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
     const parent = dirname(dir);
     if (code !== 'ENOENT' || parent === dir) throw error;
-    await makeDirectory(parent, mode);
-    await mkdir(dir, { mode }).catch(async (again: NodeJS.ErrnoException) => {
-      if (again.code !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw again;
-    });
+    makeDirectory(parent, mode);
+    try {
+      mkdirSync(dir, { mode });
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw again;
+    }
   }
 }

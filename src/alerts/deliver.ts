@@ -96,6 +96,6 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
     await saveState(dir, next);
     return { outcomes, pending, skipped: false };
   } finally {
-    await release();
+    release();
   }
 }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
 import { makeDirectory, writeFileAtomic } from '../fs-atomic.js';
@@ -35,7 +34,11 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
   const parsed = json.ok ? alertStateSchema.safeParse(json.value) : null;
   if (parsed?.success) return parsed.data;
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
-  await rename(path, aside).catch(() => undefined);
+  try {
+    renameSync(path, aside);
+  } catch {
+    // not there any more, or cannot be moved: starting afresh is still right
+  }
   log.warn({ path, movedTo: aside }, 'the alert state was unreadable; moved it aside and started afresh');
   return emptyState();
 }
@@ -52,49 +55,75 @@ export async function saveState(dir: string, state: AlertState): Promise<void> {
 /** A writer killed between creating the lock and writing its pid leaves it empty; past this age it is stale. */
 const emptyLockStaleMs = 10_000;
 
-async function lockIsStale(path: string): Promise<boolean> {
-  const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+function lockIsStale(path: string): boolean {
+  let holder = NaN;
+  try {
+    holder = Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    // gone or unreadable: judged by its age below
+  }
   if (Number.isInteger(holder) && holder > 0) return !processAlive(holder);
-  const info = await stat(path).catch(() => null);
-  return info === null || Date.now() - info.mtimeMs > emptyLockStaleMs;
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info === undefined || Date.now() - info.mtimeMs > emptyLockStaleMs;
 }
 
-async function createLock(path: string): Promise<boolean> {
-  let handle;
+function createLock(path: string): boolean {
+  let fd: number;
   try {
-    handle = await open(path, 'wx', 0o600);
+    fd = openSync(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
   }
   try {
-    await handle.writeFile(String(process.pid));
+    writeSync(fd, String(process.pid));
   } catch (error) {
-    await unlink(path).catch(() => undefined); // an empty lock would hold up the next runs
+    removeLock(path); // an empty lock would hold up the next runs
     throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return true;
+}
+
+function removeLock(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /**
  * An exclusive lock on the state directory, so two overlapping runs (cron, Termux, a manual
  * check next to the timer) never both send. A lock left by a dead process is taken over.
  * Resolves to a release function, or `null` if another live run kept it for `waitMs`.
+ * (Synchronous file calls, like every small local file operation here; only the wait is not.)
  */
-export async function lockState(dir: string, waitMs: number): Promise<(() => Promise<void>) | null> {
-  await makeDirectory(dir, 0o700).catch((error: unknown) => {
+export async function lockState(dir: string, waitMs: number): Promise<(() => void) | null> {
+  try {
+    makeDirectory(dir, 0o700);
+  } catch (error) {
     throw new AuthwatchError(`cannot create the state directory ${dir}: ${describeFsError(error)}`);
-  });
+  }
   const path = join(dir, 'state.lock');
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (await createLock(path)) return () => unlink(path).catch(() => undefined);
-    if (await lockIsStale(path)) {
-      await unlink(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
-      });
+    if (createLock(path)) {
+      return () => {
+        try {
+          removeLock(path);
+        } catch {
+          // a lock that cannot be removed is taken over as stale by the next run
+        }
+      };
+    }
+    if (lockIsStale(path)) {
+      try {
+        removeLock(path);
+      } catch (error) {
+        throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
+      }
       continue;
     }
     if (Date.now() > deadline) return null;

@@ -62,7 +62,7 @@ export async function installSystemd(options: SystemdOptions, env: NodeJS.Proces
   for (const file of files) {
     if (options.dryRun) out(`would write ${file.path}:\n${file.text}`);
     else {
-      await makeDirectory(dir, 0o755);
+      makeDirectory(dir, 0o755);
       await writeFile(file.path, file.text, { mode: 0o644 });
       out(`wrote ${file.path}`);
     }

@@ -59,7 +59,7 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
     const text = renderScript(readTemplate(root, script.template), script.template, values);
     if (options.dryRun) out(`would write ${script.path}:\n${text}`);
     else {
-      await makeDirectory(dirname(script.path), 0o700);
+      makeDirectory(dirname(script.path), 0o700);
       await writeFile(script.path, text, { mode: 0o700 });
       out(`wrote ${script.path}`);
     }
