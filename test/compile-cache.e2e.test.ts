@@ -6,9 +6,6 @@ import { runCli } from './helpers/cli.js';
 import { DAY, NOW, NOW_ISO } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 
-// The compiled-code cache is Node 20's (22.1+ keeps its own, in the same directory).
-const ownCache = !('enableCompileCache' in (await import('node:module')).default);
-
 const homeWithProfiles = () =>
   makeHome({
     [agentStore('main')]: {
@@ -30,7 +27,7 @@ describe('where compiled code is kept', () => {
   });
 });
 
-describe.runIf(ownCache)('compiled-code cache on Node 20 (child processes)', () => {
+describe('compiled-code cache of check runs (child processes)', () => {
   it('the first check keeps its compiled code (0600 in a 0700 dir); later checks use it unchanged and print the same', async () => {
     const home = homeWithProfiles();
     const dir = join(home, '.cache/authwatch');

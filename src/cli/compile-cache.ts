@@ -26,9 +26,9 @@ const CACHE_SUFFIX = '.v8cache';
 
 /**
  * Loads a CommonJS bundle as `require` would, but keeps V8's compiled code in `cacheFile`.
- * Node 22.1+ does this itself (module.enableCompileCache); on Node 20 compiling the bundle is
- * a third of a check's start-up. The cache is written when the run ends, so it holds every
- * function the run compiled, not just the top level. Any failure only costs the saving.
+ * Compiling the bundle was a third of a check's start-up. The cache is written when the run
+ * ends, so it holds every function the run compiled, not just the top level (which is what
+ * Node 22's module.enableCompileCache keeps). Any failure only costs the saving.
  */
 export function requireWithCodeCache(bundle: string, cacheFile: string): unknown {
   const source = readFileSync(bundle, 'utf8');

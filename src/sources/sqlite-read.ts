@@ -112,9 +112,13 @@ export async function openReadOnly(path: string): Promise<OpenResult> {
   }
 }
 
-/** SQLite's own messages name the problem without quoting data; fs errors get plain words. */
+/**
+ * SQLite's own messages name the problem without quoting data; fs errors (errno codes such as
+ * EACCES) get plain words. node:sqlite's errors carry a code too, ERR_SQLITE_ERROR: not errno.
+ */
 export function describeSqliteError(error: unknown): string {
-  if ((error as NodeJS.ErrnoException)?.code?.startsWith('E')) return describeFsError(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code?.startsWith('E') && !code.startsWith('ERR_')) return describeFsError(error);
   const message = error instanceof Error ? error.message : String(error);
   if (/not a database|malformed|file is encrypted/i.test(message)) return 'not a readable SQLite database (corrupt or not SQLite)';
   if (/no such table/i.test(message)) return `unexpected layout (${message.slice(0, 80)})`;

@@ -6,6 +6,7 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
 import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
+import { describeSqliteError } from '../../src/sources/sqlite-read.js';
 import { applyWal } from '../../src/sources/sqlite-wal.js';
 import { runCli } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
@@ -89,7 +90,9 @@ describe('OpenClaw SQLite store (fixtures made by OpenClaw 2026.9.6)', () => {
     expect(readFileSync(join(home, '.openclaw/state/openclaw.sqlite'))).toEqual(readFileSync(join(fixtures, 'wal-pending/openclaw.sqlite')));
   });
 
-  it('a WAL that cannot be applied is said in the detail, the main file is still read', async () => {
+  // node:sqlite (Node 22.13+, Termux) applies the WAL itself and, like SQLite anywhere, skips
+  // frames whose checksums fail; the note comes from sql.js's reader (Node 20).
+  it.skipIf(Boolean(process.getBuiltinModule('node:sqlite')))('a WAL that cannot be applied is said in the detail, the main file is still read', async () => {
     const home = homeWithStateDb('wal-pending');
     writeFileSync(join(home, '.openclaw/state/openclaw.sqlite-wal'), Buffer.alloc(64, 7));
     const { evaluations } = await statusesOf(home, Date.parse('2026-11-24T21:00:00Z'));
@@ -186,5 +189,15 @@ describe.runIf(Boolean(node24))('with node:sqlite (newer Node)', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout).profiles[0].expiresAt).toBe('2031-01-01T00:00:00.000Z');
+  });
+});
+
+describe('SQLite errors in words', () => {
+  it('node:sqlite and sql.js errors keep SQLite\'s meaning; only errno codes are file-system errors', () => {
+    const nodeSqlite = (message: string) => Object.assign(new Error(message), { code: 'ERR_SQLITE_ERROR', errcode: 26 });
+    expect(describeSqliteError(nodeSqlite('file is not a database'))).toBe('not a readable SQLite database (corrupt or not SQLite)');
+    expect(describeSqliteError(nodeSqlite('no such table: auth_profile_store'))).toBe('unexpected layout (no such table: auth_profile_store)');
+    expect(describeSqliteError(new Error('file is not a database'))).toBe('not a readable SQLite database (corrupt or not SQLite)');
+    expect(describeSqliteError(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('permission denied');
   });
 });
