@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { checkCommand, envFor, floorCommand, makeHome, ms, record, timePair } from './lib.mjs';
 
-const minimalReader = fileURLToPath(new URL('minimal-reader.mjs', import.meta.url));
+const minimalReader = fileURLToPath(new URL('minimal-reader.cjs', import.meta.url));
 
 export function coldStart({ runs }) {
   const home = makeHome({ profiles: 6, agents: 1, cliLogins: true });
@@ -12,7 +12,7 @@ export function coldStart({ runs }) {
   record('cold start', 'ratio check / floor', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
   // What the target leaves: the same reads and a printout with no checking at all.
   const minimal = timePair([process.execPath, [minimalReader], envFor(home)], floorCommand, runs);
-  record('cold start', 'bare reader (same files, JSON.parse, print; bench/minimal-reader.mjs)', ms(minimal.a), '', null);
+  record('cold start', 'bare reader (same files, JSON.parse, print; bench/minimal-reader.cjs)', ms(minimal.a), '', null);
   record('cold start', 'ratio bare reader / floor', `${minimal.ratio.toFixed(2)}x`, '', null);
   return { check: a, floor: b };
 }
