@@ -3,14 +3,16 @@ import { channelBase, DeliveryError } from './channel-base.js';
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier } from './notifier.js';
 
-export const schema = z.strictObject({
-  ...channelBase,
-  type: z.literal('command'),
-  /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
-  command: z
-    .array(z.string())
-    .check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
-});
+export const schema = z.lazy(() =>
+  z.strictObject({
+    ...channelBase,
+    type: z.literal('command'),
+    /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
+    command: z
+      .array(z.string())
+      .check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
+  }),
+);
 export type CommandConfig = z.output<typeof schema>;
 
 export function commandArguments(command: readonly string[], batch: AlertBatch): string[] {

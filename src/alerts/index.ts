@@ -16,7 +16,9 @@ interface NotifierModule {
 /** The only list of channel types: the config's union and the factory are built from it. */
 export const notifiers = { email, ntfy, webhook, alertmanager, command } satisfies Record<string, NotifierModule>;
 
-export const channelSchema = z.discriminatedUnion('type', [email.schema, ntfy.schema, webhook.schema, alertmanager.schema, command.schema]);
+// Built on first use, like each channel's schema: a run whose config has no channels (or no
+// config at all) never pays for constructing them.
+export const channelSchema = z.lazy(() => z.discriminatedUnion('type', [email.schema, ntfy.schema, webhook.schema, alertmanager.schema, command.schema]));
 export type ChannelConfig = z.output<typeof channelSchema>;
 
 export function createNotifier(channel: ChannelConfig, deps: NotifierDeps): Notifier {

@@ -3,15 +3,17 @@ import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.strictObject({
-  ...channelBase,
-  type: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
-  secretFile: z.optional(z.string().check(z.minLength(1))),
-  secretEnv: z.optional(z.string().check(z.minLength(1))),
-  secret: noInlineSecret('secret'),
-});
+export const schema = z.lazy(() =>
+  z.strictObject({
+    ...channelBase,
+    type: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/ }),
+    /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
+    secretFile: z.optional(z.string().check(z.minLength(1))),
+    secretEnv: z.optional(z.string().check(z.minLength(1))),
+    secret: noInlineSecret('secret'),
+  }),
+);
 export type WebhookConfig = z.output<typeof schema>;
 
 /** How long a firing alert in the payload claims to last (receivers may ignore it). */

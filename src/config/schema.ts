@@ -6,49 +6,59 @@ import { duration, instant } from './primitives.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-const profileOverride = z
-  .strictObject({
-    /** warning window for this profile */
-    warn: z.optional(duration),
-    /** known expiry, for a credential that stores none */
-    expiresAt: z.optional(instant),
-    /** when the credential was issued; with lifetime gives its expiry */
-    issuedAt: z.optional(instant),
-    /** how long the credential lives from issuedAt, e.g. "365d" */
-    lifetime: z.optional(duration),
-  })
-  .check(
-    z.superRefine((value, ctx) => {
-      if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
-          message: 'issuedAt and lifetime go together',
-        });
-      }
-      if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
-      }
-    }),
-  );
+// The parts below are built on first use: a run without a config file (or without these
+// fields) never parses them, and constructing zod schemas is a good part of a start-up.
+const profileOverride = z.lazy(() =>
+  z
+    .strictObject({
+      /** warning window for this profile */
+      warn: z.optional(duration),
+      /** known expiry, for a credential that stores none */
+      expiresAt: z.optional(instant),
+      /** when the credential was issued; with lifetime gives its expiry */
+      issuedAt: z.optional(instant),
+      /** how long the credential lives from issuedAt, e.g. "365d" */
+      lifetime: z.optional(duration),
+    })
+    .check(
+      z.superRefine((value, ctx) => {
+        if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
+            message: 'issuedAt and lifetime go together',
+          });
+        }
+        if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
+        }
+      }),
+    ),
+);
 
 /** A secret given by reference: read from a file or an environment variable, never inline. */
-const secretRef = z
-  .strictObject({ file: z.optional(nonEmpty()), env: z.optional(nonEmpty()) })
-  .check(z.refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' }));
+const secretRef = z.lazy(() =>
+  z
+    .strictObject({ file: z.optional(nonEmpty()), env: z.optional(nonEmpty()) })
+    .check(z.refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' })),
+);
 
-const metricsAuth = z.union([
-  /** the token scrapers must send as "Authorization: Bearer …" */
-  z.strictObject({ bearerToken: secretRef }),
-  z.strictObject({ basic: z.strictObject({ user: nonEmpty(), password: secretRef }) }),
-]);
+const metricsAuth = z.lazy(() =>
+  z.union([
+    /** the token scrapers must send as "Authorization: Bearer …" */
+    z.strictObject({ bearerToken: secretRef }),
+    z.strictObject({ basic: z.strictObject({ user: nonEmpty(), password: secretRef }) }),
+  ]),
+);
 
-const daemonSettings = z.strictObject({
-  /** a scrape re-reads the credentials when the last check is older than this */
-  scrapeTtl: z._default(duration, 30_000),
-  /** /healthz turns 503 when the last completed check is older (default: 3 schedule periods) */
-  staleAfter: z.optional(duration),
-});
+const daemonSettings = z.lazy(() =>
+  z.strictObject({
+    /** a scrape re-reads the credentials when the last check is older than this */
+    scrapeTtl: z._default(duration, 30_000),
+    /** /healthz turns 503 when the last completed check is older (default: 3 schedule periods) */
+    staleAfter: z.optional(duration),
+  }),
+);
 
 const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
 
@@ -64,21 +74,23 @@ export const configSchema = z.strictObject({
   /** judge refreshable OAuth access tokens by their expiry like any other token */
   strictRefreshable: z._default(z.boolean(), false),
   /** per-provider overrides */
-  providers: z._default(z.record(providerId, z.strictObject({ warn: z.optional(duration) })), {}),
+  providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
   /** per-profile overrides, by profile id */
   profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
   /** credentials authwatch cannot discover on its own */
   declared: z._default(z.array(declaredSchema), []),
   /** OpenClaw itself as a source */
   openclaw: z._default(
-    z.strictObject({
-      /** ask `openclaw models status --json` first (as --from-openclaw) */
-      fromCli: z._default(z.boolean(), false),
-      /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
-      command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
-      agent: z.optional(nonEmpty()),
-      timeout: z._default(duration, 20_000),
-    }),
+    z.lazy(() =>
+      z.strictObject({
+        /** ask `openclaw models status --json` first (as --from-openclaw) */
+        fromCli: z._default(z.boolean(), false),
+        /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+        command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
+        agent: z.optional(nonEmpty()),
+        timeout: z._default(duration, 20_000),
+      }),
+    ),
     { fromCli: false, command: ['openclaw'], timeout: 20_000 },
   ),
   /** when the daemon runs its check (cron, local time) */
@@ -89,7 +101,7 @@ export const configSchema = z.strictObject({
   /** the long-running daemon */
   daemon: z._default(daemonSettings, { scrapeTtl: 30_000 }),
   /** the daemon's /metrics, /status and /healthz */
-  metrics: z._default(z.strictObject({ auth: z.optional(metricsAuth) }), {}),
+  metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
   /** where alerts go */
   channels: channelsSchema,
   /** when alerts are sent */

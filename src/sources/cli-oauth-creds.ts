@@ -5,12 +5,14 @@ import { checkEpochMs } from './epoch.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
-/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
-const oauthCreds = z.looseObject({
-  access_token: z.nullish(z.string()),
-  refresh_token: z.nullish(z.string()),
-  expiry_date: z.optional(z.unknown()),
-});
+/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share (built on first use). */
+const oauthCreds = z.lazy(() =>
+  z.looseObject({
+    access_token: z.nullish(z.string()),
+    refresh_token: z.nullish(z.string()),
+    expiry_date: z.optional(z.unknown()),
+  }),
+);
 
 /**
  * One source per CLI that keeps its login in an `oauth_creds.json` (`expiry_date` in epoch ms,

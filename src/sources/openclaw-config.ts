@@ -5,18 +5,19 @@ import { openclawConfigPath } from './openclaw-paths.js';
 import { readCredentialFile } from './read-file.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
-const modelSpec = z.union([
-  z.string(),
-  z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
-]);
-
-/** The part of `openclaw.json` that says which providers the agents use. */
-const openclawConfig = z.looseObject({
-  agents: z.optional(
-    z.looseObject({
-      defaults: z.optional(z.looseObject({ model: z.optional(modelSpec), imageModel: z.optional(modelSpec) })),
-    }),
-  ),
+/** The part of `openclaw.json` that says which providers the agents use (built on first use). */
+const openclawConfig = z.lazy(() => {
+  const modelSpec = z.union([
+    z.string(),
+    z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
+  ]);
+  return z.looseObject({
+    agents: z.optional(
+      z.looseObject({
+        defaults: z.optional(z.looseObject({ model: z.optional(modelSpec), imageModel: z.optional(modelSpec) })),
+      }),
+    ),
+  });
 });
 
 export interface RequiredProvider {
@@ -40,7 +41,9 @@ export function providerOfModelRef(ref: string): string | null {
   return slash > 0 ? trimmed.slice(0, slash).toLowerCase() : 'anthropic';
 }
 
-function modelRefs(spec: z.infer<typeof modelSpec> | undefined): string[] {
+type ModelSpec = NonNullable<NonNullable<NonNullable<z.infer<typeof openclawConfig>['agents']>['defaults']>['model']>;
+
+function modelRefs(spec: ModelSpec | undefined): string[] {
   if (spec === undefined) return [];
   if (typeof spec === 'string') return [spec];
   return [...(spec.primary ? [spec.primary] : []), ...(spec.fallbacks ?? [])];

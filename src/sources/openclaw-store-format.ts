@@ -10,38 +10,41 @@ import { credentialTypes, makeProfile, problemProfile, type Profile, type Secret
 // same document inside its SQLite store) and the state part (auth-state.json).
 
 const secretRef = z.looseObject({ source: z.string(), id: z.string() });
-const provider = z.string().check(z.minLength(1, 'must not be empty'));
 
 // Plain (stripping) objects with every field authwatch reads: unlike loose ones, zod checks them
-// on its compiled fast path — a third of the parse time with 10,000 profiles.
-/** Set by OpenClaw on a `claude setup-token` credential a newer one replaced (setup_inactive). */
-const setup = z.catch(z.optional(z.object({ replacement: z.optional(z.unknown()) })), undefined);
-const apiKeyCredential = z.object({
-  type: z.literal('api_key'),
-  setup,
-  provider,
-  key: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
-  keyRef: z.optional(secretRef),
+// on its compiled fast path — a third of the parse time with 10,000 profiles. Built on first
+// use: most stores hold only plain credentials, which skip zod (isPlainCredential below).
+export const credential = z.lazy(() => {
+  const provider = z.string().check(z.minLength(1, 'must not be empty'));
+  /** Set by OpenClaw on a `claude setup-token` credential a newer one replaced (setup_inactive). */
+  const setup = z.catch(z.optional(z.object({ replacement: z.optional(z.unknown()) })), undefined);
+  const apiKeyCredential = z.object({
+    type: z.literal('api_key'),
+    setup,
+    provider,
+    key: z.optional(z.string()),
+    apiKey: z.optional(z.string()),
+    keyRef: z.optional(secretRef),
+  });
+  const tokenCredential = z.object({
+    type: z.literal('token'),
+    setup,
+    provider,
+    token: z.optional(z.string()),
+    tokenRef: z.optional(secretRef),
+    expires: z.optional(z.unknown()),
+  });
+  const oauthCredential = z.object({
+    type: z.literal('oauth'),
+    setup,
+    provider,
+    access: z.optional(z.string()),
+    refresh: z.optional(z.string()),
+    expires: z.optional(z.unknown()),
+    oauthRef: z.optional(z.object({ id: z.string() })),
+  });
+  return z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
 });
-const tokenCredential = z.object({
-  type: z.literal('token'),
-  setup,
-  provider,
-  token: z.optional(z.string()),
-  tokenRef: z.optional(secretRef),
-  expires: z.optional(z.unknown()),
-});
-const oauthCredential = z.object({
-  type: z.literal('oauth'),
-  setup,
-  provider,
-  access: z.optional(z.string()),
-  refresh: z.optional(z.string()),
-  expires: z.optional(z.unknown()),
-  oauthRef: z.optional(z.object({ id: z.string() })),
-});
-export const credential = z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
 type Credential = z.infer<typeof credential>;
 
 const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
@@ -69,11 +72,13 @@ export function isPlainCredential(value: unknown): value is Credential {
   }
 }
 
-const usageStatsEntry = z.looseObject({
-  cooldownUntil: z.catch(z.optional(z.number()), undefined),
-  disabledUntil: z.catch(z.optional(z.number()), undefined),
-  disabledReason: z.catch(z.optional(z.string()), undefined),
-});
+const usageStatsEntry = z.lazy(() =>
+  z.looseObject({
+    cooldownUntil: z.catch(z.optional(z.number()), undefined),
+    disabledUntil: z.catch(z.optional(z.number()), undefined),
+    disabledReason: z.catch(z.optional(z.string()), undefined),
+  }),
+);
 export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
 
 export const storeDocument = z.looseObject({
@@ -87,10 +92,13 @@ export const storeDocument = z.looseObject({
 });
 export type StoreDocument = z.infer<typeof storeDocument>;
 
-export const stateDocument = z.looseObject({
-  version: z.optional(z.unknown()),
-  usageStats: z.optional(z.record(z.string(), z.unknown())),
-});
+/** auth-state.json, which most agents do not have (built on first use). */
+export const stateDocument = z.lazy(() =>
+  z.looseObject({
+    version: z.optional(z.unknown()),
+    usageStats: z.optional(z.record(z.string(), z.unknown())),
+  }),
+);
 
 /** Where a store came from, stamped on each profile it yields. */
 export interface StoreOrigin {
