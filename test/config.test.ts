@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alertingSchema, defaultAlerting } from '../src/alerts/config.js';
 import { loadConfig, locateConfig } from '../src/config/load.js';
 import { AuthwatchError } from '../src/errors.js';
 import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
@@ -78,5 +79,14 @@ describe('OpenClaw config: providers in use', () => {
     const read = await readOpenclawConfig(contextFor(home, { OPENCLAW_CONFIG_PATH: join(home, 'oc.json') }));
     expect(read.problem).toMatch(/oc\.json: not valid JSON5/);
     expect(read.visit.ok).toBe(false);
+  });
+});
+
+describe('defaults written out', () => {
+  it('the alerting default is what the schema makes of `alerting: {}` (and of a config without it)', async () => {
+    expect(alertingSchema.parse({})).toEqual(defaultAlerting);
+    const home = makeHome();
+    const { config } = await loadConfig(locateConfig(undefined, {}, home));
+    expect(config.alerting).toEqual(alertingSchema.parse({}));
   });
 });
