@@ -6,7 +6,7 @@ import type { Notifier } from './notifier.js';
 
 export const schema = z.lazy(() =>
   z.strictObject({
-    ...channelBase,
+    ...channelBase(),
     type: z.literal('alertmanager'),
     url: z.url({ protocol: /^https?$/, error: 'expected the Alertmanager base URL, e.g. http://127.0.0.1:9093' }),
     /** firing alerts end this long after each send unless re-sent: three 15-minute runs */

@@ -2,12 +2,14 @@ import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { readSecret } from '../secrets.js';
 
-/** Fields every channel has. */
-export const channelBase = {
-  name: z.string().check(z.regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"')),
-  /** how long one delivery may take */
-  timeout: z._default(duration, 10_000),
-};
+/** Fields every channel has (a function: channel schemas are built on first use). */
+export function channelBase() {
+  return {
+    name: z.string().check(z.regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"')),
+    /** how long one delivery may take */
+    timeout: z._default(duration, 10_000),
+  };
+}
 
 /** A key that must never be in the config: the secret belongs in a file or the environment. */
 export function noInlineSecret(key: string) {

@@ -5,7 +5,7 @@ import type { AlertBatch, Notifier } from './notifier.js';
 
 export const schema = z.lazy(() =>
   z.strictObject({
-    ...channelBase,
+    ...channelBase(),
     type: z.literal('command'),
     /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
     command: z

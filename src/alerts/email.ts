@@ -5,7 +5,7 @@ import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
 export const schema = z.lazy(() =>
   z.strictObject({
-    ...channelBase,
+    ...channelBase(),
     type: z.literal('email'),
     smtp: z.strictObject({
       host: z.string().check(z.minLength(1)),

@@ -5,7 +5,7 @@ import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
 export const schema = z.lazy(() =>
   z.strictObject({
-    ...channelBase,
+    ...channelBase(),
     type: z.literal('ntfy'),
     url: z._default(z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }), 'https://ntfy.sh'),
     topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),

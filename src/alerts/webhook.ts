@@ -5,7 +5,7 @@ import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
 export const schema = z.lazy(() =>
   z.strictObject({
-    ...channelBase,
+    ...channelBase(),
     type: z.literal('webhook'),
     url: z.url({ protocol: /^https?$/ }),
     /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */

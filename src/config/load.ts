@@ -44,7 +44,7 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
     return { config: parseConfig({}, location.path), path: null };
   }
   if (file.kind === 'error') throw new AuthwatchError(`cannot read config ${location.path}: ${file.message}`);
-  const json = parseJson5Text(file.text);
+  const json = await parseJson5Text(file.text);
   if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
   return { config: parseConfig(json.value, location.path), path: location.path };
 }

@@ -65,7 +65,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') return { required: [], visit: absentVisit(name, path), path, problem: null };
   if (file.kind === 'error') return fail(file.message);
-  const json = parseJson5Text(file.text);
+  const json = await parseJson5Text(file.text);
   if (!json.ok) return fail(json.message);
   const parsed = openclawConfig.safeParse(json.value);
   if (!parsed.success) return fail(`unexpected content: ${describeIssues(parsed.error).join('; ')}`);
