@@ -46,7 +46,8 @@ function removeOrphans(path: string): void {
   }
 }
 
-function removeQuietly(path: string): void {
+/** Removes a file if it can; one already gone, or not ours to remove, is left as it is. */
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {

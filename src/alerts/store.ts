@@ -1,10 +1,10 @@
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
-import { makeDirectory, writeFileAtomic } from '../fs-atomic.js';
+import { makeDirectory, removeQuietly, writeFileAtomic } from '../fs-atomic.js';
 import type { Logger } from '../log.js';
 import { processAlive } from '../process-alive.js';
-import { parseJsonText, describeFsError } from '../sources/read-file.js';
+import { parseJsonText, describeFsError, statIfVisible } from '../sources/read-file.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { alertStateSchema, emptyState, type AlertState } from './decide.js';
 
@@ -63,7 +63,7 @@ function lockIsStale(path: string): boolean {
     // gone or unreadable: judged by its age below
   }
   if (Number.isInteger(holder) && holder > 0) return !processAlive(holder);
-  const info = statSync(path, { throwIfNoEntry: false });
+  const info = statIfVisible(path);
   return info === undefined || Date.now() - info.mtimeMs > emptyLockStaleMs;
 }
 
@@ -78,20 +78,12 @@ function createLock(path: string): boolean {
   try {
     writeSync(fd, String(process.pid));
   } catch (error) {
-    removeLock(path); // an empty lock would hold up the next runs
+    removeQuietly(path); // an empty lock would hold up the next runs
     throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
   } finally {
     closeSync(fd);
   }
   return true;
-}
-
-function removeLock(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
 }
 
 /**
@@ -109,20 +101,14 @@ export async function lockState(dir: string, waitMs: number): Promise<(() => voi
   const path = join(dir, 'state.lock');
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (createLock(path)) {
-      return () => {
-        try {
-          removeLock(path);
-        } catch {
-          // a lock that cannot be removed is taken over as stale by the next run
-        }
-      };
-    }
+    // A lock that cannot be removed on release is taken over as stale by the next run.
+    if (createLock(path)) return () => removeQuietly(path);
     if (lockIsStale(path)) {
       try {
-        removeLock(path);
+        unlinkSync(path);
       } catch (error) {
-        throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
+        // Gone already: another run took it over first.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
       }
       continue;
     }

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { statIfVisible } from './read-file.js';
 import type { Profile } from './source.js';
 
 /** Group or other users may read it: the file's secrets are not the owner's alone. */
@@ -14,20 +14,11 @@ export function modeExposes(mode: number): boolean {
  */
 export function flagExposedFiles(profiles: readonly Profile[]): Profile[] {
   const paths = new Set(profiles.flatMap((p) => (p.path !== null && p.problem === null ? [p.path] : [])));
-  const modes = new Map([...paths].map((path) => [path, modeOf(path)] as const));
+  const modes = new Map([...paths].map((path) => [path, statIfVisible(path)?.mode ?? null] as const));
   return profiles.map((profile) => {
     const mode = profile.path === null ? null : (modes.get(profile.path) ?? null);
     if (mode === null || !modeExposes(mode)) return profile;
     const note = `file readable by others (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${basename(profile.path!)})`;
     return { ...profile, fileExposed: true, notes: [...profile.notes, note] };
   });
-}
-
-/** Synchronous, as the reads are (see readCredentialFile); null when it cannot be seen. */
-function modeOf(path: string): number | null {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.mode ?? null;
-  } catch {
-    return null;
-  }
 }

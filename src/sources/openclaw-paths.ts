@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describeFsError } from './read-file.js';
+import { describeFsError, statIfVisible } from './read-file.js';
 import type { SourceContext } from './source.js';
 
 /** Expands a leading `~` the way OpenClaw resolves user paths. */
@@ -53,13 +53,8 @@ export interface AgentDiscovery {
   failures: { path: string; message: string }[];
 }
 
-/** Synchronous, as the reads are (see readCredentialFile): one stat per agent adds up. */
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
-  } catch {
-    return false;
-  }
+  return statIfVisible(path)?.isDirectory() === true;
 }
 
 /** `/x/agents/<id>/agent` → `<id>`; anything else → the directory's own name. */

@@ -92,13 +92,21 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
   }
 }
 
+/**
+ * What is at `path`, or undefined when nothing can be seen there (missing, or a parent not
+ * searchable). Synchronous, like the reads (see readCredentialFile).
+ */
+export function statIfVisible(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether anything is at `path` (used to see that a file is there without reading it). */
 export function pathExists(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
-  }
+  return statIfVisible(path) !== undefined;
 }
 
 /** Reads until end of file or `limit` bytes: one read call for a file that did not change since its stat. */
