@@ -6,8 +6,8 @@ export type ProgramFailure = NodeJS.ErrnoException & { killed?: boolean; signal?
  * failure (its `stderr` attached). child_process is loaded here, on first use: most runs never
  * start a program and need not pay for it.
  */
-export async function runProgram(command: readonly string[], timeoutMs: number, maxBuffer: number): Promise<{ stdout: string; stderr: string }> {
-  const { execFile } = await import('node:child_process');
+export function runProgram(command: readonly string[], timeoutMs: number, maxBuffer: number): Promise<{ stdout: string; stderr: string }> {
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(command[0]!, command.slice(1), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));

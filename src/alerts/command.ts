@@ -28,9 +28,9 @@ export function commandArguments(command: readonly string[], batch: AlertBatch):
 /** Runs the program (no shell) with the batch as JSON on stdin; a non-zero exit or a timeout is a failed delivery. */
 export function create(config: CommandConfig): Notifier {
   return {
-    async send(batch) {
+    send(batch) {
       const [program, ...args] = commandArguments(config.command, batch);
-      const { spawn } = await import('node:child_process'); // only runs with this channel pay for it
+      const { spawn } = process.getBuiltinModule('node:child_process'); // only runs with this channel pay for it
       return new Promise<void>((resolve, reject) => {
         const child = spawn(program!, args, { stdio: ['pipe', 'ignore', 'pipe'], timeout: config.timeout, killSignal: 'SIGKILL' });
         let stderr = '';

@@ -86,7 +86,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // Validate the schedule before binding the port, but start it only once the server listens,
   // so a failed start leaves no timer behind that would keep the process alive.
   let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
-  const { createServer } = await import('node:http'); // a check never needs it
+  const { createServer } = process.getBuiltinModule('node:http'); // loaded here: a check never needs it
   const server = createServer(
     createHandler({
       runner,

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { AuthwatchError } from '../errors.js';
 
 /** Prints a command as the user would type it. */
@@ -15,7 +14,7 @@ export function runCommand(argv: readonly string[], options: { dryRun: boolean; 
   if (options.dryRun) return;
   try {
     // Loaded here, not at start-up: only installers run programs this way.
-    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    const { execFileSync } = process.getBuiltinModule('node:child_process');
     execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], timeout: options.timeoutMs ?? 60_000 });
   } catch (error) {
     const { code, status } = error as NodeJS.ErrnoException & { status?: number };
