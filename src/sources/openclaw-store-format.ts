@@ -232,9 +232,11 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     const fence = refreshFence.exec(entry.access);
     if (fence) return fenceProfile(id, entry, origin, now, fence[1] !== undefined);
   }
-  const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path };
   const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
-  if (!expires.ok) return problemProfile({ ...base, type: entry.type }, `${origin.path}: profile "${id}": ${expires.message}`);
+  if (!expires.ok) {
+    const row = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type };
+    return problemProfile(row, `${origin.path}: profile "${id}": ${expires.message}`);
+  }
   const { secret, value, notes, reference } = secretOf(entry);
   const replaced = entry.setup?.replacement !== undefined;
   const usage = usageNotes(stats[id], now);
