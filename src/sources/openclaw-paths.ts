@@ -63,11 +63,20 @@ function agentIdFromPath(dir: string): string {
   return basename(dir) === 'agent' && basename(dirname(parent)) === 'agents' ? basename(parent) : basename(dir);
 }
 
+/** Both OpenClaw sources (JSON stores and SQLite) need the agent dirs: found once per check. */
+const discoveries = new WeakMap<SourceContext, AgentDiscovery>();
+
 /**
  * Finds every OpenClaw agent dir: `<stateDir>/agents/<id>/agent` in each state dir, the
  * pre-multi-agent `<stateDir>/agent`, and `$OPENCLAW_AGENT_DIR` / `$PI_CODING_AGENT_DIR`.
  */
-export async function discoverAgentDirs(context: SourceContext): Promise<AgentDiscovery> {
+export function discoverAgentDirs(context: SourceContext): AgentDiscovery {
+  let discovery = discoveries.get(context);
+  if (!discovery) discoveries.set(context, (discovery = findAgentDirs(context)));
+  return discovery;
+}
+
+function findAgentDirs(context: SourceContext): AgentDiscovery {
   const agents: AgentDir[] = [];
   const failures: AgentDiscovery['failures'] = [];
   for (const stateDir of stateDirs(context)) {

@@ -102,7 +102,7 @@ async function readDatabase(location: DatabaseLocation, now: number): Promise<So
 export const openclawSqlite: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
-    const discovery = await discoverAgentDirs(context);
+    const discovery = discoverAgentDirs(context);
     const locations: DatabaseLocation[] = [
       ...stateDirs(context).map((dir) => ({ path: stateDatabasePath(dir.dir), layout: 'stateDb' as const, agent: null })),
       ...discovery.agents.map((agent) => ({ path: join(agent.dir, 'openclaw-agent.sqlite'), layout: 'agentDb' as const, agent: agent.agent })),
