@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from './helpers/cli.js';
 import { DAY, NOW, NOW_ISO } from './helpers/clock.js';
@@ -53,6 +54,15 @@ describe('check output on any stdout (child processes)', () => {
     const home = bigHome();
     const run = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" check --now ${NOW_ISO} | head -c 100 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { env: env(home), encoding: 'utf8' });
     expect(run.stderr).toBe('exit 0\n');
+  });
+
+  it.runIf(existsSync('/dev/full'))('a stdout that cannot take it (a full disk): exit 3 with the reason, not a crash', () => {
+    const home = bigHome();
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync(process.execPath, [cliPath, ...checkArgs], { env: env(home), encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+    closeSync(full);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toBe('authwatch: cannot write the output: no space left on device\n');
   });
 
   it.runIf(Boolean(findTool('script')))('colours in a terminal only: not to a pipe, a file or /dev/null', () => {

@@ -1,10 +1,13 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { AuthwatchError } from '../errors.js';
+import { describeFsError } from '../sources/read-file.js';
 
 /**
  * Writes a command's output straight to fd 1. Touching process.stdout first builds Node's
  * stream machinery (≈ 2.5 ms of a 40 ms check); a command that prints once at the end needs
  * none of it. A non-blocking stdout that is full (EAGAIN) hands the rest to process.stdout,
- * which waits for the reader; a reader that went away (EPIPE, `| head`) ends the output.
+ * which waits for the reader; a reader that went away (EPIPE, `| head`) ends the output; any
+ * other failure (a full disk) is said as such.
  */
 export function writeStdout(text: string): void {
   let rest = Buffer.from(text);
@@ -14,7 +17,7 @@ export function writeStdout(text: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') process.stdout.write(rest);
-      else if (code !== 'EPIPE') throw error;
+      else if (code !== 'EPIPE') throw new AuthwatchError(`cannot write the output: ${describeFsError(error)}`);
       return;
     }
   }
