@@ -50,6 +50,29 @@ describe('config loading', () => {
     expect(message).toMatch(new RegExp(`${file}: Unrecognized key: "typo"`));
   });
 
+  it('checks each channel against its own type and names the field inside it', async () => {
+    const home = makeHome({
+      'c.json5': JSON.stringify({
+        channels: [
+          { type: 'pager', name: 'a' },
+          { type: 'email', name: 'b', smtp: { host: 5 }, from: 'a@example.com', to: ['b@example.com'] },
+          { type: 'ntfy', name: 'c', topic: 'alerts', extra: 1 },
+          { type: 'webhook', name: 'd', url: 'https://example.com/hook' },
+        ],
+      }),
+    });
+    const file = join(home, 'c.json5');
+    const message = ((await loadConfig({ path: file, explicit: true }).catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain(`${file}: channels[0].type: Invalid option: expected one of "email"|"ntfy"|"webhook"|"alertmanager"|"command"`);
+    expect(message).toContain(`${file}: channels[1].smtp.host: Invalid input: expected string, received number`);
+    expect(message).toContain(`${file}: channels[2]: Unrecognized key: "extra"`);
+    expect(message).not.toContain('channels[3]');
+
+    const valid = makeHome({ 'c.json5': JSON.stringify({ channels: [{ type: 'ntfy', name: 'c', topic: 'alerts' }] }) });
+    const { config } = await loadConfig({ path: join(valid, 'c.json5'), explicit: true });
+    expect(config.channels).toEqual([{ type: 'ntfy', name: 'c', topic: 'alerts', url: 'https://ntfy.sh', timeout: 10_000 }]);
+  });
+
   it('a syntax error names the file and position', async () => {
     const home = makeHome({ 'c.json5': '{ warn: "24h",\n  require: [ }' });
     await expect(loadConfig({ path: join(home, 'c.json5'), explicit: true })).rejects.toThrow(/c\.json5: not valid JSON5 \(syntax error at line 2/);
