@@ -79,6 +79,42 @@ describe('config loading', () => {
   });
 });
 
+describe('validated config kept between runs', () => {
+  it('every part of a full config survives JSON unchanged (the config cache stores it so)', async () => {
+    const full = {
+      $schema: 'https://example.com/authwatch.schema.json',
+      warn: '36h',
+      require: ['anthropic'],
+      policy: 'openclaw',
+      strictRefreshable: true,
+      providers: { anthropic: { warn: '2d' } },
+      profiles: { 'anthropic:manual': { issuedAt: '2026-01-10', lifetime: '365d', warn: '7d' }, 'openai:x': { expiresAt: '2026-12-01T00:00:00Z' } },
+      declared: [
+        { id: 'a', provider: 'openai', file: '~/x.json', field: 'a.b', unit: 'ms' },
+        { id: 'b', provider: 'openai', env: 'B_KEY', expiresAt: '2026-12-01T00:00:00Z' },
+        { id: 'c', provider: 'openai', command: ['date', '+%s'], unit: 's' },
+      ],
+      openclaw: { fromCli: true, command: ['/usr/bin/node', 'openclaw.mjs'], agent: 'main', timeout: '30s' },
+      schedule: '*/5 * * * *',
+      daemon: { scrapeTtl: '10s', staleAfter: '1h' },
+      metrics: { auth: { basic: { user: 'prom', password: { env: 'PROM_PASSWORD' } } } },
+      channels: [
+        { type: 'email', name: 'mail', smtp: { host: 'smtp.example.com', user: 'u', passwordEnv: 'SMTP_PASSWORD' }, from: 'a@example.com', to: ['b@example.com'] },
+        { type: 'ntfy', name: 'phone', topic: 'alerts', tokenFile: 'ntfy-token' },
+        { type: 'webhook', name: 'hook', url: 'https://example.com/hook', secretEnv: 'HOOK_SECRET' },
+        { type: 'alertmanager', name: 'am', url: 'http://127.0.0.1:9093', resolveAfter: '1h' },
+        { type: 'command', name: 'termux', command: ['termux-notification', '-t', '{title}'] },
+      ],
+      alerting: { repeat: { expiring: '12h' }, sendResolved: false, quietHours: { timeZone: 'Europe/Berlin', start: '22:00', end: '07:00' }, host: 'phone' },
+    };
+    const home = makeHome({ 'c.json5': JSON.stringify(full) });
+    const { config } = await loadConfig({ path: join(home, 'c.json5'), explicit: true });
+    expect(config.channels).toHaveLength(5);
+    expect(config.declared).toHaveLength(3);
+    expect(JSON.parse(JSON.stringify(config))).toStrictEqual(config);
+  });
+});
+
 describe('OpenClaw config: providers in use', () => {
   it('maps model refs to providers; a bare model name is anthropic', () => {
     expect(providerOfModelRef('anthropic/claude-opus-4-6')).toBe('anthropic');

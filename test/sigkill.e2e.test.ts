@@ -45,19 +45,24 @@ describe('SIGKILL at random points', () => {
     const storePath = join(home, agentStore('main'));
     const statePath = join(home, '.local/state/authwatch/state.json');
 
-    // The first run also compiles and keeps the program's code (every later run loads it), so
-    // the second one says how long a run takes here: the kills must land across all of it.
+    // The first run keeps the validated config and the second the program's compiled code (it
+    // has nothing new to say); every later run loads both. The kills must land across a whole
+    // run: the shortest of three that each deliver a notice says how long one takes here (one
+    // sample, taken while the machine was busy, once left fewer than half the runs killed).
+    await runOnce(home, NOW, null);
     await runOnce(home, NOW, null);
     expect(sink.requests).toHaveLength(1);
-    writeFileSync(storePath, storeForWorld(1));
-    const started = Date.now();
-    await runOnce(home, NOW + 60_000, null);
-    const runMs = Math.max(50, Date.now() - started);
-    expect(sink.requests).toHaveLength(2);
-    const deliveries: { profile: string; run: number; runKilled: boolean }[] = [
-      { profile: 'p0:default', run: 0, runKilled: false },
-      { profile: 'p1:default', run: 0, runKilled: false },
-    ];
+    const deliveries: { profile: string; run: number; runKilled: boolean }[] = [{ profile: 'p0:default', run: 0, runKilled: false }];
+    let world = 0;
+    let runMs = Infinity;
+    for (let calibration = 0; calibration < 3; calibration++) {
+      writeFileSync(storePath, storeForWorld(++world));
+      const started = Date.now();
+      await runOnce(home, NOW + world * 60_000, null);
+      runMs = Math.min(runMs, Math.max(50, Date.now() - started));
+      deliveries.push({ profile: `p${world}:default`, run: 0, runKilled: false });
+    }
+    expect(sink.requests).toHaveLength(1 + world);
     /** Attributes what the sink received since `before` to this (sequential) run. */
     const recordDeliveries = (before: number, run: number, runKilled: boolean) => {
       for (const request of sink.requests.slice(before)) {
@@ -65,7 +70,6 @@ describe('SIGKILL at random points', () => {
       }
     };
 
-    let world = 1;
     let kills = 0;
     let seed = 0x2545f491;
     const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { AuthwatchError, ExitCode } from '../errors.js';
-import { commonOptions, commonSetup, parseCommandArgs } from './options.js';
+import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
 
 export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
        authwatch alert unit-failed UNIT [--config FILE]
@@ -14,7 +14,7 @@ Exit 0 when every channel succeeded, 3 otherwise.
 
 const options = { ...commonOptions, channel: { type: 'string' } } as const;
 
-export async function alert(argv: string[]): Promise<ExitCode> {
+export async function alert(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
   const [action, ...rest] = argv;
   if (action === undefined || action === '--help' || action === '-h') {
     process.stdout.write(alertUsage);
@@ -31,7 +31,7 @@ export async function alert(argv: string[]): Promise<ExitCode> {
     process.stdout.write(alertUsage);
     return ExitCode.Ok;
   }
-  const { env, now, loaded, log } = await commonSetup(values);
+  const { env, now, loaded, log } = await commonSetup(values, runOptions);
   const channels = loaded.config.channels.filter((channel) => values.channel === undefined || channel.name === values.channel);
   if (channels.length === 0) {
     throw new AuthwatchError(

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { makeCacheDir, readOwnFile } from '../cache-files.js';
 
 /**
  * Where compiled code is kept between runs: systemd's CacheDirectory= when a unit gives one,
@@ -28,9 +29,10 @@ const CACHE_SUFFIX = '.v8cache';
  * Loads a CommonJS bundle as `require` would, but keeps V8's compiled code in `cacheFile`.
  * Compiling the bundle was a third of a check's start-up. The cache is written when the run
  * ends, so it holds every function the run compiled, not just the top level (which is what
- * Node 22's module.enableCompileCache keeps). Any failure only costs the saving.
+ * Node 22's module.enableCompileCache keeps) — unless `worthKeeping()` says at exit that the run
+ * was not a typical one; a later run then writes it. Any failure only costs the saving.
  */
-export function requireWithCodeCache(bundle: string, cacheFile: string): unknown {
+export function requireWithCodeCache(bundle: string, cacheFile: string, worthKeeping: () => boolean = () => true): unknown {
   const source = readFileSync(bundle, 'utf8');
   const cachedData = readOwnFile(cacheFile);
   // The wrapper sits on the source's first line so stack traces keep the bundle's line numbers.
@@ -39,40 +41,18 @@ export function requireWithCodeCache(bundle: string, cacheFile: string): unknown
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
-  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      if (worthKeeping()) writeCache(cacheFile, script.createCachedData());
+    });
+  }
   return module.exports;
-}
-
-/** The file's bytes, unless it is missing or someone else could have written it (it becomes code). */
-function readOwnFile(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const info = fstatSync(fd);
-    const writableByOthers = (info.mode & 0o022) !== 0;
-    return info.isFile() && info.uid === process.getuid?.() && !writableByOthers ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function writeCache(file: string, data: Buffer): void {
   const dir = dirname(file);
   try {
-    // Two plain mkdirs rather than a recursive one: the cache never creates a home that is not there.
-    for (const path of [dirname(dir), dir]) {
-      try {
-        mkdirSync(path, { mode: 0o700 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
+    makeCacheDir(dir);
     // Written aside and renamed, so a run killed half-way never leaves a torn cache behind.
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, data, { mode: 0o600 });

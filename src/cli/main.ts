@@ -10,25 +10,31 @@ import { codeCacheFile, compileCacheDir, requireWithCodeCache } from './compile-
 /** A hash of the bundle, put here by scripts/build.mjs: a rebuilt bundle never meets an old cache. */
 declare const AUTHWATCH_BUILD_ID: string;
 
-type Program = { run(argv: string[]): Promise<number> };
+type Program = typeof import('./run.js');
 
 const argv = process.argv.slice(2);
 const bundle = join(__dirname, 'authwatch.js');
+const cacheDir = compileCacheDir(process.env, process.env.HOME || homedir());
+
+// A run that parsed the config (the first one, or after an edit) compiled JSON5 and the config
+// schemas, which later runs take from the config cache: keeping its compiled code would have
+// every later check load that code for nothing (≈ 70 KB of a 340 KB cache). The next run keeps it.
+let configParsed = false;
+const configCache = cacheDir === undefined ? undefined : { dir: cacheDir, buildId: AUTHWATCH_BUILD_ID, onParse: () => (configParsed = true) };
 
 function loadProgram(): Program {
-  const cacheDir = compileCacheDir(process.env, process.env.HOME || homedir());
   if (cacheDir === undefined) return require(bundle) as Program;
   // `check` runs every 15 minutes: it keeps its own cache, written after the run so it holds
   // every function the check compiled (on Node 24 a check takes 40 ms so, 48 ms with Node's
   // own cache, which stops at what was compiled before the run).
-  if (argv[0] === 'check') return requireWithCodeCache(bundle, codeCacheFile(cacheDir, AUTHWATCH_BUILD_ID)) as Program;
+  if (argv[0] === 'check') return requireWithCodeCache(bundle, codeCacheFile(cacheDir, AUTHWATCH_BUILD_ID), () => !configParsed) as Program;
   // Other commands are rare: Node 22.1+ (Termux ships 24) caches them itself; Node 20 cannot.
   (module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(cacheDir);
   return require(bundle) as Program;
 }
 
 void loadProgram()
-  .run(argv)
+  .run(argv, { configCache })
   .then((code) => {
     process.exitCode = code;
   });

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ConfigCache } from '../config/cache.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../duration.js';
 import { AuthwatchError } from '../errors.js';
@@ -53,6 +54,11 @@ export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv
   return oneOf((flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase(), logLevels, flag !== undefined ? '--log-level' : 'LOG_LEVEL');
 }
 
+/** What the launcher hands every command: the cache to keep a validated config in (none when caching is off). */
+export interface RunOptions {
+  configCache?: ConfigCache;
+}
+
 export interface CommonSetup {
   env: NodeJS.ProcessEnv;
   home: string;
@@ -62,12 +68,12 @@ export interface CommonSetup {
 }
 
 /** Clock, logger and config, shared by every command that runs a check. */
-export async function commonSetup(values: { config?: string; now?: string; 'log-level'?: string }): Promise<CommonSetup> {
+export async function commonSetup(values: { config?: string; now?: string; 'log-level'?: string }, options: RunOptions = {}): Promise<CommonSetup> {
   const env = process.env;
   const home = homedir();
   const log = createLogger(resolveLogLevel(values['log-level'], env));
   const now = resolveNow(values.now, env);
-  const loaded = await loadConfig(locateConfig(values.config, env, home));
+  const loaded = await loadConfig(locateConfig(values.config, env, home), options.configCache);
   log.debug({ config: loaded.path ?? '(defaults)' }, 'config loaded');
   return { env, home, now, loaded, log };
 }

@@ -1,7 +1,8 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../errors.js';
+import type { RunOptions } from './options.js';
 
-type Command = (argv: string[]) => Promise<ExitCode>;
+type Command = (argv: string[], options: RunOptions) => Promise<ExitCode>;
 
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -40,7 +41,7 @@ function logLevelOf(argv: readonly string[]): string | undefined {
 }
 
 /** Runs one command line and returns the exit code; the one place errors are turned into messages. */
-export async function run(argv: string[]): Promise<ExitCode> {
+export async function run(argv: string[], options: RunOptions = {}): Promise<ExitCode> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -53,7 +54,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     }
     const command = commands[name];
     if (!command) throw new AuthwatchError(`unknown command "${name.slice(0, 40)}"`, { hint: 'run `authwatch --help`' });
-    return await (await command.load())(rest);
+    return await (await command.load())(rest, options);
   } catch (error) {
     if (error instanceof AuthwatchError) {
       process.stderr.write(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AuthwatchError } from '../errors.js';
+import { keepValidatedConfig, readCachedConfig, type ConfigCache } from './cache.js';
 import { parseJson5Text } from '../json5-text.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { readCredentialFile } from '../sources/read-file.js';
@@ -37,14 +38,20 @@ export function parseConfig(document: unknown, file: string): Config {
   throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
 }
 
-export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+/** Reads and validates the config; with a cache, an unchanged file is not parsed again. */
+export async function loadConfig(location: ConfigLocation, cache?: ConfigCache): Promise<LoadedConfig> {
   const file = await readCredentialFile(location.path);
   if (file.kind === 'absent') {
     if (location.explicit) throw new AuthwatchError(`config file not found: ${location.path}`);
     return { config: parseConfig({}, location.path), path: null };
   }
   if (file.kind === 'error') throw new AuthwatchError(`cannot read config ${location.path}: ${file.message}`);
+  const cached = cache && readCachedConfig(cache, location.path, file.text);
+  if (cached) return { config: cached, path: location.path };
+  cache?.onParse?.();
   const json = await parseJson5Text(file.text);
   if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
-  return { config: parseConfig(json.value, location.path), path: location.path };
+  const config = parseConfig(json.value, location.path);
+  if (cache) keepValidatedConfig(cache, location.path, file.text, config);
+  return { config, path: location.path };
 }

@@ -1,7 +1,10 @@
 import type { MetricFamily } from './metric-families.js';
 
-const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const escapeLabel = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const helpEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n' };
+const labelEscapes: Record<string, string> = { ...helpEscapes, '"': '\\"' };
+// Most values need no escaping: test first, so the common case allocates nothing.
+const escapeHelp = (text: string) => (/[\\\n]/.test(text) ? text.replace(/[\\\n]/g, (c) => helpEscapes[c]!) : text);
+const escapeLabel = (text: string) => (/[\\\n"]/.test(text) ? text.replace(/[\\\n"]/g, (c) => labelEscapes[c]!) : text);
 
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
@@ -21,15 +24,20 @@ export const openMetricsContentType = 'application/openmetrics-text; version=1.0
  * once per check instead of once per scrape.
  */
 export function renderExposition(families: readonly MetricFamily[], format: 'prometheus' | 'openmetrics' = 'prometheus'): string {
-  const lines: string[] = [];
+  // One string built in place: this runs on every timer run and every daemon check, and arrays
+  // of pieces per sample were most of a run's garbage.
+  let text = '';
   for (const family of families) {
     const familyName = format === 'openmetrics' && family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
-    lines.push(`# HELP ${familyName} ${escapeHelp(family.help)}`, `# TYPE ${familyName} ${family.type}`);
+    text += `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
     for (const { labels, value } of family.samples) {
-      const pairs = Object.entries(labels).map(([key, v]) => `${key}="${escapeLabel(v)}"`);
-      lines.push(`${family.name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatValue(value)}`);
+      text += family.name;
+      family.labelNames.forEach((name, index) => {
+        text += `${index === 0 ? '{' : ','}${name}="${escapeLabel(labels[name] ?? '')}"`;
+      });
+      text += `${family.labelNames.length ? '}' : ''} ${formatValue(value)}\n`;
     }
-    if (format === 'prometheus') lines.push('');
+    if (format === 'prometheus') text += '\n';
   }
-  return `${lines.join('\n')}\n`;
+  return text;
 }

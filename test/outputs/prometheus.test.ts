@@ -65,4 +65,15 @@ describe('Prometheus exposition', () => {
     const text = metricsFor([profile({ id: 'a', type: 'api_key' }), profile({ id: 'b', secret: 'absent', expiresAt: NOW + DAY })]);
     expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([]);
   });
+
+  it('escapes backslash, newline and double quote in label values, and ends each family with a blank line', async () => {
+    const text = metricsFor([profile({ id: 'odd"id\\with\nbreak', expiresAt: NOW + 30 * DAY })]);
+    expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([
+      `authwatch_credential_expiry_timestamp_seconds{profile="odd\\"id\\\\with\\nbreak",provider="anthropic",source="openclaw",agent="main"} ${(NOW + 30 * DAY) / 1000}`,
+    ]);
+    expect(text).toMatch(/^# HELP authwatch_credential_expiry_timestamp_seconds .+\n# TYPE authwatch_credential_expiry_timestamp_seconds gauge\n/);
+    expect(text).toContain(`${(NOW + 30 * DAY) / 1000}\n\n# HELP authwatch_credential_status `);
+    expect(text.endsWith('\n\n')).toBe(true);
+    expect(renderExposition(metricFamilies(singleRun(buildReport([], [], [], NOW), 1)), 'openmetrics')).not.toMatch(/\n\n/);
+  });
 });
