@@ -24,7 +24,7 @@ describe('validated config kept between check runs (child processes)', () => {
     const first = await check(home);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     const [kept] = filesIn(cacheDir(home), '.json');
-    expect(kept).toMatch(new RegExp(`^config-[0-9a-f]{16}-${process.version}-[0-9a-f]{16}\\.json$`));
+    expect(kept).toMatch(new RegExp(`^config-[0-9a-f]{16}-${process.version}-[0-9a-f]{8}\\.json$`));
     expect(statSync(join(cacheDir(home), kept!)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(cacheDir(home), kept!), 'utf8'))).toMatchObject({ path: configFile(home), config: { warn: DAY } });
     // That run compiled JSON5 and the schemas, which later runs skip: its code is not kept.
@@ -79,8 +79,8 @@ describe('validated config kept between check runs (child processes)', () => {
       expect(statSync(file).mode & 0o777, how).toBe(0o600);
       expect(JSON.parse(readFileSync(file, 'utf8')), how).toEqual(JSON.parse(good));
     }
-    // The same file with another text's hash is not this config.
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(planted), source: '0'.repeat(64) }));
+    // The same file with another config's text is not this config.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(planted), text: '{ warn: "7d" }' }));
     expect((await check(home)).code).toBe(0);
   });
 
@@ -95,7 +95,7 @@ describe('validated config kept between check runs (child processes)', () => {
     // Both configs were found kept in the second round, so the compiled code was kept too.
     expect(filesIn(cacheDir(home), '.v8cache')).toHaveLength(1);
 
-    writeFileSync(join(cacheDir(home), 'config-0000000000000000-v20.0.0-0000000000000000.json'), '{}');
+    writeFileSync(join(cacheDir(home), 'config-0000000000000000-v20.0.0-00000000.json'), '{}');
     writeFileSync(configFile(home), '{ warn: "2d" }');
     expect((await check(home)).code).toBe(0);
     expect(filesIn(cacheDir(home), '.json')).toHaveLength(2);

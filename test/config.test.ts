@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertingSchema, defaultAlerting } from '../src/alerts/config.js';
-import { loadConfig, locateConfig } from '../src/config/load.js';
+import { loadConfig, locateConfig, parseConfig } from '../src/config/load.js';
+import { defaultConfig } from '../src/config/schema.js';
 import { AuthwatchError } from '../src/errors.js';
 import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
 import { contextFor } from './helpers/context.js';
@@ -147,5 +148,13 @@ describe('defaults written out', () => {
     const home = makeHome();
     const { config } = await loadConfig(locateConfig(undefined, {}, home));
     expect(config.alerting).toEqual(alertingSchema.parse({}));
+  });
+
+  it('no config file means exactly what `{}` parses to, each time a fresh copy', async () => {
+    const { config } = await loadConfig(locateConfig(undefined, {}, makeHome()));
+    expect(config).toStrictEqual(parseConfig({}, 'c.json5'));
+    expect(defaultConfig()).toStrictEqual(config);
+    expect(defaultConfig().alerting.repeat).not.toBe(defaultConfig().alerting.repeat);
+    expect(defaultConfig().openclaw.command).not.toBe(defaultConfig().openclaw.command);
   });
 });

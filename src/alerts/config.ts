@@ -2,8 +2,6 @@ import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
 import { channelSchema } from './index.js';
 
-const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00"'));
-
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -13,15 +11,16 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const quietHours = z.lazy(() =>
-  z.strictObject({
+const quietHours = z.lazy(() => {
+  const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00"'));
+  return z.strictObject({
     timeZone: z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"')),
     start: clock,
     end: clock,
     /** expired, missing and error alerts go through during quiet hours */
     allowCritical: z._default(z.boolean(), true),
-  }),
-);
+  });
+});
 export type QuietHours = z.output<typeof quietHours>;
 
 const day = 86_400_000;
@@ -50,7 +49,8 @@ export const alertingSchema = z.lazy(() =>
 );
 export type AlertingConfig = z.output<typeof alertingSchema>;
 
-export const channelsSchema = z._default(
+/** The channels, each named once. Built on first use, like every part of the config's schema. */
+export const channelsSchema = z.lazy(() =>
   z.array(channelSchema).check(
     z.superRefine((channels, ctx) => {
       const seen = new Set<string>();
@@ -60,7 +60,6 @@ export const channelsSchema = z._default(
       });
     }),
   ),
-  [],
 );
 
 /** What `alerting: {}` parses to (a test holds them equal), without building the schema. */

@@ -22,16 +22,18 @@ const channelTypes = Object.keys(notifiers) as [ChannelType, ...ChannelType[]];
 /**
  * A channel is checked against its own type's schema only. A discriminated union would build all
  * five channel schemas on every run that has any channel — the biggest part of parsing a config
- * (≈ 1 ms and 200 KB of garbage on each 15-minute check); each schema is still built on first use.
+ * (≈ 1 ms and 200 KB of garbage on each 15-minute check). Built on first use, like each schema.
  */
-export const channelSchema = z.pipe(
-  z.looseObject({ type: z.enum(channelTypes) }),
-  z.transform((channel, ctx) => {
-    const result = (notifiers[channel.type].schema as z.ZodMiniType<ChannelConfig>).safeParse(channel);
-    if (result.success) return result.data;
-    ctx.issues.push(...(result.error.issues as typeof ctx.issues));
-    return z.NEVER;
-  }),
+export const channelSchema = z.lazy(() =>
+  z.pipe(
+    z.looseObject({ type: z.enum(channelTypes) }),
+    z.transform((channel, ctx) => {
+      const result = (notifiers[channel.type].schema as z.ZodMiniType<ChannelConfig>).safeParse(channel);
+      if (result.success) return result.data;
+      ctx.issues.push(...(result.error.issues as typeof ctx.issues));
+      return z.NEVER;
+    }),
+  ),
 );
 export type ChannelConfig = z.output<(typeof notifiers)[ChannelType]['schema']>;
 

@@ -1,12 +1,10 @@
 import { homedir } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ConfigCache } from '../config/cache.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../duration.js';
 import { AuthwatchError } from '../errors.js';
 import { createLogger, logLevels, type LogLevel } from '../log.js';
-
-type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+import { ArgumentError, parseOptions, type OptionSpec } from './args.js';
 
 /** Options every command understands. */
 export const commonOptions = {
@@ -16,13 +14,13 @@ export const commonOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
-/** `node:util` parseArgs, with its errors turned into one line the user can act on. */
+/** The command's arguments, or an error naming the command and the argument that does not fit. */
 export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return parseOptions(argv, options, allowPositionals);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new AuthwatchError(`${command}: ${message}`, { hint: `run \`authwatch ${command} --help\`` });
+    if (!(error instanceof ArgumentError)) throw error;
+    throw new AuthwatchError(`${command}: ${error.message}`, { hint: `run \`authwatch ${command} --help\`` });
   }
 }
 

@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCacheDir, readOwnFile } from '../cache-files.js';
 import { removeQuietly, writeFileAtomic } from '../fs-atomic.js';
-import { sha256Hex } from '../sha256.js';
 import type { Config } from './schema.js';
 
 /** Where validated configs are kept (the compiled-code cache dir), and which build validated them. */
@@ -14,19 +13,27 @@ export interface ConfigCache {
 }
 
 /**
- * A validated config and what it was validated from: the file and a hash of its text (the
- * text itself, comments and all, stays in the config file alone). The build (its schemas) and
- * Node version (its time-zone data, for quiet hours) are in the file's name.
+ * A validated config and what it was validated from: the file and its text, compared whole
+ * (hashing it with SHA-256 in JavaScript, a check's fingerprint hash, cost more than reading
+ * it). The build (its schemas) and Node version (its time-zone data, for quiet hours) are in
+ * the file's name.
  */
 interface Kept {
   path: string;
-  source: string;
+  text: string;
   config: Config;
 }
 
 /** One file per build, Node version and config path: two timers with two configs do not evict each other's. */
 function cacheFile(cache: ConfigCache, path: string): string {
-  return join(cache.dir, `${filePrefix(cache)}${sha256Hex(path).slice(0, 16)}.json`);
+  return join(cache.dir, `${filePrefix(cache)}${fnv1a(path)}.json`);
+}
+
+/** A short name for a path (FNV-1a, 32 bits): a clash only costs a parse, as the file names its path. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 const filePrefix = (cache: ConfigCache) => `config-${cache.buildId}-${process.version}-`;
@@ -43,7 +50,7 @@ export function readCachedConfig(cache: ConfigCache, path: string, text: string)
   if (bytes === undefined) return undefined;
   try {
     const kept = JSON.parse(bytes.toString('utf8')) as Partial<Kept> | null;
-    const same = kept?.path === path && kept.source === sha256Hex(text);
+    const same = kept?.path === path && kept.text === text;
     return same && typeof kept.config === 'object' && kept.config !== null ? kept.config : undefined;
   } catch {
     return undefined;
@@ -54,7 +61,7 @@ export function readCachedConfig(cache: ConfigCache, path: string, text: string)
 export function keepValidatedConfig(cache: ConfigCache, path: string, text: string, config: Config): void {
   try {
     makeCacheDir(cache.dir);
-    const kept: Kept = { path, source: sha256Hex(text), config };
+    const kept: Kept = { path, text, config };
     writeFileAtomic(cacheFile(cache, path), JSON.stringify(kept), { mode: 0o600, durable: false });
     // Configs validated by earlier builds or Node versions are dead weight.
     for (const name of readdirSync(cache.dir)) {

@@ -5,7 +5,7 @@ import { parseJson5Text } from '../json5-text.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { readCredentialFile } from '../sources/read-file.js';
 import { describeIssues } from '../zod-issues.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, defaultConfig, type Config } from './schema.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -43,7 +43,7 @@ export async function loadConfig(location: ConfigLocation, cache?: ConfigCache):
   const file = await readCredentialFile(location.path);
   if (file.kind === 'absent') {
     if (location.explicit) throw new AuthwatchError(`config file not found: ${location.path}`);
-    return { config: parseConfig({}, location.path), path: null };
+    return { config: defaultConfig(), path: null };
   }
   if (file.kind === 'error') throw new AuthwatchError(`cannot read config ${location.path}: ${file.message}`);
   const cached = cache && readCachedConfig(cache, location.path, file.text);

@@ -60,55 +60,78 @@ const daemonSettings = z.lazy(() =>
   }),
 );
 
-const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
-
-/** authwatch's config file (JSON5). Every field is optional: no file at all works. */
-export const configSchema = z.strictObject({
-  $schema: z.optional(z.string()),
-  /** warning window before an expiry (default 24h) */
-  warn: z.optional(duration),
-  /** providers that must have a usable credential */
-  require: z._default(z.array(providerId), []),
-  /** "openclaw" reproduces `openclaw models status --check` exactly */
-  policy: z._default(z.enum(policyModes), 'authwatch'),
-  /** judge refreshable OAuth access tokens by their expiry like any other token */
-  strictRefreshable: z._default(z.boolean(), false),
-  /** per-provider overrides */
-  providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
-  /** per-profile overrides, by profile id */
-  profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
-  /** credentials authwatch cannot discover on its own */
-  declared: z._default(z.array(declaredSchema), []),
-  /** OpenClaw itself as a source */
-  openclaw: z._default(
-    z.lazy(() =>
-      z.strictObject({
-        /** ask `openclaw models status --json` first (as --from-openclaw) */
-        fromCli: z._default(z.boolean(), false),
-        /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
-        command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
-        agent: z.optional(nonEmpty()),
-        timeout: z._default(duration, 20_000),
-      }),
+/**
+ * authwatch's config file (JSON5). Every field is optional: no file at all works. Built on first
+ * use: a run without a config file, or with one it validated before (config/cache.ts), never
+ * builds it.
+ */
+export const configSchema = z.lazy(() => {
+  const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
+  return z.strictObject({
+    $schema: z.optional(z.string()),
+    /** warning window before an expiry (default 24h) */
+    warn: z.optional(duration),
+    /** providers that must have a usable credential */
+    require: z._default(z.array(providerId), []),
+    /** "openclaw" reproduces `openclaw models status --check` exactly */
+    policy: z._default(z.enum(policyModes), 'authwatch'),
+    /** judge refreshable OAuth access tokens by their expiry like any other token */
+    strictRefreshable: z._default(z.boolean(), false),
+    /** per-provider overrides */
+    providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
+    /** per-profile overrides, by profile id */
+    profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
+    /** credentials authwatch cannot discover on its own */
+    declared: z._default(z.array(declaredSchema), []),
+    /** OpenClaw itself as a source */
+    openclaw: z._default(
+      z.lazy(() =>
+        z.strictObject({
+          /** ask `openclaw models status --json` first (as --from-openclaw) */
+          fromCli: z._default(z.boolean(), false),
+          /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+          command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
+          agent: z.optional(nonEmpty()),
+          timeout: z._default(duration, 20_000),
+        }),
+      ),
+      { fromCli: false, command: ['openclaw'], timeout: 20_000 },
     ),
-    { fromCli: false, command: ['openclaw'], timeout: 20_000 },
-  ),
-  /** when the daemon runs its check (cron, local time) */
-  schedule: z._default(
-    z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
-    '*/15 * * * *',
-  ),
-  /** the long-running daemon */
-  daemon: z._default(daemonSettings, { scrapeTtl: 30_000 }),
-  /** the daemon's /metrics, /status and /healthz */
-  metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
-  /** where alerts go */
-  channels: channelsSchema,
-  /** when alerts are sent */
-  alerting: z._default(alertingSchema, defaultAlerting),
+    /** when the daemon runs its check (cron, local time) */
+    schedule: z._default(
+      z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
+      '*/15 * * * *',
+    ),
+    /** the long-running daemon */
+    daemon: z._default(daemonSettings, { scrapeTtl: 30_000 }),
+    /** the daemon's /metrics, /status and /healthz */
+    metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
+    /** where alerts go */
+    channels: z._default(channelsSchema, []),
+    /** when alerts are sent */
+    alerting: z._default(alertingSchema, defaultAlerting),
+  });
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** What no config file means (the same as `{}`: a test holds them equal), without building the schema. */
+export function defaultConfig(): Config {
+  return {
+    require: [],
+    policy: 'authwatch',
+    strictRefreshable: false,
+    providers: {},
+    profiles: {},
+    declared: [],
+    openclaw: { fromCli: false, command: ['openclaw'], timeout: 20_000 },
+    schedule: '*/15 * * * *',
+    daemon: { scrapeTtl: 30_000 },
+    metrics: {},
+    channels: [],
+    alerting: { ...defaultAlerting, repeat: { ...defaultAlerting.repeat } },
+  };
+}
 export type ProfileOverride = z.output<typeof profileOverride>;
 export type SecretRef = z.output<typeof secretRef>;
 export type MetricsAuth = z.output<typeof metricsAuth>;

@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseOptions } from '../src/cli/args.js';
+
+const options = {
+  warn: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+describe('command-line options', () => {
+  it('reads what util.parseArgs reads, the same way', () => {
+    const lines: [string[], boolean][] = [
+      [[], false],
+      [['--warn', '48h', '--json'], false],
+      [['--warn=48h', '--no-color'], false],
+      [['--warn=', '-h'], false],
+      [['--warn', '1h', '--warn', '2h'], false],
+      [['a', '--json', 'b', '--', '--warn', '-x'], true],
+      [['-'], true],
+    ];
+    for (const [argv, allowPositionals] of lines) {
+      const theirs = parseArgs({ args: argv, options, strict: true, allowPositionals });
+      expect(parseOptions(argv, options, allowPositionals), argv.join(' ')).toEqual({ values: { ...theirs.values }, positionals: theirs.positionals });
+    }
+  });
+
+  it('refuses what util.parseArgs refuses, with its words', () => {
+    const refused: [string[], string][] = [
+      [['--bogus'], "Unknown option '--bogus'"],
+      [['-x'], "Unknown option '-x'"],
+      [['--toString'], "Unknown option '--toString'"],
+      [['--json=yes'], "Option '--json' does not take an argument"],
+      [['--warn'], "Option '--warn <value>' argument missing"],
+      [['--warn', '--json'], "Option '--warn <value>' argument missing"],
+      [['stray'], "Unexpected argument 'stray'"],
+    ];
+    for (const [argv, message] of refused) {
+      expect(() => parseOptions(argv, options), argv.join(' ')).toThrow(message);
+      expect(() => parseArgs({ args: argv, options, strict: true }), argv.join(' ')).toThrow();
+    }
+  });
+});
