@@ -8,7 +8,7 @@ import { printTable } from './lib.mjs';
 import { scaling } from './scaling.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
-const runs = Number(process.env.BENCH_RUNS ?? (quick ? 5 : 15));
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 5 : 31));
 console.error(`authwatch benchmarks — node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 coldStart({ runs });
 scaling({ runs: Math.max(5, Math.round(runs / 3)) });

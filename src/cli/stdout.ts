@@ -10,10 +10,17 @@ import { describeFsError } from '../sources/read-file.js';
  * other failure (a full disk) is said as such.
  */
 export function writeStdout(text: string): void {
-  let rest = Buffer.from(text);
+  // The string goes to the kernel as it is (Node encodes it outside the JavaScript heap: a
+  // 10,000-profile table is 1.5 MB of it); only what a short write leaves is made a Buffer.
+  let rest: string | Buffer = text;
   while (rest.length > 0) {
     try {
-      rest = rest.subarray(writeSync(1, rest));
+      if (typeof rest !== 'string') rest = rest.subarray(writeSync(1, rest));
+      else {
+        const written = writeSync(1, rest);
+        if (written === Buffer.byteLength(rest)) return;
+        rest = Buffer.from(rest).subarray(written);
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') process.stdout.write(rest);

@@ -13,8 +13,9 @@ export function modeExposes(mode: number): boolean {
  * files included) so no source can forget it.
  */
 export function flagExposedFiles(profiles: readonly Profile[]): Profile[] {
-  const paths = new Set(profiles.flatMap((p) => (p.path !== null && p.problem === null ? [p.path] : [])));
-  const modes = new Map([...paths].map((path) => [path, statIfVisible(path)?.mode ?? null] as const));
+  // A loop, not flatMap: one array per profile was garbage on hosts with thousands of them.
+  const modes = new Map<string, number | null>();
+  for (const { path, problem } of profiles) if (path !== null && problem === null && !modes.has(path)) modes.set(path, statIfVisible(path)?.mode ?? null);
   return profiles.map((profile) => {
     const mode = profile.path === null ? null : (modes.get(profile.path) ?? null);
     if (mode === null || !modeExposes(mode)) return profile;
