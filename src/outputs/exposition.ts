@@ -2,9 +2,14 @@ import type { MetricFamily } from './metric-families.js';
 
 const helpEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n' };
 const labelEscapes: Record<string, string> = { ...helpEscapes, '"': '\\"' };
-// Most values need no escaping: test first, so the common case allocates nothing.
-const escapeHelp = (text: string) => (/[\\\n]/.test(text) ? text.replace(/[\\\n]/g, (c) => helpEscapes[c]!) : text);
-const escapeLabel = (text: string) => (/[\\\n"]/.test(text) ? text.replace(/[\\\n"]/g, (c) => labelEscapes[c]!) : text);
+// Most values need no escaping: test first, so the common case allocates nothing (the patterns
+// are made once: a literal in the function would be a new RegExp on every call).
+const helpSpecial = /[\\\n]/g;
+const labelSpecial = /[\\\n"]/g;
+const escapeWith = (special: RegExp, escapes: Record<string, string>) => (text: string) =>
+  text.search(special) === -1 ? text : text.replace(special, (c) => escapes[c]!);
+const escapeHelp = escapeWith(helpSpecial, helpEscapes);
+const escapeLabel = escapeWith(labelSpecial, labelEscapes);
 
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
