@@ -47,11 +47,20 @@ export async function createDaemonMetrics(latest: () => RunRecord, counters: () 
     processCache.set(format, { at: Date.now(), bytes });
     return bytes;
   };
+  // Scrapes within a second of each other and between two checks get the very same body: with
+  // 1,000 profiles it is ≈ 1 MB, and copying it for every scrape was the server's main work.
+  const bodies = new Map<Format, { own: Buffer; process: Buffer; body: Buffer }>();
   return {
     async render(openMetrics) {
       const format: Format = openMetrics ? 'openmetrics' : 'prometheus';
-      const body = Buffer.concat([ownBytes(format), await processBytes(format)]);
-      return { body, contentType: openMetrics ? openMetricsContentType : prometheusContentType };
+      const own = ownBytes(format);
+      const process = await processBytes(format);
+      let hit = bodies.get(format);
+      if (hit?.own !== own || hit.process !== process) {
+        hit = { own, process, body: Buffer.concat([own, process]) };
+        bodies.set(format, hit);
+      }
+      return { body: hit.body, contentType: openMetrics ? openMetricsContentType : prometheusContentType };
     },
   };
 }
