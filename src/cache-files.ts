@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { removeQuietly, writeFileAtomic } from './fs-atomic.js';
 
 /**
  * A cache file's bytes, unless it is missing or someone else could have written it: what a
@@ -23,8 +24,20 @@ export function readOwnFile(file: string): Buffer | undefined {
   }
 }
 
+/**
+ * Writes a cache file whole (0600, renamed into place, so a run killed half-way leaves no torn
+ * cache), then removes the other files of its kind that `isStale` names — those of earlier
+ * builds or Node versions are dead weight. Throws: a cache is best effort, the caller decides.
+ */
+export function writeCacheFile(file: string, data: string | Uint8Array, isStale: (name: string) => boolean): void {
+  const dir = dirname(file);
+  makeCacheDir(dir);
+  writeFileAtomic(file, data, { mode: 0o600, durable: false });
+  for (const name of readdirSync(dir)) if (name !== basename(file) && isStale(name)) removeQuietly(join(dir, name));
+}
+
 /** Makes the 0700 cache dir and its parent if needed: two plain mkdirs, so a cache never creates a home that is not there. */
-export function makeCacheDir(dir: string): void {
+function makeCacheDir(dir: string): void {
   for (const path of [dirname(dir), dir]) {
     try {
       mkdirSync(path, { mode: 0o700 });

@@ -10,7 +10,7 @@ import { processAlive } from './process-alive.js';
  * asynchronous step was a trip to the thread pool (a textfile took 2.0 ms that way, 1.2 ms
  * now, most of it the fsync).
  */
-export function writeFileAtomic(path: string, text: string, options: { mode: number; durable: boolean }): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array, options: { mode: number; durable: boolean }): void {
   const { mode, durable } = options;
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { makeCacheDir, readOwnFile } from '../cache-files.js';
+import { readOwnFile, writeCacheFile } from '../cache-files.js';
 
 /**
  * Where compiled code is kept between runs: systemd's CacheDirectory= when a unit gives one,
@@ -50,17 +50,8 @@ export function requireWithCodeCache(bundle: string, cacheFile: string, worthKee
 }
 
 function writeCache(file: string, data: Buffer): void {
-  const dir = dirname(file);
   try {
-    makeCacheDir(dir);
-    // Written aside and renamed, so a run killed half-way never leaves a torn cache behind.
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, data, { mode: 0o600 });
-    renameSync(temp, file);
-    // Caches of earlier builds or Node versions (and temp files of killed runs) are dead weight.
-    for (const name of readdirSync(dir)) {
-      if (name !== file.slice(dir.length + 1) && name.includes(CACHE_SUFFIX)) unlinkSync(join(dir, name));
-    }
+    writeCacheFile(file, data, (name) => name.endsWith(CACHE_SUFFIX));
   } catch {
     // Best effort: a check that cannot keep its compiled code still runs, only slower.
   }

@@ -1,7 +1,5 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCacheDir, readOwnFile } from '../cache-files.js';
-import { removeQuietly, writeFileAtomic } from '../fs-atomic.js';
+import { readOwnFile, writeCacheFile } from '../cache-files.js';
 import type { Config } from './schema.js';
 
 /** Where validated configs are kept (the compiled-code cache dir), and which build validated them. */
@@ -59,14 +57,10 @@ export function readCachedConfig(cache: ConfigCache, path: string, text: string)
 
 /** Keeps a freshly validated config for the next runs; a cache that cannot be written only costs the saving. */
 export function keepValidatedConfig(cache: ConfigCache, path: string, text: string, config: Config): void {
+  const kept: Kept = { path, text, config };
   try {
-    makeCacheDir(cache.dir);
-    const kept: Kept = { path, text, config };
-    writeFileAtomic(cacheFile(cache, path), JSON.stringify(kept), { mode: 0o600, durable: false });
-    // Configs validated by earlier builds or Node versions are dead weight.
-    for (const name of readdirSync(cache.dir)) {
-      if (name.startsWith('config-') && name.endsWith('.json') && !name.startsWith(filePrefix(cache))) removeQuietly(join(cache.dir, name));
-    }
+    // Configs validated by earlier builds or Node versions are stale; other paths' are not.
+    writeCacheFile(cacheFile(cache, path), JSON.stringify(kept), (name) => name.startsWith('config-') && name.endsWith('.json') && !name.startsWith(filePrefix(cache)));
   } catch {
     // best effort, like the compiled-code cache
   }

@@ -60,6 +60,11 @@ const daemonSettings = z.lazy(() =>
   }),
 );
 
+// The defaults of the parts that default as a whole, for the schema and defaultConfig alike.
+const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
+const daemonDefault = { scrapeTtl: 30_000 };
+const scheduleDefault = '*/15 * * * *';
+
 /**
  * authwatch's config file (JSON5). Every field is optional: no file at all works. Built on first
  * use: a run without a config file, or with one it validated before (config/cache.ts), never
@@ -95,15 +100,15 @@ export const configSchema = z.lazy(() => {
           timeout: z._default(duration, 20_000),
         }),
       ),
-      { fromCli: false, command: ['openclaw'], timeout: 20_000 },
+      openclawDefault,
     ),
     /** when the daemon runs its check (cron, local time) */
     schedule: z._default(
       z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
-      '*/15 * * * *',
+      scheduleDefault,
     ),
     /** the long-running daemon */
-    daemon: z._default(daemonSettings, { scrapeTtl: 30_000 }),
+    daemon: z._default(daemonSettings, daemonDefault),
     /** the daemon's /metrics, /status and /healthz */
     metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
     /** where alerts go */
@@ -115,7 +120,10 @@ export const configSchema = z.lazy(() => {
 
 export type Config = z.output<typeof configSchema>;
 
-/** What no config file means (the same as `{}`: a test holds them equal), without building the schema. */
+/**
+ * What no config file means (a test holds it equal to what the schema makes of `{}`): a run
+ * without a config builds no schema. A fresh copy each time, so no caller can change another's.
+ */
 export function defaultConfig(): Config {
   return {
     require: [],
@@ -124,9 +132,9 @@ export function defaultConfig(): Config {
     providers: {},
     profiles: {},
     declared: [],
-    openclaw: { fromCli: false, command: ['openclaw'], timeout: 20_000 },
-    schedule: '*/15 * * * *',
-    daemon: { scrapeTtl: 30_000 },
+    openclaw: { ...openclawDefault, command: [...openclawDefault.command] },
+    schedule: scheduleDefault,
+    daemon: { ...daemonDefault },
     metrics: {},
     channels: [],
     alerting: { ...defaultAlerting, repeat: { ...defaultAlerting.repeat } },
