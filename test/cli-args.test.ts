@@ -41,4 +41,18 @@ describe('command-line options', () => {
       expect(() => parseArgs({ args: argv, options, strict: true }), argv.join(' ')).toThrow();
     }
   });
+
+  it('never quotes more than the start of a long argument: it may be a token pasted in the wrong place', () => {
+    const token = 'sk-ant-oat01-PLANTEDSECRETPLANTEDSECRET';
+    for (const argv of [[token], [`-${token}`], [`--${token}=x`]]) {
+      let message = '';
+      try {
+        parseOptions(argv, options);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, argv[0]).toMatch(/^(Unknown option|Unexpected argument) '.{1,12}…'$/);
+      expect(message).not.toContain('PLANTED');
+    }
+  });
 });

@@ -8,6 +8,11 @@ export class ArgumentError extends Error {
   override name = 'ArgumentError';
 }
 
+/** An argument as an error quotes it: a long one cut short, as it may be a token pasted in the wrong place. */
+function quoted(arg: string): string {
+  return `'${arg.length > 24 ? `${arg.slice(0, 12)}…` : arg}'`;
+}
+
 /**
  * Strict parsing of a command's arguments: `--name value`, `--name=value`, `--flag`, a short
  * alias (`-h`), and `--` before arguments that start with "-". What Node's util.parseArgs does
@@ -36,7 +41,7 @@ export function parseOptions<T extends OptionSpec>(
     const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
     const name = flag.startsWith('--') ? flag.slice(2) : Object.keys(options).find((key) => options[key]!.short === flag.slice(1));
     const spec = name !== undefined && Object.hasOwn(options, name) ? options[name]! : undefined;
-    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option '${flag}'`);
+    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option ${quoted(flag)}`);
     if (spec.type === 'boolean') {
       if (inline !== undefined) throw new ArgumentError(`Option '--${name}' does not take an argument`);
       values[name] = true;
@@ -48,6 +53,6 @@ export function parseOptions<T extends OptionSpec>(
     if (inline === undefined) index++;
     values[name] = value;
   }
-  if (!allowPositionals && positionals.length > 0) throw new ArgumentError(`Unexpected argument '${positionals[0]}'`);
+  if (!allowPositionals && positionals.length > 0) throw new ArgumentError(`Unexpected argument ${quoted(positionals[0]!)}`);
   return { values: values as OptionValues<T>, positionals };
 }
