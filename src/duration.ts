@@ -39,12 +39,15 @@ export function describeSpan(ms: number): string {
 /** Local wall-clock time, minute precision, with the zone offset: `2026-11-24 21:05 +01:00`. */
 export function formatLocalTime(ms: number): string {
   const date = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
   const offsetMinutes = -date.getTimezoneOffset();
-  const offsetSign = offsetMinutes >= 0 ? '+' : '-';
-  const offset = `${offsetSign}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+  const offset = Math.abs(offsetMinutes);
   return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())} ${offset}`
+    `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())} ` +
+    `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())} ${offsetMinutes >= 0 ? '+' : '-'}${twoDigits(Math.floor(offset / 60))}:${twoDigits(offset % 60)}`
   );
+}
+
+/** 0–99 as two digits (a table prints one date per row: no closure, no padStart). */
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }

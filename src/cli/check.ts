@@ -7,7 +7,7 @@ import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
-import { stdoutIsTerminal, writeStdout } from './stdout.js';
+import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
 export const checkUsage = `Usage: authwatch check [options]
 
@@ -103,7 +103,7 @@ export async function check(argv: string[], runOptions: RunOptions = {}): Promis
   if (alertingProblem) throw alertingProblem;
   const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
   for (const { channel, error } of failed) {
-    process.stderr.write(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+    writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
   }
   return failed.length > 0 ? ExitCode.CouldNotRun : exitCode;
 }

@@ -33,8 +33,11 @@ function loadProgram(): Program {
   return require(bundle) as Program;
 }
 
-void loadProgram()
-  .run(argv, { configCache })
-  .then((code) => {
-    process.exitCode = code;
-  });
+const program = loadProgram();
+void program.run(argv, { configCache }).then((code) => {
+  process.exitCode = code;
+  // A check has nothing left to do once its output is with the kernel; waiting for the event
+  // loop to drain would only let V8 finish a major GC (≈ 8 ms on a 10,000-profile host).
+  // 'exit' listeners (the code cache) still run.
+  if (argv[0] === 'check' && program.outputSettled()) process.exit();
+});

@@ -1,6 +1,9 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../errors.js';
 import type { RunOptions } from './options.js';
+import { writeStderr, writeStdout } from './stdout.js';
+
+export { outputSettled } from './stdout.js';
 
 type Command = (argv: string[], options: RunOptions) => Promise<ExitCode>;
 
@@ -45,11 +48,11 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Exi
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      process.stdout.write(usage());
+      writeStdout(usage());
       return name === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
     }
     if (name === '--version' || name === '-v') {
-      process.stdout.write(`${version()}\n`);
+      writeStdout(`${version()}\n`);
       return ExitCode.Ok;
     }
     const command = commands[name];
@@ -57,14 +60,14 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Exi
     return await (await command.load())(rest, options);
   } catch (error) {
     if (error instanceof AuthwatchError) {
-      process.stderr.write(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      writeStderr(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
       return error.exitCode;
     }
     // A bug, not a user error. Its message could quote input (a credential, even), so only
     // its kind is printed unless debugging was asked for.
     const debugging = /^(debug|trace)$/i.test(logLevelOf(argv) ?? process.env.LOG_LEVEL ?? '');
     const detail = debugging && error instanceof Error ? `\n${error.stack}` : '\nhint: run again with --log-level debug to see where it happened';
-    process.stderr.write(`authwatch: unexpected ${error instanceof Error ? error.name : 'error'} — this is a bug, please report it${detail}\n`);
+    writeStderr(`authwatch: unexpected ${error instanceof Error ? error.name : 'error'} — this is a bug, please report it${detail}\n`);
     return ExitCode.CouldNotRun;
   }
 }

@@ -12,10 +12,13 @@ export interface Evaluation {
   detail: string;
 }
 
-function judge(status: Status, detail: string[], profile: Profile, expiresAt: number | null, now: number): Evaluation {
-  let text = '';
-  for (const part of detail) if (part) text += text ? `; ${part}` : part;
-  for (const part of profile.notes) if (part) text += text ? `; ${part}` : part;
+/** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */
+function judge(status: Status, reason: string, profile: Profile, expiresAt: number | null, now: number, configNote = ''): Evaluation {
+  let text = reason;
+  if (configNote) text += text ? `; ${configNote}` : configNote;
+  // An indexed loop: most checks end before V8 optimises for-of, whose iterator allocates per note.
+  const { notes } = profile;
+  for (let index = 0; index < notes.length; index++) if (notes[index]) text += text ? `; ${notes[index]}` : notes[index];
   return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail: text };
 }
 
@@ -24,26 +27,26 @@ function judge(status: Status, detail: string[], profile: Profile, expiresAt: nu
  * answer, and as `now` advances a status only moves ok → expiring → expired.
  */
 export function evaluate(profile: Profile, now: number, policy: Policy): Evaluation {
-  if (profile.problem !== null) return judge('error', [profile.problem], profile, null, now);
-  if (profile.verdict !== null) return judge(profile.verdict.status, [profile.verdict.reason], profile, null, now);
-  if (profile.secret === 'absent') return judge('missing', [], profile, null, now);
+  if (profile.problem !== null) return judge('error', profile.problem, profile, null, now);
+  if (profile.verdict !== null) return judge(profile.verdict.status, profile.verdict.reason, profile, null, now);
+  if (profile.secret === 'absent') return judge('missing', '', profile, null, now);
 
   const override = policy.profiles[profile.id];
   const declared = profile.expiresAt === null && override?.expiresAt !== undefined;
   const expiresAt = profile.expiresAt ?? override?.expiresAt ?? null;
-  const source = declared ? ['expiry from config'] : [];
+  const configNote = declared ? 'expiry from config' : '';
   if (expiresAt === null && policy.mode === 'openclaw' && profile.type === 'oauth') {
-    return judge('missing', ['no valid expires (OpenClaw: missing)'], profile, null, now);
+    return judge('missing', 'no valid expires (OpenClaw: missing)', profile, null, now);
   }
-  if (expiresAt === null) return judge('ok', ['no expiry'], profile, null, now);
+  if (expiresAt === null) return judge('ok', 'no expiry', profile, null, now);
 
   const remaining = expiresAt - now;
   if (profile.refreshable && !policy.strictRefreshable) {
     const phrase = remaining > 0 ? `access token expires ${describeSpan(remaining)}` : `access token expired ${describeSpan(remaining)}, renewed on next use`;
-    return judge('ok', [`refreshable; ${phrase}`], profile, expiresAt, now);
+    return judge('ok', `refreshable; ${phrase}`, profile, expiresAt, now);
   }
   const warnMs = override?.warnMs ?? policy.providerWarnMs[profile.provider] ?? policy.warnMs;
-  if (remaining <= 0) return judge('expired', [`expired ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
-  if (remaining <= warnMs) return judge('expiring', [`expires ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
-  return judge('ok', [`expires ${describeSpan(remaining)}`, ...source], profile, expiresAt, now);
+  if (remaining <= 0) return judge('expired', `expired ${describeSpan(remaining)}`, profile, expiresAt, now, configNote);
+  if (remaining <= warnMs) return judge('expiring', `expires ${describeSpan(remaining)}`, profile, expiresAt, now, configNote);
+  return judge('ok', `expires ${describeSpan(remaining)}`, profile, expiresAt, now, configNote);
 }

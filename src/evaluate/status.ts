@@ -7,9 +7,9 @@ export type Status = z.infer<typeof statuses>;
 /** How bad a status is, for "worst wins". Expired, missing and error all mean "not working". */
 const severity: Record<Status, number> = { ok: 0, expiring: 1, error: 2, missing: 3, expired: 4 };
 
-export function worstStatus(list: Iterable<Status>): Status {
+export function worstStatus(list: readonly Status[]): Status {
   let worst: Status = 'ok';
-  for (const status of list) if (severity[status] > severity[worst]) worst = status;
+  for (let index = 0; index < list.length; index++) if (severity[list[index]!] > severity[worst]) worst = list[index]!;
   return worst;
 }
 

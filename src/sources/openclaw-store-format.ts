@@ -4,7 +4,7 @@ import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { credentialTypes, makeProfile, problemProfile, type Profile, type SecretReference } from './source.js';
+import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the
 // same document inside its SQLite store) and the state part (auth-state.json).
@@ -158,8 +158,8 @@ export function readUsageStats(raw: Record<string, unknown> | undefined): UsageS
 }
 
 /** Cooldown and disabled windows still in the future, in words. */
-export function usageNotes(stats: UsageStats[string] | undefined, now: number): string[] {
-  if (!stats) return [];
+export function usageNotes(stats: UsageStats[string] | undefined, now: number): readonly string[] {
+  if (!stats) return noNotes;
   const notes: string[] = [];
   const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
   if (stats.disabledUntil !== undefined && stats.disabledUntil > now) {
@@ -204,22 +204,22 @@ function referenceNote(what: string, ref: SecretRefDocument): string {
   return `${what} held by reference (${isName(ref.source) ? ref.source : 'unknown source'})`;
 }
 
-function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: string[]; reference?: SecretReference } {
+function secretOf(entry: Credential): { secret: Profile['secret']; value: string | null; notes: readonly string[]; reference?: SecretReference } {
   switch (entry.type) {
     case 'api_key': {
       const value = nonEmpty(entry.key) ? entry.key : nonEmpty(entry.apiKey) ? entry.apiKey : null;
-      if (value) return { secret: 'present', value, notes: [] };
+      if (value) return { secret: 'present', value, notes: noNotes };
       if (entry.keyRef) return { secret: 'reference', value: null, notes: [referenceNote('key', entry.keyRef)], reference: referenceOf(entry.keyRef) };
       return { secret: 'absent', value: null, notes: ['no key stored'] };
     }
     case 'token': {
-      if (nonEmpty(entry.token)) return { secret: 'present', value: entry.token, notes: [] };
+      if (nonEmpty(entry.token)) return { secret: 'present', value: entry.token, notes: noNotes };
       if (entry.tokenRef) return { secret: 'reference', value: null, notes: [referenceNote('token', entry.tokenRef)], reference: referenceOf(entry.tokenRef) };
       return { secret: 'absent', value: null, notes: ['no token stored'] };
     }
     case 'oauth': {
       if (nonEmpty(entry.access) || nonEmpty(entry.refresh)) {
-        return { secret: 'present', value: nonEmpty(entry.access) ? entry.access : entry.refresh!, notes: [] };
+        return { secret: 'present', value: nonEmpty(entry.access) ? entry.access : entry.refresh!, notes: noNotes };
       }
       if (entry.oauthRef) return { secret: 'reference', value: null, notes: ['encrypted OAuth credential (oauthRef)'], reference: { kind: 'oauthRef', id: entry.oauthRef.id } };
       return { secret: 'absent', value: null, notes: ['no access or refresh token stored'] };

@@ -32,7 +32,7 @@ export interface Profile {
   /** Its file can be read by users other than the owner (group or others). */
   fileExposed: boolean;
   /** Facts worth showing next to the status (cooldowns, file permissions, where from). */
-  notes: string[];
+  notes: readonly string[];
   /** Set when this row stands for something that could not be read or understood. */
   problem: string | null;
   /**
@@ -77,6 +77,9 @@ export type SecretReference =
   | { kind: 'exec' }
   | { kind: 'oauthRef'; id: string };
 
+/** Shared by every profile without notes (notes are never changed in place, only replaced). */
+export const noNotes: readonly string[] = Object.freeze([]);
+
 /**
  * A profile with every field not given at its default. Written out field by field, not as
  * `{ ...defaults, ...fields }`: objects built by spreading take V8's slow path, and this runs
@@ -96,7 +99,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     reference: fields.reference ?? null,
     fingerprint: fields.fingerprint ?? null,
     fileExposed: fields.fileExposed ?? false,
-    notes: fields.notes ?? [],
+    notes: fields.notes ?? noNotes,
     problem: fields.problem ?? null,
     verdict: fields.verdict ?? null,
   };

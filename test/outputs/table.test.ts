@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { formatLocalTime } from '../../src/duration.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { defaultWarnMs } from '../../src/evaluate/policy.js';
+import { buildReport } from '../../src/evaluate/report.js';
+import { renderTable } from '../../src/outputs/table.js';
+import { makeProfile, type Profile } from '../../src/sources/source.js';
+import { DAY, HOUR, NOW } from '../helpers/clock.js';
+
+const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
+const profile = (fields: Partial<Profile> & { id: string }) => makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', ...fields });
+
+function tableFor(colour: boolean): string {
+  const report = buildReport(
+    [
+      profile({ id: 'anthropic:default', expiresAt: NOW + 3 * HOUR }),
+      // Non-ASCII ids: a column is as wide as its longest cell in UTF-16 units, as padEnd counts.
+      profile({ id: 'anthropic:café', agent: '仕事', expiresAt: NOW + 30 * DAY }),
+      profile({ id: 'openrouter:😀', provider: 'openrouter', type: 'api_key' }),
+      // No detail at all: no trailing spaces after the last cell.
+      profile({ id: 'gone', agent: null, secret: 'absent' }),
+      profile({ id: 'broken', provider: 'unknown', type: null, problem: 'cannot read /h/b.json' }),
+    ].map((p) => evaluate(p, NOW, policy)),
+    [
+      { name: 'openclaw', path: '/h/a.json', found: true, ok: true, error: null },
+      { name: 'openclaw', path: '/h/b.json', found: true, ok: false, error: 'broken' },
+    ],
+    [],
+    NOW,
+  );
+  return Buffer.from(renderTable(report, { colour })).toString('utf8');
+}
+
+const in3h = formatLocalTime(NOW + 3 * HOUR);
+const in30d = formatLocalTime(NOW + 30 * DAY);
+
+describe('table', () => {
+  it('pads every column to its widest cell and ends with a summary', () => {
+    expect(tableFor(false).split('\n')).toEqual([
+      `PROFILE            AGENT  PROVIDER    SOURCE    STATUS    EXPIRES                  REMAINING  DETAIL`,
+      `anthropic:default  main   anthropic   openclaw  expiring  ${in3h}  3h         expires in 3h`,
+      `anthropic:café     仕事     anthropic   openclaw  ok        ${in30d}  30d        expires in 30d`,
+      `openrouter:😀      main   openrouter  openclaw  ok        -                        -          no expiry`,
+      `gone               -      anthropic   openclaw  missing   -                        -`,
+      `broken             main   unknown     openclaw  error     -                        -          cannot read /h/b.json`,
+      '',
+      '1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing, exit 1',
+      '',
+    ]);
+  });
+
+  it('colours the status column only when asked', () => {
+    const lines = tableFor(true).split('\n');
+    expect(lines[1]).toBe(`anthropic:default  main   anthropic   openclaw  \u001b[33mexpiring\u001b[0m  ${in3h}  3h         expires in 3h`);
+    expect(lines[4]).toBe(`gone               -      anthropic   openclaw  \u001b[31mmissing \u001b[0m  -                        -`);
+    expect(lines[0]).not.toContain('\u001b');
+  });
+});
