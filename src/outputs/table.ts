@@ -14,6 +14,9 @@ const reset = '\u001b[0m';
 const headers = ['PROFILE', 'AGENT', 'PROVIDER', 'SOURCE', 'STATUS', 'EXPIRES', 'REMAINING', 'DETAIL'] as const;
 const columns = headers.length;
 const statusColumn = 4;
+const last = columns - 1;
+/** Spaces between columns. */
+const gap = 2;
 const space = 0x20;
 
 /**
@@ -25,49 +28,42 @@ const space = 0x20;
 class TextBytes {
   private bytes: Buffer;
   private end = 0;
+  private lineStart = 0;
 
   constructor(expectedBytes: number) {
     this.bytes = Buffer.allocUnsafe(expectedBytes);
   }
 
-  text(text: string): void {
-    this.reserve(text.length * 3); // a UTF-16 unit is at most 3 bytes of UTF-8
+  /** Writes `text`, then spaces up to `padTo` UTF-16 units (as padEnd counts them). */
+  write(text: string, padTo = 0): void {
+    const { length } = text;
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.end + length * 3 + padTo > this.bytes.length) this.grow(length * 3 + padTo);
     const { bytes } = this;
     let at = this.end;
-    for (let index = 0; index < text.length; index++) {
+    let index = 0;
+    for (; index < length; index++) {
       const code = text.charCodeAt(index);
-      if (code >= 0x80) {
-        at += bytes.write(text.slice(index), at);
-        break;
-      }
+      if (code >= 0x80) break;
       bytes[at++] = code;
     }
+    if (index < length) at += bytes.write(text.slice(index), at);
+    for (let column = length; column < padTo; column++) bytes[at++] = space;
     this.end = at;
   }
 
-  spaces(count: number): void {
-    this.reserve(count);
-    const { bytes } = this;
-    let at = this.end;
-    for (let index = 0; index < count; index++) bytes[at++] = space;
-    this.end = at;
-  }
-
-  /** Drops the spaces at the end of the line that started at `lineStart`. */
-  trimLine(lineStart: number): void {
-    while (this.end > lineStart && this.bytes[this.end - 1] === space) this.end--;
-  }
-
-  get length(): number {
-    return this.end;
+  /** Ends the line, without the spaces at its end. */
+  endLine(): void {
+    while (this.end > this.lineStart && this.bytes[this.end - 1] === space) this.end--;
+    this.write('\n');
+    this.lineStart = this.end;
   }
 
   result(): Buffer {
     return this.bytes.subarray(0, this.end);
   }
 
-  private reserve(count: number): void {
-    if (this.end + count <= this.bytes.length) return;
+  private grow(count: number): void {
     const larger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + count));
     this.bytes.copy(larger, 0, 0, this.end);
     this.bytes = larger;
@@ -93,28 +89,24 @@ export function renderTable(report: Report, options: { colour: boolean }): Uint8
     cells[at + 5] = e.expiresAt === null ? '-' : formatLocalTime(e.expiresAt);
     cells[at + 6] = e.remainingMs === null ? '-' : formatSpan(e.remainingMs);
     cells[at + 7] = e.detail;
-    for (let column = 0; column < columns; column++) widths[column] = Math.max(widths[column]!, cells[at + column]!.length);
+    for (let column = 0; column < columns; column++) if (cells[at + column]!.length > widths[column]!) widths[column] = cells[at + column]!.length;
   }
 
   // Sized for plain ASCII rows with colour codes; anything longer grows the buffer.
-  let rowBytes = columns * (2 + statusColour.ok.length + reset.length);
+  let rowBytes = columns * (gap + statusColour.ok.length + reset.length);
   for (let column = 0; column < columns; column++) rowBytes += widths[column]!;
   const out = new TextBytes((evaluations.length + 3) * rowBytes + 256);
   const line = (source: readonly string[], at: number, status?: Status) => {
-    const start = out.length;
-    for (let column = 0; column < columns; column++) {
-      const cell = source[at + column]!;
-      const colour = status !== undefined && column === statusColumn && options.colour;
-      if (colour) out.text(statusColour[status]);
-      out.text(cell);
-      if (column === columns - 1) break;
-      // Widths count UTF-16 units, as padEnd does.
-      out.spaces(widths[column]! - cell.length);
-      if (colour) out.text(reset);
-      out.spaces(2);
+    for (let column = 0; column < last; column++) {
+      if (column === statusColumn && status !== undefined && options.colour) {
+        // The colour spans the padding, not the gap.
+        out.write(statusColour[status]);
+        out.write(source[at + column]!, widths[column]);
+        out.write(reset, reset.length + gap);
+      } else out.write(source[at + column]!, widths[column]! + gap);
     }
-    out.trimLine(start);
-    out.text('\n');
+    out.write(source[at + last]!);
+    out.endLine();
   };
   line(headers, 0);
   for (let row = 0; row < evaluations.length; row++) line(cells, row * columns, evaluations[row]!.status);
@@ -123,6 +115,6 @@ export function renderTable(report: Report, options: { colour: boolean }): Uint8
   for (let row = 0; row < evaluations.length; row++) counts.set(evaluations[row]!.status, (counts.get(evaluations[row]!.status) ?? 0) + 1);
   const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
   const failedSources = report.visits.filter((visit) => !visit.ok).length;
-  out.text(`\n${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}\n`);
+  out.write(`\n${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}\n`);
   return out.result();
 }
