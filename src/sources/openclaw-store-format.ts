@@ -241,21 +241,25 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
   const replaced = entry.setup?.replacement !== undefined;
   const usage = usageNotes(stats[id], now);
   const own = replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
-  // Fields written out (no `...base`): this runs once per credential, see makeProfile.
-  return makeProfile({
+  // The whole profile written out, not through makeProfile: this runs once per credential,
+  // and the fields object makeProfile copies from would be one more object per profile.
+  return {
     id,
     provider: entry.provider,
     source: origin.source,
+    type: entry.type,
     agent: origin.agent,
     path: origin.path,
-    type: entry.type,
     expiresAt: expires.ms,
     refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
     secret: replaced ? 'absent' : secret,
     reference: reference ?? null,
     fingerprint: value ? fingerprint(value) : null,
+    fileExposed: false,
     notes: usage.length === 0 && origin.notes.length === 0 ? own : [...own, ...usage, ...origin.notes],
-  });
+    problem: null,
+    verdict: null,
+  };
 }
 
 /**
