@@ -13,6 +13,8 @@ export interface RunnerDeps {
   config: () => Config;
   /** Called after every completed check (metrics counters; alert delivery); may report pending notices. */
   afterCheck: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null | void> | void;
+  /** Called once a check is over and its results are stored, whether it succeeded or not. */
+  settled?: () => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export class CheckRunner {
   run(reason: string): Promise<void> {
     this.inFlight ??= this.runOnce(reason).finally(() => {
       this.inFlight = null;
+      this.deps.settled?.();
     });
     return this.inFlight;
   }
