@@ -132,13 +132,13 @@ async function exportMetrics(
 ): Promise<void> {
   const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
   const { renderExposition } = await import('../outputs/exposition.js');
-  const text = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
+  const exposition = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
-    writeTextfile(targets.textfile, text);
+    writeTextfile(targets.textfile, exposition);
   }
   if (targets.push !== undefined) {
     const { pushMetrics } = await import('../outputs/pushgateway.js');
-    await pushMetrics(targets.push, text);
+    await pushMetrics(targets.push, exposition);
   }
 }
