@@ -9,7 +9,7 @@ import type { Notice } from './notifier.js';
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
 
-const told = z.object({ status: statuses, at: z.number(), fingerprint: z.nullable(z.string()) });
+const told = z.object({ status: z.enum(statuses), at: z.number(), fingerprint: z.nullable(z.string()) });
 const channelMemory = z.object({
   /** What this channel was last successfully told, per profile key (only bad statuses). */
   told: z.record(z.string(), told),
@@ -20,7 +20,7 @@ const channelMemory = z.object({
 export const alertStateSchema = z.object({
   version: z.literal(1),
   /** Last seen status of every profile, and since when. */
-  profiles: z.record(z.string(), z.object({ status: statuses, since: z.number(), fingerprint: z.nullable(z.string()) })),
+  profiles: z.record(z.string(), z.object({ status: z.enum(statuses), since: z.number(), fingerprint: z.nullable(z.string()) })),
   channels: z.record(z.string(), channelMemory),
 });
 export type AlertState = z.output<typeof alertStateSchema>;

@@ -1,8 +1,7 @@
-import * as z from '../zod.js';
 import { ExitCode } from '../errors.js';
 
-export const statuses = z.enum(['ok', 'expiring', 'expired', 'missing', 'error']);
-export type Status = z.infer<typeof statuses>;
+export const statuses = ['ok', 'expiring', 'expired', 'missing', 'error'] as const;
+export type Status = (typeof statuses)[number];
 
 /** How bad a status is, for "worst wins". Expired, missing and error all mean "not working". */
 const severity: Record<Status, number> = { ok: 0, expiring: 1, error: 2, missing: 3, expired: 4 };

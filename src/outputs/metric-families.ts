@@ -73,7 +73,7 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       help: 'Credential status: one series per status value, exactly one of them 1.',
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'status'],
-      samples: evaluations.flatMap((e) => statuses.options.map((status) => ({ labels: { ...credentialLabels(e), status }, value: e.status === status ? 1 : 0 }))),
+      samples: evaluations.flatMap((e) => statuses.map((status) => ({ labels: { ...credentialLabels(e), status }, value: e.status === status ? 1 : 0 }))),
     },
     {
       name: 'authwatch_credential_info',

@@ -3,21 +3,29 @@ import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
+import { isJsonObject, isOptionalString, JsonFormat } from './json-format.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
-const claudeCredentials = z.looseObject({
-  claudeAiOauth: z.looseObject(
-    {
-      accessToken: z.optional(z.string()),
-      refreshToken: z.optional(z.string()),
-      expiresAt: z.optional(z.unknown()),
-      subscriptionType: z.catch(z.optional(z.string()), undefined),
-    },
-    { error: 'missing the claudeAiOauth object' },
-  ),
-});
+export const claudeCredentials = new JsonFormat(
+  () =>
+    z.looseObject({
+      claudeAiOauth: z.looseObject(
+        {
+          accessToken: z.optional(z.string()),
+          refreshToken: z.optional(z.string()),
+          expiresAt: z.optional(z.unknown()),
+          subscriptionType: z.catch(z.optional(z.string()), undefined),
+        },
+        { error: 'missing the claudeAiOauth object' },
+      ),
+    }),
+  (value) => {
+    const oauth = isJsonObject(value) ? value.claudeAiOauth : undefined;
+    return isJsonObject(oauth) && isOptionalString(oauth.accessToken) && isOptionalString(oauth.refreshToken) && isOptionalString(oauth.subscriptionType);
+  },
+);
 
 const name = 'claude-code';
 const profileId = 'anthropic:claude-cli';

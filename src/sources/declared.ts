@@ -20,7 +20,7 @@ export const declaredSchema = z.lazy(() => {
   const common = {
     id: z.string().check(z.minLength(1)),
     provider: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic"')),
-    type: z._default(credentialTypes, 'token'),
+    type: z._default(z.enum(credentialTypes), 'token'),
   };
   return z.union([
     z.strictObject({

@@ -1,6 +1,11 @@
-import type * as z from '../zod.js';
+import type { FormatResult } from './json-format.js';
 import { describeIssues } from '../zod-issues.js';
 import { parseJsonText, readCredentialFile } from './read-file.js';
+
+/** A zod schema or a JsonFormat: anything that validates a parsed document. */
+export interface Validator<T> {
+  safeParse(value: unknown): FormatResult<T>;
+}
 
 export type SchemaFileRead<T> =
   | { kind: 'absent' }
@@ -11,7 +16,7 @@ export type SchemaFileRead<T> =
  * Reads a JSON credential file and validates it against its format's schema. Problems come
  * back as `path: words` messages; the file's contents never appear in them.
  */
-export async function readSchemaFile<T>(path: string, schema: z.ZodMiniType<T>): Promise<SchemaFileRead<T>> {
+export async function readSchemaFile<T>(path: string, schema: Validator<T>): Promise<SchemaFileRead<T>> {
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') return file;
   if (file.kind === 'error') return { kind: 'error', message: `${path}: ${file.message}` };

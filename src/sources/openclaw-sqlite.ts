@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type * as z from '../zod.js';
 import { describeIssues } from '../zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
+import type { Validator } from './json-source-file.js';
 import { parseJsonText } from './read-file.js';
 import { resolveReferences } from './secret-refs.js';
 import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
@@ -43,7 +43,7 @@ export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
-function parseRowJson<T>(raw: unknown, schema: z.ZodMiniType<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
+function parseRowJson<T>(raw: unknown, schema: Validator<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };
   const json = parseJsonText(raw);
   if (!json.ok) return { ok: false, message: `${what} is ${json.message}` };

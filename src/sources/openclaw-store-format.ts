@@ -4,17 +4,17 @@ import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
+import { isJsonObject, isOptionalString, JsonFormat } from './json-format.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the
 // same document inside its SQLite store) and the state part (auth-state.json).
 
-const secretRef = z.looseObject({ source: z.string(), id: z.string() });
-
 // Plain (stripping) objects with every field authwatch reads: unlike loose ones, zod checks them
 // on its compiled fast path — a third of the parse time with 10,000 profiles. Built on first
 // use: most stores hold only plain credentials, which skip zod (isPlainCredential below).
 export const credential = z.lazy(() => {
+  const secretRef = z.looseObject({ source: z.string(), id: z.string() });
   const provider = z.string().check(z.minLength(1, 'must not be empty'));
   /** Set by OpenClaw on a `claude setup-token` credential a newer one replaced (setup_inactive). */
   const setup = z.catch(z.optional(z.object({ replacement: z.optional(z.unknown()) })), undefined);
@@ -46,8 +46,6 @@ export const credential = z.lazy(() => {
   return z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
 });
 type Credential = z.infer<typeof credential>;
-
-const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
 
 /**
  * The common credential — the schema's fields, plain strings, no references, no `setup` —
@@ -81,16 +79,19 @@ const usageStatsEntry = z.lazy(() =>
 );
 export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
 
-export const storeDocument = z.looseObject({
-  version: z.optional(z.unknown()),
-  // Checked as a whole only (each entry is parsed on its own below): a record schema would copy
-  // every entry, ≈ 9 ms for 10,000 profiles.
-  profiles: z.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), {
-    error: 'must be an object mapping profile ids to credentials',
-  }),
-  usageStats: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
-});
-export type StoreDocument = z.infer<typeof storeDocument>;
+const storeDocumentSchema = () =>
+  z.looseObject({
+    version: z.optional(z.unknown()),
+    // Checked as a whole only (each entry is parsed on its own below): a record schema would
+    // copy every entry, ≈ 9 ms for 10,000 profiles.
+    profiles: z.custom<Record<string, unknown>>(isJsonObject, { error: 'must be an object mapping profile ids to credentials' }),
+    usageStats: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
+  });
+export type StoreDocument = z.infer<ReturnType<typeof storeDocumentSchema>>;
+export const storeDocument = new JsonFormat(
+  storeDocumentSchema,
+  (value) => isJsonObject(value) && isJsonObject(value.profiles) && (value.usageStats === undefined || isJsonObject(value.usageStats)),
+);
 
 /** auth-state.json, which most agents do not have (built on first use). */
 export const stateDocument = z.lazy(() =>
@@ -136,7 +137,7 @@ function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin:
   return makeProfile({ ...base, refreshable: true, notes: ['OAuth refresh in progress', ...origin.notes] });
 }
 
-const knownTypes = new Set<string>(credentialTypes.options);
+const knownTypes = new Set<string>(credentialTypes);
 
 function nonEmpty(value: string | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
@@ -192,7 +193,7 @@ function describeCredentialProblem(id: string, value: unknown): string {
   return parsed.success ? '' : `profile "${id}": ${describeIssues(parsed.error).join('; ')}`;
 }
 
-type SecretRefDocument = z.infer<typeof secretRef>;
+type SecretRefDocument = NonNullable<Extract<Credential, { type: 'api_key' }>['keyRef']>;
 
 function referenceOf(ref: SecretRefDocument): SecretReference {
   if (ref.source === 'env') return { kind: 'env', name: ref.id };

@@ -1,5 +1,4 @@
-import type * as z from '../zod.js';
-import { readSchemaFile } from './json-source-file.js';
+import { readSchemaFile, type Validator } from './json-source-file.js';
 import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type SourceResult } from './source.js';
 
 /** The identity of the one profile a single-file source yields. */
@@ -15,7 +14,7 @@ export type Reading = { problem: string; type?: Profile['type'] } | (Partial<Pro
  */
 export async function readSingleFile<T>(
   row: Row & { path: string },
-  schema: z.ZodMiniType<T>,
+  schema: Validator<T>,
   interpret: (file: { value: T; mtimeMs: number }) => Reading,
 ): Promise<SourceResult> {
   const { source: name, path } = row;

@@ -1,7 +1,5 @@
-import * as z from '../zod.js';
-
-export const credentialTypes = z.enum(['api_key', 'token', 'oauth']);
-export type CredentialType = z.infer<typeof credentialTypes>;
+export const credentialTypes = ['api_key', 'token', 'oauth'] as const;
+export type CredentialType = (typeof credentialTypes)[number];
 
 /**
  * One credential as a source found it, before any judgement. Never holds the secret itself:

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { claudeCredentials } from '../../src/sources/claude-code.js';
+import { codexAuth } from '../../src/sources/codex.js';
+import type { JsonFormat } from '../../src/sources/json-format.js';
+import { storeDocument } from '../../src/sources/openclaw-store-format.js';
+
+// A document that skips zod must be one zod accepts and returns as it is: for every format,
+// whenever the quick test says yes, the schema succeeds and gives back an equal document.
+
+const anyValue = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+  fc.dictionary(fc.constantFrom('a', 'b', 'id'), fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxKeys: 2 }),
+);
+/** Mostly absent or a string (the common case), sometimes null, sometimes anything. */
+const stringish = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 4, arbitrary: fc.string({ maxLength: 8 }) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: anyValue });
+const objectOf = (fields: Record<string, fc.Arbitrary<unknown>>) =>
+  fc.record({ ...fields, extra: fc.oneof(fc.constant(undefined), anyValue) }).map((value) => {
+    const object: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) if (field !== undefined) object[key] = field;
+    return object;
+  });
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary }, { weight: 1, arbitrary: anyValue });
+
+const documents: Record<string, { format: JsonFormat<unknown>; document: fc.Arbitrary<unknown> }> = {
+  'Claude Code credentials': {
+    format: claudeCredentials as JsonFormat<unknown>,
+    document: sometimes(objectOf({ claudeAiOauth: sometimes(objectOf({ accessToken: stringish, refreshToken: stringish, expiresAt: anyValue, subscriptionType: stringish })) })),
+  },
+  'Codex auth.json': {
+    format: codexAuth as JsonFormat<unknown>,
+    document: sometimes(
+      objectOf({
+        auth_mode: stringish,
+        OPENAI_API_KEY: stringish,
+        tokens: fc.oneof(fc.constant(undefined), fc.constant(null), sometimes(objectOf({ access_token: stringish, refresh_token: stringish, id_token: stringish }))),
+        last_refresh: stringish,
+      }),
+    ),
+  },
+  'OpenClaw auth-profiles.json': {
+    format: storeDocument as JsonFormat<unknown>,
+    document: sometimes(
+      objectOf({
+        version: anyValue,
+        profiles: sometimes(fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).filter((key) => key !== '__proto__'), anyValue, { maxKeys: 3 })),
+        usageStats: fc.oneof(fc.constant(undefined), sometimes(fc.dictionary(fc.constantFrom('a:b', 'c:d'), anyValue, { maxKeys: 2 }))),
+      }),
+    ),
+  },
+};
+
+describe('documents that skip zod', () => {
+  for (const [name, { format, document }] of Object.entries(documents)) {
+    it(`${name}: only ones the schema accepts and returns equal (2,000 runs)`, () => {
+      let accepted = 0;
+      let rejected = 0;
+      fc.assert(
+        fc.property(document, (value) => {
+          if (!format.isPlain(value)) return void rejected++;
+          accepted++;
+          const parsed = format.schema.safeParse(value);
+          expect(parsed.success).toBe(true);
+          expect(parsed.data).toEqual(value);
+        }),
+        { numRuns: 2_000 },
+      );
+      // Both paths were really exercised.
+      expect(accepted).toBeGreaterThan(200);
+      expect(rejected).toBeGreaterThan(200);
+    });
+  }
+
+  it('what the schema would reject or change goes to the schema, with its messages', () => {
+    expect(claudeCredentials.isPlain({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toBe(false); // zod drops it (catch)
+    expect(claudeCredentials.safeParse({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toEqual({ success: true, data: { claudeAiOauth: { accessToken: 'a' } } });
+    expect(claudeCredentials.safeParse({}).success).toBe(false);
+    expect(codexAuth.isPlain({ tokens: [] })).toBe(false);
+    expect(storeDocument.isPlain({ profiles: {}, usageStats: [] })).toBe(false); // zod replaces it with undefined
+    expect(storeDocument.safeParse({ profiles: [] })).toMatchObject({ success: false, error: { issues: [{ path: ['profiles'], message: 'must be an object mapping profile ids to credentials' }] } });
+  });
+});
