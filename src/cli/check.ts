@@ -132,13 +132,13 @@ async function exportMetrics(
 ): Promise<void> {
   const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
   const { renderExposition } = await import('../outputs/exposition.js');
-  const exposition = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
+  const text = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
-    writeTextfile(targets.textfile, exposition);
+    writeTextfile(targets.textfile, text);
   }
   if (targets.push !== undefined) {
     const { pushMetrics } = await import('../outputs/pushgateway.js');
-    await pushMetrics(targets.push, exposition);
+    await pushMetrics(targets.push, text);
   }
 }

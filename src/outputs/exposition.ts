@@ -1,5 +1,4 @@
 import type { MetricFamily } from './metric-families.js';
-import { TextBytes } from './text-bytes.js';
 
 const helpEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n' };
 const labelEscapes: Record<string, string> = { ...helpEscapes, '"': '\\"' };
@@ -23,44 +22,27 @@ export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 export const openMetricsContentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 /**
- * authwatch's metrics as UTF-8 text: the Prometheus format 0.0.4 (textfile, Pushgateway,
- * default scrapes) or OpenMetrics 1.0 (where a counter family is named without `_total`; the
- * caller ends the document with `# EOF`). No sample timestamps: node_exporter rejects files
- * that have them. Written by hand: a timer run loads no metrics library, and the daemon
- * renders once per check instead of once per scrape.
+ * authwatch's metrics as text: the Prometheus format 0.0.4 (textfile, Pushgateway, default
+ * scrapes) or OpenMetrics 1.0 (where a counter family is named without `_total`; the caller
+ * ends the document with `# EOF`). No sample timestamps: node_exporter rejects files that
+ * have them. Written by hand: a timer run loads no metrics library, and the daemon renders
+ * once per check instead of once per scrape.
  */
-export function renderExposition(families: readonly MetricFamily[], format: 'prometheus' | 'openmetrics' = 'prometheus'): Buffer {
-  // Bytes written piece by piece: built as a string, a timer run's exposition made ≈ 100 KB of
-  // small strings, enough to cost that run a garbage collection the plain check does not have.
-  const out = new TextBytes();
-  for (let f = 0; f < families.length; f++) {
-    const family = families[f]!;
+export function renderExposition(families: readonly MetricFamily[], format: 'prometheus' | 'openmetrics' = 'prometheus'): string {
+  // One string built in place: this runs on every timer run and every daemon check, and arrays
+  // of pieces per sample were most of a run's garbage.
+  let text = '';
+  for (const family of families) {
     const familyName = format === 'openmetrics' && family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
-    out.write('# HELP ');
-    out.write(familyName);
-    out.write(' ');
-    out.write(escapeHelp(family.help));
-    out.write('\n# TYPE ');
-    out.write(familyName);
-    out.write(' ');
-    out.write(family.type);
-    out.write('\n');
-    const { labelNames, samples } = family;
-    for (let s = 0; s < samples.length; s++) {
-      const { labels, value } = samples[s]!;
-      out.write(family.name);
-      for (let l = 0; l < labelNames.length; l++) {
-        out.write(l === 0 ? '{' : ',');
-        out.write(labelNames[l]!);
-        out.write('="');
-        out.write(escapeLabel(labels[labelNames[l]!] ?? ''));
-        out.write('"');
-      }
-      out.write(labelNames.length ? '} ' : ' ');
-      out.write(formatValue(value));
-      out.write('\n');
+    text += `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
+    for (const { labels, value } of family.samples) {
+      text += family.name;
+      family.labelNames.forEach((name, index) => {
+        text += `${index === 0 ? '{' : ','}${name}="${escapeLabel(labels[name] ?? '')}"`;
+      });
+      text += `${family.labelNames.length ? '}' : ''} ${formatValue(value)}\n`;
     }
-    if (format === 'prometheus') out.write('\n');
+    if (format === 'prometheus') text += '\n';
   }
-  return out.result();
+  return text;
 }

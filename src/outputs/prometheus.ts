@@ -34,7 +34,7 @@ export async function createDaemonMetrics(latest: () => RunRecord, counters: () 
     const current = counters();
     const hit = own.get(format);
     if (hit && hit.run === run && hit.counters === current) return hit.bytes;
-    const bytes = renderExposition(metricFamilies(run, current), format);
+    const bytes = Buffer.from(renderExposition(metricFamilies(run, current), format));
     own.set(format, { run, counters: current, bytes });
     return bytes;
   };

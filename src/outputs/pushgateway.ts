@@ -25,7 +25,7 @@ export function pushGroupUrl(base: string, instance = hostname()): URL {
  * PUTs the snapshot: PUT replaces the whole group, so a profile that disappeared from this
  * host disappears from the Pushgateway too (it has no TTL of its own).
  */
-export async function pushMetrics(base: string, exposition: string | Uint8Array, instance?: string): Promise<void> {
+export async function pushMetrics(base: string, text: string, instance?: string): Promise<void> {
   const url = pushGroupUrl(base, instance);
   const headers: Record<string, string> = { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' };
   if (url.username) {
@@ -36,7 +36,7 @@ export async function pushMetrics(base: string, exposition: string | Uint8Array,
   target.password = '';
   let response: Response;
   try {
-    response = await fetch(target, { method: 'PUT', headers, body: exposition, signal: AbortSignal.timeout(pushTimeoutMs) });
+    response = await fetch(target, { method: 'PUT', headers, body: text, signal: AbortSignal.timeout(pushTimeoutMs) });
   } catch (error) {
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${pushTimeoutMs / 1000}s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
     throw new AuthwatchError(`push to ${displayUrl(url)} failed: ${reason}`);

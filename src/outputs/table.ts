@@ -1,7 +1,6 @@
 import { formatLocalTime, formatSpan } from '../duration.js';
 import type { Report } from '../evaluate/report.js';
 import type { Status } from '../evaluate/status.js';
-import { TextBytes } from './text-bytes.js';
 
 const statusColour: Record<Status, string> = {
   ok: '\u001b[32m',
@@ -18,6 +17,58 @@ const statusColumn = 4;
 const last = columns - 1;
 /** Spaces between columns. */
 const gap = 2;
+const space = 0x20;
+
+/**
+ * UTF-8 text written straight into a byte buffer, character by character. A 10,000-profile
+ * table built as strings (a padded copy of each cell, a line per row, the whole text flattened
+ * for the write) was ≈ 18 MB of garbage for ≈ 1.5 MB of output; the buffer lives outside the
+ * JavaScript heap and goes to stdout as it is.
+ */
+class TextBytes {
+  private bytes: Buffer;
+  private end = 0;
+  private lineStart = 0;
+
+  constructor(expectedBytes: number) {
+    this.bytes = Buffer.allocUnsafe(expectedBytes);
+  }
+
+  /** Writes `text`, then spaces up to `padTo` UTF-16 units (as padEnd counts them). */
+  write(text: string, padTo = 0): void {
+    const { length } = text;
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.end + length * 3 + padTo > this.bytes.length) this.grow(length * 3 + padTo);
+    const { bytes } = this;
+    let at = this.end;
+    let index = 0;
+    for (; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 0x80) break;
+      bytes[at++] = code;
+    }
+    if (index < length) at += bytes.write(text.slice(index), at);
+    for (let column = length; column < padTo; column++) bytes[at++] = space;
+    this.end = at;
+  }
+
+  /** Ends the line, without the spaces at its end. */
+  endLine(): void {
+    while (this.end > this.lineStart && this.bytes[this.end - 1] === space) this.end--;
+    this.write('\n');
+    this.lineStart = this.end;
+  }
+
+  result(): Buffer {
+    return this.bytes.subarray(0, this.end);
+  }
+
+  private grow(count: number): void {
+    const larger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + count));
+    this.bytes.copy(larger, 0, 0, this.end);
+    this.bytes = larger;
+  }
+}
 
 /** A plain-text table of the report, one row per profile, then a one-line summary; UTF-8. */
 export function renderTable(report: Report, options: { colour: boolean }): Uint8Array {

@@ -7,7 +7,7 @@ import { describeFsError } from '../sources/read-file.js';
  * it). Not flushed to disk: the next run rewrites it anyway, and node_exporter needs the
  * rename's atomicity, not durability — one fsync fewer every 15 minutes on a phone's flash.
  */
-export function writeTextfile(path: string, text: string | Uint8Array): void {
+export function writeTextfile(path: string, text: string): void {
   if (!path.endsWith('.prom')) throw new AuthwatchError(`--textfile ${path}: node_exporter only reads files ending in .prom`);
   try {
     writeFileAtomic(path, text, { mode: 0o644, durable: false });
