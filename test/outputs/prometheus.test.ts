@@ -76,4 +76,11 @@ describe('Prometheus exposition', () => {
     expect(text.endsWith('\n\n')).toBe(true);
     expect(renderExposition(metricFamilies(singleRun(buildReport([], [], [], NOW), 1)), 'openmetrics')).not.toMatch(/\n\n/);
   });
+
+  it('writes label values beyond ASCII as they are', async () => {
+    const text = metricsFor([profile({ id: 'anthropic:café 😀', agent: '仕事', expiresAt: NOW + 30 * DAY })]);
+    expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:café 😀",provider="anthropic",source="openclaw",agent="仕事"} ${(NOW + 30 * DAY) / 1000}`,
+    ]);
+  });
 });
