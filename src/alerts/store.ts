@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { processAlive } from '../process-alive.js';
 import { parseJsonText, describeFsError, statIfVisible } from '../sources/read-file.js';
 import { expandHome } from '../sources/openclaw-paths.js';
-import { alertStateSchema, emptyState, type AlertState } from './decide.js';
+import { alertState, emptyState, type AlertState } from './decide.js';
 
 /** `$STATE_DIRECTORY` (systemd), else `$XDG_STATE_HOME/authwatch`, else `~/.local/state/authwatch`. */
 export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
@@ -31,7 +31,7 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
     throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
   }
   const json = parseJsonText(text);
-  const parsed = json.ok ? alertStateSchema.safeParse(json.value) : null;
+  const parsed = json.ok ? alertState.safeParse(json.value) : null;
   if (parsed?.success) return parsed.data;
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
   try {

@@ -3,7 +3,7 @@ import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isOptionalString, JsonFormat } from './json-format.js';
+import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 

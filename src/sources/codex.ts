@@ -4,7 +4,7 @@ import * as z from '../zod.js';
 import { fingerprint } from '../redact.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isNullishString, JsonFormat } from './json-format.js';
+import { isJsonObject, isNullishString, JsonFormat } from '../json-format.js';
 import { readSingleFile, type Reading } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 

@@ -1,4 +1,4 @@
-import type { FormatResult } from './json-format.js';
+import type { FormatResult } from '../json-format.js';
 import { describeIssues } from '../zod-issues.js';
 import { parseJsonText, readCredentialFile } from './read-file.js';
 

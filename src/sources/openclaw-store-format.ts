@@ -4,7 +4,7 @@ import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { isJsonObject, isOptionalString, JsonFormat } from './json-format.js';
+import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the

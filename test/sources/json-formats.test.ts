@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertState } from '../../src/alerts/decide.js';
 import { claudeCredentials } from '../../src/sources/claude-code.js';
 import { codexAuth } from '../../src/sources/codex.js';
-import type { JsonFormat } from '../../src/sources/json-format.js';
+import type { JsonFormat } from '../../src/json-format.js';
 import { storeDocument } from '../../src/sources/openclaw-store-format.js';
 
 // A document that skips zod must be one zod accepts and returns as it is: for every format,
@@ -83,5 +84,61 @@ describe('documents that skip zod', () => {
     expect(codexAuth.isPlain({ tokens: [] })).toBe(false);
     expect(storeDocument.isPlain({ profiles: {}, usageStats: [] })).toBe(false); // zod replaces it with undefined
     expect(storeDocument.safeParse({ profiles: [] })).toMatchObject({ success: false, error: { issues: [{ path: ['profiles'], message: 'must be an object mapping profile ids to credentials' }] } });
+  });
+});
+
+describe('alert states that skip zod', () => {
+  const status = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('ok', 'expiring', 'expired', 'missing', 'error') }, { weight: 1, arbitrary: anyValue });
+  const time = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0 }) }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) });
+  const fingerprint = fc.oneof({ weight: 6, arbitrary: fc.oneof(fc.constant(null), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 })) }, { weight: 1, arbitrary: anyValue });
+  const exact = <T extends Record<string, unknown>>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
+    fc.tuple(fc.record(fields), fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: anyValue })).map(([value, extra]) => (extra === undefined ? value : { ...value, extra }));
+  const memory = (time_: string) => sometimes(exact({ status, [time_]: time, fingerprint }));
+  const keys = fc.constantFrom('a/p:1', '-/env:X', 'b/q:2');
+  const state = sometimes(
+    exact({
+      version: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: anyValue }),
+      profiles: sometimes(fc.dictionary(keys, memory('since'), { maxKeys: 3 })),
+      channels: sometimes(
+        fc.dictionary(
+          fc.constantFrom('mail', 'ntfy'),
+          sometimes(
+            exact({
+              told: sometimes(fc.dictionary(keys, memory('at'), { maxKeys: 2 })),
+              failures: fc.oneof({ weight: 6, arbitrary: fc.nat(5) }, { weight: 1, arbitrary: fc.oneof(fc.constant(-1), fc.constant(1.5), anyValue) }),
+              retryAt: fc.oneof(fc.constant(null), time),
+              lastError: fc.oneof(fc.constant(null), fc.string({ maxLength: 6 }), anyValue),
+            }),
+          ),
+          { maxKeys: 2 },
+        ),
+      ),
+    }),
+  );
+
+  it('only ones the schema accepts and returns equal (2,000 runs)', () => {
+    let accepted = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(state, (value) => {
+        if (!alertState.isPlain(value)) return void rejected++;
+        accepted++;
+        const parsed = alertState.schema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(200);
+  });
+
+  it('the state authwatch writes takes it; an unknown key or a bad count goes to the schema', () => {
+    const written = { version: 1, profiles: { 'a/p:1': { status: 'expiring', since: 5, fingerprint: 'abcd1234' } }, channels: { mail: { told: { 'a/p:1': { status: 'expiring', at: 6, fingerprint: null } }, failures: 0, retryAt: null, lastError: null } } };
+    expect(alertState.isPlain(written)).toBe(true);
+    expect(alertState.isPlain({ ...written, extra: 1 })).toBe(false);
+    expect(alertState.safeParse({ ...written, extra: 1 })).toEqual({ success: true, data: written });
+    expect(alertState.isPlain({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } })).toBe(false);
+    expect(alertState.safeParse({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } }).success).toBe(false);
   });
 });

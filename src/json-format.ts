@@ -1,4 +1,4 @@
-import type * as z from '../zod.js';
+import type * as z from './zod.js';
 
 /** What validating a document gives: zod's own result type, for either path. */
 export type FormatResult<T> = { success: true; data: T } | { success: false; error: { issues: readonly z.core.$ZodIssue[] } };
