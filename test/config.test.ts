@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertingSchema, defaultAlerting } from '../src/alerts/config.js';
-import { loadConfig, locateConfig, parseConfig } from '../src/config/load.js';
-import { defaultConfig } from '../src/config/schema.js';
+import { alertingSchema } from '../src/alerts/config.js';
+import { defaultAlerting } from '../src/config/defaults.js';
+import { loadConfig, locateConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/schema.js';
+import { defaultConfig } from '../src/config/defaults.js';
 import { AuthwatchError } from '../src/errors.js';
 import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
 import { contextFor } from './helpers/context.js';

@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../src/config/schema.js';
+import { defaultConfig } from '../src/config/defaults.js';
 import { fullGarbageCollector } from '../src/daemon/memory.js';
 import { CheckRunner } from '../src/daemon/runner.js';
 import { silentLog } from './helpers/context.js';

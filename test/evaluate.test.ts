@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/schema.js';
 import { evaluate } from '../src/evaluate/evaluate.js';
 import { defaultWarnMs, policyFromConfig, type Policy } from '../src/evaluate/policy.js';
 import { buildReport } from '../src/evaluate/report.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSON5 from 'json5';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/schema.js';
 import { unitEnvironment } from '../src/cli/migrate-monitor.js';
 import { runCli } from './helpers/cli.js';
 import { makeHome } from './helpers/home.js';

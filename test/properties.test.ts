@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/schema.js';
 import { AuthwatchError } from '../src/errors.js';
 import { evaluate } from '../src/evaluate/evaluate.js';
 import { defaultWarnMs, type Policy } from '../src/evaluate/policy.js';

@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import { duration } from '../config/primitives.js';
+import { defaultRepeat } from '../config/defaults.js';
 import { channelSchema } from './index.js';
 
 function isTimeZone(zone: string): boolean {
@@ -23,9 +24,6 @@ const quietHours = z.lazy(() => {
 });
 export type QuietHours = z.output<typeof quietHours>;
 
-const day = 86_400_000;
-const hours4 = 4 * 3_600_000;
-const defaultRepeat = { expiring: day, expired: hours4, missing: hours4, error: hours4 };
 
 /** Built on first use: a config without channels never needs it. */
 export const alertingSchema = z.lazy(() =>
@@ -33,10 +31,10 @@ export const alertingSchema = z.lazy(() =>
     /** remind after this long while a profile stays in that status */
     repeat: z._default(
       z.strictObject({
-        expiring: z._default(duration, day),
-        expired: z._default(duration, hours4),
-        missing: z._default(duration, hours4),
-        error: z._default(duration, hours4),
+        expiring: z._default(duration, defaultRepeat.expiring),
+        expired: z._default(duration, defaultRepeat.expired),
+        missing: z._default(duration, defaultRepeat.missing),
+        error: z._default(duration, defaultRepeat.error),
       }),
       defaultRepeat,
     ),
@@ -62,5 +60,3 @@ export const channelsSchema = z.lazy(() =>
   ),
 );
 
-/** What `alerting: {}` parses to (a test holds them equal), without building the schema. */
-export const defaultAlerting: AlertingConfig = { repeat: { ...defaultRepeat }, sendResolved: true };

@@ -4,8 +4,8 @@ import { keepValidatedConfig, readCachedConfig, type ConfigCache } from './cache
 import { parseJson5Text } from '../json5-text.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { readCredentialFile } from '../sources/read-file.js';
-import { describeIssues } from '../zod-issues.js';
-import { configSchema, defaultConfig, type Config } from './schema.js';
+import { defaultConfig } from './defaults.js';
+import type { Config } from './schema.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -30,14 +30,6 @@ export function locateConfig(
   return { path: join(configHome, 'authwatch', 'config.json5'), explicit: false };
 }
 
-/** Validates a parsed config document; every problem is reported at once as `file: path: problem`. */
-export function parseConfig(document: unknown, file: string): Config {
-  const parsed = configSchema.safeParse(document);
-  if (parsed.success) return parsed.data;
-  const lines = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
-  throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
-}
-
 /** Reads and validates the config; with a cache, an unchanged file is not parsed again. */
 export async function loadConfig(location: ConfigLocation, cache?: ConfigCache): Promise<LoadedConfig> {
   const file = await readCredentialFile(location.path);
@@ -51,6 +43,8 @@ export async function loadConfig(location: ConfigLocation, cache?: ConfigCache):
   cache?.onParse?.();
   const json = await parseJson5Text(file.text);
   if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
+  // The schema is loaded only here: most runs take the config from the cache, or have none.
+  const { parseConfig } = await import('./schema.js');
   const config = parseConfig(json.value, location.path);
   if (cache) keepValidatedConfig(cache, location.path, file.text, config);
   return { config, path: location.path };

@@ -1,7 +1,10 @@
 import * as z from '../zod.js';
-import { alertingSchema, channelsSchema, defaultAlerting } from '../alerts/config.js';
+import { alertingSchema, channelsSchema } from '../alerts/config.js';
+import { AuthwatchError } from '../errors.js';
+import { describeIssues } from '../zod-issues.js';
+import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
 import { policyModes } from '../evaluate/policy.js';
-import { declaredSchema } from '../sources/declared.js';
+import { declaredSchema } from '../sources/declared-schema.js';
 import { duration, instant } from './primitives.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -60,11 +63,6 @@ const daemonSettings = z.lazy(() =>
   }),
 );
 
-// The defaults of the parts that default as a whole, for the schema and defaultConfig alike.
-const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
-const daemonDefault = { scrapeTtl: 30_000 };
-const scheduleDefault = '*/15 * * * *';
-
 /**
  * authwatch's config file (JSON5). Every field is optional: no file at all works. Built on first
  * use: a run without a config file, or with one it validated before (config/cache.ts), never
@@ -120,26 +118,14 @@ export const configSchema = z.lazy(() => {
 
 export type Config = z.output<typeof configSchema>;
 
-/**
- * What no config file means (a test holds it equal to what the schema makes of `{}`): a run
- * without a config builds no schema. A fresh copy each time, so no caller can change another's.
- */
-export function defaultConfig(): Config {
-  return {
-    require: [],
-    policy: 'authwatch',
-    strictRefreshable: false,
-    providers: {},
-    profiles: {},
-    declared: [],
-    openclaw: { ...openclawDefault, command: [...openclawDefault.command] },
-    schedule: scheduleDefault,
-    daemon: { ...daemonDefault },
-    metrics: {},
-    channels: [],
-    alerting: { ...defaultAlerting, repeat: { ...defaultAlerting.repeat } },
-  };
+/** Validates a parsed config document; every problem is reported at once as `file: path: problem`. */
+export function parseConfig(document: unknown, file: string): Config {
+  const parsed = configSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const lines = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
+  throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
 }
+
 export type ProfileOverride = z.output<typeof profileOverride>;
 export type SecretRef = z.output<typeof secretRef>;
 export type MetricsAuth = z.output<typeof metricsAuth>;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { readDeclared } from '../../src/sources/declared.js';
 import { DAY, NOW } from '../helpers/clock.js';
 import { contextFor } from '../helpers/context.js';
