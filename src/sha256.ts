@@ -13,8 +13,10 @@ const initialHash = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f,
 const schedule = new Int32Array(64);
 
 /**
- * The SHA-256 of the text's UTF-8 bytes, as 64 lowercase hex digits. Rotations are written out
- * (x >>> n | x << 32 - n): most calls run before V8 optimizes anything, where calls are dear.
+ * The SHA-256 of the text's UTF-8 bytes, as 64 lowercase hex digits. Written for code V8 has
+ * not optimized yet (most calls are): rotations are written out, as a signed shift and a mask
+ * (x >> n & mask | x << 32 - n) — an unsigned shift gives numbers past 2^31 — and sums are cut
+ * to 32 bits term by term, so the interpreter boxes (allocates) few intermediate numbers.
  */
 export function sha256Hex(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
@@ -35,9 +37,9 @@ export function sha256Hex(text: string): string {
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15]!;
       const y = w[i - 2]!;
-      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+      const s0 = (((x >> 7) & 0x1ffffff) | (x << 25)) ^ (((x >> 18) & 0x3fff) | (x << 14)) ^ ((x >> 3) & 0x1fffffff);
+      const s1 = (((y >> 17) & 0x7fff) | (y << 15)) ^ (((y >> 19) & 0x1fff) | (y << 13)) ^ ((y >> 10) & 0x3fffff);
+      w[i] = (((((w[i - 16]! + s0) | 0) + w[i - 7]!) | 0) + s1) | 0;
     }
     let a = state[0]!;
     let b = state[1]!;
@@ -48,9 +50,9 @@ export function sha256Hex(text: string): string {
     let g = state[6]!;
     let h = state[7]!;
     for (let i = 0; i < 64; i++) {
-      const sum1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (h + sum1 + ((e & f) ^ (~e & g)) + k[i]! + w[i]!) | 0;
-      const sum0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const sum1 = (((e >> 6) & 0x3ffffff) | (e << 26)) ^ (((e >> 11) & 0x1fffff) | (e << 21)) ^ (((e >> 25) & 0x7f) | (e << 7));
+      const t1 = (((((((h + sum1) | 0) + ((e & f) ^ (~e & g))) | 0) + k[i]!) | 0) + w[i]!) | 0;
+      const sum0 = (((a >> 2) & 0x3fffffff) | (a << 30)) ^ (((a >> 13) & 0x7ffff) | (a << 19)) ^ (((a >> 22) & 0x3ff) | (a << 10));
       const t2 = (sum0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       h = g;
       g = f;
