@@ -38,11 +38,11 @@ const credentialish = fc.record(
 );
 
 describe('parsers never throw, whatever the JSON', () => {
-  it('the OpenClaw store format: one row per entry, each either a credential or an error', () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(credentialish, fc.jsonValue())), fc.jsonValue(), (profiles, stats) => {
-        const usage = readUsageStats(stats !== null && typeof stats === 'object' && !Array.isArray(stats) ? (stats as Record<string, unknown>) : undefined);
-        const rows = profilesFromStore({ profiles }, usage, origin, NOW);
+  it('the OpenClaw store format: one row per entry, each either a credential or an error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.string(), fc.oneof(credentialish, fc.jsonValue())), fc.jsonValue(), async (profiles, stats) => {
+        const usage = await readUsageStats(stats !== null && typeof stats === 'object' && !Array.isArray(stats) ? (stats as Record<string, unknown>) : undefined);
+        const rows = await profilesFromStore({ profiles }, usage, origin, NOW);
         expect(rows).toHaveLength(Object.keys(profiles).length);
         for (const row of rows) expect(row.problem === null || typeof row.problem === 'string').toBe(true);
       }),

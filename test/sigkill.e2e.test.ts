@@ -83,7 +83,7 @@ describe('SIGKILL at random points', () => {
       else expect([0, 1, 2]).toContain(result.code ?? -1);
       recordDeliveries(before, run, result.killed);
       if (existsSync(statePath)) {
-        expect(alertState.schema.safeParse(JSON.parse(readFileSync(statePath, 'utf8'))).success, `state after run ${run}`).toBe(true);
+        expect((await alertState.schema()).safeParse(JSON.parse(readFileSync(statePath, 'utf8'))).success, `state after run ${run}`).toBe(true);
       }
       if (!result.killed) {
         // A completed run has delivered everything owed so far; the world moves on.

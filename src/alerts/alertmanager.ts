@@ -15,12 +15,6 @@ export const schema = z.lazy(() =>
 );
 export type AlertmanagerConfig = z.output<typeof schema>;
 
-/**
- * Alertmanager expects firing alerts to be re-sent on every run (they expire at `endsAt`), so
- * this channel is told about every profile that is still bad, not only about changes.
- */
-export const resendsFiring = true;
-
 export function create(config: AlertmanagerConfig): Notifier {
   return {
     async send(batch) {

@@ -1,5 +1,6 @@
 import { isJsonObject, JsonFormat } from '../json-format.js';
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import type * as stateSchema from './state-schema.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { statuses, type Status } from '../evaluate/status.js';
 import { remediation } from '../remediation.js';
@@ -10,24 +11,7 @@ import type { Notice } from './notifier.js';
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
 
-const alertStateSchema = () => {
-  const status = z.enum(statuses);
-  const fingerprint = z.nullable(z.string());
-  const channelMemory = z.object({
-    /** What this channel was last successfully told, per profile key (only bad statuses). */
-    told: z.record(z.string(), z.object({ status, at: z.number(), fingerprint })),
-    failures: z.int().check(z.gte(0)),
-    retryAt: z.nullable(z.number()),
-    lastError: z.nullable(z.string()),
-  });
-  return z.object({
-    version: z.literal(1),
-    /** Last seen status of every profile, and since when. */
-    profiles: z.record(z.string(), z.object({ status, since: z.number(), fingerprint })),
-    channels: z.record(z.string(), channelMemory),
-  });
-};
-export type AlertState = z.output<ReturnType<typeof alertStateSchema>>;
+export type AlertState = z.output<typeof stateSchema.alertStateSchema>;
 export type ChannelMemory = AlertState['channels'][string];
 
 const knownStatuses = new Set<string>(statuses);
@@ -53,8 +37,8 @@ const isTold = (value: unknown) =>
  * writes it skips the schema (the zod objects for it were most of what alerting added to a
  * timer run that had nothing to send).
  */
-export const alertState = new JsonFormat(
-  alertStateSchema,
+export const alertState = new JsonFormat<AlertState>(
+  async () => (await import('./state-schema.js')).alertStateSchema,
   (value) =>
     hasKeys(value, ['version', 'profiles', 'channels']) &&
     value.version === 1 &&

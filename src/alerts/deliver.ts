@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../log.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
-import { createNotifier, resendsFiring } from './index.js';
+import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
 import { loadState, lockState, saveState, stateDirectory } from './store.js';
 
@@ -65,6 +65,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
     const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
     const host = config.alerting.host ?? hostname();
     const pending = new Map<string, number>();
+    // The channels' modules (and their schemas, and zod) only for a run that may send.
+    const { createNotifier } = await import('./index.js');
 
     const outcomes = await Promise.all(
       config.channels.map(async (channel): Promise<ChannelOutcome> => {

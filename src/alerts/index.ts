@@ -9,8 +9,6 @@ import * as webhook from './webhook.js';
 interface NotifierModule {
   schema: z.ZodMiniType<{ type: string; name: string; timeout: number }>;
   create(config: never, deps: NotifierDeps): Notifier;
-  /** The channel must hear about every still-bad profile on every run (Alertmanager). */
-  resendsFiring?: boolean;
 }
 
 /** The only list of channel types: the config's union and the factory are built from it. */
@@ -39,8 +37,4 @@ export type ChannelConfig = z.output<(typeof notifiers)[ChannelType]['schema']>;
 
 export function createNotifier(channel: ChannelConfig, deps: NotifierDeps): Notifier {
   return (notifiers[channel.type].create as (config: ChannelConfig, deps: NotifierDeps) => Notifier)(channel, deps);
-}
-
-export function resendsFiring(channel: ChannelConfig): boolean {
-  return (notifiers[channel.type] as NotifierModule).resendsFiring === true;
 }

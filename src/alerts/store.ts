@@ -31,7 +31,7 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
     throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
   }
   const json = parseJsonText(text);
-  const parsed = json.ok ? alertState.safeParse(json.value) : null;
+  const parsed = json.ok ? await alertState.safeParse(json.value) : null;
   if (parsed?.success) return parsed.data;
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
   try {

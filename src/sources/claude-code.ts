@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
@@ -8,19 +9,8 @@ import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
-export const claudeCredentials = new JsonFormat(
-  () =>
-    z.looseObject({
-      claudeAiOauth: z.looseObject(
-        {
-          accessToken: z.optional(z.string()),
-          refreshToken: z.optional(z.string()),
-          expiresAt: z.optional(z.unknown()),
-          subscriptionType: z.catch(z.optional(z.string()), undefined),
-        },
-        { error: 'missing the claudeAiOauth object' },
-      ),
-    }),
+export const claudeCredentials = new JsonFormat<z.infer<typeof schemas.claudeCredentials>>(
+  async () => (await import('./file-schemas.js')).claudeCredentials,
   (value) => {
     const oauth = isJsonObject(value) ? value.claudeAiOauth : undefined;
     return isJsonObject(oauth) && isOptionalString(oauth.accessToken) && isOptionalString(oauth.refreshToken) && isOptionalString(oauth.subscriptionType);

@@ -1,18 +1,14 @@
 import { join } from 'node:path';
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import { JsonFormat } from '../json-format.js';
+import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../redact.js';
 import { checkEpochMs } from './epoch.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
-/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share (built on first use). */
-const oauthCreds = z.lazy(() =>
-  z.looseObject({
-    access_token: z.nullish(z.string()),
-    refresh_token: z.nullish(z.string()),
-    expiry_date: z.optional(z.unknown()),
-  }),
-);
+/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share (rare: no quick test). */
+const oauthCreds = new JsonFormat<z.infer<typeof schemas.oauthCreds>>(async () => (await import('./file-schemas.js')).oauthCreds);
 
 /**
  * One source per CLI that keeps its login in an `oauth_creds.json` (`expiry_date` in epoch ms,

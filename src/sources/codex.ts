@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../redact.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
@@ -9,25 +10,15 @@ import { readSingleFile, type Reading } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.codex/auth.json`, as the Codex CLI writes it. */
-const codexAuthSchema = () =>
-  z.looseObject({
-    auth_mode: z.nullish(z.string()),
-    OPENAI_API_KEY: z.nullish(z.string()),
-    tokens: z.nullish(
-      z.looseObject({
-        access_token: z.nullish(z.string()),
-        refresh_token: z.nullish(z.string()),
-        id_token: z.nullish(z.string()),
-      }),
-    ),
-    last_refresh: z.nullish(z.string()),
-  });
-type CodexAuth = z.infer<ReturnType<typeof codexAuthSchema>>;
-export const codexAuth = new JsonFormat(codexAuthSchema, (value) => {
-  if (!isJsonObject(value) || !isNullishString(value.auth_mode) || !isNullishString(value.OPENAI_API_KEY) || !isNullishString(value.last_refresh)) return false;
-  const { tokens } = value;
-  return tokens === undefined || tokens === null || (isJsonObject(tokens) && isNullishString(tokens.access_token) && isNullishString(tokens.refresh_token) && isNullishString(tokens.id_token));
-});
+type CodexAuth = z.infer<typeof schemas.codexAuth>;
+export const codexAuth = new JsonFormat<CodexAuth>(
+  async () => (await import('./file-schemas.js')).codexAuth,
+  (value) => {
+    if (!isJsonObject(value) || !isNullishString(value.auth_mode) || !isNullishString(value.OPENAI_API_KEY) || !isNullishString(value.last_refresh)) return false;
+    const { tokens } = value;
+    return tokens === undefined || tokens === null || (isJsonObject(tokens) && isNullishString(tokens.access_token) && isNullishString(tokens.refresh_token) && isNullishString(tokens.id_token));
+  },
+);
 
 const name = 'codex';
 /** When the access token is not a readable JWT, Codex treats it as good for an hour after refresh. */

@@ -4,7 +4,7 @@ import { parseJsonText, readCredentialFile } from './read-file.js';
 
 /** A zod schema or a JsonFormat: anything that validates a parsed document. */
 export interface Validator<T> {
-  safeParse(value: unknown): FormatResult<T>;
+  safeParse(value: unknown): FormatResult<T> | Promise<FormatResult<T>>;
 }
 
 export type SchemaFileRead<T> =
@@ -22,7 +22,7 @@ export async function readSchemaFile<T>(path: string, schema: Validator<T>): Pro
   if (file.kind === 'error') return { kind: 'error', message: `${path}: ${file.message}` };
   const json = parseJsonText(file.text);
   if (!json.ok) return { kind: 'error', message: `${path}: ${json.message}` };
-  const parsed = schema.safeParse(json.value);
+  const parsed = await schema.safeParse(json.value);
   if (!parsed.success) {
     return { kind: 'error', message: `${path}: unexpected content: ${describeIssues(parsed.error).join('; ')}` };
   }

@@ -61,8 +61,8 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
   if (store.kind === 'ok') {
     // auth-profiles.json wins where both files have an entry for the same profile.
     const stats = {
-      ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
-      ...readUsageStats(store.value.usageStats),
+      ...(await readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined)),
+      ...(await readUsageStats(store.value.usageStats)),
     };
     const origin: StoreOrigin = {
       source: name,
@@ -71,7 +71,7 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       notes: originNotes(agent),
       updatedAtMs: store.mtimeMs,
     };
-    for (const profile of profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
+    for (const profile of await profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
     for (const id of duplicateKeys(store.text, 'profiles')) {
       profiles.push(
         problemProfile(

@@ -1,24 +1,33 @@
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
+import type * as schemas from './file-schemas.js';
 import { parseJson5Text } from '../json5-text.js';
 import { describeIssues } from '../zod-issues.js';
 import { openclawConfigPath } from './openclaw-paths.js';
 import { readCredentialFile } from './read-file.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
-/** The part of `openclaw.json` that says which providers the agents use (built on first use). */
-const openclawConfig = z.lazy(() => {
-  const modelSpec = z.union([
-    z.string(),
-    z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
-  ]);
-  return z.looseObject({
-    agents: z.optional(
-      z.looseObject({
-        defaults: z.optional(z.looseObject({ model: z.optional(modelSpec), imageModel: z.optional(modelSpec) })),
-      }),
-    ),
-  });
-});
+type OpenclawConfig = z.infer<typeof schemas.openclawConfig>;
+type ModelSpec = NonNullable<NonNullable<NonNullable<OpenclawConfig['agents']>['defaults']>['model']>;
+
+/** A model, or a primary with fallbacks, as the schema takes it unchanged. */
+function isPlainModelSpec(value: unknown): boolean {
+  if (value === undefined || typeof value === 'string') return true;
+  return isJsonObject(value) && isOptionalString(value.primary) && (value.fallbacks === undefined || (Array.isArray(value.fallbacks) && value.fallbacks.every((item) => typeof item === 'string')));
+}
+
+/** The part of `openclaw.json` that says which providers the agents use. */
+export const openclawConfig = new JsonFormat<OpenclawConfig>(
+  async () => (await import('./file-schemas.js')).openclawConfig,
+  (value) => {
+    if (!isJsonObject(value)) return false;
+    const { agents } = value;
+    if (agents === undefined) return true;
+    if (!isJsonObject(agents)) return false;
+    const { defaults } = agents;
+    return defaults === undefined || (isJsonObject(defaults) && isPlainModelSpec(defaults.model) && isPlainModelSpec(defaults.imageModel));
+  },
+);
 
 export interface RequiredProvider {
   provider: string;
@@ -40,8 +49,6 @@ export function providerOfModelRef(ref: string): string | null {
   const slash = trimmed.indexOf('/');
   return slash > 0 ? trimmed.slice(0, slash).toLowerCase() : 'anthropic';
 }
-
-type ModelSpec = NonNullable<NonNullable<NonNullable<z.infer<typeof openclawConfig>['agents']>['defaults']>['model']>;
 
 function modelRefs(spec: ModelSpec | undefined): string[] {
   if (spec === undefined) return [];
@@ -67,7 +74,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
   if (!json.ok) return fail(json.message);
-  const parsed = openclawConfig.safeParse(json.value);
+  const parsed = await openclawConfig.safeParse(json.value);
   if (!parsed.success) return fail(`unexpected content: ${describeIssues(parsed.error).join('; ')}`);
 
   const defaults = parsed.data.agents?.defaults;

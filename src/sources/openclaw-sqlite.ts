@@ -43,23 +43,23 @@ export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
-function parseRowJson<T>(raw: unknown, schema: Validator<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
+async function parseRowJson<T>(raw: unknown, schema: Validator<T>, what: string): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };
   const json = parseJsonText(raw);
   if (!json.ok) return { ok: false, message: `${what} is ${json.message}` };
-  const parsed = schema.safeParse(json.value);
+  const parsed = await schema.safeParse(json.value);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: `${what}: ${describeIssues(parsed.error).join('; ')}` };
 }
 
-function readProfiles(db: ReadOnlyDatabase, location: DatabaseLocation, now: number): Profile[] | { problem: string } {
+async function readProfiles(db: ReadOnlyDatabase, location: DatabaseLocation, now: number): Promise<Profile[] | { problem: string }> {
   const queries = layouts[location.layout];
   const [storeRow] = db.all(queries.store);
   if (!storeRow) return [];
-  const store = parseRowJson(storeRow.json, storeDocument, 'the stored auth profile document');
+  const store = await parseRowJson(storeRow.json, storeDocument, 'the stored auth profile document');
   if (!store.ok) return { problem: store.message };
   const [stateRow] = db.all(queries.state);
-  const state = stateRow ? parseRowJson(stateRow.json, stateDocument, 'the stored auth state document') : null;
-  const stats = { ...readUsageStats(state?.ok ? state.value.usageStats : undefined), ...readUsageStats(store.value.usageStats) };
+  const state = stateRow ? await parseRowJson(stateRow.json, stateDocument, 'the stored auth state document') : null;
+  const stats = { ...(await readUsageStats(state?.ok ? state.value.usageStats : undefined)), ...(await readUsageStats(store.value.usageStats)) };
   const updated = Number(storeRow.updated);
   const origin: StoreOrigin = {
     source: name,
@@ -84,7 +84,7 @@ async function readDatabase(location: DatabaseLocation, now: number): Promise<So
   };
   if (opened.kind === 'error') return fail(opened.message);
   try {
-    const profiles = readProfiles(opened.db, location, now);
+    const profiles = await readProfiles(opened.db, location, now);
     if (!Array.isArray(profiles)) return fail(profiles.problem);
     return { profiles, visits: [foundVisit(name, location.path)] };
   } catch (error) {

@@ -1,51 +1,20 @@
-import * as z from '../zod.js';
+import type * as z from '../zod.js';
+import type * as schemas from './file-schemas.js';
 import { describeSpan, formatLocalTime } from '../duration.js';
 import { remediation } from '../remediation.js';
 import { fingerprint } from '../redact.js';
 import { describeIssues } from '../zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
+import { isJsonObject, isOptionalNumber, isOptionalString, JsonFormat } from '../json-format.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
-// One schema per external format: OpenClaw's auth profile store (auth-profiles.json, and the
-// same document inside its SQLite store) and the state part (auth-state.json).
+// OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
+// store) and its state part (auth-state.json); their schemas are in file-schemas.ts.
 
-// Plain (stripping) objects with every field authwatch reads: unlike loose ones, zod checks them
-// on its compiled fast path — a third of the parse time with 10,000 profiles. Built on first
-// use: most stores hold only plain credentials, which skip zod (isPlainCredential below).
-export const credential = z.lazy(() => {
-  const secretRef = z.looseObject({ source: z.string(), id: z.string() });
-  const provider = z.string().check(z.minLength(1, 'must not be empty'));
-  /** Set by OpenClaw on a `claude setup-token` credential a newer one replaced (setup_inactive). */
-  const setup = z.catch(z.optional(z.object({ replacement: z.optional(z.unknown()) })), undefined);
-  const apiKeyCredential = z.object({
-    type: z.literal('api_key'),
-    setup,
-    provider,
-    key: z.optional(z.string()),
-    apiKey: z.optional(z.string()),
-    keyRef: z.optional(secretRef),
-  });
-  const tokenCredential = z.object({
-    type: z.literal('token'),
-    setup,
-    provider,
-    token: z.optional(z.string()),
-    tokenRef: z.optional(secretRef),
-    expires: z.optional(z.unknown()),
-  });
-  const oauthCredential = z.object({
-    type: z.literal('oauth'),
-    setup,
-    provider,
-    access: z.optional(z.string()),
-    refresh: z.optional(z.string()),
-    expires: z.optional(z.unknown()),
-    oauthRef: z.optional(z.object({ id: z.string() })),
-  });
-  return z.discriminatedUnion('type', [apiKeyCredential, tokenCredential, oauthCredential]);
-});
-type Credential = z.infer<typeof credential>;
+type Credential = z.infer<typeof schemas.credential>;
+type Schemas = typeof schemas;
+/** The schemas, loaded only for a document (or an entry) that is not the plain one. */
+const loadSchemas = () => import('./file-schemas.js');
 
 /**
  * The common credential — the schema's fields, plain strings, no references, no `setup` —
@@ -70,36 +39,21 @@ export function isPlainCredential(value: unknown): value is Credential {
   }
 }
 
-const usageStatsEntry = z.lazy(() =>
-  z.looseObject({
-    cooldownUntil: z.catch(z.optional(z.number()), undefined),
-    disabledUntil: z.catch(z.optional(z.number()), undefined),
-    disabledReason: z.catch(z.optional(z.string()), undefined),
-  }),
-);
-export type UsageStats = Record<string, z.infer<typeof usageStatsEntry>>;
+export type UsageStats = Record<string, z.infer<typeof schemas.usageStatsEntry>>;
 
-const storeDocumentSchema = () =>
-  z.looseObject({
-    version: z.optional(z.unknown()),
-    // Checked as a whole only (each entry is parsed on its own below): a record schema would
-    // copy every entry, ≈ 9 ms for 10,000 profiles.
-    profiles: z.custom<Record<string, unknown>>(isJsonObject, { error: 'must be an object mapping profile ids to credentials' }),
-    usageStats: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
-  });
-export type StoreDocument = z.infer<ReturnType<typeof storeDocumentSchema>>;
-export const storeDocument = new JsonFormat(
-  storeDocumentSchema,
+export type StoreDocument = z.infer<typeof schemas.storeDocument>;
+export const storeDocument = new JsonFormat<StoreDocument>(
+  async () => (await loadSchemas()).storeDocument,
   (value) => isJsonObject(value) && isJsonObject(value.profiles) && (value.usageStats === undefined || isJsonObject(value.usageStats)),
 );
 
-/** auth-state.json, which most agents do not have (built on first use). */
-export const stateDocument = z.lazy(() =>
-  z.looseObject({
-    version: z.optional(z.unknown()),
-    usageStats: z.optional(z.record(z.string(), z.unknown())),
-  }),
-);
+/** auth-state.json, which most agents do not have (no quick test). */
+export const stateDocument = new JsonFormat<z.infer<typeof schemas.stateDocument>>(async () => (await loadSchemas()).stateDocument);
+
+/** A usageStats entry the lenient schema would keep as it is. */
+export function isPlainUsageStats(value: unknown): boolean {
+  return isJsonObject(value) && isOptionalNumber(value.cooldownUntil) && isOptionalNumber(value.disabledUntil) && isOptionalString(value.disabledReason);
+}
 
 /** Where a store came from, stamped on each profile it yields. */
 export interface StoreOrigin {
@@ -149,11 +103,14 @@ function providerFromId(id: string): string {
 }
 
 /** Parses usageStats entries leniently: a bad entry just has no cooldown to report. */
-export function readUsageStats(raw: Record<string, unknown> | undefined): UsageStats {
+export async function readUsageStats(raw: Record<string, unknown> | undefined): Promise<UsageStats> {
   const stats: UsageStats = {};
   for (const [id, value] of Object.entries(raw ?? {})) {
-    const parsed = usageStatsEntry.safeParse(value);
-    if (parsed.success) stats[id] = parsed.data;
+    if (isPlainUsageStats(value)) stats[id] = value as UsageStats[string];
+    else {
+      const parsed = (await loadSchemas()).usageStatsEntry.safeParse(value);
+      if (parsed.success) stats[id] = parsed.data;
+    }
   }
   return stats;
 }
@@ -180,7 +137,7 @@ function isName(value: string): boolean {
   return /^[a-z][a-z0-9_-]{0,15}$/.test(value);
 }
 
-function describeCredentialProblem(id: string, value: unknown): string {
+function describeCredentialProblem(id: string, value: unknown, credential: Schemas['credential']): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `profile "${id}" is not an object`;
   }
@@ -267,22 +224,27 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
  * Turns a store document into profiles, one per entry. A malformed entry becomes an `error`
  * row of its own; the other entries are unaffected.
  */
-export function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Profile[] {
+export async function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Promise<Profile[]> {
   const entries = document.profiles;
   const ids = Object.keys(entries);
   const profiles = new Array<Profile>(ids.length);
+  let schemas: Schemas | undefined;
   // Keys and an indexed loop: entries().map(([id, value]) => …) made a pair per entry and
   // destructured it through the iterator protocol, per entry of a 10,000-profile store.
   for (let index = 0; index < ids.length; index++) {
     const id = ids[index]!;
     const value = entries[id];
-    profiles[index] = isPlainCredential(value) ? profileFromCredential(id, value, origin, stats, now) : profileFromUnusual(id, value, origin, stats, now);
+    if (isPlainCredential(value)) profiles[index] = profileFromCredential(id, value, origin, stats, now);
+    else {
+      schemas ??= await loadSchemas();
+      profiles[index] = profileFromUnusual(id, value, origin, stats, now, schemas.credential);
+    }
   }
   return profiles;
 }
 
 /** An entry that needs zod: references, `setup`, or something malformed (an `error` row). */
-function profileFromUnusual(id: string, value: unknown, origin: StoreOrigin, stats: UsageStats, now: number): Profile {
+function profileFromUnusual(id: string, value: unknown, origin: StoreOrigin, stats: UsageStats, now: number, credential: Schemas['credential']): Profile {
   const parsed = credential.safeParse(value);
   if (parsed.success) return profileFromCredential(id, parsed.data, origin, stats, now);
   const declaredProvider = (value as { provider?: unknown } | null)?.provider;
@@ -294,6 +256,6 @@ function profileFromUnusual(id: string, value: unknown, origin: StoreOrigin, sta
       agent: origin.agent,
       path: origin.path,
     },
-    `${origin.path}: ${describeCredentialProblem(id, value)}`,
+    `${origin.path}: ${describeCredentialProblem(id, value, credential)}`,
   );
 }

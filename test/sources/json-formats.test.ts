@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { alertState } from '../../src/alerts/decide.js';
 import { claudeCredentials } from '../../src/sources/claude-code.js';
 import { codexAuth } from '../../src/sources/codex.js';
-import type { JsonFormat } from '../../src/json-format.js';
-import { storeDocument } from '../../src/sources/openclaw-store-format.js';
+import { JsonFormat } from '../../src/json-format.js';
+import { usageStatsEntry } from '../../src/sources/file-schemas.js';
+import { openclawConfig } from '../../src/sources/openclaw-config.js';
+import { isPlainUsageStats, storeDocument } from '../../src/sources/openclaw-store-format.js';
 
 // A document that skips zod must be one zod accepts and returns as it is: for every format,
 // whenever the quick test says yes, the schema succeeds and gives back an equal document.
@@ -54,17 +56,40 @@ const documents: Record<string, { format: JsonFormat<unknown>; document: fc.Arbi
       }),
     ),
   },
+  'OpenClaw usageStats entry': {
+    format: new JsonFormat(async () => usageStatsEntry, isPlainUsageStats) as JsonFormat<unknown>,
+    document: sometimes(
+      objectOf({
+        cooldownUntil: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) }),
+        disabledUntil: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) }),
+        disabledReason: stringish,
+      }),
+    ),
+  },
+  'OpenClaw openclaw.json': {
+    format: openclawConfig as JsonFormat<unknown>,
+    document: (() => {
+      const modelSpec = fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 3, arbitrary: fc.string({ maxLength: 10 }) },
+        { weight: 3, arbitrary: objectOf({ primary: stringish, fallbacks: fc.oneof(fc.constant(undefined), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), fc.array(anyValue, { maxLength: 2 })) }) },
+        { weight: 1, arbitrary: anyValue },
+      );
+      return sometimes(objectOf({ agents: fc.oneof(fc.constant(undefined), sometimes(objectOf({ defaults: fc.oneof(fc.constant(undefined), sometimes(objectOf({ model: modelSpec, imageModel: modelSpec }))) }))) }));
+    })(),
+  },
 };
 
 /** Whenever the quick test says yes, the schema succeeds with an equal document; both paths are exercised. */
-function holdsToItsSchema(format: JsonFormat<unknown>, document: fc.Arbitrary<unknown>, minimumAccepted: number): void {
+async function holdsToItsSchema(format: JsonFormat<unknown>, document: fc.Arbitrary<unknown>, minimumAccepted: number): Promise<void> {
+  const schema = await format.schema();
   let accepted = 0;
   let rejected = 0;
   fc.assert(
     fc.property(document, (value) => {
       if (!format.isPlain(value)) return void rejected++;
       accepted++;
-      const parsed = format.schema.safeParse(value);
+      const parsed = schema.safeParse(value);
       expect(parsed.success).toBe(true);
       expect(parsed.data).toEqual(value);
     }),
@@ -79,13 +104,13 @@ describe('documents that skip zod', () => {
     it(`${name}: only ones the schema accepts and returns equal (2,000 runs)`, () => holdsToItsSchema(format, document, 200));
   }
 
-  it('what the schema would reject or change goes to the schema, with its messages', () => {
+  it('what the schema would reject or change goes to the schema, with its messages', async () => {
     expect(claudeCredentials.isPlain({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toBe(false); // zod drops it (catch)
-    expect(claudeCredentials.safeParse({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toEqual({ success: true, data: { claudeAiOauth: { accessToken: 'a' } } });
-    expect(claudeCredentials.safeParse({}).success).toBe(false);
+    expect(await claudeCredentials.safeParse({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toEqual({ success: true, data: { claudeAiOauth: { accessToken: 'a' } } });
+    expect((await claudeCredentials.safeParse({})).success).toBe(false);
     expect(codexAuth.isPlain({ tokens: [] })).toBe(false);
     expect(storeDocument.isPlain({ profiles: {}, usageStats: [] })).toBe(false); // zod replaces it with undefined
-    expect(storeDocument.safeParse({ profiles: [] })).toMatchObject({ success: false, error: { issues: [{ path: ['profiles'], message: 'must be an object mapping profile ids to credentials' }] } });
+    expect(await storeDocument.safeParse({ profiles: [] })).toMatchObject({ success: false, error: { issues: [{ path: ['profiles'], message: 'must be an object mapping profile ids to credentials' }] } });
   });
 });
 
@@ -120,12 +145,12 @@ describe('alert states that skip zod', () => {
 
   it('only ones the schema accepts and returns equal (2,000 runs)', () => holdsToItsSchema(alertState as JsonFormat<unknown>, state, 100));
 
-  it('the state authwatch writes takes it; an unknown key or a bad count goes to the schema', () => {
+  it('the state authwatch writes takes it; an unknown key or a bad count goes to the schema', async () => {
     const written = { version: 1, profiles: { 'a/p:1': { status: 'expiring', since: 5, fingerprint: 'abcd1234' } }, channels: { mail: { told: { 'a/p:1': { status: 'expiring', at: 6, fingerprint: null } }, failures: 0, retryAt: null, lastError: null } } };
     expect(alertState.isPlain(written)).toBe(true);
     expect(alertState.isPlain({ ...written, extra: 1 })).toBe(false);
-    expect(alertState.safeParse({ ...written, extra: 1 })).toEqual({ success: true, data: written });
+    expect(await alertState.safeParse({ ...written, extra: 1 })).toEqual({ success: true, data: written });
     expect(alertState.isPlain({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } })).toBe(false);
-    expect(alertState.safeParse({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } }).success).toBe(false);
+    expect((await alertState.safeParse({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } })).success).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { credential, isPlainCredential } from '../../src/sources/openclaw-store-format.js';
+import { credential } from '../../src/sources/file-schemas.js';
+import { isPlainCredential } from '../../src/sources/openclaw-store-format.js';
 
 // The fast path must never accept what zod would reject or change: when isPlainCredential says
 // yes, zod succeeds too and returns exactly the entry's own values for every field it keeps.
