@@ -8,9 +8,13 @@ export class ArgumentError extends Error {
   override name = 'ArgumentError';
 }
 
-/** An argument as an error quotes it: a long one cut short, as it may be a token pasted in the wrong place. */
+/**
+ * An argument as an error quotes it: a long one cut to its first 6 characters, as it may be a
+ * token pasted in the wrong place (6 show a token's kind, `sk-ant` or `ghp_ab`, and next to
+ * nothing of its secret part).
+ */
 function quoted(arg: string): string {
-  return `'${arg.length > 24 ? `${arg.slice(0, 12)}…` : arg}'`;
+  return `'${arg.length > 24 ? `${arg.slice(0, 6)}…` : arg}'`;
 }
 
 /**
