@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describeIssues } from '../zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
-import type { Validator } from './json-source-file.js';
+import type { JsonFormat } from '../json-format.js';
 import { parseJsonText } from './read-file.js';
 import { resolveReferences } from './secret-refs.js';
 import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
@@ -43,11 +43,11 @@ export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
-async function parseRowJson<T>(raw: unknown, schema: Validator<T>, what: string): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+async function parseRowJson<T>(raw: unknown, format: JsonFormat<T>, what: string): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };
   const json = parseJsonText(raw);
   if (!json.ok) return { ok: false, message: `${what} is ${json.message}` };
-  const parsed = await schema.safeParse(json.value);
+  const parsed = await format.safeParse(json.value);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: `${what}: ${describeIssues(parsed.error).join('; ')}` };
 }
 

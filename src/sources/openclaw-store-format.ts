@@ -50,10 +50,11 @@ export const storeDocument = new JsonFormat<StoreDocument>(
 /** auth-state.json, which most agents do not have (no quick test). */
 export const stateDocument = new JsonFormat<z.infer<typeof schemas.stateDocument>>(async () => (await loadSchemas()).stateDocument);
 
-/** A usageStats entry the lenient schema would keep as it is. */
-export function isPlainUsageStats(value: unknown): boolean {
-  return isJsonObject(value) && isOptionalNumber(value.cooldownUntil) && isOptionalNumber(value.disabledUntil) && isOptionalString(value.disabledReason);
-}
+/** One usageStats entry, read leniently; the quick test takes one the schema would keep as it is. */
+export const usageStatsEntry = new JsonFormat<UsageStats[string]>(
+  async () => (await loadSchemas()).usageStatsEntry,
+  (value) => isJsonObject(value) && isOptionalNumber(value.cooldownUntil) && isOptionalNumber(value.disabledUntil) && isOptionalString(value.disabledReason),
+);
 
 /** Where a store came from, stamped on each profile it yields. */
 export interface StoreOrigin {
@@ -106,11 +107,8 @@ function providerFromId(id: string): string {
 export async function readUsageStats(raw: Record<string, unknown> | undefined): Promise<UsageStats> {
   const stats: UsageStats = {};
   for (const [id, value] of Object.entries(raw ?? {})) {
-    if (isPlainUsageStats(value)) stats[id] = value as UsageStats[string];
-    else {
-      const parsed = (await loadSchemas()).usageStatsEntry.safeParse(value);
-      if (parsed.success) stats[id] = parsed.data;
-    }
+    const parsed = await usageStatsEntry.safeParse(value);
+    if (parsed.success) stats[id] = parsed.data;
   }
   return stats;
 }

@@ -1,4 +1,5 @@
-import { readSchemaFile, type Validator } from './json-source-file.js';
+import type { JsonFormat } from '../json-format.js';
+import { readSchemaFile } from './json-source-file.js';
 import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type SourceResult } from './source.js';
 
 /** The identity of the one profile a single-file source yields. */
@@ -14,11 +15,11 @@ export type Reading = { problem: string; type?: Profile['type'] } | (Partial<Pro
  */
 export async function readSingleFile<T>(
   row: Row & { path: string },
-  schema: Validator<T>,
+  format: JsonFormat<T>,
   interpret: (file: { value: T; mtimeMs: number }) => Reading,
 ): Promise<SourceResult> {
   const { source: name, path } = row;
-  const file = await readSchemaFile(path, schema);
+  const file = await readSchemaFile(path, format);
   if (file.kind === 'absent') return { profiles: [], visits: [absentVisit(name, path)] };
   if (file.kind === 'error') return { profiles: [problemProfile(row, file.message)], visits: [failedVisit(name, path, file.message)] };
   const reading = interpret(file);

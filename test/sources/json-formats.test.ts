@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { alertState } from '../../src/alerts/decide.js';
 import { claudeCredentials } from '../../src/sources/claude-code.js';
 import { codexAuth } from '../../src/sources/codex.js';
-import { JsonFormat } from '../../src/json-format.js';
-import { usageStatsEntry } from '../../src/sources/file-schemas.js';
+import type { JsonFormat } from '../../src/json-format.js';
 import { openclawConfig } from '../../src/sources/openclaw-config.js';
-import { isPlainUsageStats, storeDocument } from '../../src/sources/openclaw-store-format.js';
+import { storeDocument, usageStatsEntry } from '../../src/sources/openclaw-store-format.js';
 
 // A document that skips zod must be one zod accepts and returns as it is: for every format,
 // whenever the quick test says yes, the schema succeeds and gives back an equal document.
@@ -57,7 +56,7 @@ const documents: Record<string, { format: JsonFormat<unknown>; document: fc.Arbi
     ),
   },
   'OpenClaw usageStats entry': {
-    format: new JsonFormat(async () => usageStatsEntry, isPlainUsageStats) as JsonFormat<unknown>,
+    format: usageStatsEntry as JsonFormat<unknown>,
     document: sometimes(
       objectOf({
         cooldownUntil: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) }),
