@@ -24,7 +24,6 @@ const quietHours = z.lazy(() => {
 });
 export type QuietHours = z.output<typeof quietHours>;
 
-
 /** Built on first use: a config without channels never needs it. */
 export const alertingSchema = z.lazy(() =>
   z.strictObject({

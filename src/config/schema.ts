@@ -63,57 +63,56 @@ const daemonSettings = z.lazy(() =>
   }),
 );
 
+const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
+
 /**
- * authwatch's config file (JSON5). Every field is optional: no file at all works. Built on first
- * use: a run without a config file, or with one it validated before (config/cache.ts), never
- * builds it.
+ * authwatch's config file (JSON5). Every field is optional: no file at all works. This module
+ * is loaded only to parse a config file (load.ts): a run without one, or with one validated
+ * before (config/cache.ts), never builds this schema.
  */
-export const configSchema = z.lazy(() => {
-  const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
-  return z.strictObject({
-    $schema: z.optional(z.string()),
-    /** warning window before an expiry (default 24h) */
-    warn: z.optional(duration),
-    /** providers that must have a usable credential */
-    require: z._default(z.array(providerId), []),
-    /** "openclaw" reproduces `openclaw models status --check` exactly */
-    policy: z._default(z.enum(policyModes), 'authwatch'),
-    /** judge refreshable OAuth access tokens by their expiry like any other token */
-    strictRefreshable: z._default(z.boolean(), false),
-    /** per-provider overrides */
-    providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
-    /** per-profile overrides, by profile id */
-    profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
-    /** credentials authwatch cannot discover on its own */
-    declared: z._default(z.array(declaredSchema), []),
-    /** OpenClaw itself as a source */
-    openclaw: z._default(
-      z.lazy(() =>
-        z.strictObject({
-          /** ask `openclaw models status --json` first (as --from-openclaw) */
-          fromCli: z._default(z.boolean(), false),
-          /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
-          command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
-          agent: z.optional(nonEmpty()),
-          timeout: z._default(duration, 20_000),
-        }),
-      ),
-      openclawDefault,
+export const configSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  /** warning window before an expiry (default 24h) */
+  warn: z.optional(duration),
+  /** providers that must have a usable credential */
+  require: z._default(z.array(providerId), []),
+  /** "openclaw" reproduces `openclaw models status --check` exactly */
+  policy: z._default(z.enum(policyModes), 'authwatch'),
+  /** judge refreshable OAuth access tokens by their expiry like any other token */
+  strictRefreshable: z._default(z.boolean(), false),
+  /** per-provider overrides */
+  providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
+  /** per-profile overrides, by profile id */
+  profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
+  /** credentials authwatch cannot discover on its own */
+  declared: z._default(z.array(declaredSchema), []),
+  /** OpenClaw itself as a source */
+  openclaw: z._default(
+    z.lazy(() =>
+      z.strictObject({
+        /** ask `openclaw models status --json` first (as --from-openclaw) */
+        fromCli: z._default(z.boolean(), false),
+        /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+        command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
+        agent: z.optional(nonEmpty()),
+        timeout: z._default(duration, 20_000),
+      }),
     ),
-    /** when the daemon runs its check (cron, local time) */
-    schedule: z._default(
-      z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
-      scheduleDefault,
-    ),
-    /** the long-running daemon */
-    daemon: z._default(daemonSettings, daemonDefault),
-    /** the daemon's /metrics, /status and /healthz */
-    metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
-    /** where alerts go */
-    channels: z._default(channelsSchema, []),
-    /** when alerts are sent */
-    alerting: z._default(alertingSchema, defaultAlerting),
-  });
+    openclawDefault,
+  ),
+  /** when the daemon runs its check (cron, local time) */
+  schedule: z._default(
+    z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
+    scheduleDefault,
+  ),
+  /** the long-running daemon */
+  daemon: z._default(daemonSettings, daemonDefault),
+  /** the daemon's /metrics, /status and /healthz */
+  metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
+  /** where alerts go */
+  channels: z._default(channelsSchema, []),
+  /** when alerts are sent */
+  alerting: z._default(alertingSchema, defaultAlerting),
 });
 
 export type Config = z.output<typeof configSchema>;
