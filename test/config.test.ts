@@ -5,7 +5,7 @@ import { defaultAlerting } from '../src/config/defaults.js';
 import { loadConfig, locateConfig } from '../src/config/load.js';
 import { parseConfig } from '../src/config/schema.js';
 import { defaultConfig } from '../src/config/defaults.js';
-import { AuthwatchError } from '../src/errors.js';
+import { AuthwatchError } from '../src/core/errors.js';
 import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
 import { contextFor } from './helpers/context.js';
 import { makeHome } from './helpers/home.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeSpan, formatLocalTime, formatSpan } from '../src/duration.js';
+import { describeSpan, formatLocalTime, formatSpan } from '../src/core/duration.js';
 
 const originalTz = process.env.TZ;
 afterEach(() => {

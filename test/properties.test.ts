@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/schema.js';
-import { AuthwatchError } from '../src/errors.js';
+import { AuthwatchError } from '../src/core/errors.js';
 import { evaluate } from '../src/evaluate/evaluate.js';
 import { defaultWarnMs, type Policy } from '../src/evaluate/policy.js';
 import { buildReport } from '../src/evaluate/report.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../src/redact.js';
-import { sha256Hex } from '../src/sha256.js';
+import { fingerprint } from '../src/core/fingerprint.js';
+import { sha256Hex } from '../src/core/sha256.js';
 
 const nodeSha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { duration } from '../config/primitives.js';
 import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, post } from './channel-base.js';

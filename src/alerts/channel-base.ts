@@ -1,6 +1,6 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { duration } from '../config/primitives.js';
-import { readSecret } from '../secrets.js';
+import { readSecret } from '../config/read-secret.js';
 
 /** Fields every channel has (a function: channel schemas are built on first use). */
 export function channelBase() {

@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { channelBase, DeliveryError } from './channel-base.js';
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier } from './notifier.js';

@@ -1,9 +1,9 @@
-import { isJsonObject, JsonFormat } from '../json-format.js';
-import type * as z from '../zod.js';
+import { isJsonObject, JsonFormat } from '../core/json-format.js';
+import type * as z from '../core/zod.js';
 import type * as stateSchema from './state-schema.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { statuses, type Status } from '../evaluate/status.js';
-import { remediation } from '../remediation.js';
+import { remediation } from '../evaluate/remediation.js';
 import type { AlertingConfig, QuietHours } from './config.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';

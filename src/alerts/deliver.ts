@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';

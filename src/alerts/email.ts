@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { channelBase, DeliveryError, noInlineSecret, optionalSecret, scrub } from './channel-base.js';
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';

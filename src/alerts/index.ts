@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import * as alertmanager from './alertmanager.js';
 import * as command from './command.js';
 import * as email from './email.js';

@@ -1,4 +1,4 @@
-import { formatLocalTime, formatSpan } from '../duration.js';
+import { formatLocalTime, formatSpan } from '../core/duration.js';
 import type { Status } from '../evaluate/status.js';
 import type { AlertBatch, Notice } from './notifier.js';
 

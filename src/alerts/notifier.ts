@@ -1,5 +1,5 @@
 import type { Status } from '../evaluate/status.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 /** Why a profile is in this message. */
 export type NoticeKind = 'new' | 'escalation' | 'reminder' | 'resolved' | 'firing';

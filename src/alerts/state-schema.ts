@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { statuses } from '../evaluate/status.js';
 
 /**

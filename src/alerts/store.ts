@@ -1,10 +1,10 @@
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuthwatchError } from '../errors.js';
-import { makeDirectory, removeQuietly, writeFileAtomic } from '../fs-atomic.js';
-import type { Logger } from '../log.js';
-import { processAlive } from '../process-alive.js';
-import { parseJsonText, describeFsError, statIfVisible } from '../sources/read-file.js';
+import { AuthwatchError } from '../core/errors.js';
+import { makeDirectory, removeQuietly, writeFileAtomic } from '../core/atomic-write.js';
+import type { Logger } from '../core/log.js';
+import { processAlive } from '../core/process-alive.js';
+import { parseJsonText, describeFsError, statIfVisible } from '../core/files.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { alertState, emptyState, type AlertState } from './decide.js';
 

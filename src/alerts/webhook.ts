@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';

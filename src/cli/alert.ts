@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { AuthwatchError, ExitCode } from '../errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
 
 export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]

@@ -1,11 +1,11 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
-import { AuthwatchError, ExitCode } from '../errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { policyFromConfig, policyModes } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
-import { runCheck } from '../pipeline.js';
+import { runCheck } from '../pipeline/run-check.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 

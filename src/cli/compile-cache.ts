@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { readOwnFile, writeCacheFile } from '../cache-files.js';
+import { readOwnFile, writeCacheFile } from '../core/cache-files.js';
 
 /**
  * Where compiled code is kept between runs: systemd's CacheDirectory= when a unit gives one,

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { locateConfig } from '../config/load.js';
-import { AuthwatchError, ExitCode } from '../errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { commonSetup, parseCommandArgs } from './options.js';
 
 export const daemonUsage = `Usage: authwatch daemon [options]

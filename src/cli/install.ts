@@ -1,5 +1,5 @@
 import { homedir, userInfo } from 'node:os';
-import { AuthwatchError, ExitCode } from '../errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { parseCommandArgs } from './options.js';
 
 export const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { AuthwatchError, ExitCode } from '../errors.js';
-import { describeFsError } from '../sources/read-file.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
+import { describeFsError } from '../core/files.js';
 import { parseCommandArgs } from './options.js';
 
 export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import type { ConfigCache } from '../config/cache.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
-import { durationHint, parseDuration } from '../duration.js';
-import { AuthwatchError } from '../errors.js';
-import { createLogger, logLevels, type LogLevel } from '../log.js';
+import { durationHint, parseDuration } from '../core/duration.js';
+import { AuthwatchError } from '../core/errors.js';
+import { createLogger, logLevels, type LogLevel } from '../core/log.js';
 import { ArgumentError, parseOptions, type OptionSpec } from './args.js';
 
 /** Options every command understands. */

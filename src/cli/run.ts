@@ -1,5 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
-import { AuthwatchError, ExitCode } from '../errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import type { RunOptions } from './options.js';
 import { writeStderr, writeStdout } from './stdout.js';
 

@@ -1,6 +1,6 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
-import { AuthwatchError } from '../errors.js';
-import { describeFsError } from '../sources/read-file.js';
+import { AuthwatchError } from '../core/errors.js';
+import { describeFsError } from '../core/files.js';
 
 /** Set once a write was left to a Node stream, which may still hold it. */
 let handedToStream = false;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readOwnFile, writeCacheFile } from '../cache-files.js';
+import { readOwnFile, writeCacheFile } from '../core/cache-files.js';
 import type { Config } from './schema.js';
 
 /** Where validated configs are kept (the compiled-code cache dir), and which build validated them. */

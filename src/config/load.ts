@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { AuthwatchError } from '../errors.js';
+import { AuthwatchError } from '../core/errors.js';
 import { keepValidatedConfig, readCachedConfig, type ConfigCache } from './cache.js';
-import { parseJson5Text } from '../json5-text.js';
+import { parseJson5Text } from '../core/json5-text.js';
 import { expandHome } from '../sources/openclaw-paths.js';
-import { readCredentialFile } from '../sources/read-file.js';
+import { readCredentialFile } from '../core/files.js';
 import { defaultConfig } from './defaults.js';
 import type { Config } from './schema.js';
 

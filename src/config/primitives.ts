@@ -1,5 +1,5 @@
-import * as z from '../zod.js';
-import { durationHint, parseDuration } from '../duration.js';
+import * as z from '../core/zod.js';
+import { durationHint, parseDuration } from '../core/duration.js';
 
 // Built on first use: only a config that is parsed needs them.
 

@@ -1,7 +1,7 @@
-import * as z from '../zod.js';
+import * as z from '../core/zod.js';
 import { alertingSchema, channelsSchema } from '../alerts/config.js';
-import { AuthwatchError } from '../errors.js';
-import { describeIssues } from '../zod-issues.js';
+import { AuthwatchError } from '../core/errors.js';
+import { describeIssues } from '../core/zod-issues.js';
 import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
 import { policyModes } from '../evaluate/policy.js';
 import { declaredSchema } from '../sources/declared-schema.js';

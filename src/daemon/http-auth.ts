@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MetricsAuth } from '../config/schema.js';
-import { readSecret } from '../secrets.js';
+import { readSecret } from '../config/read-secret.js';
 
 /** Decides whether a request's Authorization header is acceptable. */
 export interface Authorizer {

@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
-import { describeSpan } from '../duration.js';
+import { describeSpan } from '../core/duration.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import type { RunRecord } from '../outputs/metric-families.js';
-import { runCheck } from '../pipeline.js';
+import { runCheck } from '../pipeline/run-check.js';
 
 export interface RunnerDeps {
   env: NodeJS.ProcessEnv;

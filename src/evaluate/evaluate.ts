@@ -1,4 +1,4 @@
-import { describeSpan } from '../duration.js';
+import { describeSpan } from '../core/duration.js';
 import type { Profile } from '../sources/source.js';
 import type { Policy } from './policy.js';
 import type { Status } from './status.js';

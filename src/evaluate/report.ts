@@ -1,5 +1,5 @@
-import type { ExitCode } from '../errors.js';
-import { remediation } from '../remediation.js';
+import type { ExitCode } from '../core/errors.js';
+import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';

@@ -1,4 +1,4 @@
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../core/errors.js';
 
 export const statuses = ['ok', 'expiring', 'expired', 'missing', 'error'] as const;
 export type Status = (typeof statuses)[number];

@@ -1,4 +1,4 @@
-import { AuthwatchError } from '../errors.js';
+import { AuthwatchError } from '../core/errors.js';
 
 /** Prints a command as the user would type it. */
 export function showCommand(argv: readonly string[]): string {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { makeDirectory } from '../fs-atomic.js';
+import { makeDirectory } from '../core/atomic-write.js';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCommand } from './run-command.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AuthwatchError } from '../errors.js';
+import { AuthwatchError } from '../core/errors.js';
 
 /**
  * Replaces every `@NAME@` in a template. A placeholder whose value is an empty string takes

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { makeDirectory } from '../fs-atomic.js';
+import { makeDirectory } from '../core/atomic-write.js';
 import { dirname, join } from 'node:path';
-import { AuthwatchError } from '../errors.js';
+import { AuthwatchError } from '../core/errors.js';
 import { runCommand } from './run-command.js';
 import { fillTemplate, installation, readTemplate } from './template.js';
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { AuthwatchError } from '../errors.js';
+import { AuthwatchError } from '../core/errors.js';
 
 const pushTimeoutMs = 10_000;
 

@@ -1,4 +1,4 @@
-import { formatLocalTime, formatSpan } from '../duration.js';
+import { formatLocalTime, formatSpan } from '../core/duration.js';
 import type { Report } from '../evaluate/report.js';
 import type { Status } from '../evaluate/status.js';
 

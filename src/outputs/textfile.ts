@@ -1,6 +1,6 @@
-import { AuthwatchError } from '../errors.js';
-import { writeFileAtomic } from '../fs-atomic.js';
-import { describeFsError } from '../sources/read-file.js';
+import { AuthwatchError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { describeFsError } from '../core/files.js';
 
 /**
  * Writes the node_exporter textfile-collector file (mode 0644, so user `prometheus` can read

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type * as z from '../zod.js';
+import type * as z from '../core/zod.js';
 import type * as schemas from './file-schemas.js';
-import { fingerprint } from '../redact.js';
+import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
+import { isJsonObject, isOptionalString, JsonFormat } from '../core/json-format.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type * as z from '../zod.js';
-import { JsonFormat } from '../json-format.js';
+import type * as z from '../core/zod.js';
+import { JsonFormat } from '../core/json-format.js';
 import type * as schemas from './file-schemas.js';
-import { fingerprint } from '../redact.js';
+import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { readSingleFile } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';

@@ -1,11 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as z from '../zod.js';
+import type * as z from '../core/zod.js';
 import type * as schemas from './file-schemas.js';
-import { fingerprint } from '../redact.js';
+import { fingerprint } from '../core/fingerprint.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isNullishString, JsonFormat } from '../json-format.js';
+import { isJsonObject, isNullishString, JsonFormat } from '../core/json-format.js';
 import { readSingleFile, type Reading } from './single-file-source.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 

@@ -1,9 +1,9 @@
-import { fingerprint } from '../redact.js';
-import { runProgram, type ProgramFailure } from '../run-program.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { runProgram, type ProgramFailure } from '../core/run-program.js';
 import { checkEpochMs } from './epoch.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
-import { parseJsonText, readCredentialFile } from './read-file.js';
+import { parseJsonText, readCredentialFile } from '../core/files.js';
 import type { Declared, ExpiryUnit } from './declared-schema.js';
 import { makeProfile, problemProfile, type Profile, type SourceContext, type SourceVisit } from './source.js';
 

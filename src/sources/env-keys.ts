@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { fingerprint } from '../redact.js';
+import { fingerprint } from '../core/fingerprint.js';
 import { parseDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
 import { providerEnvVars } from './provider-env.js';
-import { readCredentialFile } from './read-file.js';
+import { readCredentialFile } from '../core/files.js';
 import {
   absentVisit,
   failedVisit,

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { statIfVisible } from './read-file.js';
+import { statIfVisible } from '../core/files.js';
 import type { Profile } from './source.js';
 
 /** Group or other users may read it: the file's secrets are not the owner's alone. */

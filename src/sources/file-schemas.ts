@@ -1,5 +1,5 @@
-import * as z from '../zod.js';
-import { isJsonObject } from '../json-format.js';
+import * as z from '../core/zod.js';
+import { isJsonObject } from '../core/json-format.js';
 
 // The zod schemas of the credential files sources read, one per external format. This module
 // is loaded only when a document is not the plain one its format's quick test takes (see

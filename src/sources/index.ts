@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { claudeCode } from './claude-code.js';
 import { geminiCli, minimaxCli, qwenCli } from './cli-oauth-creds.js';
 import { codex } from './codex.js';

@@ -9,8 +9,8 @@ import {
   type StoreOrigin,
 } from './openclaw-store-format.js';
 import { duplicateKeys } from './duplicate-keys.js';
-import { readSchemaFile } from './json-source-file.js';
-import { pathExists } from './read-file.js';
+import { readSchemaFile } from './json-file-source.js';
+import { pathExists } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
 import {
   absentVisit,

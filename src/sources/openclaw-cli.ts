@@ -1,9 +1,9 @@
-import * as z from '../zod.js';
-import { describeIssues } from '../zod-issues.js';
-import { parseJsonText } from './read-file.js';
+import * as z from '../core/zod.js';
+import { describeIssues } from '../core/zod-issues.js';
+import { parseJsonText } from '../core/files.js';
 import { makeProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
-import { runProgram, type ProgramFailure } from '../run-program.js';
+import { runProgram, type ProgramFailure } from '../core/run-program.js';
 
 const statusProfile = z.looseObject({
   profileId: z.string(),

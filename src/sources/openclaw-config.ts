@@ -1,10 +1,10 @@
-import type * as z from '../zod.js';
-import { isJsonObject, isOptionalString, JsonFormat } from '../json-format.js';
+import type * as z from '../core/zod.js';
+import { isJsonObject, isOptionalString, JsonFormat } from '../core/json-format.js';
 import type * as schemas from './file-schemas.js';
-import { parseJson5Text } from '../json5-text.js';
-import { describeIssues } from '../zod-issues.js';
+import { parseJson5Text } from '../core/json5-text.js';
+import { describeIssues } from '../core/zod-issues.js';
 import { openclawConfigPath } from './openclaw-paths.js';
-import { readCredentialFile } from './read-file.js';
+import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
 type OpenclawConfig = z.infer<typeof schemas.openclawConfig>;

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describeFsError, statIfVisible } from './read-file.js';
+import { describeFsError, statIfVisible } from '../core/files.js';
 import type { SourceContext } from './source.js';
 
 /** Expands a leading `~` the way OpenClaw resolves user paths. */

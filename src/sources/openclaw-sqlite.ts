@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { describeIssues } from '../zod-issues.js';
+import { describeIssues } from '../core/zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
-import type { JsonFormat } from '../json-format.js';
-import { parseJsonText } from './read-file.js';
+import type { JsonFormat } from '../core/json-format.js';
+import { parseJsonText } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
 import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
 import {

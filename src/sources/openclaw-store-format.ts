@@ -1,11 +1,11 @@
-import type * as z from '../zod.js';
+import type * as z from '../core/zod.js';
 import type * as schemas from './file-schemas.js';
-import { describeSpan, formatLocalTime } from '../duration.js';
-import { remediation } from '../remediation.js';
-import { fingerprint } from '../redact.js';
-import { describeIssues } from '../zod-issues.js';
+import { describeSpan, formatLocalTime } from '../core/duration.js';
+import { remediation } from '../evaluate/remediation.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { describeIssues } from '../core/zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { isJsonObject, isOptionalNumber, isOptionalString, JsonFormat } from '../json-format.js';
+import { isJsonObject, isOptionalNumber, isOptionalString, JsonFormat } from '../core/json-format.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseDotenv } from './dotenv.js';
 import { expandHome, primaryStateDir } from './openclaw-paths.js';
-import { pathExists, readCredentialFile } from './read-file.js';
+import { pathExists, readCredentialFile } from '../core/files.js';
 import type { Profile, SourceContext } from './source.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { JsonFormat } from '../json-format.js';
-import { readSchemaFile } from './json-source-file.js';
+import type { JsonFormat } from '../core/json-format.js';
+import { readSchemaFile } from './json-file-source.js';
 import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type SourceResult } from './source.js';
 
 /** The identity of the one profile a single-file source yields. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
-import { describeFsError } from './read-file.js';
+import { describeFsError } from '../core/files.js';
 import { applyWal } from './sqlite-wal.js';
 
 /** OpenClaw's state DB holds a lot besides auth; anything beyond this is not one of ours. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocalTime } from '../../src/duration.js';
+import { formatLocalTime } from '../../src/core/duration.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { buildReport } from '../../src/evaluate/report.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alertState } from '../../src/alerts/decide.js';
 import { claudeCredentials } from '../../src/sources/claude-code.js';
 import { codexAuth } from '../../src/sources/codex.js';
-import type { JsonFormat } from '../../src/json-format.js';
+import type { JsonFormat } from '../../src/core/json-format.js';
 import { openclawConfig } from '../../src/sources/openclaw-config.js';
 import { storeDocument, usageStatsEntry } from '../../src/sources/openclaw-store-format.js';
 

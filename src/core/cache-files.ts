@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { removeQuietly, writeFileAtomic } from './fs-atomic.js';
+import { removeQuietly, writeFileAtomic } from './atomic-write.js';
 
 /**
  * A cache file's bytes, unless it is missing or someone else could have written it: what a

@@ -1,14 +1,14 @@
-import type { Logger } from './log.js';
-import type { Config } from './config/schema.js';
-import { evaluate } from './evaluate/evaluate.js';
-import { openclawJudgedSources, type Policy } from './evaluate/policy.js';
-import { buildReport, type Report } from './evaluate/report.js';
-import { readAllSources } from './sources/index.js';
-import { readDeclared } from './sources/declared.js';
-import { flagExposedFiles } from './sources/file-exposure.js';
-import type { OpenclawCliOptions } from './sources/openclaw-cli.js';
-import { readOpenclawConfig, type RequiredProvider } from './sources/openclaw-config.js';
-import { problemProfile, type SourceContext } from './sources/source.js';
+import type { Logger } from '../core/log.js';
+import type { Config } from '../config/schema.js';
+import { evaluate } from '../evaluate/evaluate.js';
+import { openclawJudgedSources, type Policy } from '../evaluate/policy.js';
+import { buildReport, type Report } from '../evaluate/report.js';
+import { readAllSources } from '../sources/index.js';
+import { readDeclared } from '../sources/declared.js';
+import { flagExposedFiles } from '../sources/file-exposure.js';
+import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
+import { readOpenclawConfig, type RequiredProvider } from '../sources/openclaw-config.js';
+import { problemProfile, type SourceContext } from '../sources/source.js';
 
 export interface CheckInputs {
   context: SourceContext;
@@ -24,7 +24,7 @@ export async function runCheck({ context, config, policy, log, fromOpenclaw }: C
   // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
   // (not installed, failing, too slow), the files are read and the visit says why.
   // Loaded only by the runs that ask OpenClaw (--from-openclaw): most checks never do.
-  const cli = fromOpenclaw ? await (await import('./sources/openclaw-cli.js')).readOpenclawCli(fromOpenclaw) : null;
+  const cli = fromOpenclaw ? await (await import('../sources/openclaw-cli.js')).readOpenclawCli(fromOpenclaw) : null;
   if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
   const skip = new Set(cli?.ok ? ['openclaw', 'openclaw-db'] : []);
   const [found, openclawConfig, declared] = await Promise.all([

@@ -1,6 +1,6 @@
-import type { JsonFormat } from '../json-format.js';
-import { describeIssues } from '../zod-issues.js';
-import { parseJsonText, readCredentialFile } from './read-file.js';
+import type { JsonFormat } from '../core/json-format.js';
+import { describeIssues } from '../core/zod-issues.js';
+import { parseJsonText, readCredentialFile } from '../core/files.js';
 
 export type SchemaFileRead<T> =
   | { kind: 'absent' }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SecretRef } from './config/schema.js';
-import { AuthwatchError } from './errors.js';
-import { describeFsError } from './sources/read-file.js';
+import type { SecretRef } from './schema.js';
+import { AuthwatchError } from '../core/errors.js';
+import { describeFsError } from '../core/files.js';
 
 /**
  * Reads a secret the config refers to — a file (relative names are looked up in systemd's
