@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/args.js';
+import { quoteArgument } from '../src/core/quote-argument.js';
 
 const options = {
   warn: { type: 'string' },
@@ -42,17 +43,39 @@ describe('command-line options', () => {
     }
   });
 
-  it('never quotes more than the start of a long argument: it may be a token pasted in the wrong place', () => {
-    // The secret part may start early (GitHub's tokens: four characters in).
-    for (const argv of ['sk-ant-oat01-PLANTEDSECRETPLANTEDSECRET', 'ghp_PLANTEDSECRETPLANTEDSECRET'].flatMap((token) => [[token], [`-${token}`], [`--${token}=x`]])) {
-      let message = '';
-      try {
-        parseOptions(argv, options);
-      } catch (error) {
-        message = (error as Error).message;
+  it('never quotes a token-like argument: its kind and length only, none of its characters past the prefix', () => {
+    const tokens: [string, string][] = [
+      ['sk-ant-oat01-PLANTEDSECRETPLANTEDSECRET', 'sk-ant-'],
+      ['ghp_PLANTEDSECRETPLANTEDSECRET', 'ghp_'],
+      ['xoxb-PLANTED-SECRETPLANT', 'xoxb-'],
+      ['eyJhbGciOiJIUzI1NiJ9.eyJQLANTED.PLANTEDsig', 'eyJ'],
+    ];
+    for (const [token, prefix] of tokens) {
+      for (const argv of [[token], [`-${token}`], [`--${token}=x`], [`--json=${token}`]]) {
+        let message = '';
+        try {
+          parseOptions(argv, options);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        if (argv[0]!.startsWith('--json=')) {
+          expect(message).toBe("Option '--json' does not take an argument");
+          continue;
+        }
+        expect(message, argv[0]).toMatch(new RegExp(`^(Unknown option|Unexpected argument) \\(an argument that looks like a token: ${prefix.replace('.', '\\.')}…, \\d+ characters\\)$`));
+        expect(message).not.toMatch(/PLANT|QLANT|SECRET/);
       }
-      expect(message, argv[0]).toMatch(/^(Unknown option|Unexpected argument) '.{1,6}…'$/);
-      expect(message).not.toContain('PLANT');
     }
+  });
+
+  it('a token without a known prefix is still only described; words, flags and paths are quoted', () => {
+    expect(quoteArgument('chek')).toBe("'chek'");
+    expect(quoteArgument('--bogus')).toBe("'--bogus'");
+    expect(quoteArgument('/var/lib/node_exporter/textfile_collector/authwatch-backup-2026.prom')).toBe("'/var/lib/node_exporter/textfile_collector/authwatch-backup-2026.prom'");
+    expect(quoteArgument('/tmp/Q7fPLANTEDx9ZkLmN3vB8wQ2.prom')).toBe('(an argument that looks like a token: 34 characters)');
+    expect(quoteArgument('a3f9c2e81b7d4f6a9e0c5b2d8f1a7e3c')).toBe('(an argument that looks like a token: 32 characters)');
+    expect(quoteArgument('/home/me/sk-ant-PLANTED/x.json5')).toBe('(an argument that looks like a token: sk-ant-…, 31 characters)');
+    expect(quoteArgument('bad\nline')).toBe('(an argument of 8 characters)');
+    expect(quoteArgument(`/${'a'.repeat(300)}`)).toBe('(an argument of 301 characters)');
   });
 });

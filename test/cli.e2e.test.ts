@@ -164,7 +164,7 @@ describe('authwatch check (child process)', () => {
     ['a bad --now', ['--now', 'yesterday'], /--now: expected an ISO-8601 time/],
     ['a bad --warn', ['--warn', 'soon'], /--warn: expected a duration/],
     ['a bad --log-level', ['--log-level', 'loud'], /--log-level: expected one of/],
-    ['a missing --config file', ['--config', '/nonexistent/authwatch.json5'], /config file not found: \/nonexistent\/authwatch.json5/],
+    ['a missing --config file', ['--config', '/nonexistent/authwatch.json5'], /config file not found: '\/nonexistent\/authwatch.json5'/],
   ])('%s: exit 3 with a one-line reason', async (_name, args, message) => {
     const result = await runCli(['check', ...args], { home: makeHome() });
     expect(result.code).toBe(3);

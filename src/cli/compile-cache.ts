@@ -29,10 +29,9 @@ const CACHE_SUFFIX = '.v8cache';
  * Loads a CommonJS bundle as `require` would, but keeps V8's compiled code in `cacheFile`.
  * Compiling the bundle was a third of a check's start-up. The cache is written when the run
  * ends, so it holds every function the run compiled, not just the top level (which is what
- * Node 22's module.enableCompileCache keeps) — unless `worthKeeping()` says at exit that the run
- * was not a typical one; a later run then writes it. Any failure only costs the saving.
+ * Node 22's module.enableCompileCache keeps). Any failure only costs the saving.
  */
-export function requireWithCodeCache(bundle: string, cacheFile: string, worthKeeping: () => boolean = () => true): unknown {
+export function requireWithCodeCache(bundle: string, cacheFile: string): unknown {
   const source = readFileSync(bundle, 'utf8');
   const cachedData = readOwnFile(cacheFile);
   // The wrapper sits on the source's first line so stack traces keep the bundle's line numbers.
@@ -42,9 +41,7 @@ export function requireWithCodeCache(bundle: string, cacheFile: string, worthKee
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => {
-      if (worthKeeping()) writeCache(cacheFile, script.createCachedData());
-    });
+    process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
   }
   return module.exports;
 }

@@ -1,6 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { parseCommandArgs } from './options.js';
+import { quoteArgument } from '../core/quote-argument.js';
 
 export const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
                                  [--textfile FILE] [--config FILE] [--run-as USER]
@@ -64,7 +65,7 @@ async function act(verb: 'install' | 'uninstall', argv: string[]): Promise<ExitC
     await (verb === 'install' ? termux.installTermux(settings, out) : termux.uninstallTermux(settings, out));
     return ExitCode.Ok;
   }
-  throw new AuthwatchError(`${verb}: unknown target "${target.slice(0, 20)}" (expected systemd or termux)`);
+  throw new AuthwatchError(`${verb}: unknown target ${quoteArgument(target)} (expected systemd or termux)`);
 }
 
 export const install = (argv: string[]) => act('install', argv);

@@ -16,25 +16,19 @@ const argv = process.argv.slice(2);
 const bundle = join(__dirname, 'authwatch.js');
 const cacheDir = compileCacheDir(process.env, process.env.HOME || homedir());
 
-// A run that parsed the config (the first one, or after an edit) compiled JSON5 and the config
-// schemas, which later runs take from the config cache: keeping its compiled code would have
-// every later check load that code for nothing (≈ 60 KB of a 340 KB cache). The next run keeps it.
-let configParsed = false;
-const configCache = cacheDir === undefined ? undefined : { dir: cacheDir, buildId: AUTHWATCH_BUILD_ID, onParse: () => (configParsed = true) };
-
 function loadProgram(): Program {
   if (cacheDir === undefined) return require(bundle) as Program;
   // `check` runs every 15 minutes: it keeps its own cache, written after the run so it holds
   // every function the check compiled (on Node 24 a check takes 40 ms so, 48 ms with Node's
   // own cache, which stops at what was compiled before the run).
-  if (argv[0] === 'check') return requireWithCodeCache(bundle, codeCacheFile(cacheDir, AUTHWATCH_BUILD_ID), () => !configParsed) as Program;
+  if (argv[0] === 'check') return requireWithCodeCache(bundle, codeCacheFile(cacheDir, AUTHWATCH_BUILD_ID)) as Program;
   // Other commands are rare: Node 22.1+ (Termux ships 24) caches them itself; Node 20 cannot.
   (module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(cacheDir);
   return require(bundle) as Program;
 }
 
 const program = loadProgram();
-void program.run(argv, { configCache }).then((code) => {
+void program.run(argv).then((code) => {
   process.exitCode = code;
   // A check has nothing left to do once its output is with the kernel; waiting for the event
   // loop to drain would only let V8 finish a major GC (≈ 8 ms on a 10,000-profile host).

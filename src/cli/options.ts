@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import type { ConfigCache } from '../config/cache.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError } from '../core/errors.js';
@@ -52,11 +51,6 @@ export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv
   return oneOf((flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase(), logLevels, flag !== undefined ? '--log-level' : 'LOG_LEVEL');
 }
 
-/** What the launcher hands every command: the cache to keep a validated config in (none when caching is off). */
-export interface RunOptions {
-  configCache?: ConfigCache;
-}
-
 export interface CommonSetup {
   env: NodeJS.ProcessEnv;
   home: string;
@@ -66,12 +60,12 @@ export interface CommonSetup {
 }
 
 /** Clock, logger and config, shared by every command that runs a check. */
-export async function commonSetup(values: { config?: string; now?: string; 'log-level'?: string }, options: RunOptions = {}): Promise<CommonSetup> {
+export async function commonSetup(values: { config?: string; now?: string; 'log-level'?: string }): Promise<CommonSetup> {
   const env = process.env;
   const home = homedir();
   const log = createLogger(resolveLogLevel(values['log-level'], env));
   const now = resolveNow(values.now, env);
-  const loaded = await loadConfig(locateConfig(values.config, env, home), options.configCache);
+  const loaded = await loadConfig(locateConfig(values.config, env, home));
   log.debug({ config: loaded.path ?? '(defaults)' }, 'config loaded');
   return { env, home, now, loaded, log };
 }

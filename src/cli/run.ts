@@ -1,11 +1,11 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import type { RunOptions } from './options.js';
 import { writeStderr, writeStdout } from './stdout.js';
+import { quoteArgument } from '../core/quote-argument.js';
 
 export { outputSettled } from './stdout.js';
 
-type Command = (argv: string[], options: RunOptions) => Promise<ExitCode>;
+type Command = (argv: string[]) => Promise<ExitCode>;
 
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -44,7 +44,7 @@ function logLevelOf(argv: readonly string[]): string | undefined {
 }
 
 /** Runs one command line and returns the exit code; the one place errors are turned into messages. */
-export async function run(argv: string[], options: RunOptions = {}): Promise<ExitCode> {
+export async function run(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -56,8 +56,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Exi
       return ExitCode.Ok;
     }
     const command = commands[name];
-    if (!command) throw new AuthwatchError(`unknown command "${name.slice(0, 40)}"`, { hint: 'run `authwatch --help`' });
-    return await (await command.load())(rest, options);
+    if (!command) throw new AuthwatchError(`unknown command ${quoteArgument(name)}`, { hint: 'run `authwatch --help`' });
+    return await (await command.load())(rest);
   } catch (error) {
     if (error instanceof AuthwatchError) {
       writeStderr(`authwatch: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);

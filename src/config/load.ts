@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
-import { keepValidatedConfig, readCachedConfig, type ConfigCache } from './cache.js';
 import { parseJson5Text } from '../core/json5-text.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { readCredentialFile } from '../core/files.js';
+import { distrustOf } from '../core/file-trust.js';
 import { defaultConfig } from './defaults.js';
 import type { Config } from './schema.js';
+import { quoteArgument } from '../core/quote-argument.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -30,22 +31,18 @@ export function locateConfig(
   return { path: join(configHome, 'authwatch', 'config.json5'), explicit: false };
 }
 
-/** Reads and validates the config; with a cache, an unchanged file is not parsed again. */
-export async function loadConfig(location: ConfigLocation, cache?: ConfigCache): Promise<LoadedConfig> {
-  const file = await readCredentialFile(location.path);
+/** Reads and validates the config, on every run: what it says is never taken from anywhere else. */
+export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+  // Its command channels and declared commands run: a file others could write is refused.
+  const file = await readCredentialFile(location.path, (info) => distrustOf(info, location.path, true));
   if (file.kind === 'absent') {
-    if (location.explicit) throw new AuthwatchError(`config file not found: ${location.path}`);
+    if (location.explicit) throw new AuthwatchError(`config file not found: ${quoteArgument(location.path)}`);
     return { config: defaultConfig(), path: null };
   }
   if (file.kind === 'error') throw new AuthwatchError(`cannot read config ${location.path}: ${file.message}`);
-  const cached = cache && readCachedConfig(cache, location.path, file.text);
-  if (cached) return { config: cached, path: location.path };
-  cache?.onParse?.();
   const json = await parseJson5Text(file.text);
   if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
-  // The schema is loaded only here: most runs take the config from the cache, or have none.
+  // The schema is loaded only here: a run without a config file does without it.
   const { parseConfig } = await import('./schema.js');
-  const config = parseConfig(json.value, location.path);
-  if (cache) keepValidatedConfig(cache, location.path, file.text, config);
-  return { config, path: location.path };
+  return { config: parseConfig(json.value, location.path), path: location.path };
 }

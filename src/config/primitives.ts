@@ -18,12 +18,21 @@ export const duration = z.lazy(() =>
   ),
 );
 
-/** An ISO-8601 date or date-time (`2026-01-10`, `2026-01-10T09:00:00Z`) → epoch ms. */
+/**
+ * An ISO-8601 date (`2026-01-10`, midnight UTC) or a date-time with its offset
+ * (`2026-01-10T09:00:00Z`, `…T09:00:00+01:00`) → epoch ms. A date-time without one is refused:
+ * it would mean a different instant under each TZ the check happens to run with.
+ */
 export const instant = z.lazy(() =>
   z.pipe(
     z.string(),
     z.transform((text: string, ctx) => {
-      const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+      const dateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/i.test(text);
+      if (dateTime && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+        ctx.issues.push({ code: 'custom', message: `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`, input: text });
+        return z.NEVER;
+      }
+      const ms = dateTime || /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(text) : Number.NaN;
       if (!Number.isFinite(ms)) {
         ctx.issues.push({ code: 'custom', message: 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"', input: text });
         return z.NEVER;

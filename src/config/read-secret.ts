@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretRef } from './schema.js';
 import { AuthwatchError } from '../core/errors.js';
-import { describeFsError } from '../core/files.js';
+import { distrustOf } from '../core/file-trust.js';
+import { readCredentialFile } from '../core/files.js';
 
 /**
  * Reads a secret the config refers to — a file (relative names are looked up in systemd's
- * `$CREDENTIALS_DIRECTORY` first) or an environment variable. Errors name the config field and
- * the file or variable, never the value.
+ * `$CREDENTIALS_DIRECTORY` first) or an environment variable. A file is read like a credential
+ * file (a regular file, bounded, a FIFO never waited on) and, like the config, refused when
+ * others could have written it. Errors name the config field and the file or variable, never
+ * the value.
  */
 export async function readSecret(ref: SecretRef, field: string, env: NodeJS.ProcessEnv): Promise<string> {
   if (ref.env !== undefined) {
@@ -17,12 +19,8 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   }
   const file = ref.file!;
   const path = !file.includes('/') && env.CREDENTIALS_DIRECTORY ? join(env.CREDENTIALS_DIRECTORY, file) : file;
-  try {
-    const value = readFileSync(path, 'utf8').trim(); // small and local, read like the credential files
-    if (!value) throw new AuthwatchError(`${field}: ${path} is empty`);
-    return value;
-  } catch (error) {
-    if (error instanceof AuthwatchError) throw error;
-    throw new AuthwatchError(`${field}: cannot read ${path}: ${describeFsError(error)}`);
-  }
+  const read = await readCredentialFile(path, (info) => distrustOf(info, path, true));
+  if (read.kind === 'absent') throw new AuthwatchError(`${field}: cannot read ${path}: no such file or directory`);
+  if (read.kind === 'error') throw new AuthwatchError(`${field}: cannot read ${path}: ${read.message}`); // an empty one too
+  return read.text.trim();
 }

@@ -1,33 +1,54 @@
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from './process-alive.js';
 
 /**
- * Replaces `path` atomically: the text goes to `.<name>.<pid>.tmp` in the same directory
- * (rename is atomic only within one filesystem), is flushed to disk when `durable`, then
- * renamed over the target — a reader sees the old file or the new one, never half of one,
- * even if the process is killed midway. Synchronous: the files are small, and each
- * asynchronous step was a trip to the thread pool (a textfile took 2.0 ms that way, 1.2 ms
- * now, most of it the fsync).
+ * A new file that is ours alone: O_EXCL fails on anything already at the name — a planted
+ * symlink included, which is never followed (O_NOFOLLOW says so twice).
+ */
+const exclusiveCreate = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Replaces `path` atomically: the text goes to a new file of a random name in the same
+ * directory (rename is atomic only within one filesystem), created exclusively with its mode,
+ * is flushed to disk when `durable`, then renamed over the target — a reader sees the old file
+ * or the new one, never half of one, even if the process is killed midway. The rename replaces
+ * whatever is at the target (a symlink, a FIFO) and writes through none of it, so a shared
+ * directory (a textfile collector's) cannot turn the write onto another file. Every file
+ * authwatch writes goes through here. Synchronous: the files are small, and each asynchronous
+ * step would be a trip to the thread pool.
  */
 export function writeFileAtomic(path: string, text: string | Uint8Array, options: { mode: number; durable: boolean }): void {
   const { mode, durable } = options;
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const { fd, temporary } = createTemporary(path, mode);
   try {
-    const fd = openSync(temporary, 'w', mode);
     try {
+      fchmodSync(fd, mode); // the umask must not change it (readers may be other users), and before any byte is in
       writeFileSync(fd, text);
-      fchmodSync(fd, mode); // the umask must not change it: readers may be other users
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temporary, path);
   } catch (error) {
-    removeQuietly(temporary);
+    removeQuietly(temporary); // ours: it was created exclusively
     throw error;
   }
   removeOrphans(path);
+}
+
+/** `.<name>.<pid>.<random>.tmp`: the pid lets a later run clear a killed writer's file, the random part makes the name unguessable. */
+function createTemporary(path: string, mode: number): { fd: number; temporary: string } {
+  for (let attempt = 0; ; attempt++) {
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      return { fd: openSync(temporary, exclusiveCreate, mode), temporary };
+    } catch (error) {
+      // A clash with 64 random bits is someone planting names faster than chance: give up soon.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Temp files of writers that were killed (SIGKILL, power loss) before their rename. */
@@ -40,9 +61,9 @@ function removeOrphans(path: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) removeQuietly(join(dirname(path), name));
+    const pid = /^(\d+)\.[0-9a-f]{16}\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1];
+    // unlink removes a name, never what a symlink points to: a planted one is only cleared away.
+    if (pid !== undefined && Number(pid) > 0 && !processAlive(Number(pid))) removeQuietly(join(dirname(path), name));
   }
 }
 

@@ -1,22 +1,23 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { removeQuietly, writeFileAtomic } from './atomic-write.js';
+import { distrustOf } from './file-trust.js';
 
 /**
- * A cache file's bytes, unless it is missing or someone else could have written it: what a
- * cache holds becomes code (compiled functions) or decides what runs (a config's commands).
+ * A cache file's bytes, unless it is missing, not a plain file of ours, or someone else could
+ * have written it: what a cache holds becomes code (compiled functions). Not through a symlink,
+ * and never blocking on a FIFO in its place.
  */
 export function readOwnFile(file: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
     const info = fstatSync(fd);
-    const writableByOthers = (info.mode & 0o022) !== 0;
-    return info.isFile() && info.uid === process.getuid?.() && !writableByOthers ? readFileSync(fd) : undefined;
+    return info.isFile() && distrustOf(info, file, false) === undefined ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
   } finally {

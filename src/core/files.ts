@@ -63,8 +63,11 @@ function decode(bytes: Buffer): string {
  * way and 52 ms with these calls (open, fstat, read, close: four syscalls of a few µs each).
  * A dead network filesystem hangs open() and stat() either way (no timer can cut a blocked
  * open); the check unit's TimeoutStartSec bounds such a run.
+ *
+ * `distrust` sees the opened file (no window between the check and the read) and names why
+ * it must not be read, if it must not (see core/file-trust.ts).
  */
-export async function readCredentialFile(path: string): Promise<FileRead> {
+export async function readCredentialFile(path: string, distrust?: (info: Stats) => string | undefined): Promise<FileRead> {
   let fd: number;
   try {
     // Non-blocking open: a FIFO in the file's place must not hang the run (it is refused below).
@@ -75,6 +78,8 @@ export async function readCredentialFile(path: string): Promise<FileRead> {
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return { kind: 'error', message: describeKind(info) };
+    const refused = distrust?.(info);
+    if (refused !== undefined) return { kind: 'error', message: refused };
     if (info.size > maxCredentialFileBytes) {
       return { kind: 'error', message: `${formatBytes(info.size)}, over the ${formatBytes(maxCredentialFileBytes)} limit for a credential file` };
     }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { makeDirectory } from '../core/atomic-write.js';
+import { rm } from 'node:fs/promises';
+import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCommand } from './run-command.js';
@@ -63,7 +63,7 @@ export async function installSystemd(options: SystemdOptions, env: NodeJS.Proces
     if (options.dryRun) out(`would write ${file.path}:\n${file.text}`);
     else {
       makeDirectory(dir, 0o755);
-      await writeFile(file.path, file.text, { mode: 0o644 });
+      writeFileAtomic(file.path, file.text, { mode: 0o644, durable: true });
       out(`wrote ${file.path}`);
     }
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { makeDirectory } from '../core/atomic-write.js';
+import { rm } from 'node:fs/promises';
+import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { runCommand } from './run-command.js';
@@ -60,7 +60,7 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
     if (options.dryRun) out(`would write ${script.path}:\n${text}`);
     else {
       makeDirectory(dirname(script.path), 0o700);
-      await writeFile(script.path, text, { mode: 0o700 });
+      writeFileAtomic(script.path, text, { mode: 0o700, durable: true });
       out(`wrote ${script.path}`);
     }
   }

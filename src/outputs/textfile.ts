@@ -1,6 +1,7 @@
 import { AuthwatchError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { describeFsError } from '../core/files.js';
+import { quoteArgument } from '../core/quote-argument.js';
 
 /**
  * Writes the node_exporter textfile-collector file (mode 0644, so user `prometheus` can read
@@ -8,10 +9,10 @@ import { describeFsError } from '../core/files.js';
  * rename's atomicity, not durability — one fsync fewer every 15 minutes on a phone's flash.
  */
 export function writeTextfile(path: string, text: string): void {
-  if (!path.endsWith('.prom')) throw new AuthwatchError(`--textfile ${path}: node_exporter only reads files ending in .prom`);
+  if (!path.endsWith('.prom')) throw new AuthwatchError(`--textfile ${quoteArgument(path)}: node_exporter only reads files ending in .prom`);
   try {
     writeFileAtomic(path, text, { mode: 0o644, durable: false });
   } catch (error) {
-    throw new AuthwatchError(`cannot write the textfile ${path}: ${describeFsError(error)}`);
+    throw new AuthwatchError(`cannot write the textfile ${quoteArgument(path)}: ${describeFsError(error)}`);
   }
 }

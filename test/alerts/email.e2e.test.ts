@@ -139,6 +139,6 @@ describe('email alerts through a real SMTP server', () => {
     const failed = await runCli(['alert', 'test', '--channel', 'ops-mail'], { home });
     expect(failed.code).toBe(3);
     expect(failed.stdout).toMatch(/^ops-mail: FAILED — SMTP 127\.0\.0\.1:\d+ failed: ESOCKET connect ECONNREFUSED/);
-    expect((await runCli(['alert', 'test', '--channel', 'nope'], { home })).stderr).toMatch(/no channel named "nope"/);
+    expect((await runCli(['alert', 'test', '--channel', 'nope'], { home })).stderr).toMatch(/no channel named 'nope'/);
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * An argument (a command, a flag, a path) as an error message may show it. One pasted in the
+ * wrong place may be a token, so only an argument that reads as words — short pieces of
+ * ordinary characters — is quoted; a token-like one is described by its kind and length,
+ * never a character past its well-known prefix: "(an argument that looks like a token:
+ * sk-ant-…, 108 characters)". Either reads in place of the argument in a message.
+ */
+export function quoteArgument(arg: string): string {
+  const length = `${arg.length} character${arg.length === 1 ? '' : 's'}`;
+  const prefix = knownPrefix(arg);
+  if (prefix !== undefined) return `(an argument that looks like a token: ${prefix}…, ${length})`;
+  if (!ordinary.test(arg) || arg.length > 200) return `(an argument of ${length})`;
+  if (arg.split(/[/_.~+@,:=%# -]+/).some(tokenLike)) return `(an argument that looks like a token: ${length})`;
+  return `'${arg}'`;
+}
+
+// Prefixes that name a token's kind (and carry none of its secret), longest first.
+const tokenPrefixes = ['sk-ant-', 'sk-proj-', 'sk-or-', 'sk-', 'github_pat_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'glpat-', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxe-', 'xoxr-', 'xoxs-', 'xapp-', 'eyJ', 'AIza', 'AKIA', 'ya29.', 'hf_', 'gsk_', 'r8_'];
+
+/** The token prefix any part of the argument starts with (a flag's or a path's part, too). */
+function knownPrefix(arg: string): string | undefined {
+  for (const part of arg.split(/[/=]/)) {
+    const bare = part.replace(/^-+/, '');
+    const prefix = tokenPrefixes.find((p) => bare.startsWith(p));
+    if (prefix !== undefined) return prefix;
+  }
+  return undefined;
+}
+
+/** Letters and digits of any script, and the punctuation of flags and paths; no quotes, no control characters. */
+const ordinary = /^[\p{L}\p{N}/_.~+@,:=%# -]*$/u;
+
+/** A run of 16 or more characters that is not one lower-case word: base64, hex, mixed case. */
+function tokenLike(piece: string): boolean {
+  return piece.length >= 16 && !/^\p{Ll}+$/u.test(piece);
+}
