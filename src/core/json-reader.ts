@@ -1,10 +1,11 @@
 import { formatIssuePath } from './zod-issues.js';
 
-// The pieces the readers of external JSON formats are written with (src/sources/*-format and
-// the alert state). Each format is one hand-written reader: it checks the fields it uses and
-// builds the typed value from them, so the reader is at once the format's only definition and
-// its validation. zod is kept for the user's config: loading it and building schemas for the
-// files every check reads made a typical check measurably slower.
+// The pieces the readers of external JSON formats are written with (Claude Code's and Codex's
+// logins, the oauth_creds files, OpenClaw's stores and openclaw.json, the alert state). Each
+// format has one hand-written reader, next to the source that reads it: it checks the fields
+// it uses and builds the typed value from them, so it is at once the format's only definition
+// and its validation. zod is kept for the user's config: loading it and building the schemas
+// of the files every check reads made a typical check measurably slower.
 
 /** What reading a document gives: the typed value, or its problems as `path: problem` lines. */
 export type Read<T> = { ok: true; value: T } | { ok: false; problems: string[] };

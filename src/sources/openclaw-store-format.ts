@@ -76,16 +76,17 @@ function readCredentialFields(type: Credential['type'], entry: JsonObject): Cred
   const replaced = isJsonObject(setup) && setup.replacement !== undefined; // a setup of another shape is ignored
   const provider = entry.requiredString('provider');
   if (provider === '' && typeof entry.fields.provider === 'string') entry.problems.add(entry.at('provider'), 'must not be empty');
-  const base = { provider, replaced };
+  // Written out, not spread from a shared base: this runs once per credential of the store.
   switch (type) {
     case 'api_key':
-      return { ...base, type, key: entry.string('key'), apiKey: entry.string('apiKey'), keyRef: entry.object('keyRef', readSecretRef) };
+      return { type, provider, replaced, key: entry.string('key'), apiKey: entry.string('apiKey'), keyRef: entry.object('keyRef', readSecretRef) };
     case 'token':
-      return { ...base, type, token: entry.string('token'), tokenRef: entry.object('tokenRef', readSecretRef), expires: entry.fields.expires };
+      return { type, provider, replaced, token: entry.string('token'), tokenRef: entry.object('tokenRef', readSecretRef), expires: entry.fields.expires };
     case 'oauth':
       return {
-        ...base,
         type,
+        provider,
+        replaced,
         access: entry.string('access'),
         refresh: entry.string('refresh'),
         expires: entry.fields.expires,
