@@ -55,13 +55,17 @@ export class JsonObject {
     return [...this.path, key];
   }
 
-  /** An optional string: absent, or a string (or `null`, read as absent, where `nullable` says so). */
-  string(key: string, options: { nullable?: boolean } = {}): string | undefined {
+  /** An optional string. */
+  string(key: string): string | undefined {
     const value = this.fields[key];
     if (value === undefined || typeof value === 'string') return value;
-    if (value === null && options.nullable) return undefined;
     this.problems.expected(this.at(key), 'string', value);
     return undefined;
+  }
+
+  /** An optional string that may also be `null` (read as absent). */
+  stringOrNull(key: string): string | undefined {
+    return this.fields[key] === null ? undefined : this.string(key);
   }
 
   /** A string that must be there. */
@@ -101,13 +105,18 @@ export class JsonObject {
     return value as string[];
   }
 
-  /** An optional nested object, read by `read`; `null` only where `nullable` says so. */
-  object<T>(key: string, read: (object: JsonObject) => T, options: { nullable?: boolean } = {}): T | undefined {
+  /** An optional nested object, read by `read`. */
+  object<T>(key: string, read: (object: JsonObject) => T): T | undefined {
     const value = this.fields[key];
-    if (value === undefined || (value === null && options.nullable)) return undefined;
+    if (value === undefined) return undefined;
     if (isJsonObject(value)) return read(new JsonObject(value, this.at(key), this.problems));
     this.problems.expected(this.at(key), 'object', value);
     return undefined;
+  }
+
+  /** An optional nested object that may also be `null` (read as absent). */
+  objectOrNull<T>(key: string, read: (object: JsonObject) => T): T | undefined {
+    return this.fields[key] === null ? undefined : this.object(key, read);
   }
 
   /** A nested object that must be there; `message` says what it should be. */

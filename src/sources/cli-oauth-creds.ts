@@ -15,8 +15,8 @@ export interface OAuthCreds {
 
 export function readOAuthCreds(document: unknown): Read<OAuthCreds> {
   return readObject(document, (creds) => ({
-    access_token: creds.string('access_token', { nullable: true }),
-    refresh_token: creds.string('refresh_token', { nullable: true }),
+    access_token: creds.stringOrNull('access_token'),
+    refresh_token: creds.stringOrNull('refresh_token'),
     expiry_date: creds.fields.expiry_date,
   }));
 }

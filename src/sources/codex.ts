@@ -18,14 +18,10 @@ export interface CodexAuth {
 
 export function readCodexAuth(document: unknown): Read<CodexAuth> {
   return readObject(document, (auth) => ({
-    auth_mode: auth.string('auth_mode', { nullable: true }),
-    OPENAI_API_KEY: auth.string('OPENAI_API_KEY', { nullable: true }),
-    tokens: auth.object(
-      'tokens',
-      (tokens) => ({ access_token: tokens.string('access_token', { nullable: true }), refresh_token: tokens.string('refresh_token', { nullable: true }) }),
-      { nullable: true },
-    ),
-    last_refresh: auth.string('last_refresh', { nullable: true }),
+    auth_mode: auth.stringOrNull('auth_mode'),
+    OPENAI_API_KEY: auth.stringOrNull('OPENAI_API_KEY'),
+    tokens: auth.objectOrNull('tokens', (tokens) => ({ access_token: tokens.stringOrNull('access_token'), refresh_token: tokens.stringOrNull('refresh_token') })),
+    last_refresh: auth.stringOrNull('last_refresh'),
   }));
 }
 

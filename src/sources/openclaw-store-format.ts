@@ -2,7 +2,7 @@ import { describeSpan, formatLocalTime } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
-import { isJsonObject, readObject, type JsonObject, type Read } from '../core/json-reader.js';
+import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
@@ -95,15 +95,17 @@ function readCredentialFields(type: Credential['type'], entry: JsonObject): Cred
   }
 }
 
+const failed = (id: string, problem: string): Read<Credential> => ({ ok: false, problems: [`profile "${id}"${problem}`] });
+
 /** One credential of the store; its problems are whole lines naming the profile. */
 export function readCredential(id: string, value: unknown): Read<Credential> {
-  const fail = (problem: string): Read<Credential> => ({ ok: false, problems: [`profile "${id}"${problem}`] });
-  if (!isJsonObject(value)) return fail(' is not an object');
+  if (!isJsonObject(value)) return failed(id, ' is not an object');
   const { type } = value;
-  if (typeof type !== 'string') return fail(': type is missing (expected api_key, token or oauth)');
-  if (!isCredentialType(type)) return fail(`: unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`);
-  const read = readObject(value, (entry) => readCredentialFields(type, entry));
-  return read.ok ? read : fail(`: ${read.problems.join('; ')}`);
+  if (typeof type !== 'string') return failed(id, ': type is missing (expected api_key, token or oauth)');
+  if (!isCredentialType(type)) return failed(id, `: unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`);
+  const problems = new Problems();
+  const credential = readCredentialFields(type, new JsonObject(value, [], problems));
+  return problems.lines.length === 0 ? { ok: true, value: credential } : failed(id, `: ${problems.lines.join('; ')}`);
 }
 
 /** Where a store came from, stamped on each profile it yields. */
