@@ -12,7 +12,12 @@ import { geminiCli } from '../src/sources/cli-oauth-creds.js';
 import { claudeCode } from '../src/sources/claude-code.js';
 import { codex } from '../src/sources/codex.js';
 import { parseDotenv } from '../src/sources/dotenv.js';
-import { profilesFromStore, readUsageStats } from '../src/sources/openclaw-store-format.js';
+import { readAlertState } from '../src/alerts/state-format.js';
+import { readClaudeCredentials } from '../src/sources/claude-code.js';
+import { readOAuthCreds } from '../src/sources/cli-oauth-creds.js';
+import { readCodexAuth } from '../src/sources/codex.js';
+import { readOpenclawModelDefaults } from '../src/sources/openclaw-config.js';
+import { profilesFromStore, readCredential, readStateDocument, readStoreDocument, readUsageStats } from '../src/sources/openclaw-store-format.js';
 import { makeProfile } from '../src/sources/source.js';
 import { applyWal } from '../src/sources/sqlite-wal.js';
 import { NOW } from './helpers/clock.js';
@@ -38,15 +43,37 @@ const credentialish = fc.record(
 );
 
 describe('parsers never throw, whatever the JSON', () => {
-  it('the OpenClaw store format: one row per entry, each either a credential or an error', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string(), fc.oneof(credentialish, fc.jsonValue())), fc.jsonValue(), async (profiles, stats) => {
-        const usage = await readUsageStats(stats !== null && typeof stats === 'object' && !Array.isArray(stats) ? (stats as Record<string, unknown>) : undefined);
-        const rows = await profilesFromStore({ profiles }, usage, origin, NOW);
+  it('the OpenClaw store format: one row per entry, each either a credential or an error', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.oneof(credentialish, fc.jsonValue())), fc.jsonValue(), (profiles, stats) => {
+        const usage = readUsageStats(stats !== null && typeof stats === 'object' && !Array.isArray(stats) ? (stats as Record<string, unknown>) : undefined);
+        const rows = profilesFromStore({ profiles }, usage, origin, NOW);
         expect(rows).toHaveLength(Object.keys(profiles).length);
         for (const row of rows) expect(row.problem === null || typeof row.problem === 'string').toBe(true);
       }),
       runs,
+    );
+  });
+
+  it('every format reader: a value, or `path: problem` lines; never a throw', () => {
+    const readers = [readClaudeCredentials, readCodexAuth, readOAuthCreds, readStoreDocument, readStateDocument, readOpenclawModelDefaults, readAlertState, (value: unknown) => readCredential('p:x', value)];
+    // Shaped like the documents often enough to reach their inner fields, with any JSON anywhere.
+    const shaped = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), tie('object')),
+      object: fc.dictionary(
+        fc.constantFrom('claudeAiOauth', 'tokens', 'profiles', 'usageStats', 'agents', 'defaults', 'model', 'channels', 'told', 'type', 'provider', 'keyRef', 'version', '__proto__', 'a:b'),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
+    })).value;
+    fc.assert(
+      fc.property(shaped, (document) => {
+        for (const read of readers) {
+          const result = read(document);
+          if (!result.ok) for (const problem of result.problems) expect(problem).toMatch(/^\S.*\S$/);
+        }
+      }),
+      { numRuns: 1_000 },
     );
   });
 

@@ -1,59 +1,15 @@
-import { isJsonObject, JsonFormat } from '../core/json-format.js';
-import type * as z from '../core/zod.js';
-import type * as stateSchema from './state-schema.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
-import { statuses, type Status } from '../evaluate/status.js';
+import type { Status } from '../evaluate/status.js';
 import { remediation } from '../evaluate/remediation.js';
 import type { AlertingConfig, QuietHours } from './config.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
+import type { AlertState, ChannelMemory } from './state-format.js';
 
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
 
-export type AlertState = z.output<typeof stateSchema.alertStateSchema>;
-export type ChannelMemory = AlertState['channels'][string];
-
-const knownStatuses = new Set<string>(statuses);
-const isNullableString = (value: unknown) => value === null || typeof value === 'string';
-const isFiniteNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
-const isNullableNumber = (value: unknown) => value === null || isFiniteNumber(value);
-/** An object with exactly these keys (the schema's objects drop any other, so a state with more is not "as it is"). */
-function hasKeys(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
-  if (!isJsonObject(value)) return false;
-  const own = Object.keys(value);
-  return own.length === keys.length && own.every((key) => keys.includes(key));
-}
-function everyValue(record: unknown, test: (value: unknown) => boolean): boolean {
-  return isJsonObject(record) && Object.values(record).every(test);
-}
-const isProfileMemory = (value: unknown) =>
-  hasKeys(value, ['status', 'since', 'fingerprint']) && knownStatuses.has(value.status as string) && isFiniteNumber(value.since) && isNullableString(value.fingerprint);
-const isTold = (value: unknown) =>
-  hasKeys(value, ['status', 'at', 'fingerprint']) && knownStatuses.has(value.status as string) && isFiniteNumber(value.at) && isNullableString(value.fingerprint);
-
-/**
- * The alert memory (`state.json`), read at every run that has channels. A state as authwatch
- * writes it skips the schema (the zod objects for it were most of what alerting added to a
- * timer run that had nothing to send).
- */
-export const alertState = new JsonFormat<AlertState>(
-  async () => (await import('./state-schema.js')).alertStateSchema,
-  (value) =>
-    hasKeys(value, ['version', 'profiles', 'channels']) &&
-    value.version === 1 &&
-    everyValue(value.profiles, isProfileMemory) &&
-    everyValue(
-      value.channels,
-      (channel) =>
-        hasKeys(channel, ['told', 'failures', 'retryAt', 'lastError']) &&
-        everyValue(channel.told, isTold) &&
-        Number.isSafeInteger(channel.failures) &&
-        (channel.failures as number) >= 0 &&
-        isNullableNumber(channel.retryAt) &&
-        isNullableString(channel.lastError),
-    ),
-);
+export type { AlertState, ChannelMemory } from './state-format.js';
 
 export const emptyState = (): AlertState => ({ version: 1, profiles: {}, channels: {} });
 export const emptyChannel = (): ChannelMemory => ({ told: {}, failures: 0, retryAt: null, lastError: null });

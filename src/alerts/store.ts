@@ -6,7 +6,8 @@ import type { Logger } from '../core/log.js';
 import { processAlive } from '../core/process-alive.js';
 import { parseJsonText, describeFsError, statIfVisible } from '../core/files.js';
 import { expandHome } from '../sources/openclaw-paths.js';
-import { alertState, emptyState, type AlertState } from './decide.js';
+import { emptyState, type AlertState } from './decide.js';
+import { readAlertState } from './state-format.js';
 
 /** `$STATE_DIRECTORY` (systemd), else `$XDG_STATE_HOME/authwatch`, else `~/.local/state/authwatch`. */
 export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
@@ -31,8 +32,8 @@ export async function loadState(dir: string, log: Logger, now: number): Promise<
     throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
   }
   const json = parseJsonText(text);
-  const parsed = json.ok ? await alertState.safeParse(json.value) : null;
-  if (parsed?.success) return parsed.data;
+  const state = json.ok ? readAlertState(json.value) : null;
+  if (state?.ok) return state.value;
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
   try {
     renameSync(path, aside);

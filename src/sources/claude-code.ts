@@ -1,21 +1,33 @@
 import { join } from 'node:path';
-import type * as z from '../core/zod.js';
-import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isOptionalString, JsonFormat } from '../core/json-format.js';
-import { readSingleFile } from './single-file-source.js';
+import { readObject, type Read } from '../core/json-reader.js';
+import { readSingleProfileDocument } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
-/** `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
-export const claudeCredentials = new JsonFormat<z.infer<typeof schemas.claudeCredentials>>(
-  async () => (await import('./file-schemas.js')).claudeCredentials,
-  (value) => {
-    const oauth = isJsonObject(value) ? value.claudeAiOauth : undefined;
-    return isJsonObject(oauth) && isOptionalString(oauth.accessToken) && isOptionalString(oauth.refreshToken) && isOptionalString(oauth.subscriptionType);
-  },
-);
+/** The `claudeAiOauth` object of `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
+export interface ClaudeOauth {
+  accessToken?: string;
+  refreshToken?: string;
+  /** Checked where it is used (checkEpochMs), for its own words. */
+  expiresAt?: unknown;
+  /** Only shown: a value of another type is ignored. */
+  subscriptionType?: string;
+}
+
+export function readClaudeCredentials(document: unknown): Read<ClaudeOauth> {
+  return readObject(
+    document,
+    (root) =>
+      root.requiredObject('claudeAiOauth', 'missing the claudeAiOauth object', (oauth) => ({
+      accessToken: oauth.string('accessToken'),
+      refreshToken: oauth.string('refreshToken'),
+      expiresAt: oauth.fields.expiresAt,
+      subscriptionType: typeof oauth.fields.subscriptionType === 'string' ? oauth.fields.subscriptionType : undefined,
+    })) ?? {}, // without it there is a problem, and no value
+  );
+}
 
 const name = 'claude-code';
 const profileId = 'anthropic:claude-cli';
@@ -32,8 +44,7 @@ export const claudeCode: Source = {
   name,
   read(context: SourceContext): Promise<SourceResult> {
     const row = { id: profileId, provider: 'anthropic', source: name, path: claudeCredentialsPath(context) };
-    return readSingleFile(row, claudeCredentials, ({ value }) => {
-      const oauth = value.claudeAiOauth;
+    return readSingleProfileDocument(row, readClaudeCredentials, ({ value: oauth }) => {
       const refreshable = Boolean(oauth.refreshToken?.trim());
       const type = refreshable ? 'oauth' : 'token';
       const expires = checkEpochMs(oauth.expiresAt, 'claudeAiOauth.expiresAt');

@@ -1,14 +1,25 @@
 import { join } from 'node:path';
-import type * as z from '../core/zod.js';
-import { JsonFormat } from '../core/json-format.js';
-import type * as schemas from './file-schemas.js';
+import { readObject, type Read } from '../core/json-reader.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
-import { readSingleFile } from './single-file-source.js';
+import { readSingleProfileDocument } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
-/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share (rare: no quick test). */
-const oauthCreds = new JsonFormat<z.infer<typeof schemas.oauthCreds>>(async () => (await import('./file-schemas.js')).oauthCreds);
+/** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
+export interface OAuthCreds {
+  access_token?: string;
+  refresh_token?: string;
+  /** Checked where it is used (checkEpochMs), for its own words. */
+  expiry_date?: unknown;
+}
+
+export function readOAuthCreds(document: unknown): Read<OAuthCreds> {
+  return readObject(document, (creds) => ({
+    access_token: creds.stringOrNull('access_token'),
+    refresh_token: creds.stringOrNull('refresh_token'),
+    expiry_date: creds.fields.expiry_date,
+  }));
+}
 
 /**
  * One source per CLI that keeps its login in an `oauth_creds.json` (`expiry_date` in epoch ms,
@@ -19,7 +30,7 @@ function cliOAuthSource(name: string, dir: string, provider: string, profileId: 
     name,
     read(context: SourceContext): Promise<SourceResult> {
       const row = { id: profileId, provider, source: name, path: join(context.home, dir, 'oauth_creds.json') };
-      return readSingleFile(row, oauthCreds, ({ value }) => {
+      return readSingleProfileDocument(row, readOAuthCreds, ({ value }) => {
         const refreshable = Boolean(value.refresh_token?.trim());
         const expires = checkEpochMs(value.expiry_date, 'expiry_date');
         if (!expires.ok) return { problem: expires.message, type: 'oauth' };

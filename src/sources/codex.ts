@@ -1,24 +1,29 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as z from '../core/zod.js';
-import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { jwtExpiryMs } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
-import { isJsonObject, isNullishString, JsonFormat } from '../core/json-format.js';
-import { readSingleFile, type Reading } from './single-file-source.js';
+import { readObject, type Read } from '../core/json-reader.js';
+import { readSingleProfileDocument, type ProfileFields } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
-/** `~/.codex/auth.json`, as the Codex CLI writes it. */
-type CodexAuth = z.infer<typeof schemas.codexAuth>;
-export const codexAuth = new JsonFormat<CodexAuth>(
-  async () => (await import('./file-schemas.js')).codexAuth,
-  (value) => {
-    if (!isJsonObject(value) || !isNullishString(value.auth_mode) || !isNullishString(value.OPENAI_API_KEY) || !isNullishString(value.last_refresh)) return false;
-    const { tokens } = value;
-    return tokens === undefined || tokens === null || (isJsonObject(tokens) && isNullishString(tokens.access_token) && isNullishString(tokens.refresh_token) && isNullishString(tokens.id_token));
-  },
-);
+/** `~/.codex/auth.json`, as the Codex CLI writes it (it writes `null` for what it does not have). */
+export interface CodexAuth {
+  /** `apikey`, `chatgpt`, `chatgptAuthTokens`; older versions write none. */
+  auth_mode?: string;
+  OPENAI_API_KEY?: string;
+  tokens?: { access_token?: string; refresh_token?: string };
+  last_refresh?: string;
+}
+
+export function readCodexAuth(document: unknown): Read<CodexAuth> {
+  return readObject(document, (auth) => ({
+    auth_mode: auth.stringOrNull('auth_mode'),
+    OPENAI_API_KEY: auth.stringOrNull('OPENAI_API_KEY'),
+    tokens: auth.objectOrNull('tokens', (tokens) => ({ access_token: tokens.stringOrNull('access_token'), refresh_token: tokens.stringOrNull('refresh_token') })),
+    last_refresh: auth.stringOrNull('last_refresh'),
+  }));
+}
 
 const name = 'codex';
 /** When the access token is not a readable JWT, Codex treats it as good for an hour after refresh. */
@@ -30,13 +35,33 @@ export function codexAuthPath(context: SourceContext): string {
   return join(realPathOr(home), 'auth.json');
 }
 
-function isOAuthLogin(auth: CodexAuth): boolean {
-  const mode = auth.auth_mode?.toLowerCase();
-  if (mode) return mode === 'chatgpt' || mode === 'chatgptauthtokens';
-  return typeof auth.OPENAI_API_KEY !== 'string' || auth.OPENAI_API_KEY.trim() === '';
+const knownModes = new Map<string, 'oauth' | 'api_key'>([
+  ['chatgpt', 'oauth'],
+  ['chatgptauthtokens', 'oauth'],
+  ['apikey', 'api_key'],
+]);
+
+/** Which login the file holds: its `auth_mode` says, else (no mode, or one not known here) what is stored. */
+function loginOf(auth: CodexAuth): { kind: 'oauth' | 'api_key'; known: boolean } {
+  const mode = auth.auth_mode?.trim().toLowerCase();
+  const kind = mode ? knownModes.get(mode) : undefined;
+  if (kind) return { kind, known: true };
+  return { kind: auth.OPENAI_API_KEY?.trim() ? 'api_key' : 'oauth', known: !mode };
 }
 
-function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
+function apiKeyLogin(auth: CodexAuth): ProfileFields {
+  const key = auth.OPENAI_API_KEY?.trim();
+  return {
+    id: 'openai:codex-cli',
+    provider: 'openai',
+    type: 'api_key',
+    secret: key ? 'present' : 'absent',
+    fingerprint: key ? fingerprint(key) : null,
+    notes: [key ? 'API key stored by the Codex CLI' : 'logged out: no API key stored'],
+  };
+}
+
+function oauthLogin(auth: CodexAuth, mtimeMs: number): ProfileFields {
   const access = auth.tokens?.access_token?.trim();
   const refreshable = Boolean(auth.tokens?.refresh_token?.trim());
   let expiresAt = access ? jwtExpiryMs(access) : null;
@@ -61,17 +86,11 @@ export const codex: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
     const row = { id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path: codexAuthPath(context) };
-    return readSingleFile(row, codexAuth, ({ value, mtimeMs }) =>
-      isOAuthLogin(value)
-        ? oauthLogin(value, mtimeMs)
-        : {
-            id: 'openai:codex-cli',
-            provider: 'openai',
-            type: 'api_key',
-            fingerprint: fingerprint(value.OPENAI_API_KEY!.trim()),
-            notes: ['API key stored by the Codex CLI'],
-          },
-    );
+    return readSingleProfileDocument(row, readCodexAuth, ({ value, mtimeMs }) => {
+      const login = loginOf(value);
+      const reading = login.kind === 'oauth' ? oauthLogin(value, mtimeMs) : apiKeyLogin(value);
+      return login.known ? reading : { ...reading, notes: [...(reading.notes ?? []), 'auth_mode not known to authwatch; judged by what is stored'] };
+    });
   },
 };
 

@@ -1,15 +1,9 @@
 import { join } from 'node:path';
 import { discoverAgentDirs, stateDirs, type AgentDir } from './openclaw-paths.js';
 import { stateDatabasePath } from './openclaw-sqlite.js';
-import {
-  profilesFromStore,
-  readUsageStats,
-  stateDocument,
-  storeDocument,
-  type StoreOrigin,
-} from './openclaw-store-format.js';
+import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
 import { duplicateKeys } from './duplicate-keys.js';
-import { readSchemaFile } from './json-file-source.js';
+import { readCredentialDocument } from './credential-document.js';
 import { pathExists } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
 import {
@@ -42,7 +36,7 @@ function originNotes(agent: AgentDir): string[] {
 async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
   const storePath = join(agent.dir, 'auth-profiles.json');
   const statePath = join(agent.dir, 'auth-state.json');
-  const [store, state] = await Promise.all([readSchemaFile(storePath, storeDocument), readSchemaFile(statePath, stateDocument)]);
+  const [store, state] = await Promise.all([readCredentialDocument(storePath, readStoreDocument), readCredentialDocument(statePath, readStateDocument)]);
   const visits: SourceVisit[] = [];
   const profiles: Profile[] = [];
   const rowFor = (path: string) => ({ id: `openclaw:${agentLabel(agent)}`, provider: 'unknown', source: name, agent: agent.agent, path });
@@ -61,8 +55,8 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
   if (store.kind === 'ok') {
     // auth-profiles.json wins where both files have an entry for the same profile.
     const stats = {
-      ...(await readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined)),
-      ...(await readUsageStats(store.value.usageStats)),
+      ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
+      ...readUsageStats(store.value.usageStats),
     };
     const origin: StoreOrigin = {
       source: name,
@@ -71,7 +65,7 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       notes: originNotes(agent),
       updatedAtMs: store.mtimeMs,
     };
-    for (const profile of await profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
+    for (const profile of profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
     for (const id of duplicateKeys(store.text, 'profiles')) {
       profiles.push(
         problemProfile(

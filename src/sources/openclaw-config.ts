@@ -1,33 +1,35 @@
-import type * as z from '../core/zod.js';
-import { isJsonObject, isOptionalString, JsonFormat } from '../core/json-format.js';
-import type * as schemas from './file-schemas.js';
+import { isJsonObject, readObject, type JsonObject, type Read } from '../core/json-reader.js';
 import { parseJson5Text } from '../core/json5-text.js';
-import { describeIssues } from '../core/zod-issues.js';
 import { openclawConfigPath } from './openclaw-paths.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
-type OpenclawConfig = z.infer<typeof schemas.openclawConfig>;
-type ModelSpec = NonNullable<NonNullable<NonNullable<OpenclawConfig['agents']>['defaults']>['model']>;
+/** A model, or a primary with fallbacks. */
+type ModelSpec = string | { primary?: string; fallbacks?: string[] };
 
-/** A model, or a primary with fallbacks, as the schema takes it unchanged. */
-function isPlainModelSpec(value: unknown): boolean {
-  if (value === undefined || typeof value === 'string') return true;
-  return isJsonObject(value) && isOptionalString(value.primary) && (value.fallbacks === undefined || (Array.isArray(value.fallbacks) && value.fallbacks.every((item) => typeof item === 'string')));
+/** The part of `openclaw.json` that says which providers the agents use: `agents.defaults`'s models. */
+export interface OpenclawModelDefaults {
+  model?: ModelSpec;
+  imageModel?: ModelSpec;
 }
 
-/** The part of `openclaw.json` that says which providers the agents use. */
-export const openclawConfig = new JsonFormat<OpenclawConfig>(
-  async () => (await import('./file-schemas.js')).openclawConfig,
-  (value) => {
-    if (!isJsonObject(value)) return false;
-    const { agents } = value;
-    if (agents === undefined) return true;
-    if (!isJsonObject(agents)) return false;
-    const { defaults } = agents;
-    return defaults === undefined || (isJsonObject(defaults) && isPlainModelSpec(defaults.model) && isPlainModelSpec(defaults.imageModel));
-  },
-);
+function readModelSpec(defaults: JsonObject, key: string): ModelSpec | undefined {
+  const value = defaults.fields[key];
+  if (value === undefined || typeof value === 'string') return value;
+  if (!isJsonObject(value)) {
+    defaults.problems.expected(defaults.at(key), 'a model name or an object with primary and fallbacks', value);
+    return undefined;
+  }
+  return defaults.object(key, (spec) => ({ primary: spec.string('primary'), fallbacks: spec.strings('fallbacks') }));
+}
+
+export function readOpenclawModelDefaults(document: unknown): Read<OpenclawModelDefaults> {
+  return readObject(
+    document,
+    (config) =>
+      config.object('agents', (agents) => agents.object('defaults', (defaults) => ({ model: readModelSpec(defaults, 'model'), imageModel: readModelSpec(defaults, 'imageModel') }))) ?? {},
+  );
+}
 
 export interface RequiredProvider {
   provider: string;
@@ -74,13 +76,12 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
   if (!json.ok) return fail(json.message);
-  const parsed = await openclawConfig.safeParse(json.value);
-  if (!parsed.success) return fail(`unexpected content: ${describeIssues(parsed.error).join('; ')}`);
+  const defaults = readOpenclawModelDefaults(json.value);
+  if (!defaults.ok) return fail(`unexpected content: ${defaults.problems.join('; ')}`);
 
-  const defaults = parsed.data.agents?.defaults;
   const refs = [
-    ...modelRefs(defaults?.model).map((ref) => ({ ref, role: 'model' })),
-    ...modelRefs(defaults?.imageModel).map((ref) => ({ ref, role: 'image model' })),
+    ...modelRefs(defaults.value.model).map((ref) => ({ ref, role: 'model' })),
+    ...modelRefs(defaults.value.imageModel).map((ref) => ({ ref, role: 'image model' })),
   ];
   const required = new Map<string, RequiredProvider>();
   for (const { ref, role } of refs) {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { describeIssues } from '../core/zod-issues.js';
 import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
-import { profilesFromStore, readUsageStats, stateDocument, storeDocument, type StoreOrigin } from './openclaw-store-format.js';
-import type { JsonFormat } from '../core/json-format.js';
+import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
+import type { Read } from '../core/json-reader.js';
 import { parseJsonText } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
 import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
@@ -43,23 +42,23 @@ export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
-async function parseRowJson<T>(raw: unknown, format: JsonFormat<T>, what: string): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+function parseRowJson<T>(raw: unknown, read: (document: unknown) => Read<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };
   const json = parseJsonText(raw);
   if (!json.ok) return { ok: false, message: `${what} is ${json.message}` };
-  const parsed = await format.safeParse(json.value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: `${what}: ${describeIssues(parsed.error).join('; ')}` };
+  const document = read(json.value);
+  return document.ok ? document : { ok: false, message: `${what}: ${document.problems.join('; ')}` };
 }
 
 async function readProfiles(db: ReadOnlyDatabase, location: DatabaseLocation, now: number): Promise<Profile[] | { problem: string }> {
   const queries = layouts[location.layout];
   const [storeRow] = db.all(queries.store);
   if (!storeRow) return [];
-  const store = await parseRowJson(storeRow.json, storeDocument, 'the stored auth profile document');
+  const store = parseRowJson(storeRow.json, readStoreDocument, 'the stored auth profile document');
   if (!store.ok) return { problem: store.message };
   const [stateRow] = db.all(queries.state);
-  const state = stateRow ? await parseRowJson(stateRow.json, stateDocument, 'the stored auth state document') : null;
-  const stats = { ...(await readUsageStats(state?.ok ? state.value.usageStats : undefined)), ...(await readUsageStats(store.value.usageStats)) };
+  const state = stateRow ? parseRowJson(stateRow.json, readStateDocument, 'the stored auth state document') : null;
+  const stats = { ...readUsageStats(state?.ok ? state.value.usageStats : undefined), ...readUsageStats(store.value.usageStats) };
   const updated = Number(storeRow.updated);
   const origin: StoreOrigin = {
     source: name,

@@ -1,60 +1,112 @@
-import type * as z from '../core/zod.js';
-import type * as schemas from './file-schemas.js';
 import { describeSpan, formatLocalTime } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { describeIssues } from '../core/zod-issues.js';
 import { checkEpochMs } from './epoch.js';
-import { isJsonObject, isOptionalNumber, isOptionalString, JsonFormat } from '../core/json-format.js';
+import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
-// store) and its state part (auth-state.json); their schemas are in file-schemas.ts.
+// store), its state part (auth-state.json), their usageStats entries and the credentials in
+// `profiles`: one reader each.
 
-type Credential = z.infer<typeof schemas.credential>;
-type Schemas = typeof schemas;
-/** The schemas, loaded only for a document (or an entry) that is not the plain one. */
-const loadSchemas = () => import('./file-schemas.js');
+/** The store document. Its entries are read one by one, so that a bad one is a row of its own. */
+export interface StoreDocument {
+  profiles: Record<string, unknown>;
+  usageStats?: Record<string, unknown>;
+}
 
-/**
- * The common credential — the schema's fields, plain strings, no references, no `setup` —
- * which zod would accept and return field for field unchanged. Only those skip zod: parsing
- * copies each entry and allocates per field, ≈ 22 ms (and most of the GC) for 10,000
- * profiles. Anything else, and every error message, still goes through `credential`; a
- * property test holds the two to the same answer.
- */
-export function isPlainCredential(value: unknown): value is Credential {
-  if (value === null || typeof value !== 'object') return false;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.provider !== 'string' || entry.provider === '' || entry.setup !== undefined) return false;
-  switch (entry.type) {
+export function readStoreDocument(document: unknown): Read<StoreDocument> {
+  return readObject(document, (store) => ({
+    profiles: store.requiredMap('profiles', 'must be an object mapping profile ids to credentials'),
+    // Read leniently, as OpenClaw does: usage stats that are not an object are none.
+    usageStats: isJsonObject(store.fields.usageStats) ? store.fields.usageStats : undefined,
+  }));
+}
+
+/** auth-state.json, which most agents do not have. */
+export function readStateDocument(document: unknown): Read<{ usageStats?: Record<string, unknown> }> {
+  return readObject(document, (state) => ({ usageStats: state.map('usageStats') }));
+}
+
+export interface UsageStatsEntry {
+  cooldownUntil?: number;
+  disabledUntil?: number;
+  disabledReason?: string;
+}
+export type UsageStats = Record<string, UsageStatsEntry>;
+
+const finiteOrNone = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** The usageStats entries, read leniently: a bad entry or field just has no cooldown to report. */
+export function readUsageStats(raw: Record<string, unknown> | undefined): UsageStats {
+  const stats: UsageStats = {};
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    if (!isJsonObject(value) || id === '__proto__') continue;
+    stats[id] = {
+      cooldownUntil: finiteOrNone(value.cooldownUntil),
+      disabledUntil: finiteOrNone(value.disabledUntil),
+      disabledReason: typeof value.disabledReason === 'string' ? value.disabledReason : undefined,
+    };
+  }
+  return stats;
+}
+
+/** Where a secret held elsewhere lives (`keyRef`, `tokenRef`). */
+interface SecretRefDocument {
+  source: string;
+  id: string;
+}
+
+interface CredentialBase {
+  provider: string;
+  /** `setup.replacement` is set: a newer `claude setup-token` credential replaced it (setup_inactive). */
+  replaced: boolean;
+}
+
+/** One entry of the store's `profiles`. */
+export type Credential =
+  | (CredentialBase & { type: 'api_key'; key?: string; apiKey?: string; keyRef?: SecretRefDocument })
+  | (CredentialBase & { type: 'token'; token?: string; tokenRef?: SecretRefDocument; expires?: unknown })
+  | (CredentialBase & { type: 'oauth'; access?: string; refresh?: string; expires?: unknown; oauthRef?: { id: string } });
+
+const readSecretRef = (ref: JsonObject): SecretRefDocument => ({ source: ref.requiredString('source'), id: ref.requiredString('id') });
+
+function readCredentialFields(type: Credential['type'], entry: JsonObject): Credential {
+  const setup = entry.fields.setup;
+  const replaced = isJsonObject(setup) && setup.replacement !== undefined; // a setup of another shape is ignored
+  const provider = entry.requiredString('provider');
+  if (provider === '' && typeof entry.fields.provider === 'string') entry.problems.add(entry.at('provider'), 'must not be empty');
+  // Written out, not spread from a shared base: this runs once per credential of the store.
+  switch (type) {
     case 'api_key':
-      return isOptionalString(entry.key) && isOptionalString(entry.apiKey) && entry.keyRef === undefined;
+      return { type, provider, replaced, key: entry.string('key'), apiKey: entry.string('apiKey'), keyRef: entry.object('keyRef', readSecretRef) };
     case 'token':
-      return isOptionalString(entry.token) && entry.tokenRef === undefined;
+      return { type, provider, replaced, token: entry.string('token'), tokenRef: entry.object('tokenRef', readSecretRef), expires: entry.fields.expires };
     case 'oauth':
-      return isOptionalString(entry.access) && isOptionalString(entry.refresh) && entry.oauthRef === undefined;
-    default:
-      return false;
+      return {
+        type,
+        provider,
+        replaced,
+        access: entry.string('access'),
+        refresh: entry.string('refresh'),
+        expires: entry.fields.expires,
+        oauthRef: entry.object('oauthRef', (ref) => ({ id: ref.requiredString('id') })),
+      };
   }
 }
 
-export type UsageStats = Record<string, z.infer<typeof schemas.usageStatsEntry>>;
+const failed = (id: string, problem: string): Read<Credential> => ({ ok: false, problems: [`profile "${id}"${problem}`] });
 
-export type StoreDocument = z.infer<typeof schemas.storeDocument>;
-export const storeDocument = new JsonFormat<StoreDocument>(
-  async () => (await loadSchemas()).storeDocument,
-  (value) => isJsonObject(value) && isJsonObject(value.profiles) && (value.usageStats === undefined || isJsonObject(value.usageStats)),
-);
-
-/** auth-state.json, which most agents do not have (no quick test). */
-export const stateDocument = new JsonFormat<z.infer<typeof schemas.stateDocument>>(async () => (await loadSchemas()).stateDocument);
-
-/** One usageStats entry, read leniently; the quick test takes one the schema would keep as it is. */
-export const usageStatsEntry = new JsonFormat<UsageStats[string]>(
-  async () => (await loadSchemas()).usageStatsEntry,
-  (value) => isJsonObject(value) && isOptionalNumber(value.cooldownUntil) && isOptionalNumber(value.disabledUntil) && isOptionalString(value.disabledReason),
-);
+/** One credential of the store; its problems are whole lines naming the profile. */
+export function readCredential(id: string, value: unknown): Read<Credential> {
+  if (!isJsonObject(value)) return failed(id, ' is not an object');
+  const { type } = value;
+  if (typeof type !== 'string') return failed(id, ': type is missing (expected api_key, token or oauth)');
+  if (!isCredentialType(type)) return failed(id, `: unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`);
+  const problems = new Problems();
+  const credential = readCredentialFields(type, new JsonObject(value, [], problems));
+  return problems.lines.length === 0 ? { ok: true, value: credential } : failed(id, `: ${problems.lines.join('; ')}`);
+}
 
 /** Where a store came from, stamped on each profile it yields. */
 export interface StoreOrigin {
@@ -93,6 +145,7 @@ function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin:
 }
 
 const knownTypes = new Set<string>(credentialTypes);
+const isCredentialType = (type: string): type is Credential['type'] => knownTypes.has(type);
 
 function nonEmpty(value: string | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
@@ -103,18 +156,8 @@ function providerFromId(id: string): string {
   return colon > 0 ? id.slice(0, colon) : 'unknown';
 }
 
-/** Parses usageStats entries leniently: a bad entry just has no cooldown to report. */
-export async function readUsageStats(raw: Record<string, unknown> | undefined): Promise<UsageStats> {
-  const stats: UsageStats = {};
-  for (const [id, value] of Object.entries(raw ?? {})) {
-    const parsed = await usageStatsEntry.safeParse(value);
-    if (parsed.success) stats[id] = parsed.data;
-  }
-  return stats;
-}
-
 /** Cooldown and disabled windows still in the future, in words. */
-export function usageNotes(stats: UsageStats[string] | undefined, now: number): readonly string[] {
+export function usageNotes(stats: UsageStatsEntry | undefined, now: number): readonly string[] {
   if (!stats) return noNotes;
   const notes: string[] = [];
   const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
@@ -134,21 +177,6 @@ export function usageNotes(stats: UsageStats[string] | undefined, now: number): 
 function isName(value: string): boolean {
   return /^[a-z][a-z0-9_-]{0,15}$/.test(value);
 }
-
-function describeCredentialProblem(id: string, value: unknown, credential: Schemas['credential']): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return `profile "${id}" is not an object`;
-  }
-  const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') return `profile "${id}": type is missing (expected api_key, token or oauth)`;
-  if (!knownTypes.has(type)) {
-    return `profile "${id}": unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`;
-  }
-  const parsed = credential.safeParse(value);
-  return parsed.success ? '' : `profile "${id}": ${describeIssues(parsed.error).join('; ')}`;
-}
-
-type SecretRefDocument = NonNullable<Extract<Credential, { type: 'api_key' }>['keyRef']>;
 
 function referenceOf(ref: SecretRefDocument): SecretReference {
   if (ref.source === 'env') return { kind: 'env', name: ref.id };
@@ -194,9 +222,8 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     return problemProfile(row, `${origin.path}: profile "${id}": ${expires.message}`);
   }
   const { secret, value, notes, reference } = secretOf(entry);
-  const replaced = entry.setup?.replacement !== undefined;
   const usage = usageNotes(stats[id], now);
-  const own = replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
+  const own = entry.replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
   // The whole profile written out, not through makeProfile: this runs once per credential,
   // and the fields object makeProfile copies from would be one more object per profile.
   return {
@@ -208,7 +235,7 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     path: origin.path,
     expiresAt: expires.ms,
     refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
-    secret: replaced ? 'absent' : secret,
+    secret: entry.replaced ? 'absent' : secret,
     reference: reference ?? null,
     fingerprint: value ? fingerprint(value) : null,
     fileExposed: false,
@@ -222,30 +249,24 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
  * Turns a store document into profiles, one per entry. A malformed entry becomes an `error`
  * row of its own; the other entries are unaffected.
  */
-export async function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Promise<Profile[]> {
+export function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Profile[] {
   const entries = document.profiles;
   const ids = Object.keys(entries);
   const profiles = new Array<Profile>(ids.length);
-  let schemas: Schemas | undefined;
   // Keys and an indexed loop: entries().map(([id, value]) => …) made a pair per entry and
   // destructured it through the iterator protocol, per entry of a 10,000-profile store.
   for (let index = 0; index < ids.length; index++) {
     const id = ids[index]!;
     const value = entries[id];
-    if (isPlainCredential(value)) profiles[index] = profileFromCredential(id, value, origin, stats, now);
-    else {
-      schemas ??= await loadSchemas();
-      profiles[index] = profileFromUnusual(id, value, origin, stats, now, schemas.credential);
-    }
+    const read = readCredential(id, value);
+    profiles[index] = read.ok ? profileFromCredential(id, read.value, origin, stats, now) : unreadable(id, value, origin, read.problems);
   }
   return profiles;
 }
 
-/** An entry that needs zod: references, `setup`, or something malformed (an `error` row). */
-function profileFromUnusual(id: string, value: unknown, origin: StoreOrigin, stats: UsageStats, now: number, credential: Schemas['credential']): Profile {
-  const parsed = credential.safeParse(value);
-  if (parsed.success) return profileFromCredential(id, parsed.data, origin, stats, now);
-  const declaredProvider = (value as { provider?: unknown } | null)?.provider;
+/** The `error` row of an entry that is not a credential. */
+function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: string[]): Profile {
+  const declaredProvider = isJsonObject(value) ? value.provider : undefined;
   return problemProfile(
     {
       id,
@@ -254,6 +275,6 @@ function profileFromUnusual(id: string, value: unknown, origin: StoreOrigin, sta
       agent: origin.agent,
       path: origin.path,
     },
-    `${origin.path}: ${describeCredentialProblem(id, value, credential)}`,
+    `${origin.path}: ${problems.join('; ')}`,
   );
 }

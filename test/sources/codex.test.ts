@@ -45,4 +45,29 @@ describe('Codex CLI auth source', () => {
     const { profiles } = await codex.read(contextFor(home, { CODEX_HOME: `${home}/cx` }));
     expect(profiles[0]!.problem).toMatch(/cx\/auth.json: unexpected content: tokens.access_token: .*expected string/i);
   });
+
+  // Every auth_mode Codex writes (and ones it may write later), with and without a stored key:
+  // never a crash, always one row saying what is there.
+  const jwt = fakeJwt({ exp: Math.floor((NOW + HOUR) / 1000) }, 'PLANTEDsig');
+  it.each([
+    ['apikey', 'sk-PLANTED', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
+    ['apikey', null, undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent', fingerprint: null }, ['logged out: no API key stored']],
+    ['apikey', undefined, undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
+    ['ApiKey', ' ', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
+    ['chatgpt', null, { access_token: jwt, refresh_token: 'r' }, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'present', expiresAt: Math.floor((NOW + HOUR) / 1000) * 1000 }, []],
+    ['chatgpt', 'sk-PLANTED', null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
+    ['chatgptAuthTokens', null, { access_token: jwt }, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'present', refreshable: false }, []],
+    [null, null, null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
+    [undefined, 'sk-PLANTED', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
+    ['agentIdentity', null, null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored', 'auth_mode not known to authwatch; judged by what is stored']],
+    ['constructor', 'sk-PLANTED', null, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI', 'auth_mode not known to authwatch; judged by what is stored']],
+  ])('auth_mode %j with OPENAI_API_KEY %j', async (auth_mode, key, tokens, row, notes) => {
+    const home = makeHome({ '.codex/auth.json': { json: { auth_mode, OPENAI_API_KEY: key, tokens } } });
+    const { profiles, visits } = await codex.read(contextFor(home));
+    expect(profiles).toHaveLength(1);
+    expect(profiles[0]).toMatchObject({ ...row, problem: null });
+    expect(profiles[0]!.notes).toEqual(notes);
+    expect(visits[0]).toMatchObject({ found: true, ok: true });
+    expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+  });
 });

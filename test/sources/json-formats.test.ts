@@ -1,155 +1,163 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alertState } from '../../src/alerts/decide.js';
-import { claudeCredentials } from '../../src/sources/claude-code.js';
-import { codexAuth } from '../../src/sources/codex.js';
-import type { JsonFormat } from '../../src/core/json-format.js';
-import { openclawConfig } from '../../src/sources/openclaw-config.js';
-import { storeDocument, usageStatsEntry } from '../../src/sources/openclaw-store-format.js';
+import { readAlertState } from '../../src/alerts/state-format.js';
+import type { Read } from '../../src/core/json-reader.js';
+import { readClaudeCredentials } from '../../src/sources/claude-code.js';
+import { readOAuthCreds } from '../../src/sources/cli-oauth-creds.js';
+import { readCodexAuth } from '../../src/sources/codex.js';
+import { readOpenclawModelDefaults } from '../../src/sources/openclaw-config.js';
+import { readCredential, readStateDocument, readStoreDocument, readUsageStats } from '../../src/sources/openclaw-store-format.js';
 
-// A document that skips zod must be one zod accepts and returns as it is: for every format,
-// whenever the quick test says yes, the schema succeeds and gives back an equal document.
+// Each external format has one reader, its only definition: what it accepts (and the value it
+// makes of it) and what it rejects, with the exact `path: problem` lines a user sees.
 
-const anyValue = fc.oneof(
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.string({ maxLength: 8 }),
-  fc.integer(),
-  fc.boolean(),
-  fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
-  fc.dictionary(fc.constantFrom('a', 'b', 'id'), fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxKeys: 2 }),
-);
-/** Mostly absent or a string (the common case), sometimes null, sometimes anything. */
-const stringish = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 4, arbitrary: fc.string({ maxLength: 8 }) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: anyValue });
-const objectOf = (fields: Record<string, fc.Arbitrary<unknown>>) =>
-  fc.record({ ...fields, extra: fc.oneof(fc.constant(undefined), anyValue) }).map((value) => {
-    const object: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) if (field !== undefined) object[key] = field;
-    return object;
+const expected = (what: string, received: string) => `Invalid input: expected ${what}, received ${received}`;
+const rejects = (read: Read<unknown>) => (read.ok ? ['(accepted)'] : read.problems);
+
+describe('~/.claude/.credentials.json', () => {
+  it('accepts a login, keeps the fields it uses, ignores a plan of another type and other fields', () => {
+    expect(readClaudeCredentials({ claudeAiOauth: { accessToken: 'a', refreshToken: 'r', expiresAt: 5, subscriptionType: 'max', scopes: ['x'] }, other: 1 })).toEqual({
+      ok: true,
+      value: { accessToken: 'a', refreshToken: 'r', expiresAt: 5, subscriptionType: 'max' },
+    });
+    expect(readClaudeCredentials({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toEqual({ ok: true, value: { accessToken: 'a' } });
   });
-const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary }, { weight: 1, arbitrary: anyValue });
 
-const documents: Record<string, { format: JsonFormat<unknown>; document: fc.Arbitrary<unknown> }> = {
-  'Claude Code credentials': {
-    format: claudeCredentials as JsonFormat<unknown>,
-    document: sometimes(objectOf({ claudeAiOauth: sometimes(objectOf({ accessToken: stringish, refreshToken: stringish, expiresAt: anyValue, subscriptionType: stringish })) })),
-  },
-  'Codex auth.json': {
-    format: codexAuth as JsonFormat<unknown>,
-    document: sometimes(
-      objectOf({
-        auth_mode: stringish,
-        OPENAI_API_KEY: stringish,
-        tokens: fc.oneof(fc.constant(undefined), fc.constant(null), sometimes(objectOf({ access_token: stringish, refresh_token: stringish, id_token: stringish }))),
-        last_refresh: stringish,
-      }),
-    ),
-  },
-  'OpenClaw auth-profiles.json': {
-    format: storeDocument as JsonFormat<unknown>,
-    document: sometimes(
-      objectOf({
-        version: anyValue,
-        profiles: sometimes(fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).filter((key) => key !== '__proto__'), anyValue, { maxKeys: 3 })),
-        usageStats: fc.oneof(fc.constant(undefined), sometimes(fc.dictionary(fc.constantFrom('a:b', 'c:d'), anyValue, { maxKeys: 2 }))),
-      }),
-    ),
-  },
-  'OpenClaw usageStats entry': {
-    format: usageStatsEntry as JsonFormat<unknown>,
-    document: sometimes(
-      objectOf({
-        cooldownUntil: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) }),
-        disabledUntil: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) }),
-        disabledReason: stringish,
-      }),
-    ),
-  },
-  'OpenClaw openclaw.json': {
-    format: openclawConfig as JsonFormat<unknown>,
-    document: (() => {
-      const modelSpec = fc.oneof(
-        { weight: 3, arbitrary: fc.constant(undefined) },
-        { weight: 3, arbitrary: fc.string({ maxLength: 10 }) },
-        { weight: 3, arbitrary: objectOf({ primary: stringish, fallbacks: fc.oneof(fc.constant(undefined), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), fc.array(anyValue, { maxLength: 2 })) }) },
-        { weight: 1, arbitrary: anyValue },
-      );
-      return sometimes(objectOf({ agents: fc.oneof(fc.constant(undefined), sometimes(objectOf({ defaults: fc.oneof(fc.constant(undefined), sometimes(objectOf({ model: modelSpec, imageModel: modelSpec }))) }))) }));
-    })(),
-  },
-};
+  it.each([
+    [null, [expected('object', 'null')]],
+    [[1], [expected('object', 'array')]],
+    [{}, ['claudeAiOauth: missing the claudeAiOauth object']],
+    [{ claudeAiOauth: 5 }, ['claudeAiOauth: missing the claudeAiOauth object']],
+    [{ claudeAiOauth: { accessToken: null, refreshToken: 3 } }, [`claudeAiOauth.accessToken: ${expected('string', 'null')}`, `claudeAiOauth.refreshToken: ${expected('string', 'number')}`]],
+  ])('rejects %j', (document, problems) => expect(rejects(readClaudeCredentials(document))).toEqual(problems));
+});
 
-/** Whenever the quick test says yes, the schema succeeds with an equal document; both paths are exercised. */
-async function holdsToItsSchema(format: JsonFormat<unknown>, document: fc.Arbitrary<unknown>, minimumAccepted: number): Promise<void> {
-  const schema = await format.schema();
-  let accepted = 0;
-  let rejected = 0;
-  fc.assert(
-    fc.property(document, (value) => {
-      if (!format.isPlain(value)) return void rejected++;
-      accepted++;
-      const parsed = schema.safeParse(value);
-      expect(parsed.success).toBe(true);
-      expect(parsed.data).toEqual(value);
-    }),
-    { numRuns: 2_000 },
-  );
-  expect(accepted).toBeGreaterThan(minimumAccepted);
-  expect(rejected).toBeGreaterThan(200);
-}
+describe('~/.codex/auth.json', () => {
+  it('accepts what Codex writes, null for what it does not have', () => {
+    const document = { auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { access_token: 'a', refresh_token: 'r', id_token: 'i', account_id: 'x' }, last_refresh: 't' };
+    expect(readCodexAuth(document)).toEqual({ ok: true, value: { auth_mode: 'chatgpt', tokens: { access_token: 'a', refresh_token: 'r' }, last_refresh: 't' } });
+    expect(readCodexAuth({ tokens: null, auth_mode: null, last_refresh: null })).toEqual({ ok: true, value: {} });
+  });
 
-describe('documents that skip zod', () => {
-  for (const [name, { format, document }] of Object.entries(documents)) {
-    it(`${name}: only ones the schema accepts and returns equal (2,000 runs)`, () => holdsToItsSchema(format, document, 200));
-  }
+  it.each([
+    ['x', [expected('object', 'string')]],
+    [{ tokens: [] }, [`tokens: ${expected('object', 'array')}`]],
+    [
+      { tokens: { access_token: 42 }, auth_mode: 1, OPENAI_API_KEY: {} },
+      [`auth_mode: ${expected('string', 'number')}`, `OPENAI_API_KEY: ${expected('string', 'object')}`, `tokens.access_token: ${expected('string', 'number')}`],
+    ],
+  ])('rejects %j', (document, problems) => expect(rejects(readCodexAuth(document))).toEqual(problems));
+});
 
-  it('what the schema would reject or change goes to the schema, with its messages', async () => {
-    expect(claudeCredentials.isPlain({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toBe(false); // zod drops it (catch)
-    expect(await claudeCredentials.safeParse({ claudeAiOauth: { accessToken: 'a', subscriptionType: 5 } })).toEqual({ success: true, data: { claudeAiOauth: { accessToken: 'a' } } });
-    expect((await claudeCredentials.safeParse({})).success).toBe(false);
-    expect(codexAuth.isPlain({ tokens: [] })).toBe(false);
-    expect(storeDocument.isPlain({ profiles: {}, usageStats: [] })).toBe(false); // zod replaces it with undefined
-    expect(await storeDocument.safeParse({ profiles: [] })).toMatchObject({ success: false, error: { issues: [{ path: ['profiles'], message: 'must be an object mapping profile ids to credentials' }] } });
+describe('oauth_creds.json (Gemini, Qwen, MiniMax)', () => {
+  it('accepts tokens, null ones, and any expiry_date (checked where it is used)', () => {
+    expect(readOAuthCreds({ access_token: 'a', refresh_token: null, expiry_date: '5', scope: 's' })).toEqual({ ok: true, value: { access_token: 'a', expiry_date: '5' } });
+  });
+
+  it('rejects tokens of another type', () => {
+    expect(rejects(readOAuthCreds({ access_token: 5, refresh_token: [] }))).toEqual([`access_token: ${expected('string', 'number')}`, `refresh_token: ${expected('string', 'array')}`]);
   });
 });
 
-describe('alert states that skip zod', () => {
-  const status = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('ok', 'expiring', 'expired', 'missing', 'error') }, { weight: 1, arbitrary: anyValue });
-  const time = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0 }) }, { weight: 1, arbitrary: fc.oneof(fc.double(), anyValue) });
-  const fingerprint = fc.oneof({ weight: 6, arbitrary: fc.oneof(fc.constant(null), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 })) }, { weight: 1, arbitrary: anyValue });
-  const exact = <T extends Record<string, unknown>>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
-    fc.tuple(fc.record(fields), fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: anyValue })).map(([value, extra]) => (extra === undefined ? value : { ...value, extra }));
-  const memory = (time_: string) => sometimes(exact({ status, [time_]: time, fingerprint }));
-  const keys = fc.constantFrom('a/p:1', '-/env:X', 'b/q:2');
-  const state = sometimes(
-    exact({
-      version: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: anyValue }),
-      profiles: sometimes(fc.dictionary(keys, memory('since'), { maxKeys: 3 })),
-      channels: sometimes(
-        fc.dictionary(
-          fc.constantFrom('mail', 'ntfy'),
-          sometimes(
-            exact({
-              told: sometimes(fc.dictionary(keys, memory('at'), { maxKeys: 2 })),
-              failures: fc.oneof({ weight: 6, arbitrary: fc.nat(5) }, { weight: 1, arbitrary: fc.oneof(fc.constant(-1), fc.constant(1.5), anyValue) }),
-              retryAt: fc.oneof(fc.constant(null), time),
-              lastError: fc.oneof(fc.constant(null), fc.string({ maxLength: 6 }), anyValue),
-            }),
-          ),
-          { maxKeys: 2 },
-        ),
-      ),
-    }),
+describe('OpenClaw auth-profiles.json and auth-state.json', () => {
+  it('the store: profiles as they are (each read on its own), usage stats that are not an object are none', () => {
+    const profiles = { 'a:b': { type: 'api_key' }, 'c:d': 5 };
+    expect(readStoreDocument({ version: 1, profiles, usageStats: { 'a:b': {} } })).toEqual({ ok: true, value: { profiles, usageStats: { 'a:b': {} } } });
+    expect(readStoreDocument({ profiles: {}, usageStats: [] })).toEqual({ ok: true, value: { profiles: {} } });
+  });
+
+  it.each([[{ profiles: [] }], [{}], [{ profiles: null }]])('the store rejects %j', (document) =>
+    expect(rejects(readStoreDocument(document))).toEqual(['profiles: must be an object mapping profile ids to credentials']),
   );
 
-  it('only ones the schema accepts and returns equal (2,000 runs)', () => holdsToItsSchema(alertState as JsonFormat<unknown>, state, 100));
+  it('the state: usage stats must be an object when there', () => {
+    expect(readStateDocument({ version: 1 })).toEqual({ ok: true, value: {} });
+    expect(rejects(readStateDocument({ usageStats: [] }))).toEqual([`usageStats: ${expected('object', 'array')}`]);
+    expect(rejects(readStateDocument({ usageStats: null }))).toEqual([`usageStats: ${expected('object', 'null')}`]);
+  });
 
-  it('the state authwatch writes takes it; an unknown key or a bad count goes to the schema', async () => {
-    const written = { version: 1, profiles: { 'a/p:1': { status: 'expiring', since: 5, fingerprint: 'abcd1234' } }, channels: { mail: { told: { 'a/p:1': { status: 'expiring', at: 6, fingerprint: null } }, failures: 0, retryAt: null, lastError: null } } };
-    expect(alertState.isPlain(written)).toBe(true);
-    expect(alertState.isPlain({ ...written, extra: 1 })).toBe(false);
-    expect(await alertState.safeParse({ ...written, extra: 1 })).toEqual({ success: true, data: written });
-    expect(alertState.isPlain({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } })).toBe(false);
-    expect((await alertState.safeParse({ ...written, channels: { mail: { ...written.channels.mail, failures: -1 } } })).success).toBe(false);
+  it('usage stats entries are read leniently: a bad field is no field, a bad entry no entry', () => {
+    expect(readUsageStats({ 'a:b': { cooldownUntil: 'x', disabledUntil: 1.5, disabledReason: 3 }, 'c:d': 7, 'e:f': { cooldownUntil: 9, disabledReason: 'billing' } })).toEqual({
+      'a:b': { disabledUntil: 1.5 },
+      'e:f': { cooldownUntil: 9, disabledReason: 'billing' },
+    });
+    expect(readUsageStats(undefined)).toEqual({});
+  });
+});
+
+describe('an OpenClaw credential (one entry of profiles)', () => {
+  it('accepts each type with the fields it uses; setup.replacement marks it replaced, a setup of another shape is ignored', () => {
+    expect(readCredential('a:b', { type: 'api_key', provider: 'openai', key: 'k', email: 'x' })).toEqual({ ok: true, value: { type: 'api_key', provider: 'openai', replaced: false, key: 'k' } });
+    expect(readCredential('a:b', { type: 'token', provider: 'anthropic', tokenRef: { source: 'env', id: 'T', provider: 'default' }, expires: 'soon', setup: { replacement: 1 } })).toEqual({
+      ok: true,
+      value: { type: 'token', provider: 'anthropic', replaced: true, tokenRef: { source: 'env', id: 'T' }, expires: 'soon' },
+    });
+    expect(readCredential('a:b', { type: 'oauth', provider: 'x', access: 'a', refresh: 'r', oauthRef: { id: 'z' }, setup: 5 })).toEqual({
+      ok: true,
+      value: { type: 'oauth', provider: 'x', replaced: false, access: 'a', refresh: 'r', oauthRef: { id: 'z' } },
+    });
+  });
+
+  it.each([
+    [null, 'profile "p:x" is not an object'],
+    [[1], 'profile "p:x" is not an object'],
+    [{ provider: 'p' }, 'profile "p:x": type is missing (expected api_key, token or oauth)'],
+    [{ type: 'magic' }, 'profile "p:x": unknown credential type "magic" (expected api_key, token or oauth)'],
+    [{ type: 'sk-ant-SECRET-pasted-here' }, 'profile "p:x": unknown credential type value (expected api_key, token or oauth)'],
+    [{ type: 'api_key' }, `profile "p:x": provider: ${expected('string', 'undefined')}`],
+    [{ type: 'api_key', provider: '' }, 'profile "p:x": provider: must not be empty'],
+    [{ type: 'api_key', provider: 'a', key: 5, keyRef: 'x' }, `profile "p:x": key: ${expected('string', 'number')}; keyRef: ${expected('object', 'string')}`],
+    [{ type: 'api_key', provider: 'a', keyRef: { source: 1 } }, `profile "p:x": keyRef.source: ${expected('string', 'number')}; keyRef.id: ${expected('string', 'undefined')}`],
+    [{ type: 'oauth', provider: 'a', oauthRef: {}, access: null }, `profile "p:x": access: ${expected('string', 'null')}; oauthRef.id: ${expected('string', 'undefined')}`],
+    [{ type: 'token', provider: 'a', tokenRef: [] }, `profile "p:x": tokenRef: ${expected('object', 'array')}`],
+  ])('rejects %j', (entry, problem) => expect(rejects(readCredential('p:x', entry))).toEqual([problem]));
+});
+
+describe('openclaw.json (the default agent models)', () => {
+  it('accepts a model name or a primary with fallbacks, and a config without them', () => {
+    expect(readOpenclawModelDefaults({ agents: { defaults: { model: 'anthropic/claude', imageModel: { primary: 'google/g', fallbacks: ['x/y'] }, other: 1 } }, gateway: {} })).toEqual({
+      ok: true,
+      value: { model: 'anthropic/claude', imageModel: { primary: 'google/g', fallbacks: ['x/y'] } },
+    });
+    expect(readOpenclawModelDefaults({ agents: {} })).toEqual({ ok: true, value: {} });
+  });
+
+  it.each([
+    [{ agents: 5 }, [`agents: ${expected('object', 'number')}`]],
+    [{ agents: { defaults: [] } }, [`agents.defaults: ${expected('object', 'array')}`]],
+    [{ agents: { defaults: { model: 5 } } }, [`agents.defaults.model: ${expected('a model name or an object with primary and fallbacks', 'number')}`]],
+    [{ agents: { defaults: { model: { primary: 5 } } } }, [`agents.defaults.model.primary: ${expected('string', 'number')}`]],
+    [{ agents: { defaults: { imageModel: { fallbacks: ['a', 3] } } } }, [`agents.defaults.imageModel.fallbacks[1]: ${expected('string', 'number')}`]],
+    [{ agents: { defaults: { imageModel: { fallbacks: 'a' } } } }, [`agents.defaults.imageModel.fallbacks: ${expected('array', 'string')}`]],
+  ])('rejects %j', (document, problems) => expect(rejects(readOpenclawModelDefaults(document))).toEqual(problems));
+});
+
+describe('the alert state (state.json)', () => {
+  const written = {
+    version: 1,
+    profiles: { 'a/p:1': { status: 'expiring', since: 5, fingerprint: 'abcd1234' } },
+    channels: { mail: { told: { 'a/p:1': { status: 'expiring', at: 6, fingerprint: null } }, failures: 0, retryAt: null, lastError: null } },
+  };
+
+  it('reads back what authwatch writes; keys it does not know are dropped', () => {
+    expect(readAlertState(written)).toEqual({ ok: true, value: written });
+    expect(readAlertState({ ...written, extra: 1, profiles: { 'a/p:1': { ...written.profiles['a/p:1'], more: 2 } } })).toEqual({ ok: true, value: written });
+    const proto = readAlertState(JSON.parse('{"version":1,"profiles":{"__proto__":{"status":"ok","since":1,"fingerprint":null}},"channels":{}}'));
+    expect(proto.ok && Object.keys(proto.value.profiles)).toEqual(['__proto__']);
+  });
+
+  it('rejects one that is not as written, naming each problem', () => {
+    const bad = { version: 2, profiles: [], channels: { a: { told: { k: { status: 'fine', at: 'x', fingerprint: 3 } }, failures: -1, retryAt: 'x', lastError: 1 } } };
+    expect(rejects(readAlertState(bad))).toEqual([
+      'version: Invalid input: expected 1',
+      `profiles: ${expected('object', 'array')}`,
+      `channels.a.told.k.status: ${expected('one of ok, expiring, expired, missing, error', 'string')}`,
+      `channels.a.told.k.at: ${expected('number', 'string')}`,
+      `channels.a.told.k.fingerprint: ${expected('string', 'number')}`,
+      `channels.a.failures: ${expected('a count (0 or more)', 'number')}`,
+      `channels.a.retryAt: ${expected('number', 'string')}`,
+      `channels.a.lastError: ${expected('string', 'number')}`,
+    ]);
+    expect(rejects(readAlertState({ ...written, channels: { mail: { ...written.channels.mail, failures: 1.5 } } }))).toEqual([`channels.mail.failures: ${expected('a count (0 or more)', 'number')}`]);
+    expect(rejects(readAlertState({ ...written, channels: { mail: 5 } }))).toEqual([`channels.mail: ${expected('object', 'number')}`]);
   });
 });
