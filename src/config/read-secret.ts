@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { SecretRef } from './schema.js';
 import { AuthwatchError } from '../core/errors.js';
 import { describeFsError } from '../core/files.js';
+import { registerSecret } from '../core/scrub.js';
 
 /**
  * Reads a secret the config refers to — a file (relative names are looked up in systemd's
@@ -13,6 +14,7 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   if (ref.env !== undefined) {
     const value = env[ref.env]?.trim();
     if (!value) throw new AuthwatchError(`${field}: the environment variable ${ref.env} is not set`);
+    registerSecret(value);
     return value;
   }
   const file = ref.file!;
@@ -20,6 +22,7 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   try {
     const value = readFileSync(path, 'utf8').trim(); // small and local, read like the credential files
     if (!value) throw new AuthwatchError(`${field}: ${path} is empty`);
+    registerSecret(value);
     return value;
   } catch (error) {
     if (error instanceof AuthwatchError) throw error;
