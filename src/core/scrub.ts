@@ -64,7 +64,7 @@ const patterns: [RegExp, (match: string, ...groups: string[]) => string][] = [
   // URL userinfo: `https://user:password@host`
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, (_, scheme) => `${scheme}${hidden}@`],
   // Secret-looking query or form parameters: `?token=…`, `&api_key=…`, `password=…`
-  [/([?&;\s"']|^)([\w.-]*(?:token|key|secret|password|passwd|pwd|signature|sig|auth|credential)[\w.-]*=)[^&\s#"'<>]+/gim, (_, before, key) => `${before}${key}${hidden}`],
+  [/([?&;\s"']|^)([\w.-]*(?:token|key|secret|password|passwd|signature|sig|auth|credential)[\w.-]*=)[^&\s#"'<>]+/gim, (_, before, key) => `${before}${key}${hidden}`],
 ];
 
 /** `text` with every registered secret and every credential-shaped piece replaced by `…`. */
