@@ -56,15 +56,21 @@ export function decodeLeniently(text: string): string {
   }
 }
 
-/** Credentials in the shapes they travel in, wherever they come from. */
-const patterns: [RegExp, (match: string, ...groups: string[]) => string][] = [
+/** A parameter name that says its value is a secret, ending where its `=` is. */
+const secretKey = /(?:^|[?&;\s"'])[\w.-]*(?:token|key|secret|password|passwd|signature|sig|auth|credential)[\w.-]*$/i;
+
+/**
+ * Credentials in the shapes they travel in, wherever they come from. Each pattern starts on
+ * something rare (`Bearer`, `://`, `=`) so a large table or JSON document is scanned quickly.
+ */
+const patterns: [RegExp, (match: string, ...groups: never[]) => string][] = [
   // Authorization header values, quoted or echoed: `Bearer abc…`, `Basic dXNlcjpw…` (not the
   // words in "Basic authentication")
-  [/\b(Bearer\s+|Basic\s+)([A-Za-z0-9._~+/=-]{4,})/gi, (match, scheme, value) => (/^[A-Z]?[a-z]+$/.test(value) ? match : `${scheme}${hidden}`)],
+  [/(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{4,})/gi, (match, scheme: string, space: string, value: string) => (/^[A-Z]?[a-z]+$/.test(value) ? match : `${scheme}${space}${hidden}`)],
   // URL userinfo: `https://user:password@host`
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, (_, scheme) => `${scheme}${hidden}@`],
+  [/:\/\/[^\s/?#@"'<>]+@/g, () => `://${hidden}@`],
   // Secret-looking query or form parameters: `?token=…`, `&api_key=…`, `password=…`
-  [/([?&;\s"']|^)([\w.-]*(?:token|key|secret|password|passwd|signature|sig|auth|credential)[\w.-]*=)[^&\s#"'<>]+/gim, (_, before, key) => `${before}${key}${hidden}`],
+  [/=[^&\s#"'<>=]+/g, (match, offset: number, whole: string) => (secretKey.test(whole.slice(Math.max(0, offset - 64), offset)) ? `=${hidden}` : match)],
 ];
 
 /** `text` with every registered secret and every credential-shaped piece replaced by `…`. */
@@ -75,7 +81,7 @@ export function scrub(text: string): string {
     matcher ??= new RegExp([...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
     result = result.replace(matcher, hidden);
   }
-  for (const [pattern, replacement] of patterns) result = result.replace(pattern, replacement);
+  for (const [pattern, replacement] of patterns) result = result.replace(pattern, replacement as (match: string, ...rest: unknown[]) => string);
   return result;
 }
 
