@@ -27,7 +27,7 @@ export const schema = z.lazy(() =>
 );
 export type EmailConfig = z.output<typeof schema>;
 
-/** OpenSSL's words for "the other side did not answer in TLS" (Node 20 and 24 word it differently). */
+/** OpenSSL's words for "the other side did not answer in TLS" (a plain greeting read as a TLS record). */
 const notTls = /wrong version number|packet length too long|unknown protocol|record layer failure/i;
 
 export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
