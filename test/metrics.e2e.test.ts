@@ -100,9 +100,10 @@ describe.runIf(Boolean(pushgateway))('check --push (real Pushgateway)', () => {
 
   it('an unreachable Pushgateway is exit 3 naming the URL', async () => {
     const port = await freePort();
-    const result = await runCli(['check', '--now', NOW_ISO, '--push', `http://user:PLANTEDSECRET@127.0.0.1:${port}`], { home: homeWithProfiles() });
+    const env = { AUTHWATCH_PUSH_USER: 'user', AUTHWATCH_PUSH_PASSWORD: 'PLANTEDSECRET' };
+    const result = await runCli(['check', '--now', NOW_ISO, '--push', `http://127.0.0.1:${port}`], { home: homeWithProfiles(), env });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`push to http://127.0.0.1:${port}/metrics/job/authwatch/instance/\\S+ failed: connect ECONNREFUSED`));
+    expect(result.stderr).toMatch(new RegExp(`push: PUT http://127.0.0.1:${port}/… failed: connect ECONNREFUSED`));
     expect(result.stderr).not.toContain('PLANTEDSECRET');
   });
 });

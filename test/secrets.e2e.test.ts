@@ -210,7 +210,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
       const run = await runCli([...args], { home, env });
       expect(run.code, where).toBe(3);
       expect(run.stdout + run.stderr, where).toMatch(/phone.*answered HTTP 500: \{/);
-      expect(run.stdout + run.stderr, where).toMatch(/hook.*POST http:\/\/127\.0\.0\.1:\d+\/hook answered HTTP 500/);
+      expect(run.stdout + run.stderr, where).toMatch(/hook.*POST http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500/);
       outputs.push(...cliOutputs(where, run));
     }
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });

@@ -25,23 +25,60 @@ export function commandArguments(command: readonly string[], batch: AlertBatch):
   return command.map((arg) => arg.replace(/\{(title|text|status|severity)\}/g, (_, key: string) => values[key]!));
 }
 
-/** Runs the program (no shell) with the batch as JSON on stdin; a non-zero exit or a timeout is a failed delivery. */
+/** How long a finished program's last words on stderr are waited for (a grandchild may hold the pipe open). */
+const stderrGraceMs = 100;
+
+/**
+ * Runs the program (no shell) with the batch as JSON on stdin; a non-zero exit or the timeout
+ * is a failed delivery. The timeout is a hard deadline: the program runs in its own process
+ * group and the whole group is killed then, children it left behind included.
+ */
 export function create(config: CommandConfig): Notifier {
   return {
     send(batch) {
       const [program, ...args] = commandArguments(config.command, batch);
       const { spawn } = process.getBuiltinModule('node:child_process'); // only runs with this channel pay for it
       return new Promise<void>((resolve, reject) => {
-        const child = spawn(program!, args, { stdio: ['pipe', 'ignore', 'pipe'], timeout: config.timeout, killSignal: 'SIGKILL' });
+        const child = spawn(program!, args, { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
         let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
-        child.on('error', (error: NodeJS.ErrnoException) =>
-          reject(new DeliveryError(`command ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`)),
-        );
-        child.on('close', (code, signal) => {
+        let killed = false;
+        const killGroup = () => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // the group is gone already
+          }
+        };
+        const deadline = setTimeout(() => {
+          killed = true;
+          killGroup();
+          finish(null, null);
+        }, config.timeout);
+        let settled = false;
+        function finish(code: number | null, signal: NodeJS.Signals | null) {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          child.stderr.destroy(); // never wait for whoever else holds the pipe
           if (code === 0) resolve();
-          else if (signal) reject(new DeliveryError(`command ${program} did not finish within ${config.timeout / 1000}s (killed)`));
+          else if (killed) reject(new DeliveryError(`command ${program} did not finish within ${config.timeout / 1000}s (killed)`));
+          else if (signal) reject(new DeliveryError(`command ${program} was killed by ${signal}`));
           else reject(new DeliveryError(`command ${program} exited with ${code}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
+        }
+        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+        child.on('error', (error: NodeJS.ErrnoException) => {
+          settled = true;
+          clearTimeout(deadline);
+          reject(new DeliveryError(`command ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`));
+        });
+        // 'exit', not 'close': the program is done even if a child it started still holds stderr.
+        child.on('exit', (code, signal) => {
+          if (child.stderr.readableEnded) return finish(code, signal);
+          const grace = setTimeout(() => finish(code, signal), stderrGraceMs);
+          child.stderr.once('end', () => {
+            clearTimeout(grace);
+            finish(code, signal);
+          });
         });
         child.stdin.on('error', () => undefined); // the program may not read stdin at all
         child.stdin.end(JSON.stringify(batch));

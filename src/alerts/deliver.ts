@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
+import { scrub } from '../core/scrub.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
@@ -86,7 +87,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
           log.info({ channel: channel.name, notices: plan.notices.length }, 'alert sent');
           return { channel: channel.name, result: 'sent', notices: plan.notices.length };
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          // Scrubbed here too: a failure that is not a DeliveryError (a secret file that cannot be read) is kept and shown as well.
+          const message = scrub(error instanceof Error ? error.message : String(error));
           next.channels[channel.name] = markFailed(memory, message, now);
           log.error({ channel: channel.name, error: message }, 'alert delivery failed; it stays pending for the next run');
           return { channel: channel.name, result: 'failed', notices: plan.notices.length, error: message };

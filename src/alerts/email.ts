@@ -1,5 +1,6 @@
 import * as z from '../core/zod.js';
-import { channelBase, DeliveryError, noInlineSecret, optionalSecret, scrub } from './channel-base.js';
+import { registerSecret, scrub } from '../core/scrub.js';
+import { channelBase, DeliveryError, noInlineSecret, optionalSecret } from './channel-base.js';
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
@@ -26,10 +27,15 @@ export const schema = z.lazy(() =>
 );
 export type EmailConfig = z.output<typeof schema>;
 
+/** OpenSSL's words for "the other side did not answer in TLS" (a plain greeting read as a TLS record). */
+const notTls = /wrong version number|packet length too long|unknown protocol|record layer failure/i;
+
 export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch: AlertBatch) {
       const password = await optionalSecret(config.smtp, 'password', `channels.${config.name}.smtp`, deps.env);
+      // As AUTH PLAIN sends it; AUTH LOGIN's base64 of the password alone is registered with it.
+      if (password) registerSecret(`\0${config.smtp.user ?? ''}\0${password}`);
       // nodemailer is loaded only when a mail is actually sent: a quiet check never pays for it.
       const nodemailer = (await import('nodemailer')).default;
       const timeout = config.timeout;
@@ -42,16 +48,24 @@ export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
         connectionTimeout: timeout,
         greetingTimeout: timeout,
         socketTimeout: timeout,
+        // At the deadline the socket is destroyed, not closed politely (a dripping server would
+        // hold a polite close open).
+        socketCloseTimeout: 0,
         tls: { minVersion: 'TLSv1.2' },
       });
+      // nodemailer's own timeouts are for silence; a server that answers slowly, a line at a
+      // time, is held to the channel's timeout for the whole delivery by this signal.
+      const deadline = AbortSignal.timeout(timeout);
+      const where = `SMTP ${config.smtp.host}:${config.smtp.port}`;
       try {
-        await transport.sendMail({ from: config.from, to: config.to, subject: subjectOf(batch), text: textOf(batch), html: htmlOf(batch) });
+        await transport.sendMail({ from: config.from, to: config.to, subject: subjectOf(batch), text: textOf(batch), html: htmlOf(batch), signal: deadline });
       } catch (error) {
+        if (deadline.aborted) throw new DeliveryError(`${where} failed: not delivered within ${timeout / 1000}s`);
         const { message, code } = error as Error & { code?: string };
-        // The server's answer is quoted: never with the password in it, plain or as sent (AUTH PLAIN/LOGIN).
-        const sensitive = password ? [password, Buffer.from(password).toString('base64'), Buffer.from(`\0${config.smtp.user ?? ''}\0${password}`).toString('base64')] : [];
-        const said = scrub(message.split('\n')[0]!, sensitive).slice(0, 200);
-        throw new DeliveryError(`SMTP ${config.smtp.host}:${config.smtp.port} failed: ${code ? `${code} ` : ''}${said}`);
+        if (config.smtp.secure && notTls.test(message)) {
+          throw new DeliveryError(`${where} failed: this port does not speak TLS: use secure: false (STARTTLS) or port 465`);
+        }
+        throw new DeliveryError(`${where} failed: ${code ? `${code} ` : ''}${scrub(message.split('\n')[0]!).slice(0, 200)}`);
       } finally {
         transport.close();
       }

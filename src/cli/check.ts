@@ -6,7 +6,7 @@ import type { Report } from '../evaluate/report.js';
 import { reportToJson } from '../outputs/json.js';
 import { renderTable } from '../outputs/table.js';
 import { runCheck } from '../pipeline/run-check.js';
-import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn } from './options.js';
+import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
 export const checkUsage = `Usage: authwatch check [options]
@@ -27,7 +27,8 @@ Options:
   --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW)
   --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
-  --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name)
+  --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name);
+                       Basic auth from $AUTHWATCH_PUSH_USER and $AUTHWATCH_PUSH_PASSWORD_FILE
   --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
   -h, --help           this help
 `;
@@ -139,6 +140,6 @@ async function exportMetrics(
   }
   if (targets.push !== undefined) {
     const { pushMetrics } = await import('../outputs/pushgateway.js');
-    await pushMetrics(targets.push, text);
+    await pushMetrics(await resolvePush(targets.push, process.env), text);
   }
 }

@@ -3,6 +3,7 @@ import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError } from '../core/errors.js';
 import { createLogger, logLevels, type LogLevel } from '../core/log.js';
+import type { PushTarget } from '../outputs/pushgateway.js';
 import { ArgumentError, parseOptions, type OptionSpec } from './args.js';
 
 /** Options every command understands. */
@@ -49,6 +50,37 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], na
 
 export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv): LogLevel {
   return oneOf((flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase(), logLevels, flag !== undefined ? '--log-level' : 'LOG_LEVEL');
+}
+
+/**
+ * `--push URL` with the Pushgateway's Basic auth from the environment: `$AUTHWATCH_PUSH_USER`
+ * and the password from `$AUTHWATCH_PUSH_PASSWORD_FILE` (a bare name is looked up in systemd's
+ * `$CREDENTIALS_DIRECTORY`) or `$AUTHWATCH_PUSH_PASSWORD`. A password in the URL itself is
+ * refused: every user on the host can read a command line in /proc.
+ */
+export async function resolvePush(flag: string, env: NodeJS.ProcessEnv): Promise<PushTarget> {
+  let url: URL | null = null;
+  try {
+    url = new URL(flag);
+  } catch {
+    // pushMetrics says what is wrong with it
+  }
+  if (url && (url.username || url.password)) {
+    throw new AuthwatchError('--push: never put credentials in the URL (any user can read a command line): give the URL without user:password@', {
+      hint: 'set AUTHWATCH_PUSH_USER and AUTHWATCH_PUSH_PASSWORD_FILE (a file holding the password) or AUTHWATCH_PUSH_PASSWORD',
+    });
+  }
+  const user = env.AUTHWATCH_PUSH_USER?.trim();
+  const file = env.AUTHWATCH_PUSH_PASSWORD_FILE?.trim();
+  if (!user) {
+    if (file || env.AUTHWATCH_PUSH_PASSWORD) throw new AuthwatchError('AUTHWATCH_PUSH_USER: not set, but a Pushgateway password is: set the user name too');
+    return { url: flag };
+  }
+  const { readSecret } = await import('../config/read-secret.js');
+  const password = file
+    ? await readSecret({ file }, 'AUTHWATCH_PUSH_PASSWORD_FILE', env)
+    : await readSecret({ env: 'AUTHWATCH_PUSH_PASSWORD' }, 'the Pushgateway password (AUTHWATCH_PUSH_PASSWORD_FILE or AUTHWATCH_PUSH_PASSWORD)', env);
+  return { url: flag, basic: { user, password } };
 }
 
 export interface CommonSetup {

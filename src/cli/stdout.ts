@@ -1,6 +1,7 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
 import { AuthwatchError } from '../core/errors.js';
 import { describeFsError } from '../core/files.js';
+import { scrub, scrubOutput } from '../core/scrub.js';
 
 /** Set once a write was left to a Node stream, which may still hold it. */
 let handedToStream = false;
@@ -13,13 +14,13 @@ let handedToStream = false;
  * other failure (a full disk) is said as such.
  */
 export function writeStdout(output: string | Uint8Array): void {
-  const failure = writeAll(1, output);
+  const failure = writeAll(1, scrubOutput(output));
   if (failure !== null) throw new AuthwatchError(`cannot write the output: ${describeFsError(failure)}`);
 }
 
 /** Writes a message straight to fd 2, as writeStdout does; a failure there has nowhere to be told. */
 export function writeStderr(text: string): void {
-  writeAll(2, text);
+  writeAll(2, scrub(text));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { SecretRef } from './schema.js';
 import { AuthwatchError } from '../core/errors.js';
 import { distrustOf } from '../core/file-trust.js';
 import { readCredentialFile } from '../core/files.js';
+import { registerSecret } from '../core/scrub.js';
 
 /**
  * Reads a secret the config refers to — a file (relative names are looked up in systemd's
@@ -15,6 +16,7 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   if (ref.env !== undefined) {
     const value = env[ref.env]?.trim();
     if (!value) throw new AuthwatchError(`${field}: the environment variable ${ref.env} is not set`);
+    registerSecret(value);
     return value;
   }
   const file = ref.file!;
@@ -22,5 +24,7 @@ export async function readSecret(ref: SecretRef, field: string, env: NodeJS.Proc
   const read = await readCredentialFile(path, (info) => distrustOf(info, path, true));
   if (read.kind === 'absent') throw new AuthwatchError(`${field}: cannot read ${path}: no such file or directory`);
   if (read.kind === 'error') throw new AuthwatchError(`${field}: cannot read ${path}: ${read.message}`); // an empty one too
-  return read.text.trim();
+  const value = read.text.trim();
+  registerSecret(value);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
+import { scrub } from './scrub.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -46,6 +47,8 @@ function createPino(level: LogLevel): PinoLogger {
     {
       level,
       base: { pid: process.pid },
+      // Every line, whatever it quotes, passes the run's scrubber on its way out.
+      hooks: { streamWrite: scrub },
       redact: {
         paths: ['*.token', '*.key', '*.apiKey', '*.access', '*.refresh', '*.password', '*.secret', 'token', 'key', 'password', 'secret'],
         censor: '[redacted]',

@@ -1,15 +1,12 @@
 import { hostname } from 'node:os';
 import { AuthwatchError } from '../core/errors.js';
+import { httpSend } from '../core/http-send.js';
 
+/** The whole push (connect, PUT, answer) must be done within this; a stuck Pushgateway never holds the run. */
 const pushTimeoutMs = 10_000;
 
-/** The URL without user:password, for messages. */
-export function displayUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-}
-
 /** `<base>/metrics/job/authwatch/instance/<host>`: the group this host's snapshot replaces. */
-export function pushGroupUrl(base: string, instance = hostname()): URL {
+function pushGroupUrl(base: string, instance = hostname()): URL {
   let url: URL;
   try {
     url = new URL(base);
@@ -21,28 +18,28 @@ export function pushGroupUrl(base: string, instance = hostname()): URL {
   return url;
 }
 
+export interface PushTarget {
+  url: string;
+  /** Basic auth, read from a file or the environment (never from the command line). */
+  basic?: { user: string; password: string };
+}
+
 /**
  * PUTs the snapshot: PUT replaces the whole group, so a profile that disappeared from this
  * host disappears from the Pushgateway too (it has no TTL of its own).
  */
-export async function pushMetrics(base: string, text: string, instance?: string): Promise<void> {
-  const url = pushGroupUrl(base, instance);
-  const headers: Record<string, string> = { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' };
-  if (url.username) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-  }
-  const target = new URL(url);
-  target.username = '';
-  target.password = '';
-  let response: Response;
+export async function pushMetrics(target: PushTarget, text: string, instance?: string): Promise<void> {
+  const url = pushGroupUrl(target.url, instance);
   try {
-    response = await fetch(target, { method: 'PUT', headers, body: text, signal: AbortSignal.timeout(pushTimeoutMs) });
+    await httpSend({
+      method: 'PUT',
+      url,
+      body: text,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      ...(target.basic ? { basic: target.basic } : {}),
+      timeoutMs: pushTimeoutMs,
+    });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${pushTimeoutMs / 1000}s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
-    throw new AuthwatchError(`push to ${displayUrl(url)} failed: ${reason}`);
-  }
-  if (!response.ok) {
-    const body = (await response.text().catch(() => '')).slice(0, 200).trim();
-    throw new AuthwatchError(`push to ${displayUrl(url)} failed: HTTP ${response.status}${body ? ` (${body})` : ''}`);
+    throw new AuthwatchError(`push: ${(error as Error).message}`);
   }
 }

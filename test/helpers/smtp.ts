@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach } from 'vitest';
@@ -42,3 +43,41 @@ export async function startSmtp(options: { user?: string; password?: string; del
   const port = (server.server.address() as { port: number }).port;
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * A hostile SMTP server that never finishes: 'lines' sends a greeting of endless `220-` lines,
+ * one a second; 'bytes' greets properly and answers EHLO one byte a second, forever.
+ */
+export async function startDrippingSmtp(kind: 'lines' | 'bytes') {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+    });
+    if (kind === 'lines') {
+      timer = setInterval(() => socket.write('220-still greeting\r\n'), 1000);
+      return;
+    }
+    socket.write('220 drip.example ESMTP\r\n');
+    socket.once('data', () => {
+      const answer = '250-drip.example\r\n'.repeat(1000);
+      let at = 0;
+      timer = setInterval(() => socket.write(answer[at++ % answer.length]!), 1000);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  hostile.push({ server, sockets });
+  return { port: (server.address() as { port: number }).port, connections: () => sockets.size };
+}
+
+const hostile: { server: NetServer; sockets: Set<Socket> }[] = [];
+afterEach(() => {
+  for (const { server, sockets } of hostile.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  }
+});

@@ -1,0 +1,90 @@
+import { decodeLeniently, registerSecret, registerUrlSecrets, scrub, urlForMessages, withoutCutSecret } from './scrub.js';
+
+export interface HttpSend {
+  method: 'POST' | 'PUT';
+  url: string | URL;
+  body: string;
+  headers: Record<string, string>;
+  /** Basic auth given apart from the URL (user:password@ in the URL works too). */
+  basic?: { user: string; password: string };
+  /** The deadline for the whole exchange: connect, request, status and the part of the answer read. */
+  timeoutMs: number;
+}
+
+/** How much of a refusal is read and quoted: enough for a reason, never a flood. */
+const answerLimit = 4096;
+const quotedLength = 200;
+
+/**
+ * One HTTP request under a hard wall-clock deadline. Resolves for a 2xx; otherwise rejects
+ * with an Error whose message (scrubbed, the URL shown without path or query) says what
+ * happened: `POST http://host/… answered HTTP 500: <start of the answer>` or `… failed: …`.
+ * Every secret of the request (userinfo, path token, query, header values) is registered first,
+ * so an echoing receiver cannot hand it back into a message.
+ */
+export async function httpSend(request: HttpSend): Promise<void> {
+  const target = new URL(request.url);
+  registerUrlSecrets(target);
+  const headers = { ...request.headers };
+  const user = request.basic?.user ?? decodeLeniently(target.username);
+  const password = request.basic?.password ?? decodeLeniently(target.password);
+  if (user || password) {
+    registerSecret(password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    target.username = target.password = ''; // fetch refuses URLs with credentials
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'content-type') continue;
+    registerSecret(value);
+    registerSecret(value.replace(/^\S+\s+/, '')); // the token of `Bearer <token>`
+  }
+  const what = `${request.method} ${urlForMessages(request.url)}`;
+  const seconds = `${request.timeoutMs / 1000}s`;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(target, { method: request.method, headers, body: request.body, signal: deadline.signal });
+    } catch (error) {
+      throw new Error(`${what} failed: ${deadline.signal.aborted ? `no answer within ${seconds}` : describeFetchFailure(error)}`);
+    }
+    if (response.ok) {
+      // What a receiver says on success does not matter; a body that drips must not hold the run.
+      void response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const { text, complete, timedOut } = await readSome(response, deadline.signal);
+    const said = scrub(complete ? text : withoutCutSecret(text)).trim().slice(0, quotedLength);
+    throw new Error(`${what} answered HTTP ${response.status}${said ? `: ${said}` : ''}${timedOut ? ` (the rest of the answer did not come within ${seconds})` : ''}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The start of an answer: at most `answerLimit` bytes, and only what arrived before the deadline. */
+async function readSome(response: Response, signal: AbortSignal): Promise<{ text: string; complete: boolean; timedOut: boolean }> {
+  const reader = response.body?.getReader();
+  if (!reader) return { text: '', complete: true, timedOut: false };
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  try {
+    while (size < answerLimit) {
+      const { done, value } = await reader.read();
+      if (done) return { text, complete: true, timedOut: false };
+      size += value.length;
+      text += decoder.decode(value, { stream: true });
+    }
+    void reader.cancel().catch(() => undefined);
+    return { text, complete: false, timedOut: false };
+  } catch {
+    return { text, complete: false, timedOut: signal.aborted };
+  }
+}
+
+/** The useful words of a fetch failure (`connect ECONNREFUSED 127.0.0.1:9`), scrubbed. */
+function describeFetchFailure(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: Error };
+  return scrub(cause?.message ?? message);
+}
