@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
+import { writeStdout } from './stdout.js';
 
 export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
        authwatch alert unit-failed UNIT [--config FILE]
@@ -17,7 +18,7 @@ const options = { ...commonOptions, channel: { type: 'string' } } as const;
 export async function alert(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
   const [action, ...rest] = argv;
   if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(alertUsage);
+    writeStdout(alertUsage);
     return action === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
   }
   if (action !== 'test' && action !== 'unit-failed') {
@@ -28,7 +29,7 @@ export async function alert(argv: string[], runOptions: RunOptions = {}): Promis
   if (action === 'unit-failed' && (unit === undefined || unit.startsWith('-'))) throw new AuthwatchError('alert unit-failed: name the unit that failed');
   const { values } = parseCommandArgs(`alert ${action}`, flags, options);
   if (values.help) {
-    process.stdout.write(alertUsage);
+    writeStdout(alertUsage);
     return ExitCode.Ok;
   }
   const { env, now, loaded, log } = await commonSetup(values, runOptions);
@@ -58,6 +59,6 @@ export async function alert(argv: string[], runOptions: RunOptions = {}): Promis
       }
     }),
   );
-  for (const { channel, error } of results) process.stdout.write(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
+  for (const { channel, error } of results) writeStdout(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
   return results.every((r) => r.error === null) ? ExitCode.Ok : ExitCode.CouldNotRun;
 }

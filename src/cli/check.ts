@@ -3,8 +3,7 @@ import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { policyFromConfig, policyModes } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
-import { reportToJson } from '../outputs/json.js';
-import { renderTable } from '../outputs/table.js';
+import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
@@ -16,8 +15,8 @@ Discovers every model-provider credential on this host, prints each one's status
 
 Options:
   --json               print one JSON document instead of the table (same as --format json)
-  --format FORMAT      table (default), json, openclaw-simple or openclaw-json (the old
-                       claude-auth-status.sh shapes; openclaw-simple exits like that script)
+  --format FORMAT      what to print:
+${formatsUsage('                         ')}
   --from-openclaw      ask \`openclaw models status --json\` first (falls back to the files)
   --policy POLICY      authwatch (default) or openclaw: exit codes exactly like
                        \`openclaw models status --check\`
@@ -71,21 +70,9 @@ export async function check(argv: string[], runOptions: RunOptions = {}): Promis
         : null,
     log,
   });
-  let exitCode: ExitCode = report.exitCode;
-  if (format === 'json') {
-    writeStdout(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
-  } else if (format === 'openclaw-json' || format === 'openclaw-simple') {
-    const compat = await import('../outputs/openclaw-compat.js');
-    if (format === 'openclaw-json') writeStdout(compat.renderOpenclawJson(report));
-    else {
-      const simple = compat.openclawSimple(report);
-      writeStdout(`${simple.token}\n`);
-      exitCode = simple.exitCode;
-    }
-  } else {
-    const colour = stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-    writeStdout(renderTable(report, { colour }));
-  }
+  const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
+  const rendered = await formats[format].render(report, { colour });
+  writeStdout(rendered.text);
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
   let alertingProblem: AuthwatchError | null = null;
@@ -105,15 +92,12 @@ export async function check(argv: string[], runOptions: RunOptions = {}): Promis
   for (const { channel, error } of failed) {
     writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
   }
-  return failed.length > 0 ? ExitCode.CouldNotRun : exitCode;
+  return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
 }
 
-const formats = ['table', 'json', 'openclaw-simple', 'openclaw-json'] as const;
-type Format = (typeof formats)[number];
-
-function resolveFormat(flag: string | undefined, json: boolean | undefined): Format {
+function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {
   if (flag === undefined) return json ? 'json' : 'table';
-  const format = oneOf(flag, formats, '--format');
+  const format = oneOf(flag, formatNames, '--format');
   if (json && format !== 'json') throw new AuthwatchError('--json and --format disagree: give one of them');
   return format;
 }

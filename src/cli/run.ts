@@ -3,8 +3,6 @@ import { AuthwatchError, ExitCode } from '../core/errors.js';
 import type { RunOptions } from './options.js';
 import { writeStderr, writeStdout } from './stdout.js';
 
-export { outputSettled } from './stdout.js';
-
 type Command = (argv: string[], options: RunOptions) => Promise<ExitCode>;
 
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
