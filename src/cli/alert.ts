@@ -3,7 +3,7 @@ import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
 import { writeStdout } from './stdout.js';
 
-export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
+const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
        authwatch alert unit-failed UNIT [--config FILE]
 
 test         sends a test message through every configured channel (or only NAME) and

@@ -8,7 +8,7 @@ import { runCheck } from '../pipeline/run-check.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
-export const checkUsage = `Usage: authwatch check [options]
+const checkUsage = `Usage: authwatch check [options]
 
 Discovers every model-provider credential on this host, prints each one's status and exits
 0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 the check could not run.

@@ -3,7 +3,7 @@ import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { parseCommandArgs } from './options.js';
 import { writeStdout } from './stdout.js';
 
-export const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
+const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
                                  [--textfile FILE] [--config FILE] [--run-as USER]
        authwatch install termux [--dry-run] [--prefix DIR]
        authwatch uninstall systemd [--user|--system] [--dry-run] [--prefix DIR]

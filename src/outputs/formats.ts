@@ -4,7 +4,7 @@ import { reportToJson } from './json.js';
 import { renderTable } from './table.js';
 
 /** What a format prints, and the exit code when the format has its own (the old script's). */
-export interface Rendered {
+interface Rendered {
   text: string;
   exitCode?: ExitCode;
 }
