@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import { defaultDeadlineMs, resolveDeadline, withDeadline, type Step } from './deadline.js';
 import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
 import { writeStdout } from './stdout.js';
 
@@ -10,10 +11,11 @@ test         sends a test message through every configured channel (or only NAME
              reports, per channel, success or the exact error.
 unit-failed  tells every channel that a systemd unit running authwatch failed (the
              OnFailure= hook of the installed units runs it).
+--deadline DURATION  stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s)
 Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
-const options = { ...commonOptions, channel: { type: 'string' } } as const;
+const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' } } as const;
 
 export async function alert(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
   const [action, ...rest] = argv;
@@ -32,6 +34,13 @@ export async function alert(argv: string[], runOptions: RunOptions = {}): Promis
     writeStdout(alertUsage);
     return ExitCode.Ok;
   }
+  return withDeadline(resolveDeadline(values.deadline), (step) => send(action, unit, values, runOptions, step));
+}
+
+type Values = { config?: string; now?: string; 'log-level'?: string; channel?: string };
+
+async function send(action: 'test' | 'unit-failed', unit: string | undefined, values: Values, runOptions: RunOptions, step: Step): Promise<ExitCode> {
+  step('reading the config');
   const { env, now, loaded, log } = await commonSetup(values, runOptions);
   const channels = loaded.config.channels.filter((channel) => values.channel === undefined || channel.name === values.channel);
   if (channels.length === 0) {
@@ -49,6 +58,7 @@ export async function alert(argv: string[], runOptions: RunOptions = {}): Promis
           text: `The systemd unit ${unit!.slice(0, 80)} that runs authwatch failed, so credentials are not being checked. See: journalctl -u ${unit!.slice(0, 80)}`,
           severity: 'critical' as const,
         };
+  step(`sending to ${channels.map((channel) => channel.name).join(', ')}`);
   const results = await Promise.all(
     channels.map(async (channel) => {
       try {

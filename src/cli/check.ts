@@ -5,6 +5,7 @@ import { policyFromConfig, policyModes } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolveWarn, type RunOptions } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
@@ -27,6 +28,8 @@ ${formatsUsage('                         ')}
   --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
   --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name)
+  --deadline DURATION  stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s,
+                       below the installed unit's TimeoutStartSec)
   --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
   -h, --help           this help
 `;
@@ -42,6 +45,7 @@ const options = {
   'no-color': { type: 'boolean' },
   textfile: { type: 'string' },
   push: { type: 'string' },
+  deadline: { type: 'string' },
 } as const;
 
 export async function check(argv: string[], runOptions: RunOptions = {}): Promise<ExitCode> {
@@ -53,46 +57,52 @@ export async function check(argv: string[], runOptions: RunOptions = {}): Promis
   const warnMs = resolveWarn(values.warn);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  const { env, home, now, loaded, log } = await commonSetup(values, runOptions);
-  // Not performance.now(): the first touch of `performance` loads perf_hooks, ~1 ms per run.
-  const started = process.hrtime.bigint();
-  const report = await runCheck({
-    context: { env, home, now, agent: values.agent ?? null },
-    config: loaded.config,
-    policy: policyFromConfig(loaded.config, warnMs, mode),
-    fromOpenclaw:
-      values['from-openclaw'] || loaded.config.openclaw.fromCli
-        ? {
-            command: loaded.config.openclaw.command,
-            agent: values.agent ?? loaded.config.openclaw.agent ?? null,
-            timeoutMs: loaded.config.openclaw.timeout,
-          }
-        : null,
-    log,
+  return withDeadline(resolveDeadline(values.deadline), async (step) => {
+    step('reading the config');
+    const { env, home, now, loaded, log } = await commonSetup(values, runOptions);
+    step('reading the credentials');
+    // Not performance.now(): the first touch of `performance` loads perf_hooks.
+    const started = process.hrtime.bigint();
+    const report = await runCheck({
+      context: { env, home, now, agent: values.agent ?? null },
+      config: loaded.config,
+      policy: policyFromConfig(loaded.config, warnMs, mode),
+      fromOpenclaw:
+        values['from-openclaw'] || loaded.config.openclaw.fromCli
+          ? {
+              command: loaded.config.openclaw.command,
+              agent: values.agent ?? loaded.config.openclaw.agent ?? null,
+              timeoutMs: loaded.config.openclaw.timeout,
+            }
+          : null,
+      log,
+    });
+    const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
+    const rendered = await formats[format].render(report, { colour });
+    writeStdout(rendered.text);
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
+    let alertingProblem: AuthwatchError | null = null;
+    if (loaded.config.channels.length > 0) step('sending alerts');
+    const alerts =
+      loaded.config.channels.length > 0
+        ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
+            if (!(error instanceof AuthwatchError)) throw error;
+            alertingProblem = error;
+            return null;
+          })
+        : null;
+    if (values.textfile !== undefined || values.push !== undefined) {
+      step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
+      await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
+    }
+    if (alertingProblem) throw alertingProblem;
+    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
+    for (const { channel, error } of failed) {
+      writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+    }
+    return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
   });
-  const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-  const rendered = await formats[format].render(report, { colour });
-  writeStdout(rendered.text);
-  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-  // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
-  let alertingProblem: AuthwatchError | null = null;
-  const alerts =
-    loaded.config.channels.length > 0
-      ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          alertingProblem = error;
-          return null;
-        })
-      : null;
-  if (values.textfile !== undefined || values.push !== undefined) {
-    await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
-  }
-  if (alertingProblem) throw alertingProblem;
-  const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
-  for (const { channel, error } of failed) {
-    writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
-  }
-  return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {
