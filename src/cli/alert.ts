@@ -4,14 +4,14 @@ import { defaultDeadlineMs, resolveDeadline, withDeadline, type Step } from './d
 import { commonOptions, commonSetup, parseCommandArgs, type RunOptions } from './options.js';
 import { writeStdout } from './stdout.js';
 
-const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
-       authwatch alert unit-failed UNIT [--config FILE]
+const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE] [--deadline DURATION]
+       authwatch alert unit-failed UNIT [--config FILE] [--deadline DURATION]
 
 test         sends a test message through every configured channel (or only NAME) and
              reports, per channel, success or the exact error.
 unit-failed  tells every channel that a systemd unit running authwatch failed (the
              OnFailure= hook of the installed units runs it).
---deadline DURATION  stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s)
+--deadline   stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s)
 Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
