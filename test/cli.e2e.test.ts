@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatNames } from '../src/outputs/formats.js';
 import { cliPath, runCli } from './helpers/cli.js';
 import { DAY, HOUR, NOW, NOW_ISO } from './helpers/clock.js';
 import { agentStore, makeHome, type FileSpec } from './helpers/home.js';
@@ -190,6 +191,18 @@ describe('authwatch check (child process)', () => {
     expect(help.stdout).toContain('check');
     expect((await runCli(['check', '--help'], { home })).stdout).toContain('--json');
     expect((await runCli(['--version'], { home })).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('--format: every format of the registry is in the help and runs; any other is refused naming them all', async () => {
+    const home = makeHome({ [agentStore('main')]: store({ 'anthropic:default': token('anthropic', NOW + 30 * DAY) }) });
+    const help = (await runCli(['check', '--help'], { home })).stdout;
+    for (const name of formatNames) {
+      expect(help).toMatch(new RegExp(`^ {25}${name} +\\S`, 'm'));
+      expect(await check(home, ['--format', name]), name).toMatchObject({ code: 0, stderr: '' });
+    }
+    expect((await check(home, ['--format', 'json'])).stdout).toBe((await check(home, ['--json'])).stdout);
+    expect(await check(home, ['--format', 'yaml'])).toMatchObject({ code: 3, stdout: '', stderr: `authwatch: --format: expected one of ${formatNames.join(', ')}\n` });
+    expect(await check(home, ['--format', 'table', '--json'])).toMatchObject({ code: 3, stderr: 'authwatch: --json and --format disagree: give one of them\n' });
   });
 
   it('logs are JSON lines on stderr; stdout stays clean', async () => {

@@ -33,6 +33,37 @@ function runWithSlowReader(command: string, args: string[], home: string, stallM
   });
 }
 
+/** Runs the CLI with its stdout and/or stderr a pipe whose reader is gone before the CLI starts: every write to it meets EPIPE. */
+function runWithClosedReader(args: string[], home: string, closed: ('stdout' | 'stderr')[]) {
+  return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: env(home), stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    for (const stream of closed) child[stream].destroy();
+    let stderr = '';
+    if (!closed.includes('stderr')) child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+describe('a reader that is gone (EPIPE): every command ends quietly with its own exit code (child processes)', () => {
+  it('check with a large output', async () => {
+    expect(await runWithClosedReader(checkArgs, bigHome(), ['stdout'])).toEqual({ code: 0, signal: null, stderr: '' });
+  });
+
+  it('install systemd --dry-run', async () => {
+    expect(await runWithClosedReader(['install', 'systemd', '--user', '--dry-run'], makeHome(), ['stdout'])).toEqual({ code: 0, signal: null, stderr: '' });
+  });
+
+  it('--help, and a command whose error message meets a closed stderr', async () => {
+    expect(await runWithClosedReader(['--help'], makeHome(), ['stdout'])).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(await runWithClosedReader(['nope'], makeHome(), ['stderr'])).toMatchObject({ code: 3, signal: null });
+  });
+
+  it('debug logs and output, both readers gone', async () => {
+    expect(await runWithClosedReader([...checkArgs, '--log-level', 'debug'], bigHome(), ['stdout', 'stderr'])).toMatchObject({ code: 0, signal: null });
+  });
+});
+
 describe('check output on any stdout (child processes)', () => {
   it('more than a pipe holds, read late: all of it arrives', async () => {
     const home = bigHome();

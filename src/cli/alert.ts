@@ -1,24 +1,27 @@
 import { hostname } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import { defaultDeadlineMs, resolveDeadline, withDeadline, type Step } from './deadline.js';
 import { commonOptions, commonSetup, parseCommandArgs } from './options.js';
 import { quoteArgument } from '../core/quote-argument.js';
+import { writeStdout } from './stdout.js';
 
-export const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE]
-       authwatch alert unit-failed UNIT [--config FILE]
+const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE] [--deadline DURATION]
+       authwatch alert unit-failed UNIT [--config FILE] [--deadline DURATION]
 
 test         sends a test message through every configured channel (or only NAME) and
              reports, per channel, success or the exact error.
 unit-failed  tells every channel that a systemd unit running authwatch failed (the
              OnFailure= hook of the installed units runs it).
+--deadline   stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s)
 Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
-const options = { ...commonOptions, channel: { type: 'string' } } as const;
+const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' } } as const;
 
 export async function alert(argv: string[]): Promise<ExitCode> {
   const [action, ...rest] = argv;
   if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(alertUsage);
+    writeStdout(alertUsage);
     return action === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
   }
   if (action !== 'test' && action !== 'unit-failed') {
@@ -29,9 +32,16 @@ export async function alert(argv: string[]): Promise<ExitCode> {
   if (action === 'unit-failed' && (unit === undefined || unit.startsWith('-'))) throw new AuthwatchError('alert unit-failed: name the unit that failed');
   const { values } = parseCommandArgs(`alert ${action}`, flags, options);
   if (values.help) {
-    process.stdout.write(alertUsage);
+    writeStdout(alertUsage);
     return ExitCode.Ok;
   }
+  return withDeadline(resolveDeadline(values.deadline), (step) => send(action, unit, values, step));
+}
+
+type Values = { config?: string; now?: string; 'log-level'?: string; channel?: string };
+
+async function send(action: 'test' | 'unit-failed', unit: string | undefined, values: Values, step: Step): Promise<ExitCode> {
+  step('reading the config');
   const { env, now, loaded, log } = await commonSetup(values);
   const channels = loaded.config.channels.filter((channel) => values.channel === undefined || channel.name === values.channel);
   if (channels.length === 0) {
@@ -49,6 +59,7 @@ export async function alert(argv: string[]): Promise<ExitCode> {
           text: `The systemd unit ${unit!.slice(0, 80)} that runs authwatch failed, so credentials are not being checked. See: journalctl -u ${unit!.slice(0, 80)}`,
           severity: 'critical' as const,
         };
+  step(`sending to ${channels.map((channel) => channel.name).join(', ')}`);
   const results = await Promise.all(
     channels.map(async (channel) => {
       try {
@@ -59,6 +70,6 @@ export async function alert(argv: string[]): Promise<ExitCode> {
       }
     }),
   );
-  for (const { channel, error } of results) process.stdout.write(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
+  for (const { channel, error } of results) writeStdout(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
   return results.every((r) => r.error === null) ? ExitCode.Ok : ExitCode.CouldNotRun;
 }

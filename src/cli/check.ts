@@ -3,21 +3,21 @@ import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { policyFromConfig, policyModes } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
-import { reportToJson } from '../outputs/json.js';
-import { renderTable } from '../outputs/table.js';
+import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
-export const checkUsage = `Usage: authwatch check [options]
+const checkUsage = `Usage: authwatch check [options]
 
 Discovers every model-provider credential on this host, prints each one's status and exits
 0 all ok, 1 expired/missing/unreadable, 2 expiring soon, 3 the check could not run.
 
 Options:
   --json               print one JSON document instead of the table (same as --format json)
-  --format FORMAT      table (default), json, openclaw-simple or openclaw-json (the old
-                       claude-auth-status.sh shapes; openclaw-simple exits like that script)
+  --format FORMAT      what to print:
+${formatsUsage('                         ')}
   --from-openclaw      ask \`openclaw models status --json\` first (falls back to the files)
   --policy POLICY      authwatch (default) or openclaw: exit codes exactly like
                        \`openclaw models status --check\`
@@ -29,6 +29,8 @@ Options:
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
   --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name);
                        Basic auth from $AUTHWATCH_PUSH_USER and $AUTHWATCH_PUSH_PASSWORD_FILE
+  --deadline DURATION  stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s,
+                       below the installed unit's TimeoutStartSec)
   --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
   -h, --help           this help
 `;
@@ -44,6 +46,7 @@ const options = {
   'no-color': { type: 'boolean' },
   textfile: { type: 'string' },
   push: { type: 'string' },
+  deadline: { type: 'string' },
 } as const;
 
 export async function check(argv: string[]): Promise<ExitCode> {
@@ -55,66 +58,57 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const warnMs = resolveWarn(values.warn);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  const { env, home, now, loaded, log } = await commonSetup(values);
-  // Not performance.now(): the first touch of `performance` loads perf_hooks, ~1 ms per run.
-  const started = process.hrtime.bigint();
-  const report = await runCheck({
-    context: { env, home, now, agent: values.agent ?? null },
-    config: loaded.config,
-    policy: policyFromConfig(loaded.config, warnMs, mode),
-    fromOpenclaw:
-      values['from-openclaw'] || loaded.config.openclaw.fromCli
-        ? {
-            command: loaded.config.openclaw.command,
-            agent: values.agent ?? loaded.config.openclaw.agent ?? null,
-            timeoutMs: loaded.config.openclaw.timeout,
-          }
-        : null,
-    log,
-  });
-  let exitCode: ExitCode = report.exitCode;
-  if (format === 'json') {
-    writeStdout(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
-  } else if (format === 'openclaw-json' || format === 'openclaw-simple') {
-    const compat = await import('../outputs/openclaw-compat.js');
-    if (format === 'openclaw-json') writeStdout(compat.renderOpenclawJson(report));
-    else {
-      const simple = compat.openclawSimple(report);
-      writeStdout(`${simple.token}\n`);
-      exitCode = simple.exitCode;
+  return withDeadline(resolveDeadline(values.deadline), async (step) => {
+    step('reading the config');
+    const { env, home, now, loaded, log } = await commonSetup(values);
+    step('reading the credentials');
+    // Not performance.now(): the first touch of `performance` loads perf_hooks.
+    const started = process.hrtime.bigint();
+    const report = await runCheck({
+      context: { env, home, now, agent: values.agent ?? null },
+      config: loaded.config,
+      policy: policyFromConfig(loaded.config, warnMs, mode),
+      fromOpenclaw:
+        values['from-openclaw'] || loaded.config.openclaw.fromCli
+          ? {
+              command: loaded.config.openclaw.command,
+              agent: values.agent ?? loaded.config.openclaw.agent ?? null,
+              timeoutMs: loaded.config.openclaw.timeout,
+            }
+          : null,
+      log,
+    });
+    const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
+    const rendered = await formats[format].render(report, { colour });
+    writeStdout(rendered.text);
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
+    let alertingProblem: AuthwatchError | null = null;
+    if (loaded.config.channels.length > 0) step('sending alerts');
+    const alerts =
+      loaded.config.channels.length > 0
+        ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
+            if (!(error instanceof AuthwatchError)) throw error;
+            alertingProblem = error;
+            return null;
+          })
+        : null;
+    if (values.textfile !== undefined || values.push !== undefined) {
+      step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
+      await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
-  } else {
-    const colour = stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-    writeStdout(renderTable(report, { colour }));
-  }
-  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-  // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
-  let alertingProblem: AuthwatchError | null = null;
-  const alerts =
-    loaded.config.channels.length > 0
-      ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          alertingProblem = error;
-          return null;
-        })
-      : null;
-  if (values.textfile !== undefined || values.push !== undefined) {
-    await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
-  }
-  if (alertingProblem) throw alertingProblem;
-  const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
-  for (const { channel, error } of failed) {
-    writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
-  }
-  return failed.length > 0 ? ExitCode.CouldNotRun : exitCode;
+    if (alertingProblem) throw alertingProblem;
+    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
+    for (const { channel, error } of failed) {
+      writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+    }
+    return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
+  });
 }
 
-const formats = ['table', 'json', 'openclaw-simple', 'openclaw-json'] as const;
-type Format = (typeof formats)[number];
-
-function resolveFormat(flag: string | undefined, json: boolean | undefined): Format {
+function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {
   if (flag === undefined) return json ? 'json' : 'table';
-  const format = oneOf(flag, formats, '--format');
+  const format = oneOf(flag, formatNames, '--format');
   if (json && format !== 'json') throw new AuthwatchError('--json and --format disagree: give one of them');
   return format;
 }

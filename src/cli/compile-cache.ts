@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { readOwnFile, writeCacheFile } from '../core/cache-files.js';
+import { ExitCode } from '../core/errors.js';
 
 /**
  * Where compiled code is kept between runs: systemd's CacheDirectory= when a unit gives one,
@@ -26,10 +27,11 @@ export function codeCacheFile(dir: string, buildId: string): string {
 const CACHE_SUFFIX = '.v8cache';
 
 /**
- * Loads a CommonJS bundle as `require` would, but keeps V8's compiled code in `cacheFile`.
- * Compiling the bundle was a third of a check's start-up. The cache is written when the run
- * ends, so it holds every function the run compiled, not just the top level (which is what
- * Node 22's module.enableCompileCache keeps). Any failure only costs the saving.
+ * Loads a CommonJS bundle as `require` would, but keeps V8's compiled code in `cacheFile`. The
+ * cache is written when the run ends, so it holds every function the run compiled, not just the
+ * top level (all that Node's own module.enableCompileCache keeps). A run that could not run
+ * (exit 3: a bad config, a deadline) stopped part-way and keeps nothing; a later run does.
+ * Any failure only costs the saving.
  */
 export function requireWithCodeCache(bundle: string, cacheFile: string): unknown {
   const source = readFileSync(bundle, 'utf8');
@@ -41,7 +43,9 @@ export function requireWithCodeCache(bundle: string, cacheFile: string): unknown
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
+    process.once('exit', (code) => {
+      if (code < ExitCode.CouldNotRun) writeCache(cacheFile, script.createCachedData());
+    });
   }
   return module.exports;
 }

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { locateConfig } from '../config/load.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { commonSetup, parseCommandArgs } from './options.js';
+import { writeStdout } from './stdout.js';
 
 export const daemonUsage = `Usage: authwatch daemon [options]
 
@@ -34,7 +35,7 @@ export function parseListen(text: string): { host: string; port: number } {
 export async function daemon(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('daemon', argv, options);
   if (values.help) {
-    process.stdout.write(daemonUsage);
+    writeStdout(daemonUsage);
     return ExitCode.Ok;
   }
   const { host, port } = parseListen(values.listen ?? '127.0.0.1:9787');

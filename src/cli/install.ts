@@ -1,9 +1,10 @@
 import { homedir, userInfo } from 'node:os';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { parseCommandArgs } from './options.js';
 import { quoteArgument } from '../core/quote-argument.js';
+import { parseCommandArgs } from './options.js';
+import { writeStdout } from './stdout.js';
 
-export const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
+const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
                                  [--textfile FILE] [--config FILE] [--run-as USER]
        authwatch install termux [--dry-run] [--prefix DIR]
        authwatch uninstall systemd [--user|--system] [--dry-run] [--prefix DIR]
@@ -31,17 +32,17 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (line: string) => writeStdout(`${line}\n`);
 
 async function act(verb: 'install' | 'uninstall', argv: string[]): Promise<ExitCode> {
   const [target, ...rest] = argv;
   if (target === undefined || target === '--help' || target === '-h') {
-    process.stdout.write(installUsage);
+    writeStdout(installUsage);
     return target === undefined ? ExitCode.CouldNotRun : ExitCode.Ok;
   }
   const { values } = parseCommandArgs(`${verb} ${target}`, rest, options);
   if (values.help) {
-    process.stdout.write(installUsage);
+    writeStdout(installUsage);
     return ExitCode.Ok;
   }
   const dryRun = values['dry-run'] ?? false;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { describeFsError } from '../core/files.js';
 import { parseCommandArgs } from './options.js';
+import { writeStdout } from './stdout.js';
 
 export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]
 
@@ -68,7 +69,7 @@ ${channels.length ? channels.join('\n') : '    // neither NOTIFY_NTFY nor NOTIFY
 export async function migrateMonitor(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs('migrate-openclaw-monitor', argv, { help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
-    process.stdout.write(migrateUsage);
+    writeStdout(migrateUsage);
     return ExitCode.Ok;
   }
   if (positionals.length > 1) throw new AuthwatchError('migrate-openclaw-monitor: give at most one unit file');
@@ -83,6 +84,6 @@ export async function migrateMonitor(argv: string[]): Promise<ExitCode> {
       throw new AuthwatchError(`cannot read ${file}: ${describeFsError(error)}`);
     }
   }
-  process.stdout.write(migratedConfig(settings, file ?? 'the environment'));
+  writeStdout(migratedConfig(settings, file ?? 'the environment'));
   return ExitCode.Ok;
 }

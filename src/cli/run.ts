@@ -1,9 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { writeStderr, writeStdout } from './stdout.js';
 import { quoteArgument } from '../core/quote-argument.js';
-
-export { outputSettled } from './stdout.js';
+import { writeStderr, writeStdout } from './stdout.js';
 
 type Command = (argv: string[]) => Promise<ExitCode>;
 

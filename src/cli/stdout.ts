@@ -1,66 +1,79 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
-import { AuthwatchError } from '../core/errors.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { describeFsError } from '../core/files.js';
-import { scrub, scrubOutput } from '../core/scrub.js';
+import { scrub } from '../core/scrub.js';
 
-/** Set once a write was left to a Node stream, which may still hold it. */
-let handedToStream = false;
+type Fd = 1 | 2;
+
+/** Per fd: 'gone' once its reader left (EPIPE), 'stream' once a write was left to Node's stream (which then takes the rest, in order). */
+const state: Record<Fd, 'fd' | 'stream' | 'gone'> = { 1: 'fd', 2: 'fd' };
 
 /**
- * Writes a command's output straight to fd 1. Touching process.stdout first builds Node's
- * stream machinery (≈ 2.5 ms of a 40 ms check); a command that prints once at the end needs
- * none of it. A non-blocking stdout that is full (EAGAIN) hands the rest to process.stdout,
- * which waits for the reader; a reader that went away (EPIPE, `| head`) ends the output; any
- * other failure (a full disk) is said as such.
+ * Writes a command's output. A reader that went away (`| head`) only loses the output: the run
+ * goes on (alerts, metrics) and exits with its own code. Any other failure (a full disk) is said.
  */
-export function writeStdout(output: string | Uint8Array): void {
-  const failure = writeAll(1, scrubOutput(output));
+export function writeStdout(text: string): void {
+  const failure = write(1, text);
   if (failure !== null) throw new AuthwatchError(`cannot write the output: ${describeFsError(failure)}`);
 }
 
-/** Writes a message straight to fd 2, as writeStdout does; a failure there has nowhere to be told. */
+/** Writes a message for the user; a failure there has nowhere to be told. */
 export function writeStderr(text: string): void {
-  writeAll(2, scrub(text));
+  write(2, text);
 }
 
 /**
- * Whether everything written went to the kernel already. Then a finished `check` may leave
- * at once instead of letting Node drain the event loop, where V8 finishes the major GC a large
- * host's check started (≈ 8 ms with 10,000 profiles) for a heap about to be thrown away.
+ * Every byte authwatch prints passes here, through the scrubber (no secret of the run leaves). Written straight to the fd: the stream machinery of
+ * process.stdout costs every start, and a command that prints once needs none of it. A full
+ * non-blocking fd (EAGAIN) hands the rest to the stream, which waits for the reader.
+ * Returns the error that stopped the write, `null` when all was written or the reader left.
  */
-export function outputSettled(): boolean {
-  return !handedToStream;
-}
-
-/** The error that stopped the write, `null` when all was written or the reader left (EPIPE). */
-function writeAll(fd: 1 | 2, output: string | Uint8Array): unknown {
-  // A string goes to the kernel as it is (Node encodes it outside the JavaScript heap); only
-  // what a short write leaves is made bytes.
-  let rest: string | Uint8Array = output;
+function write(fd: Fd, text: string): unknown {
+  if (state[fd] === 'gone') return null;
+  text = scrub(text);
+  if (state[fd] === 'stream') {
+    stream(fd).write(text);
+    return null;
+  }
+  // A string goes to the kernel as it is; only what a short write leaves is made bytes.
+  let rest: string | Buffer = text;
   while (rest.length > 0) {
     try {
       if (typeof rest !== 'string') rest = rest.subarray(writeSync(fd, rest));
       else {
-        const written = writeSync(fd, rest);
-        if (written === Buffer.byteLength(rest)) return null;
-        rest = Buffer.from(rest).subarray(written);
+        const written: number = writeSync(fd, rest);
+        rest = written === Buffer.byteLength(rest) ? '' : Buffer.from(rest).subarray(written);
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        handedToStream = true;
-        (fd === 1 ? process.stdout : process.stderr).write(rest);
-      }
-      return code === 'EAGAIN' || code === 'EPIPE' ? null : error;
+      if (code === 'EPIPE') state[fd] = 'gone';
+      else if (code === 'EAGAIN') {
+        state[fd] = 'stream';
+        stream(fd).write(rest);
+      } else return error;
+      return null;
     }
   }
   return null;
 }
 
+function stream(fd: Fd): NodeJS.WriteStream {
+  const out = fd === 1 ? process.stdout : process.stderr;
+  if (out.listenerCount('error') === 0) {
+    out.on('error', (error: NodeJS.ErrnoException) => {
+      state[fd] = 'gone';
+      if (error.code === 'EPIPE' || fd === 2) return;
+      process.exitCode = ExitCode.CouldNotRun;
+      writeStderr(`authwatch: cannot write the output: ${describeFsError(error)}\n`);
+    });
+  }
+  return out;
+}
+
 /**
  * Whether stdout is a terminal. Asked of node:tty only for a character device other than
- * /dev/null: loading it brings net and streams (≈ 2 ms), which a timer's run to a file, a pipe,
- * the journal or /dev/null never needs.
+ * /dev/null: loading it brings net and streams, which a timer's run to a file, a pipe, the
+ * journal or /dev/null never needs.
  */
 export function stdoutIsTerminal(): boolean {
   try {

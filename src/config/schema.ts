@@ -125,6 +125,5 @@ export function parseConfig(document: unknown, file: string): Config {
   throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
 }
 
-export type ProfileOverride = z.output<typeof profileOverride>;
 export type SecretRef = z.output<typeof secretRef>;
 export type MetricsAuth = z.output<typeof metricsAuth>;

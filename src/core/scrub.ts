@@ -85,18 +85,6 @@ export function scrub(text: string): string {
   return result;
 }
 
-/**
- * `scrub` for a command's output, which may come as bytes (the table): those are looked at as
- * latin1 (no decoding cost, ASCII secrets match the same) and only re-encoded when something
- * had to go.
- */
-export function scrubOutput(output: string | Uint8Array): string | Uint8Array {
-  if (typeof output === 'string') return scrub(output);
-  const bytes = Buffer.from(output.buffer, output.byteOffset, output.byteLength);
-  const view = bytes.toString('latin1');
-  return scrub(view) === view ? output : Buffer.from(scrub(bytes.toString('utf8')));
-}
-
 /** Text that was cut off (a deadline, a size limit) without the start of a secret it may end in. */
 export function withoutCutSecret(text: string): string {
   for (const secret of secrets) {

@@ -30,5 +30,3 @@ export function reportToJson(report: Report) {
     })),
   };
 }
-
-export type ReportJson = ReturnType<typeof reportToJson>;

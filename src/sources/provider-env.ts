@@ -25,5 +25,3 @@ export const providerEnvVars: Readonly<Record<string, readonly string[]>> = {
   huggingface: ['HUGGINGFACE_HUB_TOKEN', 'HF_TOKEN'],
 };
 
-/** Every variable name in the table, for redaction and documentation. */
-export const allProviderEnvVars: readonly string[] = [...new Set(Object.values(providerEnvVars).flat())];

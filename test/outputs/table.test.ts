@@ -28,7 +28,7 @@ function tableFor(colour: boolean): string {
     [],
     NOW,
   );
-  return Buffer.from(renderTable(report, { colour })).toString('utf8');
+  return renderTable(report, { colour });
 }
 
 const in3h = formatLocalTime(NOW + 3 * HOUR);
