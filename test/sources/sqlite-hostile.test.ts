@@ -45,7 +45,7 @@ const nodes: [string, string][] = [['Node 20', process.execPath], ...(process.en
 
 function check(node: string, home: string): { code: number | null; json: any; stderr: string; ms: number } {
   const started = performance.now();
-  const run = spawnSync(node, [cliPath, 'check', '--json', '--now', '2026-11-24T21:00:00Z'], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, encoding: 'utf8', timeout: 20_000 });
+  const run = spawnSync(node, [cliPath, 'check', '--json', '--now', '2026-11-24T21:00:00Z'], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, encoding: 'utf8', timeout: 10_000 });
   return { code: run.status, json: run.stdout ? JSON.parse(run.stdout) : null, stderr: run.stderr, ms: performance.now() - started };
 }
 
@@ -102,14 +102,18 @@ describe('hostile files: an error row naming the file, in bounded time, other so
   it.each(cases)('%s', async (_name, spoil, message) => {
     const { home, db } = homeWith('state-db');
     spoil(db);
-    const read = await anthropicExpiry(home);
-    expect(read.problem).toMatch(message);
-    expect(read.ms).toBeLessThan(1000);
+    // A FIFO that blocked would block this process for good: those are read in children only.
+    if (!/FIFO/.test(_name)) {
+      const read = await anthropicExpiry(home);
+      expect(read.problem).toMatch(message);
+      expect(read.ms).toBeLessThan(1000);
+    }
     for (const [label, node] of nodes) {
       const run = check(node, home);
       expect(run.ms, label).toBeLessThan(10_000);
       expect(run.code, label).toBe(1);
       expect(run.json.profiles.map((p: any) => [p.source, p.status]), label).toEqual([['openclaw-db', 'error'], ['claude-code', 'ok']]);
+      expect(run.json.profiles[0].detail, label).toMatch(message);
       expect(run.stderr, label).toBe('');
     }
   }, 30_000);
