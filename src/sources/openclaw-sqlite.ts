@@ -4,7 +4,7 @@ import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats
 import type { Read } from '../core/json-reader.js';
 import { parseJsonText } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
-import { describeSqliteError, openReadOnly, type ReadOnlyDatabase } from './sqlite-read.js';
+import { readSqlite, type ReadOnlyDatabase } from './sqlite-read.js';
 import {
   absentVisit,
   failedVisit,
@@ -18,19 +18,41 @@ import {
 
 const name = 'openclaw-db';
 
+interface RowAt {
+  table: string;
+  keyColumn: string;
+  key: string;
+  json: string;
+  updated: string;
+}
+
 /** The two layouts OpenClaw has used for its auth profile database. */
-const layouts = {
+const layouts: Record<'stateDb' | 'agentDb', { store: RowAt; state: RowAt }> = {
   /** 2026.9+: one state DB per state dir, shared by the agents. */
   stateDb: {
-    store: "SELECT value_json AS json, updated_at_ms AS updated FROM config_machine_state WHERE state_key = 'authProfiles.store'",
-    state: "SELECT value_json AS json FROM config_machine_state WHERE state_key = 'authProfiles.state'",
+    store: { table: 'config_machine_state', keyColumn: 'state_key', key: 'authProfiles.store', json: 'value_json', updated: 'updated_at_ms' },
+    state: { table: 'config_machine_state', keyColumn: 'state_key', key: 'authProfiles.state', json: 'value_json', updated: 'updated_at_ms' },
   },
   /** Earlier: a DB per agent dir. */
   agentDb: {
-    store: "SELECT store_json AS json, updated_at AS updated FROM auth_profile_store WHERE store_key = 'primary'",
-    state: "SELECT state_json AS json FROM auth_profile_state WHERE state_key = 'primary'",
+    store: { table: 'auth_profile_store', keyColumn: 'store_key', key: 'primary', json: 'store_json', updated: 'updated_at' },
+    state: { table: 'auth_profile_state', keyColumn: 'state_key', key: 'primary', json: 'state_json', updated: 'updated_at' },
   },
-} as const;
+};
+
+interface StoredRows {
+  store: { json: unknown; updated: unknown } | null;
+  state: { json: unknown } | null;
+}
+
+function readRows(db: ReadOnlyDatabase, layout: (typeof layouts)[keyof typeof layouts]): StoredRows {
+  const find = (at: RowAt) => {
+    const row = db.find(at.table, at.keyColumn, at.key);
+    return row && { json: row[at.json], updated: row[at.updated] };
+  };
+  const store = find(layout.store);
+  return { store, state: store && find(layout.state) };
+}
 
 interface DatabaseLocation {
   path: string;
@@ -50,13 +72,10 @@ function parseRowJson<T>(raw: unknown, read: (document: unknown) => Read<T>, wha
   return document.ok ? document : { ok: false, message: `${what}: ${document.problems.join('; ')}` };
 }
 
-async function readProfiles(db: ReadOnlyDatabase, location: DatabaseLocation, now: number): Promise<Profile[] | { problem: string }> {
-  const queries = layouts[location.layout];
-  const [storeRow] = db.all(queries.store);
+async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, notes: string[], location: DatabaseLocation, now: number): Promise<Profile[] | { problem: string }> {
   if (!storeRow) return [];
   const store = parseRowJson(storeRow.json, readStoreDocument, 'the stored auth profile document');
   if (!store.ok) return { problem: store.message };
-  const [stateRow] = db.all(queries.state);
   const state = stateRow ? parseRowJson(stateRow.json, readStateDocument, 'the stored auth state document') : null;
   const stats = { ...readUsageStats(state?.ok ? state.value.usageStats : undefined), ...readUsageStats(store.value.usageStats) };
   const updated = Number(storeRow.updated);
@@ -64,14 +83,14 @@ async function readProfiles(db: ReadOnlyDatabase, location: DatabaseLocation, no
     source: name,
     agent: location.agent,
     path: location.path,
-    notes: [...db.notes, ...(state && !state.ok ? [`usage stats unreadable: ${state.message}`] : [])],
+    notes: [...notes, ...(state && !state.ok ? [`usage stats unreadable: ${state.message}`] : [])],
     updatedAtMs: Number.isFinite(updated) && updated > 0 ? updated : null,
   };
   return profilesFromStore(store.value, stats, origin, now);
 }
 
 async function readDatabase(location: DatabaseLocation, now: number): Promise<SourceResult> {
-  const opened = await openReadOnly(location.path);
+  const opened = await readSqlite(location.path, (db) => readRows(db, layouts[location.layout]));
   if (opened.kind === 'absent') return { profiles: [], visits: [absentVisit(name, location.path)] };
   const fail = (message: string): SourceResult => {
     const full = `${location.path}: ${message}`;
@@ -82,15 +101,9 @@ async function readDatabase(location: DatabaseLocation, now: number): Promise<So
     };
   };
   if (opened.kind === 'error') return fail(opened.message);
-  try {
-    const profiles = await readProfiles(opened.db, location, now);
-    if (!Array.isArray(profiles)) return fail(profiles.problem);
-    return { profiles, visits: [foundVisit(name, location.path)] };
-  } catch (error) {
-    return fail(describeSqliteError(error));
-  } finally {
-    opened.db.close();
-  }
+  const profiles = await readProfiles(opened.value, opened.notes, location, now);
+  if (!Array.isArray(profiles)) return fail(profiles.problem);
+  return { profiles, visits: [foundVisit(name, location.path)] };
 }
 
 /**

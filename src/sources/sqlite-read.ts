@@ -1,134 +1,370 @@
-import { createRequire } from 'node:module';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFsError } from '../core/files.js';
-import { applyWal } from './sqlite-wal.js';
+import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
 
-/** OpenClaw's state DB holds a lot besides auth; anything beyond this is not one of ours. */
-const maxDatabaseBytes = 64 * 1024 * 1024;
+/**
+ * A small read-only reader of the SQLite file format, for looking up a few rows by key.
+ * It reads only the pages on the way to those rows (plus the -wal file's frame headers and
+ * checksums, in bounded chunks), so a state database of any size costs little time and memory;
+ * it takes no lock and creates no file (no -shm, no -wal), so a writer is never blocked and
+ * never blocks it. A writer changing the files while they are read is seen by comparing the
+ * files before and after, and the read is retried.
+ */
 
 export type Row = Record<string, unknown>;
 
-/** A read-only view of a SQLite file: run a SELECT, get plain rows. */
+/** Row lookups in one consistent state of a database. */
 export interface ReadOnlyDatabase {
-  all(sql: string, ...params: (string | number)[]): Row[];
-  close(): void;
-  /** Caveats to show next to what was read from it. */
-  notes: string[];
+  /** The first row of `table` whose `keyColumn` is `key` (every column, by name), or null. */
+  find(table: string, keyColumn: string, key: string): Row | null;
 }
 
-export type OpenResult = { kind: 'absent' } | { kind: 'ok'; db: ReadOnlyDatabase } | { kind: 'error'; message: string };
+/** A value larger than this is not an auth document; refusing it bounds memory. */
+const maxValueBytes = 32 * 1024 * 1024;
+const maxTreeDepth = 32;
+const readAttempts = 4;
 
-/** The part of `node:sqlite` used here (Node 20's types do not have the module). */
-interface NodeSqlite {
-  DatabaseSync: new (path: string, options: { readOnly: boolean }) => {
-    prepare(sql: string): { all(...params: (string | number)[]): unknown[] };
-    close(): void;
-  };
+/** A problem with the file's content, worded for the user. */
+export class SqliteFormatError extends Error {}
+
+interface OpenFile {
+  fd: number;
+  stat: BigIntStats;
 }
-const nodeSqliteSpecifier = 'node:sqlite';
-let nodeSqlite: Promise<NodeSqlite | null> | undefined;
 
-/** `node:sqlite` where the running Node has it unflagged (22.13+, as on Termux), else null. */
-function loadNodeSqlite(): Promise<NodeSqlite | null> {
-  nodeSqlite ??= (async () => {
-    // Node prints an ExperimentalWarning for node:sqlite; on a timer's stderr it is noise.
-    const emitWarning = process.emitWarning;
-    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-      if (!String(warning).includes('SQLite')) (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
-    }) as typeof process.emitWarning;
-    try {
-      return (await import(nodeSqliteSpecifier)) as NodeSqlite;
-    } catch {
-      return null;
-    } finally {
-      process.emitWarning = emitWarning;
+/** Opens without blocking (a FIFO would wait for a writer) and accepts only a regular file. */
+function openRegular(path: string): OpenFile | { error: string } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { error: describeFsError(error) };
+  }
+  const stat = fstatSync(fd, { bigint: true });
+  if (stat.isFile()) return { fd, stat };
+  closeSync(fd);
+  return { error: stat.isDirectory() ? 'a directory, not a file' : 'not a regular file (a device, FIFO or socket)' };
+}
+
+function readerOf(fd: number): ReadAt {
+  return (position, length) => {
+    const buffer = Buffer.allocUnsafeSlow(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buffer, done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
     }
-  })();
-  return nodeSqlite;
-}
-
-function openWithNodeSqlite(sqlite: NodeSqlite, path: string): ReadOnlyDatabase {
-  const db = new sqlite.DatabaseSync(path, { readOnly: true });
-  return {
-    all: (sql, ...params) => db.prepare(sql).all(...params) as Row[],
-    close: () => db.close(),
-    notes: [],
+    return buffer.subarray(0, done);
   };
 }
 
-async function openWithSqlJs(path: string, bytes: Uint8Array): Promise<ReadOnlyDatabase> {
-  const require = createRequire(import.meta.url);
-  const initSqlJs = require('sql.js') as typeof import('sql.js').default;
-  const SQL = await initSqlJs({ locateFile: (file: string) => require.resolve(`sql.js/dist/${file}`) });
-  const notes: string[] = [];
-  let image = bytes;
-  const wal = readIfPresent(`${path}-wal`);
-  if (wal && wal.length > 0) {
-    const applied = applyWal(bytes, wal);
-    if (applied.ok) image = applied.bytes;
-    else notes.push(`recent changes in ${path}-wal may not be visible (${applied.message})`);
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+function varint(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at + i];
+    if (byte === undefined) throw new SqliteFormatError('a truncated record');
+    value = value * 128 + (byte & 0x7f);
+    if (byte < 0x80) return [value, at + i + 1];
   }
-  const db = new SQL.Database(image);
-  return {
-    all(sql, ...params) {
-      const statement = db.prepare(sql);
-      try {
-        statement.bind(params);
-        const rows: Row[] = [];
-        while (statement.step()) rows.push(statement.getAsObject() as Row);
-        return rows;
-      } finally {
-        statement.free();
+  const last = bytes[at + 8];
+  if (last === undefined) throw new SqliteFormatError('a truncated record');
+  return [value * 256 + last, at + 9];
+}
+
+/** The column names of a `CREATE TABLE` statement, in order, and which one (if any) is the rowid. */
+export function columnsOf(sql: string): { names: string[]; rowidAlias: number } {
+  const open = sql.indexOf('(');
+  const definitions: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let current = '';
+  for (const char of sql.slice(open + 1)) {
+    if (quote) {
+      if (char === quote) quote = null;
+    } else if (`'"\`[`.includes(char)) quote = char === '[' ? ']' : char;
+    else if (char === '(') depth++;
+    else if (char === ')' && depth-- === 0) break;
+    else if (char === ',' && depth === 0) {
+      definitions.push(current);
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  definitions.push(current);
+  const names: string[] = [];
+  let rowidAlias = -1;
+  for (const definition of definitions) {
+    const trimmed = definition.trim();
+    if (/^(constraint|primary|unique|check|foreign)\b/i.test(trimmed)) continue;
+    const match = /^(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|'((?:[^']|'')*)'|(\S+))\s*(.*)$/s.exec(trimmed);
+    if (!match) continue;
+    const name = match[1]?.replaceAll('""', '"') ?? match[2] ?? match[3] ?? match[4] ?? match[5]!;
+    if (/^integer\s+primary\s+key\b(?!\s+desc)/i.test(match[6]!)) rowidAlias = names.length;
+    names.push(name);
+  }
+  return { names, rowidAlias };
+}
+
+/** One consistent reading of the files: the pages of the database as of the last commit. */
+class Snapshot {
+  readonly pageSize: number;
+  readonly usable: number;
+  readonly pageCount: number;
+  private readonly readDatabase: ReadAt;
+  private readonly readWal: ReadAt | null;
+  /** The database's text encoding (header field 56): 1 UTF-8, 2 UTF-16le, 3 UTF-16be. */
+  private readonly encoding: number;
+
+  constructor(database: OpenFile, private readonly wal: WalIndex | null, walFd: number | null) {
+    this.readDatabase = readerOf(database.fd);
+    this.readWal = walFd === null ? null : readerOf(walFd);
+    const header = this.readDatabase(0, 100);
+    if (header.length < 100 || Buffer.from(header.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\0') {
+      throw new SqliteFormatError('not a readable SQLite database (corrupt or not SQLite)');
+    }
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    const rawPageSize = view.getUint16(16);
+    this.pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    if (this.pageSize < 512 || (this.pageSize & (this.pageSize - 1)) !== 0) throw new SqliteFormatError('not a readable SQLite database (bad page size)');
+    if (wal && wal.pageSize !== this.pageSize) throw new SqliteFormatError('the -wal file does not belong to this database (page sizes differ)');
+    this.usable = this.pageSize - header[20]!;
+    if (this.usable < 480) throw new SqliteFormatError('not a readable SQLite database (bad reserved space)');
+    const filePages = Math.floor(Number(database.stat.size) / this.pageSize);
+    this.pageCount = wal && wal.databasePages > 0 ? wal.databasePages : filePages;
+    this.encoding = view.getUint32(56);
+  }
+
+  page(number: number): Uint8Array {
+    if (number < 1 || number > this.pageCount) throw new SqliteFormatError(`a reference to page ${number} of ${this.pageCount} (corrupt)`);
+    const inWal = this.wal?.pages.get(number);
+    const bytes = inWal !== undefined ? this.readWal!(inWal, this.pageSize) : this.readDatabase((number - 1) * this.pageSize, this.pageSize);
+    if (bytes.length < this.pageSize) throw new SqliteFormatError(`page ${number} is cut short (truncated file)`);
+    return bytes;
+  }
+
+  /** Calls `visit` with each table-leaf cell's payload reader, in rowid order; stops when it returns true. */
+  scanTable(root: number, visit: (cell: Cell) => boolean): void {
+    const seen = new Set<number>();
+    const walk = (number: number, depth: number): boolean => {
+      if (depth > maxTreeDepth || seen.has(number)) throw new SqliteFormatError('a b-tree that loops (corrupt)');
+      seen.add(number);
+      const page = this.page(number);
+      const start = number === 1 ? 100 : 0;
+      const type = page[start];
+      const cells = (page[start + 3]! << 8) | page[start + 4]!;
+      const headerBytes = type === 0x05 ? 12 : 8;
+      const pointer = (i: number) => (page[start + headerBytes + 2 * i]! << 8) | page[start + headerBytes + 2 * i + 1]!;
+      if (type === 0x05) {
+        const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+        for (let i = 0; i < cells; i++) if (walk(view.getUint32(pointer(i)), depth + 1)) return true;
+        return walk(view.getUint32(start + 8), depth + 1);
       }
-    },
-    close: () => db.close(),
-    notes,
-  };
-}
-
-/**
- * Opens a SQLite database strictly for reading. Uses `node:sqlite` (WAL-aware) where it
- * exists, else sql.js (WebAssembly, loaded only now) on an in-memory copy with the WAL applied
- * by `applyWal`. The file on disk is never written.
- */
-export async function openReadOnly(path: string): Promise<OpenResult> {
-  let size: number;
-  try {
-    const info = statSync(path);
-    if (!info.isFile()) return { kind: 'error', message: info.isDirectory() ? 'a directory, not a file' : 'not a regular file' };
-    size = info.size;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
+      if (type !== 0x0d) throw new SqliteFormatError(`page ${number} is not a table page (corrupt, or a WITHOUT ROWID table)`);
+      for (let i = 0; i < cells; i++) {
+        const [size, afterSize] = varint(page, pointer(i));
+        const [rowid, payloadAt] = varint(page, afterSize);
+        if (visit(new Cell(this, page, payloadAt, size, rowid))) return true;
+      }
+      return false;
+    };
+    walk(root, 0);
   }
-  if (size > maxDatabaseBytes) return { kind: 'error', message: `${Math.round(size / 2 ** 20)} MB, over the 64 MB limit for a state database` };
-  if (size === 0) return { kind: 'error', message: 'empty file' };
-  try {
-    const sqlite = await loadNodeSqlite();
-    if (sqlite) return { kind: 'ok', db: openWithNodeSqlite(sqlite, path) };
-    const bytes = readFileSync(path);
-    return { kind: 'ok', db: await openWithSqlJs(path, bytes) };
-  } catch (error) {
-    return { kind: 'error', message: describeSqliteError(error) };
+
+  text(bytes: Uint8Array): string {
+    if (this.encoding !== 2 && this.encoding !== 3) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const utf16 = Buffer.from(bytes);
+    if (this.encoding === 3) utf16.swap16();
+    return utf16.toString('utf16le');
   }
 }
 
-/**
- * SQLite's own messages name the problem without quoting data; fs errors (errno codes such as
- * EACCES) get plain words. node:sqlite's errors carry a code too, ERR_SQLITE_ERROR: not errno.
- */
+/** A table row's record, decoded on demand: the key column first, the rest only for a match. */
+class Cell {
+  private payload: Uint8Array;
+  private readonly local: number;
+  private readonly overflowPage: number;
+  private serialTypes: number[] | null = null;
+  private bodyAt = 0;
+
+  constructor(private readonly snapshot: Snapshot, page: Uint8Array, at: number, readonly size: number, readonly rowid: number) {
+    const maxLocal = snapshot.usable - 35;
+    const minLocal = Math.floor(((snapshot.usable - 12) * 32) / 255) - 23;
+    const spill = minLocal + ((size - minLocal) % (snapshot.usable - 4));
+    this.local = size <= maxLocal ? size : spill <= maxLocal ? spill : minLocal;
+    this.payload = page.subarray(at, at + this.local);
+    if (this.payload.length < this.local) throw new SqliteFormatError('a cell that runs off its page (corrupt)');
+    this.overflowPage = size > this.local ? new DataView(page.buffer, page.byteOffset).getUint32(at + this.local) : 0;
+  }
+
+  /** The whole payload, following the overflow chain; refused past `maxValueBytes`. */
+  private full(): Uint8Array {
+    if (this.payload.length === this.size) return this.payload;
+    if (this.size > maxValueBytes) throw new SqliteFormatError(`a row of ${Math.round(this.size / 2 ** 20)} MB, too large for an auth document`);
+    const whole = new Uint8Array(this.size);
+    whole.set(this.payload);
+    let filled = this.payload.length;
+    let next = this.overflowPage;
+    const seen = new Set<number>();
+    while (filled < this.size) {
+      if (next === 0 || seen.has(next)) throw new SqliteFormatError('a broken overflow chain (corrupt)');
+      seen.add(next);
+      const page = this.snapshot.page(next);
+      const take = Math.min(this.size - filled, this.snapshot.usable - 4);
+      whole.set(page.subarray(4, 4 + take), filled);
+      filled += take;
+      next = new DataView(page.buffer, page.byteOffset).getUint32(0);
+    }
+    this.payload = whole;
+    return whole;
+  }
+
+  private types(): number[] {
+    if (this.serialTypes) return this.serialTypes;
+    let [headerSize, at] = varint(this.payload, 0);
+    if (headerSize > this.payload.length) this.full();
+    const types: number[] = [];
+    while (at < headerSize) {
+      const [type, next] = varint(this.payload, at);
+      types.push(type);
+      at = next;
+    }
+    this.bodyAt = headerSize;
+    this.serialTypes = types;
+    return types;
+  }
+
+  /** Column `index`'s value; the overflow pages are read only when the value lies in them. */
+  column(index: number): unknown {
+    const types = this.types();
+    let at = this.bodyAt;
+    for (let i = 0; i < index; i++) at += serialSize(types[i] ?? 0);
+    const type = types[index] ?? 0;
+    const size = serialSize(type);
+    const bytes = at + size <= this.payload.length ? this.payload : this.full();
+    const value = bytes.subarray(at, at + size);
+    if (value.length < size) throw new SqliteFormatError('a truncated record');
+    if (type === 0) return null;
+    if (type === 8) return 0;
+    if (type === 9) return 1;
+    if (type === 7) return new DataView(value.buffer, value.byteOffset, 8).getFloat64(0);
+    if (type <= 6) {
+      let number = 0;
+      for (const byte of value) number = number * 256 + byte;
+      return value[0]! & 0x80 ? number - 2 ** (8 * size) : number;
+    }
+    return type % 2 === 1 ? this.snapshot.text(value) : value.slice();
+  }
+}
+
+function serialSize(type: number): number {
+  if (type >= 12) return Math.floor((type - 12) / 2);
+  return [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0][type]!;
+}
+
+/** Our own messages name the problem; an errno is a file-system error; anything else is corrupt content. */
 export function describeSqliteError(error: unknown): string {
+  if (error instanceof SqliteFormatError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code?.startsWith('E') && !code.startsWith('ERR_')) return describeFsError(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (/not a database|malformed|file is encrypted/i.test(message)) return 'not a readable SQLite database (corrupt or not SQLite)';
-  if (/no such table/i.test(message)) return `unexpected layout (${message.slice(0, 80)})`;
-  return `cannot be read as SQLite (${message.slice(0, 80)})`;
+  return `not a readable SQLite database (corrupt: ${(error instanceof Error ? error.message : String(error)).slice(0, 80)})`;
 }
 
-function readIfPresent(path: string): Buffer | null {
-  try {
-    return readFileSync(path);
-  } catch {
-    return null;
+interface Attempt {
+  database: OpenFile;
+  wal: OpenFile | null;
+}
+
+/** Whether the files still are as they were when the attempt began (else a writer came by). */
+function unchanged(attempt: Attempt, walPath: string): boolean {
+  if (!sameFile(attempt.database.stat, fstatSync(attempt.database.fd, { bigint: true }))) return false;
+  const now = openRegular(walPath);
+  if (now === null || 'error' in now) return attempt.wal === null;
+  closeSync(now.fd);
+  return attempt.wal !== null && sameFile(attempt.wal.stat, now.stat);
+}
+
+/** `notes`: caveats to show next to what was read. */
+export type ReadResult<T> = { kind: 'absent' } | { kind: 'ok'; value: T; notes: string[] } | { kind: 'error'; message: string };
+
+/**
+ * Reads a SQLite database (with its -wal file, as SQLite would) through `use`, which looks up
+ * rows with `find`. The files are opened read-only, only regular files are read, and nothing
+ * is created or locked. If a writer changed the files meanwhile, `use` runs again on the new
+ * state (a few times, briefly apart).
+ */
+export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) => T): Promise<ReadResult<T>> {
+  const walPath = `${path}-wal`;
+  for (let attempt = 1; ; attempt++) {
+    const database = openRegular(path);
+    if (database === null) return { kind: 'absent' };
+    if ('error' in database) return { kind: 'error', message: database.error };
+    let wal: OpenFile | null = null;
+    try {
+      if (database.stat.size === 0n) return { kind: 'error', message: 'empty file' };
+      const opened = openRegular(walPath);
+      if (opened && 'error' in opened) return { kind: 'error', message: `${walPath}: ${opened.error}` };
+      wal = opened;
+      const notes: string[] = [];
+      let index: WalIndex | null = null;
+      const walMode = readerOf(database.fd)(18, 1)[0] === 2;
+      if (wal && walMode && wal.stat.size > 0n) {
+        const read = readWalIndex(readerOf(wal.fd), Number(wal.stat.size));
+        if (read.ok) index = read.index;
+        else notes.push(`recent changes in ${walPath} may not be visible (${read.message})`);
+      }
+      const snapshot = new Snapshot(database, index, wal?.fd ?? null);
+      let value: T | undefined;
+      let failure: unknown;
+      try {
+        value = use(lookups(snapshot));
+      } catch (error) {
+        failure = error;
+      }
+      if (!unchanged({ database, wal }, walPath) && attempt < readAttempts) {
+        await sleep(25 * attempt);
+        continue;
+      }
+      if (failure !== undefined) return { kind: 'error', message: describeSqliteError(failure) };
+      return { kind: 'ok', value: value as T, notes };
+    } catch (error) {
+      return { kind: 'error', message: describeSqliteError(error) };
+    } finally {
+      closeSync(database.fd);
+      if (wal) closeSync(wal.fd);
+    }
   }
+}
+
+function lookups(snapshot: Snapshot): ReadOnlyDatabase {
+  const tables = new Map<string, { root: number; names: string[]; rowidAlias: number }>();
+  snapshot.scanTable(1, (cell) => {
+    const [type, name, , root, sql] = [0, 1, 2, 3, 4].map((i) => cell.column(i));
+    if (type === 'table' && typeof name === 'string' && typeof root === 'number' && typeof sql === 'string') {
+      tables.set(name.toLowerCase(), { root, ...columnsOf(sql) });
+    }
+    return false;
+  });
+  return {
+    find(table, keyColumn, key) {
+      const found = tables.get(table.toLowerCase());
+      if (!found) throw new SqliteFormatError(`unexpected layout (no such table: ${table})`);
+      const keyIndex = found.names.findIndex((n) => n.toLowerCase() === keyColumn.toLowerCase());
+      if (keyIndex < 0) throw new SqliteFormatError(`unexpected layout (no column ${keyColumn} in ${table})`);
+      let row: Row | null = null;
+      snapshot.scanTable(found.root, (cell) => {
+        if (cell.column(keyIndex) !== key) return false;
+        row = Object.fromEntries(found.names.map((name, i) => [name, i === found.rowidAlias ? cell.rowid : cell.column(i)]));
+        return true;
+      });
+      return row;
+    },
+  };
 }

