@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real tools the tests run against — promtool, node_exporter, Pushgateway,
-# Alertmanager (Debian .debs, unpacked, no service started), shellcheck and systemd-analyze —
+# Alertmanager (Debian .debs, unpacked, no service started), shellcheck, systemd-analyze and sqlite3 —
 # into ${AUTHWATCH_TOOLS_DIR:-/opt/authwatch-tools}/bin. Idempotent.
 set -euo pipefail
 
@@ -28,6 +28,8 @@ fi
 missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+# The SQLite tests make their databases (and hold their locks) with the real sqlite3.
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_update
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

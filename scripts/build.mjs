@@ -18,7 +18,7 @@ const esbuild = await import('esbuild').catch((error) => {
 if (esbuild === null) process.exit(0);
 const { build } = esbuild;
 
-const external = ['pino', 'prom-client', 'croner', 'nodemailer', 'sql.js'];
+const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
