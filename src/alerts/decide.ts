@@ -1,7 +1,7 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
 import type { Status } from '../evaluate/status.js';
 import { remediation } from '../evaluate/remediation.js';
-import type { AlertingConfig, QuietHours } from './config.js';
+import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
 import type { AlertState, ChannelMemory } from './state-format.js';

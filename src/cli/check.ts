@@ -1,7 +1,8 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { policyFromConfig, policyModes } from '../evaluate/policy.js';
+import { policyModes } from '../config/policy-modes.js';
+import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
 import { runCheck } from '../pipeline/run-check.js';

@@ -1,5 +1,5 @@
-import type { AlertingConfig } from '../alerts/config.js';
-import type { Config } from './schema.js';
+import { defaultAlerting } from './alerting.js';
+import { policyModes } from './policy-modes.js';
 
 // What the config's parts default to, stated once for the schema and for defaultConfig. This
 // module holds values only: a run without a config file (or with one validated before) loads
@@ -10,21 +10,14 @@ export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout:
 export const daemonDefault = { scrapeTtl: 30_000 };
 export const scheduleDefault = '*/15 * * * *';
 
-const day = 86_400_000;
-const hours4 = 4 * 3_600_000;
-export const defaultRepeat = { expiring: day, expired: hours4, missing: hours4, error: hours4 };
-
-/** What `alerting: {}` parses to (a test holds them equal). */
-export const defaultAlerting: AlertingConfig = { repeat: { ...defaultRepeat }, sendResolved: true };
-
 /**
  * What no config file means (a test holds it equal to what the schema makes of `{}`). A fresh
  * copy each time, so no caller can change another's.
  */
-export function defaultConfig(): Config {
+export function defaultConfig() {
   return {
     require: [],
-    policy: 'authwatch',
+    policy: policyModes[0],
     strictRefreshable: false,
     providers: {},
     profiles: {},

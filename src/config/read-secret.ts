@@ -1,9 +1,14 @@
 import { join } from 'node:path';
-import type { SecretRef } from './schema.js';
 import { AuthwatchError } from '../core/errors.js';
 import { distrustOf } from '../core/file-trust.js';
 import { readCredentialFile } from '../core/files.js';
 import { registerSecret } from '../core/scrub.js';
+
+/** A secret given by reference: a file or an environment variable (the config never holds one inline). */
+export interface SecretRef {
+  file?: string | undefined;
+  env?: string | undefined;
+}
 
 /**
  * Reads a secret the config refers to — a file (relative names are looked up in systemd's

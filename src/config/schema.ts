@@ -1,9 +1,9 @@
 import * as z from '../core/zod.js';
-import { alertingSchema, channelsSchema } from '../alerts/config.js';
+import { alertingSchema, channelsSchema, defaultAlerting } from './alerting.js';
 import { AuthwatchError } from '../core/errors.js';
 import { describeIssues } from '../core/zod-issues.js';
-import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
-import { policyModes } from '../evaluate/policy.js';
+import { daemonDefault, openclawDefault, scheduleDefault } from './defaults.js';
+import { policyModes } from './policy-modes.js';
 import { declaredSchema } from '../sources/declared-schema.js';
 import { duration, instant } from './primitives.js';
 
@@ -125,5 +125,4 @@ export function parseConfig(document: unknown, file: string): Config {
   throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
 }
 
-export type SecretRef = z.output<typeof secretRef>;
 export type MetricsAuth = z.output<typeof metricsAuth>;

@@ -1,14 +1,8 @@
 import type { Config } from '../config/schema.js';
+import type { PolicyMode } from '../config/policy-modes.js';
 
 export const defaultWarnMs = 86_400_000;
 
-/**
- * `authwatch` (default) judges like a careful operator; `openclaw` reproduces
- * `openclaw models status --check` (2026.9): a fixed 24 h window for every oauth/token profile,
- * refreshable or not, and only what OpenClaw itself reads decides the exit code.
- */
-export const policyModes = ['authwatch', 'openclaw'] as const;
-export type PolicyMode = (typeof policyModes)[number];
 
 /** Sources `openclaw models status` reads (2026.9); the CLI logins are not among them. */
 export const openclawJudgedSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli', 'env', 'required', 'openclaw-config']);
