@@ -5,7 +5,8 @@ import type { Logger } from '../core/log.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
-import { loadState, lockState, saveState, stateDirectory } from './store.js';
+import { lockState } from './state-lock.js';
+import { loadState, saveState, stateDirectory } from './store.js';
 
 export interface ChannelOutcome {
   channel: string;
