@@ -126,8 +126,9 @@ const backoffMs = (failures: number) => Math.min(60_000 * 2 ** (Math.max(failure
 
 /**
  * A time recorded under a clock that ran ahead (a `--now` in the future, a clock since set back)
- * would hold reminders and retries back until that clock is reached again: nothing told lies
- * ahead of now, and a retry at most one backoff ahead.
+ * would hold reminders and retries back until that clock is reached again. Nothing told lies
+ * ahead of now; a retry further ahead than its backoff comes from such a clock, so how long ago
+ * that failure was is unknown: it is due now.
  */
 function bounded(memory: ChannelMemory, now: number): ChannelMemory {
   let told = memory.told;
@@ -136,7 +137,7 @@ function bounded(memory: ChannelMemory, now: number): ChannelMemory {
     if (told === memory.told) told = { ...told };
     told[key] = { ...last, at: now };
   }
-  const retryAt = memory.retryAt === null ? null : Math.min(memory.retryAt, now + backoffMs(memory.failures));
+  const retryAt = memory.retryAt !== null && memory.retryAt > now + backoffMs(memory.failures) ? now : memory.retryAt;
   return told === memory.told && retryAt === memory.retryAt ? memory : { ...memory, told, retryAt };
 }
 

@@ -110,7 +110,7 @@ describe('alert memory, as a story', () => {
     let step = run(emptyState(), [token(NOW - HOUR)], later, { fail: true });
     expect(step.state.channels.mail!.retryAt).toBe(later + 60_000);
     step = run(step.state, [token(NOW - HOUR)], NOW);
-    expect(step.told).toEqual(['new:expired']); // the retry is due: at most one backoff ahead of now
+    expect(step.told).toEqual(['new:expired']); // the retry is due: that failure's real time is unknown
     step = run(emptyState(), [token(NOW - HOUR)], later);
     expect(step.state.channels.mail!.told['main/anthropic:default']!.at).toBe(later);
     step = run(step.state, [token(NOW - HOUR)], NOW);
@@ -121,11 +121,12 @@ describe('alert memory, as a story', () => {
     expect(step.told).toEqual(['reminder:expired']); // the 4h reminder comes on time
   });
 
-  it('a failed delivery waits one backoff, at most, whatever the stored retry time says', () => {
-    const memory = markFailed(markFailed({ told: {}, failures: 0, retryAt: null, lastError: null }, 'down', NOW + 10 * DAY), 'down', NOW + 10 * DAY);
-    const state: AlertState = { ...emptyState(), channels: { mail: memory } };
-    const { next } = decideAlerts(state, [], NOW, [{ name: 'mail', resendsFiring: false }], defaultAlerting);
-    expect(next.channels.mail).toMatchObject({ failures: 2, retryAt: NOW + 120_000 });
+  it('a stored retry time further ahead than its backoff is due now; one within it is kept', () => {
+    const failedAt = (at: number) => markFailed(markFailed({ told: {}, failures: 0, retryAt: null, lastError: null }, 'down', at), 'down', at);
+    const retryAt = (at: number) =>
+      decideAlerts({ ...emptyState(), channels: { mail: failedAt(at) } }, [], NOW, [{ name: 'mail', resendsFiring: false }], defaultAlerting).next.channels.mail!;
+    expect(retryAt(NOW + 10 * DAY)).toMatchObject({ failures: 2, retryAt: NOW });
+    expect(retryAt(NOW - 30_000)).toMatchObject({ failures: 2, retryAt: NOW + 90_000 }); // two minutes after a failure half a minute ago
   });
 
   it('a store that cannot be read keeps its profiles as they were: nothing resolved, nothing new when it reads again', () => {
