@@ -148,6 +148,7 @@ export async function lockState(dir: string, waitMs: number): Promise<(() => voi
   try {
     writeFileSync(own, `${identity.pid} ${identity.start ?? '-'} ${identity.boot ?? '-'} ${nonce}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
+    removeQuietly(own); // created, but a full disk left it empty
     throw lockError(own, error);
   }
   const deadline = Date.now() + waitMs;
