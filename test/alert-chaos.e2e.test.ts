@@ -109,7 +109,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
       runMs = Math.min(runMs, Date.now() - run.spawnAt);
     }
     const runs: Run[] = [];
-    const figures = { rounds: 0, overlapping: 0, kills: 0, pidReuse: 0, earlierBoot: 0, ahead: 0, behind: 0, torn: 0, worlds: 0 };
+    const figures = { rounds: 0, overlapping: 0, kills: 0, pidReuse: 0, earlierBoot: 0, ahead: 0, behind: 0, torn: 0, saidSo: 0, worlds: 0 };
     let world = 0;
     const owedArrived = () => {
       const delivered = new Set(arrivals.filter((a) => a.status === 'firing').map((a) => a.profile));
@@ -154,6 +154,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
       if (torn) writeStore(storeFor(world));
       runs.push(...round);
       let completedInTime = false;
+      if (torn && round.some((run) => run.stderr.includes('a credential source could not be read'))) figures.saidSo++;
       for (const run of round) {
         expect(run.stderr, 'no run waits for a lock its holder no longer holds').not.toContain('another authwatch run is delivering alerts');
         if (run.offsetMs > 0) figures.ahead++;
@@ -201,11 +202,12 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
     console.log(
       `alert chaos: ${runs.length + 4} CLI runs in ${figures.rounds} rounds (${figures.overlapping} overlapping, up to 6), ${figures.kills} SIGKILLed, ` +
         `${figures.pidReuse} locks naming a reused pid + ${figures.earlierBoot} from an earlier boot, clock ${figures.ahead}× ahead / ${figures.behind}× back ` +
-        `(${refused} deliveries refused while ahead), ${figures.torn} stores caught mid-rewrite, a daemon on the same state (${daemonSends} sends); ` +
+        `(${refused} deliveries refused while ahead), ${figures.torn} stores caught mid-rewrite (said so in ${figures.saidSo}), a daemon on the same state (${daemonSends} sends); ` +
         `${figures.worlds} notices owed, arrivals per notice: ${histogram.join(', ')}; ${Math.round((Date.now() - T0) / 1000)} s`,
     );
     expect(figures.kills).toBeGreaterThan(RUNS / 3);
     expect(figures.worlds).toBeGreaterThan(40);
     expect(perNotice.get(0) ?? 0).toBe(0);
+    expect(figures.saidSo, 'a round on a torn store says why its profiles are kept').toBeGreaterThan(0);
   });
 });

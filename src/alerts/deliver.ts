@@ -53,6 +53,10 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   const unreadable = unreadableAgents(report.evaluations, report.visits);
   const glance = await loadState(dir, log, now);
   const quiet = decideAlerts(glance, report.evaluations, now, channels, config.alerting, unreadable);
+  if (quiet.kept > 0) {
+    const unread = report.visits.filter((visit) => !visit.ok).map((visit) => visit.path ?? visit.name);
+    log.warn({ unread, kept: quiet.kept }, 'a credential source could not be read: the alerts of its profiles stay as they were (none resolved, none new) until it reads again');
+  }
   if ([...quiet.plans.values()].every((plan) => plan.notices.length === 0 && plan.deferred === 0) && sameState(glance, quiet.next)) {
     return { outcomes: config.channels.map((c) => ({ channel: c.name, result: 'idle', notices: 0 })), pending: new Map(config.channels.map((c) => [c.name, 0])), skipped: false };
   }
@@ -63,8 +67,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   }
   try {
     const previous = await loadState(dir, log, now);
-    const { next, plans, kept } = decideAlerts(previous, report.evaluations, now, channels, config.alerting, unreadable);
-    if (kept > 0) log.warn({ kept }, 'a credential source could not be read: the alerts of its profiles stay as they were (none resolved, none new) until it reads again');
+    const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting, unreadable);
     const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
     const host = config.alerting.host ?? hostname();
     const pending = new Map<string, number>();
