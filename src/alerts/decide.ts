@@ -1,5 +1,6 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
-import type { Status } from '../evaluate/status.js';
+import type { SourceVisit } from '../sources/source.js';
+import { statuses, type Status } from '../evaluate/status.js';
 import { remediation } from '../evaluate/remediation.js';
 import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
@@ -47,6 +48,53 @@ export interface ChannelPlan {
 export interface Decision {
   next: AlertState;
   plans: Map<string, ChannelPlan>;
+  /** Profiles absent from this report whose alert state was kept because their source could not be read. */
+  kept: number;
+}
+
+/** Agents (`-`: none) whose profiles an unreadable source may hide; `all` when a failure names no agent. */
+export type Unreadable = ReadonlySet<string> | 'all';
+
+/**
+ * Which profiles a failed read may be hiding: the agents of the error rows at each path that
+ * could not be read, or all profiles when a failure has no path or no row (a source that broke).
+ */
+export function unreadableAgents(evaluations: readonly Evaluation[], visits: readonly SourceVisit[]): Unreadable {
+  const agents = new Set<string>();
+  for (const visit of visits) {
+    if (visit.ok) continue;
+    if (visit.path === null) return 'all';
+    let named = false;
+    for (const e of evaluations) {
+      if (e.profile.problem === null || e.profile.path !== visit.path) continue;
+      agents.add(e.profile.agent ?? '-');
+      named = true;
+    }
+    if (!named) return 'all';
+  }
+  return agents;
+}
+
+const agentOfKey = (key: string) => key.slice(0, key.indexOf('/'));
+
+/** The wait after the `failures`-th failed delivery in a row. */
+const backoffMs = (failures: number) => Math.min(60_000 * 2 ** (Math.max(failures, 1) - 1), 3_600_000);
+
+/**
+ * A time recorded under a clock that ran ahead (a `--now` in the future, a clock since set back)
+ * would hold reminders and retries back until that clock is reached again. Nothing told lies
+ * ahead of now; a retry further ahead than its backoff comes from such a clock, so how long ago
+ * that failure was is unknown: it is due now.
+ */
+function bounded(memory: ChannelMemory, now: number): ChannelMemory {
+  let told = memory.told;
+  for (const [key, last] of Object.entries(memory.told)) {
+    if (last.at <= now) continue;
+    if (told === memory.told) told = { ...told };
+    told[key] = { ...last, at: now };
+  }
+  const retryAt = memory.retryAt !== null && memory.retryAt > now + backoffMs(memory.failures) ? now : memory.retryAt;
+  return told === memory.told && retryAt === memory.retryAt ? memory : { ...memory, told, retryAt };
 }
 
 function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: Status = e.status): Notice {
@@ -93,7 +141,9 @@ function vanished(key: string, status: Status, now: number): Notice {
  * status's repeat interval has passed, and a resolved notice when a profile the channel was
  * told about is ok again or gone. A channel that `resendsFiring` (Alertmanager) hears about
  * every bad profile on every run. Quiet hours hold back warnings (and criticals unless
- * allowed) without forgetting them.
+ * allowed) without forgetting them. A profile that is absent but may be hidden by an
+ * `unreadable` source keeps its alert state as it was: neither resolved now nor new when it is
+ * read again.
  */
 export function decideAlerts(
   previous: AlertState,
@@ -101,6 +151,7 @@ export function decideAlerts(
   now: number,
   channels: readonly { name: string; resendsFiring: boolean }[],
   alerting: AlertingConfig,
+  unreadable: Unreadable = new Set(),
 ): Decision {
   const next: AlertState = { version: 1, profiles: {}, channels: { ...previous.channels } };
   const current = new Map<string, Evaluation>();
@@ -110,14 +161,21 @@ export function decideAlerts(
     const before = previous.profiles[key];
     next.profiles[key] = {
       status: e.status,
-      since: before && before.status === e.status ? before.since : now,
+      since: before && before.status === e.status ? Math.min(before.since, now) : now,
       fingerprint: e.profile.fingerprint,
     };
+  }
+  const hidden = (key: string) => !current.has(key) && (unreadable === 'all' || unreadable.has(agentOfKey(key)));
+  let kept = 0;
+  for (const [key, memory] of Object.entries(previous.profiles)) {
+    if (!hidden(key)) continue;
+    next.profiles[key] = { ...memory, since: Math.min(memory.since, now) };
+    kept++;
   }
   const quiet = inQuietHours(now, alerting.quietHours);
   const plans = new Map<string, ChannelPlan>();
   for (const channel of channels) {
-    const memory = previous.channels[channel.name] ?? emptyChannel();
+    const memory = bounded(previous.channels[channel.name] ?? emptyChannel(), now);
     const remembered = { ...memory.told };
     const plan: ChannelPlan = { notices: [], deferred: 0 };
     for (const [key, e] of current) {
@@ -133,7 +191,7 @@ export function decideAlerts(
     }
     for (const [key, last] of Object.entries(memory.told)) {
       const e = current.get(key);
-      if (e && bad(e.status)) continue;
+      if ((e && bad(e.status)) || hidden(key)) continue;
       if (alerting.sendResolved || channel.resendsFiring) {
         plan.notices.push(e ? { ...noticeFor(e, 'resolved', next.profiles[key]!.since, last.status), detail: e.detail } : vanished(key, last.status, now));
       } else delete remembered[key]; // ok again, nobody to tell: forget, so a relapse is new
@@ -146,7 +204,7 @@ export function decideAlerts(
     }
     plans.set(channel.name, plan);
   }
-  return { next, plans };
+  return { next, plans, kept };
 }
 
 /** Records a successful delivery: what the channel now knows. */
@@ -162,6 +220,5 @@ export function markDelivered(memory: ChannelMemory, notices: readonly Notice[],
 /** Records a failed delivery: nothing is marked told, and the next try waits a little longer each time. */
 export function markFailed(memory: ChannelMemory, error: string, now: number): ChannelMemory {
   const failures = memory.failures + 1;
-  const backoffMs = Math.min(60_000 * 2 ** (failures - 1), 3_600_000);
-  return { ...memory, failures, retryAt: now + backoffMs, lastError: error };
+  return { ...memory, failures, retryAt: now + backoffMs(failures), lastError: error };
 }

@@ -3,10 +3,11 @@ import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
 import { scrub } from '../core/scrub.js';
-import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, type AlertState } from './decide.js';
+import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
-import { loadState, lockState, saveState, stateDirectory } from './store.js';
+import { lockState } from './state-lock.js';
+import { loadState, saveState, stateDirectory } from './store.js';
 
 export interface ChannelOutcome {
   channel: string;
@@ -50,8 +51,13 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   const channels = config.channels.map((channel) => ({ name: channel.name, resendsFiring: resendsFiring(channel) }));
   // The common case on a timer: nothing changed and nothing is owed. Decide without the lock
   // and leave the state file alone; anything else is decided again under the lock.
+  const unreadable = unreadableAgents(report.evaluations, report.visits);
   const glance = await loadState(dir, log, now);
-  const quiet = decideAlerts(glance, report.evaluations, now, channels, config.alerting);
+  const quiet = decideAlerts(glance, report.evaluations, now, channels, config.alerting, unreadable);
+  if (quiet.kept > 0) {
+    const unread = report.visits.filter((visit) => !visit.ok).map((visit) => visit.path ?? visit.name);
+    log.warn({ unread, kept: quiet.kept }, 'a credential source could not be read: the alerts of its profiles stay as they were (none resolved, none new) until it reads again');
+  }
   if ([...quiet.plans.values()].every((plan) => plan.notices.length === 0 && plan.deferred === 0) && sameState(glance, quiet.next)) {
     return { outcomes: config.channels.map((c) => ({ channel: c.name, result: 'idle', notices: 0 })), pending: new Map(config.channels.map((c) => [c.name, 0])), skipped: false };
   }
@@ -62,7 +68,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   }
   try {
     const previous = await loadState(dir, log, now);
-    const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting);
+    const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting, unreadable);
     const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
     const host = config.alerting.host ?? hostname();
     const pending = new Map<string, number>();

@@ -1,9 +1,8 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
-import { makeDirectory, removeQuietly, writeFileAtomic } from '../core/atomic-write.js';
+import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import type { Logger } from '../core/log.js';
-import { processAlive } from '../core/process-alive.js';
 import { parseJsonText, describeFsError, statIfVisible } from '../core/files.js';
 import { expandHome } from '../sources/openclaw-paths.js';
 import { emptyState, type AlertState } from './decide.js';
@@ -18,16 +17,55 @@ export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
 }
 
 /**
+ * The state decides what is sent (and what is not): a directory or file another user could
+ * have written is refused, like the caches' files.
+ */
+function refuseForeign(path: string, info: Stats, what: string): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // Windows: no owners to compare
+  if (info.uid !== uid) {
+    throw new AuthwatchError(
+      `the ${what} ${path} belongs to uid ${info.uid}, not to this user (uid ${uid}); fix: chown it to this user, or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own`,
+    );
+  }
+  if ((info.mode & 0o022) !== 0) {
+    throw new AuthwatchError(`the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${path}`);
+  }
+}
+
+/** Makes the state directory (0700) if needed, and refuses one another user could write to. */
+export function makeStateDirectory(dir: string): void {
+  let info: Stats;
+  try {
+    makeDirectory(dir, 0o700);
+    info = statSync(dir);
+  } catch (error) {
+    throw new AuthwatchError(`cannot create the state directory ${dir}: ${describeFsError(error)}`);
+  }
+  refuseForeign(dir, info, 'state directory');
+}
+
+/**
  * Loads the alert memory. A missing file is an empty memory; a corrupt one is moved aside
  * (`state.json.corrupt-<time>`) with a warning and the run goes on with an empty memory —
  * which at worst repeats a notification, never drops one.
  */
 export async function loadState(dir: string, log: Logger, now: number): Promise<AlertState> {
+  const dirInfo = statIfVisible(dir);
+  if (dirInfo) refuseForeign(dir, dirInfo, 'state directory');
   const path = join(dir, 'state.json');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8'); // synchronous like every small read (see readCredentialFile)
+    // Synchronous like every small read (see readCredentialFile).
+    const fd = openSync(path, 'r');
+    try {
+      refuseForeign(path, fstatSync(fd), 'alert state');
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
+    if (error instanceof AuthwatchError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
   }
@@ -50,70 +88,5 @@ export async function saveState(dir: string, state: AlertState): Promise<void> {
     writeFileAtomic(path, `${JSON.stringify(state)}\n`, { mode: 0o600, durable: true });
   } catch (error) {
     throw new AuthwatchError(`cannot save the alert state ${path}: ${describeFsError(error)}`);
-  }
-}
-
-/** A writer killed between creating the lock and writing its pid leaves it empty; past this age it is stale. */
-const emptyLockStaleMs = 10_000;
-
-function lockIsStale(path: string): boolean {
-  let holder = NaN;
-  try {
-    holder = Number(readFileSync(path, 'utf8').trim());
-  } catch {
-    // gone or unreadable: judged by its age below
-  }
-  if (Number.isInteger(holder) && holder > 0) return !processAlive(holder);
-  const info = statIfVisible(path);
-  return info === undefined || Date.now() - info.mtimeMs > emptyLockStaleMs;
-}
-
-function createLock(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
-  }
-  try {
-    writeSync(fd, String(process.pid));
-  } catch (error) {
-    removeQuietly(path); // an empty lock would hold up the next runs
-    throw new AuthwatchError(`cannot lock ${path}: ${describeFsError(error)}`);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-/**
- * An exclusive lock on the state directory, so two overlapping runs (cron, Termux, a manual
- * check next to the timer) never both send. A lock left by a dead process is taken over.
- * Resolves to a release function, or `null` if another live run kept it for `waitMs`.
- * (Synchronous file calls, like every small local file operation here; only the wait is not.)
- */
-export async function lockState(dir: string, waitMs: number): Promise<(() => void) | null> {
-  try {
-    makeDirectory(dir, 0o700);
-  } catch (error) {
-    throw new AuthwatchError(`cannot create the state directory ${dir}: ${describeFsError(error)}`);
-  }
-  const path = join(dir, 'state.lock');
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    // A lock that cannot be removed on release is taken over as stale by the next run.
-    if (createLock(path)) return () => removeQuietly(path);
-    if (lockIsStale(path)) {
-      try {
-        unlinkSync(path);
-      } catch (error) {
-        // Gone already: another run took it over first.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new AuthwatchError(`cannot remove the stale lock ${path}: ${describeFsError(error)}`);
-      }
-      continue;
-    }
-    if (Date.now() > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../src/config/alerting.js';
 import { defaultAlerting } from '../../src/config/alerting.js';
-import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, type AlertState } from '../../src/alerts/decide.js';
+import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { defaultWarnMs } from '../../src/evaluate/policy.js';
-import { makeProfile, type Profile } from '../../src/sources/source.js';
+import { failedVisit, makeProfile, problemProfile, type Profile, type SourceVisit } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 
 const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
@@ -12,9 +12,15 @@ const token = (expiresAt: number, fields: Partial<Profile> = {}) =>
   makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: 'aaaa1111', ...fields });
 
 /** One run of the alert memory for one channel: decide, then deliver (or fail) everything planned. */
-function run(state: AlertState, profiles: Profile[], now: number, options: { fail?: boolean; alerting?: Partial<AlertingConfig>; resends?: boolean } = {}) {
+function run(
+  state: AlertState,
+  profiles: Profile[],
+  now: number,
+  options: { fail?: boolean; alerting?: Partial<AlertingConfig>; resends?: boolean; visits?: SourceVisit[] } = {},
+) {
   const evaluations = profiles.map((p) => evaluate(p, now, policy));
-  const { next, plans } = decideAlerts(state, evaluations, now, [{ name: 'mail', resendsFiring: options.resends ?? false }], { ...defaultAlerting, ...options.alerting });
+  const unreadable = unreadableAgents(evaluations, options.visits ?? []);
+  const { next, plans } = decideAlerts(state, evaluations, now, [{ name: 'mail', resendsFiring: options.resends ?? false }], { ...defaultAlerting, ...options.alerting }, unreadable);
   const plan = plans.get('mail')!;
   const memory = next.channels.mail!;
   const fingerprints = new Map(evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
@@ -97,5 +103,56 @@ describe('alert memory, as a story', () => {
     expect(inQuietHours(Date.parse('2026-11-25T04:00:00Z'), q)).toBe(true); // 23:00 New York
     expect(inQuietHours(Date.parse('2026-11-25T12:30:00Z'), q)).toBe(false); // 07:30
     expect(inQuietHours(Date.parse('2026-11-25T11:59:00Z'), q)).toBe(true); // 06:59
+  });
+
+  it('a time recorded under a clock that ran ahead holds nothing back once the clock is right again', () => {
+    const later = NOW + 30 * DAY; // a `--now` in the future, or a clock since set back
+    let step = run(emptyState(), [token(NOW - HOUR)], later, { fail: true });
+    expect(step.state.channels.mail!.retryAt).toBe(later + 60_000);
+    step = run(step.state, [token(NOW - HOUR)], NOW);
+    expect(step.told).toEqual(['new:expired']); // the retry is due: that failure's real time is unknown
+    step = run(emptyState(), [token(NOW - HOUR)], later);
+    expect(step.state.channels.mail!.told['main/anthropic:default']!.at).toBe(later);
+    step = run(step.state, [token(NOW - HOUR)], NOW);
+    expect(step.told).toEqual([]);
+    expect(step.state.channels.mail!.told['main/anthropic:default']!.at).toBe(NOW); // told "now", not in a month
+    expect(step.state.profiles['main/anthropic:default']!.since).toBe(NOW);
+    step = run(step.state, [token(NOW - HOUR)], NOW + 4 * HOUR + 60_000);
+    expect(step.told).toEqual(['reminder:expired']); // the 4h reminder comes on time
+  });
+
+  it('a stored retry time further ahead than its backoff is due now; one within it is kept', () => {
+    const failedAt = (at: number) => markFailed(markFailed({ told: {}, failures: 0, retryAt: null, lastError: null }, 'down', at), 'down', at);
+    const retryAt = (at: number) =>
+      decideAlerts({ ...emptyState(), channels: { mail: failedAt(at) } }, [], NOW, [{ name: 'mail', resendsFiring: false }], defaultAlerting).next.channels.mail!;
+    expect(retryAt(NOW + 10 * DAY)).toMatchObject({ failures: 2, retryAt: NOW });
+    expect(retryAt(NOW - 30_000)).toMatchObject({ failures: 2, retryAt: NOW + 90_000 }); // two minutes after a failure half a minute ago
+  });
+
+  it('a store that cannot be read keeps its profiles as they were: nothing resolved, nothing new when it reads again', () => {
+    const storePath = '/home/u/.openclaw/agents/main/agent/auth-profiles.json';
+    const other = token(NOW - HOUR, { id: 'openai:default', provider: 'openai', agent: 'ops', fingerprint: 'dddd4444' });
+    const torn = problemProfile({ id: 'openclaw:main', provider: 'unknown', source: 'openclaw', agent: 'main', path: storePath }, `${storePath}: unexpected end of JSON`);
+    const visits = [failedVisit('openclaw', storePath, `${storePath}: unexpected end of JSON`)];
+    let step = run(emptyState(), [token(NOW - HOUR, { path: storePath }), other], NOW);
+    expect(step.told).toEqual(['new:expired', 'new:expired']);
+    // Caught mid-rewrite: main's profile is not there, and neither is ops' (removed for real).
+    step = run(step.state, [torn], NOW + 15 * 60_000, { visits });
+    expect(step.told).toEqual(['new:error', 'resolved:expired']); // the unreadable store is news; only ops' profile is resolved
+    expect(step.state.channels.mail!.told['main/anthropic:default']).toBeDefined();
+    expect(step.state.profiles['main/anthropic:default']).toMatchObject({ status: 'expired', since: NOW });
+    step = run(step.state, [token(NOW - HOUR, { path: storePath })], NOW + 30 * 60_000);
+    expect(step.told).toEqual(['resolved:error']); // readable again: the profile goes on as before
+  });
+
+  it('a failure that names no agent (a source that broke) keeps every absent profile', () => {
+    const broken = problemProfile({ id: 'openclaw:source', provider: 'unknown', source: 'openclaw', path: null }, 'the source failed');
+    const evaluations = [evaluate(broken, NOW, policy)];
+    expect(unreadableAgents(evaluations, [failedVisit('openclaw', null, 'the source failed')])).toBe('all');
+    expect(unreadableAgents(evaluations, [failedVisit('openclaw', '/elsewhere', 'no row for it')])).toBe('all');
+    expect(unreadableAgents(evaluations, [])).toEqual(new Set());
+    let step = run(emptyState(), [token(NOW - HOUR)], NOW);
+    step = run(step.state, [broken], NOW + HOUR, { visits: [failedVisit('openclaw', null, 'the source failed')] });
+    expect(step.told).toEqual(['new:error']);
   });
 });

@@ -1,42 +1,203 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { lockState } from '../../src/alerts/store.js';
+import { lockState } from '../../src/alerts/state-lock.js';
+import { loadState, saveState } from '../../src/alerts/store.js';
+import { emptyState } from '../../src/alerts/decide.js';
+import { AuthwatchError } from '../../src/core/errors.js';
+import { silentLog } from '../helpers/context.js';
+import { NOW } from '../helpers/clock.js';
+import { startProcess } from '../helpers/processes.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'authwatch-lock-'));
+const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+const startOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+};
+/** A lock file as a run with this identity leaves it. */
+const lockLine = (pid: number, start: string, boot = bootId, nonce = `n${pid}x${start}`) => `${pid} ${start} ${boot} ${nonce}\n`;
 
 /** The pid of a process that has certainly exited. */
 function deadPid(): number {
   return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }
 
+/** A live process that has nothing to do with authwatch: what a recorded pid belongs to after a reboot. */
+function unrelatedProcess(): number {
+  return startProcess('sleep', ['60'], { PATH: process.env.PATH }).child.pid!;
+}
+
+const old = (path: string) => utimesSync(path, (Date.now() - 120_000) / 1000, (Date.now() - 120_000) / 1000);
+const others = (dir: string) => readdirSync(dir).filter((name) => name !== 'state.lock' && !name.startsWith('.state.lock.'));
+
 describe('the state lock', () => {
-  it('is exclusive while held, and free again once released', async () => {
+  it('is exclusive while held, names this run of this process, and is free again once released', async () => {
     const dir = freshDir();
     const release = await lockState(dir, 0);
-    expect(readFileSync(join(dir, 'state.lock'), 'utf8')).toBe(String(process.pid));
+    const [pid, start, boot] = readFileSync(join(dir, 'state.lock'), 'utf8').split(' ');
+    expect([Number(pid), start, boot]).toEqual([process.pid, startOf(process.pid), bootId]);
     expect(await lockState(dir, 100)).toBeNull();
-    await release!();
-    expect(existsSync(join(dir, 'state.lock'))).toBe(false);
+    release!();
+    expect(readdirSync(dir)).toEqual([]);
     expect(await lockState(dir, 0)).not.toBeNull();
   });
 
   it('is taken over from a process that died holding it', async () => {
     const dir = freshDir();
-    writeFileSync(join(dir, 'state.lock'), String(deadPid()));
+    writeFileSync(join(dir, 'state.lock'), lockLine(deadPid(), '12345'));
     expect(await lockState(dir, 0)).not.toBeNull();
-    expect(readFileSync(join(dir, 'state.lock'), 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(join(dir, 'state.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
   });
 
-  it('left empty by a run killed between creating and writing it: waited for briefly, then taken over', async () => {
+  it('is taken over at once when its pid now belongs to another live process (pid reuse, a restarted container)', async () => {
+    const dir = freshDir();
+    const stranger = unrelatedProcess();
+    writeFileSync(join(dir, 'state.lock'), lockLine(stranger, String(Number(startOf(stranger)) - 1)));
+    expect(await lockState(dir, 0)).not.toBeNull();
+  });
+
+  it('is taken over when it comes from an earlier boot, even if that pid and start time are alive now', async () => {
+    const dir = freshDir();
+    const stranger = unrelatedProcess();
+    writeFileSync(join(dir, 'state.lock'), lockLine(stranger, startOf(stranger), '00000000-0000-4000-8000-000000000000'));
+    expect(await lockState(dir, 0)).not.toBeNull();
+  });
+
+  it('is waited for while its holder runs', async () => {
+    const dir = freshDir();
+    const holder = unrelatedProcess();
+    writeFileSync(join(dir, 'state.lock'), lockLine(holder, startOf(holder)));
+    expect(await lockState(dir, 150)).toBeNull();
+  });
+
+  it('in the older bare-pid format: taken over once the pid is gone or the file is old, waited for while young and alive', async () => {
     const dir = freshDir();
     const lock = join(dir, 'state.lock');
-    writeFileSync(lock, '');
-    expect(await lockState(dir, 100)).toBeNull(); // young: its writer may still be at work
-    const old = (Date.now() - 60_000) / 1000;
-    utimesSync(lock, old, old);
+    writeFileSync(lock, String(deadPid()));
+    (await lockState(dir, 0))!();
+    writeFileSync(lock, String(unrelatedProcess()));
+    expect(await lockState(dir, 100)).toBeNull();
+    old(lock);
+    (await lockState(dir, 0))!();
+    writeFileSync(lock, ''); // torn
+    expect(await lockState(dir, 100)).toBeNull();
+    old(lock);
     expect(await lockState(dir, 0)).not.toBeNull();
+  });
+
+  it('is taken over when the run that was taking it over died too, and the claims are tidied away', async () => {
+    const dir = freshDir();
+    const deadNonce = `${deadPid()}-7-a`;
+    writeFileSync(join(dir, 'state.lock'), lockLine(deadPid(), '7', bootId, deadNonce));
+    const claimer = `${deadPid()}-8-b`;
+    writeFileSync(join(dir, `state.lock.claim-${deadNonce}`), lockLine(deadPid(), '8', bootId, claimer));
+    writeFileSync(join(dir, `state.lock.claim-${claimer}`), lockLine(deadPid(), '9', bootId, 'c')); // one more level
+    writeFileSync(join(dir, `.state.lock.${claimer}`), lockLine(deadPid(), '8', bootId, claimer)); // the claimer's own file
+    const release = await lockState(dir, 0);
+    expect(release).not.toBeNull();
+    expect(others(dir)).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.state.lock.'))).toHaveLength(1); // this run's
+    release!();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('processes that keep finding a dead lock together: never two holders at once', { timeout: 60_000 }, async () => {
+    // Each child is the real lock code in its own process. It takes the lock, stays inside a
+    // moment (a directory only one can create), then "dies" holding it: a dead run's lock is
+    // put in its place, which all the others find and race to take over.
+    const work = freshDir();
+    const bundle = join(work, 'lock.mjs');
+    buildSync({ entryPoints: [new URL('../../src/alerts/state-lock.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
+    const child = join(work, 'child.mjs');
+    writeFileSync(
+      child,
+      `import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lockState } from ${JSON.stringify(bundle)};
+const [dir, start, until, dead, boot] = process.argv.slice(2);
+while (Date.now() < Number(start)); // all start together
+let wins = 0, clashes = 0, tries = 0;
+while (Date.now() < Number(until)) {
+  tries++;
+  if (!(await lockState(dir, -1))) continue; // one try, no wait
+  wins++;
+  let inside = true;
+  try { mkdirSync(dir + '/inside'); } catch { inside = false; clashes++; }
+  const leave = Date.now() + 1;
+  while (Date.now() < leave);
+  if (inside) rmdirSync(dir + '/inside');
+  writeFileSync(dir + '/dead.' + process.pid, dead + ' 5 ' + boot + ' ' + dead + '-5-' + process.pid + 'x' + wins + '\\n');
+  renameSync(dir + '/dead.' + process.pid, dir + '/state.lock');
+  for (const name of readdirSync(dir)) if (name.startsWith('.state.lock.' + process.pid + '-')) unlinkSync(dir + '/' + name);
+}
+process.stdout.write(JSON.stringify({ wins, clashes, tries }));
+`,
+    );
+    const dir = join(work, 'state');
+    mkdirSync(dir);
+    const PROCESSES = 6;
+    const start = Date.now() + 1500;
+    const until = start + 3000;
+    const gone = deadPid();
+    const results = await Promise.all(
+      Array.from(
+        { length: PROCESSES },
+        () =>
+          new Promise<{ wins: number; clashes: number; tries: number }>((resolve, reject) => {
+            const p = spawn(process.execPath, [child, dir, String(start), String(until), String(gone), bootId], { stdio: ['ignore', 'pipe', 'pipe'] });
+            let out = '';
+            let stderr = '';
+            p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            p.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+            p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(stderr))));
+          }),
+      ),
+    );
+    const sum = (key: 'wins' | 'clashes' | 'tries') => results.reduce((total, r) => total + r[key], 0);
+    console.log(`lock takeover: ${PROCESSES} processes, ${sum('tries')} tries, ${sum('wins')} takeovers of a dead lock, ${sum('clashes')} times two holders at once`);
+    expect(sum('clashes')).toBe(0);
+    expect(sum('wins')).toBeGreaterThan(30);
+    expect(results.filter((r) => r.wins > 0).length).toBeGreaterThan(1);
+  });
+
+  it('costs little: taking and releasing it, measured', async () => {
+    const dir = freshDir();
+    (await lockState(dir, 0))!(); // warm
+    const rounds = 2000;
+    const started = performance.now();
+    for (let i = 0; i < rounds; i++) (await lockState(dir, 0))!();
+    const perLock = (performance.now() - started) / rounds;
+    console.log(`lock cost: ${(perLock * 1000).toFixed(0)} µs to take and release (mean of ${rounds})`);
+    expect(perLock).toBeLessThan(5);
+  });
+});
+
+describe('the state directory and file are ours alone', () => {
+  it('refuses a state directory or file that other users can write to', async () => {
+    const dir = freshDir();
+    await saveState(dir, emptyState());
+    chmodSync(dir, 0o777);
+    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the state directory ${dir} is writable by other users (mode 777); fix: chmod go-w ${dir}`);
+    await expect(lockState(dir, 0)).rejects.toThrow(/writable by other users/);
+    chmodSync(dir, 0o700);
+    chmodSync(join(dir, 'state.json'), 0o666);
+    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the alert state ${join(dir, 'state.json')} is writable by other users (mode 666)`);
+    chmodSync(join(dir, 'state.json'), 0o644);
+    await expect(loadState(dir, silentLog, NOW)).resolves.toEqual(emptyState());
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses a state directory or file owned by another user', async () => {
+    const dir = freshDir();
+    await saveState(dir, emptyState());
+    chownSync(join(dir, 'state.json'), 1234, 1234);
+    const error = await loadState(dir, silentLog, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthwatchError);
+    expect((error as Error).message).toMatch(/alert state .*state\.json belongs to uid 1234, not to this user \(uid 0\); fix: chown/);
+    chownSync(dir, 1234, 1234);
+    await expect(lockState(dir, 0)).rejects.toThrow(/state directory .* belongs to uid 1234/);
+    expect(existsSync(join(dir, 'state.lock'))).toBe(false);
   });
 });

@@ -22,17 +22,18 @@ export interface Captured {
 }
 
 /**
- * A real HTTP receiver on loopback that records every request. `behaviour` decides the answer:
+ * A real HTTP receiver on loopback that records every request. `behaviour` decides the answer to each:
  * a status code, or 'hang' (never answers) to prove client timeouts.
  */
-export async function startSink(behaviour: () => number | 'hang' = () => 200) {
+export async function startSink(behaviour: (request: Captured) => number | 'hang' = () => 200) {
   const requests: Captured[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
-      const answer = behaviour();
+      const captured = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body };
+      requests.push(captured);
+      const answer = behaviour(captured);
       if (answer === 'hang') return;
       response.writeHead(answer, { 'content-type': 'text/plain' });
       response.end(answer >= 400 ? 'receiver says no' : 'ok');
