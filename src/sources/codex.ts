@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type * as z from '../core/zod.js';
 import type * as schemas from './file-schemas.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { jwtExpiryMs } from './jwt.js';
+import { checkIsoTime, maxEpochMs } from './epoch.js';
+import { jwtExpiry } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
 import { isJsonObject, isNullishString, JsonFormat } from '../core/json-format.js';
 import { readSingleFile, type Reading } from './single-file-source.js';
@@ -39,11 +40,13 @@ function isOAuthLogin(auth: CodexAuth): boolean {
 function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
   const access = auth.tokens?.access_token?.trim();
   const refreshable = Boolean(auth.tokens?.refresh_token?.trim());
-  let expiresAt = access ? jwtExpiryMs(access) : null;
+  const jwt = access ? jwtExpiry(access) : null;
+  if (jwt && !jwt.ok) return { problem: `tokens.access_token: ${jwt.message}`, type: 'oauth' };
+  let expiresAt = jwt?.ms ?? null;
   const extra: string[] = [];
   if (access && expiresAt === null) {
-    const refreshed = auth.last_refresh ? Date.parse(auth.last_refresh) : Number.NaN;
-    expiresAt = (Number.isFinite(refreshed) ? refreshed : mtimeMs) + fallbackLifetimeMs;
+    const refreshed = checkIsoTime(auth.last_refresh, 'last_refresh');
+    expiresAt = Math.min((refreshed.ok && refreshed.ms !== null ? refreshed.ms : mtimeMs) + fallbackLifetimeMs, maxEpochMs);
     extra.push('access token has no readable expiry; assumed 1h after last refresh');
   }
   return {

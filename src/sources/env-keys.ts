@@ -39,7 +39,7 @@ export const envKeys: Source = {
       profiles.push(problemProfile({ id: 'env:.env', provider: 'unknown', source: name, path: dotenvPath }, message));
     } else {
       visits.push(foundVisit(name, dotenvPath));
-      fromFile = parseDotenv(file.text);
+      fromFile = await parseDotenv(file.text);
     }
 
     for (const [provider, variables] of Object.entries(providerEnvVars)) {

@@ -4,7 +4,7 @@ import { describeSpan, formatLocalTime } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { describeIssues } from '../core/zod-issues.js';
-import { checkEpochMs } from './epoch.js';
+import { checkEpochMs, isValidTimeMs } from './epoch.js';
 import { isJsonObject, isOptionalNumber, isOptionalString, JsonFormat } from '../core/json-format.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
@@ -118,11 +118,12 @@ export function usageNotes(stats: UsageStats[string] | undefined, now: number): 
   if (!stats) return noNotes;
   const notes: string[] = [];
   const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
+  const until = (ms: number, field: string) => (isValidTimeMs(ms) ? formatLocalTime(ms) : `an invalid time (usageStats ${field} ${ms})`);
   if (stats.disabledUntil !== undefined && stats.disabledUntil > now) {
-    notes.push(`disabled until ${formatLocalTime(stats.disabledUntil)}${reason}`);
+    notes.push(`disabled until ${until(stats.disabledUntil, 'disabledUntil')}${reason}`);
   }
   if (stats.cooldownUntil !== undefined && stats.cooldownUntil > now) {
-    notes.push(`in cooldown until ${formatLocalTime(stats.cooldownUntil)}`);
+    notes.push(`in cooldown until ${until(stats.cooldownUntil, 'cooldownUntil')}`);
   }
   return notes;
 }

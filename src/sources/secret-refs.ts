@@ -14,7 +14,7 @@ export async function resolveReferences(profiles: Profile[], context: SourceCont
   if (!profiles.some((p) => p.reference)) return profiles;
   const stateDir = primaryStateDir(context);
   const dotenv = await readCredentialFile(join(stateDir, '.env'));
-  const fromFile = dotenv.kind === 'ok' ? parseDotenv(dotenv.text) : new Map<string, string>();
+  const fromFile = dotenv.kind === 'ok' ? await parseDotenv(dotenv.text) : new Map<string, string>();
   return Promise.all(
     profiles.map(async (profile) => {
       const ref = profile.reference;
