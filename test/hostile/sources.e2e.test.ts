@@ -186,3 +186,25 @@ describe('one GET /status of a home with bad dates', () => {
     expect(daemon.child.exitCode).toBeNull();
   }, 40_000);
 });
+
+describe('alerts about a home full of bad dates', () => {
+  it('are delivered, run after run, without "Invalid time value"', async () => {
+    const sink = await startSink();
+    const home = makeHome({
+      ...healthy,
+      ...codexLogin(fakeJwt({ exp: 1e20 })),
+      ...badStore(1e20),
+      [agentStore('expired')]: store({ 'gone:default': { type: 'token', provider: 'gone', token: 'PLANTEDSECRET-g', expires: NOW - DAY } }),
+      ...config({ channels: [{ name: 'hook', type: 'webhook', url: `${sink.url}/hook` }] }),
+    });
+    for (const now of [NOW_ISO, new Date(NOW + DAY).toISOString()]) {
+      const result = await runCli(['check', '--now', now], { home, timeoutMs: 15_000 });
+      expect(result.code, result.stderr).toBe(1);
+      assertClean(result.stdout + result.stderr);
+    }
+    const alerts = sink.requests.map((r) => r.body).join('\n');
+    expect(alerts).toMatch(/gone:default/);
+    expect(alerts).toMatch(/1e20 is not a valid time/);
+    assertClean(alerts);
+  }, 40_000);
+});
