@@ -1,7 +1,10 @@
 import type * as Dotenv from 'dotenv';
+import { readCredentialFile } from '../core/files.js';
 
 /** OpenClaw drops every key outside this pattern after parsing (its `normalizeEnvVarKey`, portable). */
 const portableKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** OpenClaw's gateway skips a .env file larger than this (its `MAX_DOTENV_FILE_BYTES`). */
+const gatewayMaxBytes = 1_048_576;
 /** A whitespace run longer than this with several line breaks in it is shortened before parsing. */
 const longRun = 4096;
 /** The characters `^` and `$` of a multiline pattern stop at. */
@@ -38,4 +41,21 @@ export async function parseDotenv(text: string): Promise<Map<string, string>> {
     if (portableKey.test(key)) values.set(key, value);
   }
   return values;
+}
+
+export type DotenvRead = { kind: 'absent' } | { kind: 'error'; message: string } | { kind: 'ok'; values: Map<string, string> };
+
+/**
+ * `<stateDir>/.env` read as the gateway reads it: with the credential-file safety (size cap,
+ * no FIFO), an empty file is just no keys, and a file over the gateway's limit is an error
+ * (the gateway skips it whole, so none of its keys count).
+ */
+export async function readGatewayDotenv(path: string): Promise<DotenvRead> {
+  const file = await readCredentialFile(path);
+  if (file.kind === 'absent') return file;
+  if (file.kind === 'error') return file.message === 'empty file' ? { kind: 'ok', values: new Map() } : file;
+  if (Buffer.byteLength(file.text) > gatewayMaxBytes) {
+    return { kind: 'error', message: "over the 1 MB OpenClaw's gateway reads from a .env file: it skips the whole file (shrink it)" };
+  }
+  return { kind: 'ok', values: await parseDotenv(file.text) };
 }

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
-import { parseDotenv } from './dotenv.js';
+import { readGatewayDotenv } from './dotenv.js';
 import { expandHome, primaryStateDir } from './openclaw-paths.js';
-import { pathExists, readCredentialFile } from '../core/files.js';
+import { pathExists } from '../core/files.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { Profile, SourceContext } from './source.js';
 
@@ -30,8 +30,8 @@ export function shownRefId(kind: 'env' | 'file' | 'oauthRef', id: string): strin
 export async function resolveReferences(profiles: Profile[], context: SourceContext): Promise<Profile[]> {
   if (!profiles.some((p) => p.reference)) return profiles;
   const stateDir = primaryStateDir(context);
-  const dotenv = await readCredentialFile(join(stateDir, '.env'));
-  const fromFile = dotenv.kind === 'ok' ? await parseDotenv(dotenv.text) : new Map<string, string>();
+  const dotenv = await readGatewayDotenv(join(stateDir, '.env'));
+  const fromFile = dotenv.kind === 'ok' ? dotenv.values : new Map<string, string>();
   return Promise.all(
     profiles.map(async (profile) => {
       const ref = profile.reference;
