@@ -38,6 +38,7 @@ const storeCases: Case[] = [
   { name: 'a number as a string', setup: fromCorpus('expires-number-as-string.json'), error: /expires must be a number of epoch milliseconds, found a string \(a number in quotes\)/, exit: 1 },
   { name: 'Infinity (1e309)', setup: fromCorpus('expires-infinity.json'), error: /expires is not a finite number \(Infinity\)/, exit: 1 },
   { name: 'NaN as a string', setup: fromCorpus('expires-nan-string.json'), error: /expires must be a number of epoch milliseconds, found a string/, exit: 1 },
+  { name: 'beyond the largest date (1e20)', setup: fromCorpus('expires-beyond-max.json'), error: /expires 1e20 is not a valid time: beyond the largest valid date/, exit: 1 },
   { name: 'a negative expiry', setup: fromCorpus('expires-negative.json'), error: /expires is -1: not a valid time/, exit: 1 },
   { name: 'a zero expiry', setup: fromCorpus('expires-zero.json'), error: /expires is 0: not a valid time/, exit: 1 },
   { name: 'a far-future expiry (year 3000, valid)', setup: fromCorpus('expires-far-future.json'), error: null, exit: 0 },

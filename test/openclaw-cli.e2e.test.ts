@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { agentStore, makeHome } from './helpers/home.js';
+import { waitFor } from './helpers/processes.js';
 
 const recorded = fileURLToPath(new URL('./fixtures/openclaw-cli/', import.meta.url));
 const NOW_ISO = '2026-11-24T21:00:00Z';
@@ -63,7 +64,7 @@ describe('check --from-openclaw', () => {
     const started = Date.now();
     const hung = await check(home, withOpenclaw(home, 'sleep 30'));
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(JSON.parse(hung.stdout).sources[0].error).toMatch(/no answer within 1s; read the credential files instead/);
+    expect(JSON.parse(hung.stdout).sources[0].error).toMatch(/no answer within 1s \(killed\); read the credential files instead/);
 
     const absent = makeHome({ '.config/authwatch/config.json5': '{ openclaw: { fromCli: true, command: ["no-such-openclaw"] } }' });
     const result = await runCli(['check', '--json', '--now', NOW_ISO], { home: absent });
@@ -76,4 +77,69 @@ describe('check --from-openclaw', () => {
     expect(JSON.parse(result.stdout).sources[0].error).toBe('`env … models status --json` exited with 127; read the credential files instead');
     expect(result.stdout + result.stderr).not.toContain('PLANTEDSECRET');
   });
+
+  it("OpenClaw's own expired and missing are the verdict (an expired token comes with no expiresAt)", async () => {
+    const home = makeHome();
+    const status = JSON.parse(readFileSync(join(recorded, 'models-status.json'), 'utf8'));
+    // The shapes OpenClaw 2026.9.6's buildProfileHealth gives an expired token, a fence, a missing ref.
+    status.auth.oauth.profiles = [
+      { profileId: 'anthropic:default', provider: 'anthropic', type: 'token', status: 'expired', reasonCode: 'expired', source: 'store', label: 'anthropic:default' },
+      { profileId: 'openai:x', provider: 'openai', type: 'oauth', status: 'expired', expiresAt: 1, remainingMs: -1, source: 'store', label: 'openai:x' },
+      { profileId: 'groq:ref', provider: 'groq', type: 'oauth', status: 'missing', reasonCode: 'unresolved_ref', source: 'store', label: 'groq:ref' },
+      { profileId: 'xai:ok', provider: 'xai', type: 'token', status: 'ok', expiresAt: 1893456000000, source: 'store', label: 'xai:ok' },
+    ];
+    writeFileSync(join(home, 'status.json'), JSON.stringify(status));
+    const result = await check(home, withOpenclaw(home, `cat "${join(home, 'status.json')}"`));
+    const json = JSON.parse(result.stdout);
+    expect(json.profiles.map((p: any) => [p.id, p.status])).toEqual([
+      ['anthropic:default', 'expired'],
+      ['openai:x', 'expired'],
+      ['groq:ref', 'missing'],
+      ['xai:ok', 'ok'],
+    ]);
+    expect(json.profiles[0].detail).toMatch(/OpenClaw says expired/);
+    expect(json.profiles[2].detail).toMatch(/unresolved_ref/);
+    expect(result.code).toBe(1);
+  });
+
+  it('an expiresAt beyond any date from OpenClaw is an error row for that profile, not a crash', async () => {
+    const home = makeHome();
+    const status = JSON.parse(readFileSync(join(recorded, 'models-status.json'), 'utf8'));
+    status.auth.oauth.profiles[0].expiresAt = 1e20;
+    writeFileSync(join(home, 'status.json'), JSON.stringify(status));
+    const result = await check(home, withOpenclaw(home, `cat "${join(home, 'status.json')}"`));
+    const json = JSON.parse(result.stdout);
+    expect(json.profiles[0]).toMatchObject({ id: 'anthropic:default', status: 'error' });
+    expect(json.profiles[0].detail).toMatch(/expiresAt 1e20 is not a valid time/);
+    expect(json.profiles.slice(1).map((p: any) => p.status)).toEqual(['ok', 'ok']);
+    expect(result.stderr).not.toMatch(/RangeError|at .*\.js/);
+  });
+
+  it('the deadline holds when a grandchild keeps the output pipe open, and the whole group is killed', async () => {
+    const home = makeHome({ '.config/authwatch/config.json5': '{ openclaw: { timeout: "1s" } }' });
+    // The shell prints half an answer, leaves a background child holding stdout, and exits.
+    const pidFile = join(home, 'grandchild.pid');
+    const started = Date.now();
+    const result = await check(home, withOpenclaw(home, `printf '{"auth":'; (sleep 60; echo late) & echo $! > "${pidFile}"; exec sleep 60`));
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(JSON.parse(result.stdout).sources[0].error).toMatch(/no answer within 1s \(killed\)/);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    // Gone, or a zombie waiting for init to reap it: either way no longer running.
+    const running = () => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${grandchild}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await waitFor('the grandchild to die', () => (running() ? undefined : true), 3_000);
+  }, 15_000);
+
+  it('output beyond the cap kills the program and says so', async () => {
+    const home = makeHome();
+    const started = Date.now();
+    const result = await check(home, withOpenclaw(home, 'exec yes "{}"'));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(JSON.parse(result.stdout).sources[0].error).toMatch(/printed more than 16 MB \(killed\); read the credential files instead/);
+  }, 15_000);
 });

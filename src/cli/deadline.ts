@@ -25,7 +25,7 @@ export async function withDeadline<T>(ms: number, work: (step: Step) => Promise<
   let doing = 'starting';
   const timer = setTimeout(() => {
     const programs = [...runningPrograms];
-    for (const { child } of programs) child.kill('SIGKILL');
+    for (const program of programs) program.kill();
     // Only a program's name: its arguments may carry a secret.
     const waiting = programs.length > 0 ? ` (waiting for ${[...new Set(programs.map(({ name }) => name))].join(', ')})` : '';
     writeStderr(

@@ -37,10 +37,46 @@ export interface MetricFamily {
 }
 
 const credentialLabelNames = ['profile', 'provider', 'source', 'agent'] as const;
+type CredentialLabels = Record<(typeof credentialLabelNames)[number], string>;
+type Evaluation = Report['evaluations'][number];
 
-/** Labels that identify one credential row. Report ids repeat across OpenClaw agents, so `agent` is one of them. */
-function credentialLabels(e: Report['evaluations'][number]) {
-  return { profile: e.profile.id, provider: e.profile.provider, source: e.profile.source, agent: e.profile.agent ?? '' };
+/** What the text becomes in UTF-8: a lone surrogate turns into U+FFFD (tested first: most ids have none). */
+const wellFormed = (text: string) => (/\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\ufffd') : text);
+const identity = (l: CredentialLabels) => `${l.profile}\u0000${l.provider}\u0000${l.source}\u0000${l.agent}`;
+
+/**
+ * The labels of every credential row, unique by construction: a Pushgateway refuses a push with
+ * two series of one identity (and Prometheus keeps only one). Rows that would share one — the
+ * same id in `~/.clawdbot` and `~/.openclaw`, or in a store and its state file — get the file
+ * they came from in `profile`; should that still repeat, an ordinal. Values are made
+ * well-formed first: two ids differing only in a lone surrogate are one string in UTF-8.
+ */
+function credentialLabelSets(evaluations: readonly Evaluation[]): CredentialLabels[] {
+  const labels: CredentialLabels[] = new Array<CredentialLabels>(evaluations.length);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < evaluations.length; i++) {
+    const { profile } = evaluations[i]!;
+    const l = { profile: wellFormed(profile.id), provider: wellFormed(profile.provider), source: wellFormed(profile.source), agent: wellFormed(profile.agent ?? '') };
+    labels[i] = l;
+    counts.set(identity(l), (counts.get(identity(l)) ?? 0) + 1);
+  }
+  const taken = new Set<string>();
+  for (let i = 0; i < labels.length; i++) {
+    let l = labels[i]!;
+    if (counts.get(identity(l))! > 1) l = { ...l, profile: `${l.profile} (${wellFormed(evaluations[i]!.profile.path ?? 'no file')})` };
+    const base = l.profile;
+    for (let n = 2; taken.has(identity(l)); n++) l = { ...l, profile: `${base} #${n}` };
+    taken.add(identity(l));
+    labels[i] = l;
+  }
+  return labels;
+}
+
+/** One sample per evaluation that `include` takes, labelled as `credentialLabelSets` says. */
+function credentialSamples(evaluations: readonly Evaluation[], labels: readonly CredentialLabels[], include: (e: Evaluation) => boolean, sample: (e: Evaluation, labels: CredentialLabels) => Sample): Sample[] {
+  const samples: Sample[] = [];
+  for (let i = 0; i < evaluations.length; i++) if (include(evaluations[i]!)) samples.push(sample(evaluations[i]!, labels[i]!));
+  return samples;
 }
 
 /** The source names a report looked at, each up unless one of its visits failed. */
@@ -60,34 +96,36 @@ const single = (value: number | null): Sample[] => (value === null ? [] : [{ lab
  */
 export function metricFamilies(run: RunRecord, counters?: DaemonCounters): MetricFamily[] {
   const evaluations = run.report?.evaluations ?? [];
+  const labels = credentialLabelSets(evaluations);
+  const all = () => true;
   const families: MetricFamily[] = [
     {
       name: 'authwatch_credential_expiry_timestamp_seconds',
       help: 'When the credential stops working, as a Unix timestamp; absent when it has no known expiry.',
       type: 'gauge',
       labelNames: credentialLabelNames,
-      samples: evaluations.filter((e) => e.expiresAt !== null && e.status !== 'missing').map((e) => ({ labels: credentialLabels(e), value: seconds(e.expiresAt!) })),
+      samples: credentialSamples(evaluations, labels, (e) => e.expiresAt !== null && e.status !== 'missing', (e, l) => ({ labels: l, value: seconds(e.expiresAt!) })),
     },
     {
       name: 'authwatch_credential_status',
       help: 'Credential status: one series per status value, exactly one of them 1.',
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'status'],
-      samples: evaluations.flatMap((e) => statuses.map((status) => ({ labels: { ...credentialLabels(e), status }, value: e.status === status ? 1 : 0 }))),
+      samples: evaluations.flatMap((e, i) => statuses.map((status) => ({ labels: { ...labels[i]!, status }, value: e.status === status ? 1 : 0 }))),
     },
     {
       name: 'authwatch_credential_info',
       help: 'Credential metadata (always 1), for joins on profile.',
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'type', 'refreshable'],
-      samples: evaluations.map((e) => ({ labels: { ...credentialLabels(e), type: e.profile.type ?? '', refreshable: String(e.profile.refreshable) }, value: 1 })),
+      samples: credentialSamples(evaluations, labels, all, (e, l) => ({ labels: { ...l, type: e.profile.type ?? '', refreshable: String(e.profile.refreshable) }, value: 1 })),
     },
     {
       name: 'authwatch_credential_file_exposed',
       help: 'Whether the file holding the credential can be read by other users (1) or only its owner (0).',
       type: 'gauge',
       labelNames: credentialLabelNames,
-      samples: evaluations.filter((e) => e.profile.path !== null && e.profile.problem === null).map((e) => ({ labels: credentialLabels(e), value: e.profile.fileExposed ? 1 : 0 })),
+      samples: credentialSamples(evaluations, labels, (e) => e.profile.path !== null && e.profile.problem === null, (e, l) => ({ labels: l, value: e.profile.fileExposed ? 1 : 0 })),
     },
     {
       name: 'authwatch_source_up',

@@ -1,10 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprint } from '../core/fingerprint.js';
-import { jwtExpiryMs } from './jwt.js';
+import { checkIsoTime, maxEpochMs } from './epoch.js';
+import { jwtExpiry } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
 import { readObject, type Read } from '../core/json-reader.js';
-import { readSingleProfileDocument, type ProfileFields } from './credential-document.js';
+import { readSingleProfileDocument, type ProfileFields, type Reading } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.codex/auth.json`, as the Codex CLI writes it (it writes `null` for what it does not have). */
@@ -61,14 +62,16 @@ function apiKeyLogin(auth: CodexAuth): ProfileFields {
   };
 }
 
-function oauthLogin(auth: CodexAuth, mtimeMs: number): ProfileFields {
+function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
   const access = auth.tokens?.access_token?.trim();
   const refreshable = Boolean(auth.tokens?.refresh_token?.trim());
-  let expiresAt = access ? jwtExpiryMs(access) : null;
+  const jwt = access ? jwtExpiry(access) : null;
+  if (jwt && !jwt.ok) return { problem: `tokens.access_token: ${jwt.message}`, type: 'oauth' };
+  let expiresAt = jwt?.ms ?? null;
   const extra: string[] = [];
   if (access && expiresAt === null) {
-    const refreshed = auth.last_refresh ? Date.parse(auth.last_refresh) : Number.NaN;
-    expiresAt = (Number.isFinite(refreshed) ? refreshed : mtimeMs) + fallbackLifetimeMs;
+    const refreshed = checkIsoTime(auth.last_refresh, 'last_refresh');
+    expiresAt = Math.min((refreshed.ok && refreshed.ms !== null ? refreshed.ms : mtimeMs) + fallbackLifetimeMs, maxEpochMs);
     extra.push('access token has no readable expiry; assumed 1h after last refresh');
   }
   return {
@@ -89,7 +92,7 @@ export const codex: Source = {
     return readSingleProfileDocument(row, readCodexAuth, ({ value, mtimeMs }) => {
       const login = loginOf(value);
       const reading = login.kind === 'oauth' ? oauthLogin(value, mtimeMs) : apiKeyLogin(value);
-      return login.known ? reading : { ...reading, notes: [...(reading.notes ?? []), 'auth_mode not known to authwatch; judged by what is stored'] };
+      return login.known || reading.problem !== undefined ? reading : { ...reading, notes: [...(reading.notes ?? []), 'auth_mode not known to authwatch; judged by what is stored'] };
     });
   },
 };

@@ -1,7 +1,7 @@
 import { fingerprint } from '../core/fingerprint.js';
-import { runProgram, type ProgramFailure } from '../core/run-program.js';
-import { checkEpochMs } from './epoch.js';
-import { jwtExpiryMs } from './jwt.js';
+import { describeProgramFailure, isProgramFailure, runProgram } from '../core/run-program.js';
+import { checkEpochMs, checkEpochSeconds, checkIsoTime, type EpochCheck } from './epoch.js';
+import { jwtExpiry } from './jwt.js';
 import { expandHome } from './openclaw-paths.js';
 import { parseJsonText, readCredentialFile } from '../core/files.js';
 import type { Declared, ExpiryUnit } from './declared-schema.js';
@@ -18,28 +18,29 @@ export function pickField(document: unknown, field: string): unknown {
   return value;
 }
 
-/** An expiry in the declared unit → epoch ms, or words saying why not. */
+/** An expiry in the declared unit → epoch ms, or words saying why not (every time passes the range check of epoch.ts). */
 export function interpretExpiry(value: unknown, unit: ExpiryUnit): { ok: true; ms: number } | { ok: false; message: string } {
-  if (unit === 'jwt') {
-    const ms = typeof value === 'string' ? jwtExpiryMs(value.trim()) : null;
-    return ms === null ? { ok: false, message: 'is not a JWT with an exp claim' } : { ok: true, ms };
-  }
-  if (unit === 'iso') {
-    const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
-    return Number.isFinite(ms) ? { ok: true, ms } : { ok: false, message: 'is not an ISO-8601 date-time' };
-  }
+  const field = 'the expiry';
   const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  const checked = checkEpochMs(typeof number === 'number' && unit === 's' ? number * 1000 : number, 'the expiry');
+  let checked: EpochCheck;
+  if (unit === 'jwt') {
+    checked = typeof value === 'string' ? jwtExpiry(value.trim()) : { ok: true, ms: null };
+    if (checked.ok && checked.ms === null) return { ok: false, message: 'is not a JWT with an exp claim' };
+  } else if (unit === 'iso') checked = checkIsoTime(value, field);
+  else checked = unit === 's' ? checkEpochSeconds(number, field) : checkEpochMs(number, field);
   if (!checked.ok) return { ok: false, message: checked.message.replace(/^the expiry /, '') };
   return checked.ms === null ? { ok: false, message: 'is empty' } : { ok: true, ms: checked.ms };
 }
 
+/** A declared command may print the expiry and little else. */
+const maxCommandOutput = 1024 * 1024;
+
 async function runCommand(command: readonly string[], timeoutMs: number): Promise<string> {
   try {
-    return (await runProgram(command, timeoutMs, 1024 * 1024)).stdout;
+    return (await runProgram(command, timeoutMs, maxCommandOutput)).stdout;
   } catch (error) {
-    const { code, killed } = error as ProgramFailure;
-    throw new Error(code === 'ENOENT' ? 'not found' : killed ? `no answer within ${timeoutMs / 1000}s` : `exited with ${code}`);
+    if (!isProgramFailure(error)) throw error;
+    throw new Error(describeProgramFailure(error, timeoutMs, maxCommandOutput));
   }
 }
 
@@ -48,7 +49,12 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
   const where = `declared[${index}] (${entry.id})`;
   if ('env' in entry) {
     const value = context.env[entry.env]?.trim();
-    const expiresAt = entry.expiresAt ? Date.parse(entry.expiresAt) : null;
+    const expires = checkIsoTime(entry.expiresAt, 'expiresAt');
+    if (!expires.ok) {
+      const message = `${where}: ${expires.message}`;
+      return { profile: problemProfile({ ...base, path: null }, message), visit: { name: 'declared', path: null, found: true, ok: false, error: message } };
+    }
+    const expiresAt = expires.ms;
     return {
       profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
       visit: { name: 'declared', path: null, found: Boolean(value), ok: true, error: null },

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { fingerprint } from '../core/fingerprint.js';
-import { parseDotenv } from './dotenv.js';
+import { readGatewayDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
 import { providerEnvVars } from './provider-env.js';
-import { readCredentialFile } from '../core/files.js';
 import {
   absentVisit,
   failedVisit,
@@ -28,7 +27,7 @@ export const envKeys: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
     const dotenvPath = join(primaryStateDir(context), '.env');
-    const file = await readCredentialFile(dotenvPath);
+    const file = await readGatewayDotenv(dotenvPath);
     const visits: SourceVisit[] = [{ name, path: null, found: true, ok: true, error: null }];
     const profiles: Profile[] = [];
     let fromFile = new Map<string, string>();
@@ -39,7 +38,7 @@ export const envKeys: Source = {
       profiles.push(problemProfile({ id: 'env:.env', provider: 'unknown', source: name, path: dotenvPath }, message));
     } else {
       visits.push(foundVisit(name, dotenvPath));
-      fromFile = parseDotenv(file.text);
+      fromFile = file.values;
     }
 
     for (const [provider, variables] of Object.entries(providerEnvVars)) {

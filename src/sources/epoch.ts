@@ -1,5 +1,5 @@
-/** Largest value OpenClaw accepts as an expiry (the maximum JavaScript date). */
-const maxEpochMs = 8.64e15;
+/** The largest time a JavaScript Date can hold (and so the largest expiry OpenClaw accepts). */
+export const maxEpochMs = 8.64e15;
 /** Below this, a millisecond value lies in early 1973: almost surely seconds by mistake. */
 const plausibleMsFloor = 1e11;
 
@@ -12,19 +12,40 @@ function typeName(value: unknown): string {
 }
 
 /**
+ * Whether `ms` can stand for a point in time everywhere authwatch shows one (Date, ISO
+ * strings, local times, Prometheus). Every time read from outside passes here before it
+ * becomes a profile's field, so nothing downstream meets NaN or a RangeError.
+ */
+export function isValidTimeMs(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= maxEpochMs;
+}
+
+/** `1e20` stays `1e20` in a message, not twenty-one digits. */
+function shownNumber(value: number): string {
+  return Math.abs(value) >= 1e16 ? value.toExponential().replace('e+', 'e') : String(value);
+}
+
+/** The range check shared by every unit, on the value as the file wrote it. */
+function outOfRange(field: string, written: number, ms: number, unit: string): string | null {
+  if (!Number.isFinite(written)) return `${field} is not a finite number (${written})`;
+  if (written <= 0) return `${field} is ${shownNumber(written)}: not a valid time (expected epoch ${unit} > 0)`;
+  if (ms > maxEpochMs) return `${field} ${shownNumber(written)} is not a valid time: beyond the largest valid date (year 275760)`;
+  return null;
+}
+
+/**
  * Validates an expiry stored as epoch milliseconds. `undefined`/`null` mean "no expiry".
  * Values that cannot be a real expiry are rejected with words a user can act on — in
  * particular seconds written where milliseconds belong, which OpenClaw would read as 1970.
  */
 export function checkEpochMs(value: unknown, field: string): EpochCheck {
   if (value === undefined || value === null) return { ok: true, ms: null };
-  if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, message: `${field} is not a finite number (${value})` };
   if (typeof value !== 'number') {
     const shown = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? ' (a number in quotes)' : '';
     return { ok: false, message: `${field} must be a number of epoch milliseconds, found ${typeName(value)}${shown}` };
   }
-  if (value <= 0) return { ok: false, message: `${field} is ${value}: not a valid time (expected epoch milliseconds > 0)` };
-  if (value > maxEpochMs) return { ok: false, message: `${field} is ${value}: beyond the largest valid date` };
+  const wrong = outOfRange(field, value, value, 'milliseconds');
+  if (wrong) return { ok: false, message: wrong };
   if (value < plausibleMsFloor) {
     if (value >= 1e9) {
       const asSeconds = new Date(value * 1000).toISOString();
@@ -36,4 +57,22 @@ export function checkEpochMs(value: unknown, field: string): EpochCheck {
     return { ok: false, message: `${field} is ${value}: a time in 1970, not a valid expiry` };
   }
   return { ok: true, ms: value };
+}
+
+/** An expiry in epoch seconds (a JWT's `exp`, a declared `unit: "s"`). `undefined`/`null` mean none. */
+export function checkEpochSeconds(value: unknown, field: string): EpochCheck {
+  if (value === undefined || value === null) return { ok: true, ms: null };
+  if (typeof value !== 'number') return { ok: false, message: `${field} must be a number of epoch seconds, found ${typeName(value)}` };
+  const wrong = outOfRange(field, value, value * 1000, 'seconds');
+  return wrong ? { ok: false, message: wrong } : { ok: true, ms: value * 1000 };
+}
+
+/** An ISO-8601 date-time string. `undefined`/`null` mean none. */
+export function checkIsoTime(value: unknown, field: string): EpochCheck {
+  if (value === undefined || value === null) return { ok: true, ms: null };
+  const text = typeof value === 'string' ? value.trim() : '';
+  // Date.parse also takes "1", "May 5" and the like: only a date-time that starts with a full date counts.
+  const ms = /^[+-]?\d{4,6}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) return { ok: false, message: `${field} is not an ISO-8601 date-time${typeof value === 'string' ? '' : ` (found ${typeName(value)})`}` };
+  return isValidTimeMs(ms) ? { ok: true, ms } : { ok: false, message: `${field} is not a valid time (before 1970)` };
 }

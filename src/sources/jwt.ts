@@ -1,3 +1,5 @@
+import { checkEpochSeconds, type EpochCheck } from './epoch.js';
+
 /**
  * Reads a JWT's payload claims without verifying anything: authwatch only needs `exp`, and
  * never prints or stores the token. Returns `null` for anything that is not a JWT.
@@ -15,8 +17,11 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   }
 }
 
-/** The `exp` claim (epoch seconds) as epoch milliseconds, or `null`. */
-export function jwtExpiryMs(token: string): number | null {
-  const exp = decodeJwtPayload(token)?.exp;
-  return typeof exp === 'number' && Number.isFinite(exp) && exp > 0 ? exp * 1000 : null;
+/**
+ * The `exp` claim (epoch seconds) as epoch milliseconds: `ms: null` for a token that is not a
+ * JWT or has no `exp`, an error for an `exp` that is not a valid time (`1e20`, `-1`, `"soon"`).
+ */
+export function jwtExpiry(token: string): EpochCheck {
+  const payload = decodeJwtPayload(token);
+  return payload === null ? { ok: true, ms: null } : checkEpochSeconds(payload.exp, 'its exp claim');
 }

@@ -1,16 +1,19 @@
 import * as z from '../core/zod.js';
 import { describeIssues } from '../core/zod-issues.js';
 import { parseJsonText } from '../core/files.js';
-import { makeProfile, type Profile, type SourceVisit } from './source.js';
+import { checkEpochMs } from './epoch.js';
+import { makeProfile, problemProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
-import { runProgram, type ProgramFailure } from '../core/run-program.js';
+import { describeProgramFailure, isProgramFailure, runProgram, type ProgramFailure } from '../core/run-program.js';
 
 const statusProfile = z.looseObject({
   profileId: z.string(),
   provider: z.string(),
   type: z.catch(z.enum(['api_key', 'token', 'oauth']), 'token'),
   status: z.string(),
-  expiresAt: z.nullish(z.number()),
+  /** Why a profile is not usable (`expired`, `invalid_expires`, `unresolved_ref`, …). */
+  reasonCode: z.nullish(z.string()),
+  expiresAt: z.nullish(z.unknown()),
 });
 
 /** The part of `openclaw models status --json` authwatch uses (labels hold masked secrets: never read). */
@@ -34,12 +37,38 @@ export type OpenclawCliResult =
 
 const name = 'openclaw-cli';
 
-/** OpenClaw's own one-line reason from its JSON error or stderr, never the raw output. */
+/** `models status --json` of a large install is a few hundred KB. */
+const maxOutput = 16 * 1024 * 1024;
+
+/** The failure in words plus OpenClaw's own one-line reason from its stderr, never the raw output. */
 function reasonOf(error: ProgramFailure, timeoutMs: number): string {
-  if (error.code === 'ENOENT') return 'not found on PATH';
-  if (error.killed || error.signal === 'SIGKILL') return `no answer within ${timeoutMs / 1000}s`;
-  const said = /Reason: (.*)/.exec(error.stderr ?? '')?.[1] ?? '';
-  return `exited with ${error.code ?? 'an error'}${said ? `: ${said.slice(0, 200)}` : ''}`;
+  const said = error.reason === 'exit' ? (/Reason: (.*)/.exec(error.stderr)?.[1] ?? '') : '';
+  return `${describeProgramFailure(error, timeoutMs, maxOutput)}${said ? `: ${said.slice(0, 200)}` : ''}`;
+}
+
+/** A reason code worth quoting: a short name, never free text (which could hold anything). */
+const shownCode = (code: string | null | undefined) => (code && /^[a-z][a-z0-9_]{0,39}$/.test(code) ? code : null);
+
+/**
+ * One profile of OpenClaw's answer. Its `expired` and `missing` are the verdict (an expired
+ * token comes with no expiresAt at all); `ok`/`expiring` leave the judgement to the expiry and
+ * authwatch's warning window. The expiry passes the same range check as any stored one.
+ */
+function profileFromStatus(p: z.output<typeof statusProfile>, agent: string | null, path: string | null): Profile {
+  const code = shownCode(p.reasonCode);
+  const said = `OpenClaw says ${shownCode(p.status) ?? 'an unknown status'}${code && code !== p.status ? ` (${code})` : ''}`;
+  const row = { id: p.profileId, provider: p.provider, source: name, type: p.type, agent, path };
+  // 0 and 1 are OpenClaw's markers for "no usable expiry" (a refresh fence stores `expires: 1`).
+  const expires = p.expiresAt === 0 || p.expiresAt === 1 ? ({ ok: true, ms: null } as const) : checkEpochMs(p.expiresAt, `its expiresAt`);
+  if (!expires.ok) return problemProfile(row, `openclaw models status: profile ${p.profileId}: ${expires.message}`);
+  const expired = p.status === 'expired' || p.reasonCode === 'expired';
+  return makeProfile({
+    ...row,
+    expiresAt: expires.ms,
+    secret: p.status === 'missing' ? 'absent' : 'present',
+    verdict: expired ? { status: 'expired', reason: said } : null,
+    notes: [said],
+  });
 }
 
 /**
@@ -58,9 +87,10 @@ export async function readOpenclawCli(options: OpenclawCliOptions): Promise<Open
   });
   let stdout: string;
   try {
-    stdout = (await runProgram(argv, options.timeoutMs, 16 * 1024 * 1024)).stdout;
+    stdout = (await runProgram(argv, options.timeoutMs, maxOutput)).stdout;
   } catch (error) {
-    return fail(reasonOf(error as ProgramFailure, options.timeoutMs));
+    if (!isProgramFailure(error)) throw error;
+    return fail(reasonOf(error, options.timeoutMs));
   }
   const json = parseJsonText(stdout);
   if (!json.ok) return fail('printed something that is not JSON');
@@ -68,19 +98,7 @@ export async function readOpenclawCli(options: OpenclawCliOptions): Promise<Open
   if (!parsed.success) return fail(`printed unexpected JSON (${describeIssues(parsed.error).slice(0, 2).join('; ')})`);
   const { auth } = parsed.data;
   const path = auth.storePath ?? null;
-  const profiles = auth.oauth.profiles.map((p) =>
-    makeProfile({
-      id: p.profileId,
-      provider: p.provider,
-      source: name,
-      type: p.type,
-      agent: options.agent,
-      path,
-      expiresAt: typeof p.expiresAt === 'number' && p.expiresAt > 1 ? p.expiresAt : null,
-      secret: p.status === 'missing' ? 'absent' : 'present',
-      notes: [`OpenClaw says ${p.status}`],
-    }),
-  );
+  const profiles = auth.oauth.profiles.map((p) => profileFromStatus(p, options.agent, path));
   const required = auth.missingProvidersInUse.map((provider) => ({ provider, reason: 'in use by OpenClaw with no credential (openclaw models status)' }));
   return { ok: true, profiles, required, visit: { name, path, found: true, ok: true, error: null } };
 }

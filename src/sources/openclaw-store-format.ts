@@ -1,7 +1,7 @@
 import { describeSpan, formatLocalTime } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { checkEpochMs } from './epoch.js';
+import { checkEpochMs, isValidTimeMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
 
@@ -161,11 +161,12 @@ export function usageNotes(stats: UsageStatsEntry | undefined, now: number): rea
   if (!stats) return noNotes;
   const notes: string[] = [];
   const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
+  const until = (ms: number, field: string) => (isValidTimeMs(ms) ? formatLocalTime(ms) : `an invalid time (usageStats ${field} ${ms})`);
   if (stats.disabledUntil !== undefined && stats.disabledUntil > now) {
-    notes.push(`disabled until ${formatLocalTime(stats.disabledUntil)}${reason}`);
+    notes.push(`disabled until ${until(stats.disabledUntil, 'disabledUntil')}${reason}`);
   }
   if (stats.cooldownUntil !== undefined && stats.cooldownUntil > now) {
-    notes.push(`in cooldown until ${formatLocalTime(stats.cooldownUntil)}`);
+    notes.push(`in cooldown until ${until(stats.cooldownUntil, 'cooldownUntil')}`);
   }
   return notes;
 }

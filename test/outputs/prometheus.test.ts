@@ -83,4 +83,23 @@ describe('Prometheus exposition', () => {
       `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:café 😀",provider="anthropic",source="openclaw",agent="仕事"} ${(NOW + 30 * DAY) / 1000}`,
     ]);
   });
+
+  it('never gives two series one identity: the file, then an ordinal, tells rows apart; lone surrogates count as U+FFFD', () => {
+    const text = metricsFor([
+      profile({ id: 'anthropic:default', path: '/h/.openclaw/agents/main/agent/auth-profiles.json', expiresAt: NOW + DAY }),
+      profile({ id: 'anthropic:default', path: '/h/.clawdbot/agents/main/agent/auth-profiles.json', expiresAt: NOW + DAY }),
+      profile({ id: 'same', source: 'declared', agent: null }),
+      profile({ id: 'same', source: 'declared', agent: null }),
+      profile({ id: 'same (no file)', source: 'declared', agent: null }),
+      profile({ id: 'x\ud800' }),
+      profile({ id: 'x\udc00' }),
+      profile({ id: 'unique' }),
+    ]);
+    const info = sampleLines(text, 'authwatch_credential_info');
+    expect(new Set(info.map((line) => Buffer.from(line).toString()))).toHaveProperty('size', 8);
+    expect(info).toContain('authwatch_credential_info{profile="anthropic:default (/h/.clawdbot/agents/main/agent/auth-profiles.json)",provider="anthropic",source="openclaw",agent="main",type="token",refreshable="false"} 1');
+    expect(info.filter((line) => line.includes('profile="same (no file)'))).toHaveLength(3);
+    expect(info).toContain('authwatch_credential_info{profile="same (no file) #2",provider="anthropic",source="declared",agent="",type="token",refreshable="false"} 1');
+    expect(info.some((line) => line.startsWith('authwatch_credential_info{profile="unique",'))).toBe(true);
+  });
 });

@@ -39,6 +39,10 @@ describe('declared profiles', () => {
     ['an empty object', {}, 'v.w', 's', /field v\.w not found/],
     ['a string that is not a date', { v: 'soon' }, 'v', 'iso', /field v is not an ISO-8601 date-time \(unit iso\)/],
     ['not a JWT', { v: 'abc' }, 'v', 'jwt', /field v is not a JWT with an exp claim/],
+    ['a JWT whose exp is beyond any date', { v: fakeJwt({ exp: 1e20 }) }, 'v', 'jwt', /field v its exp claim 1e20 is not a valid time: beyond the largest valid date/],
+    ['seconds beyond any date', { v: 1e13 }, 'v', 's', /field v 10000000000000 is not a valid time: beyond the largest valid date/],
+    ['an ISO date before 1970', { v: '1969-12-31T00:00:00Z' }, 'v', 'iso', /field v is not a valid time \(before 1970\)/],
+    ['Infinity seconds', { v: '1e999' }, 'v', 's', /field v must be a number of epoch seconds, found a string/],
   ])('%s is an error row naming the file and field', async (_name, json, field, unit, message) => {
     const home = makeHome({ 'creds.json': { json } });
     const [entry] = declare([{ id: 'x', provider: 'p', file: join(home, 'creds.json'), field, unit }]);

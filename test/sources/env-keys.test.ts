@@ -6,8 +6,8 @@ import { contextFor } from '../helpers/context.js';
 import { makeHome } from '../helpers/home.js';
 
 describe('dotenv parser', () => {
-  it('handles export, quotes, comments and blank lines', () => {
-    const values = parseDotenv(
+  it('handles export, quotes, comments and blank lines', async () => {
+    const values = await parseDotenv(
       ['# comment', '', 'export A=1', 'B = "two words"', "C='single # not comment'", 'D=plain # comment', 'E="x\\ny"', 'not an assignment', 'F='].join('\n'),
     );
     expect(Object.fromEntries(values)).toEqual({ A: '1', B: 'two words', C: 'single # not comment', D: 'plain', E: 'x\ny', F: '' });
