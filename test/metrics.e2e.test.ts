@@ -49,7 +49,7 @@ describe('check --textfile', () => {
     const target = join(home, 'not-a-dir', 'authwatch.prom');
     const result = await runCli(['check', '--now', NOW_ISO, '--textfile', target], { home });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`cannot write the textfile ${target}: a parent of this path is not a directory`);
+    expect(result.stderr).toContain(`cannot write the textfile '${target}': a parent of this path is not a directory`);
     const wrongName = await runCli(['check', '--textfile', join(home, 'authwatch.txt')], { home });
     expect(wrongName.code).toBe(3);
     expect(wrongName.stderr).toMatch(/node_exporter only reads files ending in \.prom/);
