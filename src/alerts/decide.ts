@@ -1,6 +1,6 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
 import type { SourceVisit } from '../sources/source.js';
-import { statuses, type Status } from '../evaluate/status.js';
+import { statusRank, type Status } from '../evaluate/status.js';
 import { remediation } from '../evaluate/remediation.js';
 import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
@@ -16,7 +16,6 @@ export const emptyState = (): AlertState => ({ version: 1, profiles: {}, channel
 export const emptyChannel = (): ChannelMemory => ({ told: {}, failures: 0, retryAt: null, lastError: null });
 
 const bad = (status: Status) => status !== 'ok';
-const rank: Record<Status, number> = { ok: 0, expiring: 1, error: 2, missing: 3, expired: 4 };
 
 export function profileKey(evaluation: Pick<Evaluation, 'profile'>): string {
   return `${evaluation.profile.agent ?? '-'}/${evaluation.profile.id}`;
@@ -183,7 +182,7 @@ export function decideAlerts(
       const last = memory.told[key];
       const since = next.profiles[key]!.since;
       let kind: Notice['kind'] | null = null;
-      if (!last || last.status !== e.status) kind = last && rank[e.status] > rank[last.status] ? 'escalation' : 'new';
+      if (!last || last.status !== e.status) kind = last && statusRank[e.status] > statusRank[last.status] ? 'escalation' : 'new';
       else if (last.fingerprint !== e.profile.fingerprint) kind = 'new';
       else if (now - last.at >= alerting.repeat[e.status as keyof AlertingConfig['repeat']]) kind = 'reminder';
       else if (channel.resendsFiring) kind = 'firing';

@@ -1,5 +1,5 @@
 import { formatLocalTime, formatSpan } from '../core/duration.js';
-import type { Status } from '../evaluate/status.js';
+import { statusRank } from '../evaluate/status.js';
 import type { AlertBatch, Notice } from './notifier.js';
 
 // All alert wording lives here, built from Notices (which never hold secrets), so every
@@ -12,7 +12,6 @@ export function severityOf(notice: Pick<Notice, 'status' | 'kind'>): Severity {
   return notice.status === 'expiring' ? 'warning' : 'critical';
 }
 
-const statusRank: Record<Status, number> = { ok: 0, expiring: 1, error: 2, missing: 3, expired: 4 };
 
 /** Firing notices first, worst status first; resolved ones last. */
 export function orderNotices(notices: readonly Notice[]): Notice[] {

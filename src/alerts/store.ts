@@ -4,7 +4,7 @@ import { AuthwatchError } from '../core/errors.js';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import type { Logger } from '../core/log.js';
 import { parseJsonText, describeFsError, statIfVisible } from '../core/files.js';
-import { expandHome } from '../sources/openclaw-paths.js';
+import { xdgBaseDir } from '../core/paths.js';
 import { emptyState, type AlertState } from './decide.js';
 import { readAlertState } from './state-format.js';
 
@@ -12,8 +12,7 @@ import { readAlertState } from './state-format.js';
 export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
   const systemd = env.STATE_DIRECTORY?.split(':')[0]?.trim();
   if (systemd) return systemd;
-  const xdg = env.XDG_STATE_HOME?.trim();
-  return join(xdg ? expandHome(xdg, home) : join(home, '.local', 'state'), 'authwatch');
+  return join(xdgBaseDir(env, 'XDG_STATE_HOME', home), 'authwatch');
 }
 
 /**

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { readOwnFile, writeCacheFile } from '../core/cache-files.js';
 import { ExitCode } from '../core/errors.js';
+import { xdgBaseDir } from '../core/paths.js';
 
 /**
  * Where compiled code is kept between runs: systemd's CacheDirectory= when a unit gives one,
@@ -14,9 +15,9 @@ export function compileCacheDir(env: NodeJS.ProcessEnv, home: string | undefined
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   const systemd = env.CACHE_DIRECTORY?.split(':')[0]; // systemd lists one path per CacheDirectory= entry
   if (systemd?.startsWith('/')) return systemd;
-  // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
-  const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : home?.startsWith('/') ? join(home, '.cache') : undefined;
-  return base === undefined ? undefined : join(base, 'authwatch');
+  // No cache when there is no home to keep it in (and no XDG_CACHE_HOME naming one).
+  if (!home?.startsWith('/') && !env.XDG_CACHE_HOME?.trim().startsWith('/')) return undefined;
+  return join(xdgBaseDir(env, 'XDG_CACHE_HOME', home ?? '/'), 'authwatch');
 }
 
 /** One cache per bundle build, Node binary and CPU: V8 itself only checks its version, flags and the source's length. */

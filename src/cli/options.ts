@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError } from '../core/errors.js';
+import { parseIsoInstant } from '../core/iso-time.js';
 import { createLogger, logLevels, type LogLevel } from '../core/log.js';
 import type { PushTarget } from '../outputs/pushgateway.js';
 import { ArgumentError, parseOptions, type OptionSpec } from './args.js';
@@ -28,11 +29,12 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, argv: st
 export function resolveNow(flag: string | undefined, env: NodeJS.ProcessEnv): number {
   const text = flag ?? (env.AUTHWATCH_NOW?.trim() || undefined);
   if (text === undefined) return Date.now();
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new AuthwatchError(`${flag !== undefined ? '--now' : 'AUTHWATCH_NOW'}: expected an ISO-8601 time like 2026-11-24T12:00:00Z`);
-  }
-  return ms;
+  const parsed = parseIsoInstant(text, true);
+  if (parsed.ok) return parsed.ms;
+  const what = flag !== undefined ? '--now' : 'AUTHWATCH_NOW';
+  throw new AuthwatchError(
+    parsed.problem === 'no-offset' ? `${what}: a date-time needs its time zone offset: add Z or +01:00` : `${what}: expected an ISO-8601 time like 2026-11-24T12:00:00Z`,
+  );
 }
 
 export function resolveWarn(flag: string | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { parseJson5Text } from '../core/json5-text.js';
-import { expandHome } from '../sources/openclaw-paths.js';
+import { expandHome, xdgBaseDir } from '../core/paths.js';
 import { readCredentialFile } from '../core/files.js';
 import { distrustOf } from '../core/file-trust.js';
 import { defaultConfig } from './defaults.js';
@@ -27,8 +27,7 @@ export function locateConfig(
 ): ConfigLocation {
   const explicit = flag ?? (env.AUTHWATCH_CONFIG?.trim() || undefined);
   if (explicit) return { path: expandHome(explicit, home), explicit: true };
-  const configHome = env.XDG_CONFIG_HOME?.trim() ? expandHome(env.XDG_CONFIG_HOME.trim(), home) : join(home, '.config');
-  return { path: join(configHome, 'authwatch', 'config.json5'), explicit: false };
+  return { path: join(xdgBaseDir(env, 'XDG_CONFIG_HOME', home), 'authwatch', 'config.json5'), explicit: false };
 }
 
 /** Reads and validates the config, on every run: what it says is never taken from anywhere else. */

@@ -1,5 +1,6 @@
 import * as z from '../core/zod.js';
 import { durationHint, parseDuration } from '../core/duration.js';
+import { parseIsoInstant } from '../core/iso-time.js';
 
 // Built on first use: only a config that is parsed needs them.
 
@@ -27,17 +28,14 @@ export const instant = z.lazy(() =>
   z.pipe(
     z.string(),
     z.transform((text: string, ctx) => {
-      const dateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/i.test(text);
-      if (dateTime && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-        ctx.issues.push({ code: 'custom', message: `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`, input: text });
-        return z.NEVER;
-      }
-      const ms = dateTime || /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(text) : Number.NaN;
-      if (!Number.isFinite(ms)) {
-        ctx.issues.push({ code: 'custom', message: 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"', input: text });
-        return z.NEVER;
-      }
-      return ms;
+      const parsed = parseIsoInstant(text, true);
+      if (parsed.ok) return parsed.ms;
+      const message =
+        parsed.problem === 'no-offset'
+          ? `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`
+          : 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"';
+      ctx.issues.push({ code: 'custom', message, input: text });
+      return z.NEVER;
     }),
   ),
 );

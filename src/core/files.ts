@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { basename } from 'node:path';
 
 /** Credential files are small; anything larger is not one of ours (or is being abused). */
 export const maxCredentialFileBytes = 4 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
-import { expandHome } from './openclaw-paths.js';
+import { expandHome } from '../core/paths.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { readSingleProfileDocument } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';

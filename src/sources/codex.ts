@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkIsoTime, maxEpochMs } from './epoch.js';
 import { jwtExpiry } from './jwt.js';
-import { expandHome } from './openclaw-paths.js';
+import { expandHome } from '../core/paths.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { readSingleProfileDocument, type ProfileFields, type Reading } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';

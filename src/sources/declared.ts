@@ -2,7 +2,7 @@ import { fingerprint } from '../core/fingerprint.js';
 import { describeProgramFailure, isProgramFailure, runProgram } from '../core/run-program.js';
 import { checkEpochMs, checkEpochSeconds, checkIsoTime, type EpochCheck } from './epoch.js';
 import { jwtExpiry } from './jwt.js';
-import { expandHome } from './openclaw-paths.js';
+import { expandHome } from '../core/paths.js';
 import { parseJsonText, readCredentialFile } from '../core/files.js';
 import type { Declared, ExpiryUnit } from './declared-schema.js';
 import { makeProfile, problemProfile, type Profile, type SourceContext, type SourceVisit } from './source.js';

@@ -1,3 +1,5 @@
+import { parseIsoInstant } from '../core/iso-time.js';
+
 /** The largest time a JavaScript Date can hold (and so the largest expiry OpenClaw accepts). */
 export const maxEpochMs = 8.64e15;
 /** Below this, a millisecond value lies in early 1973: almost surely seconds by mistake. */
@@ -71,8 +73,8 @@ export function checkEpochSeconds(value: unknown, field: string): EpochCheck {
 export function checkIsoTime(value: unknown, field: string): EpochCheck {
   if (value === undefined || value === null) return { ok: true, ms: null };
   const text = typeof value === 'string' ? value.trim() : '';
-  // Date.parse also takes "1", "May 5" and the like: only a date-time that starts with a full date counts.
-  const ms = /^[+-]?\d{4,6}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  const parsed = parseIsoInstant(text, false);
+  const ms = parsed.ok ? parsed.ms : Number.NaN;
   if (Number.isNaN(ms)) return { ok: false, message: `${field} is not an ISO-8601 date-time${typeof value === 'string' ? '' : ` (found ${typeName(value)})`}` };
   return isValidTimeMs(ms) ? { ok: true, ms } : { ok: false, message: `${field} is not a valid time (before 1970)` };
 }

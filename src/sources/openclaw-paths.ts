@@ -1,14 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describeFsError, statIfVisible } from '../core/files.js';
+import { expandHome } from '../core/paths.js';
 import type { SourceContext } from './source.js';
 
-/** Expands a leading `~` the way OpenClaw resolves user paths. */
-export function expandHome(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return join(home, path.slice(2));
-  return resolve(path);
-}
 
 function envPath(context: SourceContext, name: string): string | null {
   const value = context.env[name]?.trim();

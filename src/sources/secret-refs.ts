@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { readGatewayDotenv } from './dotenv.js';
-import { expandHome, primaryStateDir } from './openclaw-paths.js';
+import { expandHome } from '../core/paths.js';
+import { primaryStateDir } from './openclaw-paths.js';
 import { pathExists } from '../core/files.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { Profile, SourceContext } from './source.js';
