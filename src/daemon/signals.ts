@@ -20,16 +20,17 @@ export function trapSignals(): DaemonSignals {
   const stopped = new Promise<string>((resolve) => (onStop = resolve));
   let hangups = 0;
   let hangupHandler: (() => void) | null = null;
-  process.on('SIGHUP', () => {
-    if (hangupHandler) hangupHandler();
-    else hangups++;
-  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       stopSignal ??= signal;
       onStop(signal);
     });
   }
+  // Last, so a caught SIGHUP (visible in /proc/<pid>/status) means all of them are in place.
+  process.on('SIGHUP', () => {
+    if (hangupHandler) hangupHandler();
+    else hangups++;
+  });
   return {
     get stopSignal() {
       return stopSignal;
