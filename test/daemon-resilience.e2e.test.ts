@@ -82,7 +82,7 @@ describe('the daemon while a delivery hangs', () => {
     const sink = await startSink(() => 'hang');
     const home = homeWithExpiring();
     // A check every second and on every scrape: each one wants to deliver to a receiver that never answers.
-    const daemon = await startDaemon(home, `{ schedule: "* * * * * *", daemon: { scrapeTtl: "1ms" }, ${webhook(sink.url, '8s')} }`);
+    const daemon = await startDaemon(home, `{ schedule: "* * * * * *", daemon: { scrapeTtl: "1ms" }, ${webhook(sink.url, '12s')} }`);
     await waitFor('the receiver to get the notice', () => (sink.requests.length > 0 ? true : undefined));
     const runAt = async () => Number(/^authwatch_last_run_timestamp_seconds (\S+)$/m.exec((await timedGet(`${daemon.base}/metrics`, 2_000)).body)![1]);
     const firstRunAt = await runAt();
@@ -97,7 +97,9 @@ describe('the daemon while a delivery hangs', () => {
       }
     }
     console.info(`scrapes during a hanging delivery: ${latencies.length}, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
-    // Bounded far below the hang (the channel's 8 s timeout); the bench holds the 50 ms target.
+    // All of it while the delivery still hung (the channel gives up after 12 s).
+    expect(daemon.output.stderr).not.toContain('alert delivery failed');
+    // Bounded far below the hang; the bench holds the 50 ms target.
     expect(Math.max(...latencies)).toBeLessThan(1_000);
     expect(await runAt()).toBeGreaterThan(firstRunAt);
     // Dozens of checks, one delivery: the next ones wait for it instead of piling up.
@@ -107,7 +109,7 @@ describe('the daemon while a delivery hangs', () => {
     expect(await daemon.exited).toBe(0);
     // The shutdown waited for the delivery to give up, and its failure is remembered.
     const state = JSON.parse(readFileSync(statePath(home), 'utf8'));
-    expect(state.channels.hook.lastError).toMatch(/no answer within 8s/);
+    expect(state.channels.hook.lastError).toMatch(/no answer within 12s/);
     expect(sink.requests).toHaveLength(1);
     expect(daemon.output.stderr).not.toContain('PLANTEDSECRET');
   });
@@ -142,8 +144,9 @@ describe('signals from the first moment', () => {
       const daemon = spawnDaemon(home);
       // Node itself catches SIGTERM from its start (to restore the terminal, then die); the
       // daemon's SIGHUP handler comes with its own SIGTERM one.
-      await whenCaught(daemon, SIGHUP);
+      const before = await whenCaught(daemon, SIGHUP);
       daemon.child.kill('SIGTERM');
+      expect(before).not.toContain('"daemon listening"');
       expect(await daemon.exited).toBe(0);
       expect(receiver.requests.length).toBeLessThanOrEqual(1);
       const sentBefore = receiver.requests.length;
