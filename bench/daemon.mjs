@@ -1,6 +1,7 @@
-// 3. Daemon scrape under load and 4. daemon memory over many checks.
+// 3. Daemon scrape under load, with a channel that never answers, and 4. daemon memory over many checks.
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -14,7 +15,22 @@ async function startDaemon(home, config) {
   // The same V8 flags the installed systemd units start the daemon with.
   const child = spawn(process.execPath, [...daemonNodeFlags, cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  // Completed checks, counted from the log: a scrape starts a check but does not wait for it.
+  let checks = 0;
+  let onCheck = () => {};
+  child.stderr.on('data', (chunk) => {
+    const text = String(chunk);
+    stderr += text;
+    const finished = text.split('"check finished"').length - 1;
+    if (finished > 0) {
+      checks += finished;
+      onCheck();
+    }
+  });
+  const nextCheck = () => {
+    const seen = checks;
+    return new Promise((resolve) => (onCheck = () => checks > seen && resolve()));
+  };
   const port = await new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       const line = stderr.split('\n').find((l) => l.includes('"daemon listening"'));
@@ -31,7 +47,14 @@ async function startDaemon(home, config) {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { child, base, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+  return {
+    child,
+    base,
+    nextCheck,
+    checks: () => checks,
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+    kill: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGKILL'); }),
+  };
 }
 
 /**
@@ -59,9 +82,44 @@ export async function daemonScrape({ seconds }) {
   }
 }
 
+/**
+ * Scrapes while every alert delivery hangs: a receiver that never answers (within the
+ * channel's timeout), a check every second and on every scrape.
+ */
+export async function daemonScrapeHangingChannel({ seconds }) {
+  let received = 0;
+  const receiver = createServer((request) => request.resume().on('end', () => received++));
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${receiver.address().port}/`;
+  const home = makeHome({ profiles: 100, agents: 2 });
+  // Refreshable and long-lived tokens need no notice: one that expires in 3 hours does.
+  const store = join(home, '.openclaw/agents/agent-0/agent/auth-profiles.json');
+  const profiles = JSON.parse(await readFile(store, 'utf8'));
+  profiles.profiles['anthropic:soon'] = { type: 'token', provider: 'anthropic', token: 'bench-not-a-secret', expires: Date.now() + 3 * 3_600_000 };
+  writeFileSync(store, JSON.stringify(profiles));
+  const daemon = await startDaemon(
+    home,
+    `{ schedule: "* * * * * *", daemon: { scrapeTtl: "1s" }, channels: [{ name: "silent", type: "webhook", url: "${hook}", timeout: "${seconds + 60}s" }] }`,
+  );
+  try {
+    while (received === 0) await new Promise((r) => setTimeout(r, 20));
+    const checksBefore = daemon.checks();
+    const result = await autocannon({ url: `${daemon.base}/metrics`, connections: 10, duration: seconds });
+    const checks = daemon.checks() - checksBefore;
+    record('daemon scrape, silent channel', `/metrics while a delivery hangs: latency p99 (${seconds}s, 10 connections)`, `${result.latency.p99} ms`, '<= 50 ms', result.latency.p99 <= 50);
+    record('daemon scrape, silent channel', 'requests/s; checks meanwhile; deliveries begun', `${result.requests.average.toFixed(0)}; ${checks}; ${received}`, 'checks go on; 1 delivery', checks >= seconds - 1 && received === 1);
+    record('daemon scrape, silent channel', 'errors / non-2xx', `${result.errors} / ${result.non2xx}`, '0 / 0', result.errors === 0 && result.non2xx === 0);
+  } finally {
+    // SIGTERM would wait for the hanging delivery to time out.
+    await daemon.kill();
+    receiver.closeAllConnections();
+    receiver.close();
+  }
+}
+
 export async function daemonMemory({ checks }) {
   const home = makeHome({ profiles: 6, agents: 1, cliLogins: true });
-  // A 1 ms scrape TTL makes every scrape run a full check: `checks` scrapes = `checks` checks.
+  // A 1 ms scrape TTL makes every scrape start a full check; each round waits for it to finish.
   const daemon = await startDaemon(home, '{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1ms" } }');
   try {
     const afterStart = await rssBytes(daemon);
@@ -69,7 +127,14 @@ export async function daemonMemory({ checks }) {
     let atEnd = 0;
     // On to twice the count, to show where RSS settles (V8 sizes its heap over the first thousands).
     for (let i = 1; i <= 2 * checks; i++) {
-      await fetch(`${daemon.base}/status`).then((r) => r.arrayBuffer());
+      // A scrape within the TTL of the last check's end starts none: scrape again until one ran.
+      const checked = daemon.nextCheck();
+      let done = false;
+      checked.then(() => (done = true));
+      while (!done) {
+        await fetch(`${daemon.base}/status`).then((r) => r.arrayBuffer());
+        await Promise.race([checked, new Promise((r) => setTimeout(r, 5))]);
+      }
       if (i === 1000) at1000 = await rssBytes(daemon);
       if (i === checks) atEnd = await rssBytes(daemon);
     }

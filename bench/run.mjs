@@ -3,7 +3,7 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { alertRun } from './alert-run.mjs';
 import { coldStart } from './cold-start.mjs';
-import { daemonMemory, daemonScrape } from './daemon.mjs';
+import { daemonMemory, daemonScrape, daemonScrapeHangingChannel } from './daemon.mjs';
 import { printTable } from './lib.mjs';
 import { scaling } from './scaling.mjs';
 
@@ -13,6 +13,7 @@ console.error(`authwatch benchmarks — node ${process.version}, ${cpus()[0]?.mo
 coldStart({ runs });
 scaling({ runs: Math.max(5, Math.round(runs / 3)) });
 await daemonScrape({ seconds: quick ? 3 : 10 });
+await daemonScrapeHangingChannel({ seconds: quick ? 3 : 10 });
 await daemonMemory({ checks: quick ? 2_000 : 10_000 });
 alertRun({ runs });
 printTable();

@@ -48,13 +48,17 @@ describe('authwatch daemon (child process)', () => {
     expect(text + JSON.stringify(status) + daemon.output.stderr).not.toContain('PLANTEDSECRET');
   });
 
-  it('a credential file changed on disk shows in the next scrape; a removed profile leaves no series', async () => {
+  it('a credential file changed on disk shows in a scrape soon after (scrapes start the next check); a removed profile leaves no series', async () => {
     const home = homeWith({ 'anthropic:default': expiringToken, 'old:default': { type: 'api_key', provider: 'old', key: 'k' } });
     const daemon = await startDaemon(home, '{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1ms" } }');
     expect(await (await daemon.get('/metrics')).text()).toContain('status="expiring"} 1');
     writeFileSync(join(home, agentStore('main')), store({ 'anthropic:default': { ...expiringToken, expires: now + 30 * DAY } }));
-    const text = await (await daemon.get('/metrics')).text();
-    expect(text).toContain('authwatch_credential_status{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main",status="ok"} 1');
+    // A scrape answers from the last check and starts the next one: a later scrape sees the change.
+    const changed = 'authwatch_credential_status{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main",status="ok"} 1';
+    const text = await waitFor('the change in /metrics', async () => {
+      const body = await (await daemon.get('/metrics')).text();
+      return body.includes(changed) ? body : undefined;
+    }, 5_000);
     expect(text).not.toContain('old:default');
   });
 
@@ -76,9 +80,9 @@ describe('authwatch daemon (child process)', () => {
     const daemon = await startDaemon(home);
     writeFileSync(configPath(home), "{ schedule: '0 0 1 1 *', require: ['mistral'] }");
     daemon.child.kill('SIGHUP');
-    await waitFor('the reload', () => (daemon.output.stderr.includes('"config reloaded"') ? true : undefined));
-    const status = (await (await daemon.get('/status')).json()) as any;
-    expect(status.profiles.map((p: any) => p.id)).toContain('mistral:(none)');
+    // The reload runs a check; the answers show it once it is done.
+    await waitFor('the reloaded config in /status', async () => (((await (await daemon.get('/status')).json()) as any).profiles.some((p: any) => p.id === 'mistral:(none)') ? true : undefined));
+    expect(daemon.output.stderr).toContain('"config reloaded"');
 
     writeFileSync(configPath(home), "{ schedule: 'every full moon' }");
     daemon.child.kill('SIGHUP');

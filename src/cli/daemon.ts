@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { locateConfig } from '../config/load.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import { trapSignals } from '../daemon/signals.js';
 import { commonSetup, parseCommandArgs } from './options.js';
 import { writeStdout } from './stdout.js';
 
@@ -8,7 +9,9 @@ export const daemonUsage = `Usage: authwatch daemon [options]
 
 Runs the check at start and on the config's schedule (default every 15 minutes) and serves
 /metrics (Prometheus or OpenMetrics), /healthz and /status (the check --json document).
-SIGHUP re-reads the config; SIGTERM or SIGINT stops it cleanly (exit 0).
+Every answer comes from the last completed check; a scrape finding it older than
+daemon.scrapeTtl starts the next one in the background. SIGHUP re-reads the config;
+SIGTERM or SIGINT stops it cleanly (exit 0), after a delivery under way is saved.
 
 Options:
   --listen HOST:PORT   where to serve (default 127.0.0.1:9787; anything but loopback must be given here)
@@ -38,12 +41,14 @@ export async function daemon(argv: string[]): Promise<ExitCode> {
     writeStdout(daemonUsage);
     return ExitCode.Ok;
   }
+  // Before any work (the config, the first check): see trapSignals.
+  const signals = trapSignals();
   const { host, port } = parseListen(values.listen ?? '127.0.0.1:9787');
   const { env, home, loaded, log } = await commonSetup({ ...values, 'log-level': values['log-level'] ?? process.env.LOG_LEVEL ?? 'info' });
   const { runDaemon } = await import('../daemon/daemon.js');
   if (!/^(127\.|::1$|localhost$)/.test(host) && loaded.config.metrics.auth === undefined) {
     log.warn({ host }, 'listening beyond loopback without metrics.auth: anyone who can reach the port can read the report');
   }
-  await runDaemon({ host, port, location: locateConfig(values.config, env, homedir()), config: loaded.config, env, home, log });
+  await runDaemon({ host, port, location: locateConfig(values.config, env, homedir()), config: loaded.config, env, home, log }, signals);
   return ExitCode.Ok;
 }

@@ -7,9 +7,9 @@ import type { Logger } from '../core/log.js';
 import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
 import { createDaemonMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
-import { fullGarbageCollector } from './memory.js';
-import { CheckRunner } from './runner.js';
-import { createHandler } from './server.js';
+import { CheckRunner, errorMessage } from './runner.js';
+import { createHandler, serverOptions } from './server.js';
+import type { DaemonSignals } from './signals.js';
 
 export interface DaemonOptions {
   host: string;
@@ -52,28 +52,25 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 /**
  * The long-running mode: a check at start and on the schedule, metrics and status over HTTP,
  * SIGHUP re-reads the config (an invalid one is logged and the old one kept), SIGTERM/SIGINT
- * finish the running check, close the server and resolve.
+ * let a delivery under way save what it sent, close the server and resolve. `signals` were
+ * trapped before anything else ran; a stop that came before the port was bound ends it there.
  */
-export async function runDaemon(options: DaemonOptions): Promise<void> {
+export async function runDaemon(options: DaemonOptions, signals: DaemonSignals): Promise<void> {
   const { env, home, log, location } = options;
   let config = options.config;
   let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
   let counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
-  const collectGarbage = fullGarbageCollector();
   const runner = new CheckRunner({
     env,
     home,
     log,
     config: () => config,
-    // Every check leaves its garbage in the old generation, which V8 lets grow for thousands
-    // of checks before it settles (+4–7 MB of RSS). Collected right after each check, once the
-    // response that waited for it is on its way, the heap stays at its size after start
-    // (a few ms per check at most every scrapeTtl, 30 s by default, or per schedule).
-    settled: () => setImmediate(collectGarbage),
-    afterCheck: async (report, now) => {
+    checked: (report) => {
       const sourceErrors = new Map(counters.sourceErrors);
       for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
       counters = { ...counters, sourceErrors };
+    },
+    deliver: async (report, now) => {
       if (config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');
       const result = await deliverAlerts(report, config, { env, home, log, now });
@@ -95,30 +92,42 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
   const { createServer } = process.getBuiltinModule('node:http'); // loaded here: a check never needs it
   const server = createServer(
+    serverOptions,
     createHandler({
       runner,
       metrics,
       authorizer: () => authorizer,
       staleAfterMs: () => config.daemon.staleAfter ?? defaultStaleAfter(job),
       scrapeTtlMs: () => config.daemon.scrapeTtl,
+      log,
     }),
   );
-  try {
-    await listen(server, options.host, options.port);
-  } catch (error) {
+  if (signals.stopSignal === null) {
+    try {
+      await listen(server, options.host, options.port);
+    } catch (error) {
+      job.stop();
+      throw error;
+    }
+  }
+  if (signals.stopSignal !== null) {
     job.stop();
-    throw error;
+    server.close();
+    log.info({ signal: signals.stopSignal }, 'shutting down before the first check');
+    return;
   }
   job.resume();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   log.info({ host: options.host, port, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'daemon listening');
-  await runner.run('start');
+  void runner.run('start');
 
+  let stopping = false;
   const reload = async () => {
     try {
       const loaded = await loadConfig(location);
       const nextAuthorizer = await createAuthorizer(loaded.config.metrics.auth, env);
+      if (stopping) return;
       if (loaded.config.schedule !== config.schedule) {
         const nextJob = await schedule(loaded.config.schedule, location.path, () => runner.run('schedule'), log);
         job.stop();
@@ -129,22 +138,20 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       log.info({ config: loaded.path ?? '(defaults)', schedule: config.schedule }, 'config reloaded');
       await runner.run('reload');
     } catch (error) {
-      log.error({ error: error instanceof Error ? error.message : String(error) }, 'config reload failed; keeping the previous config');
+      log.error({ error: errorMessage(error) }, 'config reload failed; keeping the previous config');
     }
   };
+  signals.onHangup(() => {
+    if (!stopping) void reload();
+  });
 
+  const signal = await signals.stopped;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  job.stop();
+  await runner.stop();
   await new Promise<void>((resolve) => {
-    const onHangup = () => void reload();
-    const onStop = async (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      process.off('SIGHUP', onHangup);
-      job.stop();
-      await runner.idle();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    };
-    process.on('SIGHUP', onHangup);
-    process.once('SIGTERM', () => void onStop('SIGTERM'));
-    process.once('SIGINT', () => void onStop('SIGINT'));
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

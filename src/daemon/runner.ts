@@ -11,40 +11,54 @@ export interface RunnerDeps {
   home: string;
   log: Logger;
   config: () => Config;
-  /** Called after every completed check (metrics counters; alert delivery); may report pending notices. */
-  afterCheck: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null | void> | void;
-  /** Called once a check is over and its results are stored, whether it succeeded or not. */
-  settled?: () => void;
+  /** Called with every completed check, before its record is published (the daemon's counters). */
+  checked: (report: Report) => void;
+  /** Sends the alerts a check calls for; resolves to the notices still owed, `null` without channels. */
+  deliver: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null>;
 }
 
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
- * Runs checks one at a time and remembers the last one. Overlapping requests for a check (the
- * schedule firing while a scrape refreshes) share the run in flight; a check that throws is
- * recorded as a failed run and never stops the daemon, which keeps serving the last good report.
+ * Runs checks one at a time and keeps the last one as the snapshot every HTTP answer is made
+ * from. A check publishes its record as soon as the credentials are judged; its alert delivery
+ * runs after that, on its own, so a receiver that never answers holds up no scrape and no next
+ * check. Requests for a check while one runs share it; deliveries run one at a time, and a
+ * check that ends while one is under way leaves only its report waiting (a newer one replaces
+ * it). A check or a delivery that throws is logged and never stops the daemon.
  */
 export class CheckRunner {
   record: RunRecord = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null };
-  private inFlight: Promise<void> | null = null;
+  private checking: Promise<void> | null = null;
+  private delivering: Promise<void> | null = null;
+  private waiting: { report: Report; now: number } | null = null;
+  private stopping = false;
 
   constructor(private readonly deps: RunnerDeps) {}
 
+  /** Starts a check unless one is running; resolves once its record is published (not its delivery). */
   run(reason: string): Promise<void> {
-    this.inFlight ??= this.runOnce(reason).finally(() => {
-      this.inFlight = null;
-      this.deps.settled?.();
-    });
-    return this.inFlight;
+    if (this.stopping) return Promise.resolve();
+    this.checking ??= this.checkOnce(reason).finally(() => (this.checking = null));
+    return this.checking;
   }
 
-  /** Re-reads the credentials first when the last check is older than `ttlMs`. */
-  async ensureFresh(ttlMs: number): Promise<void> {
+  /** Starts a check in the background when the last one is older than `ttlMs`; never waits for it. */
+  refresh(ttlMs: number): void {
     const last = this.record.lastRunAt;
-    if (last === null || Date.now() - last > ttlMs) await this.run('scrape');
+    if (this.checking === null && (last === null || Date.now() - last > ttlMs)) void this.run('scrape');
   }
 
-  /** Resolves when no check is running (for a clean shutdown). */
-  async idle(): Promise<void> {
-    await this.inFlight;
+  /**
+   * For a clean shutdown: no new check or delivery starts, a waiting delivery is dropped (its
+   * notices are still owed in the state, so the next start sends them), and this resolves once
+   * the running check and the running delivery are over — a delivery under way saves what it
+   * sent, so nothing goes out twice.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.waiting = null;
+    while (this.checking || this.delivering) await Promise.all([this.checking, this.delivering]);
   }
 
   health(staleAfterMs: number): { ok: boolean; message: string } {
@@ -56,7 +70,7 @@ export class CheckRunner {
     return { ok: true, message: `ok: last check ${describeSpan(-age)}` };
   }
 
-  private async runOnce(reason: string): Promise<void> {
+  private async checkOnce(reason: string): Promise<void> {
     const { env, home, log } = this.deps;
     const started = performance.now();
     const now = Date.now();
@@ -64,22 +78,38 @@ export class CheckRunner {
       const config = this.deps.config();
       const report = await runCheck({ context: { env, home, now, agent: null }, config, policy: policyFromConfig(config), log });
       const durationMs = performance.now() - started;
+      this.deps.checked(report);
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
-      const pending = await Promise.resolve(this.deps.afterCheck(report, now)).catch((error: unknown) => {
-        log.error({ error: error instanceof Error ? error.message : String(error) }, 'after-check step failed');
-        return this.record.pendingNotifications;
-      });
-      this.record = {
-        report,
-        lastRunAt: Date.now(),
-        lastRunDurationMs: durationMs,
-        lastRunSuccess: true,
-        lastSuccessAt: Date.now(),
-        pendingNotifications: pending ?? null,
-      };
+      const at = Date.now();
+      this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at };
+      this.queueDelivery(report, now);
     } catch (error) {
       this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false };
-      log.error({ reason, err: error }, 'check failed; keeping the last good values');
+      log.error({ reason, error: errorMessage(error) }, 'check failed; keeping the last good values');
+    }
+  }
+
+  private queueDelivery(report: Report, now: number): void {
+    if (this.stopping) return;
+    this.waiting = { report, now };
+    this.delivering ??= this.deliverWaiting();
+  }
+
+  /** Delivers the waiting report, and the next one that came meanwhile, until none waits. */
+  private async deliverWaiting(): Promise<void> {
+    try {
+      for (let next = this.waiting; next !== null; next = this.waiting) {
+        this.waiting = null;
+        try {
+          const pending = await this.deps.deliver(next.report, next.now);
+          this.record = { ...this.record, pendingNotifications: pending };
+        } catch (error) {
+          this.deps.log.error({ error: errorMessage(error) }, 'alert delivery failed; the notices stay pending');
+        }
+      }
+    } finally {
+      // In the same step as the last look at `waiting`: a report queued later starts a new round.
+      this.delivering = null;
     }
   }
 }
