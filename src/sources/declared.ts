@@ -49,6 +49,7 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
   if ('env' in entry) {
     const value = context.env[entry.env]?.trim();
     const expiresAt = entry.expiresAt ? Date.parse(entry.expiresAt) : null;
+    if (value) context.handOverSecret?.({ source: 'declared', agent: null, id: entry.id }, { value });
     return {
       profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
       visit: { name: 'declared', path: null, found: Boolean(value), ok: true, error: null },
