@@ -1,6 +1,6 @@
 import { describeSpan } from '../core/duration.js';
 import type { Profile } from '../sources/source.js';
-import type { LiveFact } from './live.js';
+import type { LiveFact } from './live-fact.js';
 import type { Policy } from './policy.js';
 import type { Status } from './status.js';
 
@@ -11,7 +11,7 @@ export interface Evaluation {
   expiresAt: number | null;
   remainingMs: number | null;
   detail: string;
-  /** What a live check saw (src/evaluate/live.ts); absent when live checks are off for it. */
+  /** What a live check saw (judged in src/evaluate/live.ts); absent when live checks are off for it. */
   live?: LiveFact;
 }
 
