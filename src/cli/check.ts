@@ -1,6 +1,7 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
@@ -19,6 +20,8 @@ Options:
   --json               print one JSON document instead of the table (same as --format json)
   --format FORMAT      what to print:
 ${formatsUsage('                         ')}
+  --live               also ask the providers' zero-token endpoints whether each credential
+                       works (one request per credential per live.interval; as \`live: true\`)
   --from-openclaw      ask \`openclaw models status --json\` first (falls back to the files)
   --policy POLICY      authwatch (default) or openclaw: exit codes exactly like
                        \`openclaw models status --check\`
@@ -42,6 +45,7 @@ const options = {
   format: { type: 'string' },
   policy: { type: 'string' },
   'from-openclaw': { type: 'boolean' },
+  live: { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -78,6 +82,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
             }
           : null,
       log,
+      live: await prepareLive(loaded.config, values.live === true, env, home, now, log),
     });
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
     const rendered = await formats[format].render(report, { colour });
@@ -105,6 +110,17 @@ export async function check(argv: string[]): Promise<ExitCode> {
     }
     return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
   });
+}
+
+/** The live checks of this run, or `null` when none is turned on (nothing is loaded then). */
+async function prepareLive(config: Config, flag: boolean, env: NodeJS.ProcessEnv, home: string, now: number, log: Logger) {
+  if (!flag && config.live === undefined) return null;
+  const { liveSettings } = await import('../live/settings.js');
+  const settings = liveSettings(config, flag);
+  if (!settings) return null;
+  const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('../live/run.js'), import('../alerts/store.js')]);
+  const run = createLiveRun(settings, { stateDir: stateDirectory(env, home), now, log, makeStateDir: makeStateDirectory });
+  return { run, quota: { warnRatio: settings.quotaWarnRatio } };
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {

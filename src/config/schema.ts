@@ -65,6 +65,41 @@ const daemonSettings = z.lazy(() =>
 
 const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
 
+// --- live checks (src/live): `live: true`, or the settings object ---
+/** A base URL a key may be sent to: https, or plain http to this host only (a local proxy, a test). */
+const baseUrl = z.string().check(
+  z.refine((text) => {
+    try {
+      const url = new URL(text);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+    } catch {
+      return false;
+    }
+  }, 'expected an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])'),
+);
+const liveSettings = z.lazy(() =>
+  z.union([
+    z.boolean(),
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      /** at most one request per credential per interval */
+      interval: z._default(duration, 3_600_000),
+      /** for endpoints that report usage windows */
+      quotaInterval: z._default(duration, 300_000),
+      /** per request */
+      timeout: z._default(duration, 8_000),
+      /** for all live requests of one run */
+      runTimeout: z._default(duration, 20_000),
+      concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(2)), 2),
+      /** a usage window at or above this percentage warns */
+      quotaWarn: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
+      providers: z._default(z.record(providerId, z.strictObject({ enabled: z.optional(z.boolean()), baseUrl: z.optional(baseUrl) })), {}),
+      profiles: z._default(z.record(nonEmpty(), z.strictObject({ enabled: z.boolean() })), {}),
+    }),
+  ]),
+);
+// --- end live checks ---
+
 /**
  * authwatch's config file (JSON5). Every field is optional: no file at all works. This module
  * is loaded only to parse a config file (load.ts): a run without one, or with one validated
@@ -113,6 +148,8 @@ export const configSchema = z.strictObject({
   channels: z._default(channelsSchema, []),
   /** when alerts are sent */
   alerting: z._default(alertingSchema, defaultAlerting),
+  /** live checks against the providers' zero-token endpoints (off unless set) */
+  live: z.optional(liveSettings),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -126,3 +163,4 @@ export function parseConfig(document: unknown, file: string): Config {
 }
 
 export type MetricsAuth = z.output<typeof metricsAuth>;
+export type LiveConfig = z.output<typeof liveSettings>;

@@ -62,15 +62,54 @@ export async function httpSend(request: HttpSend): Promise<void> {
   }
 }
 
-/** The start of an answer: at most `answerLimit` bytes, and only what arrived before the deadline. */
-async function readSome(response: Response, signal: AbortSignal): Promise<{ text: string; complete: boolean; timedOut: boolean }> {
+export interface HttpGet {
+  url: URL;
+  headers: Record<string, string>;
+  /** The deadline for the whole exchange, the whole answer included. */
+  timeoutMs: number;
+  /** Bytes of the answer read at most; a longer answer comes back `complete: false`. */
+  maxBytes: number;
+}
+
+export type HttpAnswer =
+  | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean }
+  | { kind: 'failed'; message: string };
+
+/**
+ * A GET under the same hard deadline, for answers that are read (status and body): never
+ * rejects, a failure to get an answer is `failed` with its scrubbed reason. Header values are
+ * registered as secrets before anything is sent.
+ */
+export async function httpGet(request: HttpGet): Promise<HttpAnswer> {
+  for (const value of Object.values(request.headers)) {
+    registerSecret(value);
+    registerSecret(value.replace(/^\S+\s+/, ''));
+  }
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(request.url, { method: 'GET', headers: request.headers, redirect: 'manual', signal: deadline.signal });
+    } catch (error) {
+      return { kind: 'failed', message: deadline.signal.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
+    }
+    const { text, complete, timedOut } = await readSome(response, deadline.signal, request.maxBytes);
+    return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The start of an answer: at most `limit` bytes, and only what arrived before the deadline. */
+async function readSome(response: Response, signal: AbortSignal, limit = answerLimit): Promise<{ text: string; complete: boolean; timedOut: boolean }> {
   const reader = response.body?.getReader();
   if (!reader) return { text: '', complete: true, timedOut: false };
   const decoder = new TextDecoder();
   let text = '';
   let size = 0;
   try {
-    while (size < answerLimit) {
+    while (size < limit) {
       const { done, value } = await reader.read();
       if (done) return { text, complete: true, timedOut: false };
       size += value.length;

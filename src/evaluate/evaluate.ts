@@ -1,5 +1,6 @@
 import { describeSpan } from '../core/duration.js';
 import type { Profile } from '../sources/source.js';
+import type { LiveFact } from './live-fact.js';
 import type { Policy } from './policy.js';
 import type { Status } from './status.js';
 
@@ -10,6 +11,8 @@ export interface Evaluation {
   expiresAt: number | null;
   remainingMs: number | null;
   detail: string;
+  /** What a live check saw (judged in src/evaluate/live.ts); absent when live checks are off for it. */
+  live?: LiveFact;
 }
 
 /** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */

@@ -1,4 +1,19 @@
+import type { LiveFact } from '../evaluate/live.js';
 import type { Report } from '../evaluate/report.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A profile's live check in the JSON document: what was seen and when, never the secret. */
+function liveToJson(live: LiveFact) {
+  return {
+    verdict: live.verdict,
+    observedAt: iso(live.observedAt),
+    httpStatus: live.httpStatus,
+    message: live.message,
+    lastWorkedAt: iso(live.lastWorkedAt),
+    windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt) })),
+  };
+}
 
 /** The stable `check --json` document (documented in the README). */
 export function reportToJson(report: Report) {
@@ -6,7 +21,7 @@ export function reportToJson(report: Report) {
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
     exitCode: report.exitCode,
-    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail }) => ({
+    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, live }) => ({
       id: profile.id,
       provider: profile.provider,
       source: profile.source,
@@ -20,6 +35,8 @@ export function reportToJson(report: Report) {
       path: profile.path,
       fingerprint: profile.fingerprint,
       fileExposed: profile.fileExposed,
+      // Only when a live check is on for the profile: documents without live checks are unchanged.
+      ...(live ? { live: liveToJson(live) } : {}),
     })),
     sources: report.visits.map((visit) => ({
       name: visit.name,

@@ -1,5 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Report } from '../evaluate/report.js';
+import { openWindows } from '../evaluate/live.js';
 import { statuses } from '../evaluate/status.js';
 
 /** What the metrics describe: the last check and how the runs have gone. */
@@ -177,6 +178,7 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       samples: [...(run.pendingNotifications ?? [])].map(([channel, value]) => ({ labels: { channel }, value })),
     },
   ];
+  families.push(...liveFamilies(evaluations, labels, run.report?.checkedAt ?? 0));
   if (counters) {
     families.push(
       {
@@ -196,6 +198,52 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
     );
   }
   return families;
+}
+
+/**
+ * The live checks' families (src/live), only when some profile had one: a run without live
+ * checks exports exactly what it did before. `live_ok` is 1 works, 0 rejected or no credit;
+ * the other verdicts say nothing about the credential and give no sample.
+ */
+function liveFamilies(evaluations: Report['evaluations'], labels: readonly CredentialLabels[], now: number): MetricFamily[] {
+  const checked = (e: Evaluation) => e.live !== undefined && e.live.verdict !== 'not-checkable';
+  if (!evaluations.some(checked)) return [];
+  const windows = evaluations.flatMap((e, i) => (checked(e) ? openWindows(e.live!, now).map((window) => ({ labels: labels[i]!, window })) : []));
+  return [
+    {
+      name: 'authwatch_credential_live_ok',
+      help: 'Whether the provider accepted the credential at its last live check (1) or refused it (0: rejected, no credit).',
+      type: 'gauge',
+      labelNames: credentialLabelNames,
+      samples: credentialSamples(
+        evaluations,
+        labels,
+        (e) => checked(e) && ['works', 'rejected', 'no-credit'].includes(e.live!.verdict),
+        (e, l) => ({ labels: l, value: e.live!.verdict === 'works' ? 1 : 0 }),
+      ),
+    },
+    {
+      name: 'authwatch_credential_live_checked_timestamp_seconds',
+      help: 'When the last live check of the credential got its verdict, as a Unix timestamp.',
+      type: 'gauge',
+      labelNames: credentialLabelNames,
+      samples: credentialSamples(evaluations, labels, checked, (e, l) => ({ labels: l, value: seconds(e.live!.observedAt) })),
+    },
+    {
+      name: 'authwatch_quota_utilization_ratio',
+      help: 'Share of a usage window used at the last live check (0–1; 1 = out of quota).',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: windows.map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: window.utilization })),
+    },
+    {
+      name: 'authwatch_quota_resets_timestamp_seconds',
+      help: 'When a usage window resets, as a Unix timestamp.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: windows.filter(({ window }) => window.resetsAt !== null).map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: seconds(window.resetsAt!) })),
+    },
+  ];
 }
 
 /** The record of a single completed check run (the `check` command's one run). */

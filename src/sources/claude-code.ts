@@ -50,6 +50,7 @@ export const claudeCode: Source = {
       const expires = checkEpochMs(oauth.expiresAt, 'claudeAiOauth.expiresAt');
       if (!expires.ok) return { problem: expires.message, type };
       const access = oauth.accessToken?.trim();
+      if (access) context.handOverSecret?.({ source: name, agent: null, id: profileId }, { value: access });
       const plan = oauth.subscriptionType ? [`Claude ${oauth.subscriptionType.slice(0, 20)} plan`] : [];
       return {
         type,

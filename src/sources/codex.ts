@@ -13,7 +13,7 @@ export interface CodexAuth {
   /** `apikey`, `chatgpt`, `chatgptAuthTokens`; older versions write none. */
   auth_mode?: string;
   OPENAI_API_KEY?: string;
-  tokens?: { access_token?: string; refresh_token?: string };
+  tokens?: { access_token?: string; refresh_token?: string; account_id?: string };
   last_refresh?: string;
 }
 
@@ -21,7 +21,7 @@ export function readCodexAuth(document: unknown): Read<CodexAuth> {
   return readObject(document, (auth) => ({
     auth_mode: auth.stringOrNull('auth_mode'),
     OPENAI_API_KEY: auth.stringOrNull('OPENAI_API_KEY'),
-    tokens: auth.objectOrNull('tokens', (tokens) => ({ access_token: tokens.stringOrNull('access_token'), refresh_token: tokens.stringOrNull('refresh_token') })),
+    tokens: auth.objectOrNull('tokens', (tokens) => ({ access_token: tokens.stringOrNull('access_token'), refresh_token: tokens.stringOrNull('refresh_token'), account_id: tokens.stringOrNull('account_id') })),
     last_refresh: auth.stringOrNull('last_refresh'),
   }));
 }
@@ -92,6 +92,10 @@ export const codex: Source = {
     return readSingleProfileDocument(row, readCodexAuth, ({ value, mtimeMs }) => {
       const login = loginOf(value);
       const reading = login.kind === 'oauth' ? oauthLogin(value, mtimeMs) : apiKeyLogin(value);
+      // The access token only: a refresh token is never sent anywhere (it is single-use).
+      const secret = login.kind === 'oauth' ? value.tokens?.access_token?.trim() : value.OPENAI_API_KEY?.trim();
+      const accountId = value.tokens?.account_id?.trim();
+      if (secret && reading.problem === undefined) context.handOverSecret?.({ source: name, agent: null, id: reading.id ?? row.id }, { value: secret, ...(accountId ? { accountId } : {}) });
       return login.known || reading.problem !== undefined ? reading : { ...reading, notes: [...(reading.notes ?? []), 'auth_mode not known to authwatch; judged by what is stored'] };
     });
   },

@@ -55,6 +55,7 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
       return { profile: problemProfile({ ...base, path: null }, message), visit: { name: 'declared', path: null, found: true, ok: false, error: message } };
     }
     const expiresAt = expires.ms;
+    if (value) context.handOverSecret?.({ source: 'declared', agent: null, id: entry.id }, { value });
     return {
       profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
       visit: { name: 'declared', path: null, found: Boolean(value), ok: true, error: null },

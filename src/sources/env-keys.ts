@@ -48,6 +48,7 @@ export const envKeys: Source = {
         const value = processValue || fileValue;
         if (!value) continue;
         const inProcess = Boolean(processValue);
+        context.handOverSecret?.({ source: name, agent: null, id: `env:${variable}` }, { value });
         profiles.push(
           makeProfile({
             id: `env:${variable}`,

@@ -12,6 +12,7 @@ import {
   foundVisit,
   problemProfile,
   type Profile,
+  type SecretHandOver,
   type Source,
   type SourceContext,
   type SourceResult,
@@ -33,7 +34,7 @@ function originNotes(agent: AgentDir): string[] {
 }
 
 /** Reads one agent's `auth-profiles.json`, merged with `auth-state.json` when present. */
-async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
+async function readAgent(agent: AgentDir, now: number, handOverSecret?: SecretHandOver): Promise<SourceResult> {
   const storePath = join(agent.dir, 'auth-profiles.json');
   const statePath = join(agent.dir, 'auth-state.json');
   const [store, state] = await Promise.all([readCredentialDocument(storePath, readStoreDocument), readCredentialDocument(statePath, readStateDocument)]);
@@ -64,6 +65,7 @@ async function readAgent(agent: AgentDir, now: number): Promise<SourceResult> {
       path: storePath,
       notes: originNotes(agent),
       updatedAtMs: store.mtimeMs,
+      ...(handOverSecret ? { handOverSecret } : {}),
     };
     for (const profile of profilesFromStore(store.value, stats, origin, now)) profiles.push(profile); // no spread: a huge store would overflow the call stack
     for (const id of duplicateKeys(store.text, 'profiles')) {
@@ -108,7 +110,7 @@ export const openclawAuthProfiles: Source = {
       ...discovery.agents.map((agent) =>
         withDatabase.has(agent.stateDir.dir)
           ? legacyFiles(legacyAgentFiles.map((file) => join(agent.dir, file)), agent.agent)
-          : readAgent(agent, context.now),
+          : readAgent(agent, context.now, context.handOverSecret),
       ),
       ...[...withDatabase].map((dir) => legacyFiles([join(dir, 'credentials', 'oauth.json')], null)),
     ]);

@@ -11,6 +11,7 @@ import {
   foundVisit,
   problemProfile,
   type Profile,
+  type SecretHandOver,
   type Source,
   type SourceContext,
   type SourceResult,
@@ -72,7 +73,7 @@ function parseRowJson<T>(raw: unknown, read: (document: unknown) => Read<T>, wha
   return document.ok ? document : { ok: false, message: `${what}: ${document.problems.join('; ')}` };
 }
 
-async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, notes: string[], location: DatabaseLocation, now: number): Promise<Profile[] | { problem: string }> {
+async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, notes: string[], location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<Profile[] | { problem: string }> {
   if (!storeRow) return [];
   const store = parseRowJson(storeRow.json, readStoreDocument, 'the stored auth profile document');
   if (!store.ok) return { problem: store.message };
@@ -85,11 +86,12 @@ async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, no
     path: location.path,
     notes: [...notes, ...(state && !state.ok ? [`usage stats unreadable: ${state.message}`] : [])],
     updatedAtMs: Number.isFinite(updated) && updated > 0 ? updated : null,
+    ...(handOverSecret ? { handOverSecret } : {}),
   };
   return profilesFromStore(store.value, stats, origin, now);
 }
 
-async function readDatabase(location: DatabaseLocation, now: number): Promise<SourceResult> {
+async function readDatabase(location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<SourceResult> {
   const opened = await readSqlite(location.path, (db) => readRows(db, layouts[location.layout]));
   if (opened.kind === 'absent') return { profiles: [], visits: [absentVisit(name, location.path)] };
   const fail = (message: string): SourceResult => {
@@ -101,7 +103,7 @@ async function readDatabase(location: DatabaseLocation, now: number): Promise<So
     };
   };
   if (opened.kind === 'error') return fail(opened.message);
-  const profiles = await readProfiles(opened.value, opened.notes, location, now);
+  const profiles = await readProfiles(opened.value, opened.notes, location, now, handOverSecret);
   if (!Array.isArray(profiles)) return fail(profiles.problem);
   return { profiles, visits: [foundVisit(name, location.path)] };
 }
@@ -119,7 +121,7 @@ export const openclawSqlite: Source = {
       ...stateDirs(context).map((dir) => ({ path: stateDatabasePath(dir.dir), layout: 'stateDb' as const, agent: null })),
       ...discovery.agents.map((agent) => ({ path: join(agent.dir, 'openclaw-agent.sqlite'), layout: 'agentDb' as const, agent: agent.agent })),
     ];
-    const results = await Promise.all(locations.map((location) => readDatabase(location, context.now)));
+    const results = await Promise.all(locations.map((location) => readDatabase(location, context.now, context.handOverSecret)));
     return { profiles: await resolveReferences(results.flatMap((r) => r.profiles), context), visits: results.flatMap((r) => r.visits) };
   },
 };

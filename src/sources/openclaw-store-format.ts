@@ -3,7 +3,7 @@ import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs, isValidTimeMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
-import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretReference } from './source.js';
+import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretHandOver, type SecretReference } from './source.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
 // store), its state part (auth-state.json), their usageStats entries and the credentials in
@@ -117,6 +117,8 @@ export interface StoreOrigin {
   notes: string[];
   /** When the store was last written (DB row time or file mtime), epoch ms. */
   updatedAtMs: number | null;
+  /** The live checks' hand-over, when they are on. */
+  handOverSecret?: SecretHandOver;
 }
 
 /** How long a refresh may hold its fence before authwatch calls it stuck. */
@@ -223,6 +225,9 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     return problemProfile(row, `${origin.path}: profile "${id}": ${expires.message}`);
   }
   const { secret, value, notes, reference } = secretOf(entry);
+  // An OAuth entry hands over its access token only, never the refresh token `value` may be.
+  const sendable = entry.type === 'oauth' ? (nonEmpty(entry.access) ? entry.access : null) : value;
+  if (sendable && origin.handOverSecret && !entry.replaced) origin.handOverSecret({ source: origin.source, agent: origin.agent, id }, { value: sendable });
   const usage = usageNotes(stats[id], now);
   const own = entry.replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
   // The whole profile written out, not through makeProfile: this runs once per credential,

@@ -62,7 +62,19 @@ export interface SourceContext {
   now: number;
   /** `--agent`: restrict OpenClaw's per-agent stores to this agent id. */
   agent: string | null;
+  /** Set only when live checks are on: where a source hands over the secret it read (see src/live). */
+  handOverSecret?: SecretHandOver;
 }
+
+/** The secret a live check sends, as a source read it; never part of a profile. */
+export interface HandedSecret {
+  value: string;
+  /** ChatGPT account id, sent with a Codex login's usage request. */
+  accountId?: string;
+}
+
+/** Write-only: a source can give a secret to the live checks, nothing can read it back from here. */
+export type SecretHandOver = (row: Pick<Profile, 'source' | 'agent' | 'id'>, secret: HandedSecret) => void;
 
 export interface Source {
   name: string;

@@ -34,7 +34,7 @@ describe('~/.claude/.credentials.json', () => {
 describe('~/.codex/auth.json', () => {
   it('accepts what Codex writes, null for what it does not have', () => {
     const document = { auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { access_token: 'a', refresh_token: 'r', id_token: 'i', account_id: 'x' }, last_refresh: 't' };
-    expect(readCodexAuth(document)).toEqual({ ok: true, value: { auth_mode: 'chatgpt', tokens: { access_token: 'a', refresh_token: 'r' }, last_refresh: 't' } });
+    expect(readCodexAuth(document)).toEqual({ ok: true, value: { auth_mode: 'chatgpt', tokens: { access_token: 'a', refresh_token: 'r', account_id: 'x' }, last_refresh: 't' } });
     expect(readCodexAuth({ tokens: null, auth_mode: null, last_refresh: null })).toEqual({ ok: true, value: {} });
   });
 

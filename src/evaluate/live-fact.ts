@@ -1,0 +1,29 @@
+// What a live check saw (src/live), as the judging (live.ts) and every output read it.
+
+export const liveVerdicts = ['works', 'rejected', 'wrong-kind', 'no-credit', 'inconclusive', 'not-checkable'] as const;
+export type LiveVerdict = (typeof liveVerdicts)[number];
+
+/** One usage window a provider reported (Anthropic's five_hour, Codex's primary …). */
+export interface QuotaWindow {
+  name: string;
+  /** Share used, 0–1 (1 = out of quota). */
+  utilization: number;
+  /** When the window resets, epoch ms; `null` when the provider does not say. */
+  resetsAt: number | null;
+}
+
+/** What a live check saw, and when. Never holds the secret, at most the provider's scrubbed words. */
+export interface LiveFact {
+  verdict: LiveVerdict;
+  /** When the request that gave this verdict was answered (or failed), epoch ms. */
+  observedAt: number;
+  /** The HTTP status the provider answered, `null` without an answer. */
+  httpStatus: number | null;
+  /** The provider's message (scrubbed), or why the check said nothing. */
+  message: string;
+  /** When the credential was last seen working, epoch ms. */
+  lastWorkedAt: number | null;
+  windows: readonly QuotaWindow[];
+  /** For `no-credit`: where to add credit. */
+  topUp: string | null;
+}

@@ -1,0 +1,123 @@
+import { scrub } from '../core/scrub.js';
+import type { LiveVerdict, QuotaWindow } from '../evaluate/live.js';
+import type { HandedSecret, Profile } from '../sources/source.js';
+
+/** What one checker sends: a GET of `path` under the provider's base URL. */
+export interface LiveRequest {
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** A provider's answer as a checker sees it: the status and the body, parsed when it is JSON. */
+export interface LiveAnswer {
+  status: number;
+  /** The parsed JSON body; `undefined` when it was not JSON (or cut at the size cap). */
+  body: unknown;
+}
+
+export interface Observation {
+  verdict: Exclude<LiveVerdict, 'not-checkable'>;
+  /** The provider's words, or what the verdict rests on (scrubbed again before it is kept). */
+  message: string;
+  windows?: QuotaWindow[];
+}
+
+/**
+ * One zero-token endpoint (provider-health.md §3): which credentials it checks, the request
+ * (the access token or key, never a refresh, never a model call) and how to read the answer.
+ */
+export interface LiveChecker {
+  /** Stable name, kept with the results (`anthropic-api`). */
+  name: string;
+  /** The provider id its base URL is configured under (`live.providers.<id>.baseUrl`). */
+  provider: string;
+  defaultBaseUrl: string;
+  /** Whether this checker is the one for the profile (provider and credential type). */
+  appliesTo(profile: Profile): boolean;
+  request(secret: HandedSecret): LiveRequest;
+  /** Reads an answer that `classifyCommon` left to the checker. */
+  classify(answer: LiveAnswer): Observation;
+  /** Reports usage windows: polled at `live.quotaInterval` instead of `live.interval`. */
+  quota: boolean;
+  /** Its verdict rests on the body, not the status alone (so a body over the cap is inconclusive). */
+  readsBody: boolean;
+  /** Where to add credit, for `no-credit`. */
+  topUp?: string;
+}
+
+const quoted = 200;
+
+/** A provider's message as it may be kept and shown: scrubbed, one line, short. */
+export function cleanMessage(text: string): string {
+  return scrub(text).replace(/\s+/g, ' ').trim().slice(0, quoted);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function field(value: unknown, ...path: string[]): unknown {
+  let here = value;
+  for (const key of path) here = isObject(here) ? here[key] : undefined;
+  return here;
+}
+
+/** The error text of the usual bodies: `{error:{message}}` (Anthropic, OpenAI, Gemini), `{error:"…"}`, `{message}`, `{detail}`. */
+export function errorMessage(body: unknown): string {
+  for (const candidate of [field(body, 'error', 'message'), field(body, 'error'), field(body, 'message'), field(body, 'detail')]) {
+    if (typeof candidate === 'string' && candidate.trim()) return cleanMessage(candidate);
+  }
+  return '';
+}
+
+const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+export { number as finiteNumber };
+
+/** An ISO time or epoch seconds → epoch ms, `null` for anything else. */
+export function timeOf(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) ? ms : null;
+  }
+  return null;
+}
+
+/**
+ * What every provider's answer means before its own reading: throttling, overload and server
+ * errors say nothing about the credential (inconclusive); 401 is a dead credential. `null`:
+ * the checker reads it.
+ */
+export function classifyCommon(answer: LiveAnswer): Observation | null {
+  const { status } = answer;
+  const said = errorMessage(answer.body);
+  if (status === 429) return { verdict: 'inconclusive', message: `rate limited (429)${said ? `: ${said}` : ''}` };
+  if (status === 529 || status >= 500 || status === 408) return { verdict: 'inconclusive', message: `provider unavailable (${status})${said ? `: ${said}` : ''}` };
+  if (status >= 300 && status < 400) return { verdict: 'inconclusive', message: `redirected (${status}); not followed, the credential goes to its own host only` };
+  if (status === 401) return { verdict: 'rejected', message: said || 'unauthorized' };
+  return null;
+}
+
+/** A checker for list endpoints (`/v1/models`): 200 works, 401/403 rejected, anything else inconclusive. */
+export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; types?: readonly string[]; header?: (secret: string) => Record<string, string> }): LiveChecker {
+  const types = spec.types ?? ['api_key'];
+  return {
+    name: spec.name,
+    provider: spec.provider,
+    defaultBaseUrl: spec.defaultBaseUrl,
+    quota: false,
+    readsBody: false,
+    appliesTo: (profile) => profile.provider === spec.provider && types.includes(profile.type ?? ''),
+    request: (secret) => ({ path: spec.path, headers: spec.header ? spec.header(secret.value) : { authorization: `Bearer ${secret.value}` } }),
+    classify: (answer) => classifyList(answer),
+  };
+}
+
+export function classifyList(answer: LiveAnswer): Observation {
+  if (answer.status === 200) return { verdict: 'works', message: '' };
+  if (answer.status === 403) return { verdict: 'rejected', message: errorMessage(answer.body) || 'forbidden' };
+  return unexpected(answer);
+}
+
+export function unexpected(answer: LiveAnswer): Observation {
+  const said = errorMessage(answer.body);
+  return { verdict: 'inconclusive', message: `unexpected answer ${answer.status}${said ? `: ${said}` : ''}` };
+}

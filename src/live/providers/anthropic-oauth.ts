@@ -1,0 +1,46 @@
+import { errorMessage, field, finiteNumber, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import type { QuotaWindow } from '../../evaluate/live.js';
+import { claudeCodeOnly } from './anthropic-api.js';
+
+/** The usage windows as the endpoint names them, and as they are shown. */
+const windows: [key: string, name: string][] = [
+  ['five_hour', '5h'],
+  ['seven_day', '7d'],
+  ['seven_day_opus', '7d opus'],
+  ['seven_day_sonnet', '7d sonnet'],
+];
+
+/**
+ * A Claude login (OAuth access token): `GET /api/oauth/usage` reports the subscription's
+ * windows (utilization in percent) and costs nothing. A setup-token lacks the `user:profile`
+ * scope: its 403 is the wrong kind of credential, not a dead one.
+ */
+export const anthropicOauth: LiveChecker = {
+  name: 'anthropic-oauth',
+  provider: 'anthropic',
+  defaultBaseUrl: 'https://api.anthropic.com',
+  quota: true,
+  readsBody: true,
+  appliesTo: (profile) => profile.provider === 'anthropic' && profile.type === 'oauth',
+  request: (secret) => ({
+    path: '/api/oauth/usage',
+    headers: { authorization: `Bearer ${secret.value}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'oauth-2025-04-20' },
+  }),
+  classify(answer) {
+    const said = errorMessage(answer.body);
+    if (answer.status === 200) {
+      const found: QuotaWindow[] = [];
+      for (const [key, name] of windows) {
+        const utilization = finiteNumber(field(answer.body, key, 'utilization'));
+        if (utilization !== null) found.push({ name, utilization: utilization / 100, resetsAt: timeOf(field(answer.body, key, 'resets_at')) });
+      }
+      const extra = finiteNumber(field(answer.body, 'extra_usage', 'utilization'));
+      if (field(answer.body, 'extra_usage', 'is_enabled') === true && extra !== null) found.push({ name: 'extra usage', utilization: extra / 100, resetsAt: null });
+      return { verdict: 'works', message: '', windows: found };
+    }
+    if (answer.status === 403 && /scope requirement/i.test(said)) return { verdict: 'wrong-kind', message: said };
+    if (answer.status === 400 && said.includes(claudeCodeOnly)) return { verdict: 'wrong-kind', message: said };
+    if (answer.status === 403) return { verdict: 'rejected', message: said || 'forbidden' };
+    return unexpected(answer);
+  },
+};

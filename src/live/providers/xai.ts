@@ -1,0 +1,23 @@
+import { errorMessage, field, unexpected, type LiveChecker } from '../provider.js';
+
+/** xAI API key: `GET /v1/api-key` describes the key itself, blocked and disabled flags included. */
+export const xai: LiveChecker = {
+  name: 'xai',
+  provider: 'xai',
+  defaultBaseUrl: 'https://api.x.ai',
+  quota: false,
+  readsBody: true,
+  topUp: 'check the team\'s billing in the xAI console (console.x.ai)',
+  appliesTo: (profile) => profile.provider === 'xai' && profile.type === 'api_key',
+  request: (secret) => ({ path: '/v1/api-key', headers: { authorization: `Bearer ${secret.value}` } }),
+  classify(answer) {
+    if (answer.status === 200) {
+      if (field(answer.body, 'api_key_disabled') === true) return { verdict: 'rejected', message: 'api_key_disabled' };
+      const blocked = ['api_key_blocked', 'team_blocked'].filter((flag) => field(answer.body, flag) === true);
+      if (blocked.length > 0) return { verdict: 'no-credit', message: blocked.join(', ') };
+      return { verdict: 'works', message: '' };
+    }
+    if (answer.status === 400 || answer.status === 403) return { verdict: 'rejected', message: errorMessage(answer.body) || `HTTP ${answer.status}` };
+    return unexpected(answer);
+  },
+};

@@ -1,0 +1,165 @@
+import { fingerprint } from '../core/fingerprint.js';
+import { httpGet } from '../core/http-send.js';
+import type { Logger } from '../core/log.js';
+import { registerSecret } from '../core/scrub.js';
+import type { LiveFact } from '../evaluate/live.js';
+import type { HandedSecret, Profile, SecretHandOver } from '../sources/source.js';
+import { checkerFor } from './index.js';
+import { classifyCommon, cleanMessage, type LiveChecker, type Observation } from './provider.js';
+import { liveOnFor, type LiveSettings } from './settings.js';
+import { keepResults, loadResults, type KeptResult, type KeptResults } from './store.js';
+
+/** Checkers that read the body get this much of it; list endpoints need only the status. */
+const bodyCap = 64 * 1024;
+const statusOnlyCap = 4 * 1024;
+/** A share of the interval taken off at random, so hosts started together do not ask together. */
+const jitterShare = 0.1;
+
+const rowKey = (row: Pick<Profile, 'source' | 'agent' | 'id'>) => `${row.source}\u0000${row.agent ?? ''}\u0000${row.id}`;
+
+export interface LiveRun {
+  /** Given to the sources (SourceContext.handOverSecret): the only way a secret gets in. */
+  handOver: SecretHandOver;
+  /**
+   * Checks what is due, reuses what is kept, and returns a fact per profile that live checks
+   * are on for. The secrets are dropped when it ends.
+   */
+  run(profiles: readonly Profile[]): Promise<Map<Profile, LiveFact>>;
+}
+
+interface Job {
+  key: string;
+  checker: LiveChecker;
+  secret: HandedSecret;
+  kept: KeptResult | undefined;
+}
+
+/** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
+export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void }): LiveRun {
+  const secrets = new Map<string, HandedSecret>();
+  return {
+    handOver(row, secret) {
+      registerSecret(secret.value);
+      registerSecret(secret.accountId);
+      secrets.set(rowKey(row), secret);
+    },
+    async run(profiles) {
+      try {
+        return await runChecks(profiles, secrets, settings, deps);
+      } finally {
+        secrets.clear();
+      }
+    },
+  };
+}
+
+async function runChecks(
+  profiles: readonly Profile[],
+  secrets: ReadonlyMap<string, HandedSecret>,
+  settings: LiveSettings,
+  { stateDir, now, log, makeStateDir }: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void },
+): Promise<Map<Profile, LiveFact>> {
+  const facts = new Map<Profile, LiveFact>();
+  const kept = loadResults(stateDir);
+  const jobs = new Map<string, Job>();
+  const waiting: [Profile, string, LiveChecker][] = [];
+  for (const profile of profiles) {
+    if (profile.problem !== null || profile.secret === 'absent' || !liveOnFor(settings, profile)) continue;
+    const checker = checkerFor(profile);
+    const secret = secrets.get(rowKey(profile));
+    if ('notCheckable' in checker || !secret) {
+      const why = 'notCheckable' in checker ? checker.notCheckable : profile.secret === 'reference' ? 'the secret is held by reference' : 'the secret was not handed over by its source';
+      facts.set(profile, { verdict: 'not-checkable', observedAt: now, httpStatus: null, message: why, lastWorkedAt: null, windows: [], topUp: null });
+      continue;
+    }
+    // One request per credential: profiles holding the same secret share it.
+    const key = `${checker.name}:${fingerprint(secret.value)}`;
+    const previous = kept[key];
+    if (!jobs.has(key) && (!previous || now >= previous.nextAt)) jobs.set(key, { key, checker, secret, kept: previous });
+    waiting.push([profile, key, checker]);
+  }
+
+  const fresh: KeptResults = {};
+  if (jobs.size > 0) {
+    makeStateDir(stateDir);
+    const started = Date.now();
+    const queue = [...jobs.values()];
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const left = settings.runTimeoutMs - (Date.now() - started);
+        if (left <= 0) {
+          log.warn({ checker: job.checker.name }, 'live check skipped: the run deadline passed');
+          continue;
+        }
+        const result = await checkOne(job, settings, Math.min(settings.timeoutMs, left), now);
+        log.debug({ checker: job.checker.name, credential: job.key.split(':')[1], verdict: result.verdict, httpStatus: result.httpStatus }, 'live check');
+        fresh[job.key] = result;
+        // Kept at once: a run killed later keeps what it learnt, so it is not asked again.
+        keepResults(stateDir, { [job.key]: result }, now);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, queue.length) }, worker));
+  }
+
+  for (const [profile, key, checker] of waiting) {
+    const result = fresh[key] ?? kept[key];
+    if (!result) {
+      facts.set(profile, { verdict: 'inconclusive', observedAt: now, httpStatus: null, message: 'not checked: the run deadline passed', lastWorkedAt: null, windows: [], topUp: null });
+      continue;
+    }
+    const { nextAt: _next, ...fact } = result;
+    facts.set(profile, { ...fact, topUp: checker.topUp ?? null });
+  }
+  return facts;
+}
+
+/** One request and its verdict, as it is kept. Never throws: a failure is an inconclusive verdict. */
+async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now: number): Promise<KeptResult> {
+  const { checker, secret, kept } = job;
+  const request = checker.request(secret);
+  const base = settings.providers[checker.provider]?.baseUrl ?? checker.defaultBaseUrl;
+  const url = new URL(base.replace(/\/+$/, '') + request.path);
+  const answer = await httpGet({ url, headers: request.headers, timeoutMs, maxBytes: checker.readsBody ? bodyCap : statusOnlyCap });
+  let observation: Observation;
+  let httpStatus: number | null = null;
+  let retryAfterMs = 0;
+  if (answer.kind === 'failed') observation = { verdict: 'inconclusive', message: `no answer: ${answer.message}` };
+  else {
+    httpStatus = answer.status;
+    retryAfterMs = retryAfter(answer.retryAfter, now);
+    let body: unknown;
+    if (answer.complete) {
+      try {
+        body = JSON.parse(answer.text);
+      } catch {
+        body = undefined;
+      }
+    }
+    if (answer.timedOut) observation = { verdict: 'inconclusive', message: `the answer did not come within ${timeoutMs / 1000}s` };
+    else if (!answer.complete && checker.readsBody && answer.status === 200) observation = { verdict: 'inconclusive', message: `answer larger than ${bodyCap / 1024} KiB, not read` };
+    else observation = classifyCommon({ status: answer.status, body }) ?? checker.classify({ status: answer.status, body });
+  }
+  const works = observation.verdict === 'works';
+  const settled = observation.verdict !== 'inconclusive';
+  const interval = checker.quota ? settings.quotaIntervalMs : settings.intervalMs;
+  // An inconclusive check is tried again sooner (never sooner than the provider asked).
+  const wait = settled ? interval : Math.min(interval, settings.quotaIntervalMs);
+  return {
+    observedAt: now,
+    verdict: observation.verdict,
+    httpStatus,
+    message: cleanMessage(observation.message),
+    lastWorkedAt: works ? now : (kept?.lastWorkedAt ?? null),
+    windows: observation.windows ?? [],
+    nextAt: now + Math.max(retryAfterMs, wait * (1 - Math.random() * jitterShare)),
+  };
+}
+
+/** `Retry-After` in seconds or as an HTTP date → ms from now; 0 when absent or unreadable. */
+function retryAfter(header: string | null, now: number): number {
+  if (!header) return 0;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { liveVerdicts, type LiveVerdict, type QuotaWindow } from '../evaluate/live.js';
+import { cleanMessage } from './provider.js';
+
+/**
+ * One credential's last live result, as kept in `<state dir>/live.json`. Keyed by checker and
+ * the credential's fingerprint, never by anything secret: a new key is a new credential.
+ */
+export interface KeptResult {
+  observedAt: number;
+  verdict: Exclude<LiveVerdict, 'not-checkable'>;
+  httpStatus: number | null;
+  message: string;
+  lastWorkedAt: number | null;
+  windows: QuotaWindow[];
+  /** No request for this credential before this time (interval, jitter, retry-after). */
+  nextAt: number;
+}
+
+export type KeptResults = Record<string, KeptResult>;
+
+const fileName = 'live.json';
+/** Results nobody asked about for this long are dropped (credentials that are gone). */
+const keepMs = 30 * 86_400_000;
+
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const finiteOrNull = (value: unknown): number | null => (finite(value) ? value : null);
+
+/** One kept entry, or `null` when it is not one (a damaged entry is checked again, nothing worse). */
+function readEntry(value: unknown): KeptResult | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entry = value as Record<string, unknown>;
+  const verdict = entry.verdict as KeptResult['verdict'];
+  if (!finite(entry.observedAt) || !finite(entry.nextAt) || !liveVerdicts.includes(verdict) || verdict === ('not-checkable' as string)) return null;
+  const windows = Array.isArray(entry.windows)
+    ? entry.windows.flatMap((w: Record<string, unknown>) =>
+        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: finiteOrNull(w.resetsAt) }] : [],
+      )
+    : [];
+  return {
+    observedAt: entry.observedAt,
+    verdict,
+    httpStatus: finiteOrNull(entry.httpStatus),
+    message: typeof entry.message === 'string' ? cleanMessage(entry.message) : '',
+    lastWorkedAt: finiteOrNull(entry.lastWorkedAt),
+    windows,
+    nextAt: entry.nextAt,
+  };
+}
+
+/** The kept results; a missing or unreadable file is no results (the checks run again). */
+export function loadResults(dir: string): KeptResults {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(join(dir, fileName), 'utf8'));
+  } catch {
+    return {};
+  }
+  const results: KeptResults = {};
+  const entries = (document as { results?: unknown } | null)?.results;
+  if (typeof entries !== 'object' || entries === null) return results;
+  for (const [key, value] of Object.entries(entries)) {
+    const entry = /^[a-z0-9-]+:[0-9a-f]{8}$/.test(key) ? readEntry(value) : null;
+    if (entry) results[key] = entry;
+  }
+  return results;
+}
+
+/**
+ * Adds results to the file: read again just before, so a run that ran alongside loses
+ * nothing, and written atomically, so a killed run leaves the old file or the new one.
+ */
+export function keepResults(dir: string, fresh: Readonly<KeptResults>, now: number): void {
+  const results = { ...loadResults(dir), ...fresh };
+  for (const [key, entry] of Object.entries(results)) if (now - entry.observedAt > keepMs) delete results[key];
+  writeFileAtomic(join(dir, fileName), `${JSON.stringify({ version: 1, results }, null, 1)}\n`, { mode: 0o600, durable: false });
+}

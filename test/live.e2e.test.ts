@@ -1,0 +1,247 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliPath, runCli } from './helpers/cli.js';
+import { agentStore, makeHome, type FileSpec } from './helpers/home.js';
+import { startSink } from './helpers/http-sink.js';
+import { liveConfig, resetAt, startProviders } from './live/providers.js';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Every secret in these tests ends in it: no output may ever contain it. */
+const MARKER = 'LIVEMARKER7f3a9c2e1b';
+const secret = (scenario: string, n = '') => `${scenario}.${n}${MARKER}x`;
+
+const apiKey = (provider: string, scenario: string, n = '') => ({ type: 'api_key', provider, key: secret(scenario, n) });
+const oauth = (provider: string, scenario: string) => ({ type: 'oauth', provider, access: secret(scenario), refresh: `refresh-${MARKER}`, expires: NOW + 30 * 86_400_000 });
+const store = (profiles: Record<string, unknown>): FileSpec => ({ json: { version: 1, profiles } });
+
+function homeWith(profiles: Record<string, unknown>, config: object | null) {
+  const files: Record<string, FileSpec> = { [agentStore('main')]: store(profiles) };
+  if (config) files['.config/authwatch/config.json5'] = { json: config };
+  return makeHome(files);
+}
+
+async function check(home: string, args: string[] = [], now = NOW, env: Record<string, string> = {}) {
+  const result = await runCli(['check', '--json', '--now', iso(now), ...args], { home, env, timeoutMs: 30_000 });
+  expect(result.stderr).not.toContain(MARKER);
+  expect(result.stdout).not.toContain(MARKER);
+  const json = JSON.parse(result.stdout) as { exitCode: number; profiles: { id: string; status: string; detail: string; live?: { verdict: string; httpStatus: number | null; message: string; windows: { name: string; utilization: number }[] } }[] };
+  const byId = Object.fromEntries(json.profiles.map((p) => [p.id, p]));
+  return { ...result, json, byId };
+}
+
+const stateFile = (home: string) => join(home, '.local/state/authwatch/live.json');
+
+describe('live checks against local providers', () => {
+  it('gives every verdict of every provider, as documented', async () => {
+    const providers = await startProviders();
+    const profiles: Record<string, unknown> = {};
+    const cases: [id: string, entry: unknown, verdict: string, status: string][] = [
+      ['anthropic:api-works', apiKey('anthropic', 'works', '1'), 'works', 'ok'],
+      ['anthropic:api-dead', apiKey('anthropic', 'dead', '2'), 'rejected', 'expired'],
+      ['anthropic:api-forbidden', apiKey('anthropic', 'forbidden', '3'), 'rejected', 'expired'],
+      ['anthropic:api-wrongkind', apiKey('anthropic', 'wrongkind', '4'), 'wrong-kind', 'ok'],
+      ['anthropic:api-overloaded', apiKey('anthropic', 'overloaded', '5'), 'inconclusive', 'ok'],
+      ['anthropic:api-limited', apiKey('anthropic', 'limited', '6'), 'inconclusive', 'ok'],
+      ['anthropic:api-broken', apiKey('anthropic', 'broken', '7'), 'inconclusive', 'ok'],
+      ['anthropic:oauth-works', oauth('anthropic', 'works'), 'works', 'ok'],
+      ['anthropic:oauth-dead', oauth('anthropic', 'dead'), 'rejected', 'expired'],
+      ['anthropic:oauth-setup', oauth('anthropic', 'wrongkind'), 'wrong-kind', 'ok'],
+      ['anthropic:oauth-93', oauth('anthropic', 'quota93'), 'works', 'expiring'],
+      ['anthropic:setup-token', { type: 'token', provider: 'anthropic', token: secret('works', 'st') }, 'not-checkable', 'ok'],
+      ['openai:works', apiKey('openai', 'works', '8'), 'works', 'ok'],
+      ['openai:dead', apiKey('openai', 'dead', '9'), 'rejected', 'expired'],
+      ['openai-codex:works', oauth('openai-codex', 'works'), 'works', 'ok'],
+      ['openai-codex:nocredit', oauth('openai-codex', 'nocredit'), 'no-credit', 'expired'],
+      ['openai-codex:dead', oauth('openai-codex', 'dead'), 'rejected', 'expired'],
+      ['openai-codex:forbidden', oauth('openai-codex', 'forbidden'), 'rejected', 'expired'],
+      ['openrouter:works', apiKey('openrouter', 'works', 'a'), 'works', 'ok'],
+      ['openrouter:nocredit', apiKey('openrouter', 'nocredit', 'b'), 'no-credit', 'expired'],
+      ['openrouter:dead', apiKey('openrouter', 'dead', 'c'), 'rejected', 'expired'],
+      ['google:works', apiKey('google', 'works', 'd'), 'works', 'ok'],
+      ['google:dead', apiKey('google', 'dead', 'e'), 'rejected', 'expired'],
+      ['xai:works', apiKey('xai', 'works', 'f'), 'works', 'ok'],
+      ['xai:nocredit', apiKey('xai', 'nocredit', 'g'), 'no-credit', 'expired'],
+      ['xai:dead', apiKey('xai', 'dead', 'h'), 'rejected', 'expired'],
+      ['deepseek:works', apiKey('deepseek', 'works', 'i'), 'works', 'ok'],
+      ['deepseek:nocredit', apiKey('deepseek', 'nocredit', 'j'), 'no-credit', 'expired'],
+      ['deepseek:dead', apiKey('deepseek', 'dead', 'k'), 'rejected', 'expired'],
+      ['groq:works', apiKey('groq', 'works', 'l'), 'works', 'ok'],
+      ['groq:dead', apiKey('groq', 'dead', 'm'), 'rejected', 'expired'],
+      ['mistral:works', apiKey('mistral', 'works', 'n'), 'works', 'ok'],
+      ['mistral:dead', apiKey('mistral', 'dead', 'o'), 'rejected', 'expired'],
+      ['github-copilot:works', { type: 'token', provider: 'github-copilot', token: secret('works', 'p') }, 'works', 'ok'],
+      ['github-copilot:dead', { type: 'token', provider: 'github-copilot', token: secret('dead', 'q') }, 'rejected', 'expired'],
+      ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
+    ];
+    for (const [id, entry] of cases) profiles[id] = entry;
+    const home = homeWith(profiles, liveConfig(providers.url));
+    const { code, byId, json } = await check(home);
+    for (const [id, , verdict, status] of cases) {
+      expect({ id, verdict: byId[id]?.live?.verdict, status: byId[id]?.status }).toEqual({ id, verdict, status });
+    }
+    expect(code).toBe(1);
+    expect(json.exitCode).toBe(1);
+    // The provider's words, scrubbed, and the fix.
+    expect(byId['anthropic:api-dead']!.detail).toContain('rejected 401: invalid x-api-key (checked just now); fix:');
+    expect(byId['openai:dead']!.live!.message).toBe('Incorrect API key provided: …');
+    expect(byId['anthropic:oauth-93']!.detail).toContain('5h window 93 %, resets 16:00');
+    expect(byId['anthropic:oauth-works']!.live!.windows).toEqual([{ name: '5h', utilization: 0.4, resetsAt: iso(resetAt) }, { name: '7d', utilization: 0.12, resetsAt: '2026-11-28T10:00:00.000Z' }]);
+    expect(byId['openrouter:nocredit']!.detail).toContain('fix: add credit or raise the key limit');
+    expect(byId['anthropic:api-limited']!.detail).toMatch(/live check inconclusive: rate limited \(429\).*not seen working yet/);
+    expect(byId['anthropic:setup-token']!.detail).toContain('not checkable live: a setup-token has no zero-token endpoint');
+    // The access token only, never the refresh token; each to its documented path with its documented headers.
+    expect(JSON.stringify(providers.seen)).not.toContain(`refresh-${MARKER}`);
+    const usage = providers.seen.find((s) => s.path === '/api/oauth/usage')!;
+    expect(usage.headers['anthropic-beta']).toBe('oauth-2025-04-20');
+    expect(providers.seen.find((s) => s.path === '/v1/models' && s.headers['x-api-key'])!.headers['anthropic-version']).toBe('2023-06-01');
+    expect(providers.seen.filter((s) => s.path === '/v1beta/models').every((s) => s.headers['x-goog-api-key'] !== undefined)).toBe(true);
+    expect(providers.seen.filter((s) => s.path === '/copilot_internal/user').every((s) => String(s.headers.authorization).startsWith('token '))).toBe(true);
+    // One request per checkable credential, none for the others.
+    expect(providers.seen).toHaveLength(cases.filter(([, , verdict]) => verdict !== 'not-checkable').length);
+    const state = readFileSync(stateFile(home), 'utf8');
+    expect(state).not.toContain(MARKER);
+  }, 60_000);
+
+  it('sends nothing unless live checks are on', async () => {
+    const providers = await startProviders();
+    const config = liveConfig(providers.url);
+    const home = homeWith({ 'openai:works': apiKey('openai', 'works') }, { live: { ...config.live, enabled: false } });
+    const off = await check(home);
+    expect(off.byId['openai:works']!.live).toBeUndefined();
+    expect(providers.seen).toHaveLength(0);
+    expect(existsSync(stateFile(home))).toBe(false);
+    const once = await check(home, ['--live']);
+    expect(once.byId['openai:works']!.live!.verdict).toBe('works');
+    expect(providers.seen).toHaveLength(1);
+  }, 30_000);
+
+  it('asks at most once per interval, quota endpoints every 5 minutes, and honours retry-after', async () => {
+    const providers = await startProviders();
+    const home = homeWith(
+      { 'openai:works': apiKey('openai', 'works'), 'anthropic:oauth': oauth('anthropic', 'works'), 'groq:limited': apiKey('groq', 'limited') },
+      liveConfig(providers.url),
+    );
+    await check(home);
+    expect(providers.seen).toHaveLength(3);
+    const later = await check(home, [], NOW + 4 * MIN);
+    expect(providers.seen).toHaveLength(3); // all kept
+    expect(later.byId['openai:works']!.detail).toContain('works, checked 4m ago');
+    await check(home, [], NOW + 6 * MIN);
+    expect(providers.seen.map((s) => s.path).slice(3)).toEqual(['/api/oauth/usage']);
+    await check(home, [], NOW + 90 * MIN); // openai due (1h); groq not (retry-after 2h)
+    expect(providers.seen.slice(4).map((s) => s.path).sort()).toEqual(['/api/oauth/usage', '/v1/models']);
+    expect(providers.seen.slice(4).some((s) => s.path === '/openai/v1/models')).toBe(false);
+  }, 30_000);
+
+  it('never has more than 2 requests in flight, and the per-request deadline holds against a hang', async () => {
+    const providers = await startProviders();
+    providers.delayMs = 300;
+    const profiles: Record<string, unknown> = { 'openai:hang': apiKey('openai', 'hang') };
+    for (let n = 0; n < 6; n++) profiles[`groq:${n}`] = apiKey('groq', 'works', String(n));
+    const home = homeWith(profiles, liveConfig(providers.url, { timeout: '1s' }));
+    const started = Date.now();
+    const { byId } = await check(home);
+    const took = Date.now() - started;
+    expect(providers.maxInFlight).toBe(2);
+    expect(byId['openai:hang']!.live).toMatchObject({ verdict: 'inconclusive', message: 'no answer: no answer within 1s' });
+    expect(byId['openai:hang']!.status).toBe('ok');
+    expect(took).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('stops reading an answer over the size cap', async () => {
+    const providers = await startProviders();
+    const home = homeWith({ 'openrouter:huge': apiKey('openrouter', 'huge') }, liveConfig(providers.url));
+    const { byId } = await check(home);
+    expect(byId['openrouter:huge']!.live).toMatchObject({ verdict: 'inconclusive', message: 'answer larger than 64 KiB, not read' });
+  }, 30_000);
+
+  it('an inconclusive check keeps the status and says when the credential last worked; a reset clears a full window', async () => {
+    const providers = await startProviders();
+    const home = homeWith({ 'anthropic:oauth': oauth('anthropic', 'quota100') }, liveConfig(providers.url));
+    const full = await check(home);
+    expect(full.code).toBe(2);
+    expect(full.byId['anthropic:oauth']!.detail).toContain('out of quota (5h window) until 16:00');
+    const afterReset = await check(home, [], resetAt + MIN, {});
+    // asked again (5 min passed) and answered the same: the window's reset time has passed, so it is cleared
+    expect(afterReset.byId['anthropic:oauth']!.status).toBe('ok');
+  }, 30_000);
+
+  it('refuses a base URL that is not https (except loopback)', async () => {
+    const home = homeWith({}, { live: { providers: { openai: { baseUrl: 'http://proxy.example.com' } } } });
+    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('live.providers.openai.baseUrl');
+    expect(result.stderr).toContain('expected an https:// URL');
+  });
+
+  it('checks over TLS with a CA only the child trusts; an untrusted certificate is inconclusive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authwatch-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const providers = await startProviders({ key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') });
+    const home = homeWith({ 'openai:works': apiKey('openai', 'works') }, liveConfig(providers.url));
+    const trusted = await check(home, [], NOW, { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') });
+    expect(trusted.byId['openai:works']!.live!.verdict).toBe('works');
+    const other = homeWith({ 'openai:works': apiKey('openai', 'works') }, liveConfig(providers.url));
+    const untrusted = await check(other);
+    expect(untrusted.byId['openai:works']!.live).toMatchObject({ verdict: 'inconclusive' });
+    expect(untrusted.byId['openai:works']!.live!.message).toMatch(/^no answer: .*(certificate|self.signed)/i);
+  }, 30_000);
+
+  it('leak harness: a provider echoing every header never gets the secret into any output', async () => {
+    const providers = await startProviders();
+    const home = homeWith(
+      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') } },
+      liveConfig(providers.url),
+    );
+    const textfile = join(home, 'metrics.prom');
+    const result = await runCli(['check', '--now', iso(NOW), '--textfile', textfile, '--log-level', 'trace'], { home, timeoutMs: 30_000 });
+    const json = await runCli(['check', '--json', '--now', iso(NOW + 2 * 3_600_000), '--log-level', 'trace'], { home, timeoutMs: 30_000 });
+    expect(providers.seen.length).toBeGreaterThanOrEqual(3);
+    expect(result.stdout).toContain('rejected 401: you sent');
+    for (const text of [result.stdout, result.stderr, json.stdout, json.stderr, readFileSync(textfile, 'utf8'), readFileSync(stateFile(home), 'utf8')]) {
+      expect(text).not.toContain(MARKER);
+    }
+  }, 30_000);
+
+  it('exports the live and quota metrics', async () => {
+    const providers = await startProviders();
+    const home = homeWith({ 'anthropic:oauth': oauth('anthropic', 'quota93'), 'openai:dead': apiKey('openai', 'dead') }, liveConfig(providers.url));
+    const textfile = join(home, 'metrics.prom');
+    await runCli(['check', '--now', iso(NOW), '--textfile', textfile], { home });
+    const text = readFileSync(textfile, 'utf8');
+    expect(text).toContain('authwatch_credential_live_ok{profile="anthropic:oauth",provider="anthropic",source="openclaw",agent="main"} 1');
+    expect(text).toContain('authwatch_credential_live_ok{profile="openai:dead",provider="openai",source="openclaw",agent="main"} 0');
+    expect(text).toContain(`authwatch_credential_live_checked_timestamp_seconds{profile="openai:dead",provider="openai",source="openclaw",agent="main"} ${NOW / 1000}`);
+    expect(text).toContain('authwatch_quota_utilization_ratio{profile="anthropic:oauth",provider="anthropic",source="openclaw",agent="main",window="5h"} 0.93');
+    expect(text).toContain(`authwatch_quota_resets_timestamp_seconds{profile="anthropic:oauth",provider="anthropic",source="openclaw",agent="main",window="5h"} ${resetAt / 1000}`);
+  }, 30_000);
+
+  it('a run killed during its live checks leaves the kept results whole, and the next run alerts once', async () => {
+    const providers = await startProviders();
+    const hook = await startSink();
+    const config = { ...liveConfig(providers.url, { timeout: '2s' }), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
+    const home = homeWith({ 'openai:dead': apiKey('openai', 'dead'), 'groq:hang': apiKey('groq', 'hang') }, config);
+    const child = spawn(process.execPath, [cliPath, 'check', '--now', iso(NOW)], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: 'ignore' });
+    // Killed once the dead key's verdict is kept and the hanging request is in flight.
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(stateFile(home)) && providers.seen.some((s) => s.path === '/openai/v1/models')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const kept = JSON.parse(readFileSync(stateFile(home), 'utf8')) as { results: Record<string, { verdict: string }> };
+    expect(Object.values(kept.results).map((r) => r.verdict)).toEqual(['rejected']);
+    expect(hook.requests).toHaveLength(0);
+    const again = await runCli(['check', '--now', iso(NOW + MIN)], { home, timeoutMs: 30_000 });
+    const third = await runCli(['check', '--now', iso(NOW + 2 * MIN)], { home, timeoutMs: 30_000 });
+    expect(again.code).toBe(1);
+    expect(third.code).toBe(1);
+    expect(providers.seen.filter((s) => s.path === '/v1/models')).toHaveLength(1); // the kept verdict was reused
+    const told = hook.requests.filter((r) => r.body.includes('openai:dead'));
+    expect(told).toHaveLength(1);
+    expect(readdirSync(join(home, '.local/state/authwatch')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});

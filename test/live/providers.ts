@@ -1,0 +1,131 @@
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { afterEach } from 'vitest';
+
+// Fake providers for the live checks: real HTTP(S) servers on loopback answering as §3 of
+// provider-health.md documents. The credential picks the answer: its part before the first
+// "." is the scenario (`dead.MARKER…`), so one server plays every case of every provider.
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
+});
+
+export interface Seen {
+  path: string;
+  headers: IncomingMessage['headers'];
+}
+
+type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'hang' | 'huge';
+const anthropicError = (type: string, message: string) => ({ type: 'error', error: { type, message }, request_id: 'req_011CTest' });
+const claudeCodeOnly = 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
+export const resetAt = Date.parse('2026-11-24T16:00:00Z');
+
+/** The documented answer of each endpoint for each scenario; `undefined` falls back to the common ones. */
+function answer(path: string, scenario: string, headers: IncomingMessage['headers']): Answer | undefined {
+  const list = { status: 200, body: { object: 'list', data: [{ id: 'model-1' }] } };
+  const common: Record<string, Answer> = {
+    hang: 'hang',
+    huge: 'huge',
+    overloaded: { status: 529, body: anthropicError('overloaded_error', 'Overloaded') },
+    limited: { status: 429, body: anthropicError('rate_limit_error', 'Number of requests has exceeded your rate limit'), headers: { 'retry-after': '7200' } },
+    broken: { status: 502, body: 'Bad Gateway' },
+    echo: { status: 401, body: { error: { message: `you sent ${JSON.stringify(headers)}` } } },
+  };
+  if (common[scenario]) return common[scenario];
+  switch (path) {
+    case '/v1/models':
+      if (headers['x-api-key'] !== undefined) {
+        return { works: { status: 200, body: { data: [], has_more: false, first_id: null, last_id: null } }, dead: { status: 401, body: anthropicError('authentication_error', 'invalid x-api-key') }, forbidden: { status: 403, body: anthropicError('permission_error', 'This API key does not have permission') }, wrongkind: { status: 400, body: anthropicError('invalid_request_error', claudeCodeOnly) } }[scenario];
+      }
+      return { works: list, dead: { status: 401, body: { error: { message: `Incorrect API key provided: ${String(headers.authorization).slice(7)}`, type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
+    case '/api/oauth/usage': {
+      const usage = (five: number) => ({ status: 200, body: { five_hour: { utilization: five, resets_at: new Date(resetAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } });
+      return { works: usage(40), quota93: usage(93), quota100: usage(100), dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') }, wrongkind: { status: 403, body: anthropicError('permission_error', 'OAuth token does not meet scope requirement user:profile') } }[scenario];
+    }
+    case '/backend-api/wham/usage': {
+      const window = (used: number) => ({ used_percent: used, limit_window_seconds: 18000, reset_at: resetAt / 1000, reset_after_seconds: 3600 });
+      const usage = (extra: object = {}) => ({ status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: window(20), secondary_window: window(5) }, credits: { balance: '0' }, spend_control: { reached: false }, ...extra } });
+      return { works: usage(), nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }), dead: { status: 401, body: { detail: 'token expired' } }, forbidden: { status: 403, body: { detail: 'account deactivated' } } }[scenario];
+    }
+    case '/api/v1/key': {
+      const key = (remaining: number) => ({ status: 200, body: { data: { label: 'sk-or-v1-abc...', limit: 10, limit_remaining: remaining, limit_reset: 'monthly', usage: 10 - remaining, usage_daily: 0, usage_weekly: 0, usage_monthly: 0, is_free_tier: false, expires_at: null } } });
+      return { works: key(7), nocredit: key(0), dead: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } } }[scenario];
+    }
+    case '/v1beta/models':
+      return { works: { status: 200, body: { models: [{ name: 'models/gemini-2.5-pro' }] } }, dead: { status: 400, body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } } } }[scenario];
+    case '/v1/api-key': {
+      const key = (extra: object = {}) => ({ status: 200, body: { redacted_api_key: 'xai-…', name: 'k', api_key_blocked: false, api_key_disabled: false, team_blocked: false, ...extra } });
+      return { works: key(), nocredit: key({ team_blocked: true }), dead: { status: 400, body: { code: 'Client specified an invalid argument', error: 'Incorrect API key provided' } } }[scenario];
+    }
+    case '/user/balance':
+      return { works: { status: 200, body: { is_available: true, balance_infos: [{ currency: 'USD', total_balance: '5.00', granted_balance: '0.00', topped_up_balance: '5.00' }] } }, nocredit: { status: 200, body: { is_available: false, balance_infos: [] } }, dead: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error' } } } }[scenario];
+    case '/openai/v1/models':
+      return { works: list, dead: { status: 401, body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
+    case '/copilot_internal/user':
+      return { works: { status: 200, body: { copilot_plan: 'individual', quota_reset_date: '2026-12-01', quota_snapshots: { premium_interactions: { percent_remaining: 50, unlimited: false }, chat: { percent_remaining: 100, unlimited: true } } } }, dead: { status: 401, body: { message: 'Bad credentials' } } }[scenario];
+  }
+  return undefined;
+}
+
+function credentialOf(headers: IncomingMessage['headers']): string {
+  const given = headers['x-api-key'] ?? headers['x-goog-api-key'] ?? headers.authorization ?? '';
+  return String(given).replace(/^(Bearer|token)\s+/i, '');
+}
+
+export interface FakeProviders {
+  url: string;
+  seen: Seen[];
+  maxInFlight: number;
+  /** Delay before each answer, to make requests overlap. */
+  delayMs: number;
+}
+
+/** One server playing every provider. `tls`: key and certificate (PEM) to serve https. */
+export async function startProviders(tls?: { key: string; cert: string }): Promise<FakeProviders> {
+  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0 };
+  let inFlight = 0;
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    state.seen.push({ path, headers: request.headers });
+    inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    response.on('close', () => inFlight--);
+    const scenario = credentialOf(request.headers).split('.')[0]!;
+    const chosen = answer(path, scenario, request.headers) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } };
+    if (chosen === 'hang') return;
+    setTimeout(() => {
+      if (chosen === 'huge') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        let sent = 0;
+        const more = () => {
+          while (sent < 10 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          response.end();
+        };
+        more();
+        return;
+      }
+      const text = typeof chosen.body === 'string' ? chosen.body : JSON.stringify(chosen.body);
+      response.writeHead(chosen.status, { 'content-type': 'application/json', ...chosen.headers });
+      response.end(text);
+    }, state.delayMs);
+  };
+  const server = tls ? createHttps(tls, handle) : createHttp(handle);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  state.url = `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`;
+  return state;
+}
+
+/** The provider ids the checkers are configured under. */
+export const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot'];
+
+/** A live config section sending every provider to `url`. */
+export function liveConfig(url: string, extra: Record<string, unknown> = {}) {
+  return { live: { enabled: true, providers: Object.fromEntries(liveProviderIds.map((id) => [id, { baseUrl: url }])), ...extra } };
+}
