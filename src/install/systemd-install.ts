@@ -82,7 +82,8 @@ function which(command: string, path: string): string | null {
 async function openclawDirectory(configPath: string | null, home: string, options: SystemdOptions, env: NodeJS.ProcessEnv): Promise<string | null> {
   const within = (path: string) => (options.prefix ? join(options.prefix, path) : path);
   // The units set no XDG_CONFIG_HOME: without AUTHWATCH_CONFIG they read ~/.config/authwatch.
-  const location = configPath ? { path: within(configPath), explicit: true } : { path: within(locateConfig(undefined, {}, home).path), explicit: false };
+  // --config names a file here; the default ones are looked for under --prefix.
+  const location = options.config ? { path: options.config, explicit: true } : { path: within(configPath ?? locateConfig(undefined, {}, home).path), explicit: false };
   const { config } = await loadConfig(location);
   if (!config.openclaw.fromCli) return null;
   const command = config.openclaw.command[0]!;
@@ -119,7 +120,7 @@ async function inputsFor(options: SystemdOptions, env: NodeJS.ProcessEnv, out: (
   const textfile = options.textfile !== null ? resolve(options.textfile) : system && !options.daemon && existsSync(within(defaultTextfileDir)) ? join(defaultTextfileDir, 'authwatch.prom') : null;
   if (textfile !== null && !textfile.endsWith('.prom')) throw new AuthwatchError(`--textfile ${textfile}: node_exporter only reads files ending in .prom`);
   const textfileDir = textfile === null ? null : dirname(textfile);
-  if (textfileDir !== null && !system && options.prefix === null && !options.dryRun) {
+  if (textfileDir !== null && !system && options.prefix === null) {
     try {
       accessSync(textfileDir, constants.W_OK | constants.X_OK);
     } catch {
