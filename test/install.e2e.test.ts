@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,9 +10,11 @@ import { HOUR } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { toolForTest } from './helpers/tools.js';
 import { startSink } from './helpers/http-sink.js';
+import { freePort, startProcess, waitFor } from './helpers/processes.js';
 
 const systemdAnalyze = toolForTest('systemd-analyze');
 const shellcheck = toolForTest('shellcheck');
+const pushgateway = toolForTest('prometheus-pushgateway');
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
@@ -29,6 +31,15 @@ function standIns(home: string, names: string[]): { bin: string; record: string;
   }
   const calls = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean) : []);
   return { bin, record, calls };
+}
+
+/** Runs a script without blocking this process (where the test's servers answer). */
+function runJob(path: string, env: Record<string, string>): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path, [], { env, stdio: 'ignore', timeout: 30_000 });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
 }
 
 const listTree = (dir: string): string[] =>
@@ -225,6 +236,85 @@ describe('Termux', () => {
     expect(run.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(readFileSync(join(home, '.local/state/authwatch/termux-job.log'), 'utf8')).toContain('termux-notification failed or timed out (is the Termux:API app installed?)');
+  });
+
+  it('refuses what a phone cannot honour, with the reason', async () => {
+    const { home, prefix, env } = termuxHome({});
+    for (const [flag, reason] of [
+      [['--textfile', join(home, 'a.prom')], 'there is no node_exporter on a phone'],
+      [['--daemon'], 'Android stops long-running processes'],
+      [['--run-as', 'daemon'], 'the job runs as the Termux user'],
+      [['--system'], 'there is no systemd on Android'],
+    ] as const) {
+      const result = await runCli(['install', 'termux', '--prefix', prefix, ...flag], { home, env });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`install termux: --${flag[0].slice(2)} cannot be honoured here: ${reason}`);
+    }
+    expect(existsSync(join(home, '.local/share/authwatch/authwatch-job.sh'))).toBe(false);
+    const inline = await runCli(['install', 'termux', '--prefix', prefix, '--push', 'http://127.0.0.1:9'], { home, env: { ...env, AUTHWATCH_PUSH_USER: 'u', AUTHWATCH_PUSH_PASSWORD: 'PLANTEDPASSWORD' } });
+    expect(inline.code).toBe(3);
+    expect(inline.stderr).toContain('the installer writes no password into a unit or script');
+    expect(inline.stdout + inline.stderr).not.toContain('PLANTEDPASSWORD');
+  });
+
+  it('only an alert channel failed (exit 3): the notification says so, credentials ok, at default priority', async () => {
+    const { home, prefix, tools, env } = termuxHome({ 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: Date.now() - HOUR } });
+    // The ntfy server takes the first alert (expired), then refuses (the resolved notice).
+    const sink = await startSink(() => (sink.requests.length > 1 ? 500 : 200));
+    const config = join(home, 'phone.json5');
+    writeFileSync(config, `{ channels: [{ name: "ntfy", type: "ntfy", url: "${sink.url}", topic: "t" }] }`, { mode: 0o600 });
+    expect((await runCli(['install', 'termux', '--prefix', prefix, '--config', config], { home, env })).code).toBe(0);
+    const job = join(home, '.local/share/authwatch/authwatch-job.sh');
+    expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_CONFIG="${config}"; export AUTHWATCH_CONFIG`);
+    writeFileSync(tools.record, '');
+    expect(await runJob(job, { ...env, HOME: home })).toBe(0);
+    expect(tools.calls()[0]).toMatch(/--priority high -t authwatch: credential EXPIRED -c anthropic:default: expired/);
+    writeFileSync(join(home, agentStore('main')), JSON.stringify({ version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'k' } } }));
+    writeFileSync(tools.record, '');
+    expect(await runJob(job, { ...env, HOME: home })).toBe(0);
+    expect(sink.requests).toHaveLength(2);
+    expect(readFileSync(join(home, '.local/state/authwatch/termux-job.log'), 'utf8')).toMatch(/check exited 1\n[^]*check exited 3\n$/);
+    expect(tools.calls()).toEqual(['termux-notification --id authwatch --group authwatch --priority default -t authwatch: alert channel ntfy failed -c alert channel ntfy failed; credentials ok']);
+  });
+
+  it.runIf(Boolean(pushgateway))('--push: the job pushes with Basic auth from a file (never in the script); uninstall deletes this host\'s group', async () => {
+    const { home, prefix, tools, env } = termuxHome({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'k' } });
+    const port = await freePort();
+    startProcess(pushgateway!, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(home, 'pg.data')}`], { PATH: process.env.PATH });
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor('pushgateway', async () => ((await fetch(`${base}/-/ready`)).ok ? true : undefined));
+    const passwordFile = join(home, 'push-password');
+    writeFileSync(passwordFile, 'PLANTEDPASSWORD\n', { mode: 0o600 });
+    const pushEnv = { ...env, AUTHWATCH_PUSH_USER: 'phone', AUTHWATCH_PUSH_PASSWORD_FILE: passwordFile };
+    const installed = await runCli(['install', 'termux', '--prefix', prefix, '--push', base], { home, env: pushEnv });
+    expect(installed.code).toBe(0);
+    const job = join(home, '.local/share/authwatch/authwatch-job.sh');
+    const script = readFileSync(job, 'utf8');
+    expect(script).toContain(`check --json --push "${base}"`);
+    expect(script).toContain(`AUTHWATCH_PUSH_PASSWORD_FILE="${passwordFile}"; export AUTHWATCH_PUSH_PASSWORD_FILE`);
+    expect(script).not.toContain('PLANTEDPASSWORD');
+    // The job runs without the installer's environment: what it needs is in the script.
+    expect(spawnSync(job, [], { env: { ...env, HOME: home }, encoding: 'utf8' }).status).toBe(0);
+    const host = spawnSync('hostname', { encoding: 'utf8' }).stdout.trim();
+    const group = `push_time_seconds{instance="${host}",job="authwatch"}`;
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain(group);
+
+    writeFileSync(tools.record, '');
+    const removed = await runCli(['uninstall', 'termux', '--prefix', prefix], { home, env });
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`deleted this host's group on the Pushgateway`);
+    expect(await (await fetch(`${base}/metrics`)).text()).not.toContain(group);
+    expect(removed.stdout + removed.stderr).not.toContain('PLANTEDPASSWORD');
+  });
+
+  it('uninstall goes on past a failing termux-* call and reports it (exit 3)', async () => {
+    const { home, prefix, env } = termuxHome({});
+    expect((await runCli(['install', 'termux', '--prefix', prefix], { home, env })).code).toBe(0);
+    writeFileSync(join(home, 'stand-ins', 'termux-job-scheduler'), '#!/bin/sh\nexit 1\n');
+    const result = await runCli(['uninstall', 'termux', '--prefix', prefix], { home, env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('uninstall termux: one step failed (all the others were done): termux-job-scheduler --cancel --job-id 4711 failed (exit 1)');
+    expect(existsSync(join(home, '.local/share/authwatch/authwatch-job.sh'))).toBe(false);
   });
 
   it.runIf(Boolean(shellcheck))('every shell script in termux/ and deploy/ (and as rendered) passes shellcheck', async () => {
