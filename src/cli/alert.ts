@@ -6,17 +6,17 @@ import { quoteArgument } from '../core/quote-argument.js';
 import { writeStdout } from './stdout.js';
 
 const alertUsage = `Usage: authwatch alert test [--channel NAME] [--config FILE] [--deadline DURATION]
-       authwatch alert unit-failed UNIT [--config FILE] [--deadline DURATION]
+       authwatch alert unit-failed UNIT [--user] [--config FILE] [--deadline DURATION]
 
 test         sends a test message through every configured channel (or only NAME) and
              reports, per channel, success or the exact error.
 unit-failed  tells every channel that a systemd unit running authwatch failed (the
-             OnFailure= hook of the installed units runs it).
+             OnFailure= hook of the installed units runs it; --user: UNIT is a user unit).
 --deadline   stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s)
 Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
-const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' } } as const;
+const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' }, user: { type: 'boolean' } } as const;
 
 export async function alert(argv: string[]): Promise<ExitCode> {
   const [action, ...rest] = argv;
@@ -38,7 +38,7 @@ export async function alert(argv: string[]): Promise<ExitCode> {
   return withDeadline(resolveDeadline(values.deadline), (step) => send(action, unit, values, step));
 }
 
-type Values = { config?: string; now?: string; 'log-level'?: string; channel?: string };
+type Values = { config?: string; now?: string; 'log-level'?: string; channel?: string; user?: boolean };
 
 async function send(action: 'test' | 'unit-failed', unit: string | undefined, values: Values, step: Step): Promise<ExitCode> {
   step('reading the config');
@@ -56,7 +56,7 @@ async function send(action: 'test' | 'unit-failed', unit: string | undefined, va
       ? { subject: `TEST message from ${host}`, text: 'This is a test message from authwatch. If you can read it, this channel works.', severity: 'info' as const }
       : {
           subject: `authwatch itself FAILED on ${host} (${unit!.slice(0, 80)})`,
-          text: `The systemd unit ${unit!.slice(0, 80)} that runs authwatch failed, so credentials are not being checked. See: journalctl -u ${unit!.slice(0, 80)}`,
+          text: unitFailedText(unit!.slice(0, 80), values.user ?? false, env),
           severity: 'critical' as const,
         };
   step(`sending to ${channels.map((channel) => channel.name).join(', ')}`);
@@ -72,4 +72,20 @@ async function send(action: 'test' | 'unit-failed', unit: string | undefined, va
   );
   for (const { channel, error } of results) writeStdout(`${channel}: ${error === null ? 'ok' : `FAILED — ${error}`}\n`);
   return results.every((r) => r.error === null) ? ExitCode.Ok : ExitCode.CouldNotRun;
+}
+
+/**
+ * What the failure notice says, from what systemd tells an OnFailure= unit about the failed one
+ * ($MONITOR_SERVICE_RESULT, $MONITOR_EXIT_STATUS): exit 3 does not mean the credentials went
+ * unchecked — it is also a failed alert channel or metrics export, after a complete check.
+ */
+export function unitFailedText(unit: string, user: boolean, env: NodeJS.ProcessEnv): string {
+  const result = env.MONITOR_SERVICE_RESULT?.trim();
+  const status = env.MONITOR_EXIT_STATUS?.trim();
+  const how = result === 'timeout' ? ' (it ran past its TimeoutStartSec)' : status ? ` (exit status ${status.slice(0, 20)})` : '';
+  const meaning =
+    status === '3'
+      ? 'Exit 3: a credential source could not be read, an alert channel failed (the credentials were then checked, and the other channels had their alerts) or the metrics could not be written.'
+      : 'Until it is fixed, credentials may not be checked.';
+  return `The systemd unit ${unit} that runs authwatch failed${how}. ${meaning} The journal says which: journalctl ${user ? '--user ' : ''}-u ${unit}`;
 }

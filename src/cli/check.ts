@@ -85,8 +85,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
       live: await prepareLive(loaded.config, values.live === true, env, home, now, log),
     });
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-    const rendered = await formats[format].render(report, { colour });
-    writeStdout(rendered.text);
+    const early = formats[format].afterAlerts ? null : await formats[format].render(report, { colour, failedChannels: [] });
+    if (early) writeStdout(early.text);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
@@ -99,12 +99,14 @@ export async function check(argv: string[]): Promise<ExitCode> {
             return null;
           })
         : null;
+    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
+    const rendered = early ?? (await formats[format].render(report, { colour, failedChannels: failed.map(({ channel }) => channel) }));
+    if (!early) writeStdout(rendered.text);
     if (values.textfile !== undefined || values.push !== undefined) {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
     if (alertingProblem) throw alertingProblem;
-    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
     for (const { channel, error } of failed) {
       writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
     }

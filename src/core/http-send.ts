@@ -1,7 +1,7 @@
 import { decodeLeniently, registerSecret, registerUrlSecrets, scrub, urlForMessages, withoutCutSecret } from './scrub.js';
 
 export interface HttpSend {
-  method: 'POST' | 'PUT';
+  method: 'POST' | 'PUT' | 'DELETE';
   url: string | URL;
   body: string;
   headers: Record<string, string>;

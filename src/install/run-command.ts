@@ -22,3 +22,36 @@ export function runCommand(argv: readonly string[], options: { dryRun: boolean; 
     throw new AuthwatchError(`${showCommand(argv)} failed${status !== undefined && status !== null ? ` (exit ${status})` : code ? ` (${code})` : ''}`);
   }
 }
+
+/**
+ * Runs one step of an undo that must go on past a failure (uninstall): the failure is said at
+ * once and kept in `failures` for the final report.
+ */
+export async function attempt(failures: string[], step: () => unknown, out: (line: string) => void, hint = ''): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof AuthwatchError)) throw error;
+    const message = hint ? `${error.message}; ${hint}` : error.message;
+    failures.push(message);
+    out(`FAILED: ${message}`);
+  }
+}
+
+/** The end of such an undo: every failure in one error (exit 3), or nothing. */
+export function reportFailures(what: string, failures: readonly string[]): void {
+  if (failures.length === 0) return;
+  throw new AuthwatchError(`${what}: ${failures.length === 1 ? 'one step' : `${failures.length} steps`} failed (all the others were done): ${failures.join(' | ')}`);
+}
+
+/** Removes one installed file (or says it would), as a step of such an undo. */
+export async function removeInstalled(path: string, dryRun: boolean, failures: string[], out: (line: string) => void): Promise<void> {
+  if (dryRun) return out(`would remove ${path}`);
+  await attempt(failures, async () => {
+    const { rm } = await import('node:fs/promises');
+    await rm(path, { force: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new AuthwatchError(`cannot remove ${path}: ${error.code ?? error.message}`);
+    });
+    out(`removed ${path}`);
+  }, out);
+}

@@ -14,12 +14,19 @@ export interface SystemdInputs {
   runAs: string;
   /** systemd credentials (name → file) loaded into $CREDENTIALS_DIRECTORY. */
   credentials: readonly { name: string; path: string }[];
+  /** Directories the check writes besides its state and cache (the textfile's). */
+  readWritePaths: readonly string[];
+  /** A line for `uninstall` to find what it must undo beyond the files (see installed-push.ts). */
+  marker: string;
 }
 
 export interface UnitFile {
   name: string;
   template: string;
 }
+
+/** The hardening every system unit includes (deploy/systemd/system/hardening.conf). */
+export const hardeningTemplate = 'deploy/systemd/system/hardening.conf';
 
 /** systemd treats `%` as a specifier and splits on spaces: quote and escape every value. */
 export function systemdQuote(value: string): string {
@@ -30,7 +37,7 @@ export function systemdQuote(value: string): string {
 /** Which templates make up an installation. */
 export function unitFiles(inputs: Pick<SystemdInputs, 'mode' | 'daemon'>): UnitFile[] {
   const variant = `deploy/systemd/${inputs.mode}`;
-  const failure = { name: 'authwatch-failure@.service', template: 'deploy/systemd/authwatch-failure@.service.in' };
+  const failure = { name: 'authwatch-failure@.service', template: `${variant}/authwatch-failure@.service.in` };
   return inputs.daemon
     ? [{ name: 'authwatch.service', template: `${variant}/authwatch.service.in` }, failure]
     : [
@@ -46,7 +53,7 @@ export function primaryUnit(inputs: Pick<SystemdInputs, 'daemon'>): string {
 }
 
 /** Renders one unit from its template: pure, so the exact text is unit-tested. */
-export function renderUnit(template: string, name: string, inputs: SystemdInputs): string {
+export function renderUnit(template: string, name: string, inputs: SystemdInputs, hardening: string): string {
   const environment = Object.entries(inputs.environment)
     .map(([key, value]) => `Environment=${systemdQuote(`${key}=${value}`)}`)
     .join('\n');
@@ -57,10 +64,28 @@ export function renderUnit(template: string, name: string, inputs: SystemdInputs
       NODE: systemdQuote(inputs.node),
       ENTRY: systemdQuote(inputs.entry),
       CHECK_ARGS: inputs.checkArgs.map((arg) => ` ${systemdQuote(arg)}`).join(''),
-      ENVIRONMENT: environment,
+      ENVIRONMENT: [inputs.marker, environment].filter(Boolean).join('\n'),
       CREDENTIALS: inputs.mode === 'system' ? credentials : '',
       RUN_AS: inputs.runAs,
+      READ_WRITE_PATHS: inputs.readWritePaths.map((path) => `ReadWritePaths=${systemdQuote(path)}`).join('\n'),
+      HARDENING: hardening.trimEnd(),
     },
     name,
   );
+}
+
+/**
+ * The tmpfiles.d entry that lets the unit's user write its textfile into `dir` without
+ * changing the directory's owner or mode (Debian's node-exporter directory is root 0755):
+ * create the directory if it is missing, and give that one user rwx by a POSIX ACL.
+ */
+export function renderTmpfiles(dir: string, user: string): string {
+  const path = /[\s\\]/.test(dir) ? `"${dir.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : dir;
+  return [
+    '# authwatch (written by `authwatch install systemd --system`): its textfile directory,',
+    `# writable by ${user} through an ACL; owner and mode stay as they are.`,
+    `d ${path} - - - -`,
+    `a+ ${path} - - - - u:${user}:rwx`,
+    '',
+  ].join('\n');
 }

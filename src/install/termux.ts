@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
-import { runCommand } from './run-command.js';
+import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
+import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
 import { fillTemplate, installation, readTemplate } from './template.js';
 
 /** The prefix the templates are written for; the installer puts the real one in its place. */
@@ -12,11 +12,15 @@ const termuxPrefix = '/data/data/com.termux/files/usr';
 export const jobId = 4711;
 /** Android's minimum period for a periodic job. */
 const periodMs = 900_000;
+const apiTimeoutMs = 20_000;
 
 export interface TermuxOptions {
   prefix: string;
   home: string;
   dryRun: boolean;
+  /** An absolute config path for the job and the widget (else the default ~/.config/authwatch/config.json5). */
+  config: string | null;
+  push: PushInstall | null;
 }
 
 export function termuxFiles(home: string) {
@@ -38,12 +42,39 @@ export function resolvePrefix(flag: string | undefined, env: NodeJS.ProcessEnv):
   throw new AuthwatchError('this does not look like Termux (no $TERMUX_VERSION); give --prefix to install anyway');
 }
 
-/** Renders a Termux script: the real prefix, node and entry script (inside double quotes, so no quotes or `$` allowed). */
-export function renderScript(template: string, name: string, values: { prefix: string; node: string; entry: string; job: string }): string {
-  for (const [key, value] of Object.entries(values)) {
-    if (/["$`\\\n]/.test(value)) throw new AuthwatchError(`cannot install: the ${key} path ${value} contains a quote, $, backslash or newline`);
+/** The variables the job and widget export: the config, and where the Pushgateway's Basic auth comes from. */
+function settings(options: Pick<TermuxOptions, 'config' | 'push'>): Record<string, string> {
+  return {
+    ...(options.config ? { AUTHWATCH_CONFIG: options.config } : {}),
+    ...(options.push?.user ? { AUTHWATCH_PUSH_USER: options.push.user, AUTHWATCH_PUSH_PASSWORD_FILE: options.push.passwordFile! } : {}),
+  };
+}
+
+/** Renders a Termux script: the real prefix, node, entry script and settings (inside double quotes, so no quotes or `$` allowed). */
+export function renderScript(
+  template: string,
+  name: string,
+  values: { prefix: string; node: string; entry: string; job: string },
+  options: Pick<TermuxOptions, 'config' | 'push'> = { config: null, push: null },
+): string {
+  const variables = settings(options);
+  const quoted = { ...values, ...variables, ...(options.push ? { 'push URL': options.push.url } : {}) };
+  for (const [key, value] of Object.entries(quoted)) {
+    if (/["$`\\\n]/.test(value)) throw new AuthwatchError(`cannot install: the ${key} ${value} contains a quote, $, backslash or newline`);
   }
-  return fillTemplate(template.replaceAll(termuxPrefix, values.prefix), { NODE: values.node, ENTRY: values.entry, JOB: values.job, JOB_ID: String(jobId) }, name);
+  const lines = [pushMarker(options.push), ...Object.entries(variables).map(([key, value]) => `${key}="${value}"; export ${key}`)].filter(Boolean);
+  return fillTemplate(
+    template.replaceAll(termuxPrefix, values.prefix),
+    {
+      NODE: values.node,
+      ENTRY: values.entry,
+      JOB: values.job,
+      JOB_ID: String(jobId),
+      SETTINGS: lines.join('\n'),
+      CHECK_ARGS: options.push ? ` --push "${options.push.url}"` : '',
+    },
+    name,
+  );
 }
 
 export async function installTermux(options: TermuxOptions, out: (line: string) => void): Promise<void> {
@@ -56,7 +87,7 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
     { path: files.widget, template: 'termux/authwatch-widget.sh.in' },
   ];
   for (const script of scripts) {
-    const text = renderScript(readTemplate(root, script.template), script.template, values);
+    const text = renderScript(readTemplate(root, script.template), script.template, values, options);
     if (options.dryRun) out(`would write ${script.path}:\n${text}`);
     else {
       makeDirectory(dirname(script.path), 0o700);
@@ -64,19 +95,30 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
       out(`wrote ${script.path}`);
     }
   }
-  runCommand(scheduleCommand(files.job), { dryRun: options.dryRun, timeoutMs: 20_000 }, out);
+  runCommand(scheduleCommand(files.job), { dryRun: options.dryRun, timeoutMs: apiTimeoutMs }, out);
   out('note: install the Termux:API app (and `pkg install termux-api`) for the job and notifications;');
   out('      install Termux:Boot and open it once so the job survives a reboot; add the widget from Termux:Widget');
 }
 
-export async function uninstallTermux(options: TermuxOptions, out: (line: string) => void): Promise<void> {
-  runCommand(['termux-job-scheduler', '--cancel', '--job-id', String(jobId)], { dryRun: options.dryRun, timeoutMs: 20_000 }, out);
-  for (const path of Object.values(termuxFiles(options.home))) {
-    if (!existsSync(path)) continue;
-    if (options.dryRun) out(`would remove ${path}`);
-    else {
-      await rm(path, { force: true });
-      out(`removed ${path}`);
-    }
+/** Undoes everything the install and the job did: the job, the scripts, the notification, a wake lock; and the push group. */
+export async function uninstallTermux(options: Pick<TermuxOptions, 'home' | 'dryRun'>, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<void> {
+  const run = { dryRun: options.dryRun, timeoutMs: apiTimeoutMs };
+  const failures: string[] = [];
+  const files = termuxFiles(options.home);
+  let push: PushInstall | null = null;
+  if (existsSync(files.job)) await attempt(failures, () => (push = findPushMarker(readFileSync(files.job, 'utf8'))), out);
+  for (const command of [
+    ['termux-job-scheduler', '--cancel', '--job-id', String(jobId)],
+    ['termux-notification-remove', 'authwatch'],
+    // An older boot script took the wake lock and never released it.
+    ['termux-wake-unlock'],
+  ]) {
+    await attempt(failures, () => runCommand(command, run, out), out);
   }
+  for (const path of Object.values(files)) {
+    if (!existsSync(path)) continue;
+    await removeInstalled(path, options.dryRun, failures, out);
+  }
+  if (push) await deleteGroup(push, run, env, out, failures);
+  reportFailures('uninstall termux', failures);
 }

@@ -12,7 +12,9 @@ interface Rendered {
 interface Format {
   /** One line for `check --help`. */
   usage: string;
-  render(report: Report, options: { colour: boolean }): Rendered | Promise<Rendered>;
+  render(report: Report, options: { colour: boolean; failedChannels: readonly string[] }): Rendered | Promise<Rendered>;
+  /** It reports the alert delivery, so it is printed after it (the others at once: a stuck channel must not hide them). */
+  afterAlerts?: boolean;
 }
 
 // The shapes of OpenClaw's old claude-auth-status.sh are loaded only by the runs that ask for them.
@@ -20,7 +22,11 @@ const compat = () => import('./openclaw-compat.js');
 
 const registry = {
   table: { usage: 'one row per credential, then a summary (the default)', render: (report, options) => ({ text: renderTable(report, options) }) },
-  json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: `${JSON.stringify(reportToJson(report), null, 2)}\n` }) },
+  json: {
+    usage: 'one JSON document (same as --json)',
+    afterAlerts: true,
+    render: (report, options) => ({ text: `${JSON.stringify(reportToJson(report, options.failedChannels), null, 2)}\n` }),
+  },
   'openclaw-json': { usage: "the JSON of OpenClaw's old claude-auth-status.sh", render: async (report) => ({ text: (await compat()).renderOpenclawJson(report) }) },
   'openclaw-simple': {
     usage: 'its one-word answer; exits like that script',

@@ -15,8 +15,11 @@ function liveToJson(live: LiveFact) {
   };
 }
 
-/** The stable `check --json` document (documented in the README). */
-export function reportToJson(report: Report) {
+/**
+ * The stable `check --json` document (documented in docs/check.md). `failedChannels` (check only): the
+ * alert channels this run could not deliver to (the reason of an exit 3 whose credentials are fine).
+ */
+export function reportToJson(report: Report, failedChannels?: readonly string[]) {
   return {
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
@@ -45,5 +48,6 @@ export function reportToJson(report: Report) {
       ok: visit.ok,
       error: visit.error,
     })),
+    ...(failedChannels ? { failedChannels: [...failedChannels] } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { httpSend } from '../core/http-send.js';
 const pushTimeoutMs = 10_000;
 
 /** `<base>/metrics/job/authwatch/instance/<host>`: the group this host's snapshot replaces. */
-function pushGroupUrl(base: string, instance = hostname()): URL {
+export function pushGroupUrl(base: string, instance = hostname()): URL {
   let url: URL;
   try {
     url = new URL(base);
@@ -28,14 +28,23 @@ export interface PushTarget {
  * PUTs the snapshot: PUT replaces the whole group, so a profile that disappeared from this
  * host disappears from the Pushgateway too (it has no TTL of its own).
  */
-export async function pushMetrics(target: PushTarget, text: string, instance?: string): Promise<void> {
+export function pushMetrics(target: PushTarget, text: string, instance?: string): Promise<void> {
+  return sendToGroup('PUT', target, text, instance);
+}
+
+/** Deletes this host's group, for `uninstall`: a retired host's last snapshot would otherwise stay (and page) forever. */
+export function deletePushGroup(target: PushTarget, instance?: string): Promise<void> {
+  return sendToGroup('DELETE', target, '', instance);
+}
+
+async function sendToGroup(method: 'PUT' | 'DELETE', target: PushTarget, body: string, instance: string | undefined): Promise<void> {
   const url = pushGroupUrl(target.url, instance);
   try {
     await httpSend({
-      method: 'PUT',
+      method,
       url,
-      body: text,
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body,
+      headers: method === 'PUT' ? { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } : {},
       ...(target.basic ? { basic: target.basic } : {}),
       timeoutMs: pushTimeoutMs,
     });
