@@ -62,7 +62,7 @@ export class CheckRunner {
     const now = Date.now();
     try {
       const config = this.deps.config();
-      const report = await runCheck({ context: { env, home, now, agent: null }, config, policy: policyFromConfig(config), log });
+      const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log });
       const durationMs = performance.now() - started;
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
       const pending = await Promise.resolve(this.deps.afterCheck(report, now)).catch((error: unknown) => {

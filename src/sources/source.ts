@@ -62,6 +62,8 @@ export interface SourceContext {
   now: number;
   /** `--agent`: restrict OpenClaw's per-agent stores to this agent id. */
   agent: string | null;
+  /** `openclaw.profiles` of the authwatch config: the `openclaw --profile NAME` state dirs to read too. */
+  openclawProfiles?: readonly string[];
 }
 
 export interface Source {
@@ -73,6 +75,8 @@ export type SecretReference =
   | { kind: 'env'; name: string }
   | { kind: 'file'; path: string }
   | { kind: 'exec' }
+  /** A `store` ref: an entry of the state DB's `secret_store_entries`. */
+  | { kind: 'store'; name: string }
   | { kind: 'oauthRef'; id: string };
 
 /** Shared by every profile without notes (notes are never changed in place, only replaced). */
