@@ -8,7 +8,7 @@ import { evaluate } from '../src/evaluate/evaluate.js';
 import { defaultWarnMs, type Policy } from '../src/evaluate/policy.js';
 import { buildReport } from '../src/evaluate/report.js';
 import { exitCodeFor, statuses, worstStatus } from '../src/evaluate/status.js';
-import { geminiCli } from '../src/sources/cli-oauth-creds.js';
+import { geminiCli } from '../src/sources/gemini-cli.js';
 import { claudeCode } from '../src/sources/claude-code.js';
 import { codex } from '../src/sources/codex.js';
 import { parseDotenv } from '../src/sources/dotenv.js';

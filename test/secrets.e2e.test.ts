@@ -89,6 +89,7 @@ function secretHome(config: string): string {
     '.codex/auth.json': {
       json: { tokens: { access_token: fakeJwt({ exp: (NOW + HOUR) / 1000, email: plant('jwt-claim') }, plant('jwt-signature')), refresh_token: plant('codex-refresh'), id_token: plant('id-token') } },
     },
+    '.gemini/.env': `GEMINI_API_KEY=${plant('gemini-dotenv')}\nOTHER_SECRET=${plant('gemini-dotenv-other')}\n`,
     '.gemini/oauth_creds.json': { json: { access_token: plant('gemini-access'), refresh_token: plant('gemini-refresh'), expiry_date: plant('gemini-expiry') } },
     'declared.json': { json: { auth: { token: plant('declared-file') } } },
     'smtp-password': plant('smtp-password'),
@@ -109,7 +110,7 @@ const declared = (home: string) => `declared: [
     { id: "vendor:env", provider: "vendor", env: "VENDOR_TOKEN" },
   ]`;
 
-const processEnv = () => ({ GEMINI_API_KEY: plant('process-env'), VENDOR_TOKEN: plant('vendor-env'), NTFY_TOKEN: plant('ntfy-token') });
+const processEnv = () => ({ CODEX_API_KEY: plant('codex-env'), GEMINI_API_KEY: plant('process-env'), VENDOR_TOKEN: plant('vendor-env'), NTFY_TOKEN: plant('ntfy-token') });
 const ntfyTokenToNtfy = (output: Output, name: string) => name === 'ntfy-token' && /^ntfy request \d+: headers$/.test(output.where);
 
 describe('secret-leak harness: every planted secret, every output', () => {

@@ -70,7 +70,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     // Not performance.now(): the first touch of `performance` loads perf_hooks.
     const started = process.hrtime.bigint();
     const report = await runCheck({
-      context: { env, home, now, agent: values.agent ?? null },
+      context: { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles },
       config: loaded.config,
       policy: policyFromConfig(loaded.config, warnMs, mode),
       fromOpenclaw:

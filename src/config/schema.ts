@@ -130,6 +130,8 @@ export const configSchema = z.strictObject({
         /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
         command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
         agent: z.optional(nonEmpty()),
+        /** `openclaw --profile NAME` gateways: read `~/.openclaw-NAME` too (OpenClaw's profile-name rule) */
+        profiles: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'expected an OpenClaw profile name (letters, digits, - and _)')))),
         timeout: z._default(duration, 20_000),
       }),
     ),

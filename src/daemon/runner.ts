@@ -76,7 +76,7 @@ export class CheckRunner {
     const now = Date.now();
     try {
       const config = this.deps.config();
-      const report = await runCheck({ context: { env, home, now, agent: null }, config, policy: policyFromConfig(config), log });
+      const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log });
       const durationMs = performance.now() - started;
       this.deps.checked(report);
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');

@@ -32,8 +32,13 @@ export function readClaudeCredentials(document: unknown): Read<ClaudeOauth> {
 const name = 'claude-code';
 const profileId = 'anthropic:claude-cli';
 
+/**
+ * Where Claude Code keeps `.credentials.json`: `$CLAUDE_SECURESTORAGE_CONFIG_DIR` (which moves
+ * only the login), else `$CLAUDE_CONFIG_DIR`, else `~/.claude`. Each replaces the next; Claude
+ * Code does not fall back from one to another.
+ */
 export function claudeCredentialsPath(context: SourceContext): string {
-  const configDir = context.env.CLAUDE_CONFIG_DIR?.trim();
+  const configDir = context.env.CLAUDE_SECURESTORAGE_CONFIG_DIR?.trim() || context.env.CLAUDE_CONFIG_DIR?.trim();
   return configDir
     ? join(expandHome(configDir, context.home), '.credentials.json')
     : join(context.home, '.claude', '.credentials.json');

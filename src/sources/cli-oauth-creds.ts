@@ -3,6 +3,7 @@ import { readObject, type Read } from '../core/json-reader.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { readSingleProfileDocument } from './credential-document.js';
+import { expandHome } from '../core/paths.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
 
 /** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
@@ -21,34 +22,44 @@ export function readOAuthCreds(document: unknown): Read<OAuthCreds> {
   }));
 }
 
-/**
- * One source per CLI that keeps its login in an `oauth_creds.json` (`expiry_date` in epoch ms,
- * refreshable when a refresh token is stored).
- */
-function cliOAuthSource(name: string, dir: string, provider: string, profileId: string): Source {
-  return {
-    name,
-    read(context: SourceContext): Promise<SourceResult> {
-      const row = { id: profileId, provider, source: name, path: join(context.home, dir, 'oauth_creds.json') };
-      return readSingleProfileDocument(row, readOAuthCreds, ({ value }) => {
-        const refreshable = Boolean(value.refresh_token?.trim());
-        const expires = checkEpochMs(value.expiry_date, 'expiry_date');
-        if (!expires.ok) return { problem: expires.message, type: 'oauth' };
-        const access = value.access_token?.trim();
-        const present = Boolean(access) || refreshable;
-        return {
-          type: 'oauth',
-          expiresAt: expires.ms,
-          refreshable,
-          secret: present ? 'present' : 'absent',
-          fingerprint: access ? fingerprint(access) : null,
-          notes: [...(present ? [] : ['logged out: no tokens stored'])],
-        };
-      });
-    },
-  };
+export interface CliOAuthStore {
+  name: string;
+  provider: string;
+  profileId: string;
+  /** The CLI's own directory (`~/.gemini`, `$QWEN_HOME`, …), where `oauth_creds.json` lives. */
+  dir(context: SourceContext): string;
 }
 
-export const geminiCli = cliOAuthSource('gemini-cli', '.gemini', 'google-gemini-cli', 'google-gemini-cli:gemini-cli');
-export const qwenCli = cliOAuthSource('qwen-cli', '.qwen', 'qwen-portal', 'qwen-portal:qwen-cli');
-export const minimaxCli = cliOAuthSource('minimax-cli', '.minimax', 'minimax-portal', 'minimax-portal:minimax-cli');
+/** An environment variable naming a directory, `~` expanded; `null` when unset or blank. */
+export function envDir(context: SourceContext, variable: string): string | null {
+  const value = context.env[variable]?.trim();
+  return value ? expandHome(value, context.home) : null;
+}
+
+/** The CLI's `oauth_creds.json` as one profile (`expiry_date` in epoch ms, refreshable with a refresh token). */
+export function readCliOAuthCreds(store: CliOAuthStore, context: SourceContext): Promise<SourceResult> {
+  const row = { id: store.profileId, provider: store.provider, source: store.name, path: join(store.dir(context), 'oauth_creds.json') };
+  return readSingleProfileDocument(row, readOAuthCreds, ({ value }) => {
+    const refreshable = Boolean(value.refresh_token?.trim());
+    const expires = checkEpochMs(value.expiry_date, 'expiry_date');
+    if (!expires.ok) return { problem: expires.message, type: 'oauth' };
+    const access = value.access_token?.trim();
+    const present = Boolean(access) || refreshable;
+    return {
+      type: 'oauth',
+      expiresAt: expires.ms,
+      refreshable,
+      secret: present ? 'present' : 'absent',
+      fingerprint: access ? fingerprint(access) : null,
+      notes: [...(present ? [] : ['logged out: no tokens stored'])],
+    };
+  });
+}
+
+function cliOAuthSource(store: CliOAuthStore): Source {
+  return { name: store.name, read: (context) => readCliOAuthCreds(store, context) };
+}
+
+/** Qwen Code: `$QWEN_HOME` replaces `~/.qwen`. */
+export const qwenCli = cliOAuthSource({ name: 'qwen-cli', provider: 'qwen-portal', profileId: 'qwen-portal:qwen-cli', dir: (context) => envDir(context, 'QWEN_HOME') ?? join(context.home, '.qwen') });
+export const minimaxCli = cliOAuthSource({ name: 'minimax-cli', provider: 'minimax-portal', profileId: 'minimax-portal:minimax-cli', dir: (context) => join(context.home, '.minimax') });

@@ -1,8 +1,9 @@
 import type { Logger } from '../core/log.js';
 import { claudeCode } from './claude-code.js';
-import { geminiCli, minimaxCli, qwenCli } from './cli-oauth-creds.js';
+import { minimaxCli, qwenCli } from './cli-oauth-creds.js';
 import { codex } from './codex.js';
 import { envKeys } from './env-keys.js';
+import { geminiCli } from './gemini-cli.js';
 import { openclawAuthProfiles } from './openclaw-auth-profiles.js';
 import { openclawSqlite } from './openclaw-sqlite.js';
 import { failedVisit, problemProfile, type Source, type SourceContext, type SourceResult } from './source.js';

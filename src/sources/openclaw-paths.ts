@@ -14,6 +14,8 @@ export interface StateDir {
   dir: string;
   /** `~/.clawdbot` and friends: read when present, flagged in the detail. */
   legacy: boolean;
+  /** The `openclaw --profile NAME` this dir belongs to, when the authwatch config named it. */
+  profile?: string;
 }
 
 /** OpenClaw's state dir (`$OPENCLAW_STATE_DIR` or `~/.openclaw`), where `.env` and `openclaw.json` live. */
@@ -21,12 +23,26 @@ export function primaryStateDir(context: SourceContext): string {
   return envPath(context, 'OPENCLAW_STATE_DIR') ?? join(context.home, '.openclaw');
 }
 
-/** Every state dir to read: the current one plus the pre-rename clawdbot one. */
+/** `openclaw --profile NAME` keeps its state in `~/.openclaw-NAME` (`default` is `~/.openclaw`). */
+export function profileStateDir(profile: string, home: string): string {
+  return join(home, profile.toLowerCase() === 'default' ? '.openclaw' : `.openclaw-${profile}`);
+}
+
+/** Every state dir to read: the current one, the pre-rename clawdbot one, and the configured profiles' ones. */
 export function stateDirs(context: SourceContext): StateDir[] {
   const dirs: StateDir[] = [{ dir: primaryStateDir(context), legacy: false }];
   const legacy = envPath(context, 'CLAWDBOT_STATE_DIR') ?? join(context.home, '.clawdbot');
   if (legacy !== dirs[0]!.dir) dirs.push({ dir: legacy, legacy: true });
+  for (const profile of context.openclawProfiles ?? []) {
+    const dir = profileStateDir(profile, context.home);
+    if (!dirs.some((known) => known.dir === dir)) dirs.push({ dir, legacy: false, profile });
+  }
   return dirs;
+}
+
+/** The shared state database of a state dir (OpenClaw 2026.9+): auth profiles, the secret store. */
+export function stateDatabasePath(stateDir: string): string {
+  return join(stateDir, 'state', 'openclaw.sqlite');
 }
 
 export function openclawConfigPath(context: SourceContext): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { discoverAgentDirs, stateDirs } from './openclaw-paths.js';
+import { discoverAgentDirs, stateDatabasePath, stateDirs } from './openclaw-paths.js';
 import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
 import type { Read } from '../core/json-reader.js';
 import { parseJsonText } from '../core/files.js';
@@ -61,9 +61,7 @@ interface DatabaseLocation {
   agent: string | null;
 }
 
-export function stateDatabasePath(stateDir: string): string {
-  return join(stateDir, 'state', 'openclaw.sqlite');
-}
+export { stateDatabasePath } from './openclaw-paths.js';
 
 function parseRowJson<T>(raw: unknown, read: (document: unknown) => Read<T>, what: string): { ok: true; value: T } | { ok: false; message: string } {
   if (typeof raw !== 'string') return { ok: false, message: `${what} is not text` };

@@ -184,6 +184,7 @@ function isName(value: string): boolean {
 function referenceOf(ref: SecretRefDocument): SecretReference {
   if (ref.source === 'env') return { kind: 'env', name: ref.id };
   if (ref.source === 'file') return { kind: 'file', path: ref.id };
+  if (ref.source === 'store') return { kind: 'store', name: ref.id };
   return { kind: 'exec' };
 }
 

@@ -64,6 +64,8 @@ export interface SourceContext {
   agent: string | null;
   /** Set only when live checks are on: where a source hands over the secret it read (see src/live). */
   handOverSecret?: SecretHandOver;
+  /** `openclaw.profiles` of the authwatch config: the `openclaw --profile NAME` state dirs to read too. */
+  openclawProfiles?: readonly string[];
 }
 
 /** The secret a live check sends, as a source read it; never part of a profile. */
@@ -85,6 +87,8 @@ export type SecretReference =
   | { kind: 'env'; name: string }
   | { kind: 'file'; path: string }
   | { kind: 'exec' }
+  /** A `store` ref: an entry of the state DB's `secret_store_entries`. */
+  | { kind: 'store'; name: string }
   | { kind: 'oauthRef'; id: string };
 
 /** Shared by every profile without notes (notes are never changed in place, only replaced). */

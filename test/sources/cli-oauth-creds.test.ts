@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { geminiCli, minimaxCli, qwenCli } from '../../src/sources/cli-oauth-creds.js';
+import { minimaxCli, qwenCli } from '../../src/sources/cli-oauth-creds.js';
+import { geminiCli } from '../../src/sources/gemini-cli.js';
 import { HOUR, NOW } from '../helpers/clock.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome } from '../helpers/home.js';

@@ -59,7 +59,7 @@ describe('Codex CLI auth source', () => {
     ['chatgptAuthTokens', null, { access_token: jwt }, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'present', refreshable: false }, []],
     [null, null, null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
     [undefined, 'sk-PLANTED', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
-    ['agentIdentity', null, null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored', 'auth_mode not known to authwatch; judged by what is stored']],
+    ['agentIdentity', null, null, { id: 'openai-codex:codex-cli', type: 'token', secret: 'absent' }, ['logged out: no agent identity stored']],
     ['constructor', 'sk-PLANTED', null, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI', 'auth_mode not known to authwatch; judged by what is stored']],
   ])('auth_mode %j with OPENAI_API_KEY %j', async (auth_mode, key, tokens, row, notes) => {
     const home = makeHome({ '.codex/auth.json': { json: { auth_mode, OPENAI_API_KEY: key, tokens } } });
