@@ -81,6 +81,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     });
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
     const rendered = await formats[format].render(report, { colour });
+    if (format === 'table') writeStdout((await import('../outputs/providers-table.js')).renderProvidersTable(report.routes));
     writeStdout(rendered.text);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.

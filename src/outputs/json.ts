@@ -1,4 +1,8 @@
 import type { Report } from '../evaluate/report.js';
+import type { Unusable } from '../evaluate/routes.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until) });
 
 /** The stable `check --json` document (documented in the README). */
 export function reportToJson(report: Report) {
@@ -6,7 +10,7 @@ export function reportToJson(report: Report) {
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
     exitCode: report.exitCode,
-    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail }) => ({
+    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, unused }) => ({
       id: profile.id,
       provider: profile.provider,
       source: profile.source,
@@ -20,6 +24,20 @@ export function reportToJson(report: Report) {
       path: profile.path,
       fingerprint: profile.fingerprint,
       fileExposed: profile.fileExposed,
+      unused,
+    })),
+    providers: report.routes.map((route) => ({
+      provider: route.provider,
+      uses: route.uses,
+      verdict: route.verdict,
+      status: route.status,
+      serving: route.serving,
+      fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.unusable && unusableJson(route.fallbackFrom.unusable) },
+      order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.usable })),
+      keys: route.keys.map((key) => key.id),
+      unusable: route.unusable.map(unusableJson),
+      recoversAt: iso(route.recoversAt),
+      expiresAt: iso(route.expiresAt),
     })),
     sources: report.visits.map((visit) => ({
       name: visit.name,
