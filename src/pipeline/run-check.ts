@@ -62,10 +62,9 @@ export async function runCheck({ context, config, policy, log, fromOpenclaw }: C
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
-    // authwatch: every row but a gateway profile no route uses, unless the config asks for it.
-    counts: openclawMode
-      ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required')
-      : (e) => !gateway(e) || !routed.has(e.profile.provider.toLowerCase()) || policy.strictProfiles || policy.profiles[e.profile.id]?.alert === true,
+    // authwatch: the routes and every row with its own status, but gateway profiles no route
+    // uses (unless the config asks for them).
+    counts: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required') : undefined,
     unused: (e) => gateway(e) && !routed.has(e.profile.provider.toLowerCase()) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
@@ -97,8 +96,8 @@ function providerUses(
       ? openclawConfig.uses.map((use) => ({ ...use, reason: `used by OpenClaw's ${use.role} ${use.model}${openclawConfig.found ? ` in ${openclawConfig.path}` : ' (no openclaw.json)'}` }))
       : stored.map((provider) => ({ provider, model: '', role: 'stored', reason: 'a gateway credential is stored for it' }));
   return [
-    ...configured,
     ...require.map((provider) => ({ provider, model: '', role: 'required', reason: 'required by the authwatch config' })),
+    ...configured,
     ...fromCli.map(({ provider, reason }) => ({ provider, model: '', role: 'in use', reason })),
   ];
 }
