@@ -26,7 +26,8 @@ describe('authwatch check (child process)', () => {
     const home = makeHome({ [agentStore('main')]: store({ 'openrouter:default': apiKey('openrouter'), 'anthropic:default': token('anthropic', NOW + 30 * DAY) }) });
     const result = await check(home);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^PROFILE\s+AGENT\s+PROVIDER\s+SOURCE\s+STATUS\s+EXPIRES\s+REMAINING\s+DETAIL/);
+    // One line per provider in use leads, then the profiles.
+    expect(result.stdout).toMatch(/^openrouter  serving openrouter:default\nanthropic   serving anthropic:default, runs dry 2026-12-24 12:00 \+00:00\n\nPROFILE\s+AGENT\s+PROVIDER\s+SOURCE\s+STATUS\s+EXPIRES\s+REMAINING\s+DETAIL/);
     expect(result.stdout).toMatch(/anthropic:default\s+main\s+anthropic\s+openclaw\s+ok\s+2026-12-24 12:00 \+00:00\s+30d/);
     expect(result.stdout).toMatch(/openrouter:default\s+main\s+openrouter\s+openclaw\s+ok\s+-\s+-\s+no expiry/);
     expect(result.stdout).toContain('2 ok — status ok, exit 0');
@@ -129,12 +130,12 @@ describe('authwatch check (child process)', () => {
       '.codex/auth.json': { json: { auth_mode: 'chatgpt', tokens: { access_token: fakeJwt({ exp: (NOW + HOUR) / 1000 }), refresh_token: 'r' } } },
     });
     const { json, stdout } = await checkJson(home);
-    expect(Object.keys(json)).toEqual(['checkedAt', 'status', 'exitCode', 'profiles', 'sources', 'failedChannels']);
+    expect(Object.keys(json)).toEqual(['checkedAt', 'status', 'exitCode', 'profiles', 'providers', 'sources', 'failedChannels']);
     expect(json.checkedAt).toBe(NOW_ISO);
     expect(json.exitCode).toBe(0);
     for (const profile of json.profiles) {
       expect(Object.keys(profile)).toEqual([
-        'id', 'provider', 'source', 'type', 'status', 'expiresAt', 'remainingSeconds', 'refreshable', 'detail', 'agent', 'path', 'fingerprint', 'fileExposed',
+        'id', 'provider', 'source', 'type', 'status', 'expiresAt', 'remainingSeconds', 'refreshable', 'detail', 'agent', 'path', 'fingerprint', 'fileExposed', 'unused',
       ]);
     }
     expect(json.profiles[1]).toMatchObject({ id: 'openai-codex:codex-cli', refreshable: true, status: 'ok', remainingSeconds: 3600 });

@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/evaluate/evaluate.js';
-import { defaultWarnMs } from '../src/evaluate/policy.js';
 import { openclawAuthProfiles } from '../src/sources/openclaw-auth-profiles.js';
 import { contextFor } from './helpers/context.js';
 import { agentStore, makeHome } from './helpers/home.js';
+import { policy } from './helpers/policy.js';
 
-const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 
 /**
  * A writer process rewriting auth-profiles.json the two ways OpenClaw-like tools do — temp

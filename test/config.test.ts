@@ -6,7 +6,7 @@ import { loadConfig, locateConfig } from '../src/config/load.js';
 import { parseConfig } from '../src/config/schema.js';
 import { defaultConfig } from '../src/config/defaults.js';
 import { AuthwatchError } from '../src/core/errors.js';
-import { providerOfModelRef, readOpenclawConfig } from '../src/sources/openclaw-config.js';
+import { providerOfModelRef, providerUsesOf, readOpenclawConfig } from '../src/sources/openclaw-config.js';
 import { contextFor } from './helpers/context.js';
 import { makeHome } from './helpers/home.js';
 
@@ -119,11 +119,42 @@ describe('a full config', () => {
 });
 
 describe('OpenClaw config: providers in use', () => {
-  it('maps model refs to providers; a bare model name is anthropic', () => {
+  it("maps model refs to providers; a bare model name gets OpenClaw's default provider (openai), ids lower-cased", () => {
     expect(providerOfModelRef('anthropic/claude-opus-4-6')).toBe('anthropic');
     expect(providerOfModelRef('openrouter/meta/llama')).toBe('openrouter');
-    expect(providerOfModelRef('claude-opus-4-6')).toBe('anthropic');
+    expect(providerOfModelRef('Anthropic/claude')).toBe('anthropic');
+    expect(providerOfModelRef('claude-opus-4-6')).toBe('openai');
+    expect(providerOfModelRef('opus', new Map([['opus', 'anthropic']]))).toBe('anthropic');
     expect(providerOfModelRef('  ')).toBeNull();
+  });
+
+  it('utility model, the selected agent overrides, aliases, auth.order / auth.profiles and config keys', () => {
+    const document = {
+      agents: {
+        defaults: { model: { primary: 'anthropic/a', fallbacks: ['openai/b'] }, utilityModel: 'Groq/small', models: { 'xai/grok': { alias: 'grok' } } },
+        list: [{ id: 'work', default: true, model: { primary: 'MiniMax/m' } }, { id: 'other', model: 'google/g' }],
+      },
+      auth: { order: { Anthropic: ['anthropic:work', 7] }, profiles: { 'anthropic:work': { provider: 'anthropic', mode: 'token' } } },
+      models: { providers: { mistral: { apiKey: 'k' }, empty: { apiKey: ' ' } } },
+    };
+    const read = providerUsesOf(document, null);
+    // The default agent's own primary replaces the defaults' (and, with no fallbacks of its own, theirs).
+    expect(read.uses.map((u) => `${u.role}:${u.provider}`)).toEqual(['model:minimax', 'utility model:groq']);
+    expect(providerUsesOf(document, 'other').uses.map((u) => u.provider)).toEqual(['google', 'groq']);
+    expect(providerUsesOf({ agents: { defaults: { model: 'grok' } } }, null).uses[0]!.provider).toBe('openai');
+    expect(providerUsesOf({ agents: { defaults: { model: 'grok', models: { 'xai/grok-4': { alias: 'grok' } } } } }, null).uses[0]!.provider).toBe('xai');
+    expect(read.auth.order).toEqual({ anthropic: ['anthropic:work'] });
+    expect(read.auth.profiles).toEqual({ 'anthropic:work': { provider: 'anthropic', mode: 'token' } });
+    expect([...read.configKeys]).toEqual(['mistral']);
+    // No model at all: OpenClaw's default model is in use.
+    expect(providerUsesOf({}, null).uses).toEqual([{ provider: 'openai', model: 'openai/gpt-6-astra', role: 'default model' }]);
+    expect(providerUsesOf({ agents: { defaults: { utilityModel: '' } } }, null).uses.map((u) => u.provider)).toEqual(['openai']);
+  });
+
+  it("no openclaw.json: OpenClaw's default model", async () => {
+    const read = await readOpenclawConfig(contextFor(makeHome()));
+    expect(read.found).toBe(false);
+    expect(read.uses.map((u) => u.model)).toEqual(['openai/gpt-6-astra']);
   });
 
   it('collects primary, fallbacks and the image model from openclaw.json (JSON5)', async () => {
@@ -132,7 +163,7 @@ describe('OpenClaw config: providers in use', () => {
         "{ agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6', fallbacks: ['openai/gpt-5', 'anthropic/claude-sonnet'] }, imageModel: 'google/gemini-3' } }, }",
     });
     const read = await readOpenclawConfig(contextFor(home));
-    expect(read.required.map((r) => r.provider)).toEqual(['anthropic', 'openai', 'google']);
+    expect(read.uses.map((r) => `${r.role}:${r.provider}`)).toEqual(['model:anthropic', 'fallback:openai', 'fallback:anthropic', 'image model:google']);
     expect(read.problem).toBeNull();
   });
 

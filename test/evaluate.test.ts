@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/schema.js';
 import { evaluate } from '../src/evaluate/evaluate.js';
-import { defaultWarnMs, policyFromConfig, type Policy } from '../src/evaluate/policy.js';
+import { policyFromConfig, type Policy } from '../src/evaluate/policy.js';
 import { buildReport } from '../src/evaluate/report.js';
 import { exitCodeFor, worstStatus } from '../src/evaluate/status.js';
 import { makeProfile, type Profile } from '../src/sources/source.js';
 import { DAY, HOUR, NOW } from './helpers/clock.js';
+import { policy } from './helpers/policy.js';
 
-const policy: Policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 
 function token(fields: Partial<Profile> = {}): Profile {
   return makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', ...fields });

@@ -93,10 +93,11 @@ describe('--policy openclaw reproduces `openclaw models status --check` (2026.9.
       authwatch: 1,
     },
     {
+      // The gateway cannot use it: the anthropic route has nothing (authwatch agrees since routes).
       name: 'a Claude Code login does not cover the provider for models status',
       files: { '.claude/.credentials.json': claudeLogin(NOW + 30 * DAY, false) },
       openclaw: 1,
-      authwatch: 0,
+      authwatch: 1,
     },
   ];
   for (const c of cases) {

@@ -47,7 +47,7 @@ describe('parsers never throw, whatever the JSON', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.oneof(credentialish, fc.jsonValue())), fc.jsonValue(), (profiles, stats) => {
         const usage = readUsageStats(stats !== null && typeof stats === 'object' && !Array.isArray(stats) ? (stats as Record<string, unknown>) : undefined);
-        const rows = profilesFromStore({ profiles }, usage, origin, NOW);
+        const rows = profilesFromStore({ profiles, order: {} }, usage, origin, NOW);
         expect(rows).toHaveLength(Object.keys(profiles).length);
         for (const row of rows) expect(row.problem === null || typeof row.problem === 'string').toBe(true);
       }),
@@ -155,6 +155,7 @@ describe('the status policy', () => {
           expiresAt: null,
           remainingMs: null,
           detail: '',
+          unused: false,
         }));
         const report = buildReport(evaluations, [], [], NOW);
         expect(report.status).toBe(worstStatus(list));

@@ -117,11 +117,13 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
 /** A profile that vanished from the report: the last thing known of it, to resolve it. */
 function vanished(key: string, status: Status, now: number): Notice {
   const [agent, ...id] = key.split('/');
+  const name = id.join('/');
   return {
     key,
-    profile: id.join('/'),
+    profile: name,
     agent: agent === '-' ? null : agent!,
-    provider: id.join('/').split(':')[0] ?? 'unknown',
+    // A route row (`route:<provider>`) names its provider after the colon.
+    provider: (name.startsWith('route:') ? name.slice(6) : name.split(':')[0]) || 'unknown',
     source: 'unknown',
     status,
     kind: 'resolved',

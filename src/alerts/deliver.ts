@@ -53,7 +53,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   // and leave the state file alone; anything else is decided again under the lock.
   const unreadable = unreadableAgents(report.evaluations, report.visits);
   const glance = await loadState(dir, log, now);
-  const quiet = decideAlerts(glance, report.evaluations, now, channels, config.alerting, unreadable);
+  const quiet = decideAlerts(glance, report.alertRows, now, channels, config.alerting, unreadable);
   if (quiet.kept > 0) {
     const unread = report.visits.filter((visit) => !visit.ok).map((visit) => visit.path ?? visit.name);
     log.warn({ unread, kept: quiet.kept }, 'a credential source could not be read: the alerts of its profiles stay as they were (none resolved, none new) until it reads again');
@@ -68,8 +68,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   }
   try {
     const previous = await loadState(dir, log, now);
-    const { next, plans } = decideAlerts(previous, report.evaluations, now, channels, config.alerting, unreadable);
-    const fingerprints = new Map(report.evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
+    const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable);
+    const fingerprints = new Map(report.alertRows.map((e) => [profileKey(e), e.profile.fingerprint]));
     const host = config.alerting.host ?? hostname();
     const pending = new Map<string, number>();
     // The channels' modules (and their schemas, and zod) only for a run that may send.

@@ -19,6 +19,7 @@ export function defaultConfig() {
     require: [],
     policy: policyModes[0],
     strictRefreshable: false,
+    strictProfiles: false,
     providers: {},
     profiles: {},
     declared: [],

@@ -22,6 +22,10 @@ const profileOverride = z.lazy(() =>
       issuedAt: z.optional(instant),
       /** how long the credential lives from issuedAt, e.g. "365d" */
       lifetime: z.optional(duration),
+      /** alert on it and let it set the exit code even when no route uses it */
+      alert: z.optional(z.boolean()),
+      /** leave it out completely: not shown, no exit code, no alert, no metric */
+      ignore: z.optional(z.boolean()),
     })
     .check(
       z.superRefine((value, ctx) => {
@@ -115,6 +119,8 @@ export const configSchema = z.strictObject({
   policy: z._default(z.enum(policyModes), 'authwatch'),
   /** judge refreshable OAuth access tokens by their expiry like any other token */
   strictRefreshable: z._default(z.boolean(), false),
+  /** every profile sets the exit code and alerts, also those of providers no route uses */
+  strictProfiles: z._default(z.boolean(), false),
   /** per-provider overrides */
   providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
   /** per-profile overrides, by profile id */

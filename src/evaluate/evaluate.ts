@@ -13,6 +13,8 @@ export interface Evaluation {
   detail: string;
   /** What a live check saw (judged in src/evaluate/live.ts); absent when live checks are off for it. */
   live?: LiveFact;
+  /** Of a provider no route uses: shown, but it sets no exit code and sends no alert. */
+  unused: boolean;
 }
 
 /** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */
@@ -22,7 +24,7 @@ function judge(status: Status, reason: string, profile: Profile, expiresAt: numb
   // An indexed loop: most checks end before V8 optimises for-of, whose iterator allocates per note.
   const { notes } = profile;
   for (let index = 0; index < notes.length; index++) if (notes[index]) text += text ? `; ${notes[index]}` : notes[index];
-  return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail: text };
+  return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail: text, unused: false };
 }
 
 /**

@@ -3,6 +3,7 @@ import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
+import { describeRoute, type Route } from './routes.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
 
 export interface Report {
@@ -11,6 +12,37 @@ export interface Report {
   exitCode: ExitCode;
   evaluations: Evaluation[];
   visits: SourceVisit[];
+  /** One per provider in use. */
+  routes: Route[];
+  /** What alerts are decided on: the rows that count, and a row per route whose trouble no profile row tells. */
+  alertRows: Evaluation[];
+}
+
+export interface ReportOptions {
+  routes?: readonly Route[];
+  /** Whether a row sets the exit code and alerts (all rows when absent). */
+  counts?: (e: Evaluation) => boolean;
+  /** Rows of providers no route uses: marked `unused`, never counted. */
+  unused?: (e: Evaluation) => boolean;
+  /** Which rows cover a provider for the `missing` rows (all when absent). */
+  covers?: (e: Evaluation) => boolean;
+}
+
+/**
+ * The alert row of a route that is on fallback, or unavailable because of cooldown/disabled
+ * windows: the profiles' own statuses (ok) do not say it. Keyed `route:<provider>`.
+ */
+function routeRow(route: Route, now: number): Evaluation | null {
+  if (route.verdict === 'serving' || (route.verdict === 'unavailable' && route.unusable.length === 0)) return null;
+  const at = route.recoversAt ?? route.fallbackFrom?.unusable?.until ?? null;
+  return {
+    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent' }),
+    status: route.status,
+    expiresAt: at,
+    remainingMs: at === null ? null : at - now,
+    detail: `${route.provider} ${describeRoute(route)}`,
+    unused: false,
+  };
 }
 
 function missingRow(id: string, provider: string, detail: string): Evaluation {
@@ -20,6 +52,7 @@ function missingRow(id: string, provider: string, detail: string): Evaluation {
     expiresAt: null,
     remainingMs: null,
     detail,
+    unused: false,
   };
 }
 
@@ -38,17 +71,18 @@ export function buildReport(
   visits: readonly SourceVisit[],
   required: readonly RequiredProvider[],
   now: number,
-  /** Only rows from these sources cover providers and decide the exit code (all when absent). */
-  judged?: ReadonlySet<string>,
+  options: ReportOptions = {},
 ): Report {
   const rows = [...evaluations];
-  const counts = (e: Evaluation) => !judged || judged.has(e.profile.source);
+  const counts = options.counts ?? (() => true);
+  const covers = options.covers ?? (() => true);
+  const unused = options.unused ?? (() => false);
   // Indexed loops over what may be 10,000 rows: until V8 optimises it (a check is usually over
   // by then) for-of allocates an iterator result per row, and filter + map two more arrays.
   const covered = new Set<string>();
   for (let index = 0; index < evaluations.length; index++) {
     const e = evaluations[index]!;
-    if (counts(e) && e.profile.secret !== 'absent' && e.profile.problem === null) covered.add(e.profile.provider);
+    if (covers(e) && e.profile.secret !== 'absent' && e.profile.problem === null) covered.add(e.profile.provider);
   }
   const seen = new Set<string>();
   for (const { provider, reason } of required) {
@@ -59,8 +93,21 @@ export function buildReport(
   if (rows.length === 0) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const judgedStatuses: Status[] = [];
-  for (let index = 0; index < rows.length; index++) if (counts(rows[index]!)) judgedStatuses.push(rows[index]!.status);
+  const routes = [...(options.routes ?? [])];
+  const judgedStatuses: Status[] = routes.map((route) => route.status);
+  const alertRows: Evaluation[] = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    if (unused(row)) rows[index] = { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` };
+    else if (counts(row)) {
+      judgedStatuses.push(row.status);
+      alertRows.push(row);
+    }
+  }
+  for (const route of routes) {
+    const row = routeRow(route, now);
+    if (row) alertRows.push(row);
+  }
   const status = worstStatus(judgedStatuses);
-  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: rows, visits: [...visits] };
+  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: rows, visits: [...visits], routes, alertRows };
 }

@@ -1,6 +1,7 @@
 import type { ExitCode } from '../core/errors.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson } from './json.js';
+import { renderProvidersTable } from './providers-table.js';
 import { renderTable } from './table.js';
 
 /** What a format prints, and the exit code when the format has its own (the old script's). */
@@ -21,7 +22,10 @@ interface Format {
 const compat = () => import('./openclaw-compat.js');
 
 const registry = {
-  table: { usage: 'one row per credential, then a summary (the default)', render: (report, options) => ({ text: renderTable(report, options) }) },
+  table: {
+    usage: 'a line per provider in use, a row per credential, then a summary (the default)',
+    render: (report, options) => ({ text: renderProvidersTable(report.routes) + renderTable(report, options) }),
+  },
   json: {
     usage: 'one JSON document (same as --json)',
     afterAlerts: true,

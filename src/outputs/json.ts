@@ -1,7 +1,9 @@
 import type { LiveFact } from '../evaluate/live.js';
 import type { Report } from '../evaluate/report.js';
+import type { Unusable } from '../evaluate/routes.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until) });
 
 /** A profile's live check in the JSON document: what was seen and when, never the secret. */
 function liveToJson(live: LiveFact) {
@@ -24,7 +26,7 @@ export function reportToJson(report: Report, failedChannels?: readonly string[])
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
     exitCode: report.exitCode,
-    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, live }) => ({
+    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, live, unused }) => ({
       id: profile.id,
       provider: profile.provider,
       source: profile.source,
@@ -40,6 +42,20 @@ export function reportToJson(report: Report, failedChannels?: readonly string[])
       fileExposed: profile.fileExposed,
       // Only when a live check is on for the profile: documents without live checks are unchanged.
       ...(live ? { live: liveToJson(live) } : {}),
+      unused,
+    })),
+    providers: report.routes.map((route) => ({
+      provider: route.provider,
+      uses: route.uses,
+      verdict: route.verdict,
+      status: route.status,
+      serving: route.serving,
+      fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.unusable && unusableJson(route.fallbackFrom.unusable) },
+      order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.usable })),
+      keys: route.keys.map((key) => key.id),
+      unusable: route.unusable.map(unusableJson),
+      recoversAt: iso(route.recoversAt),
+      expiresAt: iso(route.expiresAt),
     })),
     sources: report.visits.map((visit) => ({
       name: visit.name,

@@ -9,7 +9,9 @@ import { readAllSources } from '../sources/index.js';
 import { readDeclared } from '../sources/declared.js';
 import { flagExposedFiles } from '../sources/file-exposure.js';
 import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
-import { readOpenclawConfig, type RequiredProvider } from '../sources/openclaw-config.js';
+import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
+import { buildRoutes, gatewaySources } from '../evaluate/routes.js';
+import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type SourceContext } from '../sources/source.js';
 
 export interface CheckInputs {
@@ -46,18 +48,36 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     );
   }
   const openclawMode = policy.mode === 'openclaw';
-  const required: RequiredProvider[] = [
-    ...(openclawMode ? [] : config.require.map((provider) => ({ provider, reason: 'required by the authwatch config' }))),
-    ...openclawConfig.required,
-    ...(cli?.ok ? cli.required : []),
-  ];
-  const facts = live ? await live.run.run(profiles) : null;
-  const evaluations = profiles.map((profile) => {
+  const kept = profiles.filter((profile) => openclawMode || policy.profiles[profile.id]?.ignore !== true);
+  const facts = live ? await live.run.run(kept) : null;
+  const evaluations = kept.map((profile) => {
     const fact = facts?.get(profile);
     const evaluation = evaluate(profile, context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
-  const report = buildReport(evaluations, visits, required, context.now, openclawMode ? openclawJudgedSources : undefined);
+  const uses = providerUses(openclawConfig, evaluations, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
+  const required: RequiredProvider[] = uses.map((use) => ({ provider: use.provider, reason: use.reason }));
+  const routes = buildRoutes({
+    mode: policy.mode,
+    uses,
+    evaluations,
+    visits,
+    auth: openclawConfig.auth,
+    configKeys: openclawConfig.configKeys,
+    agent: context.agent,
+    now: context.now,
+  });
+  const routed = new Set(routes.map((route) => route.provider));
+  const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
+  const report = buildReport(evaluations, visits, required, context.now, {
+    routes,
+    // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
+    // authwatch: the routes and every row with its own status, but gateway profiles no route
+    // uses (unless the config asks for them).
+    counts: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required') : undefined,
+    unused: (e) => gateway(e) && !routed.has(e.profile.provider.toLowerCase()) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
+  });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
   if (log.isLevelEnabled('info')) {
     for (const e of report.evaluations) {
@@ -65,4 +85,29 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     }
   }
   return report;
+}
+
+/**
+ * The providers in use, each with the reason it is required: OpenClaw's config (under
+ * `--policy openclaw` its default model when there is none; authwatch's own policy does not
+ * invent that: without openclaw.json every provider a gateway credential is stored for is in
+ * use), the authwatch config's `require`, and what `openclaw models status` said is in use.
+ */
+function providerUses(
+  openclawConfig: OpenclawConfigRead,
+  evaluations: readonly Evaluation[],
+  openclawMode: boolean,
+  require: readonly string[],
+  fromCli: readonly RequiredProvider[],
+): (ProviderUse & { reason: string })[] {
+  const stored = [...new Set(evaluations.filter((e) => gatewaySources.has(e.profile.source) && e.profile.problem === null && e.profile.type !== null).map((e) => e.profile.provider.toLowerCase()))];
+  const configured =
+    openclawConfig.found || openclawMode
+      ? openclawConfig.uses.map((use) => ({ ...use, reason: `used by OpenClaw's ${use.role} ${use.model}${openclawConfig.found ? ` in ${openclawConfig.path}` : ' (no openclaw.json)'}` }))
+      : stored.map((provider) => ({ provider, model: '', role: 'stored', reason: 'a gateway credential is stored for it' }));
+  return [
+    ...require.map((provider) => ({ provider, model: '', role: 'required', reason: 'required by the authwatch config' })),
+    ...configured,
+    ...fromCli.map(({ provider, reason }) => ({ provider, model: '', role: 'in use', reason })),
+  ];
 }

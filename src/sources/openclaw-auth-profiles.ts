@@ -40,13 +40,18 @@ async function readAgent(agent: AgentDir, now: number, handOverSecret?: SecretHa
   const [store, state] = await Promise.all([readCredentialDocument(storePath, readStoreDocument), readCredentialDocument(statePath, readStateDocument)]);
   const visits: SourceVisit[] = [];
   const profiles: Profile[] = [];
+  // auth-profiles.json wins where both files have an entry for the same profile.
+  const stats = {
+    ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
+    ...readUsageStats(store.kind === 'ok' ? store.value.usageStats : undefined),
+  };
   const rowFor = (path: string) => ({ id: `openclaw:${agentLabel(agent)}`, provider: 'unknown', source: name, agent: agent.agent, path });
 
   if (store.kind === 'absent') visits.push(absentVisit(name, storePath));
   else if (store.kind === 'error') {
     visits.push(failedVisit(name, storePath, store.message));
     profiles.push(problemProfile(rowFor(storePath), store.message));
-  } else visits.push(foundVisit(name, storePath));
+  } else visits.push({ ...foundVisit(name, storePath), authStore: { order: store.value.order, usage: stats } });
 
   if (state.kind === 'error') {
     visits.push(failedVisit(name, statePath, state.message));
@@ -54,11 +59,6 @@ async function readAgent(agent: AgentDir, now: number, handOverSecret?: SecretHa
   } else if (state.kind === 'ok') visits.push(foundVisit(name, statePath));
 
   if (store.kind === 'ok') {
-    // auth-profiles.json wins where both files have an entry for the same profile.
-    const stats = {
-      ...readUsageStats(state.kind === 'ok' ? state.value.usageStats : undefined),
-      ...readUsageStats(store.value.usageStats),
-    };
     const origin: StoreOrigin = {
       source: name,
       agent: agent.agent,

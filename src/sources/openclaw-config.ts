@@ -4,8 +4,16 @@ import { openclawConfigPath } from './openclaw-paths.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
+// What OpenClaw 2026.9.6's `models status` reads from openclaw.json to decide which providers
+// are in use (list.status-command: primary, fallbacks, image model, utility model, the
+// selected agent's overrides) and how it orders their profiles (auth.order, auth.profiles).
+
 /** A model, or a primary with fallbacks. */
 type ModelSpec = string | { primary?: string; fallbacks?: string[] };
+
+/** OpenClaw's `DEFAULT_PROVIDER` / `DEFAULT_MODEL` (dist/defaults-*.mjs): used with no model configured. */
+export const openclawDefaultProvider = 'openai';
+export const openclawDefaultModel = 'gpt-6-astra';
 
 /** The part of `openclaw.json` that says which providers the agents use: `agents.defaults`'s models. */
 export interface OpenclawModelDefaults {
@@ -37,58 +45,153 @@ export interface RequiredProvider {
   reason: string;
 }
 
+/** One model ref OpenClaw's status counts as a provider use. */
+export interface ProviderUse {
+  provider: string;
+  model: string;
+  /** `model`, `fallback`, `image model`, `image fallback`, `utility model`, `default model`. */
+  role: string;
+}
+
+/** `auth` of openclaw.json: what orders a provider's profiles. */
+export interface OpenclawAuthConfig {
+  /** `auth.order`, provider ids lower-cased. */
+  order: Readonly<Record<string, readonly string[]>>;
+  /** `auth.profiles`: profile id → its provider (lower-cased) and mode. */
+  profiles: Readonly<Record<string, { provider: string; mode: string | null }>>;
+}
+
 export interface OpenclawConfigRead {
-  required: RequiredProvider[];
+  /** Whether openclaw.json exists (without it OpenClaw runs its default model). */
+  found: boolean;
+  uses: ProviderUse[];
+  auth: OpenclawAuthConfig;
+  /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
+  configKeys: ReadonlySet<string>;
   visit: SourceVisit;
   path: string;
   problem: string | null;
 }
 
-/** `anthropic/claude-opus-4-6` → `anthropic`; a bare model name means Anthropic. */
-export function providerOfModelRef(ref: string): string | null {
+/** OpenClaw's `normalizeProviderId`: trimmed and lower-cased. */
+export const normalizeProviderId = (provider: string) => provider.trim().toLowerCase();
+
+/**
+ * `anthropic/claude-opus-4-6` → `anthropic`; a bare model name gets OpenClaw's default
+ * provider, or the provider of the alias it names (`agents.defaults.models.<ref>.alias`).
+ */
+export function providerOfModelRef(ref: string, aliases: ReadonlyMap<string, string> = new Map()): string | null {
   const trimmed = ref.trim();
   if (!trimmed) return null;
   const slash = trimmed.indexOf('/');
-  return slash > 0 ? trimmed.slice(0, slash).toLowerCase() : 'anthropic';
+  if (slash > 0) return normalizeProviderId(trimmed.slice(0, slash));
+  const aliased = aliases.get(trimmed.toLowerCase());
+  return aliased ?? openclawDefaultProvider;
 }
 
-function modelRefs(spec: ModelSpec | undefined): string[] {
-  if (spec === undefined) return [];
-  if (typeof spec === 'string') return [spec];
-  return [...(spec.primary ? [spec.primary] : []), ...(spec.fallbacks ?? [])];
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const primaryOf = (spec: unknown): string | undefined =>
+  typeof spec === 'string' ? spec.trim() || undefined : isJsonObject(spec) && typeof spec.primary === 'string' ? spec.primary.trim() || undefined : undefined;
+const fallbacksOf = (spec: unknown): string[] => (isJsonObject(spec) ? strings(spec.fallbacks) : []);
+
+/** OpenClaw's `resolveSelectedModelFallbacksOverride`: an agent's own model replaces the default fallbacks. */
+function agentFallbacksOverride(spec: unknown): string[] | undefined {
+  if (!spec) return undefined;
+  if (typeof spec === 'string') return primaryOf(spec) ? [] : undefined;
+  if (!isJsonObject(spec)) return undefined;
+  if (!Object.hasOwn(spec, 'fallbacks')) return Object.hasOwn(spec, 'primary') && primaryOf(spec) ? [] : undefined;
+  return Array.isArray(spec.fallbacks) ? strings(spec.fallbacks) : undefined;
 }
 
-/**
- * Providers in use by OpenClaw's default agent model chain (primary, fallbacks, image model
- * and its fallbacks) — the providers `openclaw models status` calls "in use".
- */
+/** The agents of `agents.list` (array) or `agents.entries` (map), as id → entry. */
+function agentEntries(agents: Record<string, unknown>): Map<string, Record<string, unknown>> {
+  const found = new Map<string, Record<string, unknown>>();
+  if (isJsonObject(agents.entries)) {
+    for (const [id, entry] of Object.entries(agents.entries)) if (isJsonObject(entry)) found.set(id.trim().toLowerCase(), entry);
+  } else if (Array.isArray(agents.list)) {
+    for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string') found.set(entry.id.trim().toLowerCase(), entry);
+  }
+  return found;
+}
+
+/** The agent `models status` inspects: `--agent`, else the one marked default, else the only one. */
+function selectedAgent(entries: Map<string, Record<string, unknown>>, requested: string | null): Record<string, unknown> | undefined {
+  if (requested) return entries.get(requested.trim().toLowerCase());
+  for (const entry of entries.values()) if (entry.default === true) return entry;
+  return entries.size === 1 ? [...entries.values()][0] : entries.get('main');
+}
+
+/** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
+export function providerUsesOf(document: unknown, agent: string | null): { uses: ProviderUse[]; auth: OpenclawAuthConfig; configKeys: Set<string> } {
+  const config = isJsonObject(document) ? document : {};
+  const agents = isJsonObject(config.agents) ? config.agents : {};
+  const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
+  const own = selectedAgent(agentEntries(agents), agent);
+  const aliases = new Map<string, string>();
+  if (isJsonObject(defaults.models)) {
+    for (const [ref, entry] of Object.entries(defaults.models)) {
+      const slash = ref.indexOf('/');
+      if (slash > 0 && isJsonObject(entry) && typeof entry.alias === 'string') aliases.set(entry.alias.trim().toLowerCase(), normalizeProviderId(ref.slice(0, slash)));
+    }
+  }
+  const primary = primaryOf(own?.model) ?? primaryOf(defaults.model) ?? `${openclawDefaultProvider}/${openclawDefaultModel}`;
+  const fallbacks = agentFallbacksOverride(own?.model) ?? fallbacksOf(defaults.model);
+  const utility = typeof own?.utilityModel === 'string' ? own.utilityModel : typeof defaults.utilityModel === 'string' ? defaults.utilityModel : undefined;
+  const refs: { ref: string; role: string }[] = [
+    { ref: primary, role: primaryOf(own?.model) || primaryOf(defaults.model) ? 'model' : 'default model' },
+    ...fallbacks.map((ref) => ({ ref, role: 'fallback' })),
+    ...(primaryOf(defaults.imageModel) ? [{ ref: primaryOf(defaults.imageModel)!, role: 'image model' }] : []),
+    ...fallbacksOf(defaults.imageModel).map((ref) => ({ ref, role: 'image fallback' })),
+    // An automatic utility model is the primary's provider's own default: no provider of its own.
+    ...(utility?.trim() ? [{ ref: utility, role: 'utility model' }] : []),
+  ];
+  const uses: ProviderUse[] = [];
+  for (const { ref, role } of refs) {
+    const provider = providerOfModelRef(ref, aliases);
+    if (provider) uses.push({ provider, model: ref.trim().slice(0, 80), role });
+  }
+  const auth = isJsonObject(config.auth) ? config.auth : {};
+  const order: Record<string, string[]> = {};
+  if (isJsonObject(auth.order)) for (const [provider, ids] of Object.entries(auth.order)) order[normalizeProviderId(provider)] = strings(ids);
+  const profiles: Record<string, { provider: string; mode: string | null }> = {};
+  if (isJsonObject(auth.profiles)) {
+    for (const [id, entry] of Object.entries(auth.profiles)) {
+      if (isJsonObject(entry) && typeof entry.provider === 'string' && id !== '__proto__') {
+        profiles[id] = { provider: normalizeProviderId(entry.provider), mode: typeof entry.mode === 'string' ? entry.mode : null };
+      }
+    }
+  }
+  const configKeys = new Set<string>();
+  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
+  for (const [provider, entry] of Object.entries(models)) {
+    if (isJsonObject(entry) && typeof entry.apiKey === 'string' && entry.apiKey.trim()) configKeys.add(normalizeProviderId(provider));
+  }
+  return { uses, auth: { order, profiles }, configKeys };
+}
+
+/** The uses of a home without openclaw.json: OpenClaw's default model. */
+const defaultUses = (): ProviderUse[] => [{ provider: openclawDefaultProvider, model: `${openclawDefaultProvider}/${openclawDefaultModel}`, role: 'default model' }];
+const noAuth: OpenclawAuthConfig = { order: {}, profiles: {} };
+
+/** Providers in use by OpenClaw's selected agent, and how it orders their profiles. */
 export async function readOpenclawConfig(context: SourceContext): Promise<OpenclawConfigRead> {
   const name = 'openclaw-config';
   const path = openclawConfigPath(context);
   const fail = (message: string): OpenclawConfigRead => ({
-    required: [],
+    found: true,
+    uses: [],
+    auth: noAuth,
+    configKeys: new Set(),
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
-  if (file.kind === 'absent') return { required: [], visit: absentVisit(name, path), path, problem: null };
+  if (file.kind === 'absent') return { found: false, uses: defaultUses(), auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
   if (!json.ok) return fail(json.message);
   const defaults = readOpenclawModelDefaults(json.value);
   if (!defaults.ok) return fail(`unexpected content: ${defaults.problems.join('; ')}`);
-
-  const refs = [
-    ...modelRefs(defaults.value.model).map((ref) => ({ ref, role: 'model' })),
-    ...modelRefs(defaults.value.imageModel).map((ref) => ({ ref, role: 'image model' })),
-  ];
-  const required = new Map<string, RequiredProvider>();
-  for (const { ref, role } of refs) {
-    const provider = providerOfModelRef(ref);
-    if (provider && !required.has(provider)) {
-      required.set(provider, { provider, reason: `used by OpenClaw's ${role} ${ref.trim().slice(0, 80)} in ${path}` });
-    }
-  }
-  return { required: [...required.values()], visit: foundVisit(name, path), path, problem: null };
+  return { found: true, ...providerUsesOf(json.value, context.agent), visit: foundVisit(name, path), path, problem: null };
 }

@@ -15,6 +15,7 @@ import {
   type Source,
   type SourceContext,
   type SourceResult,
+  type AuthStoreFacts,
 } from './source.js';
 
 const name = 'openclaw-db';
@@ -71,8 +72,8 @@ function parseRowJson<T>(raw: unknown, read: (document: unknown) => Read<T>, wha
   return document.ok ? document : { ok: false, message: `${what}: ${document.problems.join('; ')}` };
 }
 
-async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, notes: string[], location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<Profile[] | { problem: string }> {
-  if (!storeRow) return [];
+async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, notes: string[], location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<{ profiles: Profile[]; authStore?: AuthStoreFacts } | { problem: string }> {
+  if (!storeRow) return { profiles: [] };
   const store = parseRowJson(storeRow.json, readStoreDocument, 'the stored auth profile document');
   if (!store.ok) return { problem: store.message };
   const state = stateRow ? parseRowJson(stateRow.json, readStateDocument, 'the stored auth state document') : null;
@@ -86,7 +87,7 @@ async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, no
     updatedAtMs: Number.isFinite(updated) && updated > 0 ? updated : null,
     ...(handOverSecret ? { handOverSecret } : {}),
   };
-  return profilesFromStore(store.value, stats, origin, now);
+  return { profiles: profilesFromStore(store.value, stats, origin, now), authStore: { order: store.value.order, usage: stats } };
 }
 
 async function readDatabase(location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<SourceResult> {
@@ -101,9 +102,10 @@ async function readDatabase(location: DatabaseLocation, now: number, handOverSec
     };
   };
   if (opened.kind === 'error') return fail(opened.message);
-  const profiles = await readProfiles(opened.value, opened.notes, location, now, handOverSecret);
-  if (!Array.isArray(profiles)) return fail(profiles.problem);
-  return { profiles, visits: [foundVisit(name, location.path)] };
+  const read = await readProfiles(opened.value, opened.notes, location, now, handOverSecret);
+  if ('problem' in read) return fail(read.problem);
+  const visit = foundVisit(name, location.path);
+  return { profiles: read.profiles, visits: [read.authStore ? { ...visit, authStore: read.authStore } : visit] };
 }
 
 /**

@@ -3,7 +3,7 @@ import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs, isValidTimeMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
-import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretHandOver, type SecretReference } from './source.js';
+import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretHandOver, type SecretReference, type UsageFacts } from './source.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
 // store), its state part (auth-state.json), their usageStats entries and the credentials in
@@ -13,6 +13,7 @@ import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, ty
 export interface StoreDocument {
   profiles: Record<string, unknown>;
   usageStats?: Record<string, unknown>;
+  order: Record<string, string[]>;
 }
 
 export function readStoreDocument(document: unknown): Read<StoreDocument> {
@@ -20,7 +21,18 @@ export function readStoreDocument(document: unknown): Read<StoreDocument> {
     profiles: store.requiredMap('profiles', 'must be an object mapping profile ids to credentials'),
     // Read leniently, as OpenClaw does: usage stats that are not an object are none.
     usageStats: isJsonObject(store.fields.usageStats) ? store.fields.usageStats : undefined,
+    order: readOrder(store.fields.order),
   }));
+}
+
+/** The store's `order`, read leniently as OpenClaw does: provider ids lower-cased, non-strings dropped. */
+function readOrder(raw: unknown): Record<string, string[]> {
+  const order: Record<string, string[]> = {};
+  if (!isJsonObject(raw)) return order;
+  for (const [provider, ids] of Object.entries(raw)) {
+    if (Array.isArray(ids) && provider !== '__proto__') order[provider.trim().toLowerCase()] = ids.filter((id): id is string => typeof id === 'string');
+  }
+  return order;
 }
 
 /** auth-state.json, which most agents do not have. */
@@ -28,14 +40,11 @@ export function readStateDocument(document: unknown): Read<{ usageStats?: Record
   return readObject(document, (state) => ({ usageStats: state.map('usageStats') }));
 }
 
-export interface UsageStatsEntry {
-  cooldownUntil?: number;
-  disabledUntil?: number;
-  disabledReason?: string;
-}
+export type UsageStatsEntry = UsageFacts;
 export type UsageStats = Record<string, UsageStatsEntry>;
 
 const finiteOrNone = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const textOrNone = (value: unknown) => (typeof value === 'string' ? value.slice(0, 80) : undefined);
 
 /** The usageStats entries, read leniently: a bad entry or field just has no cooldown to report. */
 export function readUsageStats(raw: Record<string, unknown> | undefined): UsageStats {
@@ -43,9 +52,16 @@ export function readUsageStats(raw: Record<string, unknown> | undefined): UsageS
   for (const [id, value] of Object.entries(raw ?? {})) {
     if (!isJsonObject(value) || id === '__proto__') continue;
     stats[id] = {
+      lastUsed: finiteOrNone(value.lastUsed),
       cooldownUntil: finiteOrNone(value.cooldownUntil),
+      cooldownReason: textOrNone(value.cooldownReason),
+      cooldownModel: textOrNone(value.cooldownModel),
       disabledUntil: finiteOrNone(value.disabledUntil),
-      disabledReason: typeof value.disabledReason === 'string' ? value.disabledReason : undefined,
+      disabledReason: textOrNone(value.disabledReason),
+      blockedUntil: finiteOrNone(value.blockedUntil),
+      blockedReason: textOrNone(value.blockedReason),
+      blockedScope: textOrNone(value.blockedScope),
+      blockedModel: textOrNone(value.blockedModel),
     };
   }
   return stats;

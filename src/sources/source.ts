@@ -48,6 +48,29 @@ export interface SourceVisit {
   found: boolean;
   ok: boolean;
   error: string | null;
+  /** For an OpenClaw profile store: its `order` and `usageStats`, which decide the gateway's routes. */
+  authStore?: AuthStoreFacts;
+}
+
+/** One `usageStats` entry of OpenClaw's auth state (times epoch ms), as stored. */
+export interface UsageFacts {
+  lastUsed?: number;
+  cooldownUntil?: number;
+  cooldownReason?: string;
+  cooldownModel?: string;
+  disabledUntil?: number;
+  disabledReason?: string;
+  blockedUntil?: number;
+  blockedReason?: string;
+  blockedScope?: string;
+  blockedModel?: string;
+}
+
+export interface AuthStoreFacts {
+  /** The store's `order`: provider (lower-cased) → profile ids. */
+  order: Readonly<Record<string, readonly string[]>>;
+  /** `usageStats` by profile id, also `inline-api-key:<provider>` entries. */
+  usage: Readonly<Record<string, UsageFacts>>;
 }
 
 export interface SourceResult {

@@ -3,11 +3,10 @@ import type { AlertingConfig } from '../../src/config/alerting.js';
 import { defaultAlerting } from '../../src/config/alerting.js';
 import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { failedVisit, makeProfile, problemProfile, type Profile, type SourceVisit } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
+import { policy } from '../helpers/policy.js';
 
-const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 const token = (expiresAt: number, fields: Partial<Profile> = {}) =>
   makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: 'aaaa1111', ...fields });
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatLocalTime } from '../../src/core/duration.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { buildReport } from '../../src/evaluate/report.js';
 import { renderTable } from '../../src/outputs/table.js';
 import { makeProfile, type Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
+import { policy } from '../helpers/policy.js';
 
-const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 const profile = (fields: Partial<Profile> & { id: string }) => makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', ...fields });
 
 function tableFor(colour: boolean): string {

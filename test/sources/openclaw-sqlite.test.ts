@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { defaultWarnMs } from '../../src/evaluate/policy.js';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
 import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
 import { describeSqliteError } from '../../src/sources/sqlite-read.js';
@@ -11,9 +10,9 @@ import { readWalIndex } from '../../src/sources/sqlite-wal.js';
 import { runCli } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
 import { agentStore, makeHome } from '../helpers/home.js';
+import { policy } from '../helpers/policy.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/openclaw-sqlite/', import.meta.url));
-const policy = { mode: 'authwatch' as const, warnMs: defaultWarnMs, strictRefreshable: false, providerWarnMs: {}, profiles: {} };
 /** `updated_at_ms` of the fence fixtures' store row (2026-11-24T20:47:48.894Z). */
 const fenceWritten = 1795553268894;
 

@@ -1,0 +1,259 @@
+import { formatLocalTime } from '../core/duration.js';
+import type { OpenclawAuthConfig, ProviderUse } from '../sources/openclaw-config.js';
+import type { AuthStoreFacts, Profile, SourceVisit, UsageFacts } from '../sources/source.js';
+import type { Evaluation } from './evaluate.js';
+import type { PolicyMode } from '../config/policy-modes.js';
+import type { Status } from './status.js';
+
+// A route per provider in use: the profiles the gateway would try, in its order
+// (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
+// what keeps each from serving, and the verdict. Pure: profiles, stats, config and `now` in.
+
+/** Sources whose credentials the gateway picks from. */
+export const gatewaySources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli', 'env']);
+const storeSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli']);
+
+export interface Unusable {
+  profile: string;
+  kind: 'cooldown' | 'disabled' | 'blocked';
+  reason: string | null;
+  /** The model a model-scoped window applies to. */
+  model: string | null;
+  until: number;
+}
+
+export interface RouteStep {
+  evaluation: Evaluation;
+  /** Why the gateway skips it whatever its window: `expired`, `missing_credential`, `mode_mismatch`, … */
+  ineligible: string | null;
+  unusable: Unusable | null;
+  /** Could serve now. */
+  usable: boolean;
+}
+
+export type RouteVerdict = 'serving' | 'on-fallback' | 'unavailable';
+
+export interface Route {
+  provider: string;
+  /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
+  uses: string[];
+  steps: RouteStep[];
+  /** Env / config keys the gateway falls back to. */
+  keys: { id: string; evaluation: Evaluation | null }[];
+  verdict: RouteVerdict;
+  /** The profile or key that serves, and its status. */
+  serving: { id: string; status: Status } | null;
+  /** On fallback: the profile the order starts with, and what keeps it out. */
+  fallbackFrom: { profile: string; status: Status; unusable: Unusable | null } | null;
+  unusable: Unusable[];
+  /** Unavailable: the soonest time a profile comes back by itself; `null` means it needs a login. */
+  recoversAt: number | null;
+  /** The latest expiry among usable credentials; `null` when one never expires (or nothing serves). */
+  expiresAt: number | null;
+  /** What it means for the exit code. */
+  status: Status;
+}
+
+export interface RouteInputs {
+  mode: PolicyMode;
+  uses: readonly ProviderUse[];
+  evaluations: readonly Evaluation[];
+  visits: readonly SourceVisit[];
+  auth: OpenclawAuthConfig;
+  configKeys: ReadonlySet<string>;
+  /** The OpenClaw agent whose store the gateway reads (`null`: the shared state DB only). */
+  agent: string | null;
+  now: number;
+}
+
+const modelScoped = new Set(['rate_limit', 'timeout', 'model_not_found']);
+/** OpenClaw never cools these down (`isAuthCooldownBypassedForProvider`). */
+const neverCooledDown = new Set(['openrouter', 'kilocode']);
+
+const active = (until: number | undefined, now: number): until is number => until !== undefined && until > 0 && now < until;
+
+/** A profile's unusable window for `model` (OpenClaw's `resolveProfileUnusableUntil` + `isProfileInCooldown`). */
+export function unusableOf(profile: string, provider: string, stats: UsageFacts | undefined, model: string | null, now: number): Unusable | null {
+  if (!stats || neverCooledDown.has(provider)) return null;
+  const blocked = active(stats.blockedUntil, now) && !(stats.blockedScope === 'model' && stats.blockedModel && stats.blockedModel !== model);
+  const cooldown = active(stats.cooldownUntil, now) && !(modelScoped.has(stats.cooldownReason ?? '') && stats.cooldownModel && stats.cooldownModel !== model);
+  const disabled = active(stats.disabledUntil, now);
+  const windows = [blocked ? stats.blockedUntil! : 0, cooldown ? stats.cooldownUntil! : 0, disabled ? stats.disabledUntil! : 0];
+  const until = Math.max(...windows);
+  if (until <= 0) return null;
+  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, until };
+  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, until };
+  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, until };
+}
+
+/** `anthropic:work disabled: billing until 18:40` */
+export function describeUnusable(u: Unusable): string {
+  return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}`;
+}
+
+/** OpenClaw's stored-credential eligibility (`evaluateStoredCredentialEligibility` and the order's checks). */
+function ineligibility(profile: Profile, auth: OpenclawAuthConfig, now: number): string | null {
+  if (profile.verdict !== null) return 'expired';
+  if (profile.secret === 'absent') return 'missing_credential';
+  const configured = auth.profiles[profile.id];
+  if (configured) {
+    if (configured.provider !== profile.provider.toLowerCase()) return 'provider_mismatch';
+    if (configured.mode !== null && configured.mode !== profile.type && !(configured.mode === 'oauth' && profile.type === 'token')) return 'mode_mismatch';
+  }
+  if (profile.type === 'token' && profile.expiresAt !== null && profile.expiresAt <= now) return 'expired';
+  return null;
+}
+
+/** Whether OpenClaw's read-only availability check passes (status command): an expired OAuth access token does not, except openai's. */
+function openclawAvailable(e: Evaluation, now: number): boolean {
+  const { profile } = e;
+  if (profile.type !== 'oauth') return true;
+  if (profile.provider === 'openai' && profile.refreshable) return true;
+  return profile.expiresAt !== null && profile.expiresAt > now;
+}
+
+const typeScore = (type: Profile['type']) => (type === 'oauth' ? 0 : type === 'token' ? 1 : type === 'api_key' ? 2 : 3);
+
+/** The store the gateway reads for `agent`: its own store, else the shared state DB. */
+function storeFacts(visits: readonly SourceVisit[]): Map<string, AuthStoreFacts> {
+  const byPath = new Map<string, AuthStoreFacts>();
+  for (const visit of visits) if (visit.authStore && visit.path !== null) byPath.set(visit.path, visit.authStore);
+  return byPath;
+}
+
+function buildRoute(provider: string, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
+  const { now, auth, mode } = input;
+  const statsOf = (e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
+  const firstUse = uses[0];
+  const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
+  const byId = new Map<string, Evaluation>();
+  for (const e of stored) if (!byId.has(e.profile.id)) byId.set(e.profile.id, e);
+  // Explicit order: the store's, else the config's; base list: that, else auth.profiles, else every stored profile.
+  let storeOrder: readonly string[] | undefined;
+  for (const e of stored) storeOrder ??= statsOf(e)?.order[provider];
+  const explicit = storeOrder ?? auth.order[provider];
+  const configured = Object.keys(auth.profiles).filter((id) => auth.profiles[id]!.provider === provider);
+  let base = explicit ?? (configured.length > 0 ? configured : [...byId.keys()]);
+  let explicitOrder = explicit !== undefined;
+  if (base.length > 0 && base.every((id) => !byId.has(id)) && (storeOrder !== undefined || configured.length > 0)) {
+    base = [...byId.keys()];
+    explicitOrder = false;
+  }
+  const steps: RouteStep[] = [];
+  const seen = new Set<string>();
+  for (const id of base) {
+    const evaluation = byId.get(id);
+    if (!evaluation || seen.has(id)) continue;
+    seen.add(id);
+    const ineligible = ineligibility(evaluation.profile, auth, now);
+    const unusable = ineligible ? null : unusableOf(id, provider, statsOf(evaluation)?.usage[id], model, now);
+    const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
+    steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
+  }
+  const eligible = steps.filter((s) => s.ineligible === null);
+  const lastUsed = (s: RouteStep) => statsOf(s.evaluation)?.usage[s.evaluation.profile.id]?.lastUsed ?? 0;
+  const ranked = explicitOrder
+    ? eligible
+    : eligible.toSorted(
+        (a, b) =>
+          typeScore(a.evaluation.profile.type) - typeScore(b.evaluation.profile.type) ||
+          Number(a.evaluation.profile.type === 'oauth' && (a.evaluation.profile.expiresAt ?? Infinity) <= now) -
+            Number(b.evaluation.profile.type === 'oauth' && (b.evaluation.profile.expiresAt ?? Infinity) <= now) ||
+          lastUsed(a) - lastUsed(b),
+      );
+  // The gateway tries the ones out of their window first, then the others soonest back first.
+  const ordered = [...ranked.filter((s) => !s.unusable), ...ranked.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until)];
+  const ineligibleSteps = steps.filter((s) => s.ineligible !== null);
+  const servingStep = ordered.find((s) => s.usable) ?? null;
+  const inline = input.configKeys.has(provider) ? unusableOf(`inline-api-key:${provider}`, provider, [...facts.values()].find((f) => f.usage[`inline-api-key:${provider}`])?.usage[`inline-api-key:${provider}`], model, now) : null;
+  const usableKeys = keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
+  const servingKey = servingStep ? null : (usableKeys[0] ?? null);
+  const serving = servingStep
+    ? { id: servingStep.evaluation.profile.id, status: servingStep.evaluation.status }
+    : servingKey
+      ? { id: servingKey.id, status: servingKey.evaluation?.status ?? ('ok' as Status) }
+      : null;
+  const unusable = [...steps.flatMap((s) => (s.unusable ? [s.unusable] : [])), ...(inline ? [inline] : [])];
+  const head = ranked[0];
+  const onFallback = serving !== null && head !== undefined && head !== servingStep;
+  const alive = (s: RouteStep) => s.evaluation.status === 'ok' || s.evaluation.status === 'expiring';
+  const recoveries = [...steps.filter((s) => s.unusable && alive(s)).map((s) => s.unusable!.until), ...(inline ? [inline.until] : [])];
+  const usableEvaluations = [...ordered.filter((s) => s.usable).map((s) => s.evaluation), ...usableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
+  const expiries = usableEvaluations.map((e) => (e.profile.refreshable && mode !== 'openclaw' ? null : e.expiresAt));
+  const expiresAt = usableEvaluations.length === 0 || expiries.includes(null) ? null : Math.max(...(expiries as number[]));
+  const verdict: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
+  return {
+    provider,
+    uses: uses.map((u) => `${u.role} ${u.model}`),
+    steps: [...ordered, ...ineligibleSteps],
+    keys,
+    verdict,
+    serving,
+    fallbackFrom: onFallback ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
+    unusable,
+    recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
+    expiresAt,
+    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps),
+  };
+}
+
+function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: RouteStep | null, usable: readonly Evaluation[], steps: readonly RouteStep[]): Status {
+  if (mode === 'openclaw') {
+    // `checkStatus`: only the selected profile's health counts; a key with no profile is ok.
+    if (verdict === 'unavailable') return 'missing';
+    const health = servingStep?.evaluation.status ?? 'ok';
+    return health === 'expiring' ? 'expiring' : health === 'ok' ? 'ok' : 'missing';
+  }
+  if (verdict === 'unavailable') return steps.some((s) => s.evaluation.status === 'expired') ? 'expired' : 'missing';
+  // Serving, but not as configured: a warning, like a credential about to expire.
+  if (verdict === 'on-fallback') return 'expiring';
+  return usable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
+}
+
+/** The routes of the providers in use, in first-use order. */
+export function buildRoutes(input: RouteInputs): Route[] {
+  const facts = storeFacts(input.visits);
+  const usesBy = new Map<string, ProviderUse[]>();
+  for (const use of input.uses) usesBy.set(use.provider, [...(usesBy.get(use.provider) ?? []), use]);
+  const stored = new Map<string, Evaluation[]>();
+  const env = new Map<string, Evaluation[]>();
+  const agents = new Set(input.evaluations.map((e) => e.profile.agent).filter((a): a is string => a !== null));
+  const agent = input.agent ?? (agents.has('main') ? 'main' : ([...agents][0] ?? null));
+  for (const e of input.evaluations) {
+    const p = e.profile;
+    if (p.problem !== null || p.type === null) continue;
+    const provider = p.provider.toLowerCase();
+    if (storeSources.has(p.source) && (p.agent === null || p.agent === agent)) stored.set(provider, [...(stored.get(provider) ?? []), e]);
+    else if (p.source === 'env') env.set(provider, [...(env.get(provider) ?? []), e]);
+  }
+  return [...usesBy].map(([provider, uses]) => {
+    const keys: Route['keys'] = [
+      ...(env.get(provider) ?? []).map((e) => ({ id: e.profile.id, evaluation: e })),
+      ...(input.configKeys.has(provider) ? [{ id: `config:models.providers.${provider}.apiKey`, evaluation: null }] : []),
+    ];
+    return buildRoute(provider, uses, input, facts, stored.get(provider) ?? [], keys);
+  });
+}
+
+/** The profiles a route's verdict rests on: every profile and key it considered. */
+export function routeProfileIds(route: Route): string[] {
+  return [...route.steps.map((s) => s.evaluation.profile.id), ...route.keys.map((k) => k.id)];
+}
+
+/** One line for people: `on fallback anthropic:default (anthropic:work disabled: billing until 18:40)`. */
+export function describeRoute(route: Route): string {
+  const serving = route.serving ? `${route.serving.id}${route.serving.status === 'ok' ? '' : ` (${route.serving.status})`}` : '';
+  switch (route.verdict) {
+    case 'serving':
+      return `serving ${serving}${route.expiresAt !== null ? `, runs dry ${formatLocalTime(route.expiresAt)}` : ''}`;
+    case 'on-fallback': {
+      const from = route.fallbackFrom!;
+      return `on fallback ${serving} (${from.unusable ? describeUnusable(from.unusable) : `${from.profile} ${from.status}`})`;
+    }
+    case 'unavailable': {
+      const why = route.unusable.length > 0 ? route.unusable.map(describeUnusable).join(', ') : route.steps.map((s) => `${s.evaluation.profile.id} ${s.ineligible ?? s.evaluation.status}`).join(', ');
+      const when = route.recoversAt !== null ? `recovers ${formatLocalTime(route.recoversAt)}` : 'needs login';
+      return `unavailable, ${when}${why ? ` (${why})` : ''}`;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/evaluate/evaluate.js';
+import { policyFromConfig } from '../src/evaluate/policy.js';
+import { buildReport } from '../src/evaluate/report.js';
+import { buildRoutes, describeRoute, type RouteInputs } from '../src/evaluate/routes.js';
+import { defaultConfig } from '../src/config/defaults.js';
+import type { Config } from '../src/config/schema.js';
+import { makeProfile, type Profile, type UsageFacts } from '../src/sources/source.js';
+import { HOUR, NOW } from './helpers/clock.js';
+
+const path = '/h/.openclaw/state/openclaw.sqlite';
+const profile = (id: string, fields: Partial<Profile> = {}) => makeProfile({ id, provider: id.split(':')[0]!, source: 'openclaw-db', type: 'token', path, ...fields });
+const policy = (mode: 'authwatch' | 'openclaw' = 'authwatch') => policyFromConfig(defaultConfig() as Config, undefined, mode);
+
+function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, order: Record<string, string[]> = {}, mode: 'authwatch' | 'openclaw' = 'authwatch', extra: Partial<RouteInputs> = {}) {
+  const evaluations = profiles.map((p) => evaluate(p, NOW, policy(mode)));
+  return buildRoutes({
+    mode,
+    uses: [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }],
+    evaluations,
+    visits: [{ name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order, usage } }],
+    auth: { order: {}, profiles: {} },
+    configKeys: new Set(),
+    agent: null,
+    now: NOW,
+    ...extra,
+  });
+}
+
+describe('routes', () => {
+  it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
+    const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
+    expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });
+    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR }]);
+    expect(describeRoute(route!)).toMatch(/^unavailable, recovers .*\(anthropic:work disabled: billing until /);
+  });
+
+  it('explicit order whose first profile is in cooldown: on fallback, naming both', () => {
+    const [route] = routesOf([profile('anthropic:work'), profile('anthropic:default', { type: 'api_key' })], { 'anthropic:work': { cooldownUntil: NOW + HOUR, cooldownReason: 'overloaded' } }, { anthropic: ['anthropic:work', 'anthropic:default'] });
+    expect(route).toMatchObject({ verdict: 'on-fallback', serving: { id: 'anthropic:default', status: 'ok' }, fallbackFrom: { profile: 'anthropic:work' }, status: 'expiring' });
+    expect(describeRoute(route!)).toMatch(/^on fallback anthropic:default \(anthropic:work cooldown: overloaded until /);
+  });
+
+  it('type ranking then lastUsed without an order; a model-scoped cooldown of another model does not count', () => {
+    const [route] = routesOf(
+      [profile('anthropic:key', { type: 'api_key' }), profile('anthropic:b'), profile('anthropic:a')],
+      { 'anthropic:a': { lastUsed: 5 }, 'anthropic:b': { lastUsed: 1, cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'other-model' } },
+    );
+    expect(route!.steps.map((s) => s.evaluation.profile.id)).toEqual(['anthropic:b', 'anthropic:a', 'anthropic:key']);
+    expect(route).toMatchObject({ verdict: 'serving', serving: { id: 'anthropic:b' } });
+  });
+
+  it('openrouter never cools down; an expired token is ineligible and the env key serves', () => {
+    const [open] = routesOf([profile('openrouter:x', { type: 'api_key' })], { 'openrouter:x': { cooldownUntil: NOW + HOUR } }, {}, 'authwatch', {
+      uses: [{ provider: 'openrouter', model: 'openrouter/x', role: 'model' }],
+    });
+    expect(open!.verdict).toBe('serving');
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    const [route] = routesOf([profile('anthropic:old', { expiresAt: NOW - HOUR }), env], {}, {}, 'openclaw');
+    expect(route!.steps[0]!.ineligible).toBe('expired');
+    expect(route).toMatchObject({ verdict: 'serving', serving: { id: 'env:ANTHROPIC_API_KEY' }, status: 'ok' });
+  });
+
+  it('--policy openclaw: only the selected profile counts; an expired OAuth access token is not available', () => {
+    const oauth = profile('anthropic:o', { type: 'oauth', refreshable: true, expiresAt: NOW - HOUR });
+    expect(routesOf([oauth], {}, {}, 'openclaw')[0]!.status).toBe('missing');
+    expect(routesOf([oauth, profile('anthropic:t', { expiresAt: NOW + 100 * HOUR })], {}, {}, 'openclaw')[0]!.status).toBe('ok');
+    expect(routesOf([profile('anthropic:t', { expiresAt: NOW + 2 * HOUR })], {}, {}, 'openclaw')[0]!.status).toBe('expiring');
+    // A config key in its inline-api-key cooldown does not serve.
+    const [inline] = routesOf([], { 'inline-api-key:anthropic': { cooldownUntil: NOW + HOUR } }, {}, 'openclaw', { configKeys: new Set(['anthropic']) });
+    expect(inline).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR });
+  });
+
+  it('time left: the latest expiry among usable credentials', () => {
+    const [route] = routesOf([profile('anthropic:a', { expiresAt: NOW + 2 * HOUR }), profile('anthropic:b', { expiresAt: NOW + 5 * HOUR })]);
+    expect(route!.expiresAt).toBe(NOW + 5 * HOUR);
+  });
+
+  it('a report: unused rows are marked and set no exit code; route rows carry what profiles do not say', () => {
+    const evaluations = [profile('openai:old', { expiresAt: NOW - HOUR }), profile('anthropic:work')].map((p) => evaluate(p, NOW, policy()));
+    const routes = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
+    const report = buildReport(evaluations, [], [], NOW, { routes, unused: (e) => e.profile.provider === 'openai' });
+    expect(report.evaluations[0]).toMatchObject({ unused: true, status: 'expired' });
+    expect(report.exitCode).toBe(1);
+    expect(report.alertRows.map((e) => e.profile.id)).toEqual(['anthropic:work', 'route:anthropic']);
+    const quiet = buildReport(evaluations, [], [], NOW, { routes: routesOf([profile('anthropic:work')]), unused: (e) => e.profile.provider === 'openai' });
+    expect(quiet.exitCode).toBe(0);
+  });
+});
