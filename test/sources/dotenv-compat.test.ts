@@ -35,10 +35,11 @@ describe('.env files as the OpenClaw gateway reads them', () => {
     ['32,000 CRs', '\r'.repeat(many), {}],
     ['32,000 whitespace-only lines', ' \n'.repeat(many), {}],
     ['keys between long blank runs', `A=1${'\n'.repeat(many)}B=2${' \n'.repeat(many)}C=3\n`, { A: '1', B: '2', C: '3' }],
-  ])('%s: parsed in under a second', async (_name, text, expected) => {
+  ])('%s: parsed in a bounded time (not quadratic)', async (_name, text, expected) => {
     const started = performance.now();
     const values = Object.fromEntries(await parseDotenv(text));
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Linear is milliseconds here; quadratic was 8–20 s for these sizes. The margin is for a loaded CI host.
+    expect(performance.now() - started).toBeLessThan(4_000);
     expect(values).toEqual(expected);
-  }, 10_000);
+  }, 30_000);
 });
