@@ -32,6 +32,7 @@ describe('the daemon after each check', () => {
         if (configFails) throw new Error('config went away');
         return defaultConfig();
       },
+      machine: () => ({ host: 'test', checkIntervalSeconds: null }),
       afterCheck: () => undefined,
       settled: () => settled(runner.record.lastRunSuccess),
     });

@@ -3,7 +3,7 @@ import { describeSpan } from '../core/duration.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
-import type { RunRecord } from '../outputs/metric-families.js';
+import type { Machine, RunRecord } from '../outputs/metric-families.js';
 import { runCheck } from '../pipeline/run-check.js';
 
 export interface RunnerDeps {
@@ -11,6 +11,8 @@ export interface RunnerDeps {
   home: string;
   log: Logger;
   config: () => Config;
+  /** The machine's name and check interval, read when a check ends (a reload may change them). */
+  machine: () => Machine;
   /** Called after every completed check (metrics counters; alert delivery); may report pending notices. */
   afterCheck: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null | void> | void;
   /** Called once a check is over and its results are stored, whether it succeeded or not. */
@@ -23,10 +25,12 @@ export interface RunnerDeps {
  * recorded as a failed run and never stops the daemon, which keeps serving the last good report.
  */
 export class CheckRunner {
-  record: RunRecord = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null };
+  record: RunRecord;
   private inFlight: Promise<void> | null = null;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.record = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null, machine: deps.machine() };
+  }
 
   run(reason: string): Promise<void> {
     this.inFlight ??= this.runOnce(reason).finally(() => {
@@ -76,9 +80,10 @@ export class CheckRunner {
         lastRunSuccess: true,
         lastSuccessAt: Date.now(),
         pendingNotifications: pending ?? null,
+        machine: this.deps.machine(),
       };
     } catch (error) {
-      this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false };
+      this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false, machine: this.deps.machine() };
       log.error({ reason, err: error }, 'check failed; keeping the last good values');
     }
   }
