@@ -1,0 +1,75 @@
+import { defaultDashboard, type Dashboard, type Panel, type RowPanel } from '@grafana/schema';
+import { describe, expect, it } from 'vitest';
+import json from '../../deploy/grafana/authwatch.json' with { type: 'json' };
+
+/**
+ * A JSON import types every string as `string` and every number as `number`, so Grafana's
+ * literal unions and enums are widened here; everything else (field names, nesting, required
+ * fields, value kinds) `npm run typecheck` checks against Grafana's own Dashboard type.
+ */
+type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T extends readonly (infer E)[] ? Widen<E>[] : T extends object ? { [K in keyof T]: Widen<T[K]> } : T;
+const widened: Widen<Dashboard> = json;
+/** The dashboard as Grafana's type; the literal values the widening let through are linted below. */
+export const dashboard = widened as unknown as Dashboard;
+
+const isRow = (panel: Panel | RowPanel): panel is RowPanel => panel.type === 'row';
+export const dataPanels = (): Panel[] => (dashboard.panels ?? []).filter((panel): panel is Panel => !isRow(panel));
+export const queries = () => dataPanels().flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title ?? '', refId: target.refId, expr: String((target as { expr?: unknown }).expr ?? '') })));
+
+// Rules in the spirit of grafana/dashboard-linter, for this dashboard's needs.
+describe('the Grafana dashboard (deploy/grafana/authwatch.json)', () => {
+  it("is at @grafana/schema's current schemaVersion, with a uid and a title", () => {
+    expect(dashboard.schemaVersion).toBe(defaultDashboard.schemaVersion);
+    expect(dashboard.uid).toMatch(/^[\w-]{8,40}$/);
+    expect(dashboard.title).toBeTruthy();
+  });
+
+  it('has a Prometheus datasource variable that every panel and query uses', () => {
+    const variables = dashboard.templating?.list ?? [];
+    expect(variables.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    for (const panel of dataPanels()) {
+      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      for (const target of panel.targets ?? []) expect(target.datasource, `${panel.title} ${target.refId}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+    }
+    for (const v of variables.filter((v) => v.type === 'query')) expect(v.datasource, v.name).toEqual({ type: 'prometheus', uid: '${datasource}' });
+  });
+
+  it('has host and provider variables (multi, with All) from authwatch series', () => {
+    const variables = dashboard.templating?.list ?? [];
+    for (const [name, metric] of [['host', 'authwatch_host_info'], ['provider', 'authwatch_credential_info']] as const) {
+      const v = variables.find((v) => v.name === name);
+      expect(v, name).toMatchObject({ type: 'query', includeAll: true, multi: true, allValue: '.*' });
+      expect(v?.query).toMatchObject({ query: `label_values(${metric}, ${name})` });
+    }
+  });
+
+  it('gives every panel a title, a description, a unit, a grid position and a unique id', () => {
+    const ids = (dashboard.panels ?? []).map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dataPanels()) {
+      expect(panel.title).toBeTruthy();
+      expect(panel.description, panel.title).toBeTruthy();
+      expect(panel.fieldConfig?.defaults?.unit, panel.title).toBeTruthy();
+      expect(panel.gridPos, panel.title).toBeDefined();
+      expect(['stat', 'bargauge', 'table', 'timeseries']).toContain(panel.type);
+    }
+  });
+
+  it('hard-codes no instance or host and filters every authwatch query by $host', () => {
+    for (const { panel, refId, expr } of queries()) {
+      expect(expr, `${panel} ${refId}`).not.toMatch(/\b(instance|host)\s*=~?\s*"(?!\$host")/);
+      expect(expr, `${panel} ${refId}`).toMatch(/"\$host"/);
+    }
+    for (const panel of dataPanels()) expect(panel.type === 'table' || (panel.targets ?? []).every((t) => (t as { legendFormat?: string }).legendFormat), panel.title).toBe(true);
+  });
+
+  it('uses only the Grafana time macro $__rate_interval, in range queries', () => {
+    for (const panel of dataPanels()) {
+      for (const target of panel.targets ?? []) {
+        const { expr, instant } = target as { expr: string; instant?: boolean };
+        for (const macro of expr.match(/\$__\w+/g) ?? []) expect(macro).toBe('$__rate_interval');
+        if (expr.includes('$__rate_interval')) expect(instant, panel.title).toBe(false);
+      }
+    }
+  });
+});
