@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defaultDashboard } from '@grafana/schema';
 import { describe, expect, it } from 'vitest';
 import { dashboard, dataPanels, queries } from './dashboard.js';
@@ -57,5 +58,20 @@ describe('the Grafana dashboard (deploy/grafana/authwatch.json)', () => {
         if (expr.includes('$__rate_interval')) expect(instant, panel.title).toBe(false);
       }
     }
+  });
+});
+
+describe('the runbook (docs/runbook.md)', () => {
+  it('has a section for every alert, and every runbook_url points at one', () => {
+    const rules = readFileSync(new URL('../../deploy/prometheus/authwatch.rules.yml', import.meta.url), 'utf8');
+    const runbook = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');
+    const anchors = new Set([...runbook.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+    const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
+    const urls = [...rules.matchAll(/runbook_url: "[^"#]+#([\w-]+)"/g)].map((m) => m[1]!);
+    expect(urls).toHaveLength(alerts.length);
+    for (const alert of alerts) expect(urls).toContain(alert.toLowerCase());
+    for (const anchor of urls) expect(anchors).toContain(anchor);
+    const described = [...rules.matchAll(/- alert: \w+[\s\S]*?(?=- alert:|$)/g)].filter((m) => !/description: /.test(m[0]));
+    expect(described.map((m) => m[0].split('\n')[0])).toEqual([]);
   });
 });
