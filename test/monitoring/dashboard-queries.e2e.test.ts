@@ -139,6 +139,9 @@ scrape_configs:
     expect(byLabels('Scrape and push failures A', 'host')).toEqual({ 'gw-daemon': 0 });
     expect(byLabels('Scrape and push failures B', 'host')).toEqual({ 'gw-textfile': 0 });
     expect(byLabels('Scrape and push failures C', 'instance')).toEqual({ phone: 0 });
+    // The interval the dead-man rule waits on: --interval for check, the schedule (*/15) for the daemon.
+    const intervals = await query('query', { query: 'authwatch_check_interval_seconds * on(job, instance) group_left(host) authwatch_host_info' });
+    expect(Object.fromEntries(intervals.map((s) => [s.metric.host, Number(s.value![1])]))).toEqual({ 'gw-textfile': 900, phone: 3600, 'gw-daemon': 900 });
     // $provider narrows too.
     expect((await run(dataPanels()[1]!.targets![0]!.expr as string, true, '.*', 'anthropic')).map((s) => s.metric.provider)).toEqual(['anthropic', 'anthropic', 'anthropic']);
   }, 90_000);
