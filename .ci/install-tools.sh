@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real tools the tests run against — promtool, node_exporter, Pushgateway,
+# Fetches the real tools the tests run against — the Prometheus server and promtool, node_exporter, Pushgateway,
 # Alertmanager (Debian .debs, unpacked, no service started), shellcheck, systemd-analyze and sqlite3 —
 # into ${AUTHWATCH_TOOLS_DIR:-/opt/authwatch-tools}/bin. Idempotent.
 set -euo pipefail
@@ -12,8 +12,8 @@ have() { [ -x "$bin/$1" ]; }
 updated=""
 apt_update() { [ -n "$updated" ] || { apt-get update -qq; updated=1; }; }
 
-unpacked=(promtool prometheus-node-exporter prometheus-pushgateway prometheus-alertmanager amtool)
-if ! (have promtool && have prometheus-node-exporter && have prometheus-pushgateway && have prometheus-alertmanager && have amtool); then
+unpacked=(prometheus promtool prometheus-node-exporter prometheus-pushgateway prometheus-alertmanager amtool)
+if ! (have prometheus && have promtool && have prometheus-node-exporter && have prometheus-pushgateway && have prometheus-alertmanager && have amtool); then
   apt_update
   (cd "$dir/debs" && apt-get download -qq prometheus prometheus-node-exporter prometheus-pushgateway prometheus-alertmanager)
   for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$dir/root"; done

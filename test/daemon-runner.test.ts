@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/defaults.js';
+const machine = () => ({ host: 'test-host', checkIntervalSeconds: 900 });
 import { CheckRunner, type RunnerDeps } from '../src/daemon/runner.js';
 import type { Report } from '../src/evaluate/report.js';
 import { silentLog } from './helpers/context.js';
@@ -33,7 +34,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('the daemon check runner', { timeout: 5_000 }, () => {
   it('publishes each check before its delivery; deliveries run one at a time and only the latest report waits', async () => {
     const held = heldDelivery();
-    const runner = new CheckRunner({ env: {}, home: home(), log: silentLog, config: defaultConfig, checked: () => undefined, deliver: held.deliver });
+    const runner = new CheckRunner({ env: {}, home: home(), log: silentLog, config: defaultConfig, machine, checked: () => undefined, deliver: held.deliver });
     const reports: Report[] = [];
     for (let i = 0; i < 5; i++) {
       await runner.run('test'); // resolves although the first delivery is still held
@@ -60,6 +61,7 @@ describe('the daemon check runner', { timeout: 5_000 }, () => {
       home: home(),
       log: silentLog,
       config: defaultConfig,
+      machine,
       checked: () => {
         if (checkFails) throw new RangeError('Invalid time value');
       },
@@ -85,7 +87,7 @@ describe('the daemon check runner', { timeout: 5_000 }, () => {
 
   it('stop() waits for the running delivery, drops the waiting one, and starts nothing after', async () => {
     const held = heldDelivery();
-    const runner = new CheckRunner({ env: {}, home: home(), log: silentLog, config: defaultConfig, checked: () => undefined, deliver: held.deliver });
+    const runner = new CheckRunner({ env: {}, home: home(), log: silentLog, config: defaultConfig, machine, checked: () => undefined, deliver: held.deliver });
     await runner.run('test');
     await settle();
     await runner.run('test');

@@ -112,7 +112,7 @@ describe.runIf(Boolean(promtool))('alert rules (promtool)', () => {
   const rules = new URL('../deploy/prometheus/', import.meta.url).pathname;
   it('check rules passes', () => {
     const run = spawnSync(promtool!, ['check', 'rules', join(rules, 'authwatch.rules.yml')], { encoding: 'utf8' });
-    expect(run.stdout + run.stderr).toMatch(/SUCCESS: 14 rules found/);
+    expect(run.stdout + run.stderr).toMatch(/SUCCESS: \d+ rules found/);
     expect(run.status).toBe(0);
   });
   it('the unit tests of every alert pass (firing and not firing)', () => {

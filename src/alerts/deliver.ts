@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
@@ -8,6 +7,7 @@ import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
 import { lockState } from './state-lock.js';
 import { loadState, saveState, stateDirectory } from './store.js';
+import { hostName } from '../config/host-name.js';
 
 export interface ChannelOutcome {
   channel: string;
@@ -70,7 +70,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
     const previous = await loadState(dir, log, now);
     const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable);
     const fingerprints = new Map(report.alertRows.map((e) => [profileKey(e), e.profile.fingerprint]));
-    const host = config.alerting.host ?? hostname();
+    const host = hostName(config);
     const pending = new Map<string, number>();
     // The channels' modules (and their schemas, and zod) only for a run that may send.
     const { createNotifier } = await import('./index.js');

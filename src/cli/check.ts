@@ -1,10 +1,13 @@
 import type { DeliveryDeps } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
+import { hostName } from '../config/host-name.js';
+import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
+import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
@@ -33,6 +36,8 @@ ${formatsUsage('                         ')}
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
   --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name);
                        Basic auth from $AUTHWATCH_PUSH_USER and $AUTHWATCH_PUSH_PASSWORD_FILE
+  --interval DURATION  how often the timer runs this check, e.g. 15m: exported with the metrics
+                       so the dead-man alert knows when a run is overdue
   --deadline DURATION  stop and exit 3 when the whole run takes longer (default ${defaultDeadlineMs / 1000}s,
                        below the installed unit's TimeoutStartSec)
   --log-level LEVEL    fatal, error, warn (default), info, debug, trace, silent (also $LOG_LEVEL)
@@ -51,6 +56,7 @@ const options = {
   'no-color': { type: 'boolean' },
   textfile: { type: 'string' },
   push: { type: 'string' },
+  interval: { type: 'string' },
   deadline: { type: 'string' },
 } as const;
 
@@ -61,6 +67,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     return ExitCode.Ok;
   }
   const warnMs = resolveWarn(values.warn);
+  const intervalMs = resolveInterval(values.interval);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
   return withDeadline(resolveDeadline(values.deadline), async (step) => {
@@ -104,7 +111,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
     if (!early) writeStdout(rendered.text);
     if (values.textfile !== undefined || values.push !== undefined) {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
-      await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
+      const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
+      await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values);
     }
     if (alertingProblem) throw alertingProblem;
     for (const { channel, error } of failed) {
@@ -132,6 +140,13 @@ function resolveFormat(flag: string | undefined, json: boolean | undefined): For
   return format;
 }
 
+function resolveInterval(flag: string | undefined): number | null {
+  if (flag === undefined) return null;
+  const ms = parseDuration(flag);
+  if (ms === undefined || ms <= 0) throw new AuthwatchError(`--interval: expected ${durationHint}`, { hint: 'give the period of the timer that runs `authwatch check`, e.g. --interval 15m' });
+  return ms;
+}
+
 async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {
   const { deliverAlerts } = await import('../alerts/deliver.js');
   return deliverAlerts(report, config, deps);
@@ -141,18 +156,19 @@ async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {
 async function exportMetrics(
   report: Report,
   durationMs: number,
+  machine: Machine,
   pending: ReadonlyMap<string, number> | null,
   targets: { textfile?: string; push?: string },
 ): Promise<void> {
   const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
   const { renderExposition } = await import('../outputs/exposition.js');
-  const text = renderExposition(metricFamilies(singleRun(report, durationMs, pending)));
+  const text = renderExposition(metricFamilies(singleRun(report, durationMs, machine, pending)));
   if (targets.textfile !== undefined) {
     const { writeTextfile } = await import('../outputs/textfile.js');
     writeTextfile(targets.textfile, text);
   }
   if (targets.push !== undefined) {
     const { pushMetrics } = await import('../outputs/pushgateway.js');
-    await pushMetrics(await resolvePush(targets.push, process.env), text);
+    await pushMetrics(await resolvePush(targets.push, process.env), text, machine.host);
   }
 }

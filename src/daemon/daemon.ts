@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { ConfigLocation } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { hostName } from '../config/host-name.js';
 import { AuthwatchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
@@ -34,10 +35,16 @@ async function schedule(pattern: string, file: string, job: () => Promise<void>,
   }
 }
 
+/** The schedule's period (between its next two runs), `null` when it has none. */
+function schedulePeriod(job: CronJob): number | null {
+  const [first, second] = job.nextRuns(2);
+  return first && second ? second.getTime() - first.getTime() : null;
+}
+
 /** Three schedule periods: the default age after which /healthz calls the daemon stale. */
 function defaultStaleAfter(job: CronJob): number {
-  const [first, second] = job.nextRuns(2);
-  return first && second ? 3 * (second.getTime() - first.getTime()) : 45 * 60_000;
+  const period = schedulePeriod(job);
+  return period === null ? 45 * 60_000 : 3 * period;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -60,11 +67,18 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
   let config = options.config;
   let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
   let counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
+  // Validate the schedule before binding the port, but start it only once the server listens,
+  // so a failed start leaves no timer behind that would keep the process alive.
+  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
   const runner = new CheckRunner({
     env,
     home,
     log,
     config: () => config,
+    machine: () => {
+      const period = schedulePeriod(job);
+      return { host: hostName(config), checkIntervalSeconds: period === null ? null : period / 1000 };
+    },
     checked: (report) => {
       const sourceErrors = new Map(counters.sourceErrors);
       for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
@@ -87,9 +101,6 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
   });
   const metrics = await createDaemonMetrics(() => runner.record, () => counters);
 
-  // Validate the schedule before binding the port, but start it only once the server listens,
-  // so a failed start leaves no timer behind that would keep the process alive.
-  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
   const { createServer } = process.getBuiltinModule('node:http'); // loaded here: a check never needs it
   const server = createServer(
     serverOptions,

@@ -3,7 +3,7 @@ import { describeSpan } from '../core/duration.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
-import type { RunRecord } from '../outputs/metric-families.js';
+import type { Machine, RunRecord } from '../outputs/metric-families.js';
 import { runCheck } from '../pipeline/run-check.js';
 
 export interface RunnerDeps {
@@ -11,6 +11,8 @@ export interface RunnerDeps {
   home: string;
   log: Logger;
   config: () => Config;
+  /** The machine's name and check interval, read when a check ends (a reload may change them). */
+  machine: () => Machine;
   /** Called with every completed check, before its record is published (the daemon's counters). */
   checked: (report: Report) => void;
   /** Sends the alerts a check calls for; resolves to the notices still owed, `null` without channels. */
@@ -28,13 +30,15 @@ export const errorMessage = (error: unknown) => (error instanceof Error ? error.
  * it). A check or a delivery that throws is logged and never stops the daemon.
  */
 export class CheckRunner {
-  record: RunRecord = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null };
+  record: RunRecord;
   private checking: Promise<void> | null = null;
   private delivering: Promise<void> | null = null;
   private waiting: { report: Report; now: number } | null = null;
   private stopping = false;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.record = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null, machine: deps.machine() };
+  }
 
   /** Starts a check unless one is running; resolves once its record is published (not its delivery). */
   run(reason: string): Promise<void> {
@@ -81,10 +85,10 @@ export class CheckRunner {
       this.deps.checked(report);
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
       const at = Date.now();
-      this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at };
+      this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at, machine: this.deps.machine() };
       this.queueDelivery(report, now);
     } catch (error) {
-      this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false };
+      this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false, machine: this.deps.machine() };
       log.error({ reason, error: errorMessage(error) }, 'check failed; keeping the last good values');
     }
   }

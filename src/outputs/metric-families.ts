@@ -14,6 +14,15 @@ export interface RunRecord {
   lastSuccessAt: number | null;
   /** Alert notices still owed per channel after the last run; `null` without channels. */
   pendingNotifications: ReadonlyMap<string, number> | null;
+  machine: Machine;
+}
+
+/** Who ran the checks and how often they are due: what every route's dead-man rules need. */
+export interface Machine {
+  /** The machine's name (`alerting.host`, else the host name): the same on every route. */
+  host: string;
+  /** Seconds between scheduled checks (the daemon's schedule, `check --interval`); `null` when unknown. */
+  checkIntervalSeconds: number | null;
 }
 
 /** Running totals the daemon keeps across checks (a one-shot run has none). Replaced, never mutated. */
@@ -171,6 +180,20 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       samples: [{ labels: { version: packageJson.version, node_version: process.version }, value: 1 }],
     },
     {
+      name: 'authwatch_host_info',
+      help: 'The machine authwatch runs on (always 1): join on job and instance for a host label that is the same on every route.',
+      type: 'gauge',
+      labelNames: ['host'],
+      samples: [{ labels: { host: wellFormed(run.machine.host) }, value: 1 }],
+    },
+    {
+      name: 'authwatch_check_interval_seconds',
+      help: 'Seconds between scheduled checks; the dead-man alert fires after three missed ones.',
+      type: 'gauge',
+      labelNames: [],
+      samples: single(run.machine.checkIntervalSeconds),
+    },
+    {
       name: 'authwatch_notifications_pending',
       help: 'Alert notices not delivered yet per channel (failed, backing off, or held by quiet hours).',
       type: 'gauge',
@@ -247,6 +270,6 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
 }
 
 /** The record of a single completed check run (the `check` command's one run). */
-export function singleRun(report: Report, durationMs: number, pendingNotifications: ReadonlyMap<string, number> | null = null): RunRecord {
-  return { report, lastRunAt: report.checkedAt, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: report.checkedAt, pendingNotifications };
+export function singleRun(report: Report, durationMs: number, machine: Machine, pendingNotifications: ReadonlyMap<string, number> | null = null): RunRecord {
+  return { report, lastRunAt: report.checkedAt, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: report.checkedAt, pendingNotifications, machine };
 }

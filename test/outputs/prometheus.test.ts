@@ -7,6 +7,7 @@ import { makeProfile, type Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 import { policy } from '../helpers/policy.js';
 
+const machine = { host: 'gateway-1', checkIntervalSeconds: 900 };
 const profile = (fields: Partial<Profile> & { id: string }) =>
   makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', fingerprint: 'PLANTED0', ...fields });
 
@@ -21,7 +22,7 @@ function metricsFor(profiles: Profile[]) {
     [],
     NOW,
   );
-  return renderExposition(metricFamilies(singleRun(report, 12.5)));
+  return renderExposition(metricFamilies(singleRun(report, 12.5, machine)));
 }
 
 const sampleLines = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
@@ -73,7 +74,7 @@ describe('Prometheus exposition', () => {
     expect(text).toMatch(/^# HELP authwatch_credential_expiry_timestamp_seconds .+\n# TYPE authwatch_credential_expiry_timestamp_seconds gauge\n/);
     expect(text).toContain(`${(NOW + 30 * DAY) / 1000}\n\n# HELP authwatch_credential_status `);
     expect(text.endsWith('\n\n')).toBe(true);
-    expect(renderExposition(metricFamilies(singleRun(buildReport([], [], [], NOW), 1)), 'openmetrics')).not.toMatch(/\n\n/);
+    expect(renderExposition(metricFamilies(singleRun(buildReport([], [], [], NOW), 1, machine)), 'openmetrics')).not.toMatch(/\n\n/);
   });
 
   it('writes label values beyond ASCII as they are', async () => {
