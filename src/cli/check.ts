@@ -5,7 +5,9 @@ import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
+import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { urlForMessages } from '../core/scrub.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
@@ -59,7 +61,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const warnMs = resolveWarn(values.warn);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  return withDeadline(resolveDeadline(values.deadline), async (step) => {
+  const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
+  return recordRun('check', notes, () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
@@ -82,6 +85,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
     const rendered = await formats[format].render(report, { colour });
     writeStdout(rendered.text);
+    notes.status = report.status;
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
@@ -98,13 +102,14 @@ export async function check(argv: string[]): Promise<ExitCode> {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
+    if (alerts) notes.channels = channelRuns(alerts.outcomes);
     if (alertingProblem) throw alertingProblem;
     const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
     for (const { channel, error } of failed) {
       writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
     }
     return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
-  });
+  }));
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {
