@@ -102,7 +102,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
-    if (alerts) notes.channels = channelRuns(alerts.outcomes);
+    if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
     if (alertingProblem) throw alertingProblem;
     const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
     for (const { channel, error } of failed) {

@@ -15,6 +15,8 @@ import { makeStateDirectory, stateDirectory } from '../alerts/store.js';
 export interface ChannelRun {
   result: string;
   notices: number;
+  /** Notices still owed after the run: failed, backing off, or held by quiet hours. */
+  owed: number;
   error: string | null;
 }
 
@@ -72,7 +74,12 @@ export function readLastRun(document: unknown): Read<LastRun> {
       channels:
         run.fields.channels === null
           ? null
-          : run.mapOf('channels', (channel) => ({ result: channel.requiredString('result'), notices: channel.requiredNumber('notices'), error: channel.stringOrNull('error') ?? null })),
+          : run.mapOf('channels', (channel) => ({
+            result: channel.requiredString('result'),
+            notices: channel.requiredNumber('notices'),
+            owed: channel.requiredNumber('owed'),
+            error: channel.stringOrNull('error') ?? null,
+          })),
       metrics: run.stringOrNull('metrics') ?? null,
     };
   });
@@ -120,6 +127,9 @@ export async function recordRun<T extends number>(command: LastRun['command'], n
 }
 
 /** A run's channel outcomes as the record keeps them. */
-export function channelRuns(outcomes: readonly { channel: string; result: string; notices: number; error?: string }[]): Record<string, ChannelRun> {
-  return Object.fromEntries(outcomes.map(({ channel, result, notices, error }) => [channel, { result, notices, error: error ?? null }]));
+export function channelRuns(
+  outcomes: readonly { channel: string; result: string; notices: number; error?: string }[],
+  pending: ReadonlyMap<string, number>,
+): Record<string, ChannelRun> {
+  return Object.fromEntries(outcomes.map(({ channel, result, notices, error }) => [channel, { result, notices, owed: pending.get(channel) ?? 0, error: error ?? null }]));
 }
