@@ -1,9 +1,13 @@
 import * as z from '../core/zod.js';
 import * as alertmanager from './alertmanager.js';
 import * as command from './command.js';
+import * as discord from './discord.js';
 import * as email from './email.js';
 import type { Notifier, NotifierDeps } from './notifier.js';
 import * as ntfy from './ntfy.js';
+import * as openclaw from './openclaw.js';
+import * as slack from './slack.js';
+import * as telegram from './telegram.js';
 import * as webhook from './webhook.js';
 
 interface NotifierModule {
@@ -12,7 +16,7 @@ interface NotifierModule {
 }
 
 /** The only list of channel types: the config's union and the factory are built from it. */
-export const notifiers = { email, ntfy, webhook, alertmanager, command } satisfies Record<string, NotifierModule>;
+export const notifiers = { email, ntfy, webhook, alertmanager, command, telegram, discord, slack, openclaw } satisfies Record<string, NotifierModule>;
 
 type ChannelType = keyof typeof notifiers;
 const channelTypes = Object.keys(notifiers) as [ChannelType, ...ChannelType[]];

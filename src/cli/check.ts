@@ -9,7 +9,9 @@ import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
+import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { urlForMessages } from '../core/scrub.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
@@ -70,7 +72,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const intervalMs = resolveInterval(values.interval);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  return withDeadline(resolveDeadline(values.deadline), async (step) => {
+  const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
+  return recordRun('check', notes, () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
@@ -94,6 +97,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
     const early = formats[format].afterAlerts ? null : await formats[format].render(report, { colour, failedChannels: [] });
     if (early) writeStdout(early.text);
+    notes.status = report.status;
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
@@ -114,12 +118,13 @@ export async function check(argv: string[]): Promise<ExitCode> {
       const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
       await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values);
     }
+    if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
     if (alertingProblem) throw alertingProblem;
     for (const { channel, error } of failed) {
       writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
     }
     return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
-  });
+  }));
 }
 
 /** The live checks of this run, or `null` when none is turned on (nothing is loaded then). */

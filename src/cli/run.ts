@@ -8,6 +8,7 @@ type Command = (argv: string[]) => Promise<ExitCode>;
 /** The command table; each command is imported only when it runs, to keep `check` quick to start. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
+  status: { summary: 'is the monitoring working? last run, channels, launchers, OpenClaw homes', load: async () => (await import('./status.js')).status },
   alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', load: async () => (await import('./alert.js')).alert },
   install: { summary: 'install systemd|termux: schedule authwatch on this machine', load: async () => (await import('./install.js')).install },
   uninstall: { summary: 'uninstall systemd|termux: undo install', load: async () => (await import('./install.js')).uninstall },

@@ -15,6 +15,9 @@ export interface HttpSend {
 const answerLimit = 4096;
 const quotedLength = 200;
 
+/** A refusal: the answer's status, its Retry-After header (null when absent) and the start of its body, scrubbed. */
+export type HttpRefusal = Error & { status: number; retryAfter: string | null; answer: string };
+
 /**
  * One HTTP request under a hard wall-clock deadline. Resolves for a 2xx; otherwise rejects
  * with an Error whose message (scrubbed, the URL shown without path or query) says what
@@ -56,7 +59,9 @@ export async function httpSend(request: HttpSend): Promise<void> {
     }
     const { text, complete, timedOut } = await readSome(response, deadline.signal);
     const said = scrub(complete ? text : withoutCutSecret(text)).trim().slice(0, quotedLength);
-    throw new Error(`${what} answered HTTP ${response.status}${said ? `: ${said}` : ''}${timedOut ? ` (the rest of the answer did not come within ${seconds})` : ''}`);
+    const message = `${what} answered HTTP ${response.status}${said ? `: ${said}` : ''}${timedOut ? ` (the rest of the answer did not come within ${seconds})` : ''}`;
+    // The status, Retry-After and the (scrubbed) answer travel with the message: a channel may wait and try again on 429.
+    throw Object.assign(new Error(message), { status: response.status, retryAfter: response.headers.get('retry-after'), answer: said });
   } finally {
     clearTimeout(timer);
   }

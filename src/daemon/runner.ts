@@ -4,7 +4,12 @@ import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Logger } from '../core/log.js';
 import type { Machine, RunRecord } from '../outputs/metric-families.js';
+import { saveLastRun } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { AuthwatchError, ExitCode } from '../core/errors.js';
+
+/** The daemon's channel outcomes are in the alert state (status reads them there). */
+const daemonRun = { command: 'daemon', channels: null, metrics: 'daemon /metrics' } as const;
 
 export interface RunnerDeps {
   env: NodeJS.ProcessEnv;
@@ -86,10 +91,13 @@ export class CheckRunner {
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
       const at = Date.now();
       this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at, machine: this.deps.machine() };
+      saveLastRun(env, home, { ...daemonRun, finishedAt: at, durationMs, exitCode: report.exitCode, status: report.status, error: null });
       this.queueDelivery(report, now);
     } catch (error) {
       this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false, machine: this.deps.machine() };
       log.error({ reason, error: errorMessage(error) }, 'check failed; keeping the last good values');
+      const message = error instanceof AuthwatchError ? error.message : 'the check failed (see the log)';
+      saveLastRun(env, home, { ...daemonRun, finishedAt: Date.now(), durationMs: performance.now() - started, exitCode: ExitCode.CouldNotRun, status: null, error: message });
     }
   }
 

@@ -125,3 +125,42 @@ describe('receivers that echo everything back: no secret reaches any output', ()
     expect(leaks(inline.stdout + inline.stderr)).toEqual([]);
   });
 });
+
+describe('chat channels that echo everything back: no token, no webhook URL reaches any output', () => {
+  it('telegram: the bot token in the URL path', async () => {
+    const echo = await startEchoSink(401);
+    const token = `123456789:${secret('bottoken')}_abcdefghij`;
+    const home = homeWith(`type: "telegram", chatId: 42, apiUrl: "${echo.url}", tokenEnv: "BOT_TOKEN"`);
+    const { text, state } = await outputs(home, { BOT_TOKEN: token });
+    expect(echo.requests[0]!.url).toBe(`/bot${token}/sendMessage`);
+    expect(text).toMatch(/alert channel ch failed: POST http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 401: \/…\/sendMessage/);
+    expect(state).toContain('answered HTTP 401');
+    expect(leaks(text)).toEqual([]);
+  });
+
+  for (const [type, path] of [
+    ['discord', `/api/webhooks/123456789012345678/${secret('discord')}`],
+    ['slack', `/services/T0001/B0001/${secret('slack')}`],
+  ] as const) {
+    it(`${type}: the webhook URL (its token is in the path), from a file`, async () => {
+      const echo = await startEchoSink(403);
+      const home = homeWith('type: "command", command: ["true"]', { 'webhook-url': `${echo.url}${path}\n` });
+      writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "ch", type: "${type}", urlFile: "${join(home, 'webhook-url')}" }] }`);
+      const { text } = await outputs(home);
+      expect(echo.requests[0]!.url).toBe(path);
+      expect(text).toMatch(/alert channel ch failed: POST http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 403/);
+      expect(leaks(text)).toEqual([]);
+    });
+  }
+
+  it('openclaw: a gateway CLI that prints its environment and arguments on failure', async () => {
+    const home = homeWith('type: "command", command: ["true"]');
+    const script = join(home, 'openclaw');
+    writeFileSync(script, `#!/bin/sh\necho "$*" >&2\necho "$(env | grep -v '^PATH=' | sort | tr '\\n' ' ')" >&2\necho "gateway says no" >&2\nexit 1\n`);
+    chmodSync(script, 0o755);
+    writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "ch", type: "openclaw", channel: "telegram", target: "42", command: ["${script}"] }] }`);
+    const { text } = await outputs(home, { OPENCLAW_GATEWAY_TOKEN: secret('gateway'), TELEGRAM_BOT_TOKEN: secret('tgenv') });
+    expect(text).toMatch(/openclaw message send via \S+openclaw exited with 1: .* \/ .*OPENCLAW_GATEWAY_TOKEN=….* \/ gateway says no/);
+    expect(leaks(text)).toEqual([]);
+  });
+});
