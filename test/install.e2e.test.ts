@@ -76,7 +76,7 @@ describe('systemd units', () => {
     expect(files).toEqual(['authwatch-check.service', 'authwatch-check.timer', 'authwatch-failure@.service'].map((f) => join(dir, f)));
     for (const file of files) expect(statSync(file).mode & 0o777).toBe(0o644);
     const service = readFileSync(join(dir, 'authwatch-check.service'), 'utf8');
-    expect(service).toContain(`ExecStart=${process.execPath} ${cliPath} check\n`);
+    expect(service).toContain(`ExecStart=${process.execPath} ${cliPath} check --interval 15m\n`);
     expect(service).toContain(`Environment=HOME=${home}`);
     // Not the installer's PATH (its stand-ins): node's directory and a fixed list.
     expect(service).toMatch(new RegExp(`^Environment=PATH=${dirname(process.execPath)}(:/usr/local/bin|:/usr/bin|:/bin)+$`, 'm'));
@@ -126,7 +126,7 @@ describe('systemd units', () => {
     for (const line of ['User=authwatch', 'StateDirectory=authwatch', 'CacheDirectory=authwatch', 'LoadCredential=smtp-password:/etc/authwatch/smtp-password', 'ProtectSystem=strict', 'ProtectHome=read-only', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ReadWritePaths=/var/lib/prometheus/node-exporter', 'SuccessExitStatus=1 2', 'TimeoutStartSec=2min', 'UMask=0077']) {
       expect(check).toContain(line);
     }
-    expect(check).toContain('check --textfile /var/lib/prometheus/node-exporter/authwatch.prom');
+    expect(check).toContain('check --interval 15m --textfile /var/lib/prometheus/node-exporter/authwatch.prom');
     const verify = spawnSync(systemdAnalyze!, ['verify', ...systemUnits.map((u) => join(systemDir, u))], { encoding: 'utf8' });
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
@@ -290,7 +290,7 @@ describe('Termux', () => {
     expect(installed.code).toBe(0);
     const job = join(home, '.local/share/authwatch/authwatch-job.sh');
     const script = readFileSync(job, 'utf8');
-    expect(script).toContain(`check --json --push "${base}"`);
+    expect(script).toContain(`check --json --interval 15m --push "${base}"`);
     expect(script).toContain(`AUTHWATCH_PUSH_PASSWORD_FILE="${passwordFile}"; export AUTHWATCH_PUSH_PASSWORD_FILE`);
     expect(script).not.toContain('PLANTEDPASSWORD');
     // The job runs without the installer's environment: what it needs is in the script.
@@ -386,7 +386,7 @@ describe('systemd install: the unit user, PATH, textfile and refusals', () => {
     const result = await runCli(['install', 'systemd', '--system', '--prefix', prefix, '--run-as', 'daemon', '--textfile', '/srv/metrics/authwatch.prom'], { home });
     expect(result.code).toBe(0);
     const check = systemUnit(prefix, 'authwatch-check.service');
-    expect(check).toContain('check --textfile /srv/metrics/authwatch.prom\n');
+    expect(check).toContain('check --interval 15m --textfile /srv/metrics/authwatch.prom\n');
     expect(check).toContain('ReadWritePaths=/srv/metrics\n');
     expect(readFileSync(join(prefix, 'etc/tmpfiles.d/authwatch.conf'), 'utf8')).toMatch(/^d \/srv\/metrics - - - -\na\+ \/srv\/metrics - - - - u:daemon:rwx\n$/m);
     expect(result.stdout).toContain('would run: systemd-tmpfiles --create /etc/tmpfiles.d/authwatch.conf');

@@ -133,7 +133,8 @@ async function inputsFor(options: SystemdOptions, env: NodeJS.ProcessEnv, out: (
   const credentials: { name: string; path: string }[] = [];
   const smtpPassword = '/etc/authwatch/smtp-password';
   if (existsSync(within(smtpPassword))) credentials.push({ name: 'smtp-password', path: smtpPassword });
-  const checkArgs = [...(textfile ? ['--textfile', textfile] : []), ...(options.push ? ['--push', options.push.url] : [])];
+  // The timer's period (OnCalendar=*:0/15), exported so AuthwatchStale knows when a run is overdue.
+  const checkArgs = ['--interval', '15m', ...(textfile ? ['--textfile', textfile] : []), ...(options.push ? ['--push', options.push.url] : [])];
   if (options.push?.user) {
     environment.AUTHWATCH_PUSH_USER = options.push.user;
     // The system unit reads the password as a systemd credential: the file can stay root's alone.

@@ -71,7 +71,8 @@ export function renderScript(
       JOB: values.job,
       JOB_ID: String(jobId),
       SETTINGS: lines.join('\n'),
-      CHECK_ARGS: options.push ? ` --push "${options.push.url}"` : '',
+      // The job's period, exported so AuthwatchStale knows when a run is overdue.
+      CHECK_ARGS: ` --interval ${periodMs / 60_000}m${options.push ? ` --push "${options.push.url}"` : ''}`,
     },
     name,
   );
