@@ -4,7 +4,8 @@ import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
-import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
+import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
+import type { SourceContext } from '../sources/source.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
@@ -25,7 +26,10 @@ ${formatsUsage('                         ')}
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --warn DURATION      warning window, e.g. 24h (default), 3d
   --agent ID           only this OpenClaw agent's profile store
-  --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW)
+  --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW): a what-if that says
+                       which alerts it would send, sends none and leaves the alert state alone
+  --send               with --now: deliver the alerts and remember them all the same
+  --no-alerts          check only: send no alerts, leave the alert state alone
   --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
   --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name);
@@ -48,6 +52,8 @@ const options = {
   textfile: { type: 'string' },
   push: { type: 'string' },
   deadline: { type: 'string' },
+  send: { type: 'boolean' },
+  'no-alerts': { type: 'boolean' },
 } as const;
 
 export async function check(argv: string[]): Promise<ExitCode> {
@@ -63,10 +69,16 @@ export async function check(argv: string[]): Promise<ExitCode> {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
+    const context = { env, home, now, agent: values.agent ?? null };
+    if (values.agent !== undefined) await checkAgent(context, values.agent);
+    const clockGiven = values.now !== undefined || Boolean(env.AUTHWATCH_NOW?.trim());
+    if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
+    const whatIf = clockGiven && !values.send;
+    if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
     // Not performance.now(): the first touch of `performance` loads perf_hooks.
     const started = process.hrtime.bigint();
     const report = await runCheck({
-      context: { env, home, now, agent: values.agent ?? null },
+      context,
       config: loaded.config,
       policy: policyFromConfig(loaded.config, warnMs, mode),
       fromOpenclaw:
@@ -80,31 +92,55 @@ export async function check(argv: string[]): Promise<ExitCode> {
       log,
     });
     const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-    const rendered = await formats[format].render(report, { colour });
-    writeStdout(rendered.text);
+    // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
+    // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
+    const early = format === 'json' ? null : await formats[format].render(report, { colour });
+    if (early) writeStdout(early.text);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
-    if (loaded.config.channels.length > 0) step('sending alerts');
-    const alerts =
-      loaded.config.channels.length > 0
-        ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
-            if (!(error instanceof AuthwatchError)) throw error;
-            alertingProblem = error;
-            return null;
-          })
-        : null;
+    const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
+    if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
+    const alerts = alerting
+      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          alertingProblem = error;
+          return null;
+        })
+      : null;
     if (values.textfile !== undefined || values.push !== undefined) {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
     if (alertingProblem) throw alertingProblem;
-    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
-    for (const { channel, error } of failed) {
-      writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+    const { describeOutcome, owedNotices } = alerts ? await import('../alerts/deliver.js') : { describeOutcome: null, owedNotices: null };
+    const owed = alerts && owedNotices ? alerts.outcomes.reduce((sum, outcome) => sum + owedNotices(outcome), 0) : 0;
+    if (alerts?.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
+    for (const outcome of alerts?.outcomes ?? []) {
+      const line = describeOutcome!(outcome, now);
+      if (line) writeStderr(`authwatch: ${line}\n`);
     }
-    return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
+    // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
+    const exitCode = owed > 0 ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+        if (!early) {
+      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
+      writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
+    }
+    return exitCode;
   });
+}
+
+/** `--agent` must name an OpenClaw agent this host has, as OpenClaw itself insists. */
+async function checkAgent(context: SourceContext, agent: string): Promise<void> {
+  const { discoverAgentDirs } = await import('../sources/openclaw-paths.js');
+  const known = [...new Set(discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])))].sort();
+  if (known.includes(agent)) return;
+  const { closest } = await import('./suggest.js');
+  const near = closest(agent, known);
+  throw new AuthwatchError(
+    `--agent: Unknown agent id ${JSON.stringify(agent)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${known.length ? `this host has ${known.join(', ')}` : 'no OpenClaw agent dir was found'}`,
+    { hint: 'run `openclaw agents list` to see configured agents' },
+  );
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {

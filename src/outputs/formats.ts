@@ -1,6 +1,6 @@
 import type { ExitCode } from '../core/errors.js';
 import type { Report } from '../evaluate/report.js';
-import { reportToJson } from './json.js';
+import { reportToJson, type RunOutcome } from './json.js';
 import { renderTable } from './table.js';
 
 /** What a format prints, and the exit code when the format has its own (the old script's). */
@@ -20,7 +20,7 @@ const compat = () => import('./openclaw-compat.js');
 
 const registry = {
   table: { usage: 'one row per credential, then a summary (the default)', render: (report, options) => ({ text: renderTable(report, options) }) },
-  json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: `${JSON.stringify(reportToJson(report), null, 2)}\n` }) },
+  json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: renderJson(report) }) },
   'openclaw-json': { usage: "the JSON of OpenClaw's old claude-auth-status.sh", render: async (report) => ({ text: (await compat()).renderOpenclawJson(report) }) },
   'openclaw-simple': {
     usage: 'its one-word answer; exits like that script',
@@ -30,6 +30,11 @@ const registry = {
     },
   },
 } satisfies Record<string, Format>;
+
+/** The `--json` document; a `check` run adds its exit code and alerts. */
+export function renderJson(report: Report, run?: RunOutcome): string {
+  return `${JSON.stringify(reportToJson(report, run), null, 2)}\n`;
+}
 
 export type FormatName = keyof typeof registry;
 /** The only list of `check --format` values: the option's check and its help are built from it. */

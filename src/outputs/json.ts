@@ -1,11 +1,20 @@
 import type { Report } from '../evaluate/report.js';
 
+/** What a `check` run adds to the document: the process's own exit code and what the alerts did. */
+export interface RunOutcome {
+  exitCode: number;
+  /** Present when the config has channels (`null` with --no-alerts). */
+  alerts?: unknown;
+}
+
 /** The stable `check --json` document (documented in the README). */
-export function reportToJson(report: Report) {
+export function reportToJson(report: Report, run?: RunOutcome) {
   return {
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
-    exitCode: report.exitCode,
+    // The process exit code of the run that printed it (a channel owing notices makes it 3).
+    exitCode: run?.exitCode ?? report.exitCode,
+    ...(run?.alerts !== undefined ? { alerts: run.alerts } : {}),
     profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail }) => ({
       id: profile.id,
       provider: profile.provider,
