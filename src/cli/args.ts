@@ -1,5 +1,5 @@
 import { quoteArgument } from '../core/quote-argument.js';
-import { closest } from './suggest.js';
+import { closest } from '../core/suggest.js';
 
 /** A command's options: each a string or a boolean flag, with at most a one-letter alias. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;

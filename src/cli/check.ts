@@ -91,10 +91,12 @@ export async function check(argv: string[]): Promise<ExitCode> {
           : null,
       log,
     });
-    const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
+    if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
+    const terminal = format === 'table' && stdoutIsTerminal();
+    const colour = terminal && !values['no-color'] && !env.NO_COLOR;
     // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
     // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
-    const early = format === 'json' ? null : await formats[format].render(report, { colour });
+    const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
     if (early) writeStdout(early.text);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
@@ -130,12 +132,30 @@ export async function check(argv: string[]): Promise<ExitCode> {
   });
 }
 
+/** A `profiles` override that names no profile found is a typo until shown otherwise: say so, with the nearest id. */
+async function warnUnmatchedOverrides(overrides: readonly string[], report: Report): Promise<void> {
+  const ids = new Set(report.evaluations.map((e) => e.profile.id));
+  const unmatched = overrides.filter((id) => !ids.has(id));
+  if (unmatched.length === 0) return;
+  const { closest } = await import('../core/suggest.js');
+  for (const id of unmatched) {
+    const near = closest(id, ids);
+    writeStderr(`authwatch: warning: config profiles[${JSON.stringify(id)}]: no such profile on this host, the override does nothing${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}\n`);
+  }
+}
+
+/** The terminal's columns (Termux's too); `$COLUMNS` when the terminal does not say. */
+function terminalWidth(env: NodeJS.ProcessEnv): number | undefined {
+  const columns = process.stdout.columns || Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
 /** `--agent` must name an OpenClaw agent this host has, as OpenClaw itself insists. */
 async function checkAgent(context: SourceContext, agent: string): Promise<void> {
   const { discoverAgentDirs } = await import('../sources/openclaw-paths.js');
   const known = [...new Set(discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])))].sort();
   if (known.includes(agent)) return;
-  const { closest } = await import('./suggest.js');
+  const { closest } = await import('../core/suggest.js');
   const near = closest(agent, known);
   throw new AuthwatchError(
     `--agent: Unknown agent id ${JSON.stringify(agent)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${known.length ? `this host has ${known.join(', ')}` : 'no OpenClaw agent dir was found'}`,

@@ -43,5 +43,32 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   if (!json.ok) throw new AuthwatchError(`${location.path}: ${json.message}`);
   // The schema is loaded only here: a run without a config file does without it.
   const { parseConfig } = await import('./schema.js');
-  return { config: parseConfig(json.value, location.path), path: location.path };
+  const { closest } = await import('../core/suggest.js');
+  return { config: parseConfig(json.value, location.path, { closest, where: (path) => locateKey(file.text, path) }), path: location.path };
+}
+
+/**
+ * `line 3, column 5`: where the config text names the last key of `path`, found key by key
+ * from the top (a JSON5 file keeps no positions once parsed). Past the first entry of an array
+ * it stops at the array: which entry an index is, the text alone does not tell reliably.
+ */
+export function locateKey(text: string, path: readonly PropertyKey[]): string | null {
+  let from = 0;
+  let found = -1;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      if (key > 0) break;
+      continue;
+    }
+    if (typeof key !== 'string') break;
+    const pattern = new RegExp(`(?<![\\w$"'])(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`, 'g');
+    pattern.lastIndex = from;
+    const match = pattern.exec(text);
+    if (!match) break;
+    found = match.index;
+    from = match.index + match[0].length;
+  }
+  if (found < 0) return null;
+  const before = text.slice(0, found);
+  return `line ${before.split('\n').length}, column ${found - before.lastIndexOf('\n')}`;
 }

@@ -12,7 +12,8 @@ interface Rendered {
 interface Format {
   /** One line for `check --help`. */
   usage: string;
-  render(report: Report, options: { colour: boolean }): Rendered | Promise<Rendered>;
+  /** `width`: the terminal's columns, when stdout is one (the table fits them). */
+  render(report: Report, options: { colour: boolean; width?: number }): Rendered | Promise<Rendered>;
 }
 
 // The shapes of OpenClaw's old claude-auth-status.sh are loaded only by the runs that ask for them.
