@@ -48,27 +48,59 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
 }
 
 /**
- * `line 3, column 5`: where the config text names the last key of `path`, found key by key
- * from the top (a JSON5 file keeps no positions once parsed). Past the first entry of an array
- * it stops at the array: which entry an index is, the text alone does not tell reliably.
+ * `line 3, column 5`: where the config text names the last key of `path` (or, when it does not,
+ * the nearest parent key). JSON5 keeps no positions once parsed, so this scans the text:
+ * containers, keys, strings and comments, enough to tell which key is where.
  */
 export function locateKey(text: string, path: readonly PropertyKey[]): string | null {
-  let from = 0;
-  let found = -1;
-  for (const key of path) {
-    if (typeof key === 'number') {
-      if (key > 0) break;
-      continue;
+  const keys = new Map<string, number>();
+  type Frame = { kind: '{' | '['; path: string[]; index: number; key: string | null; expectKey: boolean };
+  const frames: Frame[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    const top = frames.at(-1);
+    if (/\s/.test(c) || c === ':') i++;
+    else if (c === '/' && text[i + 1] === '/') i = text.includes('\n', i) ? text.indexOf('\n', i) : text.length;
+    else if (c === '/' && text[i + 1] === '*') i = text.includes('*/', i + 2) ? text.indexOf('*/', i + 2) + 2 : text.length;
+    else if (c === '{' || c === '[') {
+      const at = top ? [...top.path, top.kind === '{' ? (top.key ?? '') : String(top.index)] : [];
+      frames.push({ kind: c, path: at, index: 0, key: null, expectKey: c === '{' });
+      i++;
+    } else if (c === '}' || c === ']') {
+      frames.pop();
+      i++;
+    } else if (c === ',') {
+      if (top?.kind === '[') top.index++;
+      else if (top) top.expectKey = true;
+      i++;
+    } else {
+      const start = i;
+      let token: string;
+      if (c === '"' || c === "'") {
+        let j = i + 1;
+        while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+        token = text.slice(i + 1, j);
+        i = j + 1;
+      } else {
+        let j = i + 1;
+        while (j < text.length && !/[\s,:{}[\]/]/.test(text[j]!)) j++;
+        token = text.slice(i, j);
+        i = j;
+      }
+      if (top?.kind === '{' && top.expectKey) {
+        top.key = token;
+        top.expectKey = false;
+        const at = JSON.stringify([...top.path, token]);
+        if (!keys.has(at)) keys.set(at, start);
+      }
     }
-    if (typeof key !== 'string') break;
-    const pattern = new RegExp(`(?<![\\w$"'])(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`, 'g');
-    pattern.lastIndex = from;
-    const match = pattern.exec(text);
-    if (!match) break;
-    found = match.index;
-    from = match.index + match[0].length;
   }
-  if (found < 0) return null;
-  const before = text.slice(0, found);
-  return `line ${before.split('\n').length}, column ${found - before.lastIndexOf('\n')}`;
+  for (let length = path.length; length > 0; length--) {
+    const found = keys.get(JSON.stringify(path.slice(0, length).map(String)));
+    if (found === undefined) continue;
+    const before = text.slice(0, found);
+    return `line ${before.split('\n').length}, column ${found - before.lastIndexOf('\n')}`;
+  }
+  return null;
 }

@@ -34,8 +34,8 @@ const cellsOf = (e: Evaluation, shortExpiry: boolean): string[] => [
 
 /**
  * How a table fits `width` columns, narrowest last: the detail moves to an indented second
- * line, then the expiry loses its year and offset, then the source, the agent and the expiry
- * join the detail there. Without a width (piped) every row stays one line, for grep.
+ * line, then the expiry loses its year and offset, then the source, the agent, the provider
+ * (unless the profile id says it) and the expiry join the detail there. Without a width (piped) every row stays one line, for grep.
  */
 const layouts: { moved: readonly Header[]; shortExpiry: boolean }[] = [
   { moved: [], shortExpiry: false },
@@ -43,7 +43,8 @@ const layouts: { moved: readonly Header[]; shortExpiry: boolean }[] = [
   { moved: ['DETAIL'], shortExpiry: true },
   { moved: ['SOURCE', 'DETAIL'], shortExpiry: true },
   { moved: ['AGENT', 'SOURCE', 'DETAIL'], shortExpiry: true },
-  { moved: ['AGENT', 'SOURCE', 'EXPIRES', 'DETAIL'], shortExpiry: true },
+  { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'DETAIL'], shortExpiry: true },
+  { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'EXPIRES', 'DETAIL'], shortExpiry: true },
 ];
 
 /** `text` in lines of at most `width` characters, broken at spaces (a longer word keeps its own line). */
@@ -80,6 +81,7 @@ function render(report: Report, colour: boolean, layout: (typeof layouts)[number
     const parts = layout.moved.flatMap((header) => {
       const cell = cells[headers.indexOf(header)]!;
       if (header === 'DETAIL') return cell ? [cell] : [];
+      if (header === 'PROVIDER' && cells[0]!.startsWith(`${cell}:`)) return [];
       return cell === '-' ? [] : [`${header.toLowerCase()} ${cell}`];
     });
     return parts.length === 0 ? [] : wrap(parts.join('; '), Math.max((width ?? 0) - indent.length, 20)).map((text) => indent + text);
@@ -96,8 +98,9 @@ export function renderTable(report: Report, options: { colour: boolean; width?: 
   let lines: string[] = [];
   for (const layout of width === undefined ? layouts.slice(0, 1) : layouts) {
     lines = render(report, options.colour, layout, width);
+    // The rows must fit; the second lines are wrapped to fit (but for a word longer than the width).
     // Colour codes take no room on the screen.
-    if (width === undefined || lines.every((text) => text.replace(/\u001b\[\d+m/g, '').length <= width)) break;
+    if (width === undefined || lines.every((text) => text.startsWith(indent) || text.replace(/\u001b\[\d+m/g, '').length <= width)) break;
   }
   const counts = new Map<Status, number>();
   for (const { status } of report.evaluations) counts.set(status, (counts.get(status) ?? 0) + 1);
