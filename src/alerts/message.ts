@@ -63,10 +63,16 @@ function remainingDetail(notice: Notice, phrase: string | null): string {
 function blockLines(notice: Notice): string[] {
   const lines = [headline(notice)];
   const phrase = notice.expiresAt !== null && notice.remainingMs !== null ? expiryPhrase(notice.remainingMs) : null;
-  if (notice.expiresAt !== null) lines.push(`${phrase ?? 'expires'}: ${formatLocalTime(notice.expiresAt)} (${utcTime(notice.expiresAt)})`);
+  if (notice.expiresAt !== null) {
+    // The local time, and UTC for readers elsewhere; once when they are the same.
+    const local = formatLocalTime(notice.expiresAt);
+    const utc = utcTime(notice.expiresAt);
+    lines.push(`${phrase ?? 'expires'}: ${local.endsWith(' +00:00') ? utc : `${local} (${utc})`}`);
+  }
   const detail = remainingDetail(notice, phrase);
   if (detail) lines.push(detail);
-  lines.push(`source: ${notice.path ?? notice.source}`);
+  // A required provider with nothing found has no source; its detail says what requires it.
+  if (notice.path !== null || notice.source !== 'required') lines.push(`source: ${notice.path ?? notice.source}`);
   if (notice.kind !== 'resolved' && notice.fix) lines.push(`fix: ${notice.fix}`);
   return lines;
 }

@@ -47,7 +47,7 @@ describe('email alerts through a real SMTP server', () => {
     const first = smtp.received[0]!;
     expect(first.mail.subject).toBe('[authwatch] EXPIRING anthropic:default on gateway-1');
     expect(first.envelopeTo).toEqual(['ops@example.com', 'me@example.com']);
-    expect(first.mail.text).toContain('EXPIRING: anthropic:default (anthropic, agent main)\nexpires in 6h: 2026-11-24 18:00 +00:00 (2026-11-24 18:00 UTC)\nsource:');
+    expect(first.mail.text).toContain('EXPIRING: anthropic:default (anthropic, agent main)\nexpires in 6h: 2026-11-24 18:00 UTC\nsource:');
     // Said once: not "— expiring" after EXPIRING, not "expires in 6h" again as the detail.
     expect(first.mail.text).not.toMatch(/— expiring|expires in 6h\nexpires in 6h/);
     expect(first.mail.text.match(/expires in 6h/g)).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('email alerts through a real SMTP server', () => {
     expect((await check(home, expires + 60_000)).code).toBe(1);
     expect(smtp.received).toHaveLength(2);
     expect(smtp.received[1]!.mail.subject).toBe('[authwatch] EXPIRED anthropic:default on gateway-1');
-    expect(smtp.received[1]!.mail.text).toContain('EXPIRED: anthropic:default (anthropic, agent main) — got worse\nexpired 1m ago: 2026-11-24 18:00');
+    expect(smtp.received[1]!.mail.text).toContain('EXPIRED: anthropic:default (anthropic, agent main) — got worse\nexpired 1m ago: 2026-11-24 18:00 UTC\n');
 
     expect((await check(home, expires + 2 * HOUR)).code).toBe(1);
     expect(smtp.received).toHaveLength(2);
