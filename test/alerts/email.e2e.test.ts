@@ -156,6 +156,16 @@ describe('email alerts through a real SMTP server', () => {
     expect((await runCli(['check', '--send'], { home })).stderr).toContain('--send: only with --now');
   });
 
+  it('quiet hours: the run says what it holds back, and exits as the credentials say (held is not owed)', async () => {
+    const smtp = await startSmtp();
+    const home = homeWith(NOW + 6 * HOUR, mailConfig(smtp.port).replace('alerting: {', 'alerting: { quietHours: { timeZone: "UTC", start: "0:00", end: "24:00" },'));
+    const held = await runCli(['check', '--send', '--json', '--now', iso(NOW)], { home });
+    expect(held.code).toBe(2);
+    expect(held.stderr).toBe('authwatch: alert channel ops-mail: 1 held by quiet hours\n');
+    expect(JSON.parse(held.stdout)).toMatchObject({ exitCode: 2, alerts: { channels: [{ result: 'idle', notices: 0, heldQuiet: 1 }] } });
+    expect(smtp.received).toHaveLength(0);
+  });
+
   it('a MISSING block gives the fix once; the variable it names is the exact one', async () => {
     const smtp = await startSmtp();
     const home = makeHome({ '.config/authwatch/config.json5': mailConfig(smtp.port).replace('channels:', 'require: ["openai"], channels:') });
