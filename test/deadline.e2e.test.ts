@@ -79,7 +79,7 @@ describe('the run-level deadline (child processes)', () => {
     // Within the deadline the same run delivers as ever.
     const fine = await startSink();
     writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "hook", type: "webhook", url: "${fine.url}/hook" }] }`);
-    expect(await runCli(['check', '--send', '--now', NOW_ISO, '--deadline', '10s'], { home })).toMatchObject({ code: 1, stderr: '' });
+    expect(await runCli(['check', '--send', '--now', NOW_ISO, '--deadline', '10s'], { home })).toMatchObject({ code: 1, stderr: 'authwatch: alert channel hook: sent 1 notice\n' });
     expect(fine.requests).toHaveLength(1);
   }, 20_000);
 

@@ -50,7 +50,7 @@ describe('email alerts through a real SMTP server', () => {
     expect(first.mail.text).toContain('EXPIRING: anthropic:default (anthropic, agent main)\nexpires in 6h: 2026-11-24 18:00 UTC\nsource:');
     // Said once: not "— expiring" after EXPIRING, not "expires in 6h" again as the detail.
     expect(first.mail.text).not.toMatch(/— expiring|expires in 6h\nexpires in 6h/);
-    expect(first.mail.text.match(/expires in 6h/g)).toHaveLength(1);
+    expect(first.mail.text!.match(/expires in 6h/g)).toHaveLength(1);
     expect(first.mail.text).toContain(`source: ${join(home, agentStore('main'))}`);
     expect(first.mail.text).toContain('fix: run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`');
     expect(first.mail.html).toContain('<b>EXPIRING: anthropic:default (anthropic, agent main)</b>');
@@ -172,7 +172,7 @@ describe('email alerts through a real SMTP server', () => {
     expect((await check(home, NOW)).code).toBe(1);
     const { text, html } = smtp.received[0]!.mail;
     expect(text).toContain('MISSING: openai:(none) (openai)\nno credential for openai');
-    expect(text.match(/fix: /g)).toHaveLength(1);
+    expect(text!.match(/fix: /g)).toHaveLength(1);
     expect(text).toContain('fix: set OPENAI_API_KEY in ~/.openclaw/.env (or log in with `openclaw models auth login --provider openai`), then restart the gateway');
     expect(html).not.toContain('`');
   });
