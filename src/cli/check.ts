@@ -1,4 +1,4 @@
-import type { DeliveryDeps } from '../alerts/deliver.js';
+import type { DeliveryDeps, DeliveryResult } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { policyModes } from '../config/policy-modes.js';
@@ -115,21 +115,28 @@ export async function check(argv: string[]): Promise<ExitCode> {
       await exportMetrics(report, durationMs, alerts?.pending ?? null, values);
     }
     if (alertingProblem) throw alertingProblem;
-    const { describeOutcome, owedNotices } = alerts ? await import('../alerts/deliver.js') : { describeOutcome: null, owedNotices: null };
-    const owed = alerts && owedNotices ? alerts.outcomes.reduce((sum, outcome) => sum + owedNotices(outcome), 0) : 0;
-    if (alerts?.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
-    for (const outcome of alerts?.outcomes ?? []) {
-      const line = describeOutcome!(outcome, now);
-      if (line) writeStderr(`authwatch: ${line}\n`);
-    }
+    const owed = alerts ? await reportAlerts(alerts, now) : 0;
     // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
     const exitCode = owed > 0 ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
-        if (!early) {
+    if (!early) {
       const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
       writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
     }
     return exitCode;
   });
+}
+
+/** One stderr line per channel with something to say (sent, would send, held, owed); returns the notices owed. */
+async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
+  const { describeOutcome, owedNotices } = await import('../alerts/deliver.js');
+  if (alerts.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
+  let owed = 0;
+  for (const outcome of alerts.outcomes) {
+    const line = describeOutcome(outcome, now);
+    if (line) writeStderr(`authwatch: ${line}\n`);
+    owed += owedNotices(outcome);
+  }
+  return owed;
 }
 
 /** A `profiles` override that names no profile found is a typo until shown otherwise: say so, with the nearest id. */
