@@ -30,6 +30,8 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 # The SQLite tests make their databases (and hold their locks) with the real sqlite3.
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+# The mail test renders the HTML part the way a person sees it (test/alerts/mail-render.e2e.test.ts).
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_update
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -37,7 +37,7 @@ interface Run {
 }
 
 function startRun(home: string, offsetMs: number, killAfterMs: number | null): Promise<Run> {
-  const args = offsetMs === 0 ? ['check'] : ['check', '--now', new Date(Date.now() + offsetMs).toISOString()];
+  const args = offsetMs === 0 ? ['check'] : ['check', '--send', '--now', new Date(Date.now() + offsetMs).toISOString()];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'pipe'] });
     const run: Run = { spawnAt: Date.now(), killAt: null, code: null, stderr: '', offsetMs };

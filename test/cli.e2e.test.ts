@@ -130,7 +130,7 @@ describe('authwatch check (child process)', () => {
       '.codex/auth.json': { json: { auth_mode: 'chatgpt', tokens: { access_token: fakeJwt({ exp: (NOW + HOUR) / 1000 }), refresh_token: 'r' } } },
     });
     const { json, stdout } = await checkJson(home);
-    expect(Object.keys(json)).toEqual(['checkedAt', 'status', 'exitCode', 'profiles', 'providers', 'sources', 'failedChannels']);
+    expect(Object.keys(json)).toEqual(['checkedAt', 'status', 'exitCode', 'profiles', 'providers', 'sources']);
     expect(json.checkedAt).toBe(NOW_ISO);
     expect(json.exitCode).toBe(0);
     for (const profile of json.profiles) {

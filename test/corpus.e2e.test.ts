@@ -93,7 +93,7 @@ describe('bad credential files (test/corpus/store and generated cases)', () => {
     it(`${c.name}: ${c.error ? 'an error row naming the file' : 'read as usual'}, the other agent still reported, exit ${c.exit}`, async () => {
       const home = goodHome();
       c.setup(home);
-      const result = await runCli(['check', '--json', '--now', NOW_ISO], { home });
+      const result = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home });
       expect(result.code).toBe(c.exit);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       const json = JSON.parse(result.stdout);
@@ -117,7 +117,7 @@ describe('bad credential files (test/corpus/store and generated cases)', () => {
     const home = goodHome();
     fromCorpus('bom.json')(home);
     chmodSync(join(home, broken), 0o000);
-    const result = await runCli(['check', '--json', '--now', NOW_ISO], { home, ...(asRoot ? { uid: 65534 } : {}) });
+    const result = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home, ...(asRoot ? { uid: 65534 } : {}) });
     const json = JSON.parse(result.stdout);
     expect(result.code).toBe(1);
     expect(json.profiles.find((p: any) => p.agent === 'broken')).toMatchObject({ status: 'error', detail: `${join(home, broken)}: permission denied` });
@@ -140,7 +140,7 @@ describe('bad config files (test/corpus/config)', () => {
       const home = goodHome();
       mkdirSync(join(home, '.config/authwatch'), { recursive: true });
       copyFileSync(join(corpus, 'config', c.file), join(home, '.config/authwatch/config.json5'));
-      const result = await runCli(['check', '--now', NOW_ISO], { home });
+      const result = await runCli(['check', '--send', '--now', NOW_ISO], { home });
       expect(result.code).toBe(c.exit);
       if (c.message) expect(result.stderr).toMatch(c.message);
       expect(result.stderr).not.toMatch(/\n\s+at |PLANTEDSECRET/);

@@ -38,7 +38,7 @@ describe('the run-level deadline (child processes)', () => {
     writeFiles(home, {
       '.config/authwatch/config.json5': { json: { declared: [{ id: 'vault', provider: 'acme', command: [program.path, '--token=SECRET-MARKER'], unit: 's', timeout: '60s' }] } },
     });
-    const run = await timed(() => runCli(['check', '--now', NOW_ISO, '--deadline', '1s'], { home }));
+    const run = await timed(() => runCli(['check', '--send', '--now', NOW_ISO, '--deadline', '1s'], { home }));
     expect(run.code).toBe(3);
     expect(run.ms).toBeLessThan(8_000);
     expect(run.stdout).toBe('');
@@ -57,7 +57,7 @@ describe('the run-level deadline (child processes)', () => {
     const home = makeHome(expired);
     const openclaw = hangingProgram(home, 'openclaw');
     writeFiles(home, { '.config/authwatch/config.json5': { json: { openclaw: { command: [openclaw.path], timeout: '60s' } } } });
-    const run = await timed(() => runCli(['check', '--from-openclaw', '--json', '--now', NOW_ISO, '--deadline', '1500ms'], { home }));
+    const run = await timed(() => runCli(['check', '--send', '--from-openclaw', '--json', '--now', NOW_ISO, '--deadline', '1500ms'], { home }));
     expect(run).toMatchObject({ code: 3, stdout: '' });
     expect(run.ms).toBeLessThan(8_000);
     expect(run.stderr).toContain("deadline of 1.5s, still reading the credentials (waiting for openclaw)");
@@ -69,7 +69,7 @@ describe('the run-level deadline (child processes)', () => {
       ...expired,
       '.config/authwatch/config.json5': `{ channels: [{ name: "hook", type: "webhook", url: "${sink.url}/hook", timeout: "60s" }] }`,
     });
-    const run = await timed(() => runCli(['check', '--now', NOW_ISO, '--deadline', '1s'], { home }));
+    const run = await timed(() => runCli(['check', '--send', '--now', NOW_ISO, '--deadline', '1s'], { home }));
     expect(run.code).toBe(3);
     expect(run.ms).toBeLessThan(8_000);
     expect(run.stdout).toContain('anthropic:default');
@@ -79,7 +79,7 @@ describe('the run-level deadline (child processes)', () => {
     // Within the deadline the same run delivers as ever.
     const fine = await startSink();
     writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "hook", type: "webhook", url: "${fine.url}/hook" }] }`);
-    expect(await runCli(['check', '--now', NOW_ISO, '--deadline', '10s'], { home })).toMatchObject({ code: 1, stderr: '' });
+    expect(await runCli(['check', '--send', '--now', NOW_ISO, '--deadline', '10s'], { home })).toMatchObject({ code: 1, stderr: 'authwatch: alert channel hook: sent 1 notice\n' });
     expect(fine.requests).toHaveLength(1);
   }, 20_000);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeSpan, formatLocalTime, formatSpan } from '../src/core/duration.js';
+import { describeSpan, expiryPhrase, formatLocalTime, formatSpan } from '../src/core/duration.js';
 
 const originalTz = process.env.TZ;
 afterEach(() => {
@@ -29,10 +29,23 @@ describe('formatLocalTime', () => {
 });
 
 describe('spans', () => {
-  it('formats like openclaw models status', () => {
-    expect([59_000, 60_000, 3_599_999, 3_600_000, 47 * 3_600_000, 48 * 3_600_000].map(formatSpan)).toEqual(['0m', '1m', '59m', '1h', '47h', '2d']);
-    expect(formatSpan(-90 * 60_000)).toBe('-1h');
-    expect(describeSpan(3 * 3_600_000)).toBe('in 3h');
+  const minute = 60_000;
+  const hour = 60 * minute;
+  it('rounds like openclaw models status (formatRemainingShort), never 0m', () => {
+    expect([1, 29_000, 59_000, 60_000, 89_999, 59 * minute + 29_000, 59 * minute + 31_000, hour].map(formatSpan)).toEqual(['1m', '1m', '1m', '1m', '1m', '59m', '1h', '1h']);
+    // A 20h token a few seconds into its life, the mail sent at 15:32 for 17:32.
+    expect(formatSpan(20 * hour - 5_000)).toBe('20h');
+    expect(formatSpan(2 * hour - 30_000)).toBe('2h');
+    expect([47 * hour + 29 * minute, 47 * hour + 31 * minute, 59 * hour, 60 * hour].map(formatSpan)).toEqual(['47h', '2d', '2d', '3d']);
+    expect(formatSpan(-90 * minute)).toBe('-2h');
+  });
+  it('says in/ago, and just now rather than 0m ago', () => {
+    expect(describeSpan(3 * hour)).toBe('in 3h');
     expect(describeSpan(-3 * 86_400_000)).toBe('3d ago');
+    expect(describeSpan(-60_000 + 1)).toBe('just now');
+    expect(describeSpan(-61_000)).toBe('1m ago');
+    expect(expiryPhrase(20 * hour - 1)).toBe('expires in 20h');
+    expect(expiryPhrase(-60_000)).toBe('expired 1m ago');
+    expect(expiryPhrase(-1_000)).toBe('expired just now');
   });
 });

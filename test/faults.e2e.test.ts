@@ -33,7 +33,7 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
     const { port } = server.address() as { port: number };
     try {
       const home = homeWithWebhook(`http://127.0.0.1:${port}/hook`);
-      const result = await runCli(['check', '--now', iso(NOW)], { home });
+      const result = await runCli(['check', '--send', '--now', iso(NOW)], { home });
       expect(result.code).toBe(3);
       expect(result.stderr).toMatch(/alert channel hook failed: POST http:\/\/127\.0\.0\.1:\d+\/… failed: .*\(kept pending/);
       expect(dropped).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
       // The receiver is fixed: the next run (after the first backoff) delivers it.
       const sink = await startSink();
       writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "hook", type: "webhook", url: "${sink.url}/hook" }] }`);
-      expect((await runCli(['check', '--now', iso(NOW + 15 * 60_000)], { home })).code).toBe(1);
+      expect((await runCli(['check', '--send', '--now', iso(NOW + 15 * 60_000)], { home })).code).toBe(1);
       expect(sink.requests).toHaveLength(1);
     } finally {
       server.close();
@@ -51,7 +51,7 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
 
   it('a receiver that refuses the connection', async () => {
     const home = homeWithWebhook(`http://127.0.0.1:${await freePort()}/hook`);
-    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    const result = await runCli(['check', '--send', '--now', iso(NOW)], { home });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/alert channel hook failed: POST http:\/\/127\.0\.0\.1:\d+\/… failed: connect ECONNREFUSED/);
     expect(JSON.parse(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8')).channels.hook).toMatchObject({ failures: 1, told: {} });
@@ -68,7 +68,7 @@ describe('receivers that misbehave: the run ends in time, the alert stays pendin
     try {
       const home = homeWithWebhook(`http://127.0.0.1:${port}/hook`, '5s');
       const started = Date.now();
-      expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+      expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
       expect(Date.now() - started).toBeGreaterThan(1400);
       const state = JSON.parse(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8'));
       expect(Object.keys(state.channels.hook.told)).toEqual(['main/anthropic:default']);
@@ -124,7 +124,7 @@ describe('SMTP servers that misbehave: the run ends in time, the alert stays pen
           '.config/authwatch/config.json5': mailChannel(broken.port),
         });
         const started = Date.now();
-        const result = await runCli(['check', '--now', iso(NOW)], { home });
+        const result = await runCli(['check', '--send', '--now', iso(NOW)], { home });
         expect(Date.now() - started).toBeLessThan(8_000);
         expect(result.code).toBe(3);
         expect(result.stderr).toMatch(message);
@@ -132,7 +132,7 @@ describe('SMTP servers that misbehave: the run ends in time, the alert stays pen
 
         const smtp = await startSmtp();
         writeFileSync(join(home, '.config/authwatch/config.json5'), mailChannel(smtp.port));
-        expect((await runCli(['check', '--now', iso(NOW + 15 * 60_000)], { home })).code).toBe(1);
+        expect((await runCli(['check', '--send', '--now', iso(NOW + 15 * 60_000)], { home })).code).toBe(1);
         expect(smtp.received).toHaveLength(1);
         expect(smtp.received[0]!.mail.subject).toMatch(/EXPIRED anthropic:default/);
       } finally {
@@ -147,7 +147,7 @@ describe('SMTP servers that misbehave: the run ends in time, the alert stays pen
       [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: NOW - HOUR } } } },
       '.config/authwatch/config.json5': mailChannel(smtp.port, '5s'),
     });
-    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
     expect(smtp.received).toHaveLength(1);
   });
 });
@@ -162,7 +162,7 @@ describe('a state directory that cannot be written', () => {
     const sink = await startSink();
     const home = homeWithWebhook(`${sink.url}/hook`);
     // /proc takes no new directories, even from root (and Node's own mkdir -p spins there).
-    const result = await runCli(['check', '--now', iso(NOW)], { home, env: { STATE_DIRECTORY: '/proc/authwatch-state' } });
+    const result = await runCli(['check', '--send', '--now', iso(NOW)], { home, env: { STATE_DIRECTORY: '/proc/authwatch-state' } });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/authwatch: cannot create the state directory \/proc\/authwatch-state: no such file or directory/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -179,7 +179,7 @@ describe('a state directory that cannot be written', () => {
     const script = `
       set -u
       mount -t tmpfs -o size=64k,mode=0700 tmpfs "$STATE_DIRECTORY"
-      run() { "$NODE" "$CLI" check --now "$1" --textfile "$OUT/authwatch.prom" >/dev/null 2>"$OUT/$2.err"; echo $? >"$OUT/$2.code"; }
+      run() { "$NODE" "$CLI" check --send --now "$1" --textfile "$OUT/authwatch.prom" >/dev/null 2>"$OUT/$2.err"; echo $? >"$OUT/$2.code"; }
       run ${iso(NOW)} first
       cp "$STATE_DIRECTORY/state.json" "$OUT/state.before"
       dd if=/dev/zero of="$STATE_DIRECTORY/filler" bs=4k 2>/dev/null

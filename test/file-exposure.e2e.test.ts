@@ -19,8 +19,8 @@ describe('credential files other users can read', () => {
     const result = await runCli(['check', '--json', '--now', NOW_ISO, '--textfile', textfile], { home });
     expect(result.code).toBe(0);
     const rows = new Map(JSON.parse(result.stdout).profiles.map((p: any) => [p.id, p]));
-    expect(rows.get('a:default')).toMatchObject({ fileExposed: true, detail: expect.stringContaining('file readable by others (mode 0644; chmod 600 auth-profiles.json)') });
-    expect(rows.get('env:OPENROUTER_API_KEY')).toMatchObject({ fileExposed: true, detail: expect.stringContaining('(mode 0640; chmod 600 .env)') });
+    expect(rows.get('a:default')).toMatchObject({ fileExposed: true, detail: expect.stringContaining(`file readable by others (mode 0644; chmod 600 ${join(home, agentStore('shared'))})`) });
+    expect(rows.get('env:OPENROUTER_API_KEY')).toMatchObject({ fileExposed: true, detail: expect.stringContaining(`(mode 0640; chmod 600 ${join(home, '.openclaw/.env')})`) });
     expect(rows.get('b:default')).toMatchObject({ fileExposed: false });
     expect(rows.get('anthropic:claude-cli')).toMatchObject({ fileExposed: false });
     expect((rows.get('b:default') as any).detail).not.toContain('readable by others');

@@ -132,12 +132,12 @@ describe('secret-leak harness: every planted secret, every output', () => {
     const env = processEnv();
     const textfile = join(home, 'metrics', 'authwatch.prom');
     const runs: [string, string[]][] = [
-      ['check (table, sends the alerts)', ['check', '--now', NOW_ISO]],
-      ['check --json', ['check', '--json', '--now', NOW_ISO]],
-      ['check --log-level debug', ['check', '--log-level', 'debug', '--now', NOW_ISO, '--textfile', textfile]],
-      ['check --format openclaw-json', ['check', '--format', 'openclaw-json', '--now', NOW_ISO]],
-      ['check --format openclaw-simple', ['check', '--format', 'openclaw-simple', '--now', NOW_ISO]],
-      ['check --policy openclaw --json', ['check', '--policy', 'openclaw', '--json', '--now', NOW_ISO]],
+      ['check (table, sends the alerts)', ['check', '--send', '--now', NOW_ISO]],
+      ['check --json', ['check', '--send', '--json', '--now', NOW_ISO]],
+      ['check --log-level debug', ['check', '--send', '--log-level', 'debug', '--now', NOW_ISO, '--textfile', textfile]],
+      ['check --format openclaw-json', ['check', '--send', '--format', 'openclaw-json', '--now', NOW_ISO]],
+      ['check --format openclaw-simple', ['check', '--send', '--format', 'openclaw-simple', '--now', NOW_ISO]],
+      ['check --policy openclaw --json', ['check', '--send', '--policy', 'openclaw', '--json', '--now', NOW_ISO]],
       ['alert test', ['alert', 'test', '--log-level', 'debug']],
     ];
     const outputs: Output[] = [];
@@ -205,7 +205,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     const env = processEnv();
     const outputs: Output[] = [];
     for (const [where, args] of [
-      ['failing check', ['check', '--log-level', 'debug', '--now', NOW_ISO]],
+      ['failing check', ['check', '--send', '--log-level', 'debug', '--now', NOW_ISO]],
       ['failing alert test', ['alert', 'test', '--log-level', 'debug']],
     ] as const) {
       const run = await runCli([...args], { home, env });

@@ -20,7 +20,7 @@ function storeForWorld(world: number): string {
 /** Runs one check and SIGKILLs it after `killAfterMs` (null: let it finish). */
 function runOnce(home: string, now: number, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'check', '--now', new Date(now).toISOString()], {
+    const child = spawn(process.execPath, [cliPath, 'check', '--send', '--now', new Date(now).toISOString()], {
       env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' },
       stdio: 'ignore',
     });

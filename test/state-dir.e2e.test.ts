@@ -21,20 +21,20 @@ async function homeWithStateDir(mode: number) {
 describe('a state directory another user could write to', () => {
   it('is refused: exit 3, one line naming it and the fix, nothing sent', async () => {
     const { home, dir, sink } = await homeWithStateDir(0o777);
-    const result = await runCli(['check', '--now', NOW_ISO], { home });
+    const result = await runCli(['check', '--send', '--now', NOW_ISO], { home });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`authwatch: the state directory ${dir} is writable by other users (mode 777); fix: chmod go-w ${dir}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(sink.requests).toHaveLength(0);
     chmodSync(dir, 0o700);
-    expect((await runCli(['check', '--now', NOW_ISO], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', NOW_ISO], { home })).code).toBe(1);
     expect(sink.requests).toHaveLength(1);
   });
 
   it.runIf(process.getuid?.() === 0)('owned by another user: refused the same way', async () => {
     const { home, dir, sink } = await homeWithStateDir(0o700);
     chownSync(dir, 4321, 4321);
-    const result = await runCli(['check', '--now', NOW_ISO], { home });
+    const result = await runCli(['check', '--send', '--now', NOW_ISO], { home });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`authwatch: the state directory ${dir} belongs to uid 4321, not to this user \\(uid 0\\); fix: chown`));
     expect(sink.requests).toHaveLength(0);

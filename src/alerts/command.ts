@@ -25,6 +25,26 @@ export function commandArguments(command: readonly string[], batch: AlertBatch):
   return command.map((arg) => arg.replace(/\{(title|text|status|severity)\}/g, (_, key: string) => values[key]!));
 }
 
+/** How much of a failing program's stderr its error quotes: the end, where the reason usually is. */
+const quotedStderr = 400;
+
+/**
+ * The last lines of a failing program's stderr, up to `quotedStderr` characters, one line
+ * (` | ` between its lines): a usage error's reason is often above its last line ("Try: … --help").
+ * The delivery's error is scrubbed where it is kept (deliver.ts), like every channel's.
+ */
+export function lastWords(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const kept: string[] = [];
+  let length = 0;
+  for (let index = lines.length - 1; index >= 0 && length < quotedStderr; index--) {
+    kept.unshift(lines[index]!);
+    length += lines[index]!.length + 3;
+  }
+  const text = kept.join(' | ');
+  return text.length > quotedStderr ? `…${text.slice(-quotedStderr)}` : text;
+}
+
 /** How long a finished program's last words on stderr are waited for (a grandchild may hold the pipe open). */
 const stderrGraceMs = 100;
 
@@ -63,9 +83,9 @@ export function create(config: CommandConfig): Notifier {
           if (code === 0) resolve();
           else if (killed) reject(new DeliveryError(`command ${program} did not finish within ${config.timeout / 1000}s (killed)`));
           else if (signal) reject(new DeliveryError(`command ${program} was killed by ${signal}`));
-          else reject(new DeliveryError(`command ${program} exited with ${code}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
+          else reject(new DeliveryError(`command ${program} exited with ${code}${stderr.trim() ? `: ${lastWords(stderr)}` : ''}`));
         }
-        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+        child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4 * quotedStderr)));
         child.on('error', (error: NodeJS.ErrnoException) => {
           settled = true;
           clearTimeout(deadline);

@@ -1,6 +1,8 @@
-import { formatLocalTime, formatSpan } from '../core/duration.js';
+import { expiryPhrase, formatLocalTime } from '../core/duration.js';
 import { statusRank } from '../evaluate/status.js';
 import type { AlertBatch, Notice } from './notifier.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // All alert wording lives here, built from Notices (which never hold secrets), so every
 // channel says the same thing and nothing else can slip in.
@@ -24,7 +26,7 @@ function label(notice: Notice): string {
   return notice.kind === 'resolved' ? 'RESOLVED' : notice.status.toUpperCase();
 }
 
-/** `[authwatch] EXPIRED anthropic:default on gateway-1 (+1 expiring)` */
+/** `[authwatch] EXPIRED anthropic:default on gateway-1 (+1 expiring)`; `reminder: …` when every notice is one. */
 export function subjectOf(batch: AlertBatch): string {
   if (batch.about) return `[authwatch] ${batch.about.subject}`;
   const [first, ...rest] = orderNotices(batch.notices);
@@ -32,29 +34,55 @@ export function subjectOf(batch: AlertBatch): string {
   const counts = new Map<string, number>();
   for (const notice of rest) counts.set(label(notice).toLowerCase(), (counts.get(label(notice).toLowerCase()) ?? 0) + 1);
   const more = [...counts].map(([what, count]) => `+${count} ${what}`).join(', ');
-  return `[authwatch] ${label(first)} ${first.profile} on ${batch.host}${more ? ` (${more})` : ''}`;
+  const reminder = batch.notices.every((notice) => notice.kind === 'reminder') ? 'reminder: ' : '';
+  return `[authwatch] ${reminder}${label(first)} ${first.profile} on ${batch.host}${more ? ` (${more})` : ''}`;
 }
 
 function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** `EXPIRING: anthropic:default (anthropic)`, then why it is told again (never the status twice). */
 function headline(notice: Notice): string {
-  const prefix = notice.kind === 'reminder' ? 'still ' : notice.kind === 'escalation' ? 'now ' : '';
-  return `${label(notice)}: ${notice.profile} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''}) — ${prefix}${notice.kind === 'resolved' ? 'ok again' : notice.status}`;
+  const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: ' — ok again', firing: '' }[notice.kind];
+  return `${label(notice)}: ${notice.profile} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''})${why}`;
+}
+
+/**
+ * The detail without what the block says on its own lines already: the expiry phrase
+ * (`expires in 19h`) and the fix (a missing provider's detail ends in `fix: …`).
+ */
+function remainingDetail(notice: Notice, phrase: string | null): string {
+  let detail = notice.detail;
+  if (phrase !== null && (detail === phrase || detail.startsWith(`${phrase}; `))) detail = detail.slice(phrase.length + 2);
+  if (notice.fix) detail = detail.replace(`; fix: ${notice.fix}`, '').replace(`fix: ${notice.fix}`, '');
+  return detail;
 }
 
 /** The lines of one profile's block, shared by the text and HTML bodies. */
 function blockLines(notice: Notice): string[] {
   const lines = [headline(notice)];
+  const phrase = notice.expiresAt !== null && notice.remainingMs !== null ? expiryPhrase(notice.remainingMs) : null;
   if (notice.expiresAt !== null) {
-    const when = notice.remainingMs !== null && notice.remainingMs < 0 ? `expired ${formatSpan(-notice.remainingMs)} ago` : `expires in ${formatSpan(notice.remainingMs ?? 0)}`;
-    lines.push(`${when}: ${formatLocalTime(notice.expiresAt)} (${utcTime(notice.expiresAt)})`);
+    // The local time, and UTC for readers elsewhere; once when they are the same.
+    const local = formatLocalTime(notice.expiresAt);
+    const utc = utcTime(notice.expiresAt);
+    lines.push(`${phrase ?? 'expires'}: ${local.endsWith(' +00:00') ? utc : `${local} (${utc})`}`);
   }
-  if (notice.detail) lines.push(notice.detail);
-  lines.push(`source: ${notice.path ?? notice.source}`);
-  if (notice.kind !== 'resolved') lines.push(`fix: ${notice.fix}`);
+  const detail = remainingDetail(notice, phrase);
+  if (detail) lines.push(detail);
+  // A required provider with nothing found has no source; its detail says what requires it.
+  if (notice.path !== null || notice.source !== 'required') lines.push(`source: ${notice.path ?? notice.source}`);
+  if (notice.kind !== 'resolved' && notice.fix) lines.push(`fix: ${notice.fix}`);
   return lines;
+}
+
+/** `run \`claude\`` → HTML with <code> for the commands, escaped; a backtick never shows as itself. */
+function htmlLine(line: string): string {
+  return line
+    .split('`')
+    .map((piece, index) => (index % 2 === 1 ? `<code>${escapeHtml(piece)}</code>` : escapeHtml(piece)))
+    .join('');
 }
 
 export function textOf(batch: AlertBatch): string {
@@ -63,17 +91,16 @@ export function textOf(batch: AlertBatch): string {
   return `authwatch on ${batch.host}, ${utcTime(batch.now)}\n\n${blocks.join('\n\n')}\n\nRun \`authwatch check\` on ${batch.host} for the full picture.\n`;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The same content as `textOf`, as plain HTML without links or images: it reads well on a phone. */
 export function htmlOf(batch: AlertBatch): string {
   const paragraphs = batch.about
-    ? [`<p>${escapeHtml(textOf(batch).trim())}</p>`]
+    ? [`<p>${htmlLine(textOf(batch).trim())}</p>`]
     : [
         `<p>authwatch on <b>${escapeHtml(batch.host)}</b>, ${escapeHtml(utcTime(batch.now))}</p>`,
         ...orderNotices(batch.notices).map((notice) => {
           const [first, ...rest] = blockLines(notice);
-          return `<p><b>${escapeHtml(first!)}</b><br>${rest.map(escapeHtml).join('<br>')}</p>`;
+          return `<p><b>${htmlLine(first!)}</b><br>${rest.map(htmlLine).join('<br>')}</p>`;
         }),
         `<p>Run <code>authwatch check</code> on ${escapeHtml(batch.host)} for the full picture.</p>`,
       ];

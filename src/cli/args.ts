@@ -1,4 +1,5 @@
 import { quoteArgument } from '../core/quote-argument.js';
+import { closest } from '../core/suggest.js';
 
 /** A command's options: each a string or a boolean flag, with at most a one-letter alias. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -38,7 +39,10 @@ export function parseOptions<T extends OptionSpec>(
     const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
     const name = flag.startsWith('--') ? flag.slice(2) : Object.keys(options).find((key) => options[key]!.short === flag.slice(1));
     const spec = name !== undefined && Object.hasOwn(options, name) ? options[name]! : undefined;
-    if (name === undefined || spec === undefined) throw new ArgumentError(`Unknown option ${quoteArgument(flag)}`);
+    if (name === undefined || spec === undefined) {
+      const near = flag.startsWith('--') ? closest(flag.slice(2), Object.keys(options)) : null;
+      throw new ArgumentError(`Unknown option ${quoteArgument(flag)}${near ? ` (did you mean --${near}?)` : ''}`);
+    }
     if (spec.type === 'boolean') {
       if (inline !== undefined) throw new ArgumentError(`Option '--${name}' does not take an argument`);
       values[name] = true;

@@ -1,4 +1,4 @@
-import type { DeliveryDeps } from '../alerts/deliver.js';
+import type { DeliveryDeps, DeliveryResult } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { hostName } from '../config/host-name.js';
 import { durationHint, parseDuration } from '../core/duration.js';
@@ -8,7 +8,8 @@ import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
-import { formatNames, formats, formatsUsage, type FormatName } from '../outputs/formats.js';
+import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
+import type { SourceContext } from '../sources/source.js';
 import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { urlForMessages } from '../core/scrub.js';
@@ -33,7 +34,10 @@ ${formatsUsage('                         ')}
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --warn DURATION      warning window, e.g. 24h (default), 3d
   --agent ID           only this OpenClaw agent's profile store
-  --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW)
+  --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW): a what-if that says
+                       which alerts it would send, sends none and leaves the alert state alone
+  --send               with --now: deliver the alerts and remember them all the same
+  --no-alerts          check only: send no alerts, leave the alert state alone
   --no-color           no colours in the table (also $NO_COLOR; colours only on a terminal)
   --textfile FILE      also write Prometheus metrics for node_exporter's textfile collector (*.prom)
   --push URL           also PUT the metrics to a Pushgateway (job authwatch, instance = host name);
@@ -60,6 +64,8 @@ const options = {
   push: { type: 'string' },
   interval: { type: 'string' },
   deadline: { type: 'string' },
+  send: { type: 'boolean' },
+  'no-alerts': { type: 'boolean' },
 } as const;
 
 export async function check(argv: string[]): Promise<ExitCode> {
@@ -77,10 +83,16 @@ export async function check(argv: string[]): Promise<ExitCode> {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
+    const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+    if (values.agent !== undefined) await checkAgent(context, values.agent);
+    const clockGiven = values.now !== undefined || Boolean(env.AUTHWATCH_NOW?.trim());
+    if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
+    const whatIf = clockGiven && !values.send;
+    if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
     // Not performance.now(): the first touch of `performance` loads perf_hooks.
     const started = process.hrtime.bigint();
     const report = await runCheck({
-      context: { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles },
+      context,
       config: loaded.config,
       policy: policyFromConfig(loaded.config, warnMs, mode),
       fromOpenclaw:
@@ -94,25 +106,26 @@ export async function check(argv: string[]): Promise<ExitCode> {
       log,
       live: await prepareLive(loaded.config, values.live === true, env, home, now, log),
     });
-    const colour = format === 'table' && stdoutIsTerminal() && !values['no-color'] && !env.NO_COLOR;
-    const early = formats[format].afterAlerts ? null : await formats[format].render(report, { colour, failedChannels: [] });
+    if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
+    const terminal = format === 'table' && stdoutIsTerminal();
+    const colour = terminal && !values['no-color'] && !env.NO_COLOR;
+    // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
+    // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
+    const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
     if (early) writeStdout(early.text);
     notes.status = report.status;
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
-    if (loaded.config.channels.length > 0) step('sending alerts');
-    const alerts =
-      loaded.config.channels.length > 0
-        ? await sendAlerts(report, loaded.config, { env, home, log, now }).catch((error: unknown) => {
-            if (!(error instanceof AuthwatchError)) throw error;
-            alertingProblem = error;
-            return null;
-          })
-        : null;
-    const failed = alerts?.outcomes.filter((outcome) => outcome.result === 'failed') ?? [];
-    const rendered = early ?? (await formats[format].render(report, { colour, failedChannels: failed.map(({ channel }) => channel) }));
-    if (!early) writeStdout(rendered.text);
+    const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
+    if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
+    const alerts = alerting
+      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          alertingProblem = error;
+          return null;
+        })
+      : null;
     if (values.textfile !== undefined || values.push !== undefined) {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
@@ -120,10 +133,14 @@ export async function check(argv: string[]): Promise<ExitCode> {
     }
     if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
     if (alertingProblem) throw alertingProblem;
-    for (const { channel, error } of failed) {
-      writeStderr(`authwatch: alert channel ${channel} failed: ${error} (kept pending, retried on the next run)\n`);
+    const owed = alerts ? await reportAlerts(alerts, now) : 0;
+    // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
+    const exitCode = owed > 0 ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+    if (!early) {
+      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
+      writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
     }
-    return failed.length > 0 ? ExitCode.CouldNotRun : (rendered.exitCode ?? report.exitCode);
+    return exitCode;
   }));
 }
 
@@ -136,6 +153,50 @@ async function prepareLive(config: Config, flag: boolean, env: NodeJS.ProcessEnv
   const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('../live/run.js'), import('../alerts/store.js')]);
   const run = createLiveRun(settings, { stateDir: stateDirectory(env, home), now, log, makeStateDir: makeStateDirectory });
   return { run, quota: { warnRatio: settings.quotaWarnRatio } };
+}
+
+/** One stderr line per channel with something to say (sent, would send, held, owed); returns the notices owed. */
+async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
+  const { describeOutcome, owedNotices } = await import('../alerts/deliver.js');
+  if (alerts.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
+  let owed = 0;
+  for (const outcome of alerts.outcomes) {
+    const line = describeOutcome(outcome, now);
+    if (line) writeStderr(`authwatch: ${line}\n`);
+    owed += owedNotices(outcome);
+  }
+  return owed;
+}
+
+/** A `profiles` override that names no profile found is a typo until shown otherwise: say so, with the nearest id. */
+async function warnUnmatchedOverrides(overrides: readonly string[], report: Report): Promise<void> {
+  const ids = new Set(report.evaluations.map((e) => e.profile.id));
+  const unmatched = overrides.filter((id) => !ids.has(id));
+  if (unmatched.length === 0) return;
+  const { closest } = await import('../core/suggest.js');
+  for (const id of unmatched) {
+    const near = closest(id, ids);
+    writeStderr(`authwatch: warning: config profiles[${JSON.stringify(id)}]: no such profile on this host, the override does nothing${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}\n`);
+  }
+}
+
+/** The terminal's columns (Termux's too); `$COLUMNS` when the terminal does not say. */
+function terminalWidth(env: NodeJS.ProcessEnv): number | undefined {
+  const columns = process.stdout.columns || Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
+/** `--agent` must name an OpenClaw agent this host has, as OpenClaw itself insists. */
+async function checkAgent(context: SourceContext, agent: string): Promise<void> {
+  const { discoverAgentDirs } = await import('../sources/openclaw-paths.js');
+  const known = [...new Set(discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])))].sort();
+  if (known.includes(agent)) return;
+  const { closest } = await import('../core/suggest.js');
+  const near = closest(agent, known);
+  throw new AuthwatchError(
+    `--agent: Unknown agent id ${JSON.stringify(agent)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${known.length ? `this host has ${known.join(', ')}` : 'no OpenClaw agent dir was found'}`,
+    { hint: 'run `openclaw agents list` to see configured agents' },
+  );
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {

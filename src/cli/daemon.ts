@@ -14,7 +14,8 @@ daemon.scrapeTtl starts the next one in the background. SIGHUP re-reads the conf
 SIGTERM or SIGINT stops it cleanly (exit 0), after a delivery under way is saved.
 
 Options:
-  --listen HOST:PORT   where to serve (default 127.0.0.1:9787; anything but loopback must be given here)
+  --listen HOST:PORT   where to serve (default 127.0.0.1:9787; a bare PORT is 127.0.0.1:PORT, :PORT
+                       all interfaces; anything but loopback must be given here)
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --log-level LEVEL    fatal, error, warn, info (default for the daemon), debug, trace, silent
   -h, --help           this help
@@ -27,11 +28,12 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `127.0.0.1:9787`, `[::1]:9787`, `0.0.0.0:9787`, `:9787` (all interfaces). */
+/** `127.0.0.1:9787`, `[::1]:9787`, `0.0.0.0:9787`, `:9787` (all interfaces), `9787` (loopback, like the default). */
 export function parseListen(text: string): { host: string; port: number } {
+  if (/^\d{1,5}$/.test(text.trim()) && Number(text) <= 65535) return { host: '127.0.0.1', port: Number(text) };
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65535) throw new AuthwatchError(`--listen: expected HOST:PORT, e.g. 127.0.0.1:9787 or [::1]:9787`);
+  if (!match || port > 65535) throw new AuthwatchError(`--listen: expected HOST:PORT or PORT, e.g. 127.0.0.1:9787, [::1]:9787 or 9787`);
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 

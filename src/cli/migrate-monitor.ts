@@ -9,6 +9,7 @@ export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FIL
 Reads the settings of OpenClaw's old auth monitor (WARN_HOURS, NOTIFY_NTFY, NOTIFY_PHONE) from
 its systemd unit file (e.g. ~/.config/systemd/user/openclaw-auth-monitor.service) or, without
 a file, from the environment, and prints an equivalent authwatch config (JSON5) on stdout.
+Afterwards disable the old timer: systemctl --user disable --now openclaw-auth-monitor.timer
 `;
 
 /** `Environment=` assignments of a unit file: `A=1`, `"A=1 2" B=3`, several lines. Comments are not settings. */
@@ -36,8 +37,10 @@ const quote = (value: string) => JSON.stringify(value);
 
 /** The JSON5 config equivalent to the old monitor's settings, with what changed in comments. */
 export function migratedConfig(settings: ReadonlyMap<string, string>, origin: string): string {
-  const warnHours = Number(settings.get('WARN_HOURS') ?? '2');
-  const warn = Number.isFinite(warnHours) && warnHours > 0 ? `${warnHours}h` : '2h';
+  const warnText = settings.get('WARN_HOURS')?.trim() ?? '2';
+  const warnHours = /^\d+(\.\d+)?$/.test(warnText) ? Number(warnText) : Number.NaN;
+  if (!(warnHours > 0)) throw new AuthwatchError(`WARN_HOURS (${origin}): expected a positive number of hours like 2 or 1.5, not ${JSON.stringify(warnText.slice(0, 40))}`);
+  const warn = `${warnHours}h`;
   const channels: string[] = [];
   const ntfy = settings.get('NOTIFY_NTFY')?.trim();
   if (ntfy) {
@@ -46,8 +49,9 @@ export function migratedConfig(settings: ReadonlyMap<string, string>, origin: st
   }
   const phone = settings.get('NOTIFY_PHONE')?.trim();
   if (phone) {
-    channels.push(`    // the old monitor used \`openclaw send\`; newer OpenClaw calls it \`openclaw message send\``);
-    channels.push(`    { name: "phone", type: "command", command: ["openclaw", "message", "send", "--to", ${quote(phone)}, "--message", "{text}"] },`);
+    channels.push(`    // the old monitor used \`openclaw send\`; OpenClaw 2026 calls it \`openclaw message send --target\`.`);
+    channels.push(`    // With more than one chat channel configured, add "--channel", "whatsapp" (or signal, telegram…).`);
+    channels.push(`    { name: "phone", type: "command", command: ["openclaw", "message", "send", "--target", ${quote(phone)}, "--message", "{text}"] },`);
   }
   return `// authwatch config converted from OpenClaw's auth monitor (${origin}).
 // What changes: every credential OpenClaw uses is checked (the old monitor read only
@@ -56,6 +60,8 @@ export function migratedConfig(settings: ReadonlyMap<string, string>, origin: st
 // fixed; a failed send stays pending and is retried instead of being recorded as sent; every
 // delivery has a timeout; and \`authwatch check\` exits 2 for expiring (the old one exited 0).
 // Save as ~/.config/authwatch/config.json5 and schedule it: authwatch install systemd --user
+// Then stop the old monitor, or both will alert:
+//   systemctl --user disable --now openclaw-auth-monitor.timer openclaw-auth-monitor.service
 {
   warn: ${quote(warn)},${settings.has('WARN_HOURS') ? '' : ' // WARN_HOURS was not set: the old default'}
   require: ["anthropic"],

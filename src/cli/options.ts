@@ -40,7 +40,9 @@ export function resolveNow(flag: string | undefined, env: NodeJS.ProcessEnv): nu
 export function resolveWarn(flag: string | undefined): number | undefined {
   if (flag === undefined) return undefined;
   const ms = parseDuration(flag);
-  if (ms === undefined || ms <= 0) throw new AuthwatchError(`--warn: expected ${durationHint}`);
+  if (ms === 0 || /^0+(\.0+)?$/.test(flag.trim())) throw new AuthwatchError('--warn: 0 would never warn before an expiry: give a positive window like 24h (1m for the shortest)');
+  if (ms === undefined && /^\d+(\.\d+)?$/.test(flag.trim())) throw new AuthwatchError(`--warn: a duration needs its unit: ${flag.trim()}h, ${flag.trim()}d or ${flag.trim()}m`);
+  if (ms === undefined || ms < 0) throw new AuthwatchError(`--warn: expected ${durationHint}`);
   return ms;
 }
 

@@ -16,7 +16,11 @@ function isTimeZone(zone: string): boolean {
 }
 
 const quietHours = z.lazy(() => {
-  const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00"'));
+  // "7:00" is 07:00; the stored form is always two-digit hours.
+  const clock = z.pipe(
+    z.string().check(z.regex(/^([01]?\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "22:00" or "7:00"')),
+    z.transform((text: string) => text.padStart(5, '0')),
+  );
   return z.strictObject({
     timeZone: z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"')),
     start: clock,

@@ -1,7 +1,7 @@
 import * as z from '../core/zod.js';
 import { alertingSchema, channelsSchema, defaultAlerting } from './alerting.js';
 import { AuthwatchError } from '../core/errors.js';
-import { describeIssues } from '../core/zod-issues.js';
+import { describeIssues, type IssueContext } from '../core/zod-issues.js';
 import { daemonDefault, openclawDefault, scheduleDefault } from './defaults.js';
 import { policyModes } from './policy-modes.js';
 import { declaredSchema } from '../sources/declared-schema.js';
@@ -163,10 +163,10 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 
 /** Validates a parsed config document; every problem is reported at once as `file: path: problem`. */
-export function parseConfig(document: unknown, file: string): Config {
+export function parseConfig(document: unknown, file: string, context: Omit<IssueContext, 'root'> = {}): Config {
   const parsed = configSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const lines = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
+  const lines = describeIssues(parsed.error, [], { ...context, root: configSchema }).map((line) => `${file}: ${line}`);
   throw new AuthwatchError(`invalid config:\n  ${lines.join('\n  ')}`);
 }
 

@@ -20,20 +20,28 @@ export function parseDuration(text: string): number | undefined {
 export const durationHint = 'a duration like "45m", "24h", "14d" or "2w"';
 
 /**
- * Formats a span the way `openclaw models status` does: `0m`, `Nm`, `Nh` under 48 hours,
- * `Nd` beyond; negative spans get a leading minus.
+ * Formats a span the way `openclaw models status` does (its formatRemainingShort): rounded to
+ * the nearest minute, then hour, then day — `Nm` under an hour, `Nh` under 48 hours, `Nd`
+ * beyond. Never `0m`: anything under a minute is `1m`. Negative spans get a leading minus.
  */
 export function formatSpan(ms: number): string {
-  const abs = Math.abs(ms);
-  const sign = ms < 0 && abs >= unitMs.m ? '-' : '';
-  if (abs < unitMs.h) return `${sign}${Math.floor(abs / unitMs.m)}m`;
-  if (abs < 48 * unitMs.h) return `${sign}${Math.floor(abs / unitMs.h)}h`;
-  return `${sign}${Math.floor(abs / unitMs.d)}d`;
+  const sign = ms < 0 ? '-' : '';
+  const minutes = Math.max(1, Math.round(Math.abs(ms) / unitMs.m));
+  if (minutes < 60) return `${sign}${minutes}m`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${sign}${hours}h`;
+  return `${sign}${Math.round(hours / 24)}d`;
 }
 
-/** Human phrase for a remaining span: `in 3h`, `2d ago`. */
+/** Human phrase for a remaining span: `in 3h`, `2d ago`, `just now` (under a minute ago, as OpenClaw says). */
 export function describeSpan(ms: number): string {
-  return ms >= 0 ? `in ${formatSpan(ms)}` : `${formatSpan(-ms)} ago`;
+  if (ms >= 0) return `in ${formatSpan(ms)}`;
+  return -ms < unitMs.m ? 'just now' : `${formatSpan(-ms)} ago`;
+}
+
+/** `expires in 3h` / `expired 2d ago`: how every output words an expiry (table detail, JSON, alerts). */
+export function expiryPhrase(remainingMs: number): string {
+  return remainingMs > 0 ? `expires ${describeSpan(remainingMs)}` : `expired ${describeSpan(remainingMs)}`;
 }
 
 /** Local wall-clock time, minute precision, with the zone offset: `2026-11-24 21:05 +01:00`. */

@@ -15,9 +15,55 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
  * One line per zod issue, `path: message`. zod's messages name expected and received *types*
  * and never quote the input value, so they are safe to show for files that hold secrets.
  */
-export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }, prefix: readonly PropertyKey[] = []): string[] {
+export function describeIssues(
+  error: { issues: readonly z.core.$ZodIssue[] },
+  prefix: readonly PropertyKey[] = [],
+  options: IssueContext = {},
+): string[] {
   return error.issues.map((issue) => {
     const path = formatIssuePath([...prefix, ...issue.path]);
-    return path ? `${path}: ${issue.message}` : issue.message;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys' && options.root) {
+      const known = knownKeys(options.root, issue.path);
+      const near = issue.keys.map((key) => [key, options.closest?.(key, known) ?? null] as const).filter(([, guess]) => guess !== null);
+      if (near.length > 0) message += ` (did you mean ${near.map(([, guess]) => JSON.stringify(guess)).join(', ')}?)`;
+    }
+    const where = options.where?.(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path);
+    if (where) message += ` (${where})`;
+    return path ? `${path}: ${message}` : message;
   });
+}
+
+export interface IssueContext {
+  /** The schema that was parsed: an unknown key is compared with the keys it knows there. */
+  root?: z.ZodMiniType;
+  closest?: (word: string, candidates: readonly string[]) => string | null;
+  /** Where a path is in the source text, e.g. `line 3, column 5`. */
+  where?: (path: readonly PropertyKey[]) => string | null;
+}
+
+type Def = { type: string; shape?: Record<string, Schema>; innerType?: Schema; getter?: () => Schema; in?: Schema; valueType?: Schema; element?: Schema };
+type Schema = { _zod: { def: Def } };
+
+/** Through the wrappers (optional, default, lazy, pipe) to the schema that checks the value. */
+function unwrap(schema: Schema): Schema {
+  for (let depth = 0; depth < 20; depth++) {
+    const def = schema._zod.def;
+    const inner = def.innerType ?? def.getter?.() ?? (def.type === 'pipe' ? def.in : undefined);
+    if (!inner) return schema;
+    schema = inner;
+  }
+  return schema;
+}
+
+/** The keys an object schema at `path` knows (none when the path leads elsewhere). */
+function knownKeys(root: z.ZodMiniType, path: readonly PropertyKey[]): string[] {
+  let schema: Schema | undefined = unwrap(root as unknown as Schema);
+  for (const key of path) {
+    const def: Def = schema._zod.def;
+    const next: Schema | undefined = def.type === 'object' ? def.shape?.[String(key)] : def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
+    if (!next) return [];
+    schema = unwrap(next);
+  }
+  return Object.keys(schema._zod.def.shape ?? {});
 }

@@ -1,3 +1,5 @@
+import { providerEnvVars } from '../sources/provider-env.js';
+
 /**
  * What to tell a user whose credential for a provider is missing or expired (the reference's
  * §11). Plain commands, no links: this text ends up in terminals, emails and phone alerts.
@@ -22,7 +24,10 @@ export function remediation(provider: string, profileId?: string, type?: string 
     case 'minimax-portal':
     case 'github-copilot':
       return `run \`openclaw models auth login --provider ${provider}\``;
-    default:
-      return `set the provider's API key in ~/.openclaw/.env (or log in with \`openclaw models auth login --provider ${provider}\`), then restart the gateway`;
+    default: {
+      const variable = providerEnvVars[provider]?.at(-1);
+      const what = variable ? `set ${variable} in ~/.openclaw/.env` : `set ${provider}'s API key variable in ~/.openclaw/.env`;
+      return `${what} (or log in with \`openclaw models auth login --provider ${provider}\`), then restart the gateway`;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { ExitCode } from '../core/errors.js';
 import type { Report } from '../evaluate/report.js';
-import { reportToJson } from './json.js';
+import { reportToJson, type RunOutcome } from './json.js';
 import { renderProvidersTable } from './providers-table.js';
 import { renderTable } from './table.js';
 
@@ -13,9 +13,8 @@ interface Rendered {
 interface Format {
   /** One line for `check --help`. */
   usage: string;
-  render(report: Report, options: { colour: boolean; failedChannels: readonly string[] }): Rendered | Promise<Rendered>;
-  /** It reports the alert delivery, so it is printed after it (the others at once: a stuck channel must not hide them). */
-  afterAlerts?: boolean;
+  /** `width`: the terminal's columns, when stdout is one (the table fits them). */
+  render(report: Report, options: { colour: boolean; width?: number }): Rendered | Promise<Rendered>;
 }
 
 // The shapes of OpenClaw's old claude-auth-status.sh are loaded only by the runs that ask for them.
@@ -26,11 +25,7 @@ const registry = {
     usage: 'a line per provider in use, a row per credential, then a summary (the default)',
     render: (report, options) => ({ text: renderProvidersTable(report.routes) + renderTable(report, options) }),
   },
-  json: {
-    usage: 'one JSON document (same as --json)',
-    afterAlerts: true,
-    render: (report, options) => ({ text: `${JSON.stringify(reportToJson(report, options.failedChannels), null, 2)}\n` }),
-  },
+  json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: renderJson(report) }) },
   'openclaw-json': { usage: "the JSON of OpenClaw's old claude-auth-status.sh", render: async (report) => ({ text: (await compat()).renderOpenclawJson(report) }) },
   'openclaw-simple': {
     usage: 'its one-word answer; exits like that script',
@@ -40,6 +35,11 @@ const registry = {
     },
   },
 } satisfies Record<string, Format>;
+
+/** The `--json` document; a `check` run adds its exit code and alerts. */
+export function renderJson(report: Report, run?: RunOutcome): string {
+  return `${JSON.stringify(reportToJson(report, run), null, 2)}\n`;
+}
 
 export type FormatName = keyof typeof registry;
 /** The only list of `check --format` values: the option's check and its help are built from it. */

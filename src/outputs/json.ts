@@ -17,15 +17,21 @@ function liveToJson(live: LiveFact) {
   };
 }
 
-/**
- * The stable `check --json` document (documented in docs/check.md). `failedChannels` (check only): the
- * alert channels this run could not deliver to (the reason of an exit 3 whose credentials are fine).
- */
-export function reportToJson(report: Report, failedChannels?: readonly string[]) {
+/** What a `check` run adds to the document: the process's own exit code and what the alerts did. */
+export interface RunOutcome {
+  exitCode: number;
+  /** Present when the config has channels (`null` with --no-alerts). */
+  alerts?: unknown;
+}
+
+/** The stable `check --json` document (documented in docs/check.md). */
+export function reportToJson(report: Report, run?: RunOutcome) {
   return {
     checkedAt: new Date(report.checkedAt).toISOString(),
     status: report.status,
-    exitCode: report.exitCode,
+    // The process exit code of the run that printed it (a channel owing notices makes it 3).
+    exitCode: run?.exitCode ?? report.exitCode,
+    ...(run?.alerts !== undefined ? { alerts: run.alerts } : {}),
     profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, live, unused }) => ({
       id: profile.id,
       provider: profile.provider,
@@ -64,6 +70,5 @@ export function reportToJson(report: Report, failedChannels?: readonly string[])
       ok: visit.ok,
       error: visit.error,
     })),
-    ...(failedChannels ? { failedChannels: [...failedChannels] } : {}),
   };
 }

@@ -12,45 +12,100 @@ const statusColour: Record<Status, string> = {
 };
 const reset = '\u001b[0m';
 
-const headers = ['PROFILE', 'AGENT', 'PROVIDER', 'SOURCE', 'STATUS', 'EXPIRES', 'REMAINING', 'DETAIL'];
-const statusColumn = headers.indexOf('STATUS');
+const headers = ['PROFILE', 'AGENT', 'PROVIDER', 'SOURCE', 'STATUS', 'EXPIRES', 'REMAINING', 'DETAIL'] as const;
+type Header = (typeof headers)[number];
 const gap = '  ';
+/** The indent of a row's second line on a narrow terminal. */
+const indent = '    ';
 
-const cellsOf = (e: Evaluation): string[] => [
+/** `11-24 21:05`: the expiry without year and offset, for a narrow terminal. */
+const shortTime = (ms: number) => formatLocalTime(ms).slice(5, 16);
+
+const cellsOf = (e: Evaluation, shortExpiry: boolean): string[] => [
   e.profile.id,
   e.profile.agent ?? '-',
   e.profile.provider,
   e.profile.source,
   e.status,
-  e.expiresAt === null ? '-' : formatLocalTime(e.expiresAt),
+  e.expiresAt === null ? '-' : shortExpiry ? shortTime(e.expiresAt) : formatLocalTime(e.expiresAt),
   e.remainingMs === null ? '-' : formatSpan(e.remainingMs),
   e.detail,
 ];
 
-/** A plain-text table of the report, one row per profile, then a one-line summary. */
-export function renderTable(report: Report, options: { colour: boolean }): string {
-  const rows = report.evaluations.map(cellsOf);
+/**
+ * How a table fits `width` columns, narrowest last: the detail moves to an indented second
+ * line, then the expiry loses its year and offset, then the source, the agent, the provider
+ * (unless the profile id says it) and the expiry join the detail there. Without a width (piped) every row stays one line, for grep.
+ */
+const layouts: { moved: readonly Header[]; shortExpiry: boolean }[] = [
+  { moved: [], shortExpiry: false },
+  { moved: ['DETAIL'], shortExpiry: false },
+  { moved: ['DETAIL'], shortExpiry: true },
+  { moved: ['SOURCE', 'DETAIL'], shortExpiry: true },
+  { moved: ['AGENT', 'SOURCE', 'DETAIL'], shortExpiry: true },
+  { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'DETAIL'], shortExpiry: true },
+  { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'EXPIRES', 'DETAIL'], shortExpiry: true },
+];
+
+/** `text` in lines of at most `width` characters, broken at spaces (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function render(report: Report, colour: boolean, layout: (typeof layouts)[number], width: number | undefined): string[] {
+  const kept = headers.map((header, column) => ({ header, column })).filter(({ header }) => !layout.moved.includes(header));
+  const rows = report.evaluations.map((e) => cellsOf(e, layout.shortExpiry));
   // Widths in UTF-16 units, as padEnd counts them.
-  const widths = headers.map((header, column) => rows.reduce((width, cells) => Math.max(width, cells[column]!.length), header.length));
+  const widths = kept.map(({ header, column }) => rows.reduce((max, cells) => Math.max(max, cells[column]!.length), header.length));
   const line = (cells: readonly string[], status?: Status) =>
-    cells
-      .map((cell, column) => {
-        if (column === cells.length - 1) return cell;
-        const padded = cell.padEnd(widths[column]!);
+    kept
+      .map(({ header, column }, index) => {
+        const cell = cells[column]!;
+        if (index === kept.length - 1) return cell;
+        const padded = cell.padEnd(widths[index]!);
         // The colour spans the padding, not the gap.
-        return column === statusColumn && status !== undefined && options.colour ? `${statusColour[status]}${padded}${reset}` : padded;
+        return header === 'STATUS' && status !== undefined && colour ? `${statusColour[status]}${padded}${reset}` : padded;
       })
       .join(gap)
       .replace(/ +$/, '');
+  const second = (cells: readonly string[]) => {
+    const parts = layout.moved.flatMap((header) => {
+      const cell = cells[headers.indexOf(header)]!;
+      if (header === 'DETAIL') return cell ? [cell] : [];
+      if (header === 'PROVIDER' && cells[0]!.startsWith(`${cell}:`)) return [];
+      return cell === '-' ? [] : [`${header.toLowerCase()} ${cell}`];
+    });
+    return parts.length === 0 ? [] : wrap(parts.join('; '), Math.max((width ?? 0) - indent.length, 20)).map((text) => indent + text);
+  };
+  return [line(headers), ...rows.flatMap((cells, row) => [line(cells, report.evaluations[row]!.status), ...second(cells)])];
+}
+
+/**
+ * A plain-text table of the report, one row per profile, then a one-line summary. Given the
+ * terminal's `width`, it fits it (see `layouts`).
+ */
+export function renderTable(report: Report, options: { colour: boolean; width?: number }): string {
+  const { width } = options;
+  let lines: string[] = [];
+  for (const layout of width === undefined ? layouts.slice(0, 1) : layouts) {
+    lines = render(report, options.colour, layout, width);
+    // The rows must fit; the second lines are wrapped to fit (but for a word longer than the width).
+    // Colour codes take no room on the screen.
+    if (width === undefined || lines.every((text) => text.startsWith(indent) || text.replace(/\u001b\[\d+m/g, '').length <= width)) break;
+  }
   const counts = new Map<Status, number>();
   for (const { status } of report.evaluations) counts.set(status, (counts.get(status) ?? 0) + 1);
   const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
   const failedSources = report.visits.filter((visit) => !visit.ok).length;
-  return [
-    line(headers),
-    ...rows.map((cells, row) => line(cells, report.evaluations[row]!.status)),
-    '',
-    `${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}`,
-    '',
-  ].join('\n');
+  const total = `${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}`;
+  return [...lines, '', ...(width === undefined ? [total] : wrap(total, width)), ''].join('\n');
 }

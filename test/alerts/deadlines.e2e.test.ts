@@ -24,7 +24,7 @@ function homeWith(channel: string) {
 /** Runs a check, asserts it took at least the timeout and at most timeout + slack, failed (3), and still owes the notice. */
 async function boundedFailure(home: string) {
   const started = Date.now();
-  const run = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 30_000 });
+  const run = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 30_000 });
   const elapsed = Date.now() - started;
   expect(run.code, run.stderr).toBe(3);
   expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_S * 1000);
@@ -80,7 +80,7 @@ describe('a hard deadline for every delivery', () => {
   it('a command that fails at once but leaves a child holding stderr: no waiting for the child', async () => {
     const home = homeWith(`type: "command", command: ["sh", "-c", "sleep 60 & echo 'termux-api is not installed' >&2; exit 1"]`);
     const started = Date.now();
-    const run = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 30_000 });
+    const run = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 30_000 });
     expect(Date.now() - started).toBeLessThan(SLACK_MS);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('command sh exited with 1: termux-api is not installed');
@@ -91,7 +91,7 @@ describe('a hard deadline for every delivery', () => {
     const home = homeWith('type: "command", command: ["true"]');
     writeFileSync(join(home, '.config/authwatch/config.json5'), '{}');
     const started = Date.now();
-    const run = await runCli(['check', '--now', NOW_ISO, '--push', sink.url], { home, timeoutMs: 30_000 });
+    const run = await runCli(['check', '--send', '--now', NOW_ISO, '--push', sink.url], { home, timeoutMs: 30_000 });
     expect(Date.now() - started).toBeLessThan(10_000 + SLACK_MS);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/push: PUT http:\/\/127\.0\.0\.1:\d+\/… failed: no answer within 10s/);
@@ -102,7 +102,7 @@ describe('SMTP TLS mismatch', () => {
   it('secure: true against a plain SMTP port says so in words, not OpenSSL\'s', async () => {
     const smtp = await startSmtp();
     const home = homeWith(`type: "email", smtp: { host: "127.0.0.1", port: ${smtp.port}, secure: true }, from: "a@example.com", to: ["b@example.com"]`);
-    const run = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
+    const run = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`SMTP 127.0.0.1:${smtp.port} failed: this port does not speak TLS: use secure: false (STARTTLS) or port 465`);
     expect(run.stderr).not.toMatch(/ssl3|wrong version|SSL routines/i);

@@ -25,9 +25,9 @@ function homeWith(channel: string, files: Record<string, string> = {}) {
 /** Runs a failing check (debug log, then --json) and returns everything that left the process. */
 async function outputs(home: string, env: Record<string, string> = {}, extra: string[] = []) {
   const runs: CliResult[] = [];
-  runs.push(await runCli(['check', '--log-level', 'debug', '--now', NOW_ISO, ...extra], { home, env }));
+  runs.push(await runCli(['check', '--send', '--log-level', 'debug', '--now', NOW_ISO, ...extra], { home, env }));
   // Past any retry back-off, so the second run delivers (and fails) again.
-  runs.push(await runCli(['check', '--json', '--log-level', 'debug', '--now', new Date(NOW + 6 * HOUR).toISOString(), ...extra], { home, env }));
+  runs.push(await runCli(['check', '--send', '--json', '--log-level', 'debug', '--now', new Date(NOW + 6 * HOUR).toISOString(), ...extra], { home, env }));
   for (const run of runs) expect(run.code, run.stderr).toBe(3);
   let state = '';
   try {
@@ -117,7 +117,7 @@ describe('receivers that echo everything back: no secret reaches any output', ()
     expect(runs[0]!.stderr).toMatch(/push: PUT http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 401/);
     expect(leaks(text)).toEqual([]);
 
-    const inline = await runCli(['check', '--now', NOW_ISO, '--push', echo.url.replace('http://', `http://u:${secret('cmdline')}@`)], { home });
+    const inline = await runCli(['check', '--send', '--now', NOW_ISO, '--push', echo.url.replace('http://', `http://u:${secret('cmdline')}@`)], { home });
     expect(inline.code).toBe(3);
     expect(inline.stderr).toContain('--push: never put credentials in the URL');
     expect(inline.stderr).toContain('AUTHWATCH_PUSH_PASSWORD_FILE');

@@ -35,7 +35,7 @@ describe('ntfy', () => {
       join(home, '.config/authwatch/config.json5'),
       `{ channels: [{ name: "phone", type: "ntfy", url: "${sink.url}", topic: "my-gateway", tokenFile: "${join(home, 'ntfy-token')}" }], alerting: { host: "gateway-1" } }`,
     );
-    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    const result = await runCli(['check', '--send', '--now', iso(NOW)], { home });
     expect(result.code).toBe(1);
     expect(sink.requests).toHaveLength(1);
     const [request] = sink.requests;
@@ -58,7 +58,7 @@ describe('webhook', () => {
       join(home, '.config/authwatch/config.json5'),
       `{ channels: [{ name: "hook", type: "webhook", url: "${sink.url}/hook", secretFile: "${join(home, 'hook-secret')}" }], alerting: { host: "gateway-1" } }`,
     );
-    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
     const [request] = sink.requests;
     const expected = `sha256=${createHmac('sha256', `${MARKER}-hook`).update(request!.body).digest('hex')}`;
     expect(request!.headers['x-authwatch-signature']).toBe(expected);
@@ -81,7 +81,7 @@ describe('webhook', () => {
     const sink = await startSink();
     const url = sink.url.replace('http://', 'http://hook%40user:p%3Ass@') + '/hook?key=abc';
     const home = homeWith(`{ name: "hook", type: "webhook", url: "${url}" }`);
-    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
     expect(sink.requests[0]!.url).toBe('/hook?key=abc');
     expect(sink.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('hook@user:p:ss').toString('base64')}`);
   });
@@ -89,7 +89,7 @@ describe('webhook', () => {
   it('a password with a stray % in the URL is sent as it is written, not a failed delivery', async () => {
     const sink = await startSink();
     const home = homeWith(`{ name: "hook", type: "webhook", url: "${sink.url.replace('http://', 'http://u:50%zz@')}/hook" }`);
-    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
     expect(sink.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('u:50%zz').toString('base64')}`);
   });
 
@@ -99,18 +99,18 @@ describe('webhook', () => {
     const home = homeWith('');
     writeFileSync(join(home, '.config/authwatch/config.json5'), `{ channels: [{ name: "hook", type: "webhook", url: "${sink.url}", timeout: "1s" }] }`);
     const started = Date.now();
-    const hung = await runCli(['check', '--now', iso(NOW)], { home });
+    const hung = await runCli(['check', '--send', '--now', iso(NOW)], { home });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(hung.code).toBe(3);
     expect(hung.stderr).toContain('alert channel hook failed: POST http://127.0.0.1:');
     expect(hung.stderr).toContain('failed: no answer within 1s');
     mode = 500;
-    const refused = await runCli(['check', '--now', iso(NOW + 15 * 60_000)], { home });
+    const refused = await runCli(['check', '--send', '--now', iso(NOW + 15 * 60_000)], { home });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('answered HTTP 500: receiver says no');
     mode = 200;
-    expect((await runCli(['check', '--now', iso(NOW + 60 * 60_000)], { home })).code).toBe(1);
-    expect((await runCli(['check', '--now', iso(NOW + 75 * 60_000)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW + 60 * 60_000)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW + 75 * 60_000)], { home })).code).toBe(1);
     expect(sink.requests.filter((r) => r.body).length).toBe(3); // hang, 500, delivered; then nothing new
   });
 });
@@ -125,7 +125,7 @@ describe('command', () => {
       join(home, '.config/authwatch/config.json5'),
       `{ channels: [{ name: "android", type: "command", command: ["${script}", "-t", "{title}", "-c", "{text}", "--status", "{status}; rm -rf /"] }], alerting: { host: "gateway-1" } }`,
     );
-    expect((await runCli(['check', '--now', iso(NOW)], { home })).code).toBe(1);
+    expect((await runCli(['check', '--send', '--now', iso(NOW)], { home })).code).toBe(1);
     const args = readFileSync(join(home, 'args.txt'), 'utf8');
     expect(args.split('\n').slice(0, 2)).toEqual(['-t', 'authwatch: EXPIRED anthropic:default on gateway-1 (+1 expiring)']);
     expect(args).toContain('--status\nexpired; rm -rf /\n'); // an argument, never a shell command
@@ -137,7 +137,7 @@ describe('command', () => {
   it('a program that fails or hangs is a failed delivery (exit 3), retried next run', async () => {
     const home = homeWith(`{ name: "slow", type: "command", command: ["sleep", "30"], timeout: "1s" }, { name: "broken", type: "command", command: ["false"] }`);
     const started = Date.now();
-    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    const result = await runCli(['check', '--send', '--now', iso(NOW)], { home });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('alert channel slow failed: command sleep did not finish within 1s (killed)');

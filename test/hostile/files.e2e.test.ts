@@ -52,7 +52,7 @@ const homeWithProfile = (files: Record<string, string | { text: string; mode?: n
   });
 
 const check = (home: string, args: string[], extra: { uid?: number; env?: Record<string, string> } = {}) =>
-  runCli(['check', '--now', NOW_ISO, ...args], { home, timeoutMs: 20_000, ...extra });
+  runCli(['check', '--send', '--now', NOW_ISO, ...args], { home, timeoutMs: 20_000, ...extra });
 
 describe('writing into a shared directory', () => {
   it('symlinks at every predictable temp name and at the target: the victim is untouched, the target a fresh file', bounded, () => {
@@ -254,7 +254,7 @@ describe('tokens pasted where an argument goes', () => {
     ['an unknown flag', ['check', `--${token}`]],
     ['a stray argument', ['check', token]],
     ['an unknown alert action', ['alert', token]],
-    ['a --textfile path', ['check', '--now', NOW_ISO, '--textfile', `/nonexistent/${token}`]],
+    ['a --textfile path', ['check', '--send', '--now', NOW_ISO, '--textfile', `/nonexistent/${token}`]],
     ['a --config path', ['check', '--config', `/nonexistent/${token}.json5`]],
     ['an unknown install target', ['install', token]],
   ])('%s is described by its kind and length, never echoed', bounded, async (_what, args) => {

@@ -123,7 +123,7 @@ describe('hostile input, source by source (real CLI, time-bounded)', () => {
     c.setup?.(home);
     const env = { OPENAI_API_KEY: 'PLANTEDSECRET-process', ...c.env };
     const started = Date.now();
-    const json = await runCli(['check', '--json', '--now', NOW_ISO, ...(c.args ?? [])], { home, env, timeoutMs: 15_000 });
+    const json = await runCli(['check', '--send', '--json', '--now', NOW_ISO, ...(c.args ?? [])], { home, env, timeoutMs: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(json.code, json.stderr).not.toBeNull();
     expect([0, 1, 2]).toContain(json.code);
@@ -143,7 +143,7 @@ describe('hostile input, source by source (real CLI, time-bounded)', () => {
     expect(report.profiles.find((p: any) => p.id === 'good:default')).toMatchObject({ status: 'ok' });
     expect(report.profiles.find((p: any) => p.id === 'env:OPENAI_API_KEY')).toMatchObject({ status: 'ok' });
     // The table says the same without a crash or an unprintable date.
-    const table = await runCli(['check', '--now', NOW_ISO, ...(c.args ?? [])], { home, env, timeoutMs: 15_000 });
+    const table = await runCli(['check', '--send', '--now', NOW_ISO, ...(c.args ?? [])], { home, env, timeoutMs: 15_000 });
     expect(table.code).toBe(json.code);
     assertClean(table.stdout + table.stderr);
   }, 40_000);
@@ -161,8 +161,8 @@ describe('ref ids are never quoted when they look like a secret', () => {
   it('table, --json and an alert show the kind and a fingerprint; a plain variable name is shown', async () => {
     const sink = await startSink();
     const home = makeHome({ [agentStore('main')]: refs, ...config({ channels: [{ name: 'hook', type: 'webhook', url: `${sink.url}/hook` }] }) });
-    const json = await runCli(['check', '--json', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
-    const table = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
+    const json = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
+    const table = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 15_000 });
     const report = JSON.parse(json.stdout);
     const detail = (id: string) => report.profiles.find((p: any) => p.id === id).detail as string;
     expect(detail('anthropic:env-ref')).toMatch(/the environment variable \(env ref id, fingerprint [0-9a-f]{8}\) it refers to is not set/);
@@ -202,7 +202,7 @@ describe('alerts about a home full of bad dates', () => {
       ...config({ channels: [{ name: 'hook', type: 'webhook', url: `${sink.url}/hook` }] }),
     });
     for (const now of [NOW_ISO, new Date(NOW + DAY).toISOString()]) {
-      const result = await runCli(['check', '--now', now], { home, timeoutMs: 15_000 });
+      const result = await runCli(['check', '--send', '--now', now], { home, timeoutMs: 15_000 });
       expect(result.code, result.stderr).toBe(1);
       assertClean(result.stdout + result.stderr);
     }

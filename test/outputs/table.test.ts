@@ -9,7 +9,7 @@ import { policy } from '../helpers/policy.js';
 
 const profile = (fields: Partial<Profile> & { id: string }) => makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', ...fields });
 
-function tableFor(colour: boolean): string {
+function tableFor(colour: boolean, width?: number): string {
   const report = buildReport(
     [
       profile({ id: 'anthropic:default', expiresAt: NOW + 3 * HOUR }),
@@ -27,7 +27,7 @@ function tableFor(colour: boolean): string {
     [],
     NOW,
   );
-  return renderTable(report, { colour });
+  return renderTable(report, { colour, ...(width === undefined ? {} : { width }) });
 }
 
 const in3h = formatLocalTime(NOW + 3 * HOUR);
@@ -53,5 +53,44 @@ describe('table', () => {
     expect(lines[1]).toBe(`anthropic:default  main   anthropic   openclaw  \u001b[33mexpiring\u001b[0m  ${in3h}  3h         expires in 3h`);
     expect(lines[4]).toBe(`gone               -      anthropic   openclaw  \u001b[31mmissing \u001b[0m  -                        -`);
     expect(lines[0]).not.toContain('\u001b');
+  });
+
+  it('on a wide terminal that holds every row: the same one line per row as piped', () => {
+    expect(tableFor(false, 200)).toBe(tableFor(false));
+  });
+
+  it('on an 80-column terminal: the detail on an indented second line, the expiry without year and offset', () => {
+    const table = tableFor(false, 80);
+    expect(table.split('\n')).toEqual([
+      'PROFILE            AGENT  PROVIDER    SOURCE    STATUS    EXPIRES      REMAINING',
+      `anthropic:default  main   anthropic   openclaw  expiring  ${in3h.slice(5, 16)}  3h`,
+      '    expires in 3h',
+      `anthropic:café     仕事     anthropic   openclaw  ok        ${in30d.slice(5, 16)}  30d`,
+      '    expires in 30d',
+      'openrouter:😀      main   openrouter  openclaw  ok        -            -',
+      '    no expiry',
+      'gone               -      anthropic   openclaw  missing   -            -',
+      'broken             main   unknown     openclaw  error     -            -',
+      '    cannot read /h/b.json',
+      '',
+      // The summary wraps too.
+      '1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing,',
+      'exit 1',
+      '',
+    ]);
+  });
+
+  it('on a phone (Termux, 40 columns): agent, source, provider (unless the id says it) and expiry join the wrapped detail', () => {
+    const lines = tableFor(true, 40).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'PROFILE            STATUS    REMAINING',
+      `anthropic:default  \u001b[33mexpiring\u001b[0m  3h`,
+      `    agent main; source openclaw; expires`,
+    ].map((line) => line));
+    expect(lines[3]).toBe(`    ${in3h.slice(5, 16)}; expires in 3h`);
+    expect(lines).toContain('    provider unknown; cannot read');
+    expect(lines).toContain('    source openclaw; provider anthropic');
+    for (const line of lines) expect(line.replace(/\u001b\[\d+m/g, '').length, line).toBeLessThanOrEqual(40);
+    expect(lines.slice(lines.indexOf('') + 1).join(' ').trim()).toBe('1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing, exit 1');
   });
 });
