@@ -173,7 +173,7 @@ describe('live checks against local providers', () => {
 
   it('refuses a base URL that is not https (except loopback)', async () => {
     const home = homeWith({}, { live: { providers: { openai: { baseUrl: 'http://proxy.example.com' } } } });
-    const result = await runCli(['check', '--now', iso(NOW)], { home });
+    const result = await runCli(['check', '--now', iso(NOW), '--send'], { home });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('live.providers.openai.baseUrl');
     expect(result.stderr).toContain('expected an https:// URL');
@@ -212,7 +212,7 @@ describe('live checks against local providers', () => {
     const providers = await startProviders();
     const home = homeWith({ 'anthropic:oauth': oauth('anthropic', 'quota93'), 'openai:dead': apiKey('openai', 'dead') }, liveConfig(providers.url));
     const textfile = join(home, 'metrics.prom');
-    await runCli(['check', '--now', iso(NOW), '--textfile', textfile], { home });
+    await runCli(['check', '--now', iso(NOW), '--send', '--textfile', textfile], { home });
     const text = readFileSync(textfile, 'utf8');
     expect(text).toContain('authwatch_credential_live_ok{profile="anthropic:oauth",provider="anthropic",source="openclaw",agent="main"} 1');
     expect(text).toContain('authwatch_credential_live_ok{profile="openai:dead",provider="openai",source="openclaw",agent="main"} 0');
@@ -226,7 +226,7 @@ describe('live checks against local providers', () => {
     const hook = await startSink();
     const config = { ...liveConfig(providers.url, { timeout: '2s' }), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
     const home = homeWith({ 'openai:dead': apiKey('openai', 'dead'), 'groq:hang': apiKey('groq', 'hang') }, config);
-    const child = spawn(process.execPath, [cliPath, 'check', '--now', iso(NOW)], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [cliPath, 'check', '--now', iso(NOW), '--send'], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: 'ignore' });
     // Killed once the dead key's verdict is kept and the hanging request is in flight.
     const deadline = Date.now() + 10_000;
     while (!(existsSync(stateFile(home)) && providers.seen.some((s) => s.path === '/openai/v1/models')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -235,8 +235,8 @@ describe('live checks against local providers', () => {
     const kept = JSON.parse(readFileSync(stateFile(home), 'utf8')) as { results: Record<string, { verdict: string }> };
     expect(Object.values(kept.results).map((r) => r.verdict)).toEqual(['rejected']);
     expect(hook.requests).toHaveLength(0);
-    const again = await runCli(['check', '--now', iso(NOW + MIN)], { home, timeoutMs: 30_000 });
-    const third = await runCli(['check', '--now', iso(NOW + 2 * MIN)], { home, timeoutMs: 30_000 });
+    const again = await runCli(['check', '--now', iso(NOW + MIN), '--send'], { home, timeoutMs: 30_000 });
+    const third = await runCli(['check', '--now', iso(NOW + 2 * MIN), '--send'], { home, timeoutMs: 30_000 });
     expect(again.code).toBe(1);
     expect(third.code).toBe(1);
     expect(providers.seen.filter((s) => s.path === '/v1/models')).toHaveLength(1); // the kept verdict was reused

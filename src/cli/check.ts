@@ -79,7 +79,9 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
   const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
-  return recordRun('check', notes, () => withDeadline(resolveDeadline(values.deadline), async (step) => {
+  // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
+  const leavesState = ((values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim())) && !values.send) || values['no-alerts'] === true;
+  const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
@@ -141,7 +143,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
       writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
     }
     return exitCode;
-  }));
+  });
+  return leavesState ? run() : recordRun('check', notes, run);
 }
 
 /** The live checks of this run, or `null` when none is turned on (nothing is loaded then). */

@@ -63,7 +63,7 @@ function homeWith(channel: string, files: Record<string, string> = {}) {
   return home;
 }
 
-const check = (home: string, env: Record<string, string> = {}) => runCli(['check', '--now', NOW_ISO], { home, env });
+const check = (home: string, env: Record<string, string> = {}) => runCli(['check', '--now', NOW_ISO, '--send'], { home, env });
 
 describe('telegram', () => {
   it('POSTs sendMessage to /bot<token>/ with the chat id and MarkdownV2 text that escapes every special character', async () => {
@@ -88,9 +88,8 @@ describe('telegram', () => {
         '',
         'authwatch on gateway\\-1, 2026\\-11\\-24 12:00 UTC',
         '',
-        'EXPIRED: anthropic:default \\(anthropic, agent main\\) — expired',
-        'expired 1h ago: 2026\\-11\\-24 11:00 \\+00:00 \\(2026\\-11\\-24 11:00 UTC\\)',
-        'expired 1h ago',
+        'EXPIRED: anthropic:default \\(anthropic, agent main\\)',
+        'expired 1h ago: 2026\\-11\\-24 11:00 UTC',
         `source: ${store}`,
         'fix: run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`; or put ANTHROPIC\\_API\\_KEY\\=… in \\~/\\.openclaw/\\.env and restart the gateway',
         '',
@@ -168,8 +167,8 @@ describe('discord', () => {
     expect(body).toMatchObject({ username: 'authwatch', content: 'authwatch: EXPIRED anthropic:default on gateway-1', allowed_mentions: { parse: [] } });
     expect(body.embeds).toEqual([
       {
-        title: 'EXPIRED: anthropic:default (anthropic, agent main) — expired',
-        description: expect.stringMatching(/^expired 1h ago: 2026-11-24 11:00 \+00:00 .*\nfix: run `claude setup-token`/s),
+        title: 'EXPIRED: anthropic:default (anthropic, agent main)',
+        description: expect.stringMatching(/^expired 1h ago: 2026-11-24 11:00 UTC\n.*\nfix: run `claude setup-token`/s),
         color: 0xe74c3c,
         timestamp: NOW_ISO,
         footer: { text: 'authwatch on gateway-1' },
@@ -205,7 +204,7 @@ describe('slack', () => {
     expect(body.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'context']);
     expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'authwatch: EXPIRED anthropic:default on gateway-1' } });
     expect(body.blocks[1].text.type).toBe('mrkdwn');
-    expect(body.blocks[1].text.text).toMatch(/^\*EXPIRED: anthropic:default \(anthropic, agent main\) — expired\*\nexpired 1h ago/);
+    expect(body.blocks[1].text.text).toMatch(/^\*EXPIRED: anthropic:default \(anthropic, agent main\)\*\nexpired 1h ago/);
     expect(body.blocks[2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'authwatch on gateway-1, 2026-11-24 12:00 +00:00' }] });
   });
 
@@ -289,7 +288,7 @@ describe('openclaw', () => {
     chmodSync(wrapper, 0o755);
     const configPath = join(home, '.config/authwatch/config.json5');
     writeFileSync(configPath, `{ channels: [{ name: "gw", type: "openclaw", channel: "telegram", target: "-1001234567890", timeout: "60s", command: ["${wrapper}"] }], alerting: { host: "gateway-1" } }`);
-    const sent = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 90_000 });
+    const sent = await runCli(['check', '--now', NOW_ISO, '--send'], { home, timeoutMs: 90_000 });
     expect(sent.code, sent.stderr).toBe(1);
     expect(readFileSync(join(home, 'argv'), 'utf8')).toMatch(/^message\nsend\n--channel\ntelegram\n--target\n-1001234567890\n--message\nauthwatch on gateway-1, /);
 
@@ -301,7 +300,7 @@ describe('openclaw', () => {
 
   it.skipIf(!openclawCli)('without a paired gateway the real CLI says what to configure, and that is quoted', { timeout: 120_000 }, async () => {
     const home = homeWith(`type: "openclaw", channel: "telegram", target: "42", timeout: "60s", command: ["${openclawCli}"]`);
-    const result = await runCli(['check', '--now', NOW_ISO], { home, timeoutMs: 90_000 });
+    const result = await runCli(['check', '--now', NOW_ISO, '--send'], { home, timeoutMs: 90_000 });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/alert channel chat failed: openclaw message send via \S+openclaw\.sh exited with 1: .*requires credentials.* \/ Fix: configure gateway\.auth/);
   });
