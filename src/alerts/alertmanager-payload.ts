@@ -23,8 +23,7 @@ export function alertFingerprint(labels: Record<string, string>): string {
     .sort()
     .map((key) => `${key}=${labels[key]}`)
     .join('\u0000');
-  // Loaded here, not at the top: every check loads the channel modules (the config schema
-  // names them), few send, and node:crypto costs ≈ 3 ms to load.
+  // Loaded here, on the first send: most runs send nothing and need no node:crypto.
   const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

@@ -23,8 +23,8 @@ const channelTypes = Object.keys(notifiers) as [ChannelType, ...ChannelType[]];
 
 /**
  * A channel is checked against its own type's schema only. A discriminated union would build all
- * five channel schemas on every run that has any channel — the biggest part of parsing a config
- * (≈ 1 ms and 200 KB of garbage on each 15-minute check). Built on first use, like each schema.
+ * channel schemas on every run that has any channel, the biggest part of parsing a config.
+ * Built on first use, like each schema.
  */
 export const channelSchema = z.lazy(() =>
   z.pipe(

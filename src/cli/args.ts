@@ -14,8 +14,8 @@ export class ArgumentError extends Error {
 /**
  * Strict parsing of a command's arguments: `--name value`, `--name=value`, `--flag`, a short
  * alias (`-h`), and `--` before arguments that start with "-". What Node's util.parseArgs does
- * for these options, with its messages — but loading parseArgs costs ≈ 0.8 ms of each run, and
- * a check has ≈ 12 ms above Node's own start-up in all.
+ * for these options, with its messages (a test holds them equal), without loading util's
+ * parser on every start (docs/performance.md has the figures).
  */
 export function parseOptions<T extends OptionSpec>(
   argv: readonly string[],

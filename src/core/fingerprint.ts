@@ -1,9 +1,9 @@
 import { sha256Hex } from './sha256.js';
 
 /**
- * Past this many fingerprints in one process node:crypto is loaded instead. Measured: a hash
- * here costs 40–60 µs before V8 optimizes it, the native one under 1 µs once node:crypto's
- * ≈ 3.5 ms of loading is paid — a typical home (≈ 10 secrets) stays well under the break-even.
+ * Past this many fingerprints in one process node:crypto is loaded instead: a hash here is
+ * slower than the native one, but a typical home (about ten secrets) stays well under the
+ * point where loading node:crypto pays (docs/performance.md).
  */
 const javascriptHashes = 32;
 let hashed = 0;

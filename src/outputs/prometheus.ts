@@ -47,8 +47,8 @@ export async function createDaemonMetrics(latest: () => RunRecord, counters: () 
     processCache.set(format, { at: Date.now(), bytes });
     return bytes;
   };
-  // Scrapes within a second of each other and between two checks get the very same body: with
-  // 1,000 profiles it is ≈ 1 MB, and copying it for every scrape was the server's main work.
+  // Scrapes within a second of each other and between two checks get the very same body: on a
+  // large host it is big, and copying it for every scrape was the server's main work.
   const bodies = new Map<Format, { own: Buffer; process: Buffer; body: Buffer }>();
   return {
     async render(openMetrics) {
