@@ -14,8 +14,18 @@ export function channelBase() {
 }
 
 /** A key that must never be in the config: the secret belongs in a file or the environment. */
-export function noInlineSecret(key: string) {
+function noInlineSecret(key: string) {
   return z.optional(z.never({ error: `never put the ${key} in the config file: use ${key}File or ${key}Env` }));
+}
+
+type SecretFields<K extends string> = { [P in `${K}File` | `${K}Env`]: z.ZodMiniOptional<z.ZodMiniString<string>> } & {
+  [P in K]: ReturnType<typeof noInlineSecret>;
+};
+
+/** A channel's secret: `<key>File` or `<key>Env` name where it is; `<key>` itself is refused. */
+export function secretFields<K extends string>(key: K): SecretFields<K> {
+  const where = () => z.optional(z.string().check(z.minLength(1)));
+  return { [`${key}File`]: where(), [`${key}Env`]: where(), [key]: noInlineSecret(key) } as SecretFields<K>;
 }
 
 /** Reads `<key>File` / `<key>Env` when either is set; `undefined` when neither is. */

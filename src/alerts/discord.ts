@@ -1,5 +1,5 @@
 import * as z from '../core/zod.js';
-import { channelBase, noInlineSecret, optionalSecret } from './channel-base.js';
+import { channelBase, secretFields, optionalSecret } from './channel-base.js';
 import { clip, postRetryingOn429, secretGiven, webhookUrl, type JsonRequest } from './chat-http.js';
 import { annotationsOf, batchSeverity, orderNotices, severityOf, titleOf, type Severity } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -10,9 +10,7 @@ export const schema = z.lazy(() =>
       ...channelBase(),
       type: z.literal('discord'),
       /** the webhook URL is its own secret (its token is in the path): a file or a variable holds it */
-      urlFile: z.optional(z.string().check(z.minLength(1))),
-      urlEnv: z.optional(z.string().check(z.minLength(1))),
-      url: noInlineSecret('url'),
+      ...secretFields('url'),
       /** the name the messages are posted under */
       username: z._default(z.string().check(z.minLength(1), z.maxLength(80)), 'authwatch'),
     })

@@ -1,6 +1,6 @@
 import * as z from '../core/zod.js';
 import { registerSecret, scrub } from '../core/scrub.js';
-import { channelBase, DeliveryError, noInlineSecret, optionalSecret } from './channel-base.js';
+import { channelBase, secretFields, DeliveryError, optionalSecret } from './channel-base.js';
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
@@ -17,9 +17,7 @@ export const schema = z.lazy(() =>
       requireTLS: z._default(z.boolean(), false),
       user: z.optional(z.string().check(z.minLength(1))),
       /** file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY) */
-      passwordFile: z.optional(z.string().check(z.minLength(1))),
-      passwordEnv: z.optional(z.string().check(z.minLength(1))),
-      password: noInlineSecret('password'),
+      ...secretFields('password'),
     }),
     from: z.string().check(z.minLength(3)),
     to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),

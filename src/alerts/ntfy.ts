@@ -1,5 +1,5 @@
 import * as z from '../core/zod.js';
-import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
+import { channelBase, secretFields, optionalSecret, post } from './channel-base.js';
 import { batchSeverity, textOf, titleOf, type Severity } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
@@ -9,9 +9,7 @@ export const schema = z.lazy(() =>
     type: z.literal('ntfy'),
     url: z._default(z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }), 'https://ntfy.sh'),
     topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),
-    tokenFile: z.optional(z.string().check(z.minLength(1))),
-    tokenEnv: z.optional(z.string().check(z.minLength(1))),
-    token: noInlineSecret('token'),
+    ...secretFields('token'),
   }),
 );
 export type NtfyConfig = z.output<typeof schema>;

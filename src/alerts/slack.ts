@@ -1,6 +1,6 @@
 import * as z from '../core/zod.js';
 import { formatLocalTime } from '../core/duration.js';
-import { channelBase, noInlineSecret, optionalSecret } from './channel-base.js';
+import { channelBase, secretFields, optionalSecret } from './channel-base.js';
 import { clip, postRetryingOn429, secretGiven, webhookUrl, type JsonRequest } from './chat-http.js';
 import { annotationsOf, orderNotices, titleOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -11,9 +11,7 @@ export const schema = z.lazy(() =>
       ...channelBase(),
       type: z.literal('slack'),
       /** the incoming webhook URL is its own secret: a file or a variable holds it */
-      urlFile: z.optional(z.string().check(z.minLength(1))),
-      urlEnv: z.optional(z.string().check(z.minLength(1))),
-      url: noInlineSecret('url'),
+      ...secretFields('url'),
     })
     .check(secretGiven('url')),
 );

@@ -1,6 +1,6 @@
 import * as z from '../core/zod.js';
 import { AuthwatchError } from '../core/errors.js';
-import { channelBase, noInlineSecret, optionalSecret } from './channel-base.js';
+import { channelBase, secretFields, optionalSecret } from './channel-base.js';
 import { clip, postRetryingOn429, secretGiven, type JsonRequest } from './chat-http.js';
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
@@ -19,9 +19,7 @@ export const schema = z.lazy(() =>
       threadId: z.optional(z.int().check(z.gte(1))),
       /** the Bot API server (a local Bot API server, or a test's) */
       apiUrl: z._default(z.url({ protocol: /^https?$/, error: 'expected the Bot API server, e.g. https://api.telegram.org' }), 'https://api.telegram.org'),
-      tokenFile: z.optional(z.string().check(z.minLength(1))),
-      tokenEnv: z.optional(z.string().check(z.minLength(1))),
-      token: noInlineSecret('token'),
+      ...secretFields('token'),
     })
     .check(secretGiven('token')),
 );

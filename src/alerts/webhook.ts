@@ -1,6 +1,6 @@
 import * as z from '../core/zod.js';
 import { alertsOf } from './alertmanager-payload.js';
-import { channelBase, noInlineSecret, optionalSecret, post } from './channel-base.js';
+import { channelBase, secretFields, optionalSecret, post } from './channel-base.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
 export const schema = z.lazy(() =>
@@ -9,9 +9,7 @@ export const schema = z.lazy(() =>
     type: z.literal('webhook'),
     url: z.url({ protocol: /^https?$/ }),
     /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
-    secretFile: z.optional(z.string().check(z.minLength(1))),
-    secretEnv: z.optional(z.string().check(z.minLength(1))),
-    secret: noInlineSecret('secret'),
+    ...secretFields('secret'),
   }),
 );
 export type WebhookConfig = z.output<typeof schema>;
