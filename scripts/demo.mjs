@@ -40,6 +40,14 @@ try {
   const env = { PATH: process.env.PATH, HOME: home, TZ: process.env.TZ ?? 'UTC', NO_COLOR: process.env.NO_COLOR ?? '' };
   const result = spawnSync(process.execPath, [cli, 'check', ...process.argv.slice(2)], { env, stdio: 'inherit' });
   console.log(`\nexit code: ${result.status} (0 ok, 1 expired/missing/error, 2 expiring, 3 could not run)`);
+  // The same check on a phone-sized terminal: `script` gives it a real pty of 52 columns.
+  if (spawnSync('script', ['--version']).status === 0) {
+    console.log(`\n$ HOME=${home} authwatch check   # on a 52-column terminal (Termux on a phone)\n`);
+    spawnSync('script', ['-qec', `stty cols 52; "${process.execPath}" "${cli}" check --no-color`, '/dev/null'], { env, stdio: 'inherit' });
+  }
+  console.log(`\n$ HOME=${home} authwatch status   # is the monitoring itself working?\n`);
+  const status = spawnSync(process.execPath, [cli, 'status'], { env, stdio: 'inherit' });
+  console.log(`\nexit code: ${status.status} (0 monitoring works, 1 it is broken)`);
 } finally {
   rmSync(home, { recursive: true, force: true });
 }
