@@ -102,7 +102,7 @@ export async function buildHome(home: Home, openclaw: string, now: number, root:
   if (home.files) writeFiles(dir, home.files(now));
   if (home.rows) await writeRows(join(dir, '.openclaw/state'), home.rows(now), now);
   for (const step of home.cli?.(now) ?? []) {
-    const result = await run(openclaw, step.args, env, step.stdin);
+    const result = await run(openclaw, step.args, env, step.stdin, 180_000);
     if (result.code !== 0) throw new Error(`home ${home.name}: \`openclaw ${step.args.join(' ')}\` exited ${result.code}: ${result.stderr.slice(-400)}`);
   }
   return { dir, env };
@@ -144,12 +144,14 @@ export function parseOpenclawAnswer(result: RunResult): OpenclawAnswer {
   };
 }
 
-export function runOpenclawCheck(openclaw: string, built: BuiltHome): Promise<RunResult> {
-  return run(openclaw, ['models', 'status', '--check', '--json'], built.env);
+const agentArgs = (home: Home) => (home.agent ? ['--agent', home.agent] : []);
+
+export function runOpenclawCheck(openclaw: string, home: Home, built: BuiltHome): Promise<RunResult> {
+  return run(openclaw, ['models', 'status', '--check', '--json', ...agentArgs(home)], built.env);
 }
 
-export function runAuthwatch(built: BuiltHome, now: number): Promise<RunResult> {
-  return run(process.execPath, [cliPath, 'check', '--policy', 'openclaw', '--json', '--now', new Date(now).toISOString()], built.env, '', 30_000);
+export function runAuthwatch(home: Home, built: BuiltHome, now: number): Promise<RunResult> {
+  return run(process.execPath, [cliPath, 'check', '--policy', 'openclaw', '--json', '--now', new Date(now).toISOString(), ...agentArgs(home)], built.env, '', 30_000);
 }
 
 export async function openclawVersion(openclaw: string, root: string): Promise<string> {

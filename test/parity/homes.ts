@@ -9,8 +9,8 @@
  * - `cli`:  made by the real CLI itself (`models auth paste-token`, `models set`, …).
  * - `rows`: hand-written state-DB rows (`config_machine_state`: `authProfiles.store`,
  *           `authProfiles.state`, `auth.sharedStore`), exactly as OpenClaw 2026.9.6 stores them.
- * - `legacy`: pre-state-DB layouts (`auth-profiles.json`, `~/.clawdbot`), read as found or
- *           after the real `openclaw doctor --fix`.
+ * - `legacy`: pre-state-DB layouts (`auth-profiles.json`, `~/.clawdbot`) and legacy entry shapes
+ *           OpenClaw normalises when it loads a store.
  * No expected answer is written here: the real CLI's answers are recorded in expected.json.
  */
 import type { FileSpec } from '../helpers/home.js';
@@ -47,6 +47,8 @@ export interface Home {
   files?: (now: number) => Record<string, FileSpec>;
   /** Real CLI commands run (in order) to make the home, after files and rows. */
   cli?: (now: number) => CliStep[];
+  /** Run both programs with `--agent <id>` (OpenClaw applies per-agent overrides only then). */
+  agent?: string;
   /** Extra environment for both programs. */
   env?: Record<string, string>;
   /** Set OPENCLAW_STATE_DIR=$HOME/.openclaw (default true; false for the ~/.clawdbot home). */
@@ -89,7 +91,8 @@ export const homes: Home[] = [
   { name: 'no-config-anthropic-token', kind: 'rows', covers: '§1.1 a good profile of a provider nobody uses, default model missing', rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
   { name: 'bare-model-name', kind: 'rows', covers: '§1.1 a bare model name gets the default provider openai', config: model('claude-opus-4-6'), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
   { name: 'provider-id-upper-case', kind: 'rows', covers: '§1.1 provider ids are lower-cased', config: model('Anthropic/claude-opus-4-6'), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
-  { name: 'model-provider-missing', kind: 'rows', covers: '§1.2 not available → missing', config: model('mistral/mistral-large-latest'), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
+  { name: 'model-provider-missing', kind: 'rows', covers: '§1.2 not available → missing', config: model('google/gemini-2.5-pro'), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
+  { name: 'model-provider-unknown', kind: 'rows', covers: '§1.2 a provider no bundled plugin knows (mistral in 2026.9.6) → indeterminate', config: model('mistral/mistral-large-latest'), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
 
   // per-profile health (auth-health, credential-state)
   { name: 'token-static', kind: 'rows', covers: 'auth-health: token without expires is static', config: model(opus), rows: () => store({ 'anthropic:default': token() }) },
@@ -177,14 +180,14 @@ export const homes: Home[] = [
     kind: 'rows',
     covers: 'blockedScope model for another model does not block',
     config: model(opus),
-    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }, stats({ 'anthropic:default': { blockedUntil: now + 2 * HOUR, blockedReason: 'rate_limit', blockedScope: 'model', blockedModel: 'claude-haiku-4-5' } })),
+    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }, stats({ 'anthropic:default': { blockedUntil: now + 2 * HOUR, blockedReason: 'rate_limit', blockedScope: 'model', blockedModel: 'claude-sonnet-4-5' } })),
   },
   {
     name: 'cooldown-other-model',
     kind: 'rows',
     covers: 'rate_limit cooldown scoped to cooldownModel',
     config: model(opus),
-    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }, stats({ 'anthropic:default': { cooldownUntil: now + 2 * HOUR, cooldownReason: 'rate_limit', cooldownModel: 'claude-haiku-4-5' } })),
+    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }, stats({ 'anthropic:default': { cooldownUntil: now + 2 * HOUR, cooldownReason: 'rate_limit', cooldownModel: 'claude-sonnet-4-5' } })),
   },
   { name: 'openrouter-never-cools-down', kind: 'rows', covers: 'openrouter is never cooled down', config: model('openrouter/anthropic/claude-opus-4.6'), rows: (now) => store({ 'openrouter:default': apiKey('openrouter') }, stats({ 'openrouter:default': { cooldownUntil: now + 2 * HOUR, cooldownReason: 'rate_limit' } })) },
   { name: 'cooldown-rescued-by-env', kind: 'rows', covers: 'every profile in cooldown, env key present', config: model(opus), env: { ANTHROPIC_API_KEY: tok('ant', 'env') }, rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }, stats({ 'anthropic:default': { cooldownUntil: now + 2 * HOUR, cooldownReason: 'billing' } })) },
@@ -234,7 +237,7 @@ export const homes: Home[] = [
   },
 
   // uses: fallbacks, imageModel, utilityModel, per-agent overrides
-  { name: 'fallback-provider-missing', kind: 'rows', covers: '§1.1 fallbacks are uses', config: model(opus, { fallbacks: ['mistral/mistral-large-latest'] }), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
+  { name: 'fallback-provider-missing', kind: 'rows', covers: '§1.1 fallbacks are uses', config: model(opus, { fallbacks: ['openrouter/anthropic/claude-opus-4.6'] }), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }) },
   { name: 'fallback-provider-expiring', kind: 'rows', covers: '§1.1 an expiring fallback → 2', config: model(opus, { fallbacks: ['google/gemini-2.5-pro'] }), rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY), 'google:default': token(now + 3 * HOUR, 'google') }) },
   {
     name: 'image-model-missing',
@@ -254,7 +257,7 @@ export const homes: Home[] = [
     name: 'utility-model-missing',
     kind: 'rows',
     covers: '§1.1 agents.defaults.utilityModel is a use',
-    config: { agents: { defaults: { model: { primary: opus }, utilityModel: 'mistral/mistral-small-latest' } } },
+    config: { agents: { defaults: { model: { primary: opus }, utilityModel: 'google/gemini-2.5-flash' } } },
     rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
   },
   {
@@ -267,15 +270,24 @@ export const homes: Home[] = [
   {
     name: 'agent-override-model',
     kind: 'rows',
-    covers: '§1.1 per-agent model override for the selected agent',
-    config: { agents: { defaults: { model: { primary: opus } }, list: [{ id: 'main', default: true, model: 'mistral/mistral-large-latest' }] } },
+    covers: '§1.1 per-agent model override for the selected agent (--agent main)',
+    agent: 'main',
+    config: { agents: { defaults: { model: { primary: opus } }, list: [{ id: 'main', default: true, model: 'google/gemini-2.5-pro' }] } },
+    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
+  },
+  {
+    name: 'agent-override-not-selected',
+    kind: 'rows',
+    covers: 'the same per-agent override without --agent: the defaults are in use',
+    config: { agents: { defaults: { model: { primary: opus } }, list: [{ id: 'main', default: true, model: 'google/gemini-2.5-pro' }] } },
     rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
   },
   {
     name: 'agent-override-fallbacks',
     kind: 'rows',
-    covers: '§1.1 per-agent fallbacks override',
-    config: { agents: { defaults: { model: { primary: opus, fallbacks: ['mistral/mistral-large-latest'] } }, list: [{ id: 'main', default: true, model: { primary: opus, fallbacks: [] } }] } },
+    covers: '§1.1 per-agent fallbacks override (--agent main)',
+    agent: 'main',
+    config: { agents: { defaults: { model: { primary: opus, fallbacks: ['google/gemini-2.5-pro'] } }, list: [{ id: 'main', default: true, model: { primary: opus, fallbacks: [] } }] } },
     rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
   },
 
@@ -306,26 +318,29 @@ export const homes: Home[] = [
     }),
   },
   {
-    name: 'doctor-normalised-store',
+    // `openclaw doctor --fix` would write these too, but offline it runs for minutes (it tries an
+    // update repair), so the legacy shapes go straight into the state-DB row: the same loader
+    // normalises them on every load.
+    name: 'store-row-legacy-shapes',
     kind: 'legacy',
-    covers: 'persisted normalisation by the real doctor --fix: mode as type, type apiKey, secret objects as refs, unknown type and no-provider entries dropped',
-    config: model(opus, { fallbacks: ['mistral/mistral-large-latest', 'google/gemini-2.5-pro'] }),
+    covers: 'persisted normalisation on load: mode as type, type apiKey, a secret object as a ref, unknown type and no-provider entries dropped',
+    config: model(opus, { fallbacks: ['openrouter/anthropic/claude-opus-4.6', 'google/gemini-2.5-pro'] }),
     env: { PARITY_GOOGLE_KEY: tok('google', 'ref') },
-    files: (now) => ({
-      [agentJson('main')]: {
-        json: {
-          version: 1,
-          profiles: {
-            'anthropic:default': { mode: 'token', provider: 'anthropic', token: tok('ant', 'mode'), expires: now + 3 * HOUR },
-            'mistral:default': { type: 'apiKey', provider: 'mistral', key: tok('mistral', 'apikey') },
-            'google:default': { type: 'api_key', provider: 'google', key: { source: 'env', provider: 'default', id: 'PARITY_GOOGLE_KEY' } },
-            'groq:default': { type: 'password', provider: 'groq', key: tok('groq', 'bad') },
-            'nobody:default': { type: 'api_key', key: tok('x', 'noprovider') },
-          },
-        },
-      },
-    }),
-    cli: () => [{ args: ['doctor', '--fix', '--non-interactive'] }],
+    rows: (now) =>
+      store({
+        'anthropic:default': { mode: 'token', provider: 'anthropic', token: tok('ant', 'mode'), expires: now + 3 * HOUR },
+        'openrouter:default': { type: 'apiKey', provider: 'openrouter', key: tok('openrouter', 'apikey') },
+        'google:default': { type: 'api_key', provider: 'google', key: { source: 'env', provider: 'default', id: 'PARITY_GOOGLE_KEY' } },
+        'groq:default': { type: 'password', provider: 'groq', key: tok('groq', 'bad') },
+        'nobody:default': { type: 'api_key', key: tok('x', 'noprovider') },
+      }),
+  },
+  {
+    name: 'store-row-unknown-type-only',
+    kind: 'legacy',
+    covers: 'the only profile has an unknown type: dropped on load, the provider is missing',
+    config: model(opus),
+    rows: (now) => store({ 'anthropic:default': { type: 'session', provider: 'anthropic', token: tok('ant', 'session'), expires: now + 30 * DAY } }),
   },
   {
     name: 'setup-replacement-inactive',
@@ -357,12 +372,5 @@ export const homes: Home[] = [
     env: { GOOGLE_API_KEY: tok('google', 'env') },
     cli: () => [{ args: ['models', 'auth', 'paste-api-key', '--provider', 'anthropic'], stdin: `sk-ant-api03-${SECRET}-${'e'.repeat(60)}\n` }],
   },
-  {
-    name: 'cli-set-image-model-missing',
-    kind: 'cli',
-    covers: '`models set-image` to a provider with no credential',
-    config: model(opus),
-    rows: () => store({ 'anthropic:default': token() }),
-    cli: () => [{ args: ['models', 'set-image', 'google/gemini-2.5-flash-image'] }],
-  },
+
 ];

@@ -74,8 +74,8 @@ if (!openclaw) {
         try {
           const now = Date.now();
           const built = await buildHome(home, cli, now, root);
-          const mine = await runAuthwatch(built, now);
-          const theirs = parseOpenclawAnswer(await runOpenclawCheck(cli, built));
+          const mine = await runAuthwatch(home, built, now);
+          const theirs = parseOpenclawAnswer(await runOpenclawCheck(cli, home, built));
           let providers: AuthwatchProvider[] | undefined;
           try {
             const json = JSON.parse(mine.stdout);
