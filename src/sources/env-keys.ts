@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fingerprint } from '../core/fingerprint.js';
 import { readGatewayDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
-import { providerEnvVars } from './provider-env.js';
+import { providerEnvAliases, providerEnvVars } from './provider-env.js';
 import {
   absentVisit,
   failedVisit,
@@ -41,12 +41,18 @@ export const envKeys: Source = {
       fromFile = file.values;
     }
 
+    // A key several providers read (an alias's, MINIMAX_API_KEY) is one row, under the first
+    // provider that reads it, even where that one uses another of its variables.
+    const claimed = new Set<string>();
     for (const [provider, variables] of Object.entries(providerEnvVars)) {
+      if (providerEnvAliases[provider]) continue;
       for (const variable of variables) {
         const processValue = context.env[variable]?.trim();
         const fileValue = fromFile.get(variable)?.trim();
         const value = processValue || fileValue;
         if (!value) continue;
+        if (claimed.has(variable)) break;
+        for (const other of variables) if (context.env[other]?.trim() || fromFile.get(other)?.trim()) claimed.add(other);
         const inProcess = Boolean(processValue);
         context.handOverSecret?.({ source: name, agent: null, id: `env:${variable}` }, { value });
         profiles.push(

