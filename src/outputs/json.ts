@@ -46,6 +46,7 @@ export function reportToJson(report: Report, failedChannels?: readonly string[])
     })),
     providers: report.routes.map((route) => ({
       provider: route.provider,
+      agent: route.agent,
       uses: route.uses,
       verdict: route.verdict,
       status: route.status,
