@@ -30,13 +30,13 @@ export interface ReportOptions {
 
 /**
  * The alert row of a route that is on fallback, or unavailable because of cooldown/disabled
- * windows: the profiles' own statuses (ok) do not say it. Keyed `route:<provider>`.
+ * windows: the profiles' own statuses (ok) do not say it. Keyed `route:<provider>` under the route's agent.
  */
 function routeRow(route: Route, now: number): Evaluation | null {
   if (route.verdict === 'serving' || (route.verdict === 'unavailable' && route.unusable.length === 0)) return null;
   const at = route.recoversAt ?? route.fallbackFrom?.unusable?.until ?? null;
   return {
-    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent' }),
+    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent }),
     status: route.status,
     expiresAt: at,
     remainingMs: at === null ? null : at - now,

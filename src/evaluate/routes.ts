@@ -4,6 +4,7 @@ import type { AuthStoreFacts, Profile, SourceVisit, UsageFacts } from '../source
 import type { Evaluation } from './evaluate.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
+import { isValidTimeMs } from '../sources/epoch.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -35,8 +36,12 @@ export type RouteVerdict = 'serving' | 'on-fallback' | 'unavailable';
 
 export interface Route {
   provider: string;
+  /** The OpenClaw agent whose route it is (its own store over the shared one); `null`: the shared store alone. */
+  agent: string | null;
   /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
   uses: string[];
+  /** Why a credential is required for it, when more than its own stored credentials put it in use. */
+  required: string | null;
   steps: RouteStep[];
   /** Env / config keys the gateway falls back to. */
   keys: { id: string; evaluation: Evaluation | null }[];
@@ -56,12 +61,13 @@ export interface Route {
 
 export interface RouteInputs {
   mode: PolicyMode;
-  uses: readonly ProviderUse[];
+  /** The providers a route owner uses, given those its stores hold a credential for (or the same for every owner). */
+  uses: readonly ProviderUse[] | ((owner: string | null, stored: readonly string[]) => readonly ProviderUse[]);
   evaluations: readonly Evaluation[];
   visits: readonly SourceVisit[];
   auth: OpenclawAuthConfig;
   configKeys: ReadonlySet<string>;
-  /** The OpenClaw agent whose store the gateway reads (`null`: the shared state DB only). */
+  /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent with a store of its own. */
   agent: string | null;
   now: number;
 }
@@ -70,7 +76,8 @@ const modelScoped = new Set(['rate_limit', 'timeout', 'model_not_found']);
 /** OpenClaw never cools these down (`isAuthCooldownBypassedForProvider`). */
 const neverCooledDown = new Set(['openrouter', 'kilocode']);
 
-const active = (until: number | undefined, now: number): until is number => until !== undefined && until > 0 && now < until;
+// OpenClaw's `asDateTimestampMs`: a time out of the Date range is no window at all.
+const active = (until: number | undefined, now: number): until is number => isValidTimeMs(until) && until > 0 && now < until;
 
 /** A profile's unusable window for `model` (OpenClaw's `resolveProfileUnusableUntil` + `isProfileInCooldown`). */
 export function unusableOf(profile: string, provider: string, stats: UsageFacts | undefined, model: string | null, now: number): Unusable | null {
@@ -121,7 +128,7 @@ function storeFacts(visits: readonly SourceVisit[]): Map<string, AuthStoreFacts>
   return byPath;
 }
 
-function buildRoute(provider: string, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
+function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
   const { now, auth, mode } = input;
   const statsOf = (e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
   const firstUse = uses[0];
@@ -184,7 +191,9 @@ function buildRoute(provider: string, uses: readonly ProviderUse[], input: Route
   const verdict: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
   return {
     provider,
-    uses: uses.map((u) => `${u.role} ${u.model}`),
+    agent,
+    uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
+    required: uses.find((u) => u.role !== 'stored')?.reason ?? null,
     steps: [...ordered, ...ineligibleSteps],
     keys,
     verdict,
@@ -210,29 +219,58 @@ function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: Route
   return usable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
 }
 
-/** The routes of the providers in use, in first-use order. */
+/**
+ * Whether `owner`'s gateway sees a stored profile. OpenClaw 2026.9.6 loads an agent's store over
+ * the shared one (dist/store-*.mjs `loadRuntimeAuthProfileStore`: `mergeAuthProfileStores(main,
+ * agent)`, the main store being the state DB or `agents/main/agent`): an agent sees its own
+ * profiles, the shared ones and main's, never another agent's. Env keys are every agent's.
+ */
+export function seenBy(owner: string | null, e: Evaluation): boolean {
+  const { agent, source } = e.profile;
+  if (source === 'env') return true;
+  return storeSources.has(source) && (agent === null || agent === owner || (owner !== null && agent === 'main'));
+}
+
+/** The route owners: the one agent asked for, else every agent with profiles of its own, else the shared store. */
+function routeOwners(input: RouteInputs): (string | null)[] {
+  if (input.agent !== null) return [input.agent];
+  const agents = new Set<string>();
+  for (const e of input.evaluations) if (storeSources.has(e.profile.source) && e.profile.agent !== null) agents.add(e.profile.agent);
+  return agents.size === 0 ? [null] : [...agents].toSorted();
+}
+
+const judged = (e: Evaluation) => e.profile.problem === null && e.profile.type !== null;
+
+/** The routes of the providers in use, per owner (agent), in first-use order. */
 export function buildRoutes(input: RouteInputs): Route[] {
   const facts = storeFacts(input.visits);
-  const usesBy = new Map<string, ProviderUse[]>();
-  for (const use of input.uses) usesBy.set(use.provider, [...(usesBy.get(use.provider) ?? []), use]);
-  const stored = new Map<string, Evaluation[]>();
-  const env = new Map<string, Evaluation[]>();
-  const agents = new Set(input.evaluations.map((e) => e.profile.agent).filter((a): a is string => a !== null));
-  const agent = input.agent ?? (agents.has('main') ? 'main' : ([...agents][0] ?? null));
-  for (const e of input.evaluations) {
-    const p = e.profile;
-    if (p.problem !== null || p.type === null) continue;
-    const provider = p.provider.toLowerCase();
-    if (storeSources.has(p.source) && (p.agent === null || p.agent === agent)) stored.set(provider, [...(stored.get(provider) ?? []), e]);
-    else if (p.source === 'env') env.set(provider, [...(env.get(provider) ?? []), e]);
-  }
-  return [...usesBy].map(([provider, uses]) => {
-    const keys: Route['keys'] = [
-      ...(env.get(provider) ?? []).map((e) => ({ id: e.profile.id, evaluation: e })),
-      ...(input.configKeys.has(provider) ? [{ id: `config:models.providers.${provider}.apiKey`, evaluation: null }] : []),
-    ];
-    return buildRoute(provider, uses, input, facts, stored.get(provider) ?? [], keys);
+  return routeOwners(input).flatMap((owner) => {
+    // The owner's own profiles first: an id it shares with the main store is its own one.
+    const seen = input.evaluations.filter((e) => judged(e) && seenBy(owner, e)).toSorted((a, b) => Number(b.profile.agent === owner) - Number(a.profile.agent === owner));
+    const stored = new Map<string, Evaluation[]>();
+    const env = new Map<string, Evaluation[]>();
+    for (const e of seen) {
+      const provider = e.profile.provider.toLowerCase();
+      const into = e.profile.source === 'env' ? env : stored;
+      into.set(provider, [...(into.get(provider) ?? []), e]);
+    }
+    const uses = typeof input.uses === 'function' ? input.uses(owner, [...new Set(seen.map((e) => e.profile.provider.toLowerCase()))]) : input.uses;
+    const usesBy = new Map<string, ProviderUse[]>();
+    for (const use of uses) usesBy.set(use.provider, [...(usesBy.get(use.provider) ?? []), use]);
+    return [...usesBy].map(([provider, providerUses]) => {
+      const keys: Route['keys'] = [
+        ...(env.get(provider) ?? []).map((e) => ({ id: e.profile.id, evaluation: e })),
+        ...(input.configKeys.has(provider) ? [{ id: `config:models.providers.${provider}.apiKey`, evaluation: null }] : []),
+      ];
+      return buildRoute(provider, owner, providerUses, input, facts, stored.get(provider) ?? [], keys);
+    });
   });
+}
+
+/** Whether some route considers `e` (a profile its owner sees, of a provider it uses). */
+export function onSomeRoute(routes: readonly Route[], e: Evaluation): boolean {
+  const provider = e.profile.provider.toLowerCase();
+  return routes.some((route) => route.provider === provider && seenBy(route.agent, e));
 }
 
 /** The profiles a route's verdict rests on: every profile and key it considered. */

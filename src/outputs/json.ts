@@ -52,6 +52,7 @@ export function reportToJson(report: Report, run?: RunOutcome) {
     })),
     providers: report.routes.map((route) => ({
       provider: route.provider,
+      agent: route.agent,
       uses: route.uses,
       verdict: route.verdict,
       status: route.status,

@@ -1,5 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Report } from '../evaluate/report.js';
+import type { Route } from '../evaluate/routes.js';
 import { openWindows } from '../evaluate/live.js';
 import { statuses } from '../evaluate/status.js';
 
@@ -201,6 +202,7 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       samples: [...(run.pendingNotifications ?? [])].map(([channel, value]) => ({ labels: { channel }, value })),
     },
   ];
+  families.push(...routeFamilies(run.report, labels));
   families.push(...liveFamilies(evaluations, labels, run.report?.checkedAt ?? 0));
   if (counters) {
     families.push(
@@ -265,6 +267,69 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'window'],
       samples: windows.filter(({ window }) => window.resetsAt !== null).map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: seconds(window.resetsAt!) })),
+    },
+  ];
+}
+
+/** A route's state as the `status` label says it: one series each, exactly one of them 1. */
+const routeStatuses = ['serving', 'fallback', 'unavailable'] as const;
+const routeStatusOf = (verdict: Route['verdict']) => (verdict === 'on-fallback' ? 'fallback' : verdict);
+
+/**
+ * The provider routes' families. A route is one per agent and provider, so `{agent, provider}`
+ * is unique by construction; an unusable window is one per credential row (the credential's
+ * own labels), a shared profile that several agents' routes skip counted once.
+ */
+function routeFamilies(report: Report | null, labels: readonly CredentialLabels[]): MetricFamily[] {
+  const routes = report?.routes ?? [];
+  const index = new Map((report?.evaluations ?? []).map((e, i) => [e, i]));
+  const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider) });
+  const unusable = new Map<string, Sample>();
+  for (const route of routes) {
+    for (const u of route.unusable) {
+      const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
+      const i = step ? index.get(step.evaluation) : undefined;
+      // A config-inline key (`inline-api-key:<provider>`) has no row of its own.
+      const l = i !== undefined ? labels[i]! : { profile: wellFormed(u.profile), provider: wellFormed(route.provider), source: 'config', agent: wellFormed(route.agent ?? '') };
+      const key = identity(l);
+      if (!unusable.has(key)) unusable.set(key, { labels: { ...l, reason: wellFormed(u.reason ?? u.kind) }, value: seconds(u.until) });
+    }
+  }
+  return [
+    {
+      name: 'authwatch_provider_status',
+      help: 'Route of a provider in use, per OpenClaw agent: one series per status (serving, fallback, unavailable), exactly one of them 1.',
+      type: 'gauge',
+      labelNames: ['agent', 'provider', 'status'],
+      samples: routes.flatMap((route) => routeStatuses.map((status) => ({ labels: { ...routeLabels(route), status }, value: routeStatusOf(route.verdict) === status ? 1 : 0 }))),
+    },
+    {
+      name: 'authwatch_provider_on_fallback',
+      help: 'Whether the provider is served by a later profile or key because the first one in its order is unusable (1) or not (0).',
+      type: 'gauge',
+      labelNames: ['agent', 'provider'],
+      samples: routes.map((route) => ({ labels: routeLabels(route), value: route.verdict === 'on-fallback' ? 1 : 0 })),
+    },
+    {
+      name: 'authwatch_provider_recovers_timestamp_seconds',
+      help: 'When an unavailable provider gets a usable profile back by itself (its soonest cooldown end), as a Unix timestamp; absent when it needs a login.',
+      type: 'gauge',
+      labelNames: ['agent', 'provider'],
+      samples: routes.filter((route) => route.recoversAt !== null).map((route) => ({ labels: routeLabels(route), value: seconds(route.recoversAt!) })),
+    },
+    {
+      name: 'authwatch_provider_expiry_timestamp_seconds',
+      help: 'When the provider runs dry if nothing is renewed (the latest expiry among its usable credentials), as a Unix timestamp; absent when one never expires.',
+      type: 'gauge',
+      labelNames: ['agent', 'provider'],
+      samples: routes.filter((route) => route.expiresAt !== null).map((route) => ({ labels: routeLabels(route), value: seconds(route.expiresAt!) })),
+    },
+    {
+      name: 'authwatch_credential_unusable_until_timestamp_seconds',
+      help: 'Until when the gateway skips the credential (cooldown, disabled, blocked), as a Unix timestamp, with the reason (billing, rate_limit, …).',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'reason'],
+      samples: [...unusable.values()],
     },
   ];
 }

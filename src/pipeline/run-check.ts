@@ -10,7 +10,7 @@ import { readDeclared } from '../sources/declared.js';
 import { flagExposedFiles } from '../sources/file-exposure.js';
 import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
 import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
-import { buildRoutes, gatewaySources } from '../evaluate/routes.js';
+import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type SourceContext } from '../sources/source.js';
 
@@ -55,8 +55,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     const evaluation = evaluate(profile, context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
-  const uses = providerUses(openclawConfig, evaluations, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
-  const required: RequiredProvider[] = uses.map((use) => ({ provider: use.provider, reason: use.reason }));
+  const uses = providerUses(openclawConfig, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
   const routes = buildRoutes({
     mode: policy.mode,
     uses,
@@ -64,10 +63,12 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     visits,
     auth: openclawConfig.auth,
     configKeys: openclawConfig.configKeys,
-    agent: context.agent,
+    // `models status` judges one agent; authwatch each agent with a store (or the one of `--agent`).
+    agent: openclawMode ? openclawConfig.agent : context.agent,
     now: context.now,
   });
-  const routed = new Set(routes.map((route) => route.provider));
+  // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row already.
+  const required = requiredProviders(routes);
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
@@ -75,7 +76,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     // authwatch: the routes and every row with its own status, but gateway profiles no route
     // uses (unless the config asks for them).
     counts: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required') : undefined,
-    unused: (e) => gateway(e) && !routed.has(e.profile.provider.toLowerCase()) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
@@ -87,27 +88,33 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
   return report;
 }
 
+type Use = ProviderUse & { reason: string };
+
 /**
- * The providers in use, each with the reason it is required: OpenClaw's config (under
- * `--policy openclaw` its default model when there is none; authwatch's own policy does not
- * invent that: without openclaw.json every provider a gateway credential is stored for is in
- * use), the authwatch config's `require`, and what `openclaw models status` said is in use.
+ * The providers a route owner uses, each with the reason: the authwatch config's `require`,
+ * OpenClaw's config for that agent (under `--policy openclaw` its default model when none is
+ * set; authwatch's own policy does not invent that: with no model configured, every provider
+ * the agent's stores hold a gateway credential for is in use), and what `openclaw models
+ * status` said is in use.
  */
-function providerUses(
-  openclawConfig: OpenclawConfigRead,
-  evaluations: readonly Evaluation[],
-  openclawMode: boolean,
-  require: readonly string[],
-  fromCli: readonly RequiredProvider[],
-): (ProviderUse & { reason: string })[] {
-  const stored = [...new Set(evaluations.filter((e) => gatewaySources.has(e.profile.source) && e.profile.problem === null && e.profile.type !== null).map((e) => e.profile.provider.toLowerCase()))];
-  const configured =
-    openclawConfig.found || openclawMode
-      ? openclawConfig.uses.map((use) => ({ ...use, reason: `used by OpenClaw's ${use.role} ${use.model}${openclawConfig.found ? ` in ${openclawConfig.path}` : ' (no openclaw.json)'}` }))
-      : stored.map((provider) => ({ provider, model: '', role: 'stored', reason: 'a gateway credential is stored for it' }));
-  return [
-    ...require.map((provider) => ({ provider, model: '', role: 'required', reason: 'required by the authwatch config' })),
-    ...configured,
-    ...fromCli.map(({ provider, reason }) => ({ provider, model: '', role: 'in use', reason })),
-  ];
+function providerUses(openclawConfig: OpenclawConfigRead, openclawMode: boolean, require: readonly string[], fromCli: readonly RequiredProvider[]) {
+  return (owner: string | null, stored: readonly string[]): Use[] => {
+    const own = owner === null || owner === openclawConfig.agent ? openclawConfig.uses : openclawConfig.usesOf(owner);
+    const where = openclawConfig.found ? ` in ${openclawConfig.path}` : ' (no openclaw.json)';
+    const configured = own.filter((use) => openclawMode || use.role !== 'default model').map((use) => ({ ...use, reason: `used by OpenClaw's ${use.role} ${use.model}${where}` }));
+    const modelless = !openclawMode && !configured.some((use) => use.role === 'model');
+    return [
+      ...require.map((provider) => ({ provider, model: '', role: 'required', reason: 'required by the authwatch config' })),
+      ...configured,
+      ...(modelless ? stored.map((provider) => ({ provider, model: '', role: 'stored', reason: 'a gateway credential is stored for it' })) : []),
+      ...fromCli.map(({ provider, reason }) => ({ provider, model: '', role: 'in use', reason })),
+    ];
+  };
+}
+
+/** The providers of the routes' configured uses, once each, with the first reason. */
+function requiredProviders(routes: readonly Route[]): RequiredProvider[] {
+  const required = new Map<string, string>();
+  for (const route of routes) if (route.required !== null && !required.has(route.provider)) required.set(route.provider, route.required);
+  return [...required].map(([provider, reason]) => ({ provider, reason }));
 }

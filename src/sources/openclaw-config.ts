@@ -49,8 +49,10 @@ export interface RequiredProvider {
 export interface ProviderUse {
   provider: string;
   model: string;
-  /** `model`, `fallback`, `image model`, `image fallback`, `utility model`, `default model`. */
+  /** `model`, `fallback`, `image model`, `image fallback`, `utility model`, `default model` (authwatch adds `required`, `stored`, `in use`). */
   role: string;
+  /** Why it is in use, for a `missing` row. */
+  reason?: string;
 }
 
 /** `auth` of openclaw.json: what orders a provider's profiles. */
@@ -64,7 +66,14 @@ export interface OpenclawAuthConfig {
 export interface OpenclawConfigRead {
   /** Whether openclaw.json exists (without it OpenClaw runs its default model). */
   found: boolean;
+  /** The selected agent's uses (`--agent`, else the config's default agent). */
   uses: ProviderUse[];
+  /** That agent's id. */
+  agent: string;
+  /** Whether a primary model is set for it (else `uses` starts with OpenClaw's default model). */
+  modelConfigured: boolean;
+  /** The uses of another agent (its own model overrides). */
+  usesOf: (agent: string) => ProviderUse[];
   auth: OpenclawAuthConfig;
   /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
   configKeys: ReadonlySet<string>;
@@ -114,19 +123,24 @@ function agentEntries(agents: Record<string, unknown>): Map<string, Record<strin
   return found;
 }
 
-/** The agent `models status` inspects: `--agent`, else the one marked default, else the only one. */
-function selectedAgent(entries: Map<string, Record<string, unknown>>, requested: string | null): Record<string, unknown> | undefined {
-  if (requested) return entries.get(requested.trim().toLowerCase());
-  for (const entry of entries.values()) if (entry.default === true) return entry;
-  return entries.size === 1 ? [...entries.values()][0] : entries.get('main');
+/** OpenClaw's implicit agent: the one a home without an agent list runs. */
+export const openclawDefaultAgent = 'main';
+
+/** The agent `models status` inspects: `--agent`, else the one marked default, else the only one, else `main`. */
+function selectedAgentId(entries: Map<string, Record<string, unknown>>, requested: string | null): string {
+  if (requested) return requested.trim().toLowerCase();
+  for (const [id, entry] of entries) if (entry.default === true) return id;
+  return entries.size === 1 ? [...entries.keys()][0]! : openclawDefaultAgent;
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null): { uses: ProviderUse[]; auth: OpenclawAuthConfig; configKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
-  const own = selectedAgent(agentEntries(agents), agent);
+  const entries = agentEntries(agents);
+  const selected = selectedAgentId(entries, agent);
+  const own = entries.get(selected);
   const aliases = new Map<string, string>();
   if (isJsonObject(defaults.models)) {
     for (const [ref, entry] of Object.entries(defaults.models)) {
@@ -166,7 +180,7 @@ export function providerUsesOf(document: unknown, agent: string | null): { uses:
   for (const [provider, entry] of Object.entries(models)) {
     if (isJsonObject(entry) && typeof entry.apiKey === 'string' && entry.apiKey.trim()) configKeys.add(normalizeProviderId(provider));
   }
-  return { uses, auth: { order, profiles }, configKeys };
+  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys };
 }
 
 /** The uses of a home without openclaw.json: OpenClaw's default model. */
@@ -180,6 +194,9 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const fail = (message: string): OpenclawConfigRead => ({
     found: true,
     uses: [],
+    agent: context.agent ?? openclawDefaultAgent,
+    modelConfigured: false,
+    usesOf: () => [],
     auth: noAuth,
     configKeys: new Set(),
     visit: failedVisit(name, path, `${path}: ${message}`),
@@ -187,11 +204,14 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
-  if (file.kind === 'absent') return { found: false, uses: defaultUses(), auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
+  if (file.kind === 'absent') {
+    return { found: false, uses: defaultUses(), agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
+  }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
   if (!json.ok) return fail(json.message);
   const defaults = readOpenclawModelDefaults(json.value);
   if (!defaults.ok) return fail(`unexpected content: ${defaults.problems.join('; ')}`);
-  return { found: true, ...providerUsesOf(json.value, context.agent), visit: foundVisit(name, path), path, problem: null };
+  const document = json.value;
+  return { found: true, ...providerUsesOf(document, context.agent), usesOf: (agent) => providerUsesOf(document, agent).uses, visit: foundVisit(name, path), path, problem: null };
 }

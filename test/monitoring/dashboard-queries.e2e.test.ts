@@ -15,14 +15,11 @@ const pushgateway = toolForTest('prometheus-pushgateway');
 type Series = { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] };
 
 /**
- * Metrics of helpers not merged yet (provider routes, live checks, quota), written as
+ * Metrics of helpers not merged yet (live checks, quota), written as
  * node_exporter would read them beside authwatch's textfile, with the names and labels
  * they are being added under.
  */
-const pendingFamilies = `authwatch_provider_status{provider="anthropic",status="primary"} 0
-authwatch_provider_status{provider="anthropic",status="fallback"} 1
-authwatch_provider_status{provider="openrouter",status="primary"} 1
-authwatch_credential_live_ok{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main"} 0
+const pendingFamilies = `authwatch_credential_live_ok{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main"} 0
 authwatch_credential_live_ok{profile="openrouter:default",provider="openrouter",source="openclaw",agent="main"} 1
 authwatch_quota_utilization_ratio{provider="anthropic"} 0.9
 `;
@@ -37,8 +34,12 @@ describe.runIf(Boolean(prometheus && nodeExporter && pushgateway))('every dashbo
           profiles: {
             'anthropic:default': { type: 'token', provider: 'anthropic', token: 'sk-ant-oat01-PLANTEDSECRET', expires: now + 3 * DAY },
             'openrouter:default': { type: 'api_key', provider: 'openrouter', key: 'sk-or-PLANTEDSECRET' },
+            // First in anthropic's order but disabled for billing: anthropic runs on a fallback.
+            'anthropic:work': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-PLANTEDSECRET-w' },
             'openai-codex:me': { type: 'oauth', provider: 'openai-codex', access: 'PLANTEDSECRET-a', refresh: 'PLANTEDSECRET-r', expires: now + 30 * DAY },
           },
+          order: { anthropic: ['anthropic:work', 'anthropic:default'] },
+          usageStats: { 'anthropic:work': { disabledUntil: now + 30 * DAY, disabledReason: 'billing' } },
         },
       },
     });
@@ -51,13 +52,13 @@ describe.runIf(Boolean(prometheus && nodeExporter && pushgateway))('every dashbo
     mkdirSync(textfiles);
     writeFileSync(join(textfiles, 'pending-helpers.prom'), pendingFamilies);
     // Route 1: the timer's check writes a textfile that node_exporter serves.
-    expect((await runCli(['check', '--config', config('gw-textfile'), '--textfile', join(textfiles, 'authwatch.prom'), '--interval', '15m'], { home })).code).toBe(0);
+    expect((await runCli(['check', '--config', config('gw-textfile'), '--textfile', join(textfiles, 'authwatch.prom'), '--interval', '15m'], { home })).code).toBe(2); // on fallback
     const [nodePort, pushPort, daemonPort, promPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     startProcess(nodeExporter!, [`--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${textfiles}`], { PATH: process.env.PATH });
     // Route 2: a check that pushes (a phone).
     startProcess(pushgateway!, [`--web.listen-address=127.0.0.1:${pushPort}`], { PATH: process.env.PATH });
     await waitFor('pushgateway', async () => ((await fetch(`http://127.0.0.1:${pushPort}/-/ready`)).ok ? true : undefined));
-    expect((await runCli(['check', '--config', config('phone'), '--push', `http://127.0.0.1:${pushPort}`, '--interval', '1h'], { home })).code).toBe(0);
+    expect((await runCli(['check', '--config', config('phone'), '--push', `http://127.0.0.1:${pushPort}`, '--interval', '1h'], { home })).code).toBe(2);
     // Route 3: the daemon, scraped.
     startProcess(process.execPath, [cliPath, 'daemon', '--config', config('gw-daemon'), '--listen', `127.0.0.1:${daemonPort}`, '--log-level', 'silent'], { PATH: process.env.PATH, HOME: home, TZ: 'UTC' });
 
@@ -117,9 +118,9 @@ scrape_configs:
     const byLabels = (key: string, label: string) => Object.fromEntries(results.get(key)!.map((s) => [s.metric[label], Number(s.value![1])]));
 
     // Three hosts × three credentials, all ok (3 days is past the default 24 h window).
-    expect(byLabels('Credentials per status A', 'status')).toEqual({ ok: 9 });
+    expect(byLabels('Credentials per status A', 'status')).toEqual({ ok: 12 });
     const statusCounts = dataPanels().find((p) => p.title === 'Credentials per status')!.targets![0]!.expr as string;
-    expect((await run(statusCounts, true, 'gw-textfile')).map((s) => s.value![1])).toEqual(['3']);
+    expect((await run(statusCounts, true, 'gw-textfile')).map((s) => s.value![1])).toEqual(['4']);
     const soonest = results.get('Soonest expiry per host and provider A')!;
     expect(new Set(soonest.map((s) => s.metric.host))).toEqual(new Set(['gw-textfile', 'phone', 'gw-daemon']));
     for (const s of soonest.filter((s) => s.metric.provider === 'anthropic')) expect(Number(s.value![1])).toBeCloseTo(3 * 86400, -3);
@@ -128,8 +129,8 @@ scrape_configs:
     expect(validUntil).toHaveLength(6);
     for (const s of validUntil) expect(s.metric).toMatchObject({ host: expect.any(String), profile: expect.any(String), provider: expect.any(String) });
     expect(Number(validUntil.find((s) => s.metric.profile === 'anthropic:default')!.value![1])).toBeCloseTo(now + 3 * DAY, -4);
-    expect(results.get('Every credential B')).toHaveLength(9);
-    expect(results.get('Routes on fallback or unavailable A')!.map((s) => [s.metric.host, s.metric.provider, s.metric.status])).toEqual([['gw-textfile', 'anthropic', 'fallback']]);
+    expect(results.get('Every credential B')).toHaveLength(12);
+    expect(results.get('Routes on fallback or unavailable A')!.map((s) => [s.metric.host, s.metric.provider, s.metric.status]).sort()).toEqual(['gw-daemon', 'gw-textfile', 'phone'].map((host) => [host, 'anthropic', 'fallback']));
     expect(results.get('Live check failing A')!.map((s) => s.metric.profile)).toEqual(['anthropic:default']);
     expect(byLabels('Quota used A', 'provider')).toEqual({ anthropic: 0.9 });
     const age = byLabels('Last completed check A', 'host');

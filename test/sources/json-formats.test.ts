@@ -61,8 +61,11 @@ describe('oauth_creds.json (Gemini, Qwen, MiniMax)', () => {
 describe('OpenClaw auth-profiles.json and auth-state.json', () => {
   it('the store: profiles as they are (each read on its own), usage stats that are not an object are none', () => {
     const profiles = { 'a:b': { type: 'api_key' }, 'c:d': 5 };
-    expect(readStoreDocument({ version: 1, profiles, usageStats: { 'a:b': {} } })).toEqual({ ok: true, value: { profiles, usageStats: { 'a:b': {} } } });
-    expect(readStoreDocument({ profiles: {}, usageStats: [] })).toEqual({ ok: true, value: { profiles: {} } });
+    expect(readStoreDocument({ version: 1, profiles, usageStats: { 'a:b': {} } })).toEqual({ ok: true, value: { profiles, order: {}, usageStats: { 'a:b': {} } } });
+    expect(readStoreDocument({ profiles: {}, usageStats: [] })).toEqual({ ok: true, value: { profiles: {}, order: {} } });
+    // The store's `order`, read as OpenClaw does: provider ids lower-cased, ids that are not strings dropped, a bad order none.
+    expect(readStoreDocument({ profiles: {}, order: { ' Anthropic ': ['a:b', 5, 'c:d'], x: 'a:b' } })).toEqual({ ok: true, value: { profiles: {}, order: { anthropic: ['a:b', 'c:d'] } } });
+    expect(readStoreDocument({ profiles: {}, order: [] })).toEqual({ ok: true, value: { profiles: {}, order: {} } });
   });
 
   it.each([[{ profiles: [] }], [{}], [{ profiles: null }]])('the store rejects %j', (document) =>
