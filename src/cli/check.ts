@@ -12,6 +12,7 @@ import { formatNames, formats, formatsUsage, renderJson, type FormatName } from 
 import type { SourceContext } from '../sources/source.js';
 import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { prepareLive } from '../live/prepare.js';
 import { urlForMessages } from '../core/scrub.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
@@ -106,7 +107,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
             }
           : null,
       log,
-      live: await prepareLive(loaded.config, values.live === true, env, home, now, log),
+      live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
     });
     if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
     const terminal = format === 'table' && stdoutIsTerminal();
@@ -147,18 +148,6 @@ export async function check(argv: string[]): Promise<ExitCode> {
   return leavesState ? run() : recordRun('check', notes, run);
 }
 
-/** The live checks of this run, or `null` when none is turned on (nothing is loaded then). */
-async function prepareLive(config: Config, flag: boolean, env: NodeJS.ProcessEnv, home: string, now: number, log: Logger) {
-  if (!flag && config.live === undefined) return null;
-  const { liveSettings } = await import('../live/settings.js');
-  const settings = liveSettings(config, flag);
-  if (!settings) return null;
-  const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('../live/run.js'), import('../alerts/store.js')]);
-  const run = createLiveRun(settings, { stateDir: stateDirectory(env, home), now, log, makeStateDir: makeStateDirectory });
-  return { run, quota: { warnRatio: settings.quotaWarnRatio } };
-}
-
-/** One stderr line per channel with something to say (sent, would send, held, owed); returns the notices owed. */
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
   const { describeOutcome, owedNotices } = await import('../alerts/deliver.js');
   if (alerts.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');

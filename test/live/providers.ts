@@ -14,6 +14,8 @@ afterEach(async () => {
 export interface Seen {
   path: string;
   headers: IncomingMessage['headers'];
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'hang' | 'huge';
@@ -87,7 +89,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    state.seen.push({ path, headers: request.headers });
+    state.seen.push({ path, headers: request.headers, at: Date.now() });
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     response.on('close', () => inFlight--);

@@ -1,0 +1,25 @@
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../core/log.js';
+import type { QuotaPolicy } from '../evaluate/live.js';
+import type { LiveRun } from './run.js';
+
+/** What a check needs for its live checks (`CheckInputs.live`). */
+export interface PreparedLive {
+  run: LiveRun;
+  quota: QuotaPolicy;
+}
+
+/**
+ * The live checks of one check run, made from the config as it is now (`check` and every
+ * daemon check alike), or `null` when none is turned on: nothing of src/live is loaded then.
+ * `flag`: `check --live`. The results are kept in the state dir, so the interval holds across runs.
+ */
+export async function prepareLive(config: Config, flag: boolean, deps: { env: NodeJS.ProcessEnv; home: string; now: number; log: Logger }): Promise<PreparedLive | null> {
+  if (!flag && config.live === undefined) return null;
+  const { liveSettings } = await import('./settings.js');
+  const settings = liveSettings(config, flag);
+  if (!settings) return null;
+  const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('./run.js'), import('../alerts/store.js')]);
+  const run = createLiveRun(settings, { stateDir: stateDirectory(deps.env, deps.home), now: deps.now, log: deps.log, makeStateDir: makeStateDirectory });
+  return { run, quota: { warnRatio: settings.quotaWarnRatio } };
+}
