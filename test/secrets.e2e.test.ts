@@ -278,7 +278,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     });
     mkdirSync(join(home, 'metrics'));
     const textfile = join(home, 'metrics', 'authwatch.prom');
-    const env = { NTFY_TOKEN: plant('route-ntfy-token'), DISCORD_URL: `${echoUrl}/api/webhooks/42/${plant('discord-url-token')}` };
+    const env = { AUTHWATCH_PUSH_USER: 'pusher', AUTHWATCH_PUSH_PASSWORD: plant('push-password'), NTFY_TOKEN: plant('route-ntfy-token'), DISCORD_URL: `${echoUrl}/api/webhooks/42/${plant('discord-url-token')}` };
     const channels = ['hook', 'phone', 'tg', 'dc', 'sl'];
     const outputs: Output[] = [];
     const runs: [string, string[]][] = [
@@ -287,25 +287,31 @@ describe('secret-leak harness: every planted secret, every output', () => {
       ['routes check (table, inside the backoff)', ['check', '--send', '--now', NOW_ISO]],
       ['routes check --log-level debug', ['check', '--send', '--log-level', 'debug', '--now', NOW_ISO]],
       ['routes check --policy openclaw --json', ['check', '--send', '--policy', 'openclaw', '--json', '--now', NOW_ISO]],
+      // A Pushgateway behind a proxy with a token in its URL, then `status` naming that metrics route.
+      ['routes check --push', ['check', '--send', '--now', NOW_ISO, '--push', `${echoUrl}/gw?token=${plant('push-url-query')}`]],
+      ['status after the push', ['status', '--json']],
+      ['routes check (table, last)', ['check', '--send', '--now', NOW_ISO]],
       ['status', ['status']],
       ['status --json', ['status', '--json']],
     ];
     for (const [where, args] of runs) {
       const run = await runCli(args, { home, env });
       outputs.push(...cliOutputs(where, run));
-      if (!where.startsWith('status')) {
-        expect(run.code, `${where}: ${run.stderr}`).toBe(3);
-        // Each run says on stderr what became of every channel.
-        for (const name of channels) expect(run.stderr, `${where}: ${name}`).toContain(name);
-      }
+      if (where.startsWith('status')) continue;
+      // Each run rewrites it: searched after every one.
+      outputs.push({ where: `last-run.json after ${where}`, text: readFileSync(join(home, '.local/state/authwatch/last-run.json'), 'utf8') });
+      expect(run.code, `${where}: ${run.stderr}`).toBe(3);
+      // Each run says on stderr what became of every channel (a failed push ends the run before that).
+      if (where === 'routes check --push') expect(run.stderr).toMatch(/push: PUT http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500: \/gw\/metrics\/job\/authwatch\/instance\/[^?]*\?… /);
+      else for (const name of channels) expect(run.stderr, `${where}: ${name}`).toContain(`alert channel ${name} `);
     }
     const textfileText = readFileSync(textfile, 'utf8');
     outputs.push({ where: 'textfile', text: textfileText });
-    outputs.push({ where: 'last-run.json', text: readFileSync(join(home, '.local/state/authwatch/last-run.json'), 'utf8') });
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
     echo.close();
+    expect(leaksIn(outputs)).toEqual([]);
 
-    // Everything was really exercised: every channel reached the echo, the routes are judged as meant.
+    // And everything was really exercised: every channel reached the echo, the routes are judged as meant.
     expect(reached.some((url) => url.startsWith('/hook'))).toBe(true);
     expect(reached).toContain('/'); // ntfy: the topic travels in the JSON body
     expect(reached.some((url) => url.includes('/sendMessage'))).toBe(true);
@@ -329,8 +335,8 @@ describe('secret-leak harness: every planted secret, every output', () => {
     expect(status.ok).toBe(false);
     expect(Object.keys(status.lastRun.channels)).toEqual(expect.arrayContaining(channels));
     expect(text('status: stdout')).toMatch(/hook/);
-
-    expect(leaksIn(outputs)).toEqual([]);
+    expect(reached.some((url) => url.startsWith('/gw/metrics/job/authwatch/'))).toBe(true);
+    expect(JSON.parse(text('status after the push: stdout')).lastRun.metrics).toMatch(/^pushgateway http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('the daemon: /metrics, /status, /healthz, 401 answers and debug logs', async () => {
