@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { DAY, HOUR, NOW, NOW_ISO } from './helpers/clock.js';
 import { startDaemon } from './helpers/daemon.js';
-import { agentStore, makeHome } from './helpers/home.js';
+import { agentStore, makeHome, writeFiles } from './helpers/home.js';
 import { startSink, type Captured } from './helpers/http-sink.js';
 import { fakeJwt } from './helpers/jwt.js';
 import { freePort } from './helpers/processes.js';
@@ -113,6 +113,21 @@ const declared = (home: string) => `declared: [
 const processEnv = () => ({ CODEX_API_KEY: plant('codex-env'), GEMINI_API_KEY: plant('process-env'), VENDOR_TOKEN: plant('vendor-env'), NTFY_TOKEN: plant('ntfy-token') });
 const ntfyTokenToNtfy = (output: Output, name: string) => name === 'ntfy-token' && /^ntfy request \d+: headers$/.test(output.where);
 
+/**
+ * A receiver that answers 500 with everything it was sent, headers and URL included; `lead`
+ * says which comes first (an error quotes only the start of a body).
+ */
+async function startEcho(lead: 'headers' | 'url' = 'headers') {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const headers = JSON.stringify(request.headers);
+    request.on('end', () => response.writeHead(500).end(lead === 'headers' ? `${headers} ${request.url} ${body}` : `${request.url} ${body} ${headers}`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
 describe('secret-leak harness: every planted secret, every output', () => {
   it('check in every format, debug logs, the textfile, and every alert channel (SMTP, webhook, ntfy) — and `alert test`', async () => {
     const smtp = await startSmtp({ user: 'authwatch', password: plant('smtp-password') });
@@ -168,14 +183,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
   });
 
   it('channels that fail: error messages, receivers that echo the request back, credentials in a webhook URL', async () => {
-    // A receiver that answers 500 with everything it was sent, headers included.
-    const echo = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => response.writeHead(500).end(`${JSON.stringify(request.headers)} ${request.url} ${body}`));
-    });
-    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', () => resolve()));
-    const echoUrl = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
+    const { server: echo, url: echoUrl } = await startEcho();
     const closedPort = await freePort();
     // An SMTP server that quotes the login it was sent back in its refusal.
     const echoSmtp = createNetServer((socket) => {
@@ -219,6 +227,116 @@ describe('secret-leak harness: every planted secret, every output', () => {
     echoSmtp.close();
     expect(outputs.map((o) => o.text).join('\n')).toMatch(/mail-echo.*535 5\.7\.8 bad credentials: AUTH PLAIN …/);
     expect(leaksIn(outputs)).toEqual([]);
+  });
+
+  it('routes (on fallback, unavailable), route metrics, `status`, last-run.json, the alerts block and per-channel stderr', async () => {
+    const { server: echo, url: echoUrl } = await startEcho('url');
+    const reached: string[] = [];
+    echo.on('request', (request: { url?: string }) => reached.push(request.url ?? ''));
+    const home = makeHome({
+      '.openclaw/openclaw.json': `{
+        agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6", fallbacks: ["openai/gpt-5"] } } },
+        models: { providers: { openai: { apiKey: "${plant('route-inline-key')}" } } },
+      }`,
+      // main's anthropic serves from its second profile (the first disabled for billing), openai
+      // has nothing usable (a key in cooldown, its inline key too, and a keyRef whose id is a
+      // pasted key); the windows' reasons and ids are no secret, the credentials beside them are.
+      [agentStore('main')]: {
+        json: {
+          version: 1,
+          profiles: {
+            'anthropic:work': { type: 'api_key', provider: 'anthropic', key: plant('route-billing-key') },
+            'anthropic:default': { type: 'token', provider: 'anthropic', token: plant('route-serving-token'), expires: NOW + 3 * DAY },
+            'openai:key': { type: 'api_key', provider: 'openai', key: plant('route-cooldown-key') },
+            'openai:pasted': { type: 'api_key', provider: 'openai', keyRef: { source: 'env', provider: 'default', id: plant('sk-pasted-into-keyref') } },
+          },
+          order: { anthropic: ['anthropic:work', 'anthropic:default'], openai: ['openai:key', 'openai:pasted'] },
+          usageStats: {
+            'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing', errorCount: 3, lastUsed: NOW - HOUR },
+            'openai:key': { cooldownUntil: NOW + 2 * HOUR, cooldownReason: 'overloaded', lastUsed: NOW - 2 * HOUR },
+            'inline-api-key:openai': { cooldownUntil: NOW + 3 * HOUR, cooldownReason: 'rate_limit' },
+          },
+        },
+      },
+      // work's own openai key is disabled with no end: nothing recovers by itself.
+      [agentStore('work')]: {
+        json: { version: 1, profiles: { 'openai:work': { type: 'api_key', provider: 'openai', key: plant('route-disabled-key') } }, usageStats: { 'openai:work': { disabledUntil: NOW + 30 * DAY, disabledReason: 'auth_permanent' } } },
+      },
+      'telegram-token': `123456:${plant('telegram-token')}`,
+      'slack-url': `${echoUrl}/services/T0/B0/${plant('slack-url-path')}`,
+    });
+    writeFiles(home, {
+      '.config/authwatch/config.json5': `{
+        channels: [
+          { name: "hook", type: "webhook", url: "http://hookuser:${plant('route-url-password')}@${echoUrl.slice(7)}/hook?token=${plant('route-url-query')}" },
+          { name: "phone", type: "ntfy", url: "${echoUrl}", topic: "gw", tokenEnv: "NTFY_TOKEN" },
+          { name: "tg", type: "telegram", apiUrl: "${echoUrl}", chatId: "-1001234567890", tokenFile: "${join(home, 'telegram-token')}" },
+          { name: "dc", type: "discord", urlEnv: "DISCORD_URL" },
+          { name: "sl", type: "slack", urlFile: "${join(home, 'slack-url')}" },
+        ],
+      }`,
+    });
+    mkdirSync(join(home, 'metrics'));
+    const textfile = join(home, 'metrics', 'authwatch.prom');
+    const env = { AUTHWATCH_PUSH_USER: 'pusher', AUTHWATCH_PUSH_PASSWORD: plant('push-password'), NTFY_TOKEN: plant('route-ntfy-token'), DISCORD_URL: `${echoUrl}/api/webhooks/42/${plant('discord-url-token')}` };
+    const channels = ['hook', 'phone', 'tg', 'dc', 'sl'];
+    const outputs: Output[] = [];
+    const runs: [string, string[]][] = [
+      ['routes check --json', ['check', '--send', '--json', '--now', NOW_ISO, '--textfile', textfile]],
+      ['routes check --json (inside the backoff)', ['check', '--send', '--json', '--now', NOW_ISO]],
+      ['routes check (table, inside the backoff)', ['check', '--send', '--now', NOW_ISO]],
+      ['routes check --log-level debug', ['check', '--send', '--log-level', 'debug', '--now', NOW_ISO]],
+      ['routes check --policy openclaw --json', ['check', '--send', '--policy', 'openclaw', '--json', '--now', NOW_ISO]],
+      // A Pushgateway behind a proxy with a token in its URL, then `status` naming that metrics route.
+      ['routes check --push', ['check', '--send', '--now', NOW_ISO, '--push', `${echoUrl}/gw?token=${plant('push-url-query')}`]],
+      ['status after the push', ['status', '--json']],
+      ['routes check (table, last)', ['check', '--send', '--now', NOW_ISO]],
+      ['status', ['status']],
+      ['status --json', ['status', '--json']],
+    ];
+    for (const [where, args] of runs) {
+      const run = await runCli(args, { home, env });
+      outputs.push(...cliOutputs(where, run));
+      if (where.startsWith('status')) continue;
+      // Each run rewrites it: searched after every one.
+      outputs.push({ where: `last-run.json after ${where}`, text: readFileSync(join(home, '.local/state/authwatch/last-run.json'), 'utf8') });
+      expect(run.code, `${where}: ${run.stderr}`).toBe(3);
+      // Each run says on stderr what became of every channel (a failed push ends the run before that).
+      if (where === 'routes check --push') expect(run.stderr).toMatch(/push: PUT http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500: \/gw\/metrics\/job\/authwatch\/instance\/[^?]*\?… /);
+      else for (const name of channels) expect(run.stderr, `${where}: ${name}`).toContain(`alert channel ${name} `);
+    }
+    const textfileText = readFileSync(textfile, 'utf8');
+    outputs.push({ where: 'textfile', text: textfileText });
+    outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    echo.close();
+    expect(leaksIn(outputs)).toEqual([]);
+
+    // And everything was really exercised: every channel reached the echo, the routes are judged as meant.
+    expect(reached.some((url) => url.startsWith('/hook'))).toBe(true);
+    expect(reached).toContain('/'); // ntfy: the topic travels in the JSON body
+    expect(reached.some((url) => url.includes('/sendMessage'))).toBe(true);
+    expect(reached.some((url) => url.startsWith('/api/webhooks/42/'))).toBe(true);
+    expect(reached.some((url) => url.startsWith('/services/'))).toBe(true);
+    const text = (where: string) => outputs.find((o) => o.where === where)!.text;
+    const json = JSON.parse(text('routes check --json: stdout'));
+    const route = (agent: string, provider: string) => json.providers.find((p: { agent?: string; provider: string }) => p.provider === provider && (p.agent ?? 'main') === agent);
+    expect(route('main', 'anthropic')).toMatchObject({ verdict: 'on-fallback', serving: { id: 'anthropic:default' }, fallbackFrom: { profile: 'anthropic:work', unusable: { kind: 'disabled', reason: 'billing' } } });
+    expect(route('main', 'openai')).toMatchObject({ verdict: 'unavailable' });
+    expect(route('main', 'openai').unusable.map((u: { profile: string }) => u.profile)).toEqual(expect.arrayContaining(['openai:key', 'inline-api-key:openai']));
+    expect(json.profiles.map((p: { id: string }) => p.id)).toContain('openai:pasted');
+    expect(json.alerts.channels.map((c: { channel: string; result: string }) => `${c.channel} ${c.result}`)).toEqual(channels.map((name) => `${name} failed`));
+    // The echoed request is quoted from its start: the URL's secret parts were there to leak.
+    expect(json.alerts.channels[0].error).toMatch(/answered HTTP 500: \/hook\?… \{/);
+    expect(text('routes check (table, inside the backoff): stdout')).toMatch(/anthropic\s+on fallback anthropic:default \(anthropic:work disabled: billing until /);
+    for (const family of ['provider_status', 'provider_on_fallback', 'provider_recovers_timestamp_seconds', 'provider_expiry_timestamp_seconds', 'credential_unusable_until_timestamp_seconds']) {
+      expect(textfileText, family).toMatch(new RegExp(`^authwatch_${family}\\{`, 'm'));
+    }
+    const status = JSON.parse(text('status --json: stdout'));
+    expect(status.ok).toBe(false);
+    expect(Object.keys(status.lastRun.channels)).toEqual(expect.arrayContaining(channels));
+    expect(text('status: stdout')).toMatch(/hook/);
+    expect(reached.some((url) => url.startsWith('/gw/metrics/job/authwatch/'))).toBe(true);
+    expect(JSON.parse(text('status after the push: stdout')).lastRun.metrics).toMatch(/^pushgateway http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('the daemon: /metrics, /status, /healthz, 401 answers and debug logs', async () => {
