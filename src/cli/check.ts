@@ -120,6 +120,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
     let alertingProblem: AuthwatchError | null = null;
+    let metricsProblem: AuthwatchError | null = null;
     const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
     if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
     const alerts = alerting
@@ -132,17 +133,25 @@ export async function check(argv: string[]): Promise<ExitCode> {
     if (values.textfile !== undefined || values.push !== undefined) {
       step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
       const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
-      await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values);
+      // A failed export is exit 3, but the alerts were tried: what they did is still said first.
+      metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
+        () => null,
+        (error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          return error;
+        },
+      );
     }
     if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
     if (alertingProblem) throw alertingProblem;
     const owed = alerts ? await reportAlerts(alerts, now) : 0;
     // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
-    const exitCode = owed > 0 ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+    const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
     if (!early) {
       const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
       writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
     }
+    if (metricsProblem) throw metricsProblem;
     return exitCode;
   });
   return leavesState ? run() : recordRun('check', notes, run);
