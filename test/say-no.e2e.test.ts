@@ -128,7 +128,10 @@ describe('the table on a terminal (a real pty, as `script` gives one)', () => {
       timeout: 20_000,
     });
     const lines = run.stdout.replace(/\r/g, '').trimEnd().split('\n');
-    expect(lines[0]).toBe('PROFILE             STATUS    REMAINING');
+    // The providers in use come first (a line too long goes under its name, wrapped), then the profile table.
+    expect(lines.slice(0, 3)).toEqual(['openai      unavailable, needs login', 'anthropic', '    serving anthropic:default (expiring), runs dry']);
+    expect(lines).toContain('PROFILE             STATUS    REMAINING');
+    expect(lines.indexOf('PROFILE             STATUS    REMAINING')).toBeGreaterThan(3);
     expect(lines).toContain('    agent main; source openclaw; expires 11-24');
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(50);
     const piped = await runCli(['check', '--now', NOW_ISO], { home });

@@ -43,7 +43,7 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     expect(after.stdout).toContain(`config     (none: defaults)`);
     expect(after.stdout).toContain(`state dir  ${join(home, '.local/state/authwatch')}`);
     expect(after.stdout).toMatch(new RegExp(`^launchers  systemd-user authwatch-check\\.timer: ${home}/\\.config/systemd/user/authwatch-check\\.timer; (next run|unknown: systemctl|not active)`, 'm'));
-    expect(after.stdout).toContain(`systemd-user authwatch-check.service: ${home}/.config/systemd/user/authwatch-check.service (check)`);
+    expect(after.stdout).toContain(`systemd-user authwatch-check.service: ${home}/.config/systemd/user/authwatch-check.service (check --interval 15m)`);
     expect(after.stdout).toContain(`openclaw   ${home}/.openclaw: JSON stores, agents main, version 2026.9.6`);
 
     const json = JSON.parse((await runCli(['status', '--json'], { home })).stdout);

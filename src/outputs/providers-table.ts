@@ -1,12 +1,24 @@
+import { wrap } from '../core/wrap.js';
 import { describeRoute, type Route } from '../evaluate/routes.js';
 
 /** `anthropic`, or `work/anthropic` when several agents each have routes. */
 const routeName = (route: Route, agents: boolean) => (agents && route.agent !== null ? `${route.agent}/${route.provider}` : route.provider);
 
-/** One line per provider in use, ahead of the profile table: `anthropic  on fallback anthropic:default (…)`. */
-export function renderProvidersTable(routes: readonly Route[]): string {
+/**
+ * One line per provider in use, ahead of the profile table: `anthropic  on fallback
+ * anthropic:default (…)`. On a terminal narrower than a line (`width`), the route's words go
+ * under its name, indented and wrapped, as the profile table does with its detail.
+ */
+export function renderProvidersTable(routes: readonly Route[], width?: number): string {
   if (routes.length === 0) return '';
   const agents = new Set(routes.map((route) => route.agent)).size > 1;
-  const width = Math.max(...routes.map((route) => routeName(route, agents).length));
-  return `${routes.map((route) => `${routeName(route, agents).padEnd(width)}  ${describeRoute(route)}`).join('\n')}\n\n`;
+  const nameWidth = Math.max(...routes.map((route) => routeName(route, agents).length));
+  const lines = routes.flatMap((route) => {
+    const line = `${routeName(route, agents).padEnd(nameWidth)}  ${describeRoute(route)}`;
+    if (width === undefined || line.length <= width) return [line];
+    return [routeName(route, agents), ...wrap(describeRoute(route), width - indent.length).map((part) => indent + part)];
+  });
+  return `${lines.join('\n')}\n\n`;
 }
+
+const indent = '    ';

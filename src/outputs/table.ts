@@ -2,6 +2,7 @@ import { formatLocalTime, formatSpan } from '../core/duration.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import type { Report } from '../evaluate/report.js';
 import type { Status } from '../evaluate/status.js';
+import { wrap } from '../core/wrap.js';
 
 const statusColour: Record<Status, string> = {
   ok: '\u001b[32m',
@@ -46,20 +47,6 @@ const layouts: { moved: readonly Header[]; shortExpiry: boolean }[] = [
   { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'DETAIL'], shortExpiry: true },
   { moved: ['AGENT', 'SOURCE', 'PROVIDER', 'EXPIRES', 'DETAIL'], shortExpiry: true },
 ];
-
-/** `text` in lines of at most `width` characters, broken at spaces (a longer word keeps its own line). */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 function render(report: Report, colour: boolean, layout: (typeof layouts)[number], width: number | undefined): string[] {
   const kept = headers.map((header, column) => ({ header, column })).filter(({ header }) => !layout.moved.includes(header));
