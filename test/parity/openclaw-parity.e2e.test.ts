@@ -129,8 +129,13 @@ if (!openclaw) {
         expect(mine.exit, `home ${home.name} (${home.covers}): expected exit ${theirs.exit} (openclaw: ${facts}), got ${mine.exit}${mine.exit === 3 ? ` (${mine.stderr})` : ''}`).toBe(theirs.exit);
         expect(mine.leaked, `home ${home.name}: authwatch printed a planted secret`).toBe(false);
         if (mine.providers && !theirs.error) {
-          // Per-provider verdicts where the CLI shows them: the providers it cannot serve.
-          const down = new Set([...(theirs.missing ?? []), ...(theirs.runtimeRoutes ?? []).map((r) => r.split(' ')[0]!)]);
+          // Per-provider verdicts where the CLI shows them: the providers it cannot serve (missing,
+          // a runtime route unavailable, or a model route whose auth it cannot confirm).
+          const down = new Set([
+            ...(theirs.missing ?? []),
+            ...(theirs.runtimeRoutes ?? []).map((r) => r.split(' ')[0]!),
+            ...(theirs.routeIssues ?? []).map((i) => i.split(' ')[1]!.split('/')[0]!),
+          ]);
           const mineDown = mine.providers.filter((p) => p.verdict === 'unavailable' || p.verdict === 'missing').map((p) => p.provider);
           expect([...new Set(mineDown)].sort(), `home ${home.name}: providers without a usable route`).toEqual([...down].sort());
         }
