@@ -36,8 +36,8 @@ function readOrder(raw: unknown): Record<string, string[]> {
 }
 
 /** auth-state.json, which most agents do not have. */
-export function readStateDocument(document: unknown): Read<{ usageStats?: Record<string, unknown> }> {
-  return readObject(document, (state) => ({ usageStats: state.map('usageStats') }));
+export function readStateDocument(document: unknown): Read<{ usageStats?: Record<string, unknown>; order: Record<string, string[]> }> {
+  return readObject(document, (state) => ({ usageStats: state.map('usageStats'), order: readOrder(state.fields.order) }));
 }
 
 export type UsageStatsEntry = UsageFacts;
@@ -89,7 +89,9 @@ const readSecretRef = (ref: JsonObject): SecretRefDocument => ({ source: ref.req
 
 function readCredentialFields(type: Credential['type'], entry: JsonObject): Credential {
   const setup = entry.fields.setup;
-  const replaced = isJsonObject(setup) && setup.replacement !== undefined; // a setup of another shape is ignored
+  // OpenClaw keeps `setup` only with a boolean replacement, a modelRef and a configJson (persisted-*.mjs `normalizeSavedSetupCredential`).
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const replaced = isJsonObject(setup) && setup.replacement === true && text(setup.modelRef) && text(setup.configJson);
   const provider = entry.requiredString('provider');
   if (provider === '' && typeof entry.fields.provider === 'string') entry.problems.add(entry.at('provider'), 'must not be empty');
   // Written out, not spread from a shared base: this runs once per credential of the store.
