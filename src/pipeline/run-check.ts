@@ -13,6 +13,7 @@ import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type Req
 import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
+import { droppedEntryNote } from '../sources/openclaw-store-format.js';
 
 export interface CheckInputs {
   context: SourceContext;
@@ -76,7 +77,10 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
     // authwatch: the routes and every row with its own status, but gateway profiles no route
     // uses (unless the config asks for them).
-    counts: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required') : undefined,
+    // A store entry OpenClaw skips on load does not fail its check either.
+    counts: openclawMode
+      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === 'required')
+      : undefined,
     unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
