@@ -28,6 +28,28 @@ function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, o
 }
 
 describe('routes', () => {
+  it('--policy openclaw: an env key does not rescue a route whose every profile is in cooldown (the default policy falls back to it)', () => {
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    const cooling = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
+    expect(routesOf([profile('anthropic:default'), env], cooling, {}, 'openclaw')[0]).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
+    expect(routesOf([profile('anthropic:default'), env], cooling)[0]).toMatchObject({ verdict: 'on-fallback', serving: { id: 'env:ANTHROPIC_API_KEY' } });
+  });
+
+  it('--policy openclaw: an openai text model needs the codex runtime (unavailable whatever the key); an openai image model does not', () => {
+    const env = makeProfile({ id: 'env:OPENAI_API_KEY', provider: 'openai', source: 'env', type: 'api_key' });
+    const [text] = routesOf([env], {}, {}, 'openclaw', { uses: [{ provider: 'openai', model: 'openai/gpt-6-astra', role: 'default model' }] });
+    expect(text).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
+    expect(describeRoute(text!)).toBe('unavailable, needs the codex runtime, which no bundled OpenClaw plugin provides');
+    expect(routesOf([env], {}, {}, 'openclaw', { uses: [{ provider: 'openai', model: 'openai/gpt-image-2', role: 'image model' }] })[0]!.status).toBe('ok');
+    expect(routesOf([env], {}, {}, 'authwatch', { uses: [{ provider: 'openai', model: 'openai/gpt-6-astra', role: 'model' }] })[0]!.verdict).toBe('serving');
+  });
+
+  it('--policy openclaw: an image-only route counts availability, not the profile expiring (a text use does)', () => {
+    const expiring = [profile('anthropic:t', { expiresAt: NOW + 2 * HOUR })];
+    expect(routesOf(expiring, {}, {}, 'openclaw', { uses: [{ provider: 'anthropic', model: 'anthropic/x', role: 'image fallback' }] })[0]!.status).toBe('ok');
+    expect(routesOf(expiring, {}, {}, 'openclaw')[0]!.status).toBe('expiring');
+  });
+
   it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
     const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });

@@ -190,7 +190,10 @@ function terminalWidth(env: NodeJS.ProcessEnv): number | undefined {
 /** `--agent` must name an OpenClaw agent this host has, as OpenClaw itself insists. */
 async function checkAgent(context: SourceContext, agent: string): Promise<void> {
   const { discoverAgentDirs } = await import('../sources/openclaw-paths.js');
-  const known = [...new Set(discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])))].sort();
+  const { readOpenclawConfig } = await import('../sources/openclaw-config.js');
+  // OpenClaw knows the agents openclaw.json lists, whether or not they have a dir yet.
+  const listed = (await readOpenclawConfig({ ...context, agent: null })).agentIds;
+  const known = [...new Set([...discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])), ...listed])].sort();
   if (known.includes(agent)) return;
   const { closest } = await import('../core/suggest.js');
   const near = closest(agent, known);

@@ -90,10 +90,11 @@ export function buildReport(
     seen.add(provider);
     rows.push(missingRow(`${provider}:(none)`, provider, `no credential for ${provider}, ${reason}; fix: ${remediation(provider)}`));
   }
-  if (rows.length === 0) {
+  const routes = [...(options.routes ?? [])];
+  // A route served by a config key has no row of its own, yet something was found.
+  if (rows.length === 0 && !routes.some((route) => route.serving !== null)) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const routes = [...(options.routes ?? [])];
   const judgedStatuses: Status[] = routes.map((route) => route.status);
   const alertRows: Evaluation[] = [];
   for (let index = 0; index < rows.length; index++) {

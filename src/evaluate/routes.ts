@@ -40,6 +40,8 @@ export interface Route {
   agent: string | null;
   /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
   uses: string[];
+  /** `--policy openclaw`: the harness runtime the route needs and does not have (it is then unavailable). */
+  runtime: string | null;
   /** Why a credential is required for it, when more than its own stored credentials put it in use. */
   required: string | null;
   steps: RouteStep[];
@@ -173,9 +175,15 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const ineligibleSteps = steps.filter((s) => s.ineligible !== null);
   const servingStep = ordered.find((s) => s.usable) ?? null;
   const inline = input.configKeys.has(provider) ? unusableOf(`inline-api-key:${provider}`, provider, [...facts.values()].find((f) => f.usage[`inline-api-key:${provider}`])?.usage[`inline-api-key:${provider}`], model, now) : null;
-  const usableKeys = keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
+  // OpenClaw: when every eligible profile is in its window the route is rejected ("all-cooldown"),
+  // an env key does not step in (model-auth-availability-*.mjs `rejectedSourceEvaluation`).
+  const allCooling = mode === 'openclaw' && ranked.length > 0 && ranked.every((s) => s.unusable !== null);
+  const usableKeys = allCooling ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
-  const serving = servingStep
+  const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
+  const serving = runtime !== null
+    ? null
+    : servingStep
     ? { id: servingStep.evaluation.profile.id, status: servingStep.evaluation.status }
     : servingKey
       ? { id: servingKey.id, status: servingKey.evaluation?.status ?? ('ok' as Status) }
@@ -193,6 +201,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     provider,
     agent,
     uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
+    runtime,
     required: uses.find((u) => u.role !== 'stored')?.reason ?? null,
     steps: [...ordered, ...ineligibleSteps],
     keys,
@@ -202,15 +211,29 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     unusable,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
     expiresAt,
-    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps),
+    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses),
   };
 }
 
-function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: RouteStep | null, usable: readonly Evaluation[], steps: readonly RouteStep[]): Status {
+const imageRoles = new Set(['image model', 'image fallback']);
+const textRoles = new Set(['model', 'fallback', 'default model']);
+
+/**
+ * OpenClaw 2026.9.6 runs a text model (primary or fallback) of `openai` on the Codex harness
+ * runtime, and no bundled plugin provides it: `models status` reports that route unavailable
+ * whatever key is set (list.status-command-*.mjs `resolveCodexRuntimeAvailability`).
+ */
+function runtimeMissing(provider: string, uses: readonly ProviderUse[]): string | null {
+  return provider === 'openai' && uses.some((u) => textRoles.has(u.role)) ? 'needs the codex runtime, which no bundled OpenClaw plugin provides' : null;
+}
+
+function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: RouteStep | null, usable: readonly Evaluation[], steps: readonly RouteStep[], uses: readonly ProviderUse[]): Status {
   if (mode === 'openclaw') {
     // `checkStatus`: only the selected profile's health counts; a key with no profile is ok.
+    // Image models are checked for availability alone, without a selected profile.
     if (verdict === 'unavailable') return 'missing';
-    const health = servingStep?.evaluation.status ?? 'ok';
+    const imageOnly = uses.length > 0 && uses.every((u) => imageRoles.has(u.role));
+    const health = imageOnly ? 'ok' : (servingStep?.evaluation.status ?? 'ok');
     return health === 'expiring' ? 'expiring' : health === 'ok' ? 'ok' : 'missing';
   }
   if (verdict === 'unavailable') return steps.some((s) => s.evaluation.status === 'expired') ? 'expired' : 'missing';
@@ -289,6 +312,7 @@ export function describeRoute(route: Route): string {
       return `on fallback ${serving} (${from.unusable ? describeUnusable(from.unusable) : `${from.profile} ${from.status}`})`;
     }
     case 'unavailable': {
+      if (route.runtime !== null) return `unavailable, ${route.runtime}`;
       const why = route.unusable.length > 0 ? route.unusable.map(describeUnusable).join(', ') : route.steps.map((s) => `${s.evaluation.profile.id} ${s.ineligible ?? s.evaluation.status}`).join(', ');
       const when = route.recoversAt !== null ? `recovers ${formatLocalTime(route.recoversAt)}` : 'needs login';
       return `unavailable, ${when}${why ? ` (${why})` : ''}`;

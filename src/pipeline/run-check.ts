@@ -12,7 +12,8 @@ import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
 import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
 import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
-import { problemProfile, type SourceContext } from '../sources/source.js';
+import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
+import { droppedEntryNote } from '../sources/openclaw-store-format.js';
 
 export interface CheckInputs {
   context: SourceContext;
@@ -48,6 +49,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     );
   }
   const openclawMode = policy.mode === 'openclaw';
+  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles));
   const kept = profiles.filter((profile) => openclawMode || policy.profiles[profile.id]?.ignore !== true);
   const facts = live ? await live.run.run(kept) : null;
   const evaluations = kept.map((profile) => {
@@ -55,7 +57,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     const evaluation = evaluate(profile, context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
-  const uses = providerUses(openclawConfig, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
+  const uses = providerUses(openclawMode ? { ...openclawConfig, uses: openclawConfig.statusUses } : openclawConfig, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
   const routes = buildRoutes({
     mode: policy.mode,
     uses,
@@ -68,14 +70,17 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     now: context.now,
   });
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row already.
-  const required = requiredProviders(routes);
+  const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes);
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
     // authwatch: the routes and every row with its own status, but gateway profiles no route
     // uses (unless the config asks for them).
-    counts: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) && (e.profile.problem !== null || e.profile.source === 'required') : undefined,
+    // A store entry OpenClaw skips on load does not fail its check either.
+    counts: openclawMode
+      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === 'required')
+      : undefined,
     unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
@@ -86,6 +91,21 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     }
   }
   return report;
+}
+
+/**
+ * OpenClaw 2026.9 refuses `models status` while a JSON profile store (`auth-profiles.json`,
+ * also under ~/.clawdbot) still holds credentials: "requires legacy credential migration".
+ */
+function legacyStoreRefusals(profiles: readonly Profile[]): Profile[] {
+  const paths = new Set<string>();
+  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null) paths.add(p.path);
+  return [...paths].map((path) =>
+    problemProfile(
+      { id: 'openclaw:legacy-store', provider: 'unknown', source: 'openclaw', path },
+      `${path}: OpenClaw 2026.9 refuses \`openclaw models status\` until this legacy store is migrated; run \`openclaw doctor --fix\``,
+    ),
+  );
 }
 
 type Use = ProviderUse & { reason: string };

@@ -68,6 +68,13 @@ export interface OpenclawConfigRead {
   found: boolean;
   /** The selected agent's uses (`--agent`, else the config's default agent). */
   uses: ProviderUse[];
+  /**
+   * The uses as `openclaw models status` counts them: an agent's own model and fallbacks only
+   * with `--agent` (list.status-command: `agentId` is set only for an explicit `--agent`).
+   */
+  statusUses: ProviderUse[];
+  /** The agent ids openclaw.json lists (OpenClaw's `listAgentIds`: what `--agent` may name). */
+  agentIds: string[];
   /** That agent's id. */
   agent: string;
   /** Whether a primary model is set for it (else `uses` starts with OpenClaw's default model). */
@@ -134,13 +141,13 @@ function selectedAgentId(entries: Map<string, Record<string, unknown>>, requeste
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
   const entries = agentEntries(agents);
   const selected = selectedAgentId(entries, agent);
-  const own = entries.get(selected);
+  const own = statusView && agent === null ? undefined : entries.get(selected);
   const aliases = new Map<string, string>();
   if (isJsonObject(defaults.models)) {
     for (const [ref, entry] of Object.entries(defaults.models)) {
@@ -194,6 +201,8 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const fail = (message: string): OpenclawConfigRead => ({
     found: true,
     uses: [],
+    statusUses: [],
+    agentIds: [],
     agent: context.agent ?? openclawDefaultAgent,
     modelConfigured: false,
     usesOf: () => [],
@@ -205,7 +214,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
@@ -213,5 +222,15 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const defaults = readOpenclawModelDefaults(json.value);
   if (!defaults.ok) return fail(`unexpected content: ${defaults.problems.join('; ')}`);
   const document = json.value;
-  return { found: true, ...providerUsesOf(document, context.agent), usesOf: (agent) => providerUsesOf(document, agent).uses, visit: foundVisit(name, path), path, problem: null };
+  const agents = isJsonObject(document) && isJsonObject(document.agents) ? document.agents : {};
+  return {
+    found: true,
+    ...providerUsesOf(document, context.agent),
+    statusUses: providerUsesOf(document, context.agent, true).uses,
+    agentIds: [...agentEntries(agents).keys()],
+    usesOf: (agent) => providerUsesOf(document, agent).uses,
+    visit: foundVisit(name, path),
+    path,
+    problem: null,
+  };
 }

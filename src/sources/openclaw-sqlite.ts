@@ -87,7 +87,7 @@ async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, no
     updatedAtMs: Number.isFinite(updated) && updated > 0 ? updated : null,
     ...(handOverSecret ? { handOverSecret } : {}),
   };
-  return { profiles: profilesFromStore(store.value, stats, origin, now), authStore: { order: store.value.order, usage: stats } };
+  return { profiles: profilesFromStore(store.value, stats, origin, now), authStore: { order: { ...store.value.order, ...(state?.ok ? state.value.order : {}) }, usage: stats } };
 }
 
 async function readDatabase(location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<SourceResult> {

@@ -36,8 +36,8 @@ function readOrder(raw: unknown): Record<string, string[]> {
 }
 
 /** auth-state.json, which most agents do not have. */
-export function readStateDocument(document: unknown): Read<{ usageStats?: Record<string, unknown> }> {
-  return readObject(document, (state) => ({ usageStats: state.map('usageStats') }));
+export function readStateDocument(document: unknown): Read<{ usageStats?: Record<string, unknown>; order: Record<string, string[]> }> {
+  return readObject(document, (state) => ({ usageStats: state.map('usageStats'), order: readOrder(state.fields.order) }));
 }
 
 export type UsageStatsEntry = UsageFacts;
@@ -89,7 +89,9 @@ const readSecretRef = (ref: JsonObject): SecretRefDocument => ({ source: ref.req
 
 function readCredentialFields(type: Credential['type'], entry: JsonObject): Credential {
   const setup = entry.fields.setup;
-  const replaced = isJsonObject(setup) && setup.replacement !== undefined; // a setup of another shape is ignored
+  // OpenClaw keeps `setup` only with a boolean replacement, a modelRef and a configJson (persisted-*.mjs `normalizeSavedSetupCredential`).
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const replaced = isJsonObject(setup) && setup.replacement === true && text(setup.modelRef) && text(setup.configJson);
   const provider = entry.requiredString('provider');
   if (provider === '' && typeof entry.fields.provider === 'string') entry.problems.add(entry.at('provider'), 'must not be empty');
   // Written out, not spread from a shared base: this runs once per credential of the store.
@@ -113,9 +115,30 @@ function readCredentialFields(type: Credential['type'], entry: JsonObject): Cred
 
 const failed = (id: string, problem: string): Read<Credential> => ({ ok: false, problems: [`profile "${id}"${problem}`] });
 
+const isRefShape = (value: unknown) => isJsonObject(value) && typeof value.source === 'string' && typeof value.id === 'string';
+
+/**
+ * The legacy shapes OpenClaw rewrites on every load (persisted-*.mjs `normalizeRawCredentialEntry`):
+ * `mode` as the type, type `apiKey`, `apiKey` as the key, a secret object in `key`/`token` as its ref.
+ */
+function normalizeLegacyShape(raw: Record<string, unknown>): Record<string, unknown> {
+  const entry = { ...raw };
+  if (!('type' in entry) && typeof entry.mode === 'string') entry.type = entry.mode;
+  if (entry.type === 'apiKey') entry.type = 'api_key';
+  if (!('key' in entry) && !isRefShape(entry.keyRef) && typeof entry.apiKey === 'string') entry.key = entry.apiKey;
+  for (const [field, refField] of [['key', 'keyRef'], ['token', 'tokenRef']] as const) {
+    const held = entry[field];
+    if (held === null || held === undefined || typeof held === 'string') continue;
+    if (isRefShape(held) && !isRefShape(entry[refField])) entry[refField] = held;
+    delete entry[field];
+  }
+  return entry;
+}
+
 /** One credential of the store; its problems are whole lines naming the profile. */
-export function readCredential(id: string, value: unknown): Read<Credential> {
-  if (!isJsonObject(value)) return failed(id, ' is not an object');
+export function readCredential(id: string, raw: unknown): Read<Credential> {
+  if (!isJsonObject(raw)) return failed(id, ' is not an object');
+  const value = normalizeLegacyShape(raw);
   const { type } = value;
   if (typeof type !== 'string') return failed(id, ': type is missing (expected api_key, token or oauth)');
   if (!isCredentialType(type)) return failed(id, `: unknown credential type ${isName(type) ? `"${type}"` : 'value'} (expected api_key, token or oauth)`);
@@ -287,10 +310,13 @@ export function profilesFromStore(document: StoreDocument, stats: UsageStats, or
   return profiles;
 }
 
+/** On the row of an entry OpenClaw skips when it loads the store ("ignored invalid auth profile entries"). */
+export const droppedEntryNote = 'OpenClaw skips this entry when it loads the store';
+
 /** The `error` row of an entry that is not a credential. */
 function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: string[]): Profile {
   const declaredProvider = isJsonObject(value) ? value.provider : undefined;
-  return problemProfile(
+  const row = problemProfile(
     {
       id,
       provider: typeof declaredProvider === 'string' && declaredProvider ? declaredProvider : providerFromId(id),
@@ -300,4 +326,5 @@ function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: s
     },
     `${origin.path}: ${problems.join('; ')}`,
   );
+  return { ...row, notes: [droppedEntryNote] };
 }
