@@ -137,8 +137,13 @@ describe('the table on a terminal (a real pty, as `script` gives one)', () => {
     const piped = await runCli(['check', '--now', NOW_ISO], { home });
     const rows = piped.stdout.split('\n');
     // Piped: the providers, one line each, then the table header, one line per row.
-    expect(rows.slice(0, 2)).toEqual(['openai      unavailable, needs login', expect.stringMatching(/^anthropic   serving anthropic:default \(expiring\), runs dry /)]);
-    expect(rows[3]).toMatch(/^PROFILE\s+AGENT\s+PROVIDER\s+SOURCE\s+STATUS\s+EXPIRES\s+REMAINING\s+DETAIL$/);
+    expect(rows.slice(0, 4)).toEqual([
+      'openai      unavailable, needs login',
+      expect.stringMatching(/^anthropic   serving anthropic:default \(expiring\), runs dry /),
+      'openrouter  serving openrouter:default',
+      '',
+    ]);
+    expect(rows[4]).toMatch(/^PROFILE\s+AGENT\s+PROVIDER\s+SOURCE\s+STATUS\s+EXPIRES\s+REMAINING\s+DETAIL$/);
     expect(rows.filter((row) => row.startsWith('    '))).toEqual([]);
     expect(rows.find((row) => row.startsWith('openai:(none)'))).toContain('fix: set OPENAI_API_KEY in ~/.openclaw/.env');
   });
