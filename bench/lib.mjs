@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+// BENCH_CLI names another build's dist/cli/main.js, to measure it with the same benchmarks.
+export const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const homes = [];
 process.on('exit', () => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 
