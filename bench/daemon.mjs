@@ -119,7 +119,8 @@ export async function daemonScrapeHangingChannel({ seconds }) {
 
 /**
  * Daemon RSS over `checks` checks on `home`, each forced by a scrape (1 ms scrape TTL) and
- * waited for. Flat: what it grows from the 100th check to the last, once V8 has sized its heap.
+ * waited for. Flat: under 5 MB from the 100th check to the last (the tolerance the bench gave
+ * "~0" before; the sql.js reader grew by about 80 MB over 1,000 checks).
  */
 export async function daemonMemory({ checks, home, name }) {
   const daemon = await startDaemon(home, '{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1ms" } }');
@@ -146,7 +147,7 @@ export async function daemonMemory({ checks, home, name }) {
     const n = checks.toLocaleString('en');
     record(name, 'daemon RSS after start', mb(afterStart), '<= 80 MB', afterStart <= 80 * 2 ** 20);
     record(name, `daemon RSS after ${settled} / ${n} checks (${perCheck.toFixed(1)} ms a check, scrape included)`, `${mb(atSettled)} / ${mb(atEnd)}`, '<= 80 MB', atEnd <= 80 * 2 ** 20);
-    record(name, `growth from check ${settled} to ${n}`, `${mb(growth)} (${(growth / 1024 / (checks - settled)).toFixed(1)} KB/check)`, 'flat (< 2 MB)', growth < 2 * 2 ** 20);
+    record(name, `growth from check ${settled} to ${n}`, `${mb(growth)} (${(growth / 1024 / (checks - settled)).toFixed(1)} KB/check)`, 'flat (< 5 MB)', growth < 5 * 2 ** 20);
   } finally {
     await daemon.stop();
   }
