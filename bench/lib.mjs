@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+// BENCH_CLI names another build's dist/cli/main.js, to measure it with the same benchmarks.
+export const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const homes = [];
 process.on('exit', () => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 
@@ -89,6 +90,8 @@ export function timePair(a, b, runs) {
 }
 
 export const floorCommand = [process.execPath, ['-e', '0'], { PATH: process.env.PATH }];
+/** The Node running the bench (and every child it starts: process.execPath). */
+export const nodeMajor = Number(process.versions.node.split('.')[0]);
 export const checkCommand = (home, args = [], env = {}) => [process.execPath, [cli, 'check', ...args], envFor(home, env)];
 
 const rows = [];

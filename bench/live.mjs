@@ -1,4 +1,4 @@
-// Live checks with every result fresh (kept in the state dir) against a plain check: the
+// 7. Live checks with every result fresh (kept in the state dir) against a plain check: the
 // reuse must cost ≤ 1.1× (no request goes out; only live.json is read). `node bench/live.mjs`.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
