@@ -1,6 +1,7 @@
 import { expiryPhrase, formatLocalTime } from '../core/duration.js';
 import { statusRank } from '../evaluate/status.js';
 import type { AlertBatch, Notice } from './notifier.js';
+import { sourceNames } from '../sources/source-names.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -72,7 +73,7 @@ function blockLines(notice: Notice): string[] {
   const detail = remainingDetail(notice, phrase);
   if (detail) lines.push(detail);
   // A required provider with nothing found has no source; its detail says what requires it.
-  if (notice.path !== null || notice.source !== 'required') lines.push(`source: ${notice.path ?? notice.source}`);
+  if (notice.path !== null || notice.source !== sourceNames.required) lines.push(`source: ${notice.path ?? notice.source}`);
   if (notice.kind !== 'resolved' && notice.fix) lines.push(`fix: ${notice.fix}`);
   return lines;
 }

@@ -1,11 +1,19 @@
 import type { Config } from '../config/schema.js';
 import type { PolicyMode } from '../config/policy-modes.js';
+import { sourceNames } from '../sources/source-names.js';
 
 export const defaultWarnMs = 86_400_000;
 
 
 /** Sources `openclaw models status` reads (2026.9); the CLI logins are not among them. */
-export const openclawJudgedSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli', 'env', 'required', 'openclaw-config']);
+export const openclawJudgedSources: ReadonlySet<string> = new Set([
+  sourceNames.openclawStore,
+  sourceNames.openclawDb,
+  sourceNames.openclawCli,
+  sourceNames.env,
+  sourceNames.required,
+  sourceNames.openclawConfig,
+]);
 
 /** Everything `evaluate` needs to know beyond the profile and the clock. */
 export interface Policy {

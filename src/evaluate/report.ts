@@ -5,6 +5,7 @@ import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
 import { describeRoute, type Route } from './routes.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
+import { sourceNames } from '../sources/source-names.js';
 
 export interface Report {
   checkedAt: number;
@@ -47,7 +48,7 @@ function routeRow(route: Route, now: number): Evaluation | null {
 
 function missingRow(id: string, provider: string, detail: string): Evaluation {
   return {
-    profile: makeProfile({ id, provider, source: 'required', secret: 'absent' }),
+    profile: makeProfile({ id, provider, source: sourceNames.required, secret: 'absent' }),
     status: 'missing',
     expiresAt: null,
     remainingMs: null,

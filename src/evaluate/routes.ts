@@ -5,14 +5,15 @@ import type { Evaluation } from './evaluate.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../sources/epoch.js';
+import { sourceNames } from '../sources/source-names.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
 // what keeps each from serving, and the verdict. Pure: profiles, stats, config and `now` in.
 
 /** Sources whose credentials the gateway picks from. */
-export const gatewaySources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli', 'env']);
-const storeSources: ReadonlySet<string> = new Set(['openclaw', 'openclaw-db', 'openclaw-cli']);
+export const gatewaySources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.env]);
+const storeSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli]);
 
 export interface Unusable {
   profile: string;
@@ -250,7 +251,7 @@ function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: Route
  */
 export function seenBy(owner: string | null, e: Evaluation): boolean {
   const { agent, source } = e.profile;
-  if (source === 'env') return true;
+  if (source === sourceNames.env) return true;
   return storeSources.has(source) && (agent === null || agent === owner || (owner !== null && agent === 'main'));
 }
 
@@ -274,7 +275,7 @@ export function buildRoutes(input: RouteInputs): Route[] {
     const env = new Map<string, Evaluation[]>();
     for (const e of seen) {
       const provider = e.profile.provider.toLowerCase();
-      const into = e.profile.source === 'env' ? env : stored;
+      const into = e.profile.source === sourceNames.env ? env : stored;
       into.set(provider, [...(into.get(provider) ?? []), e]);
     }
     const uses = typeof input.uses === 'function' ? input.uses(owner, [...new Set(seen.map((e) => e.profile.provider.toLowerCase()))]) : input.uses;

@@ -1,5 +1,6 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
 import type { Report } from '../evaluate/report.js';
+import { sourceNames } from '../sources/source-names.js';
 
 // The output shapes of OpenClaw's old `claude-auth-status.sh` (json and simple modes), for
 // phone widgets and scripts that parse them — without its false alarms for setup-token-only
@@ -47,9 +48,9 @@ function verdictOf(candidates: readonly Evaluation[], now: number): Verdict {
  */
 export function openclawCompat(report: Report) {
   const anthropic = report.evaluations.filter((e) => e.profile.provider === 'anthropic');
-  const cli = anthropic.filter((e) => e.profile.source === 'claude-code');
-  const store = anthropic.filter((e) => (e.profile.source === 'openclaw' || e.profile.source === 'openclaw-db') && e.profile.type !== null);
-  const env = anthropic.filter((e) => e.profile.source === 'env');
+  const cli = anthropic.filter((e) => e.profile.source === sourceNames.claudeCode);
+  const store = anthropic.filter((e) => (e.profile.source === sourceNames.openclawStore || e.profile.source === sourceNames.openclawDb) && e.profile.type !== null);
+  const env = anthropic.filter((e) => e.profile.source === sourceNames.env);
   const openclaw = verdictOf([...store, ...env], report.checkedAt);
   // Without a Claude Code login the gateway runs on OpenClaw's own credentials: judge those.
   const claudeCode = cli.length > 0 ? verdictOf(cli, report.checkedAt) : openclaw;

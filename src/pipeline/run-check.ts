@@ -14,6 +14,7 @@ import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluat
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote } from '../sources/openclaw-store-format.js';
+import { sourceNames } from '../sources/source-names.js';
 
 export interface CheckInputs {
   context: SourceContext;
@@ -35,7 +36,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
   const context: SourceContext = live ? { ...given, handOverSecret: live.run.handOver } : given;
   const cli = fromOpenclaw ? await (await import('../sources/openclaw-cli.js')).readOpenclawCli(fromOpenclaw) : null;
   if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
-  const skip = new Set(cli?.ok ? ['openclaw', 'openclaw-db'] : []);
+  const skip = new Set<string>(cli?.ok ? [sourceNames.openclawStore, sourceNames.openclawDb] : []);
   const [found, openclawConfig, declared] = await Promise.all([
     readAllSources(context, log, skip),
     readOpenclawConfig(context),
@@ -45,7 +46,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
   const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
-      problemProfile({ id: 'openclaw:config', provider: 'unknown', source: 'openclaw-config', path: openclawConfig.path }, openclawConfig.problem),
+      problemProfile({ id: 'openclaw:config', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, openclawConfig.problem),
     );
   }
   const openclawMode = policy.mode === 'openclaw';
@@ -79,7 +80,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     // uses (unless the config asks for them).
     // A store entry OpenClaw skips on load does not fail its check either.
     counts: openclawMode
-      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === 'required')
+      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
       : undefined,
     unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,

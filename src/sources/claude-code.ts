@@ -5,6 +5,7 @@ import { expandHome } from '../core/paths.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { readSingleProfileDocument } from './credential-document.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
+import { sourceNames } from './source-names.js';
 
 /** The `claudeAiOauth` object of `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
 export interface ClaudeOauth {
@@ -29,7 +30,7 @@ export function readClaudeCredentials(document: unknown): Read<ClaudeOauth> {
   );
 }
 
-const name = 'claude-code';
+const name = sourceNames.claudeCode;
 const profileId = 'anthropic:claude-cli';
 
 /**

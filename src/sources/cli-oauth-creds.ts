@@ -5,6 +5,7 @@ import { checkEpochMs } from './epoch.js';
 import { readSingleProfileDocument } from './credential-document.js';
 import { expandHome } from '../core/paths.js';
 import type { Source, SourceContext, SourceResult } from './source.js';
+import { sourceNames } from './source-names.js';
 
 /** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
 export interface OAuthCreds {
@@ -61,5 +62,5 @@ function cliOAuthSource(store: CliOAuthStore): Source {
 }
 
 /** Qwen Code: `$QWEN_HOME` replaces `~/.qwen`. */
-export const qwenCli = cliOAuthSource({ name: 'qwen-cli', provider: 'qwen-portal', profileId: 'qwen-portal:qwen-cli', dir: (context) => envDir(context, 'QWEN_HOME') ?? join(context.home, '.qwen') });
-export const minimaxCli = cliOAuthSource({ name: 'minimax-cli', provider: 'minimax-portal', profileId: 'minimax-portal:minimax-cli', dir: (context) => join(context.home, '.minimax') });
+export const qwenCli = cliOAuthSource({ name: sourceNames.qwenCli, provider: 'qwen-portal', profileId: 'qwen-portal:qwen-cli', dir: (context) => envDir(context, 'QWEN_HOME') ?? join(context.home, '.qwen') });
+export const minimaxCli = cliOAuthSource({ name: sourceNames.minimaxCli, provider: 'minimax-portal', profileId: 'minimax-portal:minimax-cli', dir: (context) => join(context.home, '.minimax') });

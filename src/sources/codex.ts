@@ -9,6 +9,7 @@ import { expandHome } from '../core/paths.js';
 import { isJsonObject, readObject, type Read } from '../core/json-reader.js';
 import { readSingleProfileDocument, type ProfileFields, type Reading } from './credential-document.js';
 import { foundVisit, makeProfile, type Profile, type Source, type SourceContext, type SourceResult } from './source.js';
+import { sourceNames } from './source-names.js';
 
 /** `auth.json`, as the Codex CLI writes it (it writes `null` for what it does not have). */
 export interface CodexAuth {
@@ -38,7 +39,7 @@ export function readCodexAuth(document: unknown): Read<CodexAuth> {
   }));
 }
 
-const name = 'codex';
+const name = sourceNames.codex;
 /** When the access token is not a readable JWT, Codex treats it as good for an hour after refresh. */
 const fallbackLifetimeMs = 3_600_000;
 

@@ -6,6 +6,7 @@ import { expandHome } from '../core/paths.js';
 import { parseJsonText, readCredentialFile } from '../core/files.js';
 import type { Declared, ExpiryUnit } from './declared-schema.js';
 import { makeProfile, problemProfile, type Profile, type SourceContext, type SourceVisit } from './source.js';
+import { sourceNames } from './source-names.js';
 
 /** `a.b.0.c` or `/a/b/0/c` (JSON pointer, with ~1 and ~0 escapes). */
 export function pickField(document: unknown, field: string): unknown {
@@ -52,20 +53,20 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
     const expires = checkIsoTime(entry.expiresAt, 'expiresAt');
     if (!expires.ok) {
       const message = `${where}: ${expires.message}`;
-      return { profile: problemProfile({ ...base, path: null }, message), visit: { name: 'declared', path: null, found: true, ok: false, error: message } };
+      return { profile: problemProfile({ ...base, path: null }, message), visit: { name: sourceNames.declared, path: null, found: true, ok: false, error: message } };
     }
     const expiresAt = expires.ms;
     if (value) context.handOverSecret?.({ source: 'declared', agent: null, id: entry.id }, { value });
     return {
       profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
-      visit: { name: 'declared', path: null, found: Boolean(value), ok: true, error: null },
+      visit: { name: sourceNames.declared, path: null, found: Boolean(value), ok: true, error: null },
     };
   }
   if ('file' in entry) {
     const path = expandHome(entry.file, context.home);
-    const fail = (message: string) => ({ profile: problemProfile({ ...base, path }, `${path}: ${message}`), visit: { name: 'declared', path, found: true, ok: false, error: `${path}: ${message}` } });
+    const fail = (message: string) => ({ profile: problemProfile({ ...base, path }, `${path}: ${message}`), visit: { name: sourceNames.declared, path, found: true, ok: false, error: `${path}: ${message}` } });
     const file = await readCredentialFile(path);
-    if (file.kind === 'absent') return { profile: makeProfile({ ...base, path, secret: 'absent', notes: [`${path} does not exist (${where})`] }), visit: { name: 'declared', path, found: false, ok: true, error: null } };
+    if (file.kind === 'absent') return { profile: makeProfile({ ...base, path, secret: 'absent', notes: [`${path} does not exist (${where})`] }), visit: { name: sourceNames.declared, path, found: false, ok: true, error: null } };
     if (file.kind === 'error') return fail(file.message);
     const json = parseJsonText(file.text);
     if (!json.ok) return fail(json.message);
@@ -73,7 +74,7 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
     if (value === undefined) return fail(`field ${entry.field} not found`);
     const expiry = interpretExpiry(value, entry.unit);
     if (!expiry.ok) return fail(`field ${entry.field} ${expiry.message} (unit ${entry.unit})`);
-    return { profile: makeProfile({ ...base, path, expiresAt: expiry.ms }), visit: { name: 'declared', path, found: true, ok: true, error: null } };
+    return { profile: makeProfile({ ...base, path, expiresAt: expiry.ms }), visit: { name: sourceNames.declared, path, found: true, ok: true, error: null } };
   }
   // The program only: its arguments may carry a token (curl -H "Authorization: …").
   const shown = `${entry.command[0]}${entry.command.length > 1 ? ' …' : ''}`;
@@ -81,10 +82,10 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
     const output = (await runCommand(entry.command, entry.timeout)).trim();
     const expiry = interpretExpiry(output, entry.unit);
     if (!expiry.ok) throw new Error(`printed something that ${expiry.message} (unit ${entry.unit})`);
-    return { profile: makeProfile({ ...base, expiresAt: expiry.ms, notes: [`from \`${shown}\``] }), visit: { name: 'declared', path: null, found: true, ok: true, error: null } };
+    return { profile: makeProfile({ ...base, expiresAt: expiry.ms, notes: [`from \`${shown}\``] }), visit: { name: sourceNames.declared, path: null, found: true, ok: true, error: null } };
   } catch (error) {
     const message = `${where}: \`${shown}\` ${(error as Error).message}`;
-    return { profile: problemProfile({ ...base, path: null }, message), visit: { name: 'declared', path: null, found: true, ok: false, error: message } };
+    return { profile: problemProfile({ ...base, path: null }, message), visit: { name: sourceNames.declared, path: null, found: true, ok: false, error: message } };
   }
 }
 

@@ -15,8 +15,9 @@ import {
   type SourceResult,
   type SourceVisit,
 } from './source.js';
+import { sourceNames } from './source-names.js';
 
-const name = 'env';
+const name = sourceNames.env;
 
 /**
  * Provider keys in the process environment and in `<stateDir>/.env`, which OpenClaw's

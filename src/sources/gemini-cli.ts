@@ -5,8 +5,9 @@ import { registerSecret } from '../core/scrub.js';
 import { envDir, readCliOAuthCreds, type CliOAuthStore } from './cli-oauth-creds.js';
 import { parseDotenv } from './dotenv.js';
 import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type Source, type SourceContext, type SourceResult } from './source.js';
+import { sourceNames } from './source-names.js';
 
-const name = 'gemini-cli';
+const name = sourceNames.geminiCli;
 
 /** Gemini CLI's `~/.gemini`; `$GEMINI_CLI_HOME` replaces the home it sits in. */
 export function geminiDir(context: SourceContext): string {

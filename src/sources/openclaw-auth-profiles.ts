@@ -18,8 +18,9 @@ import {
   type SourceResult,
   type SourceVisit,
 } from './source.js';
+import { sourceNames } from './source-names.js';
 
-const name = 'openclaw';
+const name = sourceNames.openclawStore;
 
 function agentLabel(agent: AgentDir): string {
   return agent.agent ?? 'agent';

@@ -5,6 +5,7 @@ import { checkEpochMs } from './epoch.js';
 import { makeProfile, problemProfile, type Profile, type SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
 import { describeProgramFailure, isProgramFailure, runProgram, type ProgramFailure } from '../core/run-program.js';
+import { sourceNames } from './source-names.js';
 
 const statusProfile = z.looseObject({
   profileId: z.string(),
@@ -35,7 +36,7 @@ export type OpenclawCliResult =
   | { ok: true; profiles: Profile[]; required: RequiredProvider[]; visit: SourceVisit }
   | { ok: false; visit: SourceVisit };
 
-const name = 'openclaw-cli';
+const name = sourceNames.openclawCli;
 
 /** `models status --json` of a large install is a few hundred KB. */
 const maxOutput = 16 * 1024 * 1024;

@@ -17,8 +17,9 @@ import {
   type SourceResult,
   type AuthStoreFacts,
 } from './source.js';
+import { sourceNames } from './source-names.js';
 
-const name = 'openclaw-db';
+const name = sourceNames.openclawDb;
 
 interface RowAt {
   table: string;
