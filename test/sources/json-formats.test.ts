@@ -73,7 +73,7 @@ describe('OpenClaw auth-profiles.json and auth-state.json', () => {
   );
 
   it('the state: usage stats must be an object when there', () => {
-    expect(readStateDocument({ version: 1 })).toEqual({ ok: true, value: {} });
+    expect(readStateDocument({ version: 1 })).toEqual({ ok: true, value: { order: {} } });
     expect(rejects(readStateDocument({ usageStats: [] }))).toEqual([`usageStats: ${expected('object', 'array')}`]);
     expect(rejects(readStateDocument({ usageStats: null }))).toEqual([`usageStats: ${expected('object', 'null')}`]);
   });
@@ -90,10 +90,13 @@ describe('OpenClaw auth-profiles.json and auth-state.json', () => {
 describe('an OpenClaw credential (one entry of profiles)', () => {
   it('accepts each type with the fields it uses; setup.replacement marks it replaced, a setup of another shape is ignored', () => {
     expect(readCredential('a:b', { type: 'api_key', provider: 'openai', key: 'k', email: 'x' })).toEqual({ ok: true, value: { type: 'api_key', provider: 'openai', replaced: false, key: 'k' } });
-    expect(readCredential('a:b', { type: 'token', provider: 'anthropic', tokenRef: { source: 'env', id: 'T', provider: 'default' }, expires: 'soon', setup: { replacement: 1 } })).toEqual({
+    // OpenClaw keeps `setup` only in its saved-setup shape (a boolean replacement, a modelRef and a configJson).
+    const saved = { replacement: true, modelRef: 'anthropic/claude-opus-4-6', configJson: '{}' };
+    expect(readCredential('a:b', { type: 'token', provider: 'anthropic', tokenRef: { source: 'env', id: 'T', provider: 'default' }, expires: 'soon', setup: saved })).toEqual({
       ok: true,
       value: { type: 'token', provider: 'anthropic', replaced: true, tokenRef: { source: 'env', id: 'T' }, expires: 'soon' },
     });
+    expect(readCredential('a:b', { type: 'token', provider: 'anthropic', token: 't', setup: { replacement: 1 } })).toMatchObject({ ok: true, value: { replaced: false } });
     expect(readCredential('a:b', { type: 'oauth', provider: 'x', access: 'a', refresh: 'r', oauthRef: { id: 'z' }, setup: 5 })).toEqual({
       ok: true,
       value: { type: 'oauth', provider: 'x', replaced: false, access: 'a', refresh: 'r', oauthRef: { id: 'z' } },
@@ -108,7 +111,8 @@ describe('an OpenClaw credential (one entry of profiles)', () => {
     [{ type: 'sk-ant-SECRET-pasted-here' }, 'profile "p:x": unknown credential type value (expected api_key, token or oauth)'],
     [{ type: 'api_key' }, `profile "p:x": provider: ${expected('string', 'undefined')}`],
     [{ type: 'api_key', provider: '' }, 'profile "p:x": provider: must not be empty'],
-    [{ type: 'api_key', provider: 'a', key: 5, keyRef: 'x' }, `profile "p:x": key: ${expected('string', 'number')}; keyRef: ${expected('object', 'string')}`],
+    // A key that is not a string is no key (OpenClaw's loader drops it); a malformed keyRef is an error.
+    [{ type: 'api_key', provider: 'a', key: 5, keyRef: 'x' }, `profile "p:x": keyRef: ${expected('object', 'string')}`],
     [{ type: 'api_key', provider: 'a', keyRef: { source: 1 } }, `profile "p:x": keyRef.source: ${expected('string', 'number')}; keyRef.id: ${expected('string', 'undefined')}`],
     [{ type: 'oauth', provider: 'a', oauthRef: {}, access: null }, `profile "p:x": access: ${expected('string', 'null')}; oauthRef.id: ${expected('string', 'undefined')}`],
     [{ type: 'token', provider: 'a', tokenRef: [] }, `profile "p:x": tokenRef: ${expected('object', 'array')}`],

@@ -132,7 +132,8 @@ describe('openclaw auth-profiles.json source', () => {
         't:none': { type: 'token', provider: 't' },
         'o:enc': { type: 'oauth', provider: 'o', oauthRef: { id: 'abc' }, expires: NOW + DAY },
         'o:enc-gone': { type: 'oauth', provider: 'o', oauthRef: { id: 'zzz' }, expires: NOW + DAY },
-        's:replaced': { type: 'api_key', provider: 's', key: 'k', setup: { replacement: 'x' } },
+        's:replaced': { type: 'api_key', provider: 's', key: 'k', setup: { replacement: true, modelRef: 's/m', configJson: '{}' } },
+        's:setup-other-shape': { type: 'api_key', provider: 's', key: 'k', setup: { replacement: 'x' } },
       }),
       '.openclaw/.env': 'DOTENV_KEY=v\n',
       'secrets/token': 'PLANTED',
@@ -151,6 +152,7 @@ describe('openclaw auth-profiles.json source', () => {
       'o:enc': 'reference',
       'o:enc-gone': 'absent',
       's:replaced': 'absent',
+      's:setup-other-shape': 'present',
     });
     const notes = Object.fromEntries(profiles.map((p) => [p.id, p.notes.join('; ')]));
     expect(notes['a:env-unset']).toMatch(/the environment variable UNSET_KEY it refers to is not set/);
