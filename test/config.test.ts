@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertingSchema } from '../src/config/alerting.js';
-import { defaultAlerting } from '../src/config/alerting.js';
+import { defaultAlerting } from '../src/config/defaults.js';
 import { loadConfig, locateConfig } from '../src/config/load.js';
 import { parseConfig } from '../src/config/schema.js';
 import { defaultConfig } from '../src/config/defaults.js';

@@ -1,10 +1,7 @@
 import * as z from '../core/zod.js';
 import { channelSchema } from '../alerts/index.js';
 import { duration } from './primitives.js';
-
-const day = 86_400_000;
-const hours4 = 4 * 3_600_000;
-export const defaultRepeat = { expiring: day, expired: hours4, missing: hours4, error: hours4 };
+import { defaultRepeat } from './defaults.js';
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -52,9 +49,6 @@ export const alertingSchema = z.lazy(() =>
   }),
 );
 export type AlertingConfig = z.output<typeof alertingSchema>;
-
-/** What `alerting: {}` parses to (a test holds them equal). */
-export const defaultAlerting: AlertingConfig = { repeat: { ...defaultRepeat }, sendResolved: true };
 
 /** The channels, each named once. Built on first use, like every part of the config's schema. */
 export const channelsSchema = z.lazy(() =>

@@ -1,4 +1,3 @@
-import { defaultAlerting } from './alerting.js';
 import { policyModes } from './policy-modes.js';
 
 // What the config's parts default to, stated once for the schema and for defaultConfig. This
@@ -9,6 +8,13 @@ import { policyModes } from './policy-modes.js';
 export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
 export const daemonDefault = { scrapeTtl: 30_000 };
 export const scheduleDefault = '*/15 * * * *';
+
+const day = 86_400_000;
+const hours4 = 4 * 3_600_000;
+export const defaultRepeat = { expiring: day, expired: hours4, missing: hours4, error: hours4 };
+
+/** What `alerting: {}` parses to (a test holds them equal). Here, not beside the schema: every run needs it, few the schema. */
+export const defaultAlerting = { repeat: { ...defaultRepeat }, sendResolved: true };
 
 /**
  * What no config file means (a test holds it equal to what the schema makes of `{}`). A fresh

@@ -1,8 +1,8 @@
 import * as z from '../core/zod.js';
-import { alertingSchema, channelsSchema, defaultAlerting } from './alerting.js';
+import { alertingSchema, channelsSchema } from './alerting.js';
 import { AuthwatchError } from '../core/errors.js';
 import { describeIssues, type IssueContext } from '../core/zod-issues.js';
-import { daemonDefault, openclawDefault, scheduleDefault } from './defaults.js';
+import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
 import { policyModes } from './policy-modes.js';
 import { declaredSchema } from '../sources/declared-schema.js';
 import { duration, instant } from './primitives.js';

@@ -1,5 +1,4 @@
 import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from './process-alive.js';
 
@@ -38,10 +37,17 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, options
   removeOrphans(path);
 }
 
-/** `.<name>.<pid>.<random>.tmp`: the pid lets a later run clear a killed writer's file, the random part makes the name unguessable. */
+/**
+ * `.<name>.<pid>.<random>.tmp`: the pid lets a later run clear a killed writer's file. What keeps
+ * a name planted in a shared directory harmless is the exclusive, no-follow open; the random part
+ * only makes a clash unlikely (Math.random: node:crypto would be loaded by every run for it).
+ */
+const random32 = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+const randomHex = () => random32() + random32();
+
 function createTemporary(path: string, mode: number): { fd: number; temporary: string } {
   for (let attempt = 0; ; attempt++) {
-    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomHex()}.tmp`);
     try {
       return { fd: openSync(temporary, exclusiveCreate, mode), temporary };
     } catch (error) {

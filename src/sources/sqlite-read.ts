@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFsError } from '../core/files.js';
 import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
 
@@ -329,7 +328,7 @@ export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) =>
         failure = error;
       }
       if (!unchanged({ database, wal }, walPath) && attempt < readAttempts) {
-        await sleep(25 * attempt);
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
         continue;
       }
       if (failure !== undefined) return { kind: 'error', message: describeSqliteError(failure) };
