@@ -21,6 +21,20 @@ const { build } = esbuild;
 const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
 
+// dotenv (whose parse() reads ~/.openclaw/.env as the gateway does) requires node:crypto at its
+// top for encrypted vaults authwatch never opens: give it crypto on first use instead, so a check
+// of a home with a .env does not load node:crypto.
+const lazyCryptoForDotenv = {
+  name: 'lazy-crypto-for-dotenv',
+  setup(build) {
+    build.onResolve({ filter: /^crypto$/ }, (args) => (/[\\/]dotenv[\\/]/.test(args.importer) ? { path: 'lazy-crypto', namespace: 'lazy-crypto' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:crypto")[key] });',
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   ...common,
@@ -30,6 +44,7 @@ await build({
   // wrapper calls cost every start.
   minify: true,
   external,
+  plugins: [lazyCryptoForDotenv],
   // import() becomes require(): V8 loses the dynamic-import hook of a script compiled from a
   // code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and everything imported is CommonJS.
   supported: { 'dynamic-import': false },
