@@ -86,6 +86,10 @@ describe('live checks against local providers', () => {
     }
     expect(code).toBe(1);
     expect(json.exitCode).toBe(1);
+    // Each route carries what the live check saw of the credential that serves it.
+    const routesWithLive = json.providers.filter((route: any) => route.serving && byId[route.serving.id]?.live);
+    expect(routesWithLive.length).toBeGreaterThan(5);
+    for (const route of routesWithLive) expect({ provider: route.provider, live: route.live }).toEqual({ provider: route.provider, live: byId[route.serving.id]!.live });
     // The provider's words, scrubbed, and the fix.
     expect(byId['anthropic:api-dead']!.detail).toContain('rejected 401: invalid x-api-key (checked just now); fix:');
     expect(byId['openai:dead']!.live!.message).toBe('Incorrect API key provided: …');

@@ -5,6 +5,14 @@ import type { Unusable } from '../evaluate/routes.js';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until) });
 
+/** The serving credential's live check, as `{ live }`, or nothing. */
+function servingLive(route: Report['routes'][number]): { live?: ReturnType<typeof liveToJson> } {
+  const id = route.serving?.id;
+  if (id === undefined) return {};
+  const serving = route.steps.find((step) => step.evaluation.profile.id === id)?.evaluation ?? route.keys.find((key) => key.id === id)?.evaluation ?? null;
+  return serving?.live ? { live: liveToJson(serving.live) } : {};
+}
+
 /** A profile's live check in the JSON document: what was seen and when, never the secret. */
 function liveToJson(live: LiveFact) {
   return {
@@ -57,6 +65,8 @@ export function reportToJson(report: Report, run?: RunOutcome) {
       verdict: route.verdict,
       status: route.status,
       serving: route.serving,
+      // What the live check saw of the credential that serves (only when one ran for it).
+      ...servingLive(route),
       fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.unusable && unusableJson(route.fallbackFrom.unusable) },
       order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.usable })),
       keys: route.keys.map((key) => key.id),
