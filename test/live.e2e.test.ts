@@ -29,7 +29,12 @@ async function check(home: string, args: string[] = [], now = NOW, env: Record<s
   const result = await runCli(['check', '--json', '--now', iso(now), ...args], { home, env, timeoutMs: 30_000 });
   expect(result.stderr).not.toContain(MARKER);
   expect(result.stdout).not.toContain(MARKER);
-  const json = JSON.parse(result.stdout) as { exitCode: number; profiles: { id: string; status: string; detail: string; live?: { verdict: string; httpStatus: number | null; message: string; windows: { name: string; utilization: number }[] } }[] };
+  type Live = { verdict: string; httpStatus: number | null; message: string; windows: { name: string; utilization: number }[] };
+  const json = JSON.parse(result.stdout) as {
+    exitCode: number;
+    profiles: { id: string; status: string; detail: string; live?: Live }[];
+    providers: { provider: string; serving: { id: string } | null; live?: Live }[];
+  };
   const byId = Object.fromEntries(json.profiles.map((p) => [p.id, p]));
   return { ...result, json, byId };
 }
@@ -87,9 +92,9 @@ describe('live checks against local providers', () => {
     expect(code).toBe(1);
     expect(json.exitCode).toBe(1);
     // Each route carries what the live check saw of the credential that serves it.
-    const routesWithLive = json.providers.filter((route: any) => route.serving && byId[route.serving.id]?.live);
+    const routesWithLive = json.providers.filter((route) => route.serving && byId[route.serving.id]?.live);
     expect(routesWithLive.length).toBeGreaterThan(5);
-    for (const route of routesWithLive) expect({ provider: route.provider, live: route.live }).toEqual({ provider: route.provider, live: byId[route.serving.id]!.live });
+    for (const route of routesWithLive) expect({ provider: route.provider, live: route.live }).toEqual({ provider: route.provider, live: byId[route.serving!.id]!.live });
     // The provider's words, scrubbed, and the fix.
     expect(byId['anthropic:api-dead']!.detail).toContain('rejected 401: invalid x-api-key (checked just now); fix:');
     expect(byId['openai:dead']!.live!.message).toBe('Incorrect API key provided: …');
