@@ -80,18 +80,18 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
   const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
+  const clockGiven = values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim());
+  if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
+  if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
+  const whatIf = clockGiven && !values.send;
   // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
-  const leavesState = ((values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim())) && !values.send) || values['no-alerts'] === true;
+  const leavesState = whatIf || values['no-alerts'] === true;
   const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
     const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
     if (values.agent !== undefined) await checkAgent(context, values.agent);
-    const clockGiven = values.now !== undefined || Boolean(env.AUTHWATCH_NOW?.trim());
-    if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
-    const whatIf = clockGiven && !values.send;
-    if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
     // Not performance.now(): the first touch of `performance` loads perf_hooks.
     const started = process.hrtime.bigint();
     const report = await runCheck({
