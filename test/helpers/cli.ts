@@ -17,23 +17,35 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+/** Runs any program as a child process, with exactly `env`; `stdin` is written and closed. */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; stdin?: string; timeoutMs?: number; uid?: number },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env,
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 20_000,
+      killSignal: 'SIGKILL',
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  });
+}
+
 /**
  * Runs the built CLI as a real child process with a clean environment: only PATH, the temp
  * HOME, UTC and whatever the test adds — never the developer's own credentials.
  */
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, TZ: 'UTC', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 20_000,
-      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, TZ: 'UTC', ...options.env };
+  return runProcess(process.execPath, [cliPath, ...args], { env, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.uid !== undefined ? { uid: options.uid } : {}) });
 }

@@ -2,10 +2,9 @@
  * Runs the parity homes through the real OpenClaw CLI and through authwatch. Used by the parity
  * test, which also rewrites expected.json when UPDATE_PARITY=1 (test/parity/regenerate.sh).
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath } from '../helpers/cli.js';
+import { cliPath, runProcess, type CliResult } from '../helpers/cli.js';
 import { writeFiles } from '../helpers/home.js';
 import type { Home, StoreRows } from './homes.js';
 
@@ -34,24 +33,10 @@ function findNode24(): string {
   return node;
 }
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = CliResult;
 
-function run(command: string, args: string[], env: Record<string, string>, stdin = '', timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const run = (command: string, args: string[], env: Record<string, string>, stdin = '', timeoutMs = 60_000): Promise<RunResult> =>
+  runProcess(command, args, { env, stdin, timeoutMs });
 
 const SQLITE_WRITER = `
 const { DatabaseSync } = require('node:sqlite');
