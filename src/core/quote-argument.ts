@@ -14,6 +14,11 @@ export function quoteArgument(arg: string): string {
   return `'${arg}'`;
 }
 
+/** Whether text from outside reads as words (a reason, a model name) and so may be shown as it is. */
+export function readsAsWords(text: string): boolean {
+  return knownPrefix(text) === undefined && ordinary.test(text) && text.length <= 200 && !text.split(/[/_.~+@,:=%# -]+/).some(tokenLike);
+}
+
 // Prefixes that name a token's kind (and carry none of its secret), longest first.
 const tokenPrefixes = ['sk-ant-', 'sk-proj-', 'sk-or-', 'sk-', 'github_pat_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'glpat-', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxe-', 'xoxr-', 'xoxs-', 'xapp-', 'eyJ', 'AIza', 'AKIA', 'ya29.', 'hf_', 'gsk_', 'r8_'];
 

@@ -4,6 +4,7 @@ import { fingerprint } from '../core/fingerprint.js';
 import { checkEpochMs, isValidTimeMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretHandOver, type SecretReference, type UsageFacts } from './source.js';
+import { readsAsWords } from '../core/quote-argument.js';
 
 // OpenClaw's auth profile store (auth-profiles.json, and the same document inside its SQLite
 // store), its state part (auth-state.json), their usageStats entries and the credentials in
@@ -44,7 +45,8 @@ export type UsageStatsEntry = UsageFacts;
 export type UsageStats = Record<string, UsageStatsEntry>;
 
 const finiteOrNone = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const textOrNone = (value: unknown) => (typeof value === 'string' ? value.slice(0, 80) : undefined);
+/** A reason or model name as OpenClaw writes them (`billing`, `claude-opus-4-6`); anything else is never shown. */
+const textOrNone = (value: unknown) => (typeof value !== 'string' ? undefined : readsAsWords(value) && value.length <= 80 ? value : '(not shown)');
 
 /** The usageStats entries, read leniently: a bad entry or field just has no cooldown to report. */
 export function readUsageStats(raw: Record<string, unknown> | undefined): UsageStats {

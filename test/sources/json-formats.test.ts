@@ -84,6 +84,9 @@ describe('OpenClaw auth-profiles.json and auth-state.json', () => {
       'e:f': { cooldownUntil: 9, disabledReason: 'billing' },
     });
     expect(readUsageStats(undefined)).toEqual({});
+    // Reasons and model names are shown and exported as labels: only when they read as OpenClaw writes them.
+    const pasted = readUsageStats({ 'a:b': { disabledReason: 'sk-ant-oat01-Zx9QpL2mVb7RtY4wKc8NsD', cooldownReason: 'rate_limit', cooldownModel: 'claude-opus-4-6', blockedReason: 'Bearer eyJhbGciOiJIUzI1NiJ9' } })['a:b'];
+    expect(pasted).toMatchObject({ disabledReason: '(not shown)', cooldownReason: 'rate_limit', cooldownModel: 'claude-opus-4-6', blockedReason: '(not shown)' });
   });
 });
 
