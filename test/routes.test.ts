@@ -22,6 +22,7 @@ function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, o
     auth: { order: {}, profiles: {} },
     configKeys: new Set(),
     agent: null,
+    changes: new Map(),
     now: NOW,
     ...extra,
   });
@@ -53,8 +54,23 @@ describe('routes', () => {
   it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
     const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });
-    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR }]);
+    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, credentialChangedAt: null }]);
     expect(describeRoute(route!)).toMatch(/^unavailable, recovers .*\(anthropic:work disabled: billing until /);
+  });
+
+  it('a billing disable earned before the credential was replaced is stale; one the new credential earned is not', () => {
+    const disabled = (lastFailureAt?: number) => ({ 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing', ...(lastFailureAt === undefined ? {} : { lastFailureAt }) } });
+    // authwatch last saw the old key at NOW - 30 min, the new one at NOW - 15 min.
+    const changes = new Map([['-/anthropic:work', { changedAt: NOW - 15 * 60_000, changedAfter: NOW - 30 * 60_000 }]]);
+    const stale = routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR), {}, 'authwatch', { changes })[0]!;
+    expect(stale.unusable[0]!.credentialChangedAt).toBe(NOW - 15 * 60_000);
+    expect(stale).toMatchObject({ verdict: 'unavailable', status: 'missing' });
+    expect(describeRoute(stale)).toMatch(/anthropic:work disabled: billing until [^,]+, stale: set before its credential changed \(seen 2026-11-24 11:45 \+00:00\)\)$/);
+    // The failure came after the old key was last seen: it may be the new key's own.
+    expect(routesOf([profile('anthropic:work')], disabled(NOW - 20 * 60_000), {}, 'authwatch', { changes })[0]!.unusable[0]!.credentialChangedAt).toBeNull();
+    // A window with no failure time cannot be dated; no change seen: nothing to say.
+    expect(routesOf([profile('anthropic:work')], disabled(), {}, 'authwatch', { changes })[0]!.unusable[0]!.credentialChangedAt).toBeNull();
+    expect(routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR))[0]!.unusable[0]!.credentialChangedAt).toBeNull();
   });
 
   it('explicit order whose first profile is in cooldown: on fallback, naming both', () => {

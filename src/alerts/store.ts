@@ -45,29 +45,38 @@ export function makeStateDirectory(dir: string): void {
 }
 
 /**
- * Loads the alert memory. A missing file is an empty memory; a corrupt one is moved aside
- * (`state.json.corrupt-<time>`) with a warning and the run goes on with an empty memory —
- * which at worst repeats a notification, never drops one.
+ * The text of a file of the state dir, `null` when there is none. The dir and the file must be
+ * this user's and written by no one else: the state decides what is said.
  */
-export async function loadState(dir: string, log: Logger, now: number): Promise<AlertState> {
+export function readStateFile(dir: string, name: string, what: string): string | null {
   const dirInfo = statIfVisible(dir);
   if (dirInfo) refuseForeign(dir, dirInfo, 'state directory');
-  const path = join(dir, 'state.json');
-  let text: string;
+  const path = join(dir, name);
   try {
     // Synchronous like every small read (see readCredentialFile).
     const fd = openSync(path, 'r');
     try {
-      refuseForeign(path, fstatSync(fd), 'alert state');
-      text = readFileSync(fd, 'utf8');
+      refuseForeign(path, fstatSync(fd), what);
+      return readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     if (error instanceof AuthwatchError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-    throw new AuthwatchError(`cannot read the alert state ${path}: ${describeFsError(error)}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AuthwatchError(`cannot read the ${what} ${path}: ${describeFsError(error)}`);
   }
+}
+
+/**
+ * Loads the alert memory. A missing file is an empty memory; a corrupt one is moved aside
+ * (`state.json.corrupt-<time>`) with a warning and the run goes on with an empty memory —
+ * which at worst repeats a notification, never drops one.
+ */
+export async function loadState(dir: string, log: Logger, now: number): Promise<AlertState> {
+  const path = join(dir, 'state.json');
+  const text = readStateFile(dir, 'state.json', 'alert state');
+  if (text === null) return emptyState();
   const json = parseJsonText(text);
   const state = json.ok ? readAlertState(json.value) : null;
   if (state?.ok) return state.value;

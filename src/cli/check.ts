@@ -107,6 +107,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
             }
           : null,
       log,
+      remembers: !leavesState,
       live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
     });
     if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);

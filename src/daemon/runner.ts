@@ -89,7 +89,7 @@ export class CheckRunner {
       // Made per check from the config of now: a reload that turns live checks on or off counts
       // from the next check. Its requests run inside the check, never on a request's path.
       const live = await prepareLive(config, false, { env, home, now, log });
-      const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log, live });
+      const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log, remembers: true, live });
       const durationMs = performance.now() - started;
       this.deps.checked(report);
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');

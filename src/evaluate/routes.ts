@@ -2,6 +2,7 @@ import { formatLocalTime } from '../core/duration.js';
 import type { OpenclawAuthConfig, ProviderUse } from '../sources/openclaw-config.js';
 import type { AuthStoreFacts, Profile, SourceVisit, UsageFacts } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
+import { profileKey, type CredentialChange } from './credential-changes.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../sources/epoch.js';
@@ -22,6 +23,11 @@ export interface Unusable {
   /** The model a model-scoped window applies to. */
   model: string | null;
   until: number;
+  /**
+   * Stale: the credential was replaced after the failure that opened this window (authwatch saw
+   * the change by this time), and the new one has not failed since. `null`: no such change seen.
+   */
+  credentialChangedAt: number | null;
 }
 
 export interface RouteStep {
@@ -72,6 +78,8 @@ export interface RouteInputs {
   configKeys: ReadonlySet<string>;
   /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent with a store of its own. */
   agent: string | null;
+  /** Credential changes authwatch saw, by profile key (credential-changes.ts). */
+  changes: ReadonlyMap<string, CredentialChange>;
   now: number;
 }
 
@@ -91,14 +99,33 @@ export function unusableOf(profile: string, provider: string, stats: UsageFacts 
   const windows = [blocked ? stats.blockedUntil! : 0, cooldown ? stats.cooldownUntil! : 0, disabled ? stats.disabledUntil! : 0];
   const until = Math.max(...windows);
   if (until <= 0) return null;
-  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, until };
-  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, until };
-  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, until };
+  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, until, credentialChangedAt: null };
+  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, until, credentialChangedAt: null };
+  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, until, credentialChangedAt: null };
 }
 
-/** `anthropic:work disabled: billing until 18:40` */
+/** The credentials whose usageStats hold a window still open (whatever model it is scoped to). */
+export function evaluationsInWindow(evaluations: readonly Evaluation[], visits: readonly SourceVisit[], now: number): Evaluation[] {
+  const facts = storeFacts(visits);
+  return evaluations.filter((e) => {
+    const stats = e.profile.path === null ? undefined : facts.get(e.profile.path)?.usage[e.profile.id];
+    return stats !== undefined && (active(stats.blockedUntil, now) || active(stats.cooldownUntil, now) || active(stats.disabledUntil, now));
+  });
+}
+
+/**
+ * A window opened by a failure before the credential was replaced: the gateway skips a
+ * credential it has not tried. Without `lastFailureAt` the window cannot be dated.
+ */
+function staleSince(change: CredentialChange | undefined, stats: UsageFacts | undefined): number | null {
+  const failedAt = stats?.lastFailureAt;
+  return change !== undefined && failedAt !== undefined && failedAt <= change.changedAfter ? change.changedAt : null;
+}
+
+/** `anthropic:work disabled: billing until 18:40`, and `, stale: set before its credential changed (seen 17:02)` */
 export function describeUnusable(u: Unusable): string {
-  return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}`;
+  const stale = u.credentialChangedAt === null ? '' : `, stale: set before its credential changed (seen ${formatLocalTime(u.credentialChangedAt)})`;
+  return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}${stale}`;
 }
 
 /** OpenClaw's stored-credential eligibility (`evaluateStoredCredentialEligibility` and the order's checks). */
@@ -156,7 +183,9 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     if (!evaluation || seen.has(id)) continue;
     seen.add(id);
     const ineligible = ineligibility(evaluation.profile, auth, now);
-    const unusable = ineligible ? null : unusableOf(id, provider, statsOf(evaluation)?.usage[id], model, now);
+    const stats = statsOf(evaluation)?.usage[id];
+    const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
+    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(profileKey(evaluation)), stats) };
     const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
     steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
   }

@@ -3,7 +3,7 @@ import type { Report } from '../evaluate/report.js';
 import type { Unusable } from '../evaluate/routes.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until) });
+const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until), credentialChangedAt: iso(u.credentialChangedAt) });
 
 /** The serving credential's live check, as `{ live }`, or nothing. */
 function servingLive(route: Report['routes'][number]): { live?: ReturnType<typeof liveToJson> } {

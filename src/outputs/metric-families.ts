@@ -285,6 +285,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
   const index = new Map((report?.evaluations ?? []).map((e, i) => [e, i]));
   const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider) });
   const unusable = new Map<string, Sample>();
+  const stale = new Map<string, Sample>();
   for (const route of routes) {
     for (const u of route.unusable) {
       const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
@@ -292,7 +293,10 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       // A config-inline key (`inline-api-key:<provider>`) has no row of its own.
       const l = i !== undefined ? labels[i]! : { profile: wellFormed(u.profile), provider: wellFormed(route.provider), source: 'config', agent: wellFormed(route.agent ?? '') };
       const key = identity(l);
-      if (!unusable.has(key)) unusable.set(key, { labels: { ...l, reason: wellFormed(u.reason ?? u.kind) }, value: seconds(u.until) });
+      if (unusable.has(key)) continue;
+      const windowLabels = { ...l, reason: wellFormed(u.reason ?? u.kind) };
+      unusable.set(key, { labels: windowLabels, value: seconds(u.until) });
+      stale.set(key, { labels: windowLabels, value: u.credentialChangedAt === null ? 0 : 1 });
     }
   }
   return [
@@ -330,6 +334,13 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'reason'],
       samples: [...unusable.values()],
+    },
+    {
+      name: 'authwatch_credential_unusable_stale',
+      help: 'Whether the window was opened by a failure before the credential was replaced, and the new one has not failed since (1): the gateway skips a credential it never tried.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'reason'],
+      samples: [...stale.values()],
     },
   ];
 }

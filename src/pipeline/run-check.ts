@@ -15,12 +15,16 @@ import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote } from '../sources/openclaw-store-format.js';
 import { sourceNames } from '../sources/source-names.js';
+import { credentialChanges } from '../evaluate/credential-changes.js';
+import { rememberCredentials } from './credential-memory.js';
 
 export interface CheckInputs {
   context: SourceContext;
   config: Config;
   policy: Policy;
   log: Logger;
+  /** Whether the run may update what the state dir remembers (a what-if only reads it). */
+  remembers: boolean;
   /** Ask `openclaw models status --json` first (`--from-openclaw`); `null`/absent: read files only. */
   fromOpenclaw?: OpenclawCliOptions | null;
   /** Live checks for this run (src/live), when they are on. */
@@ -28,7 +32,7 @@ export interface CheckInputs {
 }
 
 /** One full check: read every source, judge every profile, add `missing` rows, summarise. */
-export async function runCheck({ context: given, config, policy, log, fromOpenclaw, live }: CheckInputs): Promise<Report> {
+export async function runCheck({ context: given, config, policy, log, remembers, fromOpenclaw, live }: CheckInputs): Promise<Report> {
   // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
   // (not installed, failing, too slow), the files are read and the visit says why.
   // Loaded only by the runs that ask OpenClaw (--from-openclaw): most checks never do.
@@ -58,6 +62,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     const evaluation = evaluate(profile, context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
+  const memory = rememberCredentials(context, evaluations, visits, log, remembers);
   const uses = providerUses(openclawMode ? { ...openclawConfig, uses: openclawConfig.statusUses } : openclawConfig, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
   const routes = buildRoutes({
     mode: policy.mode,
@@ -68,6 +73,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     configKeys: openclawConfig.configKeys,
     // `models status` judges one agent; authwatch each agent with a store (or the one of `--agent`).
     agent: openclawMode ? openclawConfig.agent : context.agent,
+    changes: credentialChanges(memory),
     now: context.now,
   });
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row already.

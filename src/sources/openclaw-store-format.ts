@@ -55,6 +55,7 @@ export function readUsageStats(raw: Record<string, unknown> | undefined): UsageS
     if (!isJsonObject(value) || id === '__proto__') continue;
     stats[id] = {
       lastUsed: finiteOrNone(value.lastUsed),
+      lastFailureAt: finiteOrNone(value.lastFailureAt),
       cooldownUntil: finiteOrNone(value.cooldownUntil),
       cooldownReason: textOrNone(value.cooldownReason),
       cooldownModel: textOrNone(value.cooldownModel),

@@ -55,6 +55,8 @@ export interface SourceVisit {
 /** One `usageStats` entry of OpenClaw's auth state (times epoch ms), as stored. */
 export interface UsageFacts {
   lastUsed?: number;
+  /** The last failure the gateway recorded (it opens or extends a window). */
+  lastFailureAt?: number;
   cooldownUntil?: number;
   cooldownReason?: string;
   cooldownModel?: string;
