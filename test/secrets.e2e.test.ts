@@ -223,6 +223,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
       outputs.push(...cliOutputs(where, run));
     }
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    outputs.push({ where: 'credential memory', text: readFileSync(join(home, '.local/state/authwatch/credentials.json'), 'utf8') });
     echo.close();
     echoSmtp.close();
     expect(outputs.map((o) => o.text).join('\n')).toMatch(/mail-echo.*535 5\.7\.8 bad credentials: AUTH PLAIN …/);
@@ -308,6 +309,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     const textfileText = readFileSync(textfile, 'utf8');
     outputs.push({ where: 'textfile', text: textfileText });
     outputs.push({ where: 'alert state', text: readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8') });
+    outputs.push({ where: 'credential memory', text: readFileSync(join(home, '.local/state/authwatch/credentials.json'), 'utf8') });
     echo.close();
     expect(leaksIn(outputs)).toEqual([]);
 
@@ -328,7 +330,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     // The echoed request is quoted from its start: the URL's secret parts were there to leak.
     expect(json.alerts.channels[0].error).toMatch(/answered HTTP 500: \/hook\?… \{/);
     expect(text('routes check (table, inside the backoff): stdout')).toMatch(/anthropic\s+on fallback anthropic:default \(anthropic:work disabled: billing until /);
-    for (const family of ['provider_status', 'provider_on_fallback', 'provider_recovers_timestamp_seconds', 'provider_expiry_timestamp_seconds', 'credential_unusable_until_timestamp_seconds']) {
+    for (const family of ['provider_status', 'provider_on_fallback', 'provider_recovers_timestamp_seconds', 'provider_expiry_timestamp_seconds', 'credential_unusable_until_timestamp_seconds', 'credential_unusable_stale']) {
       expect(textfileText, family).toMatch(new RegExp(`^authwatch_${family}\\{`, 'm'));
     }
     const status = JSON.parse(text('status --json: stdout'));
