@@ -76,6 +76,22 @@ describe('authwatch check (child process)', () => {
     expect(code).toBe(0);
   });
 
+  it('a key in openclaw.json (models.providers.<id>.apiKey) serves its provider: no missing row, exit 0, as OpenClaw says', async () => {
+    const home = makeHome({
+      '.openclaw/openclaw.json': "{ agents: { defaults: { model: { primary: 'mistral/mistral-large' } } }, models: { providers: { mistral: { baseUrl: 'https://api.mistral.ai/v1', apiKey: 'mistral-PLANTEDSECRET-inline' } } } }",
+    });
+    for (const policy of [[], ['--policy', 'openclaw']]) {
+      const { code, json } = await checkJson(home, policy);
+      expect(code, policy.join(' ')).toBe(0);
+      expect(json.profiles.filter((p: any) => p.status === 'missing')).toEqual([]);
+      expect(json.providers[0]).toMatchObject({ provider: 'mistral', verdict: 'serving', status: 'ok', serving: { id: 'config:models.providers.mistral.apiKey' } });
+    }
+    const table = await runCli(['check', '--now', NOW_ISO], { home });
+    expect(table.stdout).toMatch(/^mistral\s+serving config:models\.providers\.mistral\.apiKey$/m);
+    expect(table.stdout).toMatch(/^no stored credentials — status ok, exit 0$/m);
+    expect(table.stdout + table.stderr).not.toContain('PLANTEDSECRET');
+  });
+
   it('a corrupt store is an error row; every other source is still reported; exit 1', async () => {
     const home = makeHome({
       [agentStore('main')]: '{"version":1,"profiles":{"a":',

@@ -241,7 +241,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     unusable,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
     expiresAt,
-    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses),
+    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses, serving),
   };
 }
 
@@ -257,7 +257,15 @@ function runtimeMissing(provider: string, uses: readonly ProviderUse[]): string 
   return provider === 'openai' && uses.some((u) => textRoles.has(u.role)) ? 'needs the codex runtime, which no bundled OpenClaw plugin provides' : null;
 }
 
-function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: RouteStep | null, usable: readonly Evaluation[], steps: readonly RouteStep[], uses: readonly ProviderUse[]): Status {
+function routeStatus(
+  mode: PolicyMode,
+  verdict: RouteVerdict,
+  servingStep: RouteStep | null,
+  usable: readonly Evaluation[],
+  steps: readonly RouteStep[],
+  uses: readonly ProviderUse[],
+  serving: Route['serving'],
+): Status {
   if (mode === 'openclaw') {
     // `checkStatus`: only the selected profile's health counts; a key with no profile is ok.
     // Image models are checked for availability alone, without a selected profile.
@@ -269,7 +277,8 @@ function routeStatus(mode: PolicyMode, verdict: RouteVerdict, servingStep: Route
   if (verdict === 'unavailable') return steps.some((s) => s.evaluation.status === 'expired') ? 'expired' : 'missing';
   // Serving, but not as configured: a warning, like a credential about to expire.
   if (verdict === 'on-fallback') return 'expiring';
-  return usable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
+  // A key in openclaw.json serves without a row of its own: it is ok as long as it is not in a window.
+  return serving?.status === 'ok' || usable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
 }
 
 /**

@@ -91,7 +91,8 @@ export function renderTable(report: Report, options: { colour: boolean; width?: 
   }
   const counts = new Map<Status, number>();
   for (const { status } of report.evaluations) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+  // Every provider can be served by keys that are no profile row (a key in openclaw.json).
+  const summary = counts.size === 0 ? 'no stored credentials' : [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
   const failedSources = report.visits.filter((visit) => !visit.ok).length;
   const total = `${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}`;
   return [...lines, '', ...(width === undefined ? [total] : wrap(total, width)), ''].join('\n');

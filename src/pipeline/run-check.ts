@@ -76,8 +76,9 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     changes: credentialChanges(memory),
     now: context.now,
   });
-  // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row already.
-  const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes);
+  // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row
+  // already, and a key in openclaw.json (no row of its own) is a credential too.
+  const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes.filter((route) => !route.keys.some((key) => key.evaluation === null)));
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
