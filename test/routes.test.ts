@@ -61,7 +61,7 @@ describe('routes', () => {
   it('a billing disable earned before the credential was replaced is stale; one the new credential earned is not', () => {
     const disabled = (lastFailureAt?: number) => ({ 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing', ...(lastFailureAt === undefined ? {} : { lastFailureAt }) } });
     // authwatch last saw the old key at NOW - 30 min, the new one at NOW - 15 min.
-    const changes = new Map([['-/anthropic:work', { changedAt: NOW - 15 * 60_000, changedAfter: NOW - 30 * 60_000 }]]);
+    const changes = new Map([[`openclaw-db ${path} -/anthropic:work`, { changedAt: NOW - 15 * 60_000, changedAfter: NOW - 30 * 60_000 }]]);
     const stale = routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR), {}, 'authwatch', { changes })[0]!;
     expect(stale.unusable[0]!.credentialChangedAt).toBe(NOW - 15 * 60_000);
     expect(stale).toMatchObject({ verdict: 'unavailable', status: 'missing' });

@@ -70,7 +70,7 @@ describe('stale cooldown', () => {
 
     const everything = [first, changed, failedAgain].map((r) => r.stdout + r.stderr).join('\n') + readFileSync(textfile, 'utf8') + sink.requests.map((r) => r.body).join('\n') + readdirSync(stateDir).map((f) => readFileSync(join(stateDir, f), 'utf8')).join('\n');
     expect(everything).not.toContain('PLANTEDSECRET');
-    expect(JSON.parse(readFileSync(join(stateDir, 'credentials.json'), 'utf8')).credentials['main/anthropic:work']).toMatchObject({ fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(JSON.parse(readFileSync(join(stateDir, 'credentials.json'), 'utf8')).credentials[`openclaw ${join(home, agentStore('main'))} main/anthropic:work`]).toMatchObject({ fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
   }, 60_000);
 
   it('a memory that does not read, or a state dir that cannot be written, costs the hint and a warning, never the run', async () => {

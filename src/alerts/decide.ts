@@ -1,5 +1,4 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
-import { profileKey } from '../evaluate/credential-changes.js';
 import type { SourceVisit } from '../sources/source.js';
 import { statusRank, type Status } from '../evaluate/status.js';
 import { remediation } from '../evaluate/remediation.js';
@@ -17,6 +16,10 @@ export const emptyState = (): AlertState => ({ version: 1, profiles: {}, channel
 export const emptyChannel = (): ChannelMemory => ({ told: {}, failures: 0, retryAt: null, lastError: null });
 
 const bad = (status: Status) => status !== 'ok';
+
+export function profileKey(evaluation: Pick<Evaluation, 'profile'>): string {
+  return `${evaluation.profile.agent ?? '-'}/${evaluation.profile.id}`;
+}
 
 /** Minutes since local midnight in `timeZone`. */
 function localMinutes(now: number, timeZone: string): number {

@@ -20,7 +20,7 @@ export interface WatchedCredential {
 
 export interface CredentialMemory {
   version: 1;
-  /** By profile key (`agent/id`, as the alert state keys profiles). */
+  /** By credentialKey. */
   credentials: Record<string, WatchedCredential>;
 }
 
@@ -35,9 +35,9 @@ export const emptyCredentialMemory = (): CredentialMemory => ({ version: 1, cred
 /** Entries of credentials this run did not see (a source that failed, a profile removed) are kept this long. */
 const keepUnseenMs = 7 * 24 * 3600_000;
 
-/** `main/anthropic:work`: the one key for a profile in every memory of authwatch's. */
-export function profileKey(evaluation: Pick<Evaluation, 'profile'>): string {
-  return `${evaluation.profile.agent ?? '-'}/${evaluation.profile.id}`;
+/** One credential row: the same id in two stores (a JSON store beside the state DB) is two credentials. */
+export function credentialKey({ profile }: Pick<Evaluation, 'profile'>): string {
+  return `${profile.source} ${profile.path ?? '-'} ${profile.agent ?? '-'}/${profile.id}`;
 }
 
 /**
@@ -57,7 +57,7 @@ export function trackCredentialChanges(memory: CredentialMemory, inWindow: reado
   const windowed = new Set<string>();
   for (const e of inWindow) {
     if (!changeIsVisible(e)) continue;
-    const key = profileKey(e);
+    const key = credentialKey(e);
     windowed.add(key);
     const fingerprint = e.profile.fingerprint!;
     const before = memory.credentials[key];

@@ -2,7 +2,7 @@ import { formatLocalTime } from '../core/duration.js';
 import type { OpenclawAuthConfig, ProviderUse } from '../sources/openclaw-config.js';
 import type { AuthStoreFacts, Profile, SourceVisit, UsageFacts } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
-import { profileKey, type CredentialChange } from './credential-changes.js';
+import { credentialKey, type CredentialChange } from './credential-changes.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../sources/epoch.js';
@@ -78,7 +78,7 @@ export interface RouteInputs {
   configKeys: ReadonlySet<string>;
   /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent with a store of its own. */
   agent: string | null;
-  /** Credential changes authwatch saw, by profile key (credential-changes.ts). */
+  /** Credential changes authwatch saw, by credentialKey (credential-changes.ts). */
   changes: ReadonlyMap<string, CredentialChange>;
   now: number;
 }
@@ -185,7 +185,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     const ineligible = ineligibility(evaluation.profile, auth, now);
     const stats = statsOf(evaluation)?.usage[id];
     const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
-    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(profileKey(evaluation)), stats) };
+    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats) };
     const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
     steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
   }

@@ -6,7 +6,7 @@ import { readObject, type JsonObject, type Read } from '../core/json-reader.js';
 import type { Logger } from '../core/log.js';
 import { makeStateDirectory, readStateFile, stateDirectory } from '../alerts/store.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
-import { emptyCredentialMemory, profileKey, sameMemory, trackCredentialChanges, type CredentialMemory, type WatchedCredential } from '../evaluate/credential-changes.js';
+import { credentialKey, emptyCredentialMemory, sameMemory, trackCredentialChanges, type CredentialMemory, type WatchedCredential } from '../evaluate/credential-changes.js';
 import { evaluationsInWindow } from '../evaluate/routes.js';
 import type { SourceContext, SourceVisit } from '../sources/source.js';
 
@@ -68,7 +68,7 @@ export function rememberCredentials(context: SourceContext, evaluations: readonl
   if (before === null) return emptyCredentialMemory();
   const inWindow = evaluationsInWindow(evaluations, visits, context.now);
   if (inWindow.length === 0 && Object.keys(before.credentials).length === 0) return before;
-  const next = trackCredentialChanges(before, inWindow, new Set(evaluations.map(profileKey)), context.now);
+  const next = trackCredentialChanges(before, inWindow, new Set(evaluations.map(credentialKey)), context.now);
   if (writes && !sameMemory(before, next)) save(dir, next, log);
   return next;
 }

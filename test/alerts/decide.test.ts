@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../src/config/alerting.js';
 import { defaultAlerting } from '../../src/config/defaults.js';
-import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
-import { profileKey } from '../../src/evaluate/credential-changes.js';
+import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { failedVisit, makeProfile, problemProfile, type Profile, type SourceVisit } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
