@@ -10,7 +10,7 @@ import { readDeclared } from '../sources/declared.js';
 import { flagExposedFiles } from '../sources/file-exposure.js';
 import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
 import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
-import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluate/routes.js';
+import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote } from '../sources/openclaw-store-format.js';
@@ -73,6 +73,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row already.
   const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes);
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
+  const onSomeRoute = routeCoverage(routes);
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
@@ -82,7 +83,7 @@ export async function runCheck({ context: given, config, policy, log, fromOpencl
     counts: openclawMode
       ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
       : undefined,
-    unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    unused: (e) => gateway(e) && !onSomeRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
