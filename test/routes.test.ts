@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/evaluate/evaluate.js';
 import { policyFromConfig } from '../src/evaluate/policy.js';
 import { buildReport } from '../src/evaluate/report.js';
-import { buildRoutes, describeRoute, type RouteInputs } from '../src/evaluate/routes.js';
+import { buildRoutes, describeRoute, routeCoverage, type RouteInputs } from '../src/evaluate/routes.js';
 import { defaultConfig } from '../src/config/defaults.js';
 import type { Config } from '../src/config/schema.js';
 import { makeProfile, type Profile, type UsageFacts } from '../src/sources/source.js';
@@ -123,5 +123,31 @@ describe('routes', () => {
     expect(report.alertRows.map((e) => e.profile.id)).toEqual(['anthropic:work', 'route:anthropic']);
     const quiet = buildReport(evaluations, [], [], NOW, { routes: routesOf([profile('anthropic:work')]), unused: (e) => e.profile.provider === 'openai' });
     expect(quiet.exitCode).toBe(0);
+  });
+
+  it('per agent: its own profiles first (an id it shares with main is its own), then main, shared and env ones; never another agent\'s', () => {
+    const store = (agent: string | null) => `/h/.openclaw/agents/${agent ?? 'shared'}/agent/auth-profiles.json`;
+    const at = (id: string, agent: string | null, fields: Partial<Profile> = {}) => makeProfile({ id, provider: id.split(':')[0]!, source: 'openclaw', type: 'api_key', agent, path: store(agent), ...fields });
+    const profiles = [
+      at('anthropic:default', 'main'),
+      at('anthropic:shared', null),
+      makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' }),
+      at('anthropic:other', 'other'),
+      at('anthropic:default', 'work', { type: 'token' }),
+      at('openai:work', 'work'),
+    ];
+    const routes = routesOf(profiles, {}, {}, 'authwatch', { uses: (owner, stored) => stored.map((provider) => ({ provider, model: '', role: `stored by ${owner}` })) });
+    const of = (agent: string, provider = 'anthropic') => routes.find((r) => r.agent === agent && r.provider === provider)!;
+    const steps = (agent: string) => of(agent).steps.map((s) => `${s.evaluation.profile.id}@${s.evaluation.profile.agent}`);
+    expect(steps('work')).toEqual(['anthropic:default@work', 'anthropic:shared@null']);
+    expect(of('work').keys.map((k) => k.id)).toEqual(['env:ANTHROPIC_API_KEY']);
+    expect(steps('main')).toEqual(['anthropic:default@main', 'anthropic:shared@null']);
+    expect(steps('other')).toEqual(['anthropic:other@other', 'anthropic:default@main', 'anthropic:shared@null']);
+    expect(routes.filter((r) => r.provider === 'openai').map((r) => r.agent)).toEqual(['work']);
+    // Without agents the shared store owns the route; a Claude Code login is no gateway credential.
+    const claude = makeProfile({ id: 'anthropic:claude-cli', provider: 'anthropic', source: 'claude-code', type: 'oauth' });
+    expect(routesOf([claude, profile('anthropic:db')])[0]!.steps.map((s) => s.evaluation.profile.id)).toEqual(['anthropic:db']);
+    const covered = routeCoverage(routes.filter((r) => r.agent !== 'work'));
+    expect(profiles.map((p) => covered(evaluate(p, NOW, policy())))).toEqual([true, true, true, true, false, false]);
   });
 });

@@ -303,22 +303,36 @@ function routeOwners(input: RouteInputs): (string | null)[] {
 
 const judged = (e: Evaluation) => e.profile.problem === null && e.profile.type !== null;
 
+/** Appends `value` to the list under `key`. */
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** The routes of the providers in use, per owner (agent), in first-use order. */
 export function buildRoutes(input: RouteInputs): Route[] {
   const facts = storeFacts(input.visits);
+  // Each owner looks at its own profiles and at those others may share with it (env keys, the
+  // shared and main stores), not at every agent's: the work grows with the profiles, not with
+  // profiles × agents.
+  const byAgent = new Map<string | null, Evaluation[]>();
+  const shareable: Evaluation[] = [];
+  for (const e of input.evaluations) {
+    if (!judged(e)) continue;
+    addTo(byAgent, e.profile.agent, e);
+    if (e.profile.source === sourceNames.env || e.profile.agent === null || e.profile.agent === 'main') shareable.push(e);
+  }
   return routeOwners(input).flatMap((owner) => {
     // The owner's own profiles first: an id it shares with the main store is its own one.
-    const seen = input.evaluations.filter((e) => judged(e) && seenBy(owner, e)).toSorted((a, b) => Number(b.profile.agent === owner) - Number(a.profile.agent === owner));
+    const own = (byAgent.get(owner) ?? []).filter((e) => seenBy(owner, e));
+    const seen = [...own, ...shareable.filter((e) => e.profile.agent !== owner && seenBy(owner, e))];
     const stored = new Map<string, Evaluation[]>();
     const env = new Map<string, Evaluation[]>();
-    for (const e of seen) {
-      const provider = e.profile.provider.toLowerCase();
-      const into = e.profile.source === sourceNames.env ? env : stored;
-      into.set(provider, [...(into.get(provider) ?? []), e]);
-    }
+    for (const e of seen) addTo(e.profile.source === sourceNames.env ? env : stored, e.profile.provider.toLowerCase(), e);
     const uses = typeof input.uses === 'function' ? input.uses(owner, [...new Set(seen.map((e) => e.profile.provider.toLowerCase()))]) : input.uses;
     const usesBy = new Map<string, ProviderUse[]>();
-    for (const use of uses) usesBy.set(use.provider, [...(usesBy.get(use.provider) ?? []), use]);
+    for (const use of uses) addTo(usesBy, use.provider, use);
     return [...usesBy].map(([provider, providerUses]) => {
       const keys: Route['keys'] = [
         ...(env.get(provider) ?? []).map((e) => ({ id: e.profile.id, evaluation: e })),
@@ -329,10 +343,20 @@ export function buildRoutes(input: RouteInputs): Route[] {
   });
 }
 
-/** Whether some route considers `e` (a profile its owner sees, of a provider it uses). */
-export function onSomeRoute(routes: readonly Route[], e: Evaluation): boolean {
-  const provider = e.profile.provider.toLowerCase();
-  return routes.some((route) => route.provider === provider && seenBy(route.agent, e));
+/**
+ * Whether some route considers `e` (a profile its owner sees, of a provider it uses), asked of
+ * every profile: the routes are indexed by provider once, and the profile's own agent is asked first.
+ */
+export function routeCoverage(routes: readonly Route[]): (e: Evaluation) => boolean {
+  const owners = new Map<string, Set<string | null>>();
+  for (const route of routes) owners.set(route.provider, (owners.get(route.provider) ?? new Set()).add(route.agent));
+  return (e) => {
+    const of = owners.get(e.profile.provider.toLowerCase());
+    if (!of) return false;
+    if (of.has(e.profile.agent) && seenBy(e.profile.agent, e)) return true;
+    for (const owner of of) if (seenBy(owner, e)) return true;
+    return false;
+  };
 }
 
 /** The profiles a route's verdict rests on: every profile and key it considered. */

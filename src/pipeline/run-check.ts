@@ -10,7 +10,7 @@ import { readDeclared } from '../sources/declared.js';
 import { flagExposedFiles } from '../sources/file-exposure.js';
 import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
 import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
-import { buildRoutes, gatewaySources, onSomeRoute, type Route } from '../evaluate/routes.js';
+import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote } from '../sources/openclaw-store-format.js';
@@ -80,6 +80,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   // already, and a key in openclaw.json (no row of its own) is a credential too.
   const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes.filter((route) => !route.keys.some((key) => key.evaluation === null)));
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
+  const onSomeRoute = routeCoverage(routes);
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
@@ -89,7 +90,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     counts: openclawMode
       ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
       : undefined,
-    unused: (e) => gateway(e) && !onSomeRoute(routes, e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    unused: (e) => gateway(e) && !onSomeRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
