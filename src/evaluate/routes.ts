@@ -106,11 +106,14 @@ export function unusableOf(profile: string, provider: string, stats: UsageFacts 
 
 /** The credentials whose usageStats hold a window still open (whatever model it is scoped to). */
 export function evaluationsInWindow(evaluations: readonly Evaluation[], visits: readonly SourceVisit[], now: number): Evaluation[] {
-  const facts = storeFacts(visits);
-  return evaluations.filter((e) => {
-    const stats = e.profile.path === null ? undefined : facts.get(e.profile.path)?.usage[e.profile.id];
-    return stats !== undefined && (active(stats.blockedUntil, now) || active(stats.cooldownUntil, now) || active(stats.disabledUntil, now));
-  });
+  // From the windows to the rows: most hosts have none, and then no row is looked at.
+  const open = new Set<string>();
+  for (const [path, facts] of storeFacts(visits)) {
+    for (const [id, stats] of Object.entries(facts.usage)) {
+      if (active(stats.blockedUntil, now) || active(stats.cooldownUntil, now) || active(stats.disabledUntil, now)) open.add(`${path}\n${id}`);
+    }
+  }
+  return open.size === 0 ? [] : evaluations.filter((e) => e.profile.path !== null && open.has(`${e.profile.path}\n${e.profile.id}`));
 }
 
 /**
