@@ -1,13 +1,14 @@
 // 3. Daemon scrape under load, with a channel that never answers, and 4. daemon memory over many checks.
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { cli, envFor, makeHome, record } from './lib.mjs';
 
-const daemonNodeFlags = ['--max-semi-space-size=1', '--max-old-space-size=64'];
+// The daemon as the systemd units start it: their Node flags, read from the unit.
+const daemonNodeFlags = /^ExecStart=@NODE@ (.*) @ENTRY@ daemon$/m.exec(readFileSync(new URL('../deploy/systemd/system/authwatch.service.in', import.meta.url), 'utf8'))[1].split(' ');
 
 async function startDaemon(home, config) {
   mkdirSync(join(home, '.config/authwatch'), { recursive: true });

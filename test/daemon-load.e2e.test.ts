@@ -3,7 +3,7 @@ import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from './helpers/clock.js';
-import { startDaemon } from './helpers/daemon.js';
+import { startDaemon, unitNodeFlags } from './helpers/daemon.js';
 import { agentStore, makeHome } from './helpers/home.js';
 
 const CLIENTS = 200;
@@ -39,7 +39,7 @@ describe('the daemon under load', () => {
     const home = makeHome({ [agentStore('main')]: store(now + 3 * HOUR), '.config/authwatch/config.json5': '{}' });
     // Flags as the installed units run it; a check every 2 s and a 1 s scrape TTL, so checks
     // (scheduled and scrape-triggered) run all the time under the load.
-    const daemon = await startDaemon(home, '{ schedule: "*/2 * * * * *", daemon: { scrapeTtl: "1s" } }', undefined, ['--max-semi-space-size=1', '--max-old-space-size=64']);
+    const daemon = await startDaemon(home, '{ schedule: "*/2 * * * * *", daemon: { scrapeTtl: "1s" } }', undefined, unitNodeFlags());
     const pid = daemon.child.pid!;
     const url = `${daemon.base}/metrics`;
     const rssBefore = rssMiB(pid);

@@ -447,3 +447,17 @@ describe('systemd install: the unit user, PATH, textfile and refusals', () => {
     expect(result.stdout).toContain('loginctl enable-linger');
   });
 });
+
+describe('the daemon units start Node with flags every supported Node accepts', () => {
+  it('the user and system units agree, and Node 20 and Node 24 start with them', () => {
+    const flags = (mode: string) => /^ExecStart=@NODE@ (.*) @ENTRY@ daemon$/m.exec(readFileSync(join(repo, `deploy/systemd/${mode}/authwatch.service.in`), 'utf8'))?.[1];
+    expect(flags('user')).toBeDefined();
+    expect(flags('user')).toBe(flags('system'));
+    const nodes = [process.execPath, process.env.AUTHWATCH_NODE24].filter((node): node is string => Boolean(node) && existsSync(node!));
+    for (const node of nodes) {
+      const run = spawnSync(node, [...flags('user')!.split(' '), '-e', 'process.stdout.write(process.version)'], { encoding: 'utf8' });
+      expect(run.status, `${node}: ${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/^v\d+\./);
+    }
+  });
+});

@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath } from './cli.js';
 import { startProcess, waitFor } from './processes.js';
 
 export const configPath = (home: string) => join(home, '.config/authwatch/config.json5');
+
+/** The Node flags the systemd units start the daemon with, read from the unit. */
+export const unitNodeFlags = (): string[] =>
+  /^ExecStart=@NODE@ (.*) @ENTRY@ daemon$/m.exec(readFileSync(new URL('../../deploy/systemd/system/authwatch.service.in', import.meta.url), 'utf8'))![1]!.split(' ');
 
 /** Starts `authwatch daemon` on a free loopback port and waits for its first check. */
 export async function startDaemon(home: string, config = '{ schedule: "0 0 1 1 *" }', authorization?: string, nodeFlags: string[] = []) {
