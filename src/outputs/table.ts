@@ -77,7 +77,12 @@ function render(report: Report, colour: boolean, layout: (typeof layouts)[number
     });
     return parts.length === 0 ? [] : wrap(parts.join('; '), Math.max((width ?? 0) - indent.length, 20)).map((text) => indent + text);
   };
-  return [line(headers), ...rows.flatMap((cells, row) => [line(cells, report.evaluations[row]!.status), ...second(cells)])];
+  const lines = [line(headers)];
+  for (let row = 0; row < rows.length; row++) {
+    lines.push(line(rows[row]!, report.evaluations[row]!.status));
+    if (layout.moved.length > 0) lines.push(...second(rows[row]!));
+  }
+  return lines;
 }
 
 /**
@@ -99,5 +104,6 @@ export function renderTable(report: Report, options: { colour: boolean; width?: 
   const summary = counts.size === 0 ? 'no stored credentials' : [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
   const failedSources = report.visits.filter((visit) => !visit.ok).length;
   const total = `${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}`;
-  return [...lines, '', ...(width === undefined ? [total] : wrap(total, width)), ''].join('\n');
+  lines.push('', ...(width === undefined ? [total] : wrap(total, width)), '');
+  return lines.join('\n');
 }
