@@ -1,6 +1,6 @@
 import { scrub } from '../core/scrub.js';
 import type { LiveVerdict, QuotaWindow } from '../evaluate/live.js';
-import type { HandedSecret, Profile } from '../sources/source.js';
+import type { CredentialType, HandedSecret } from '../sources/source.js';
 
 /** What one checker sends: a GET of `path` under the provider's base URL. */
 export interface LiveRequest {
@@ -32,8 +32,8 @@ export interface LiveChecker {
   /** The provider id its base URL is configured under (`live.providers.<id>.baseUrl`). */
   provider: string;
   defaultBaseUrl: string;
-  /** Whether this checker is the one for the profile (provider and credential type). */
-  appliesTo(profile: Profile): boolean;
+  /** The credential types of `provider` it checks. */
+  types: readonly CredentialType[];
   request(secret: HandedSecret): LiveRequest;
   /** Reads an answer that `classifyCommon` left to the checker. */
   classify(answer: LiveAnswer): Observation;
@@ -97,16 +97,18 @@ export function classifyCommon(answer: LiveAnswer): Observation | null {
 }
 
 /** A checker for list endpoints (`/v1/models`): 200 works, 401/403 rejected, anything else inconclusive. */
-export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; types?: readonly string[]; header?: (secret: string) => Record<string, string> }): LiveChecker {
-  const types = spec.types ?? ['api_key'];
+/** The request most endpoints take: `GET path` with the secret as a Bearer token. */
+export const bearer = (path: string) => (secret: HandedSecret): LiveRequest => ({ path, headers: { authorization: `Bearer ${secret.value}` } });
+
+export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; header?: (secret: string) => Record<string, string> }): LiveChecker {
   return {
     name: spec.name,
     provider: spec.provider,
     defaultBaseUrl: spec.defaultBaseUrl,
     quota: false,
     readsBody: false,
-    appliesTo: (profile) => profile.provider === spec.provider && types.includes(profile.type ?? ''),
-    request: (secret) => ({ path: spec.path, headers: spec.header ? spec.header(secret.value) : { authorization: `Bearer ${secret.value}` } }),
+    types: ['api_key'],
+    request: spec.header ? (secret) => ({ path: spec.path, headers: spec.header!(secret.value) }) : bearer(spec.path),
     classify: (answer) => classifyList(answer),
   };
 }

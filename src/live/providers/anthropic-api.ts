@@ -10,7 +10,7 @@ export const anthropicApi: LiveChecker = {
   defaultBaseUrl: 'https://api.anthropic.com',
   quota: false,
   readsBody: false,
-  appliesTo: (profile) => profile.provider === 'anthropic' && profile.type === 'api_key',
+  types: ['api_key'],
   request: (secret) => ({ path: '/v1/models', headers: { 'x-api-key': secret.value, 'anthropic-version': '2023-06-01' } }),
   classify(answer) {
     if (answer.status === 400 && errorMessage(answer.body).includes(claudeCodeOnly)) return { verdict: 'wrong-kind', message: errorMessage(answer.body) };

@@ -21,7 +21,7 @@ export const anthropicOauth: LiveChecker = {
   defaultBaseUrl: 'https://api.anthropic.com',
   quota: true,
   readsBody: true,
-  appliesTo: (profile) => profile.provider === 'anthropic' && profile.type === 'oauth',
+  types: ['oauth'],
   request: (secret) => ({
     path: '/api/oauth/usage',
     headers: { authorization: `Bearer ${secret.value}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'oauth-2025-04-20' },

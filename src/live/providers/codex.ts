@@ -15,7 +15,7 @@ export const codexUsage: LiveChecker = {
   quota: true,
   readsBody: true,
   topUp: 'add credits or raise the spend limit in the ChatGPT workspace settings',
-  appliesTo: (profile) => profile.provider === 'openai-codex' && profile.type === 'oauth',
+  types: ['oauth'],
   request: (secret) => ({
     path: '/backend-api/wham/usage',
     headers: { authorization: `Bearer ${secret.value}`, ...(secret.accountId ? { 'chatgpt-account-id': secret.accountId } : {}) },

@@ -8,7 +8,7 @@ export const copilot: LiveChecker = {
   defaultBaseUrl: 'https://api.github.com',
   quota: true,
   readsBody: true,
-  appliesTo: (profile) => profile.provider === 'github-copilot' && profile.type !== null,
+  types: ['api_key', 'token', 'oauth'],
   request: (secret) => ({ path: '/copilot_internal/user', headers: { authorization: `token ${secret.value}`, accept: 'application/json' } }),
   classify(answer) {
     if (answer.status !== 200) return classifyList(answer);

@@ -1,4 +1,4 @@
-import { classifyList, field, type LiveChecker } from '../provider.js';
+import { bearer, classifyList, field, type LiveChecker } from '../provider.js';
 
 /** DeepSeek API key: `GET /user/balance`; `is_available:false` means no balance left for API calls. */
 export const deepseek: LiveChecker = {
@@ -8,8 +8,8 @@ export const deepseek: LiveChecker = {
   quota: false,
   readsBody: true,
   topUp: 'top up at platform.deepseek.com',
-  appliesTo: (profile) => profile.provider === 'deepseek' && profile.type === 'api_key',
-  request: (secret) => ({ path: '/user/balance', headers: { authorization: `Bearer ${secret.value}` } }),
+  types: ['api_key'],
+  request: bearer('/user/balance'),
   classify(answer) {
     if (answer.status === 200 && field(answer.body, 'is_available') === false) return { verdict: 'no-credit', message: 'is_available: false' };
     return classifyList(answer);

@@ -7,7 +7,7 @@ export const gemini: LiveChecker = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   quota: false,
   readsBody: false,
-  appliesTo: (profile) => profile.provider === 'google' && profile.type === 'api_key',
+  types: ['api_key'],
   request: (secret) => ({ path: '/v1beta/models', headers: { 'x-goog-api-key': secret.value } }),
   classify(answer) {
     const details = field(answer.body, 'error', 'details');

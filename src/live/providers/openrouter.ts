@@ -1,4 +1,4 @@
-import { classifyList, field, finiteNumber, type LiveChecker } from '../provider.js';
+import { bearer, classifyList, field, finiteNumber, type LiveChecker } from '../provider.js';
 
 /** OpenRouter API key: `GET /api/v1/key` reports the key's limit and what is left of it. */
 export const openrouter: LiveChecker = {
@@ -8,8 +8,8 @@ export const openrouter: LiveChecker = {
   quota: true,
   readsBody: true,
   topUp: 'add credit or raise the key limit at openrouter.ai/settings/credits',
-  appliesTo: (profile) => profile.provider === 'openrouter' && profile.type === 'api_key',
-  request: (secret) => ({ path: '/api/v1/key', headers: { authorization: `Bearer ${secret.value}` } }),
+  types: ['api_key'],
+  request: bearer('/api/v1/key'),
   classify(answer) {
     if (answer.status !== 200) return classifyList(answer);
     const limit = finiteNumber(field(answer.body, 'data', 'limit'));

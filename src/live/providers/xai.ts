@@ -1,4 +1,4 @@
-import { errorMessage, field, unexpected, type LiveChecker } from '../provider.js';
+import { bearer, errorMessage, field, unexpected, type LiveChecker } from '../provider.js';
 
 /** xAI API key: `GET /v1/api-key` describes the key itself, blocked and disabled flags included. */
 export const xai: LiveChecker = {
@@ -8,8 +8,8 @@ export const xai: LiveChecker = {
   quota: false,
   readsBody: true,
   topUp: 'check the team\'s billing in the xAI console (console.x.ai)',
-  appliesTo: (profile) => profile.provider === 'xai' && profile.type === 'api_key',
-  request: (secret) => ({ path: '/v1/api-key', headers: { authorization: `Bearer ${secret.value}` } }),
+  types: ['api_key'],
+  request: bearer('/v1/api-key'),
   classify(answer) {
     if (answer.status === 200) {
       if (field(answer.body, 'api_key_disabled') === true) return { verdict: 'rejected', message: 'api_key_disabled' };
