@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from './helpers/cli.js';
 import { HOUR } from './helpers/clock.js';
-import { configPath, startDaemon } from './helpers/daemon.js';
+import { configPath, listeningPort, startDaemon } from './helpers/daemon.js';
 import { agentStore, makeHome, writeFiles } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
 import { fakeJwt } from './helpers/jwt.js';
@@ -126,7 +126,7 @@ describe('signals from the first moment', () => {
       daemon.child.kill('SIGHUP');
       // The handler came before the port and the first check (whose delivery hangs here).
       expect(before).not.toContain('"daemon listening"');
-      const port = await waitFor('the daemon to listen', () => /"port":(\d+)/.exec(daemon.output.stderr.split('\n').find((l) => l.includes('"daemon listening"')) ?? '')?.[1]);
+      const port = await listeningPort(daemon);
       await waitFor('/healthz', async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
       daemon.child.kill('SIGHUP');
       await waitFor('the reload', () => (daemon.output.stderr.includes('"config reloaded"') ? true : undefined));
