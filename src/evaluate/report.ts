@@ -1,3 +1,4 @@
+import { fingerprint } from '../core/fingerprint.js';
 import type { ExitCode } from '../core/errors.js';
 import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
@@ -32,15 +33,15 @@ export interface ReportOptions {
 /**
  * The alert row of a route that is on fallback, or unavailable because of cooldown/disabled
  * windows: the profiles' own statuses (ok) do not say it. Keyed `route:<provider>` under the route's agent.
- * Its fingerprint names the stale windows (never a secret): a window found stale is news, like a
- * new credential, even when the route's status stays the same.
+ * Its fingerprint stands for the stale windows: a window found stale is news, like a new
+ * credential, even when the route's status stays the same.
  */
 function routeRow(route: Route, now: number): Evaluation | null {
   if (route.verdict === 'serving' || (route.verdict === 'unavailable' && route.unusable.length === 0)) return null;
   const at = route.recoversAt ?? route.fallbackFrom?.unusable?.until ?? null;
   const stale = route.unusable.filter((u) => u.credentialChangedAt !== null).map((u) => u.profile);
   return {
-    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, fingerprint: stale.length > 0 ? `stale ${stale.join(' ')}` : null }),
+    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, fingerprint: stale.length > 0 ? fingerprint(`stale ${stale.join(' ')}`) : null }),
     status: route.status,
     expiresAt: at,
     remainingMs: at === null ? null : at - now,
