@@ -362,11 +362,6 @@ export function routeCoverage(routes: readonly Route[]): (e: Evaluation) => bool
   };
 }
 
-/** The profiles a route's verdict rests on: every profile and key it considered. */
-export function routeProfileIds(route: Route): string[] {
-  return [...route.steps.map((s) => s.evaluation.profile.id), ...route.keys.map((k) => k.id)];
-}
-
 /** One line for people: `on fallback anthropic:default (anthropic:work disabled: billing until 18:40)`. */
 export function describeRoute(route: Route): string {
   const serving = route.serving ? `${route.serving.id}${route.serving.status === 'ok' ? '' : ` (${route.serving.status})`}` : '';
