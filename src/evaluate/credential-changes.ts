@@ -44,7 +44,7 @@ export function credentialKey({ profile }: Pick<Evaluation, 'profile'>): string 
  * Only a key or token says by its fingerprint that it was replaced: an OAuth login renews its
  * tokens by itself, which is no new credential.
  */
-export const changeIsVisible = (e: Evaluation): boolean => (e.profile.type === 'api_key' || e.profile.type === 'token') && e.profile.fingerprint !== null;
+const changeIsVisible = (e: Evaluation): boolean => (e.profile.type === 'api_key' || e.profile.type === 'token') && e.profile.fingerprint !== null;
 
 /**
  * The next memory: each of `inWindow` (credentials in an unusable window) remembered with the

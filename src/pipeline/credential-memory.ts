@@ -23,7 +23,7 @@ function readWatched(entry: JsonObject): WatchedCredential {
   return { fingerprint: entry.requiredString('fingerprint'), seenAt: entry.requiredNumber('seenAt'), changedAt: timeOrNull('changedAt'), changedAfter: timeOrNull('changedAfter') };
 }
 
-export function readCredentialMemory(document: unknown): Read<CredentialMemory> {
+function readCredentialMemory(document: unknown): Read<CredentialMemory> {
   return readObject(document, (memory) => {
     if (memory.fields.version !== 1) memory.problems.add(memory.at('version'), 'Invalid input: expected 1');
     return { version: 1, credentials: memory.mapOf('credentials', readWatched) };
