@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -94,5 +95,20 @@ describe('stale cooldown', () => {
     expect(blocked.stdout).toMatch(/unavailable, recovers .*anthropic:work disabled: billing until /);
     expect(blocked.stderr).toMatch(/cannot read the credential memory/);
     expect(blocked.stdout + blocked.stderr).not.toContain('PLANTEDSECRET');
+
+    // A FIFO in its place is refused at once, not waited on (the alert state's too: it is read the same way).
+    const fifo = makeHome(store('sk-ant-PLANTEDSECRET-4', NOW - HOUR));
+    const fifoDir = join(fifo, '.local/state/authwatch');
+    mkdirSync(fifoDir, { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [join(fifoDir, 'credentials.json')]);
+    const piped = await runCli(['check', '--now', at(NOW), '--send'], { home: fifo, timeoutMs: 15_000 });
+    expect(piped.code, piped.stderr).toBe(1);
+    expect(piped.stderr).toMatch(/credential memory .*credentials\.json is not a regular file/);
+    rmSync(join(fifoDir, 'credentials.json'));
+    execFileSync('mkfifo', [join(fifoDir, 'state.json')]);
+    writeFiles(fifo, { '.config/authwatch/config.json5': '{ channels: [{ name: "hook", type: "webhook", url: "http://127.0.0.1:9/hook" }] }' });
+    const alerting = await runCli(['check', '--now', at(NOW), '--send'], { home: fifo, timeoutMs: 15_000 });
+    expect(alerting.code).toBe(3);
+    expect(alerting.stderr).toMatch(/alert state .*state\.json is not a regular file; fix: remove it/);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
@@ -53,10 +53,13 @@ export function readStateFile(dir: string, name: string, what: string): string |
   if (dirInfo) refuseForeign(dir, dirInfo, 'state directory');
   const path = join(dir, name);
   try {
-    // Synchronous like every small read (see readCredentialFile).
-    const fd = openSync(path, 'r');
+    // Synchronous like every small read (see readCredentialFile); non-blocking, so a FIFO in
+    // the file's place is refused instead of hanging the run.
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      refuseForeign(path, fstatSync(fd), what);
+      const info = fstatSync(fd);
+      if (!info.isFile()) throw new AuthwatchError(`the ${what} ${path} is not a regular file; fix: remove it (authwatch writes a new one)`);
+      refuseForeign(path, info, what);
       return readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
