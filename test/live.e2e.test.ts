@@ -129,6 +129,16 @@ describe('live checks against local providers', () => {
     expect(providers.seen).toHaveLength(1);
   }, 30_000);
 
+  it('kept results that are not a regular file (a FIFO) are no results: the check asks again, at once', async () => {
+    const providers = await startProviders();
+    const home = homeWith({ 'openai:works': apiKey('openai', 'works') }, liveConfig(providers.url));
+    execFileSync('mkdir', ['-p', '-m', '700', join(home, '.local/state/authwatch')]);
+    execFileSync('mkfifo', [stateFile(home)]);
+    const run = await check(home);
+    expect(run.byId['openai:works']!.live!.verdict).toBe('works');
+    expect(providers.seen).toHaveLength(1);
+  }, 30_000);
+
   it('asks at most once per interval, quota endpoints every 5 minutes, and honours retry-after', async () => {
     const providers = await startProviders();
     const home = homeWith(

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +104,12 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     writeFileSync(join(home, '.local/state/authwatch/last-run.json'), '{"version":1');
     const unreadable = await runCli(['status'], { home });
     expect(unreadable.stdout).toMatch(/- the run record .*last-run\.json is unreadable \(.*\): the next run replaces it/);
+
+    // A FIFO in its place is said at once, not waited on.
+    rmSync(join(home, '.local/state/authwatch/last-run.json'));
+    execFileSync('mkfifo', [join(home, '.local/state/authwatch/last-run.json')]);
+    const fifo = await runCli(['status'], { home, timeoutMs: 15_000 });
+    expect(fifo.code).toBe(1);
+    expect(fifo.stdout).toMatch(/- the run record .*last-run\.json is unreadable \(.*is not a regular file.*\)/);
   });
 });

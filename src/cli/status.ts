@@ -121,7 +121,7 @@ async function gather(env: NodeJS.ProcessEnv, home: string, configFlag: string |
     configError = error.message;
   }
   const stateDir = stateDirectory(env, home);
-  const last = loadLastRun(lastRunPath(env, home));
+  const last = loadLastRun(env, home);
   const channels = loaded ? await channelStatuses(loaded, stateDir, last.kind === 'run' ? last.run : null) : [];
   const launchers = await findLaunchers(env, home);
   const lastRun = last.kind === 'run' ? last.run : null;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStateFile } from '../alerts/store.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { liveVerdicts, type LiveVerdict, type QuotaWindow } from '../evaluate/live.js';
 import { cleanMessage } from './provider.js';
@@ -54,7 +54,7 @@ function readEntry(value: unknown): KeptResult | null {
 export function loadResults(dir: string): KeptResults {
   let document: unknown;
   try {
-    document = JSON.parse(readFileSync(join(dir, fileName), 'utf8'));
+    document = JSON.parse(readStateFile(dir, fileName, 'live results') ?? 'null');
   } catch {
     return {};
   }

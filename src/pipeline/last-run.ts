@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
@@ -6,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { parseJsonText } from '../core/files.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { scrub } from '../core/scrub.js';
-import { makeStateDirectory, stateDirectory } from '../alerts/store.js';
+import { makeStateDirectory, readStateFile, stateDirectory } from '../alerts/store.js';
 
 // What the last check or daemon run did (`last-run.json` in the state dir), for `authwatch
 // status`. Apart from the alert state: the state decides what is sent, this only reports.
@@ -86,14 +85,14 @@ export function readLastRun(document: unknown): Read<LastRun> {
 }
 
 /** The last run, `absent` when none was recorded, or `unreadable` with the problem. */
-export function loadLastRun(path: string): { kind: 'run'; run: LastRun } | { kind: 'absent' } | { kind: 'unreadable'; problem: string } {
-  let text: string;
+export function loadLastRun(env: NodeJS.ProcessEnv, home: string): { kind: 'run'; run: LastRun } | { kind: 'absent' } | { kind: 'unreadable'; problem: string } {
+  let text: string | null;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readStateFile(stateDirectory(env, home), fileName, 'run record');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
     return { kind: 'unreadable', problem: (error as Error).message };
   }
+  if (text === null) return { kind: 'absent' };
   const json = parseJsonText(text);
   if (!json.ok) return { kind: 'unreadable', problem: json.message };
   const read = readLastRun(json.value);
