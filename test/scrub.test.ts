@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerSecret, registerUrlSecrets, scrub, urlForMessages, withoutCutSecret } from '../src/core/scrub.js';
+import { nameForFiles, registerIfTokenLike, registerSecret, registerUrlSecrets, scrub, urlForMessages, withoutCutSecret } from '../src/core/scrub.js';
 
 describe('scrub', () => {
   it('hides registered secrets in every form they travel in, longest first', () => {
@@ -29,6 +29,17 @@ describe('scrub', () => {
     registerSecret('cut-off-secret-XYZ');
     expect(withoutCutSecret('he said cut-off-se')).toBe('he said …');
     expect(withoutCutSecret('nothing here')).toBe('nothing here');
+  });
+
+  it('a profile id holding a pasted token is registered; ordinary ids are not; files keep a fingerprint of it', () => {
+    for (const id of ['anthropic:default', 'anthropic:me@example.com', 'openai-codex:work-profile-for-the-team', 'p3:profile-123']) {
+      registerIfTokenLike(id);
+      expect(scrub(`row ${id}`)).toBe(`row ${id}`);
+      expect(nameForFiles(id)).toBe(id);
+    }
+    registerIfTokenLike('anthropic:sk-ant-api03-PastedAsTheId0123456789');
+    expect(scrub('row anthropic:sk-ant-api03-PastedAsTheId0123456789')).toBe('row anthropic:…');
+    expect(nameForFiles('anthropic:sk-ant-api03-PastedAsTheId0123456789')).toMatch(/^\(fingerprint [0-9a-f]{8}\)$/);
   });
 
   it('shows URLs as scheme://host, with /… for any path or query', () => {

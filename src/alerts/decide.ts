@@ -1,6 +1,7 @@
 import type { Evaluation } from '../evaluate/evaluate.js';
 import type { SourceVisit } from '../sources/source.js';
 import { statusRank, type Status } from '../evaluate/status.js';
+import { nameForFiles, scrub } from '../core/scrub.js';
 import { remediation } from '../evaluate/remediation.js';
 import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
@@ -18,7 +19,7 @@ export const emptyChannel = (): ChannelMemory => ({ told: {}, failures: 0, retry
 const bad = (status: Status) => status !== 'ok';
 
 export function profileKey(evaluation: Pick<Evaluation, 'profile'>): string {
-  return `${evaluation.profile.agent ?? '-'}/${evaluation.profile.id}`;
+  return `${evaluation.profile.agent ?? '-'}/${nameForFiles(evaluation.profile.id)}`;
 }
 
 /** Minutes since local midnight in `timeZone`. */
@@ -97,9 +98,10 @@ function bounded(memory: ChannelMemory, now: number): ChannelMemory {
 }
 
 function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: Status = e.status): Notice {
+  // Every channel renders from the notice: what it quotes of the stores is scrubbed here, once.
   return {
     key: profileKey(e),
-    profile: e.profile.id,
+    profile: scrub(e.profile.id),
     agent: e.profile.agent,
     provider: e.profile.provider,
     source: e.profile.source,
@@ -108,8 +110,8 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     since,
     expiresAt: e.expiresAt,
     remainingMs: e.remainingMs,
-    path: e.profile.path,
-    detail: e.detail,
+    path: e.profile.path === null ? null : scrub(e.profile.path),
+    detail: scrub(e.detail),
     fix: remediation(e.profile.provider, e.profile.id, e.profile.type),
   };
 }

@@ -1,3 +1,6 @@
+import { fingerprint } from './fingerprint.js';
+import { readsAsWords } from './quote-argument.js';
+
 /**
  * The one scrubber: every text that leaves the process (stderr, stdout, log lines, delivery
  * errors kept in the alert state) passes through `scrub`. It knows every secret this run
@@ -27,6 +30,20 @@ export function registerSecret(value: string | undefined | null): void {
       matcher = null;
     }
   }
+}
+
+/**
+ * A name read from a store that may hold a pasted secret (a key given as the profile id,
+ * `anthropic:sk-ant-…`): the part after `provider:` is a secret when it does not read as words.
+ */
+export function registerIfTokenLike(name: string): void {
+  const part = name.slice(name.indexOf(':') + 1);
+  if (part.length >= minPathSecretLength && !readsAsWords(part)) registerSecret(part);
+}
+
+/** A name as files keep it: itself, or its fingerprint when it holds a secret. */
+export function nameForFiles(name: string): string {
+  return secrets.size === 0 || scrub(name) === name ? name : `(fingerprint ${fingerprint(name)})`;
 }
 
 /** The secret parts of a URL: userinfo, long path segments (tokens in the path), query values. */

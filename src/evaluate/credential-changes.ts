@@ -1,3 +1,4 @@
+import { nameForFiles } from '../core/scrub.js';
 import type { Evaluation } from './evaluate.js';
 
 // When a credential in an unusable window was replaced. OpenClaw keeps a profile's usageStats
@@ -37,7 +38,7 @@ const keepUnseenMs = 7 * 24 * 3600_000;
 
 /** One credential row: the same id in two stores (a JSON store beside the state DB) is two credentials. */
 export function credentialKey({ profile }: Pick<Evaluation, 'profile'>): string {
-  return `${profile.source} ${profile.path ?? '-'} ${profile.agent ?? '-'}/${profile.id}`;
+  return `${profile.source} ${profile.path ?? '-'} ${profile.agent ?? '-'}/${nameForFiles(profile.id)}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { scrub } from '../core/scrub.js';
 import type { MetricFamily } from './metric-families.js';
 
 const helpEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n' };
@@ -44,5 +45,7 @@ export function renderExposition(families: readonly MetricFamily[], format: 'pro
     }
     if (format === 'prometheus') text += '\n';
   }
-  return text;
+  // Metrics leave the process like stdout does: a label built from what a store holds (a key
+  // pasted as a profile id) must not carry a secret either.
+  return scrub(text);
 }

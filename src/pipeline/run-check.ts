@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.js';
+import { registerIfTokenLike } from '../core/scrub.js';
 import type { Config } from '../config/schema.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { withLive, type QuotaPolicy } from '../evaluate/live.js';
@@ -47,6 +48,8 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     readDeclared(config.declared, context),
   ]);
   const profiles = flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
+  // A key pasted as a profile id is a secret like the key: every output and file then hides it.
+  for (const profile of profiles) registerIfTokenLike(profile.id);
   const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
