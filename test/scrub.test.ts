@@ -32,7 +32,7 @@ describe('scrub', () => {
   });
 
   it('a profile id holding a pasted token is registered; ordinary ids are not; files keep a fingerprint of it', () => {
-    for (const id of ['anthropic:default', 'anthropic:me@example.com', 'openai-codex:work-profile-for-the-team', 'p3:profile-123']) {
+    for (const id of ['anthropic:default', 'anthropic:me@example.com', 'openai-codex:work-profile-for-the-team', 'p3:profile-123', 'bad:date (duplicate)', 'anthropic:claude-cli (Claude Code)']) {
       registerIfTokenLike(id);
       expect(scrub(`row ${id}`)).toBe(`row ${id}`);
       expect(nameForFiles(id)).toBe(id);

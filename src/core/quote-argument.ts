@@ -14,9 +14,14 @@ export function quoteArgument(arg: string): string {
   return `'${arg}'`;
 }
 
+/** Whether text carries a token: a well-known token prefix, or a long run that is not a word. */
+export function looksLikeToken(text: string): boolean {
+  return knownPrefix(text) !== undefined || text.split(/[/_.~+@,:=%# -]+/).some(tokenLike);
+}
+
 /** Whether text from outside reads as words (a reason, a model name) and so may be shown as it is. */
 export function readsAsWords(text: string): boolean {
-  return knownPrefix(text) === undefined && ordinary.test(text) && text.length <= 200 && !text.split(/[/_.~+@,:=%# -]+/).some(tokenLike);
+  return ordinary.test(text) && text.length <= 200 && !looksLikeToken(text);
 }
 
 // Prefixes that name a token's kind (and carry none of its secret), longest first.

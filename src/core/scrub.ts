@@ -1,5 +1,5 @@
 import { fingerprint } from './fingerprint.js';
-import { readsAsWords } from './quote-argument.js';
+import { looksLikeToken } from './quote-argument.js';
 
 /**
  * The one scrubber: every text that leaves the process (stderr, stdout, log lines, delivery
@@ -34,11 +34,11 @@ export function registerSecret(value: string | undefined | null): void {
 
 /**
  * A name read from a store that may hold a pasted secret (a key given as the profile id,
- * `anthropic:sk-ant-…`): the part after `provider:` is a secret when it does not read as words.
+ * `anthropic:sk-ant-…`): the part after `provider:` is a secret when it looks like a token.
  */
 export function registerIfTokenLike(name: string): void {
   const part = name.slice(name.indexOf(':') + 1);
-  if (part.length >= minPathSecretLength && !readsAsWords(part)) registerSecret(part);
+  if (part.length >= minPathSecretLength && looksLikeToken(part)) registerSecret(part);
 }
 
 /** A name as files keep it: itself, or its fingerprint when it holds a secret. */
