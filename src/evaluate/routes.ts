@@ -161,56 +161,83 @@ function storeFacts(visits: readonly SourceVisit[]): Map<string, AuthStoreFacts>
   return byPath;
 }
 
-function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
-  const { now, auth, mode } = input;
-  const statsOf = (e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
-  const firstUse = uses[0];
-  const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
+const statsOf = (facts: Map<string, AuthStoreFacts>, e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
+
+// The loops over a route's profiles live in the small functions below, not in buildRoute: V8
+// optimises a function whose loops run long, and buildRoute whole took it far longer to compile
+// than a 10,000-profile check then ran in it (docs/performance.md).
+
+/** Each id's first evaluation (the owner's own profiles come first). */
+function firstOfEachId(stored: readonly Evaluation[]): Map<string, Evaluation> {
   const byId = new Map<string, Evaluation>();
   for (const e of stored) if (!byId.has(e.profile.id)) byId.set(e.profile.id, e);
-  // Explicit order: the store's, else the config's; base list: that, else auth.profiles, else every stored profile.
+  return byId;
+}
+
+/**
+ * The ids the gateway goes through, and whether an explicit order (the store's, else the
+ * config's) gave them; without one: auth.profiles, else every stored profile.
+ */
+function baseOrder(provider: string, stored: readonly Evaluation[], byId: ReadonlyMap<string, Evaluation>, auth: OpenclawAuthConfig, facts: Map<string, AuthStoreFacts>): { ids: readonly string[]; explicit: boolean } {
   let storeOrder: readonly string[] | undefined;
-  for (const e of stored) storeOrder ??= statsOf(e)?.order[provider];
+  for (const e of stored) {
+    storeOrder = statsOf(facts, e)?.order[provider];
+    if (storeOrder !== undefined) break;
+  }
   const explicit = storeOrder ?? auth.order[provider];
   const configured = Object.keys(auth.profiles).filter((id) => auth.profiles[id]!.provider === provider);
-  let base = explicit ?? (configured.length > 0 ? configured : [...byId.keys()]);
-  let explicitOrder = explicit !== undefined;
-  if (base.length > 0 && base.every((id) => !byId.has(id)) && (storeOrder !== undefined || configured.length > 0)) {
-    base = [...byId.keys()];
-    explicitOrder = false;
-  }
+  const ids = explicit ?? (configured.length > 0 ? configured : [...byId.keys()]);
+  // An order naming none of the stored profiles is no order at all.
+  if (ids.length > 0 && ids.every((id) => !byId.has(id)) && (storeOrder !== undefined || configured.length > 0)) return { ids: [...byId.keys()], explicit: false };
+  return { ids, explicit: explicit !== undefined };
+}
+
+/** A step per stored profile of `ids`, each id once: what keeps it out, and whether it could serve now. */
+function routeSteps(provider: string, model: string | null, ids: readonly string[], byId: ReadonlyMap<string, Evaluation>, input: RouteInputs, facts: Map<string, AuthStoreFacts>): RouteStep[] {
+  const { now, auth, mode } = input;
   const steps: RouteStep[] = [];
   const seen = new Set<string>();
-  for (const id of base) {
+  for (const id of ids) {
     const evaluation = byId.get(id);
     if (!evaluation || seen.has(id)) continue;
     seen.add(id);
     const ineligible = ineligibility(evaluation.profile, auth, now);
-    const stats = statsOf(evaluation)?.usage[id];
+    const stats = statsOf(facts, evaluation)?.usage[id];
     const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
     const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats) };
     const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
     steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
   }
-  const eligible = steps.filter((s) => s.ineligible === null);
-  const lastUsed = (s: RouteStep) => statsOf(s.evaluation)?.usage[s.evaluation.profile.id]?.lastUsed ?? 0;
-  const ranked = explicitOrder
-    ? eligible
-    : eligible.toSorted(
-        (a, b) =>
-          typeScore(a.evaluation.profile.type) - typeScore(b.evaluation.profile.type) ||
-          Number(a.evaluation.profile.type === 'oauth' && (a.evaluation.profile.expiresAt ?? Infinity) <= now) -
-            Number(b.evaluation.profile.type === 'oauth' && (b.evaluation.profile.expiresAt ?? Infinity) <= now) ||
-          lastUsed(a) - lastUsed(b),
-      );
+  return steps;
+}
+
+/**
+ * The eligible steps in OpenClaw's round-robin order (without an explicit one): OAuth, then
+ * tokens, then keys; an expired OAuth login after the others of its type; least recently used first.
+ */
+function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): RouteStep[] {
+  if (explicitOrder) return eligible;
+  const lastUsed = (s: RouteStep) => statsOf(facts, s.evaluation)?.usage[s.evaluation.profile.id]?.lastUsed ?? 0;
+  const expiredLogin = (s: RouteStep) => Number(s.evaluation.profile.type === 'oauth' && (s.evaluation.profile.expiresAt ?? Infinity) <= now);
+  return eligible.toSorted((a, b) => typeScore(a.evaluation.profile.type) - typeScore(b.evaluation.profile.type) || expiredLogin(a) - expiredLogin(b) || lastUsed(a) - lastUsed(b));
+}
+
+function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
+  const { now, mode } = input;
+  const firstUse = uses[0];
+  const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
+  const byId = firstOfEachId(stored);
+  const base = baseOrder(provider, stored, byId, input.auth, facts);
+  const steps = routeSteps(provider, model, base.ids, byId, input, facts);
+  const order = ranked(steps.filter((s) => s.ineligible === null), base.explicit, now, facts);
   // The gateway tries the ones out of their window first, then the others soonest back first.
-  const ordered = [...ranked.filter((s) => !s.unusable), ...ranked.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until)];
+  const ordered = [...order.filter((s) => !s.unusable), ...order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until)];
   const ineligibleSteps = steps.filter((s) => s.ineligible !== null);
   const servingStep = ordered.find((s) => s.usable) ?? null;
   const inline = input.configKeys.has(provider) ? unusableOf(`inline-api-key:${provider}`, provider, [...facts.values()].find((f) => f.usage[`inline-api-key:${provider}`])?.usage[`inline-api-key:${provider}`], model, now) : null;
   // OpenClaw: when every eligible profile is in its window the route is rejected ("all-cooldown"),
   // an env key does not step in (model-auth-availability-*.mjs `rejectedSourceEvaluation`).
-  const allCooling = mode === 'openclaw' && ranked.length > 0 && ranked.every((s) => s.unusable !== null);
+  const allCooling = mode === 'openclaw' && order.length > 0 && order.every((s) => s.unusable !== null);
   const usableKeys = allCooling ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
@@ -222,7 +249,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
       ? { id: servingKey.id, status: servingKey.evaluation?.status ?? ('ok' as Status) }
       : null;
   const unusable = [...steps.flatMap((s) => (s.unusable ? [s.unusable] : [])), ...(inline ? [inline] : [])];
-  const head = ranked[0];
+  const head = order[0];
   const onFallback = serving !== null && head !== undefined && head !== servingStep;
   const alive = (s: RouteStep) => s.evaluation.status === 'ok' || s.evaluation.status === 'expiring';
   const recoveries = [...steps.filter((s) => s.unusable && alive(s)).map((s) => s.unusable!.until), ...(inline ? [inline.until] : [])];

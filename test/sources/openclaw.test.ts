@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
@@ -26,8 +28,12 @@ describe('openclaw auth-profiles.json source', () => {
       ['openai:alt', 'api_key', 'main', false, 'present'],
     ]);
     expect(profiles[0]!.expiresAt).toBe(NOW + 10 * DAY);
-    expect(profiles[0]!.fingerprint).toMatch(/^[0-9a-f]{8}$/);
+    // The SHA-256 prefix of the secret the row stands for (the access token of an OAuth login).
+    expect(profiles[0]!.fingerprint).toBe(createHash('sha256').update('sk-ant-oat01-PLANTED-one').digest('hex').slice(0, 8));
+    expect(profiles[1]!.fingerprint).toBe(createHash('sha256').update('eyJPLANTEDaccess').digest('hex').slice(0, 8));
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+    expect(inspect(profiles, { depth: Infinity, showHidden: true, getters: true })).not.toMatch(/PLANTED/);
+    expect(JSON.stringify(profiles.map((p) => ({ ...p })))).not.toMatch(/PLANTED/);
     expect(visits.find((v) => v.path?.endsWith('auth-profiles.json'))).toMatchObject({ found: true, ok: true });
   });
 
