@@ -51,8 +51,8 @@ const credentialLabelNames = ['profile', 'provider', 'source', 'agent'] as const
 type CredentialLabels = Record<(typeof credentialLabelNames)[number], string>;
 type Evaluation = Report['evaluations'][number];
 
-/** What the text becomes in UTF-8: a lone surrogate turns into U+FFFD (tested first: most ids have none). */
-const wellFormed = (text: string) => (/\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\ufffd') : text);
+/** What the text becomes in UTF-8: a lone surrogate turns into U+FFFD. */
+const wellFormed = (text: string) => text.toWellFormed();
 const identity = (l: CredentialLabels) => `${l.profile}\u0000${l.provider}\u0000${l.source}\u0000${l.agent}`;
 
 /**
