@@ -340,27 +340,47 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The routes of the providers in use, per owner (agent), in first-use order. */
-export function buildRoutes(input: RouteInputs): Route[] {
-  const facts = storeFacts(input.visits);
-  // Each owner looks at its own profiles and at those others may share with it (env keys, the
-  // shared and main stores), not at every agent's: the work grows with the profiles, not with
-  // profiles × agents.
+/** The profiles a route may use, by agent, and those others may share (env keys, the shared and main stores). */
+function byOwner(evaluations: readonly Evaluation[]): { byAgent: Map<string | null, Evaluation[]>; shareable: Evaluation[] } {
   const byAgent = new Map<string | null, Evaluation[]>();
   const shareable: Evaluation[] = [];
-  for (const e of input.evaluations) {
+  for (const e of evaluations) {
     if (!judged(e)) continue;
     addTo(byAgent, e.profile.agent, e);
     if (e.profile.source === sourceNames.env || e.profile.agent === null || e.profile.agent === 'main') shareable.push(e);
   }
+  return { byAgent, shareable };
+}
+
+/** What `owner` sees, its own profiles first: an id it shares with the main store is its own one. */
+function seenByOwner(owner: string | null, { byAgent, shareable }: ReturnType<typeof byOwner>): Evaluation[] {
+  const own = (byAgent.get(owner) ?? []).filter((e) => seenBy(owner, e));
+  return [...own, ...shareable.filter((e) => e.profile.agent !== owner && seenBy(owner, e))];
+}
+
+/** The stored profiles and the env keys an owner sees, by provider. */
+function byProvider(seen: readonly Evaluation[]): { stored: Map<string, Evaluation[]>; env: Map<string, Evaluation[]>; providers: string[] } {
+  const stored = new Map<string, Evaluation[]>();
+  const env = new Map<string, Evaluation[]>();
+  const providers = new Set<string>();
+  for (const e of seen) {
+    const provider = e.profile.provider.toLowerCase();
+    addTo(e.profile.source === sourceNames.env ? env : stored, provider, e);
+    providers.add(provider);
+  }
+  return { stored, env, providers: [...providers] };
+}
+
+/** The routes of the providers in use, per owner (agent), in first-use order. */
+export function buildRoutes(input: RouteInputs): Route[] {
+  const facts = storeFacts(input.visits);
+  // Each owner looks at its own profiles and at those others may share with it, not at every
+  // agent's: the work grows with the profiles, not with profiles × agents. The loops are in the
+  // functions above, for the reason given at firstOfEachId.
+  const owned = byOwner(input.evaluations);
   return routeOwners(input).flatMap((owner) => {
-    // The owner's own profiles first: an id it shares with the main store is its own one.
-    const own = (byAgent.get(owner) ?? []).filter((e) => seenBy(owner, e));
-    const seen = [...own, ...shareable.filter((e) => e.profile.agent !== owner && seenBy(owner, e))];
-    const stored = new Map<string, Evaluation[]>();
-    const env = new Map<string, Evaluation[]>();
-    for (const e of seen) addTo(e.profile.source === sourceNames.env ? env : stored, e.profile.provider.toLowerCase(), e);
-    const uses = typeof input.uses === 'function' ? input.uses(owner, [...new Set(seen.map((e) => e.profile.provider.toLowerCase()))]) : input.uses;
+    const { stored, env, providers } = byProvider(seenByOwner(owner, owned));
+    const uses = typeof input.uses === 'function' ? input.uses(owner, providers) : input.uses;
     const usesBy = new Map<string, ProviderUse[]>();
     for (const use of uses) addTo(usesBy, use.provider, use);
     return [...usesBy].map(([provider, providerUses]) => {
