@@ -73,6 +73,23 @@ describe('routes', () => {
     expect(routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR))[0]!.unusable[0]!.credentialChangedAt).toBeNull();
   });
 
+  it('recovers when the soonest window of a live credential ends: an expired login in a shorter window does not count', () => {
+    const usage = { 'anthropic:old': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit' }, 'anthropic:live': { cooldownUntil: NOW + 3 * HOUR, cooldownReason: 'rate_limit' } };
+    // An OAuth login past its expiry with no refresh token is still tried (only a token is skipped as expired).
+    const [route] = routesOf([profile('anthropic:old', { type: 'oauth', expiresAt: NOW - HOUR }), profile('anthropic:live', { expiresAt: NOW + 30 * 24 * HOUR })], usage, { anthropic: ['anthropic:old', 'anthropic:live'] });
+    expect(route!.steps.map((s) => [s.evaluation.status, s.ineligible, s.unusable?.until])).toEqual([['expired', null, NOW + HOUR], ['ok', null, NOW + 3 * HOUR]]);
+    expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + 3 * HOUR });
+  });
+
+  it('runs dry at the latest expiry of the usable credentials; never while a refreshable login serves, but for --policy openclaw', () => {
+    const token = profile('anthropic:token', { expiresAt: NOW + 10 * 24 * HOUR });
+    const later = profile('anthropic:later', { expiresAt: NOW + 20 * 24 * HOUR });
+    const login = profile('anthropic:login', { type: 'oauth', refreshable: true, expiresAt: NOW + 5 * 24 * HOUR });
+    expect(routesOf([token, later])[0]!.expiresAt).toBe(NOW + 20 * 24 * HOUR);
+    expect(routesOf([token, login])[0]!.expiresAt).toBeNull();
+    expect(routesOf([token, login], {}, {}, 'openclaw')[0]!.expiresAt).toBe(NOW + 10 * 24 * HOUR);
+  });
+
   it('explicit order whose first profile is in cooldown: on fallback, naming both', () => {
     const [route] = routesOf([profile('anthropic:work'), profile('anthropic:default', { type: 'api_key' })], { 'anthropic:work': { cooldownUntil: NOW + HOUR, cooldownReason: 'overloaded' } }, { anthropic: ['anthropic:work', 'anthropic:default'] });
     expect(route).toMatchObject({ verdict: 'on-fallback', serving: { id: 'anthropic:default', status: 'ok' }, fallbackFrom: { profile: 'anthropic:work' }, status: 'expiring' });

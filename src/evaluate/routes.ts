@@ -222,6 +222,40 @@ function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number, fact
   return eligible.toSorted((a, b) => typeScore(a.evaluation.profile.type) - typeScore(b.evaluation.profile.type) || expiredLogin(a) - expiredLogin(b) || lastUsed(a) - lastUsed(b));
 }
 
+/** The order the gateway tries the eligible steps in: ranked, those out of their window first, then the others soonest back first. */
+function tryOrder(steps: readonly RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): { head: RouteStep | undefined; allInWindow: boolean; ordered: RouteStep[] } {
+  const order = ranked(steps.filter((s) => s.ineligible === null), explicitOrder, now, facts);
+  const waiting = order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until);
+  return { head: order[0], allInWindow: order.length > 0 && waiting.length === order.length, ordered: [...order.filter((s) => !s.unusable), ...waiting] };
+}
+
+/** The route's windows (its profiles' and the config key's), and when the usable credentials among them come back. */
+function windowsOf(steps: readonly RouteStep[], inline: Unusable | null): { unusable: Unusable[]; recoveries: number[] } {
+  const unusable: Unusable[] = [];
+  const recoveries: number[] = [];
+  for (const s of steps) {
+    if (!s.unusable) continue;
+    unusable.push(s.unusable);
+    if (s.evaluation.status === 'ok' || s.evaluation.status === 'expiring') recoveries.push(s.unusable.until);
+  }
+  if (inline) {
+    unusable.push(inline);
+    recoveries.push(inline.until);
+  }
+  return { unusable, recoveries };
+}
+
+/** When the usable credentials run dry: the latest expiry; `null` when one never expires (or renews itself, but for `--policy openclaw`), or none is usable. */
+function runsDryAt(usable: readonly Evaluation[], mode: PolicyMode): number | null {
+  let latest = -Infinity;
+  for (const e of usable) {
+    const expiry = e.profile.refreshable && mode !== 'openclaw' ? null : e.expiresAt;
+    if (expiry === null) return null;
+    latest = Math.max(latest, expiry);
+  }
+  return usable.length === 0 ? null : latest;
+}
+
 function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
   const { now, mode } = input;
   const firstUse = uses[0];
@@ -229,16 +263,13 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const byId = firstOfEachId(stored);
   const base = baseOrder(provider, stored, byId, input.auth, facts);
   const steps = routeSteps(provider, model, base.ids, byId, input, facts);
-  const order = ranked(steps.filter((s) => s.ineligible === null), base.explicit, now, facts);
-  // The gateway tries the ones out of their window first, then the others soonest back first.
-  const ordered = [...order.filter((s) => !s.unusable), ...order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until)];
-  const ineligibleSteps = steps.filter((s) => s.ineligible !== null);
+  const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now, facts);
   const servingStep = ordered.find((s) => s.usable) ?? null;
-  const inline = input.configKeys.has(provider) ? unusableOf(`inline-api-key:${provider}`, provider, [...facts.values()].find((f) => f.usage[`inline-api-key:${provider}`])?.usage[`inline-api-key:${provider}`], model, now) : null;
+  const inlineId = `inline-api-key:${provider}`;
+  const inline = input.configKeys.has(provider) ? unusableOf(inlineId, provider, [...facts.values()].find((f) => f.usage[inlineId])?.usage[inlineId], model, now) : null;
   // OpenClaw: when every eligible profile is in its window the route is rejected ("all-cooldown"),
   // an env key does not step in (model-auth-availability-*.mjs `rejectedSourceEvaluation`).
-  const allCooling = mode === 'openclaw' && order.length > 0 && order.every((s) => s.unusable !== null);
-  const usableKeys = allCooling ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
+  const usableKeys = mode === 'openclaw' && allInWindow ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
   const serving = runtime !== null
@@ -248,14 +279,9 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     : servingKey
       ? { id: servingKey.id, status: servingKey.evaluation?.status ?? ('ok' as Status) }
       : null;
-  const unusable = [...steps.flatMap((s) => (s.unusable ? [s.unusable] : [])), ...(inline ? [inline] : [])];
-  const head = order[0];
+  const { unusable, recoveries } = windowsOf(steps, inline);
   const onFallback = serving !== null && head !== undefined && head !== servingStep;
-  const alive = (s: RouteStep) => s.evaluation.status === 'ok' || s.evaluation.status === 'expiring';
-  const recoveries = [...steps.filter((s) => s.unusable && alive(s)).map((s) => s.unusable!.until), ...(inline ? [inline.until] : [])];
   const usableEvaluations = [...ordered.filter((s) => s.usable).map((s) => s.evaluation), ...usableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
-  const expiries = usableEvaluations.map((e) => (e.profile.refreshable && mode !== 'openclaw' ? null : e.expiresAt));
-  const expiresAt = usableEvaluations.length === 0 || expiries.includes(null) ? null : Math.max(...(expiries as number[]));
   const verdict: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
   return {
     provider,
@@ -263,14 +289,14 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
     runtime,
     required: uses.find((u) => u.role !== 'stored')?.reason ?? null,
-    steps: [...ordered, ...ineligibleSteps],
+    steps: [...ordered, ...steps.filter((s) => s.ineligible !== null)],
     keys,
     verdict,
     serving,
     fallbackFrom: onFallback ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
     unusable,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
-    expiresAt,
+    expiresAt: runsDryAt(usableEvaluations, mode),
     status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses, serving),
   };
 }
