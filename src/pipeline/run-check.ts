@@ -49,7 +49,8 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   ]);
   const profiles = flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
   // A key pasted as a profile id is a secret like the key: every output and file then hides it.
-  for (const profile of profiles) if (profile.problem === null) registerIfTokenLike(profile.id);
+  // Rows that could not be read too: a malformed entry keeps the id it is stored under.
+  for (const profile of profiles) registerIfTokenLike(profile.id);
   const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
