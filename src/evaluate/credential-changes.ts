@@ -56,14 +56,14 @@ const changeIsVisible = (e: Evaluation): boolean => (e.profile.type === 'api_key
 export function trackCredentialChanges(memory: CredentialMemory, inWindow: readonly Evaluation[], seen: ReadonlySet<string>, now: number): CredentialMemory {
   const credentials: Record<string, WatchedCredential> = {};
   const windowed = new Set<string>();
+  // A clock that went back never leaves a time ahead of this run in the memory.
+  const clamp = (time: number | null) => (time === null ? null : Math.min(time, now));
   for (const e of inWindow) {
     if (!changeIsVisible(e)) continue;
     const key = credentialKey(e);
     windowed.add(key);
     const fingerprint = e.profile.fingerprint!;
     const before = memory.credentials[key];
-    // A clock that went back never leaves a time ahead of this run in the memory.
-    const clamp = (time: number | null) => (time === null ? null : Math.min(time, now));
     credentials[key] =
       before === undefined
         ? { fingerprint, seenAt: now, changedAt: null, changedAfter: null }

@@ -154,7 +154,7 @@ function openclawAvailable(e: Evaluation, now: number): boolean {
 
 const typeScore = (type: Profile['type']) => (type === 'oauth' ? 0 : type === 'token' ? 1 : type === 'api_key' ? 2 : 3);
 
-/** The store the gateway reads for `agent`: its own store, else the shared state DB. */
+/** What each auth store says beside its credentials (order, usageStats), by the path it was read from. */
 function storeFacts(visits: readonly SourceVisit[]): Map<string, AuthStoreFacts> {
   const byPath = new Map<string, AuthStoreFacts>();
   for (const visit of visits) if (visit.authStore && visit.path !== null) byPath.set(visit.path, visit.authStore);
