@@ -96,10 +96,10 @@ export function classifyCommon(answer: LiveAnswer): Observation | null {
   return null;
 }
 
-/** A checker for list endpoints (`/v1/models`): 200 works, 401/403 rejected, anything else inconclusive. */
 /** The request most endpoints take: `GET path` with the secret as a Bearer token. */
 export const bearer = (path: string) => (secret: HandedSecret): LiveRequest => ({ path, headers: { authorization: `Bearer ${secret.value}` } });
 
+/** A checker for list endpoints (`/v1/models`): 200 works, 401/403 rejected, anything else inconclusive. */
 export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; header?: (secret: string) => Record<string, string> }): LiveChecker {
   return {
     name: spec.name,
