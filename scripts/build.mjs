@@ -19,7 +19,7 @@ if (esbuild === null) process.exit(0);
 const { build } = esbuild;
 
 const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'warning' };
 
 // dotenv (whose parse() reads ~/.openclaw/.env as the gateway does) requires node:crypto at its
 // top for encrypted vaults authwatch never opens: give it crypto on first use instead, so a check
