@@ -4,12 +4,11 @@
 //   turns into lazily *evaluated* parts of the same file: one file starts faster than lazily
 //   loaded chunks, and CommonJS faster than ESM (no ESM loader). zod (every run) and json5 (runs
 //   that read a JSON5 file) are bundled; the bigger packages that only some runs load stay external.
-// - dist/cli/main.js, the `authwatch` command: a small launcher that loads the bundle with V8's
-//   compiled code cached between runs (src/cli/compile-cache.ts), keyed by the bundle's hash.
+// - dist/cli/main.js, the `authwatch` command: a small launcher that turns on Node's compile cache
+//   (src/cli/compile-cache.ts), then loads the bundle.
 // `--if-esbuild` (npm's prepare): build after `npm install` in a clone, but pass quietly where
 // esbuild is not installed (an install without devDependencies, which has a built dist/).
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 
 const esbuild = await import('esbuild').catch((error) => {
   if (process.argv.includes('--if-esbuild') && error?.code === 'ERR_MODULE_NOT_FOUND') return null;
@@ -45,21 +44,16 @@ await build({
   minify: true,
   external,
   plugins: [lazyCryptoForDotenv],
-  // import() becomes require(): V8 loses the dynamic-import hook of a script compiled from a
-  // code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and everything imported is CommonJS.
+  // import() becomes require(): everything imported is CommonJS, and require skips the ESM loader.
   supported: { 'dynamic-import': false },
   // The source is ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__authwatchFileUrl' },
   banner: { js: 'const __authwatchFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-const program = readFileSync('dist/cli/authwatch.js');
-if (program.includes('import(')) throw new Error('dist/cli/authwatch.js still has an import(), which breaks once its code is cached');
-const buildId = createHash('sha256').update(program).digest('hex').slice(0, 16);
 await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/cli/main.js',
-  define: { AUTHWATCH_BUILD_ID: JSON.stringify(buildId) },
 });
 // package.json says "type": "module" for the sources; the built files are CommonJS.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCacheDir } from '../src/cli/compile-cache.js';
@@ -13,7 +13,9 @@ const homeWithProfiles = () =>
     },
   });
 const check = (home: string, args: string[] = [], env: Record<string, string> = {}) => runCli(['check', '--now', NOW_ISO, ...args], { home, env });
-const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.v8cache')) : []);
+/** Every file Node's compile cache keeps under `dir` (it makes one subdir per Node version). */
+const cacheFiles = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)).filter((path) => statSync(path).isFile()) : [];
 
 describe('where compiled code is kept', () => {
   it("systemd's CacheDirectory, else XDG_CACHE_HOME, else ~/.cache; off like Node's own cache", () => {
@@ -27,31 +29,21 @@ describe('where compiled code is kept', () => {
   });
 });
 
-describe('compiled-code cache of check runs (child processes)', () => {
-  it('the first check keeps its compiled code (0600 in a 0700 dir); later checks use it unchanged and print the same', async () => {
+describe("Node's compile cache of authwatch runs (child processes)", () => {
+  it('the first check keeps its compiled code in a 0700 dir; later checks use it and print the same', async () => {
     const home = homeWithProfiles();
     const dir = join(home, '.cache/authwatch');
     const first = await check(home);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    const [name] = cacheFiles(dir);
-    expect(name).toMatch(new RegExp(`^check-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8cache$`));
-    const file = join(dir, name!);
+    expect(cacheFiles(dir).length).toBeGreaterThan(0);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const before = statSync(file);
-
-    const second = await check(home);
-    expect(second).toEqual(first);
-    // An accepted cache is not written again; a rejected one would be replaced (a new inode).
-    expect(statSync(file).ino).toBe(before.ino);
-    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(await check(home)).toEqual(first);
   });
 
   it('runs that load packages on demand still work from the cache (textfile: prom-client; JSON; debug logs: pino)', async () => {
     const home = homeWithProfiles();
     const textfile = join(home, 'authwatch.prom');
     await check(home);
-    expect(cacheFiles(join(home, '.cache/authwatch'))).toHaveLength(1);
     const run = await check(home, ['--textfile', textfile, '--json', '--log-level', 'debug']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).status).toBe('ok');
@@ -59,27 +51,19 @@ describe('compiled-code cache of check runs (child processes)', () => {
     expect(run.stderr).toContain('"level":20');
   });
 
-  it('a corrupt, truncated or foreign-writable cache is ignored and replaced; an old build’s cache is removed', async () => {
+  it('corrupt cache entries are ignored; a dir another user could write is not used', async () => {
     const home = homeWithProfiles();
     const dir = join(home, '.cache/authwatch');
     const reference = await check(home);
-    const [name] = cacheFiles(dir);
-    const file = join(dir, name!);
-    const good = readFileSync(file);
-    const damaged: [string, () => void][] = [
-      ['random bytes', () => writeFileSync(file, Buffer.alloc(good.length, 0x5a))],
-      ['truncated', () => writeFileSync(file, good.subarray(0, 100))],
-      ['empty', () => writeFileSync(file, '')],
-      ['group/world-writable', () => chmodSync(file, 0o666)],
-    ];
-    for (const [how, damage] of damaged) {
-      damage();
-      writeFileSync(join(dir, 'check-0000000000000000-v20.0.0-x64.v8cache'), 'old');
-      expect(await check(home), how).toEqual(reference);
-      expect(cacheFiles(dir), how).toEqual([name]);
-      expect(statSync(file).mode & 0o777, how).toBe(0o600);
-      expect(statSync(file).size, how).toBeGreaterThan(1000);
-    }
+    for (const file of cacheFiles(dir)) writeFileSync(file, Buffer.alloc(statSync(file).size, 0x5a));
+    expect(await check(home)).toEqual(reference);
+
+    const shared = homeWithProfiles();
+    const sharedDir = join(shared, '.cache/authwatch');
+    mkdirSync(sharedDir, { recursive: true });
+    chmodSync(sharedDir, 0o777);
+    expect(await check(shared)).toMatchObject({ code: 0, stderr: '' });
+    expect(cacheFiles(sharedDir)).toEqual([]);
   });
 
   it('a cache dir that cannot be made costs nothing but the saving; the cache can be turned off or moved', async () => {
@@ -95,7 +79,7 @@ describe('compiled-code cache of check runs (child processes)', () => {
 
     const moved = homeWithProfiles();
     expect((await check(moved, [], { XDG_CACHE_HOME: join(moved, 'xdg') })).code).toBe(0);
-    expect(cacheFiles(join(moved, 'xdg/authwatch'))).toHaveLength(1);
+    expect(cacheFiles(join(moved, 'xdg/authwatch')).length).toBeGreaterThan(0);
     expect(existsSync(join(moved, '.cache'))).toBe(false);
   });
 });

