@@ -20,20 +20,6 @@ const { build } = esbuild;
 const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'warning' };
 
-// dotenv (whose parse() reads ~/.openclaw/.env as the gateway does) requires node:crypto at its
-// top for encrypted vaults authwatch never opens: give it crypto on first use instead, so a check
-// of a home with a .env does not load node:crypto.
-const lazyCryptoForDotenv = {
-  name: 'lazy-crypto-for-dotenv',
-  setup(build) {
-    build.onResolve({ filter: /^crypto$/ }, (args) => (/[\\/]dotenv[\\/]/.test(args.importer) ? { path: 'lazy-crypto', namespace: 'lazy-crypto' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
-      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:crypto")[key] });',
-      loader: 'js',
-    }));
-  },
-};
-
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   ...common,
@@ -43,7 +29,6 @@ await build({
   // wrapper calls cost every start.
   minify: true,
   external,
-  plugins: [lazyCryptoForDotenv],
   // import() becomes require(): everything imported is CommonJS, and require skips the ESM loader.
   supported: { 'dynamic-import': false },
   // The source is ESM; in the CommonJS bundle import.meta.url is this file's URL.
