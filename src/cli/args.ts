@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { quoteArgument } from '../core/quote-argument.js';
 import { closest } from '../core/suggest.js';
 
@@ -12,48 +13,40 @@ export class ArgumentError extends Error {
 }
 
 /**
- * Strict parsing of a command's arguments: `--name value`, `--name=value`, `--flag`, a short
- * alias (`-h`), and `--` before arguments that start with "-". What Node's util.parseArgs does
- * for these options, with its messages (a test holds them equal), without loading util's
- * parser on every start (docs/performance.md has the figures).
+ * Node's util.parseArgs, strict, with messages of our own: its own quote the argument whole
+ * (a token pasted in the wrong place would be echoed) and suggest no near option name.
  */
 export function parseOptions<T extends OptionSpec>(
   argv: readonly string[],
   options: T,
   allowPositionals = false,
 ): { values: OptionValues<T>; positionals: string[] } {
-  const values: Record<string, string | boolean> = {};
-  const positionals: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(index + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = equals > 0 ? arg.slice(0, equals) : arg;
-    const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
-    const name = flag.startsWith('--') ? flag.slice(2) : Object.keys(options).find((key) => options[key]!.short === flag.slice(1));
-    const spec = name !== undefined && Object.hasOwn(options, name) ? options[name]! : undefined;
-    if (name === undefined || spec === undefined) {
-      const near = flag.startsWith('--') ? closest(flag.slice(2), Object.keys(options)) : null;
-      throw new ArgumentError(`Unknown option ${quoteArgument(flag)}${near ? ` (did you mean --${near}?)` : ''}`);
-    }
-    if (spec.type === 'boolean') {
-      if (inline !== undefined) throw new ArgumentError(`Option '--${name}' does not take an argument`);
-      values[name] = true;
-      continue;
-    }
-    const value = inline ?? argv[index + 1];
-    // `--warn --json` is a forgotten value, not the value "--json" (write --warn=-1 for such a value).
-    if (value === undefined || (inline === undefined && value.startsWith('-'))) throw new ArgumentError(`Option '--${name} <value>' argument missing`);
-    if (inline === undefined) index++;
-    values[name] = value;
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+    return { values: { ...values } as OptionValues<T>, positionals };
+  } catch (error) {
+    if (!(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_'))) throw error;
+    throw new ArgumentError(whatDoesNotFit(argv, options));
   }
-  if (!allowPositionals && positionals.length > 0) throw new ArgumentError(`Unexpected argument ${quoteArgument(positionals[0]!)}`);
-  return { values: values as OptionValues<T>, positionals };
+}
+
+/** The first argument util.parseArgs refused, said without echoing anything token-like. */
+function whatDoesNotFit(argv: readonly string[], options: OptionSpec): string {
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') return `Unexpected argument ${quoteArgument(token.value)}`;
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (spec === undefined) {
+      const flag = token.rawName.startsWith('--') ? token.rawName : argv[token.index]!;
+      const near = flag.startsWith('--') ? closest(token.name, Object.keys(options)) : null;
+      return `Unknown option ${quoteArgument(flag)}${near ? ` (did you mean --${near}?)` : ''}`;
+    }
+    if (spec.type === 'boolean' && token.inlineValue) return `Option '--${token.name}' does not take an argument`;
+    // `--warn --json` is a forgotten value, not the value "--json" (write --warn=-1 for such a value).
+    if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
+      return `Option '--${token.name} <value>' argument missing`;
+    }
+  }
+  return 'the arguments do not fit the command';
 }
