@@ -6,9 +6,11 @@
 //   that read a JSON5 file) are bundled; the bigger packages that only some runs load stay external.
 // - dist/cli/main.js, the `authwatch` command: a small launcher that turns on Node's compile cache
 //   (src/cli/compile-cache.ts), then loads the bundle.
+// And dist/config.schema.json, the config's JSON Schema.
 // `--if-esbuild` (npm's prepare): build after `npm install` in a clone, but pass quietly where
 // esbuild is not installed (an install without devDependencies, which has a built dist/).
 import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const esbuild = await import('esbuild').catch((error) => {
   if (process.argv.includes('--if-esbuild') && error?.code === 'ERR_MODULE_NOT_FOUND') return null;
@@ -42,3 +44,19 @@ await build({
 });
 // package.json says "type": "module" for the sources; the built files are CommonJS.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+
+// dist/config.schema.json: the config's JSON Schema, generated from its zod schema (the one
+// place the config's shape is stated), for editors ("$schema" in the config file).
+const generator = 'dist/config-schema.cjs';
+await build({
+  ...common,
+  stdin: {
+    contents: "const z = require('./src/core/zod.ts'); const { configSchema } = require('./src/config/schema.ts'); module.exports = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });",
+    resolveDir: '.',
+    loader: 'js',
+  },
+  outfile: generator,
+});
+const schema = createRequire(import.meta.url)(`../${generator}`);
+rmSync(generator);
+writeFileSync('dist/config.schema.json', `${JSON.stringify({ ...schema, title: 'authwatch config' }, null, 2)}\n`);

@@ -66,7 +66,7 @@ describe('config loading', () => {
     });
     const file = join(home, 'c.json5');
     const message = ((await loadConfig({ path: file, explicit: true }).catch((e: unknown) => e)) as Error).message;
-    expect(message).toContain(`${file}: channels[0].type: Invalid option: expected one of "email"|"ntfy"|"webhook"|"alertmanager"|"command"`);
+    expect(message).toContain(`${file}: channels[0].type: Invalid discriminator value. Expected 'email' | 'ntfy' | 'webhook' | 'alertmanager' | 'command'`);
     expect(message).toContain(`${file}: channels[1].smtp.host: Invalid input: expected string, received number`);
     expect(message).toContain(`${file}: channels[2]: Unrecognized key: "extra"`);
     expect(message).not.toContain('channels[3]');

@@ -4,15 +4,13 @@ import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, post } from './channel-base.js';
 import type { Notifier } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('alertmanager'),
-    url: z.url({ protocol: /^https?$/, error: 'expected the Alertmanager base URL, e.g. http://127.0.0.1:9093' }),
-    /** firing alerts end this long after each send unless re-sent: three 15-minute runs */
-    resolveAfter: z._default(duration, 45 * 60_000),
-  }),
-);
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('alertmanager'),
+  url: z.url({ protocol: /^https?$/, error: 'expected the Alertmanager base URL, e.g. http://127.0.0.1:9093' }),
+  /** firing alerts end this long after each send unless re-sent: three 15-minute runs */
+  resolveAfter: z._default(duration, 45 * 60_000),
+});
 export type AlertmanagerConfig = z.output<typeof schema>;
 
 export function create(config: AlertmanagerConfig): Notifier {

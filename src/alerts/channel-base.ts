@@ -4,7 +4,7 @@ import { readSecret } from '../config/read-secret.js';
 import { httpSend } from '../core/http-send.js';
 import { scrub } from '../core/scrub.js';
 
-/** Fields every channel has (a function: channel schemas are built on first use). */
+/** Fields every channel has. */
 export function channelBase() {
   return {
     name: z.string().check(z.regex(/^[\w.-]{1,64}$/, 'expected a short name of letters, digits, ".", "_" or "-"')),

@@ -3,16 +3,12 @@ import { channelBase, DeliveryError } from './channel-base.js';
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('command'),
-    /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
-    command: z
-      .array(z.string())
-      .check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
-  }),
-);
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('command'),
+  /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
+  command: z.array(z.string()).check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
+});
 export type CommandConfig = z.output<typeof schema>;
 
 export function commandArguments(command: readonly string[], batch: AlertBatch): string[] {
@@ -34,7 +30,10 @@ const quotedStderr = 400;
  * The delivery's error is scrubbed where it is kept (deliver.ts), like every channel's.
  */
 export function lastWords(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   const kept: string[] = [];
   let length = 0;
   for (let index = lines.length - 1; index >= 0 && length < quotedStderr; index--) {

@@ -4,18 +4,16 @@ import { clip, postRetryingOn429, secretGiven, webhookUrl, type JsonRequest } fr
 import { annotationsOf, batchSeverity, orderNotices, severityOf, titleOf, type Severity } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z
-    .strictObject({
-      ...channelBase(),
-      type: z.literal('discord'),
-      /** the webhook URL is its own secret (its token is in the path): a file or a variable holds it */
-      ...secretFields('url'),
-      /** the name the messages are posted under */
-      username: z._default(z.string().check(z.minLength(1), z.maxLength(80)), 'authwatch'),
-    })
-    .check(secretGiven('url')),
-);
+export const schema = z
+  .strictObject({
+    ...channelBase(),
+    type: z.literal('discord'),
+    /** the webhook URL is its own secret (its token is in the path): a file or a variable holds it */
+    ...secretFields('url'),
+    /** the name the messages are posted under */
+    username: z._default(z.string().check(z.minLength(1), z.maxLength(80)), 'authwatch'),
+  })
+  .check(secretGiven('url'));
 export type DiscordConfig = z.output<typeof schema>;
 
 const colours: Record<Severity, number> = { critical: 0xe74c3c, warning: 0xf1c40f, info: 0x2ecc71 };
@@ -38,11 +36,21 @@ export function toDiscordRequest(config: DiscordConfig, batch: AlertBatch, url: 
         return { title: summary, description, severity: severityOf(notice) };
       });
   if (shown.length < notices.length) {
-    parts.push({ title: `+${notices.length - shown.length} more`, description: `Run \`authwatch check\` on ${batch.host} for all of them.`, severity: batchSeverity(batch) });
+    parts.push({
+      title: `+${notices.length - shown.length} more`,
+      description: `Run \`authwatch check\` on ${batch.host} for all of them.`,
+      severity: batchSeverity(batch),
+    });
   }
   const titles = parts.map((part) => clip(part.title, titleLimit));
   const room = Math.floor((embedsLimit - titles.join('').length - footer.text.length * parts.length) / parts.length);
-  const embeds = parts.map((part, i) => ({ title: titles[i], description: clip(part.description, Math.min(4096, room)), color: colours[part.severity], timestamp, footer }));
+  const embeds = parts.map((part, i) => ({
+    title: titles[i],
+    description: clip(part.description, Math.min(4096, room)),
+    color: colours[part.severity],
+    timestamp,
+    footer,
+  }));
   return {
     url,
     headers: { 'content-type': 'application/json' },
@@ -55,7 +63,11 @@ export function create(config: DiscordConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {
       const field = `channels.${config.name}.url${config.urlFile !== undefined ? 'File' : 'Env'}`;
-      const url = webhookUrl((await optionalSecret(config, 'url', `channels.${config.name}`, deps.env))!, field, 'https://discord.com/api/webhooks/<id>/<token>');
+      const url = webhookUrl(
+        (await optionalSecret(config, 'url', `channels.${config.name}`, deps.env))!,
+        field,
+        'https://discord.com/api/webhooks/<id>/<token>',
+      );
       await postRetryingOn429(toDiscordRequest(config, batch, url), config.timeout);
     },
   };

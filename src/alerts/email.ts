@@ -4,25 +4,23 @@ import { channelBase, secretFields, DeliveryError, optionalSecret } from './chan
 import { htmlOf, subjectOf, textOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('email'),
-    smtp: z.strictObject({
-      host: z.string().check(z.minLength(1)),
-      port: z._default(z.int().check(z.gte(1), z.lte(65535)), 587),
-      /** implicit TLS (port 465); false upgrades with STARTTLS when offered */
-      secure: z._default(z.boolean(), false),
-      /** refuse to send unless STARTTLS succeeds */
-      requireTLS: z._default(z.boolean(), false),
-      user: z.optional(z.string().check(z.minLength(1))),
-      /** file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY) */
-      ...secretFields('password'),
-    }),
-    from: z.string().check(z.minLength(3)),
-    to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('email'),
+  smtp: z.strictObject({
+    host: z.string().check(z.minLength(1)),
+    port: z._default(z.int().check(z.gte(1), z.lte(65535)), 587),
+    /** implicit TLS (port 465); false upgrades with STARTTLS when offered */
+    secure: z._default(z.boolean(), false),
+    /** refuse to send unless STARTTLS succeeds */
+    requireTLS: z._default(z.boolean(), false),
+    user: z.optional(z.string().check(z.minLength(1))),
+    /** file holding the SMTP password (a bare name is looked up in $CREDENTIALS_DIRECTORY) */
+    ...secretFields('password'),
   }),
-);
+  from: z.string().check(z.minLength(3)),
+  to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),
+});
 export type EmailConfig = z.output<typeof schema>;
 
 /** OpenSSL's words for "the other side did not answer in TLS" (a plain greeting read as a TLS record). */

@@ -3,15 +3,13 @@ import { channelBase, secretFields, optionalSecret, post } from './channel-base.
 import { batchSeverity, textOf, titleOf, type Severity } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('ntfy'),
-    url: z._default(z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }), 'https://ntfy.sh'),
-    topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),
-    ...secretFields('token'),
-  }),
-);
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('ntfy'),
+  url: z._default(z.url({ protocol: /^https?$/, error: 'expected the ntfy server, e.g. https://ntfy.sh' }), 'https://ntfy.sh'),
+  topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),
+  ...secretFields('token'),
+});
 export type NtfyConfig = z.output<typeof schema>;
 
 const priorities: Record<Severity, number> = { critical: 5, warning: 4, info: 2 };

@@ -5,22 +5,20 @@ import { channelBase, DeliveryError } from './channel-base.js';
 import { batchSeverity, textOf } from './message.js';
 import type { AlertBatch, Notifier } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('openclaw'),
-    /** OpenClaw's channel: telegram, whatsapp, discord, slack, signal, … (`openclaw channels list`) */
-    channel: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'expected an OpenClaw channel such as "telegram" or "whatsapp"')),
-    /** the recipient as OpenClaw takes it: a Telegram chat id, an E.164 number, channel:ID, … */
-    target: z.string().check(z.minLength(1)),
-    /** the channel account, when OpenClaw has several */
-    account: z.optional(z.string().check(z.minLength(1))),
-    /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
-    command: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['openclaw']),
-    /** the CLI starts in a few seconds, and the gateway then delivers */
-    timeout: z._default(duration, 30_000),
-  }),
-);
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('openclaw'),
+  /** OpenClaw's channel: telegram, whatsapp, discord, slack, signal, … (`openclaw channels list`) */
+  channel: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'expected an OpenClaw channel such as "telegram" or "whatsapp"')),
+  /** the recipient as OpenClaw takes it: a Telegram chat id, an E.164 number, channel:ID, … */
+  target: z.string().check(z.minLength(1)),
+  /** the channel account, when OpenClaw has several */
+  account: z.optional(z.string().check(z.minLength(1))),
+  /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+  command: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['openclaw']),
+  /** the CLI starts in a few seconds, and the gateway then delivers */
+  timeout: z._default(duration, 30_000),
+});
 export type OpenclawConfig = z.output<typeof schema>;
 
 /** `openclaw message send …`: the exact arguments, without a shell. Resolved notices go out silently. */

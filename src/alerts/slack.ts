@@ -5,16 +5,14 @@ import { clip, postRetryingOn429, secretGiven, webhookUrl, type JsonRequest } fr
 import { annotationsOf, orderNotices, titleOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z
-    .strictObject({
-      ...channelBase(),
-      type: z.literal('slack'),
-      /** the incoming webhook URL is its own secret: a file or a variable holds it */
-      ...secretFields('url'),
-    })
-    .check(secretGiven('url')),
-);
+export const schema = z
+  .strictObject({
+    ...channelBase(),
+    type: z.literal('slack'),
+    /** the incoming webhook URL is its own secret: a file or a variable holds it */
+    ...secretFields('url'),
+  })
+  .check(secretGiven('url'));
 export type SlackConfig = z.output<typeof schema>;
 
 // Slack's limits: 50 blocks per message, 150 characters in a header, 3000 in a section.
@@ -38,7 +36,8 @@ export function toSlackRequest(batch: AlertBatch, url: string): JsonRequest {
         const { summary, description } = annotationsOf(notice);
         return section(`*${escapeMrkdwn(summary)}*\n${escapeMrkdwn(description)}`);
       });
-  if (shown.length < notices.length && !batch.about) sections.push(section(`+${notices.length - shown.length} more: run \`authwatch check\` on ${escapeMrkdwn(batch.host)}`));
+  if (shown.length < notices.length && !batch.about)
+    sections.push(section(`+${notices.length - shown.length} more: run \`authwatch check\` on ${escapeMrkdwn(batch.host)}`));
   const blocks = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, headerLimit) } },
     ...sections,

@@ -5,24 +5,22 @@ import { clip, postRetryingOn429, secretGiven, type JsonRequest } from './chat-h
 import { batchSeverity, textOf, titleOf } from './message.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z
-    .strictObject({
-      ...channelBase(),
-      type: z.literal('telegram'),
-      /** a chat id (a group's is negative) or a channel's @username */
-      chatId: z.union([
-        z.int(),
-        z.string().check(z.regex(/^(-?\d+|@[A-Za-z0-9_]{5,32})$/, 'expected a chat id such as "-1001234567890" or a channel such as "@my_alerts"')),
-      ]),
-      /** a forum topic of the chat */
-      threadId: z.optional(z.int().check(z.gte(1))),
-      /** the Bot API server (a local Bot API server, or a test's) */
-      apiUrl: z._default(z.url({ protocol: /^https?$/, error: 'expected the Bot API server, e.g. https://api.telegram.org' }), 'https://api.telegram.org'),
-      ...secretFields('token'),
-    })
-    .check(secretGiven('token')),
-);
+export const schema = z
+  .strictObject({
+    ...channelBase(),
+    type: z.literal('telegram'),
+    /** a chat id (a group's is negative) or a channel's @username */
+    chatId: z.union([
+      z.int(),
+      z.string().check(z.regex(/^(-?\d+|@[A-Za-z0-9_]{5,32})$/, 'expected a chat id such as "-1001234567890" or a channel such as "@my_alerts"')),
+    ]),
+    /** a forum topic of the chat */
+    threadId: z.optional(z.int().check(z.gte(1))),
+    /** the Bot API server (a local Bot API server, or a test's) */
+    apiUrl: z._default(z.url({ protocol: /^https?$/, error: 'expected the Bot API server, e.g. https://api.telegram.org' }), 'https://api.telegram.org'),
+    ...secretFields('token'),
+  })
+  .check(secretGiven('token'));
 export type TelegramConfig = z.output<typeof schema>;
 
 /** The Bot API refuses longer texts (4096 characters after entities are parsed); room is left for the title. */
@@ -68,7 +66,8 @@ export function create(config: TelegramConfig, deps: NotifierDeps): Notifier {
       const field = `channels.${config.name}.token${config.tokenFile !== undefined ? 'File' : 'Env'}`;
       const token = (await optionalSecret(config, 'token', `channels.${config.name}`, deps.env))!;
       // Also keeps the token from reaching into the URL's path.
-      if (!/^\d+:[\w-]{20,}$/.test(token)) throw new AuthwatchError(`${field}: does not hold a bot token (expected the 123456789:AA… token @BotFather gave you)`);
+      if (!/^\d+:[\w-]{20,}$/.test(token))
+        throw new AuthwatchError(`${field}: does not hold a bot token (expected the 123456789:AA… token @BotFather gave you)`);
       await postRetryingOn429(toTelegramRequest(config, batch, token), config.timeout, telegramWait);
     },
   };

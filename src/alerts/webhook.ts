@@ -3,15 +3,13 @@ import { alertsOf } from './alertmanager-payload.js';
 import { channelBase, secretFields, optionalSecret, post } from './channel-base.js';
 import type { AlertBatch, Notifier, NotifierDeps } from './notifier.js';
 
-export const schema = z.lazy(() =>
-  z.strictObject({
-    ...channelBase(),
-    type: z.literal('webhook'),
-    url: z.url({ protocol: /^https?$/ }),
-    /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
-    ...secretFields('secret'),
-  }),
-);
+export const schema = z.strictObject({
+  ...channelBase(),
+  type: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/ }),
+  /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
+  ...secretFields('secret'),
+});
 export type WebhookConfig = z.output<typeof schema>;
 
 /** How long a firing alert in the payload claims to last (receivers may ignore it). */

@@ -1,9 +1,7 @@
 import { policyModes } from './policy-modes.js';
 
-// What the config's parts default to, stated once for the schema and for defaultConfig. This
-// module holds values only: a run without a config file (or with one validated before) loads
-// no schema at all (config/schema.ts, with the channel and declared-credential schemas it
-// pulls in, is loaded only to parse a config).
+// What the config's parts default to, stated once for the schema and for defaultConfig. Values
+// only: a run without a config file loads no schema (config/schema.ts is loaded to parse one).
 
 export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
 export const daemonDefault = { scrapeTtl: 30_000 };

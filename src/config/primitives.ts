@@ -2,21 +2,17 @@ import * as z from '../core/zod.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { parseIsoInstant } from '../core/iso-time.js';
 
-// Built on first use: only a config that is parsed needs them.
-
 /** `"24h"` → 86 400 000 (milliseconds). */
-export const duration = z.lazy(() =>
-  z.pipe(
-    z.string(),
-    z.transform((text: string, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0) {
-        ctx.issues.push({ code: 'custom', message: `expected ${durationHint}`, input: text });
-        return z.NEVER;
-      }
-      return ms;
-    }),
-  ),
+export const duration = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.issues.push({ code: 'custom', message: `expected ${durationHint}`, input: text });
+      return z.NEVER;
+    }
+    return ms;
+  }),
 );
 
 /**
@@ -24,18 +20,16 @@ export const duration = z.lazy(() =>
  * (`2026-01-10T09:00:00Z`, `…T09:00:00+01:00`) → epoch ms. A date-time without one is refused:
  * it would mean a different instant under each TZ the check happens to run with.
  */
-export const instant = z.lazy(() =>
-  z.pipe(
-    z.string(),
-    z.transform((text: string, ctx) => {
-      const parsed = parseIsoInstant(text, true);
-      if (parsed.ok) return parsed.ms;
-      const message =
-        parsed.problem === 'no-offset'
-          ? `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`
-          : 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"';
-      ctx.issues.push({ code: 'custom', message, input: text });
-      return z.NEVER;
-    }),
-  ),
+export const instant = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    const parsed = parseIsoInstant(text, true);
+    if (parsed.ok) return parsed.ms;
+    const message =
+      parsed.problem === 'no-offset'
+        ? `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`
+        : 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"';
+    ctx.issues.push({ code: 'custom', message, input: text });
+    return z.NEVER;
+  }),
 );

@@ -9,63 +9,53 @@ import { duration, instant } from './primitives.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-// The parts below are built on first use: a run without a config file (or without these
-// fields) never parses them, and constructing zod schemas is a good part of a start-up.
-const profileOverride = z.lazy(() =>
-  z
-    .strictObject({
-      /** warning window for this profile */
-      warn: z.optional(duration),
-      /** known expiry, for a credential that stores none */
-      expiresAt: z.optional(instant),
-      /** when the credential was issued; with lifetime gives its expiry */
-      issuedAt: z.optional(instant),
-      /** how long the credential lives from issuedAt, e.g. "365d" */
-      lifetime: z.optional(duration),
-      /** alert on it and let it set the exit code even when no route uses it */
-      alert: z.optional(z.boolean()),
-      /** leave it out completely: not shown, no exit code, no alert, no metric */
-      ignore: z.optional(z.boolean()),
-    })
-    .check(
-      z.superRefine((value, ctx) => {
-        if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
-            message: 'issuedAt and lifetime go together',
-          });
-        }
-        if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
-        }
-      }),
-    ),
-);
+const profileOverride = z
+  .strictObject({
+    /** warning window for this profile */
+    warn: z.optional(duration),
+    /** known expiry, for a credential that stores none */
+    expiresAt: z.optional(instant),
+    /** when the credential was issued; with lifetime gives its expiry */
+    issuedAt: z.optional(instant),
+    /** how long the credential lives from issuedAt, e.g. "365d" */
+    lifetime: z.optional(duration),
+    /** alert on it and let it set the exit code even when no route uses it */
+    alert: z.optional(z.boolean()),
+    /** leave it out completely: not shown, no exit code, no alert, no metric */
+    ignore: z.optional(z.boolean()),
+  })
+  .check(
+    z.superRefine((value, ctx) => {
+      if ((value.issuedAt === undefined) !== (value.lifetime === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [value.issuedAt === undefined ? 'issuedAt' : 'lifetime'],
+          message: 'issuedAt and lifetime go together',
+        });
+      }
+      if (value.expiresAt !== undefined && value.issuedAt !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'give either expiresAt or issuedAt + lifetime, not both' });
+      }
+    }),
+  );
 
 /** A secret given by reference: read from a file or an environment variable, never inline. */
-const secretRef = z.lazy(() =>
-  z
-    .strictObject({ file: z.optional(nonEmpty()), env: z.optional(nonEmpty()) })
-    .check(z.refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' })),
-);
+const secretRef = z
+  .strictObject({ file: z.optional(nonEmpty()), env: z.optional(nonEmpty()) })
+  .check(z.refine((ref) => (ref.file === undefined) !== (ref.env === undefined), { error: 'give exactly one of file or env' }));
 
-const metricsAuth = z.lazy(() =>
-  z.union([
-    /** the token scrapers must send as "Authorization: Bearer …" */
-    z.strictObject({ bearerToken: secretRef }),
-    z.strictObject({ basic: z.strictObject({ user: nonEmpty(), password: secretRef }) }),
-  ]),
-);
+const metricsAuth = z.union([
+  /** the token scrapers must send as "Authorization: Bearer …" */
+  z.strictObject({ bearerToken: secretRef }),
+  z.strictObject({ basic: z.strictObject({ user: nonEmpty(), password: secretRef }) }),
+]);
 
-const daemonSettings = z.lazy(() =>
-  z.strictObject({
-    /** a scrape re-reads the credentials when the last check is older than this */
-    scrapeTtl: z._default(duration, 30_000),
-    /** /healthz turns 503 when the last completed check is older (default: 3 schedule periods) */
-    staleAfter: z.optional(duration),
-  }),
-);
+const daemonSettings = z.strictObject({
+  /** a scrape re-reads the credentials when the last check is older than this */
+  scrapeTtl: z._default(duration, 30_000),
+  /** /healthz turns 503 when the last completed check is older (default: 3 schedule periods) */
+  staleAfter: z.optional(duration),
+});
 
 const providerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a provider id like "anthropic" or "openai-codex"'));
 
@@ -81,33 +71,30 @@ const baseUrl = z.string().check(
     }
   }, 'expected an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])'),
 );
-const liveSettings = z.lazy(() =>
-  z.union([
-    z.boolean(),
-    z.strictObject({
-      enabled: z._default(z.boolean(), true),
-      /** at most one request per credential per interval */
-      interval: z._default(duration, 3_600_000),
-      /** for endpoints that report usage windows */
-      quotaInterval: z._default(duration, 300_000),
-      /** per request */
-      timeout: z._default(duration, 8_000),
-      /** for all live requests of one run */
-      runTimeout: z._default(duration, 20_000),
-      concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(2)), 2),
-      /** a usage window at or above this percentage warns */
-      quotaWarn: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
-      providers: z._default(z.record(providerId, z.strictObject({ enabled: z.optional(z.boolean()), baseUrl: z.optional(baseUrl) })), {}),
-      profiles: z._default(z.record(nonEmpty(), z.strictObject({ enabled: z.boolean() })), {}),
-    }),
-  ]),
-);
+const liveSettings = z.union([
+  z.boolean(),
+  z.strictObject({
+    enabled: z._default(z.boolean(), true),
+    /** at most one request per credential per interval */
+    interval: z._default(duration, 3_600_000),
+    /** for endpoints that report usage windows */
+    quotaInterval: z._default(duration, 300_000),
+    /** per request */
+    timeout: z._default(duration, 8_000),
+    /** for all live requests of one run */
+    runTimeout: z._default(duration, 20_000),
+    concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(2)), 2),
+    /** a usage window at or above this percentage warns */
+    quotaWarn: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
+    providers: z._default(z.record(providerId, z.strictObject({ enabled: z.optional(z.boolean()), baseUrl: z.optional(baseUrl) })), {}),
+    profiles: z._default(z.record(nonEmpty(), z.strictObject({ enabled: z.boolean() })), {}),
+  }),
+]);
 // --- end live checks ---
 
 /**
  * authwatch's config file (JSON5). Every field is optional: no file at all works. This module
- * is loaded only to parse a config file (load.ts): a run without one, or with one validated
- * before (config/cache.ts), never builds this schema.
+ * is loaded only to parse a config file (load.ts). `npm run build` writes its JSON Schema.
  */
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()),
@@ -122,36 +109,31 @@ export const configSchema = z.strictObject({
   /** every profile sets the exit code and alerts, also those of providers no route uses */
   strictProfiles: z._default(z.boolean(), false),
   /** per-provider overrides */
-  providers: z._default(z.record(providerId, z.lazy(() => z.strictObject({ warn: z.optional(duration) }))), {}),
+  providers: z._default(z.record(providerId, z.strictObject({ warn: z.optional(duration) })), {}),
   /** per-profile overrides, by profile id */
   profiles: z._default(z.record(nonEmpty(), profileOverride), {}),
   /** credentials authwatch cannot discover on its own */
   declared: z._default(z.array(declaredSchema), []),
   /** OpenClaw itself as a source */
   openclaw: z._default(
-    z.lazy(() =>
-      z.strictObject({
-        /** ask `openclaw models status --json` first (as --from-openclaw) */
-        fromCli: z._default(z.boolean(), false),
-        /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
-        command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
-        agent: z.optional(nonEmpty()),
-        /** `openclaw --profile NAME` gateways: read `~/.openclaw-NAME` too (OpenClaw's profile-name rule) */
-        profiles: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'expected an OpenClaw profile name (letters, digits, - and _)')))),
-        timeout: z._default(duration, 20_000),
-      }),
-    ),
+    z.strictObject({
+      /** ask `openclaw models status --json` first (as --from-openclaw) */
+      fromCli: z._default(z.boolean(), false),
+      /** how to run OpenClaw, e.g. ["/usr/bin/node", "/opt/openclaw/openclaw.mjs"] */
+      command: z._default(z.array(nonEmpty()).check(z.minLength(1)), ['openclaw']),
+      agent: z.optional(nonEmpty()),
+      /** `openclaw --profile NAME` gateways: read `~/.openclaw-NAME` too (OpenClaw's profile-name rule) */
+      profiles: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'expected an OpenClaw profile name (letters, digits, - and _)')))),
+      timeout: z._default(duration, 20_000),
+    }),
     openclawDefault,
   ),
   /** when the daemon runs its check (cron, local time) */
-  schedule: z._default(
-    z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')),
-    scheduleDefault,
-  ),
+  schedule: z._default(z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')), scheduleDefault),
   /** the long-running daemon */
   daemon: z._default(daemonSettings, daemonDefault),
   /** the daemon's /metrics, /status and /healthz */
-  metrics: z._default(z.lazy(() => z.strictObject({ auth: z.optional(metricsAuth) })), {}),
+  metrics: z._default(z.strictObject({ auth: z.optional(metricsAuth) }), {}),
   /** where alerts go */
   channels: z._default(channelsSchema, []),
   /** when alerts are sent */

@@ -45,7 +45,7 @@ export interface IssueContext {
 type Def = { type: string; shape?: Record<string, Schema>; innerType?: Schema; getter?: () => Schema; in?: Schema; valueType?: Schema; element?: Schema };
 type Schema = { _zod: { def: Def } };
 
-/** Through the wrappers (optional, default, lazy, pipe) to the schema that checks the value. */
+/** Through the wrappers (optional, default, pipe) to the schema that checks the value. */
 function unwrap(schema: Schema): Schema {
   for (let depth = 0; depth < 20; depth++) {
     const def = schema._zod.def;

@@ -5,11 +5,8 @@ import { credentialTypes } from './source.js';
 const expiryUnits = ['ms', 's', 'iso', 'jwt'] as const;
 export type ExpiryUnit = (typeof expiryUnits)[number];
 
-/**
- * Credentials authwatch cannot discover, declared in the config. Built on first use (like the
- * other schemas a run may never need): constructing zod schemas is a good part of a start-up.
- */
-export const declaredSchema = z.lazy(() => {
+/** Credentials authwatch cannot discover, declared in the config. */
+export const declaredSchema = (() => {
   const units = z.enum(expiryUnits);
   const common = {
     id: z.string().check(z.minLength(1)),
@@ -39,5 +36,5 @@ export const declaredSchema = z.lazy(() => {
       timeout: z._default(duration, 10_000),
     }),
   ]);
-});
+})();
 export type Declared = z.output<typeof declaredSchema>;
