@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliPath, runCli } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
 import { DAY, HOUR } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { configPath, startDaemon } from './helpers/daemon.js';

@@ -98,7 +98,7 @@ describe('parsers never throw, whatever the JSON', () => {
 
   it('dotenv text, WAL bytes and config documents', async () => {
     await fc.assert(fc.asyncProperty(fc.string(), async (text) => void (await parseDotenv(text))), runs);
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }), (db, wal) => void readWalIndex((at, n) => wal.subarray(at, at + n), wal.length)), runs);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }), (_db, wal) => void readWalIndex((at, n) => wal.subarray(at, at + n), wal.length)), runs);
     fc.assert(
       fc.property(fc.jsonValue(), (document) => {
         try {

@@ -1,5 +1,5 @@
 import * as z from '../core/zod.js';
-import { httpSend, type HttpRefusal } from '../core/http-send.js';
+import { httpSend, retryAfterMs, type HttpRefusal } from '../core/http-send.js';
 import { registerUrlSecrets } from '../core/scrub.js';
 import { AuthwatchError } from '../core/errors.js';
 import { DeliveryError } from './channel-base.js';
@@ -42,15 +42,6 @@ export interface JsonRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
-}
-
-/** `Retry-After` in seconds (`3`, `1.5`) or as an HTTP date, as milliseconds from `now`; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | null {
-  const text = header?.trim();
-  if (!text) return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }
 
 /** Rate limits are per chat: a third refusal in one delivery means waiting for the next run. */

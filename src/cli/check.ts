@@ -3,7 +3,6 @@ import type { Config } from '../config/schema.js';
 import { hostName } from '../config/host-name.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
 import { policyModes } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';

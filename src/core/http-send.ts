@@ -36,35 +36,44 @@ export async function httpSend(request: HttpSend): Promise<void> {
     headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     target.username = target.password = ''; // fetch refuses URLs with credentials
   }
+  registerHeaderSecrets(headers);
+  const what = `${request.method} ${urlForMessages(request.url)}`;
+  const seconds = `${request.timeoutMs / 1000}s`;
+  const deadline = AbortSignal.timeout(request.timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(target, { method: request.method, headers, body: request.body, signal: deadline });
+  } catch (error) {
+    throw new Error(`${what} failed: ${deadline.aborted ? `no answer within ${seconds}` : describeFetchFailure(error)}`);
+  }
+  if (response.ok) {
+    // What a receiver says on success does not matter; a body that drips must not hold the run.
+    void response.body?.cancel().catch(() => undefined);
+    return;
+  }
+  const { text, complete, timedOut } = await readSome(response, deadline);
+  const said = scrub(complete ? text : withoutCutSecret(text)).trim().slice(0, quotedLength);
+  const message = `${what} answered HTTP ${response.status}${said ? `: ${said}` : ''}${timedOut ? ` (the rest of the answer did not come within ${seconds})` : ''}`;
+  // The status, Retry-After and the (scrubbed) answer travel with the message: a channel may wait and try again on 429.
+  throw Object.assign(new Error(message), { status: response.status, retryAfter: response.headers.get('retry-after'), answer: said });
+}
+
+/** Every header value, and the token of `Bearer <token>`, is a secret (content-type aside). */
+function registerHeaderSecrets(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() === 'content-type') continue;
     registerSecret(value);
-    registerSecret(value.replace(/^\S+\s+/, '')); // the token of `Bearer <token>`
+    registerSecret(value.replace(/^\S+\s+/, ''));
   }
-  const what = `${request.method} ${urlForMessages(request.url)}`;
-  const seconds = `${request.timeoutMs / 1000}s`;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
-  try {
-    let response: Response;
-    try {
-      response = await fetch(target, { method: request.method, headers, body: request.body, signal: deadline.signal });
-    } catch (error) {
-      throw new Error(`${what} failed: ${deadline.signal.aborted ? `no answer within ${seconds}` : describeFetchFailure(error)}`);
-    }
-    if (response.ok) {
-      // What a receiver says on success does not matter; a body that drips must not hold the run.
-      void response.body?.cancel().catch(() => undefined);
-      return;
-    }
-    const { text, complete, timedOut } = await readSome(response, deadline.signal);
-    const said = scrub(complete ? text : withoutCutSecret(text)).trim().slice(0, quotedLength);
-    const message = `${what} answered HTTP ${response.status}${said ? `: ${said}` : ''}${timedOut ? ` (the rest of the answer did not come within ${seconds})` : ''}`;
-    // The status, Retry-After and the (scrubbed) answer travel with the message: a channel may wait and try again on 429.
-    throw Object.assign(new Error(message), { status: response.status, retryAfter: response.headers.get('retry-after'), answer: said });
-  } finally {
-    clearTimeout(timer);
-  }
+}
+
+/** `Retry-After` in seconds (`3`, `1.5`) or as an HTTP date, as milliseconds from `now`; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  const text = header?.trim();
+  if (!text) return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }
 
 export interface HttpGet {
@@ -86,24 +95,16 @@ export type HttpAnswer =
  * registered as secrets before anything is sent.
  */
 export async function httpGet(request: HttpGet): Promise<HttpAnswer> {
-  for (const value of Object.values(request.headers)) {
-    registerSecret(value);
-    registerSecret(value.replace(/^\S+\s+/, ''));
-  }
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+  registerHeaderSecrets(request.headers);
+  const deadline = AbortSignal.timeout(request.timeoutMs);
+  let response: Response;
   try {
-    let response: Response;
-    try {
-      response = await fetch(request.url, { method: 'GET', headers: request.headers, redirect: 'manual', signal: deadline.signal });
-    } catch (error) {
-      return { kind: 'failed', message: deadline.signal.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
-    }
-    const { text, complete, timedOut } = await readSome(response, deadline.signal, request.maxBytes);
-    return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut };
-  } finally {
-    clearTimeout(timer);
+    response = await fetch(request.url, { method: 'GET', headers: request.headers, redirect: 'manual', signal: deadline });
+  } catch (error) {
+    return { kind: 'failed', message: deadline.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
   }
+  const { text, complete, timedOut } = await readSome(response, deadline, request.maxBytes);
+  return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut };
 }
 
 /** The start of an answer: at most `limit` bytes, and only what arrived before the deadline. */

@@ -1,5 +1,5 @@
 import { fingerprint } from '../core/fingerprint.js';
-import { httpGet } from '../core/http-send.js';
+import { httpGet, retryAfterMs } from '../core/http-send.js';
 import type { Logger } from '../core/log.js';
 import { registerSecret } from '../core/scrub.js';
 import type { LiveFact } from '../evaluate/live.js';
@@ -122,11 +122,11 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
   const answer = await httpGet({ url, headers: request.headers, timeoutMs, maxBytes: checker.readsBody ? bodyCap : statusOnlyCap });
   let observation: Observation;
   let httpStatus: number | null = null;
-  let retryAfterMs = 0;
+  let waitAsked = 0;
   if (answer.kind === 'failed') observation = { verdict: 'inconclusive', message: `no answer: ${answer.message}` };
   else {
     httpStatus = answer.status;
-    retryAfterMs = retryAfter(answer.retryAfter, now);
+    waitAsked = retryAfterMs(answer.retryAfter, now) ?? 0;
     let body: unknown;
     if (answer.complete) {
       try {
@@ -151,15 +151,8 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     message: cleanMessage(observation.message),
     lastWorkedAt: works ? now : (kept?.lastWorkedAt ?? null),
     windows: observation.windows ?? [],
-    nextAt: now + Math.max(retryAfterMs, wait * (1 - Math.random() * jitterShare)),
+    nextAt: now + Math.max(waitAsked, wait * (1 - Math.random() * jitterShare)),
   };
 }
 
-/** `Retry-After` in seconds or as an HTTP date → ms from now; 0 when absent or unreadable. */
-function retryAfter(header: string | null, now: number): number {
-  if (!header) return 0;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
-}
+

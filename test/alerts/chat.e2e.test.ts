@@ -7,7 +7,7 @@ import type { AlertBatch, Notice } from '../../src/alerts/notifier.js';
 import { openclawArguments } from '../../src/alerts/openclaw.js';
 import { toSlackRequest } from '../../src/alerts/slack.js';
 import { markdownV2 } from '../../src/alerts/telegram.js';
-import { retryAfterMs } from '../../src/alerts/chat-http.js';
+import { retryAfterMs } from '../../src/core/http-send.js';
 import { runCli } from '../helpers/cli.js';
 import { HOUR, NOW, NOW_ISO } from '../helpers/clock.js';
 import { agentStore, makeHome, writeFiles } from '../helpers/home.js';
