@@ -26,6 +26,11 @@ describe('a state directory another user could write to', () => {
     expect(result.stderr).toContain(`authwatch: the state directory ${dir} is writable by other users (mode 777); fix: chmod go-w ${dir}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(sink.requests).toHaveLength(0);
+    // The report is never swallowed by a state failure: the JSON is printed whole, with exit 3 in it.
+    const json = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home });
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'expired', exitCode: 3, alerts: null });
+    expect(json.stderr).toContain(`the state directory ${dir} is writable by other users`);
     chmodSync(dir, 0o700);
     expect((await runCli(['check', '--send', '--now', NOW_ISO], { home })).code).toBe(1);
     expect(sink.requests).toHaveLength(1);

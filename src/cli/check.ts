@@ -1,9 +1,9 @@
-import type { DeliveryDeps, DeliveryResult } from '../alerts/deliver.js';
+import type { DeliveryResult } from '../alerts/deliver.js';
 import type { Config } from '../config/schema.js';
 import { hostName } from '../config/host-name.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { policyModes } from '../config/policy-modes.js';
+import { policyModes, type PolicyMode } from '../config/policy-modes.js';
 import { policyFromConfig } from '../evaluate/policy.js';
 import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
@@ -13,8 +13,9 @@ import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
 import { urlForMessages } from '../core/scrub.js';
-import { defaultDeadlineMs, resolveDeadline, withDeadline } from './deadline.js';
-import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn } from './options.js';
+import { defaultDeadlineMs, resolveDeadline, withDeadline, type Step } from './deadline.js';
+import type { OptionValues } from './args.js';
+import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn, type CommonSetup } from './options.js';
 import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
 
 const checkUsage = `Usage: authwatch check [options]
@@ -68,93 +69,131 @@ const options = {
   'no-alerts': { type: 'boolean' },
 } as const;
 
+/** What the flags ask for, checked before anything is read. */
+interface CheckPlan {
+  values: OptionValues<typeof options>;
+  warnMs: number | undefined;
+  intervalMs: number | null;
+  format: FormatName;
+  mode: PolicyMode | undefined;
+  deadlineMs: number;
+  /** --now without --send: says which alerts it would send, sends none. */
+  whatIf: boolean;
+  /** A what-if and --no-alerts leave the state dir alone, the run record too. */
+  leavesState: boolean;
+}
+
 export async function check(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('check', argv, options);
   if (values.help) {
     writeStdout(checkUsage);
     return ExitCode.Ok;
   }
-  const warnMs = resolveWarn(values.warn);
-  const intervalMs = resolveInterval(values.interval);
-  const format = resolveFormat(values.format, values.json);
-  const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
+  const plan = planCheck(values);
+  const notes: RunNotes = { status: null, channels: null, metrics: metricsRoute(values) };
+  const run = () => withDeadline(plan.deadlineMs, (step) => runPlan(plan, notes, step));
+  return plan.leavesState ? run() : recordRun('check', notes, run);
+}
+
+function planCheck(values: OptionValues<typeof options>): CheckPlan {
   const clockGiven = values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim());
   if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
   if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
   const whatIf = clockGiven && !values.send;
-  // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
-  const leavesState = whatIf || values['no-alerts'] === true;
-  const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
-    step('reading the config');
-    const { env, home, now, loaded, log } = await commonSetup(values);
-    step('reading the credentials');
-    const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
-    if (values.agent !== undefined) await checkAgent(context, values.agent);
-    // Not performance.now(): the first touch of `performance` loads perf_hooks.
-    const started = process.hrtime.bigint();
-    const report = await runCheck({
-      context,
-      config: loaded.config,
-      policy: policyFromConfig(loaded.config, warnMs, mode),
-      fromOpenclaw:
-        values['from-openclaw'] || loaded.config.openclaw.fromCli
-          ? {
-              command: loaded.config.openclaw.command,
-              agent: values.agent ?? loaded.config.openclaw.agent ?? null,
-              timeoutMs: loaded.config.openclaw.timeout,
-            }
-          : null,
-      log,
-      remembers: !leavesState,
-      live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
-    });
-    if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
-    const terminal = format === 'table' && stdoutIsTerminal();
-    const colour = terminal && !values['no-color'] && !env.NO_COLOR;
-    // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
-    // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
-    const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
-    if (early) writeStdout(early.text);
-    notes.status = report.status;
-    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
-    let alertingProblem: AuthwatchError | null = null;
-    let metricsProblem: AuthwatchError | null = null;
-    const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
-    if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
-    const alerts = alerting
-      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          alertingProblem = error;
-          return null;
-        })
-      : null;
-    if (values.textfile !== undefined || values.push !== undefined) {
-      step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
-      const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
-      // A failed export is exit 3, but the alerts were tried: what they did is still said first.
-      metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
-        () => null,
-        (error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          return error;
-        },
-      );
-    }
-    if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
-    if (alertingProblem) throw alertingProblem;
-    const owed = alerts ? await reportAlerts(alerts, now) : 0;
-    // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
-    const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
-    if (!early) {
-      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
-      writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
-    }
-    if (metricsProblem) throw metricsProblem;
-    return exitCode;
+  return {
+    values,
+    warnMs: resolveWarn(values.warn),
+    intervalMs: resolveInterval(values.interval),
+    format: resolveFormat(values.format, values.json),
+    mode: values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy'),
+    deadlineMs: resolveDeadline(values.deadline),
+    whatIf,
+    leavesState: whatIf || values['no-alerts'] === true,
+  };
+}
+
+/** read → judge → print → alert → export → exit code. */
+async function runPlan(plan: CheckPlan, notes: RunNotes, step: Step): Promise<ExitCode> {
+  const { values } = plan;
+  step('reading the config');
+  const setup = await commonSetup(values);
+  step('reading the credentials');
+  // Not performance.now(): the first touch of `performance` loads perf_hooks.
+  const started = process.hrtime.bigint();
+  const report = await readAndJudge(plan, setup);
+  notes.status = report.status;
+  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+  // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
+  // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
+  const early = plan.format === 'json' ? null : await printReport(plan, report, setup.env);
+  const alerting = await alert(plan, report, setup, step);
+  if (alerting.result) notes.channels = channelRuns(alerting.result.outcomes, alerting.result.pending);
+  const metricsProblem = await exportMetrics(plan, report, durationMs, hostName(setup.loaded.config), alerting.result?.pending ?? null, step);
+  const owed = alerting.result ? await reportAlerts(alerting.result, setup.now) : 0;
+  // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
+  const couldNotRun = owed > 0 || alerting.problem !== null || metricsProblem !== null;
+  const exitCode = couldNotRun ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+  if (!early) writeStdout(renderJson(report, { exitCode, alerts: alertsField(plan, setup.loaded.config, alerting.result) }));
+  // Said last, after the report: a broken alert memory or export never hides what was found.
+  const problem = alerting.problem ?? metricsProblem;
+  if (problem) throw problem;
+  return exitCode;
+}
+
+async function readAndJudge(plan: CheckPlan, { env, home, now, loaded, log }: CommonSetup): Promise<Report> {
+  const { values } = plan;
+  const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+  if (values.agent !== undefined) await checkAgent(context, values.agent);
+  const fromCli = values['from-openclaw'] || loaded.config.openclaw.fromCli;
+  const report = await runCheck({
+    context,
+    config: loaded.config,
+    policy: policyFromConfig(loaded.config, plan.warnMs, plan.mode),
+    fromOpenclaw: fromCli
+      ? { command: loaded.config.openclaw.command, agent: values.agent ?? loaded.config.openclaw.agent ?? null, timeoutMs: loaded.config.openclaw.timeout }
+      : null,
+    log,
+    remembers: !plan.leavesState,
+    live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
   });
-  return leavesState ? run() : recordRun('check', notes, run);
+  if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
+  return report;
+}
+
+async function printReport(plan: CheckPlan, report: Report, env: NodeJS.ProcessEnv) {
+  const terminal = plan.format === 'table' && stdoutIsTerminal();
+  const colour = terminal && !plan.values['no-color'] && !env.NO_COLOR;
+  const printed = await formats[plan.format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
+  writeStdout(printed.text);
+  return printed;
+}
+
+/** The alerts, or why they could not be sent; never throws an AuthwatchError (a broken alert memory must not also cost the report or the metrics). */
+async function alert(plan: CheckPlan, report: Report, { env, home, log, now, loaded }: CommonSetup, step: Step) {
+  const none = { result: null, problem: null };
+  if (loaded.config.channels.length === 0 || plan.values['no-alerts']) return none;
+  step(plan.whatIf ? 'deciding the alerts' : 'sending alerts');
+  const { deliverAlerts } = await import('../alerts/deliver.js');
+  return deliverAlerts(report, loaded.config, { env, home, log, now, whatIf: plan.whatIf }).then(
+    (result) => ({ result, problem: null }),
+    (error: unknown) => ({ ...none, problem: asAuthwatchError(error) }),
+  );
+}
+
+/** `alerts` of the JSON document: the outcome; null when channels exist but none was run; absent without channels. */
+function alertsField(plan: CheckPlan, config: Config, result: DeliveryResult | null) {
+  if (result) return { skipped: result.skipped, whatIf: plan.whatIf, channels: result.outcomes };
+  return config.channels.length > 0 ? null : undefined;
+}
+
+function metricsRoute(values: OptionValues<typeof options>): string | null {
+  if (values.push !== undefined) return `pushgateway ${urlForMessages(values.push)}`;
+  return values.textfile !== undefined ? `textfile ${values.textfile}` : null;
+}
+
+function asAuthwatchError(error: unknown): AuthwatchError {
+  if (!(error instanceof AuthwatchError)) throw error;
+  return error;
 }
 
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
@@ -217,28 +256,33 @@ function resolveInterval(flag: string | undefined): number | null {
   return ms;
 }
 
-async function sendAlerts(report: Report, config: Config, deps: DeliveryDeps) {
-  const { deliverAlerts } = await import('../alerts/deliver.js');
-  return deliverAlerts(report, config, deps);
-}
-
-/** The textfile and the Pushgateway get the same snapshot; either failing is exit 3. */
+/** The textfile and the Pushgateway get the same snapshot; either failing is exit 3 (returned, not thrown: the alerts' outcome is said first). */
 async function exportMetrics(
+  plan: CheckPlan,
   report: Report,
   durationMs: number,
-  machine: Machine,
+  host: string,
   pending: ReadonlyMap<string, number> | null,
-  targets: { textfile?: string; push?: string },
-): Promise<void> {
-  const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
-  const { renderExposition } = await import('../outputs/exposition.js');
-  const text = renderExposition(metricFamilies(singleRun(report, durationMs, machine, pending)));
-  if (targets.textfile !== undefined) {
-    const { writeTextfile } = await import('../outputs/textfile.js');
-    writeTextfile(targets.textfile, text);
-  }
-  if (targets.push !== undefined) {
-    const { pushMetrics } = await import('../outputs/pushgateway.js');
-    await pushMetrics(await resolvePush(targets.push, process.env), text, machine.host);
+  step: Step,
+): Promise<AuthwatchError | null> {
+  const { textfile, push } = plan.values;
+  if (textfile === undefined && push === undefined) return null;
+  step(push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
+  const machine: Machine = { host, checkIntervalSeconds: plan.intervalMs === null ? null : plan.intervalMs / 1000 };
+  try {
+    const { metricFamilies, singleRun } = await import('../outputs/metric-families.js');
+    const { renderExposition } = await import('../outputs/exposition.js');
+    const text = renderExposition(metricFamilies(singleRun(report, durationMs, machine, pending)));
+    if (textfile !== undefined) {
+      const { writeTextfile } = await import('../outputs/textfile.js');
+      writeTextfile(textfile, text);
+    }
+    if (push !== undefined) {
+      const { pushMetrics } = await import('../outputs/pushgateway.js');
+      await pushMetrics(await resolvePush(push, process.env), text, machine.host);
+    }
+    return null;
+  } catch (error) {
+    return asAuthwatchError(error);
   }
 }
