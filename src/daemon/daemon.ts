@@ -5,6 +5,8 @@ import type { Config } from '../config/schema.js';
 import { hostName } from '../config/host-name.js';
 import { AuthwatchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { DeliveryResult } from '../alerts/deliver.js';
+import type { Report } from '../evaluate/report.js';
 import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
 import { createDaemonMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
@@ -56,6 +58,35 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** What a reload swaps as one: the config, the scrape authorizer and the schedule. */
+interface Settings {
+  config: Config;
+  authorizer: Authorizer;
+  job: CronJob;
+}
+
+/** The daemon's own counters for /metrics: each check's unreadable sources, each channel's deliveries. */
+class Counters {
+  value: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
+
+  checked(report: Report): void {
+    const sourceErrors = new Map(this.value.sourceErrors);
+    for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
+    this.value = { ...this.value, sourceErrors };
+  }
+
+  delivered(outcomes: DeliveryResult['outcomes']): void {
+    const notifications = new Map(this.value.notifications);
+    for (const { channel, result } of outcomes) {
+      if (result !== 'sent' && result !== 'failed') continue;
+      const key = `${channel}\u0000${result}`;
+      const entry = notifications.get(key) ?? { channel, result, count: 0 };
+      notifications.set(key, { ...entry, count: entry.count + 1 });
+    }
+    this.value = { ...this.value, notifications };
+  }
+}
+
 /**
  * The long-running mode: a check at start and on the schedule, metrics and status over HTTP,
  * SIGHUP re-reads the config (an invalid one is logged and the old one kept), SIGTERM/SIGINT
@@ -64,42 +95,34 @@ function listen(server: Server, host: string, port: number): Promise<void> {
  */
 export async function runDaemon(options: DaemonOptions, signals: DaemonSignals): Promise<void> {
   const { env, home, log, location } = options;
-  let config = options.config;
-  let authorizer: Authorizer = await createAuthorizer(config.metrics.auth, env);
-  let counters: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
+  const counters = new Counters();
+  const runScheduled = () => runner.run('schedule');
   // Validate the schedule before binding the port, but start it only once the server listens,
   // so a failed start leaves no timer behind that would keep the process alive.
-  let job = await schedule(config.schedule, location.path, () => runner.run('schedule'), log, { paused: true });
-  const runner = new CheckRunner({
+  let settings: Settings = {
+    config: options.config,
+    authorizer: await createAuthorizer(options.config.metrics.auth, env),
+    job: await schedule(options.config.schedule, location.path, runScheduled, log, { paused: true }),
+  };
+  const runner: CheckRunner = new CheckRunner({
     env,
     home,
     log,
-    config: () => config,
+    config: () => settings.config,
     machine: () => {
-      const period = schedulePeriod(job);
-      return { host: hostName(config), checkIntervalSeconds: period === null ? null : period / 1000 };
+      const period = schedulePeriod(settings.job);
+      return { host: hostName(settings.config), checkIntervalSeconds: period === null ? null : period / 1000 };
     },
-    checked: (report) => {
-      const sourceErrors = new Map(counters.sourceErrors);
-      for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
-      counters = { ...counters, sourceErrors };
-    },
+    checked: (report) => counters.checked(report),
     deliver: async (report, now) => {
-      if (config.channels.length === 0) return null;
+      if (settings.config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');
-      const result = await deliverAlerts(report, config, { env, home, log, now });
-      const notifications = new Map(counters.notifications);
-      for (const { channel, result: outcome } of result.outcomes) {
-        if (outcome !== 'sent' && outcome !== 'failed') continue;
-        const key = `${channel}\u0000${outcome}`;
-        const entry = notifications.get(key) ?? { channel, result: outcome, count: 0 };
-        notifications.set(key, { ...entry, count: entry.count + 1 });
-      }
-      counters = { ...counters, notifications };
+      const result = await deliverAlerts(report, settings.config, { env, home, log, now });
+      counters.delivered(result.outcomes);
       return result.pending;
     },
   });
-  const metrics = await createDaemonMetrics(() => runner.record, () => counters);
+  const metrics = await createDaemonMetrics(() => runner.record, () => counters.value);
 
   const { createServer } = process.getBuiltinModule('node:http'); // loaded here: a check never needs it
   const server = createServer(
@@ -107,9 +130,9 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
     createHandler({
       runner,
       metrics,
-      authorizer: () => authorizer,
-      staleAfterMs: () => config.daemon.staleAfter ?? defaultStaleAfter(job),
-      scrapeTtlMs: () => config.daemon.scrapeTtl,
+      authorizer: () => settings.authorizer,
+      staleAfterMs: () => settings.config.daemon.staleAfter ?? defaultStaleAfter(settings.job),
+      scrapeTtlMs: () => settings.config.daemon.scrapeTtl,
       log,
     }),
   );
@@ -117,52 +140,52 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
     try {
       await listen(server, options.host, options.port);
     } catch (error) {
-      job.stop();
+      settings.job.stop();
       throw error;
     }
   }
   if (signals.stopSignal !== null) {
-    job.stop();
+    settings.job.stop();
     server.close();
     log.info({ signal: signals.stopSignal }, 'shutting down before the first check');
     return;
   }
-  job.resume();
+  settings.job.resume();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log.info({ host: options.host, port, schedule: config.schedule, next: job.nextRun()?.toISOString() }, 'daemon listening');
+  log.info({ host: options.host, port, schedule: settings.config.schedule, next: settings.job.nextRun()?.toISOString() }, 'daemon listening');
   void runner.run('start');
 
   let stopping = false;
-  const reload = async () => {
+  signals.onHangup(async () => {
+    if (stopping) return;
     try {
       const loaded = await loadConfig(location);
-      const nextAuthorizer = await createAuthorizer(loaded.config.metrics.auth, env);
-      if (stopping) return;
-      if (loaded.config.schedule !== config.schedule) {
-        const nextJob = await schedule(loaded.config.schedule, location.path, () => runner.run('schedule'), log);
-        job.stop();
-        job = nextJob;
-      }
-      config = loaded.config;
-      authorizer = nextAuthorizer;
-      log.info({ config: loaded.path ?? '(defaults)', schedule: config.schedule }, 'config reloaded');
+      const next = await reloadSettings(settings, loaded.config, location.path, env, runScheduled, log);
+      if (stopping) return next.job === settings.job ? undefined : next.job.stop();
+      if (next.job !== settings.job) settings.job.stop();
+      settings = next;
+      log.info({ config: loaded.path ?? '(defaults)', schedule: settings.config.schedule }, 'config reloaded');
       await runner.run('reload');
     } catch (error) {
       log.error({ error: errorMessage(error) }, 'config reload failed; keeping the previous config');
     }
-  };
-  signals.onHangup(() => {
-    if (!stopping) void reload();
   });
 
   const signal = await signals.stopped;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  job.stop();
+  settings.job.stop();
   await runner.stop();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** The settings a re-read config gives; the running schedule is kept when the config's is unchanged. Throws when a part is invalid. */
+async function reloadSettings(current: Settings, config: Config, file: string, env: NodeJS.ProcessEnv, job: () => Promise<void>, log: Logger): Promise<Settings> {
+  const authorizer = await createAuthorizer(config.metrics.auth, env);
+  const sameSchedule = config.schedule === current.config.schedule;
+  return { config, authorizer, job: sameSchedule ? current.job : await schedule(config.schedule, file, job, log) };
 }
