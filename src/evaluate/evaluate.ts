@@ -19,12 +19,8 @@ export interface Evaluation {
 
 /** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */
 function judge(status: Status, reason: string, profile: Profile, expiresAt: number | null, now: number, configNote = ''): Evaluation {
-  let text = reason;
-  if (configNote) text += text ? `; ${configNote}` : configNote;
-  // An indexed loop: most checks end before V8 optimises for-of, whose iterator allocates per note.
-  const { notes } = profile;
-  for (let index = 0; index < notes.length; index++) if (notes[index]) text += text ? `; ${notes[index]}` : notes[index];
-  return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail: text, unused: false };
+  const detail = [reason, configNote, ...profile.notes].filter(Boolean).join('; ');
+  return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail, unused: false };
 }
 
 /**

@@ -82,13 +82,7 @@ export function buildReport(
   const counts = options.counts ?? (() => true);
   const covers = options.covers ?? (() => true);
   const unused = options.unused ?? (() => false);
-  // Indexed loops over what may be 10,000 rows: until V8 optimises it (a check is usually over
-  // by then) for-of allocates an iterator result per row, and filter + map two more arrays.
-  const covered = new Set<string>();
-  for (let index = 0; index < evaluations.length; index++) {
-    const e = evaluations[index]!;
-    if (covers(e) && e.profile.secret !== 'absent' && e.profile.problem === null) covered.add(e.profile.provider);
-  }
+  const covered = new Set(evaluations.filter((e) => covers(e) && e.profile.secret !== 'absent' && e.profile.problem === null).map((e) => e.profile.provider));
   const seen = new Set<string>();
   for (const { provider, reason } of required) {
     if (covered.has(provider) || seen.has(provider)) continue;
@@ -100,20 +94,10 @@ export function buildReport(
   if (rows.length === 0 && !routes.some((route) => route.serving !== null)) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const judgedStatuses: Status[] = routes.map((route) => route.status);
-  const alertRows: Evaluation[] = [];
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index]!;
-    if (unused(row)) rows[index] = { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` };
-    else if (counts(row)) {
-      judgedStatuses.push(row.status);
-      alertRows.push(row);
-    }
-  }
-  for (const route of routes) {
-    const row = routeRow(route, now);
-    if (row) alertRows.push(row);
-  }
-  const status = worstStatus(judgedStatuses);
-  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: rows, visits: [...visits], routes, alertRows };
+  const isUnused = rows.map(unused);
+  const shown = rows.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
+  const counted = rows.filter((row, index) => !isUnused[index] && counts(row));
+  const routeRows = routes.map((route) => routeRow(route, now)).filter((row) => row !== null);
+  const status = worstStatus([...routes.map((route) => route.status), ...counted.map((row) => row.status)]);
+  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: shown, visits: [...visits], routes, alertRows: [...counted, ...routeRows] };
 }

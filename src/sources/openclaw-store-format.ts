@@ -299,18 +299,10 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
  * row of its own; the other entries are unaffected.
  */
 export function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Profile[] {
-  const entries = document.profiles;
-  const ids = Object.keys(entries);
-  const profiles = new Array<Profile>(ids.length);
-  // Keys and an indexed loop: entries().map(([id, value]) => …) made a pair per entry and
-  // destructured it through the iterator protocol, per entry of a 10,000-profile store.
-  for (let index = 0; index < ids.length; index++) {
-    const id = ids[index]!;
-    const value = entries[id];
+  return Object.entries(document.profiles).map(([id, value]) => {
     const read = readCredential(id, value);
-    profiles[index] = read.ok ? profileFromCredential(id, read.value, origin, stats, now) : unreadable(id, value, origin, read.problems);
-  }
-  return profiles;
+    return read.ok ? profileFromCredential(id, read.value, origin, stats, now) : unreadable(id, value, origin, read.problems);
+  });
 }
 
 /** On the row of an entry OpenClaw skips when it loads the store ("ignored invalid auth profile entries"). */

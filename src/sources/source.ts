@@ -119,11 +119,7 @@ export type SecretReference =
 /** Shared by every profile without notes (notes are never changed in place, only replaced). */
 export const noNotes: readonly string[] = Object.freeze([]);
 
-/**
- * A profile with every field not given at its default. Written out field by field, not as
- * `{ ...defaults, ...fields }`: objects built by spreading take V8's slow path on Node 20, and
- * this runs once per credential.
- */
+/** A profile with every field not given at its default. */
 export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> & Partial<Profile>): Profile {
   return {
     id: fields.id,
