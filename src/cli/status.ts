@@ -11,7 +11,7 @@ import { createLogger } from '../core/log.js';
 import { runProgram } from '../core/run-program.js';
 import { termuxFiles } from '../install/termux.js';
 import { lastRunPath, loadLastRun, type LastRun } from '../pipeline/last-run.js';
-import { stateDatabasePath } from '../sources/openclaw-sqlite.js';
+import { stateDatabasePath } from '../sources/openclaw-db.js';
 import { openclawConfigPath, stateDirs } from '../sources/openclaw-paths.js';
 import { commonOptions, parseCommandArgs, resolveNow } from './options.js';
 import { writeStdout } from './stdout.js';

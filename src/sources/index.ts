@@ -5,11 +5,11 @@ import { codex } from './codex.js';
 import { envKeys } from './env-keys.js';
 import { geminiCli } from './gemini-cli.js';
 import { openclawAuthProfiles } from './openclaw-auth-profiles.js';
-import { openclawSqlite } from './openclaw-sqlite.js';
+import { openclawDb } from './openclaw-db.js';
 import { failedVisit, problemProfile, type Source, type SourceContext, type SourceResult } from './source.js';
 
 /** Every credential source, in report order. The only list: add a source here. */
-export const sources: readonly Source[] = [openclawSqlite, openclawAuthProfiles, envKeys, claudeCode, codex, geminiCli, qwenCli, minimaxCli];
+export const sources: readonly Source[] = [openclawDb, openclawAuthProfiles, envKeys, claudeCode, codex, geminiCli, qwenCli, minimaxCli];
 
 /**
  * Runs every source concurrently. A source that throws (a bug, or an I/O failure it did not

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { discoverAgentDirs, stateDirs, type AgentDir } from './openclaw-paths.js';
-import { stateDatabasePath } from './openclaw-sqlite.js';
+import { stateDatabasePath } from './openclaw-db.js';
 import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
 import { duplicateKeys } from './duplicate-keys.js';
 import { readCredentialDocument } from './credential-document.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
+import { openclawDb } from '../../src/sources/openclaw-db.js';
 import { cliPath } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome, writeFiles } from '../helpers/home.js';
@@ -37,7 +37,7 @@ function homeWith(fixture: string, home = makeHome(claudeLogin)): { home: string
 
 async function anthropicExpiry(home: string) {
   const started = performance.now();
-  const { profiles, visits } = await openclawSqlite.read(contextFor(home));
+  const { profiles, visits } = await openclawDb.read(contextFor(home));
   return { expires: profiles.find((p) => p.id === 'anthropic:default')?.expiresAt, problem: profiles.find((p) => p.problem)?.problem ?? null, visits, ms: performance.now() - started };
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
-import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
+import { openclawDb } from '../../src/sources/openclaw-db.js';
 import { describeSqliteError } from '../../src/sources/sqlite-read.js';
 import { readWalIndex } from '../../src/sources/sqlite-wal.js';
 import { runCli } from '../helpers/cli.js';
@@ -25,7 +25,7 @@ function homeWithStateDb(fixture: string, files: Parameters<typeof makeHome>[0] 
 }
 
 async function statusesOf(home: string, now: number) {
-  const { profiles, visits } = await openclawSqlite.read({ ...contextFor(home), now });
+  const { profiles, visits } = await openclawDb.read({ ...contextFor(home), now });
   return { evaluations: profiles.map((p) => evaluate(p, now, policy)), visits };
 }
 
@@ -105,7 +105,7 @@ describe('OpenClaw SQLite store (fixtures made by OpenClaw 2026.9.6)', () => {
     const home = makeHome({ [agentStore('main')]: { json: { version: 1, profiles: { 'a:b': { type: 'api_key', provider: 'a', key: 'k' } } } } });
     mkdirSync(join(home, '.openclaw/state'), { recursive: true });
     writeFileSync(join(home, '.openclaw/state/openclaw.sqlite'), bytes);
-    const { profiles, visits } = await openclawSqlite.read(contextFor(home));
+    const { profiles, visits } = await openclawDb.read(contextFor(home));
     expect(profiles).toHaveLength(1);
     expect(profiles[0]!.problem).toMatch(message);
     expect(profiles[0]!.problem).toContain(join(home, '.openclaw/state/openclaw.sqlite'));
@@ -116,7 +116,7 @@ describe('OpenClaw SQLite store (fixtures made by OpenClaw 2026.9.6)', () => {
     const home = makeHome();
     mkdirSync(join(home, '.openclaw/agents/main/agent'), { recursive: true });
     cpSync(join(fixtures, 'state-db/openclaw.sqlite'), join(home, '.openclaw/agents/main/agent/openclaw-agent.sqlite'));
-    const { profiles } = await openclawSqlite.read(contextFor(home));
+    const { profiles } = await openclawDb.read(contextFor(home));
     expect(profiles[0]!.problem).toMatch(/openclaw-agent\.sqlite: unexpected layout \(no such table: auth_profile_store\)/);
   });
 });

@@ -114,7 +114,7 @@ async function readDatabase(location: DatabaseLocation, now: number, handOverSec
  * (`<stateDir>/state/openclaw.sqlite`) and the earlier per-agent `openclaw-agent.sqlite`.
  * Opened read-only; the documents inside have the same shape as `auth-profiles.json`.
  */
-export const openclawSqlite: Source = {
+export const openclawDb: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
     const discovery = discoverAgentDirs(context);
