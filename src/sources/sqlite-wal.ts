@@ -47,7 +47,7 @@ function checksum(bytes: Uint8Array, bigEndian: boolean, seed: [number, number])
 }
 
 export function readWalIndex(read: ReadAt, size: number): WalResult {
-  const header = read(0, walHeaderBytes).slice();
+  const header = Uint8Array.prototype.slice.call(read(0, walHeaderBytes)); // a copy: Buffer#slice is a view of a shared pool
   if (header.length < walHeaderBytes) return { ok: false, message: 'the -wal file is shorter than a WAL header' };
   const view = new DataView(header.buffer);
   const magic = view.getUint32(0);
