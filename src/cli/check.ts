@@ -57,6 +57,8 @@ const options = {
   format: { type: 'string' },
   policy: { type: 'string' },
   'from-openclaw': { type: 'boolean' },
+  gateway: { type: 'string' },
+  'no-gateway': { type: 'boolean' },
   live: { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
@@ -83,6 +85,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const clockGiven = values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim());
   if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
   if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
+  if (values.gateway !== undefined && values['no-gateway']) throw new AuthwatchError('--gateway and --no-gateway disagree: give one of them');
   const whatIf = clockGiven && !values.send;
   // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
   const leavesState = whatIf || values['no-alerts'] === true;
@@ -108,6 +111,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
           : null,
       log,
       remembers: !leavesState,
+      gateways: values['no-gateway'] ? null : await (await import('./gateway-inputs.js')).gatewayInputs(context, values.gateway, loaded.config, values.agent ?? null, log),
       live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
     });
     if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);

@@ -5,7 +5,7 @@ import { policyModes } from './policy-modes.js';
 // no schema at all (config/schema.ts, with the channel and declared-credential schemas it
 // pulls in, is loaded only to parse a config).
 
-export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
+export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000, gatewayTimeout: 10_000 };
 export const daemonDefault = { scrapeTtl: 30_000 };
 export const scheduleDefault = '*/15 * * * *';
 
@@ -30,6 +30,7 @@ export function defaultConfig() {
     profiles: {},
     declared: [],
     openclaw: { ...openclawDefault, command: [...openclawDefault.command] },
+    gateways: [],
     schedule: scheduleDefault,
     daemon: { ...daemonDefault },
     metrics: {},
