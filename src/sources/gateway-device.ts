@@ -25,6 +25,14 @@ export interface GatewayDevice {
   token(role: string): { token: string; scopes: string[] } | null;
   storeToken(role: string, token: string, scopes: string[]): void;
   clearToken(role: string): void;
+  /** Remembers the pairing request the gateway is waiting on (for `authwatch status`), or that there is none. */
+  markPairing(pending: PendingPairing | null): void;
+}
+
+/** A pairing request waiting for `openclaw devices approve <requestId>` on the gateway host. */
+export interface PendingPairing {
+  requestId: string | null;
+  since: number;
 }
 
 interface DeviceFile {
@@ -34,6 +42,7 @@ interface DeviceFile {
   publicKeyPem: string;
   privateKeyPem: string;
   tokens: Record<string, { token: string; scopes: string[] }>;
+  pairing?: PendingPairing | undefined;
 }
 
 /** The raw 32-byte Ed25519 public key: the SPKI DER minus its fixed 12-byte prefix. */
@@ -72,7 +81,24 @@ function parseDeviceFile(text: string, url: string): DeviceFile | null {
   for (const [role, entry] of Object.entries(value.tokens ?? {})) {
     if (typeof entry?.token === 'string' && Array.isArray(entry.scopes)) tokens[role] = { token: entry.token, scopes: entry.scopes.filter((s) => typeof s === 'string') };
   }
-  return { version: 1, url, deviceId: value.deviceId, publicKeyPem: value.publicKeyPem, privateKeyPem: value.privateKeyPem, tokens };
+  const pairing = readPairing(value.pairing);
+  return { version: 1, url, deviceId: value.deviceId, publicKeyPem: value.publicKeyPem, privateKeyPem: value.privateKeyPem, tokens, ...(pairing ? { pairing } : {}) };
+}
+
+function readPairing(value: unknown): PendingPairing | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { requestId, since } = value as Partial<PendingPairing>;
+  if (typeof since !== 'number' || !Number.isFinite(since)) return null;
+  return { requestId: typeof requestId === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(requestId) ? requestId : null, since };
+}
+
+/** What a device file says about pairing, for `authwatch status`: the gateway's URL and the pending request, if any. */
+export function pendingPairingOf(text: string): { url: string; pairing: PendingPairing } | null {
+  const json = parseJsonText(text);
+  if (!json.ok || typeof json.value !== 'object' || json.value === null) return null;
+  const { url, pairing } = json.value as Partial<DeviceFile>;
+  const pending = readPairing(pairing);
+  return typeof url === 'string' && pending ? { url, pairing: pending } : null;
 }
 
 /**
@@ -104,6 +130,12 @@ export async function loadOrCreateDevice(path: string, url: string): Promise<Gat
     clearToken: (role) => {
       if (!(role in current.tokens)) return;
       delete current.tokens[role];
+      save(current);
+    },
+    markPairing: (pending) => {
+      if (pending === null && current.pairing === undefined) return;
+      if (pending !== null && current.pairing?.requestId === pending.requestId) return;
+      current.pairing = pending ?? undefined;
       save(current);
     },
   };

@@ -63,7 +63,7 @@ async function secretOf(value: unknown, field: string, context: SourceContext): 
   }
   if (!isJsonObject(value)) return undefined;
   if (value.source === 'env' && typeof value.id === 'string') return lookUpEnv(value.id, context);
-  throw new AuthwatchError(`openclaw.json ${field}: a ${String(value.source)} SecretRef, which authwatch does not resolve; give the gateway's credential in OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD)`);
+  throw new AuthwatchError(`openclaw.json ${field}: a SecretRef of source ${JSON.stringify(String(value.source)).slice(0, 40)}, which authwatch does not resolve; give the gateway's credential in OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD)`);
 }
 
 async function lookUpEnv(name: string, context: SourceContext): Promise<string | undefined> {

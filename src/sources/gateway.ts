@@ -175,6 +175,7 @@ export async function readGateway(target: GatewayTarget, options: GatewayReadOpt
     return failed('refused', `cannot keep authwatch's device identity for ${shown} in ${options.stateDir}: ${error instanceof Error ? error.message : 'error'}`);
   }
   const session = await openGatewaySession({ url: target.url, token: target.token, password: target.password, device, deadlineMs: options.deadlineMs });
+  if (session.ok || session.kind === 'pairing') device.markPairing(session.ok ? null : { requestId: session.requestId ?? null, since: Date.now() });
   if (!session.ok) return failed(session.kind, session.message, session.requestId);
   try {
     const listed = agentsList.safeParse(await session.request('agents.list'));
