@@ -111,7 +111,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
           : null,
       log,
       remembers: !leavesState,
-      gateways: values['no-gateway'] ? null : await (await import('./gateway-inputs.js')).gatewayInputs(context, values.gateway, loaded.config, values.agent ?? null, log),
+      gateways: values['no-gateway'] ? null : await (await import('../pipeline/gateway-inputs.js')).gatewayInputs(context, values.gateway, loaded.config, values.agent ?? null, log),
       live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
     });
     if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);

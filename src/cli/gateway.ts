@@ -29,7 +29,7 @@ export async function gateway(argv: string[]): Promise<ExitCode> {
   }
   if (positionals.length !== 1 || positionals[0] !== 'pair') throw new AuthwatchError('gateway: expected `authwatch gateway pair`', { hint: 'run `authwatch gateway --help`' });
   const { env, home, now, loaded, log } = await commonSetup(values);
-  const { gatewayInputs } = await import('./gateway-inputs.js');
+  const { gatewayInputs } = await import('../pipeline/gateway-inputs.js');
   const inputs = await gatewayInputs({ env, home, now, agent: null }, values.gateway, loaded.config, null, log);
   if (!inputs) throw new AuthwatchError('gateway pair: no gateway to pair with', { hint: 'give --gateway ws://host:port, set OPENCLAW_GATEWAY_URL, or list gateways in the config' });
   const { readGateway } = await import('../sources/gateway.js');

@@ -3,7 +3,7 @@ import { readSecret } from '../config/read-secret.js';
 import { stateDirectory, makeStateDirectory } from '../alerts/store.js';
 import { AuthwatchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { GatewayInputs } from '../pipeline/gateway-view.js';
+import type { GatewayInputs } from './gateway-view.js';
 import { resolveGatewayTargets, type ConfiguredGateway } from '../sources/gateway-target.js';
 import type { SourceContext } from '../sources/source.js';
 
