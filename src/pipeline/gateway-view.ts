@@ -76,7 +76,6 @@ function localRead(view: GatewayView): (GatewayRead & { ok: true }) | null {
   return read.ok && loopbackHosts.has(new URL(read.target.url).hostname) ? read : null;
 }
 
-const when = (ms: number | null) => (ms === null ? 'no expiry' : formatLocalTime(ms));
 
 /**
  * The profiles of a check with the gateway's view in: gateway rows first; a file row of the
@@ -106,8 +105,9 @@ export function mergeGatewayView(view: GatewayView, fileProfiles: readonly Profi
       continue;
     }
     const said: string[] = [];
-    if (row.problem === null && Math.abs((file.expiresAt ?? 0) - (row.expiresAt ?? 0)) > 60_000 && !(file.expiresAt === null && row.verdict !== null)) {
-      said.push(`the file ${file.path ?? ''} holds a credential expiring ${when(file.expiresAt)}, the running gateway one expiring ${when(row.expiresAt)}: the gateway has not picked up the credential on disk`);
+    // Both expiries known: OpenClaw drops an expired token's expiry, and a missing one says nothing.
+    if (row.problem === null && file.expiresAt !== null && row.expiresAt !== null && Math.abs(file.expiresAt - row.expiresAt) > 60_000) {
+      said.push(`the file ${file.path ?? ''} holds a credential expiring ${formatLocalTime(file.expiresAt)}, the running gateway one expiring ${formatLocalTime(row.expiresAt)}: the gateway has not picked up the credential on disk`);
     }
     if (file.secret === 'absent' && row.secret !== 'absent') said.push(`the file ${file.path ?? ''} holds no usable secret for it, the running gateway still has one`);
     if (said.length > 0) {
