@@ -40,9 +40,11 @@ export type GatewayRead =
   | { ok: false; target: GatewayTarget; profiles: Profile[]; visits: SourceVisit[]; failure: GatewayFailure['kind']; requestId?: string | undefined };
 
 const expiry = z.nullish(z.looseObject({ at: z.unknown() }));
+/** A name the gateway sends, shown in tables and used as a label: printable, bounded. */
+const shownName = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f]+$/, 'expected printable text'));
 
 const authProfile = z.looseObject({
-  profileId: z.string().check(z.minLength(1), z.maxLength(300)),
+  profileId: shownName(300),
   type: z.catch(z.enum(['api_key', 'token', 'oauth']), 'token'),
   status: z.string(),
   reasonCode: z.nullish(z.string()),
@@ -52,7 +54,7 @@ const authProfile = z.looseObject({
 const usageWindow = z.looseObject({ label: z.string(), usedPercent: z.nullish(z.number()), resetAt: z.nullish(z.unknown()) });
 
 const authProvider = z.looseObject({
-  provider: z.string().check(z.minLength(1), z.maxLength(100)),
+  provider: shownName(100),
   status: z.string(),
   profiles: z._default(z.array(authProfile), []),
   profileOrder: z.nullish(z.array(z.string())),
@@ -70,7 +72,7 @@ const agentsList = z.looseObject({
   defaultId: z.nullish(z.string()),
   agents: z.array(
     z.looseObject({
-      id: z.string().check(z.minLength(1), z.maxLength(100)),
+      id: shownName(100),
       model: z.nullish(z.looseObject({ primary: z.nullish(z.string()), fallbacks: z.nullish(z.array(z.string())) })),
     }),
   ),
