@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from './cli.js';
-import { freePort, waitFor } from './processes.js';
+import { freePort } from './processes.js';
 
 // A real OpenClaw gateway for a test file (docs in /work/shared/reference/gateway.md): a home
 // made by the real CLI, the gateway started on a free loopback port with a token, ready when
@@ -81,6 +81,40 @@ export async function startRealGateway(openclaw: string, spec: GatewayHome): Pro
   const configPath = join(home, '.openclaw', 'openclaw.json');
   const written = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   writeFileSync(configPath, JSON.stringify(deepMerge(written, patch), null, 2), { mode: 0o600 });
+  // Under heavy load a gateway can give up at start ("startup migrations did not complete
+  // cleanly": a lease heartbeat timed out); it is started again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    const started = launch(openclaw, env, port, token);
+    try {
+      await waitReady(port, started.child, 200_000);
+      return { home, port, url: `ws://127.0.0.1:${port}`, token, env, ...started };
+    } catch (error) {
+      await started.stop();
+      if (!(error instanceof GatewayExited) || attempt === 3) throw error;
+    }
+  }
+}
+
+class GatewayExited extends Error {}
+
+/** Polls /readyz until it says ready; a gateway that exits first is GatewayExited (not a wait to the end). */
+async function waitReady(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new GatewayExited(`the gateway on port ${port} exited before it was ready`);
+    try {
+      const body = (await (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(3000) })).json()) as { ready?: boolean };
+      if (body.ready === true) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the gateway on port ${port} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/** Starts the gateway in its own process group. */
+function launch(openclaw: string, env: Record<string, string>, port: number, token: string) {
   const child = spawn(openclaw, ['gateway', '--allow-unconfigured', '--auth', 'token', '--token', token, '--port', String(port), '--bind', 'loopback'], {
     env,
     stdio: ['ignore', 'ignore', 'ignore'],
@@ -101,20 +135,5 @@ export async function startRealGateway(openclaw: string, spec: GatewayHome): Pro
     if (!killed) group('SIGKILL');
     await exited;
   };
-  try {
-    await waitFor(
-      `the gateway on port ${port} to be ready`,
-      async () => {
-        if (child.exitCode !== null) throw new Error('exited');
-        const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(3000) });
-        const body = (await response.json()) as { ready?: boolean };
-        return body.ready === true ? true : undefined;
-      },
-      200_000,
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { home, port, url: `ws://127.0.0.1:${port}`, token, child, env, stop, freeze: () => group('SIGSTOP'), thaw: () => group('SIGCONT') };
+  return { child, stop, freeze: () => group('SIGSTOP'), thaw: () => group('SIGCONT') };
 }
