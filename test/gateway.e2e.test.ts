@@ -1,6 +1,7 @@
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +11,9 @@ import { freePort } from './helpers/processes.js';
 import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
 
 // Real OpenClaw gateways (2026.9.6), started once for this file: A holds a setup-token that
-// expires in 20 h (its token also in its openclaw.json), B one that has expired. authwatch reads
-// them through the Gateway protocol from homes that have no OpenClaw files at all.
+// expires in 20 h (its token also in its openclaw.json), B one that has expired and listens on
+// every address, so a connection from outside loopback must pair. authwatch reads them through
+// the Gateway protocol from homes that have no OpenClaw files at all.
 
 const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) => {
   try {
@@ -35,13 +37,18 @@ function filesUnder(dir: string): string[] {
 
 const describeReal = openclaw ? describe : describe.skip;
 
+/** This host's address outside loopback: a connection to it is not a local one for the gateway. */
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
 describeReal('reading real OpenClaw gateways', () => {
   let a: RealGateway;
   let b: RealGateway;
   const servers: (Server | TcpServer)[] = [];
 
   beforeAll(async () => {
-    const started = await Promise.allSettled([startRealGateway(openclaw!, { expiresIn: '20h', tokenInConfig: true }), startRealGateway(openclaw!, { expiresIn: '1s' })]);
+    const started = await Promise.allSettled([startRealGateway(openclaw!, { expiresIn: '20h', tokenInConfig: true }), startRealGateway(openclaw!, { expiresIn: '1s', tokenInConfig: true, bind: 'lan' })]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : null)));
@@ -152,6 +159,45 @@ describeReal('reading real OpenClaw gateways', () => {
       expect(Date.now() - started).toBeLessThan(15_000);
     }
   }, 120_000);
+
+  // The gateway-client refuses plaintext ws:// to a public address, so authwatch talks to a
+  // loopback port that forwards to this host's outside address: the gateway sees a connection
+  // from outside loopback, as from another host, and asks for pairing.
+  it.skipIf(!outsideAddress)('a gateway on another host: pairing pending (check, gateway pair, status say the request and the command), approved with the real CLI, then read', async () => {
+    const forward = createTcpServer((client) => {
+      const upstream = connect({ host: outsideAddress!, port: b.port });
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    servers.push(forward);
+    const port = await new Promise<number>((resolve) => forward.listen(0, '127.0.0.1', () => resolve((forward.address() as { port: number }).port)));
+    const home = makeHome();
+    const env = { OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${port}`, OPENCLAW_GATEWAY_TOKEN: b.token };
+    const first = await check(home, env);
+    const row = JSON.parse(first.stdout).profiles.find((p: any) => p.source === 'gateway');
+    const request = /openclaw devices approve ([A-Za-z0-9_-]+)`$/.exec(row.detail)?.[1];
+    expect(row.detail).toMatch(/^the gateway ws:\/\/127\.0\.0\.1:\d+ has not paired authwatch's device yet: on the gateway host run `openclaw devices approve [A-Za-z0-9_-]+`$/);
+    expect(first.code).toBe(1);
+    const pair = await runCli(['gateway', 'pair'], { home, env, timeoutMs: 60_000 });
+    expect(pair.stdout).toContain(`pairing pending (request ${request})\n  on the gateway host run:  openclaw devices approve ${request}\n`);
+    expect(pair.code).toBe(1);
+    const status = await runCli(['status', '--json'], { home, env, timeoutMs: 60_000 });
+    expect(JSON.parse(status.stdout).problems).toContain(`pairing pending: the gateway ws://127.0.0.1:${port} has not approved authwatch's device yet; on the gateway host run \`openclaw devices approve ${request}\``);
+    // On the gateway host, with its own CLI.
+    const approve = await runProcess(openclaw!, ['devices', 'approve', request!], { env: b.env, timeoutMs: 400_000 });
+    expect(approve.code, approve.stderr).toBe(0);
+    const paired = await runCli(['gateway', 'pair'], { home, env, timeoutMs: 60_000 });
+    expect(paired.stdout).toBe(`ws://127.0.0.1:${port}: paired; authwatch reads it (1 credential)\n`);
+    const after = await check(home, env);
+    expect(JSON.parse(after.stdout).profiles.map((p: any) => [p.id, p.source, p.status])).toEqual([['anthropic:manual', 'gateway', 'expired']]);
+    expect(JSON.parse((await runCli(['status', '--json'], { home, env, timeoutMs: 60_000 })).stdout).problems.join('\n')).not.toContain('pairing pending');
+    // The device token the gateway issued is kept (0600) and, like the gateway's token, shown nowhere.
+    const device = filesUnder(join(home, '.local', 'state')).find((file) => file.includes('gateway-device-'))!;
+    const issued = (Object.values(JSON.parse(readFileSync(device, 'utf8')).tokens) as { token: string }[])[0]!.token;
+    expect(issued.length).toBeGreaterThan(10);
+    expect([first, pair, paired, after].map((r) => r.stdout + r.stderr).join('\n')).not.toContain(issued);
+  }, 600_000);
 
   it('two gateways at once, each with its own label; one frozen, then stopped, mid-run: bounded, and the other still reported', async () => {
     const home = makeHome();

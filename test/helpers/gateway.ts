@@ -32,6 +32,8 @@ export interface GatewayHome {
   expiresIn: string;
   /** Also write the gateway's token into openclaw.json (`gateway.auth.token`), as onboarding does. */
   tokenInConfig?: boolean;
+  /** `lan`: listen on every address, so a connection can come from outside loopback (and must pair). */
+  bind?: 'loopback' | 'lan';
 }
 
 /** A setup-token of the shape OpenClaw accepts (it refuses short ones); never a real credential. */
@@ -84,7 +86,7 @@ export async function startRealGateway(openclaw: string, spec: GatewayHome): Pro
   // Under heavy load a gateway can give up at start ("startup migrations did not complete
   // cleanly": a lease heartbeat timed out); it is started again, up to three times.
   for (let attempt = 1; ; attempt++) {
-    const started = launch(openclaw, env, port, token);
+    const started = launch(openclaw, env, port, token, spec.bind ?? 'loopback');
     try {
       await waitReady(port, started.child, 200_000);
       return { home, port, url: `ws://127.0.0.1:${port}`, token, env, ...started };
@@ -114,8 +116,8 @@ async function waitReady(port: number, child: ChildProcess, timeoutMs: number): 
 }
 
 /** Starts the gateway in its own process group. */
-function launch(openclaw: string, env: Record<string, string>, port: number, token: string) {
-  const child = spawn(openclaw, ['gateway', '--allow-unconfigured', '--auth', 'token', '--token', token, '--port', String(port), '--bind', 'loopback'], {
+function launch(openclaw: string, env: Record<string, string>, port: number, token: string, bind: string) {
+  const child = spawn(openclaw, ['gateway', '--allow-unconfigured', '--auth', 'token', '--token', token, '--port', String(port), '--bind', bind], {
     env,
     stdio: ['ignore', 'ignore', 'ignore'],
     detached: true,
