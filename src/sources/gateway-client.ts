@@ -1,6 +1,7 @@
 import { GatewayClient, isGatewayProtocolResponseError } from '@openclaw/gateway-client';
 import { readConnectErrorDetailCode, readPairingConnectErrorDetails } from '@openclaw/gateway-protocol/connect-error-details';
 import { PROTOCOL_VERSION } from '@openclaw/gateway-protocol/version';
+import { GATEWAY_CLIENT_CAPS } from '@openclaw/gateway-protocol/client-info';
 import { scrub, urlForMessages } from '../core/scrub.js';
 import { publicKeyRawBase64Url, signDevicePayload, type GatewayDevice } from './gateway-device.js';
 
@@ -80,6 +81,9 @@ export function openGatewaySession(call: GatewayCall): Promise<GatewaySession> {
       password: call.password,
       role,
       scopes: [readScope],
+      // A cold `usage.status` then answers at once (`refreshing: true`) instead of waiting on every
+      // provider's usage API; the windows also come with models.authStatus, from the same cache.
+      caps: [GATEWAY_CLIENT_CAPS.USAGE_REFRESHING],
       clientName: 'gateway-client',
       clientDisplayName: 'authwatch',
       mode: 'backend',
