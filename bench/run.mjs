@@ -8,6 +8,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { alertRun } from './alert-run.mjs';
 import { coldStart } from './cold-start.mjs';
 import { daemonMemory, daemonScrape, daemonScrapeHangingChannel } from './daemon.mjs';
+import { gatewayCheck } from './gateway.mjs';
 import { cli, makeHome, printTable } from './lib.mjs';
 import { liveReuse } from './live.mjs';
 import { openclawHome } from './openclaw-db.mjs';
@@ -26,6 +27,7 @@ const benchmarks = {
   live: () => liveReuse({ runs }),
   scrape: () => daemonScrape({ seconds: quick ? 3 : 10 }),
   silent: () => daemonScrapeHangingChannel({ seconds: quick ? 3 : 10 }),
+  gateway: () => gatewayCheck({ runs: Math.max(5, Math.round(runs / 3)) }),
   memory: () => daemonMemory({ checks: daemonChecks, home: makeHome({ profiles: 6, agents: 1, cliLogins: true }), name: 'typical home, daemon' }),
 };
 const only = process.env.BENCH_ONLY?.split(',') ?? Object.keys(benchmarks);

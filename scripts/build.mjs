@@ -3,7 +3,8 @@
 //   runs need (daemon, alerts, installers) are imported dynamically in the source, which esbuild
 //   turns into lazily *evaluated* parts of the same file: one file starts faster than lazily
 //   loaded chunks, and CommonJS faster than ESM (no ESM loader). zod (every run) and json5 (runs
-//   that read a JSON5 file) are bundled; the bigger packages that only some runs load stay external.
+//   that read a JSON5 file) are bundled; the bigger packages that only some runs load stay external
+//   (OpenClaw's gateway client too: ESM, required only when a gateway is read; Node >= 22.12 requires ESM).
 // - dist/cli/main.js, the `authwatch` command: a small launcher that turns on Node's compile cache
 //   (src/cli/compile-cache.ts), then loads the bundle.
 // And dist/config.schema.json, the config's JSON Schema.
@@ -19,7 +20,7 @@ const esbuild = await import('esbuild').catch((error) => {
 if (esbuild === null) process.exit(0);
 const { build } = esbuild;
 
-const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
+const external = ['pino', 'prom-client', 'croner', 'nodemailer', '@openclaw/gateway-client', '@openclaw/gateway-protocol'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'warning' };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });

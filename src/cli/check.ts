@@ -57,6 +57,8 @@ const options = {
   format: { type: 'string' },
   policy: { type: 'string' },
   'from-openclaw': { type: 'boolean' },
+  gateway: { type: 'string' },
+  'no-gateway': { type: 'boolean' },
   live: { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
@@ -99,6 +101,7 @@ function planCheck(values: OptionValues<typeof options>): CheckPlan {
   const clockGiven = values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim());
   if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
   if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
+  if (values.gateway !== undefined && values['no-gateway']) throw new AuthwatchError('--gateway and --no-gateway disagree: give one of them');
   const whatIf = clockGiven && !values.send;
   return {
     values,
@@ -154,6 +157,7 @@ async function readAndJudge(plan: CheckPlan, { env, home, now, loaded, log }: Co
       : null,
     log,
     remembers: !plan.leavesState,
+    gateways: values['no-gateway'] ? null : await (await import('../pipeline/gateway-inputs.js')).gatewayInputs(context, values.gateway, loaded.config, values.agent ?? null, log),
     live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
   });
   if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);

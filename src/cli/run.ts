@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./migrate-monitor.js')).migrateMonitor,
   },
   daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
+  gateway: { summary: 'gateway pair: pair authwatch with an OpenClaw gateway (read-only)', load: async () => (await import('./gateway.js')).gateway },
 };
 
 function version(): string {

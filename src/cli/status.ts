@@ -13,6 +13,8 @@ import { termuxFiles } from '../install/termux.js';
 import { lastRunPath, loadLastRun, type LastRun } from '../pipeline/last-run.js';
 import { stateDatabasePath } from '../sources/openclaw-db.js';
 import { openclawConfigPath, stateDirs } from '../sources/openclaw-paths.js';
+import { pendingPairingOf } from '../sources/gateway-device.js';
+import { urlForMessages } from '../core/scrub.js';
 import { commonOptions, parseCommandArgs, resolveNow } from './options.js';
 import { writeStdout } from './stdout.js';
 
@@ -73,6 +75,8 @@ export interface StatusFacts {
   launchers: Launcher[];
   metrics: string | null;
   openclaw: OpenclawHome[];
+  /** Gateways waiting to approve authwatch's device (src/sources/gateway-device.ts). */
+  gatewayPairing: { url: string; requestId: string | null; since: number }[];
 }
 
 /** What makes monitoring broken, in words a user can act on; none when it works. Pure. */
@@ -86,6 +90,9 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
       problems.push(`no run for ${formatSpan(now - run.finishedAt)} (expected every ${formatSpan(facts.intervalMs)}): is the timer or daemon running?`);
     }
     if (run.exitCode === ExitCode.CouldNotRun && run.error) problems.push(`the last run could not run: ${run.error}`);
+  }
+  for (const { url, requestId } of facts.gatewayPairing) {
+    problems.push(`pairing pending: the gateway ${urlForMessages(url)} has not approved authwatch's device yet; on the gateway host run \`${requestId ? `openclaw devices approve ${requestId}` : 'openclaw devices list'}\``);
   }
   for (const channel of facts.channels) {
     if (channel.failures > 0 || channel.lastResult === 'failed') {
@@ -136,7 +143,28 @@ async function gather(env: NodeJS.ProcessEnv, home: string, configFlag: string |
     launchers,
     metrics: lastRun?.metrics ?? (unitRoute ? `textfile ${unitRoute}` : launchers.some((l) => l.command?.startsWith('daemon')) ? 'daemon /metrics' : null),
     openclaw: openclawHomes(env, home),
+    gatewayPairing: pendingPairings(stateDir),
   };
+}
+
+/** The device files in the state dir that record a pairing request still waiting. */
+function pendingPairings(stateDir: string): StatusFacts['gatewayPairing'] {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir).filter((name) => /^gateway-device-[0-9a-f]{12}\.json$/.test(name));
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    let text: string;
+    try {
+      text = readFileSync(join(stateDir, name), 'utf8');
+    } catch {
+      return [];
+    }
+    const pending = pendingPairingOf(text);
+    return pending ? [{ url: urlForMessages(pending.url), requestId: pending.pairing.requestId, since: pending.pairing.since }] : [];
+  });
 }
 
 const quarterHour = 15 * 60_000;

@@ -3,7 +3,7 @@ import { policyModes } from './policy-modes.js';
 // What the config's parts default to, stated once for the schema and for defaultConfig. Values
 // only: a run without a config file loads no schema (config/schema.ts is loaded to parse one).
 
-export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000 };
+export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000, gatewayTimeout: 10_000 };
 export const daemonDefault = { scrapeTtl: 30_000 };
 export const scheduleDefault = '*/15 * * * *';
 
@@ -28,6 +28,7 @@ export function defaultConfig() {
     profiles: {},
     declared: [],
     openclaw: { ...openclawDefault, command: [...openclawDefault.command] },
+    gateways: [],
     schedule: scheduleDefault,
     daemon: { ...daemonDefault },
     metrics: {},

@@ -125,8 +125,25 @@ export const configSchema = z.strictObject({
       /** `openclaw --profile NAME` gateways: read `~/.openclaw-NAME` too (OpenClaw's profile-name rule) */
       profiles: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'expected an OpenClaw profile name (letters, digits, - and _)')))),
       timeout: z._default(duration, 20_000),
+      /** the hard deadline of one gateway read (connect, every request, close) */
+      gatewayTimeout: z._default(duration, 10_000),
     }),
     openclawDefault,
+  ),
+  /** running OpenClaw gateways to read (a Docker host, a small fleet); none: $OPENCLAW_GATEWAY_URL or the local one */
+  gateways: z._default(
+    z.array(
+      z
+        .strictObject({
+          /** the `gateway` label of its rows and metrics */
+          name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a short name (letters, digits, . _ -)')),
+          url: z.string().check(z.regex(/^wss?:\/\/[^\s@/]+(\/\S*)?$/, 'expected ws://host:port or wss://host:port, without credentials')),
+          token: z.optional(secretRef),
+          password: z.optional(secretRef),
+        })
+        .check(z.refine((g) => !(g.token && g.password), { error: 'give token or password, not both' })),
+    ),
+    [],
   ),
   /** when the daemon runs its check (cron, local time) */
   schedule: z._default(z.string().check(z.regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *"')), scheduleDefault),

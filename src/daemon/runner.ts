@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { Machine, RunRecord } from '../outputs/metric-families.js';
 import { saveLastRun } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
+import { gatewayInputs } from '../pipeline/gateway-inputs.js';
 import { prepareLive } from '../live/prepare.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 
@@ -89,7 +90,10 @@ export class CheckRunner {
       // Made per check from the config of now: a reload that turns live checks on or off counts
       // from the next check. Its requests run inside the check, never on a request's path.
       const live = await prepareLive(config, false, { env, home, now, log });
-      const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log, remembers: true, live });
+      const context = { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles };
+      // The gateways of the config of now, like the live checks: a reload counts from the next check.
+      const gateways = await gatewayInputs(context, undefined, config, null, log);
+      const report = await runCheck({ context, config, policy: policyFromConfig(config), log, remembers: true, live, gateways });
       const durationMs = performance.now() - started;
       this.deps.checked(report);
       log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');

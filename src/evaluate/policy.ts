@@ -10,6 +10,7 @@ export const openclawJudgedSources: ReadonlySet<string> = new Set([
   sourceNames.openclawStore,
   sourceNames.openclawDb,
   sourceNames.openclawCli,
+  sourceNames.gateway,
   sourceNames.env,
   sourceNames.required,
   sourceNames.openclawConfig,

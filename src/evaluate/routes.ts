@@ -13,8 +13,8 @@ import { sourceNames } from '../sources/source-names.js';
 // what keeps each from serving, and the verdict. Pure: profiles, stats, config and `now` in.
 
 /** Sources whose credentials the gateway picks from. */
-export const gatewaySources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.env]);
-const storeSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli]);
+export const gatewaySources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.gateway, sourceNames.env]);
+const storeSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.gateway]);
 
 export interface Unusable {
   profile: string;

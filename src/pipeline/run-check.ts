@@ -18,6 +18,7 @@ import { droppedEntryNote } from '../sources/openclaw-store-format.js';
 import { sourceNames } from '../sources/source-names.js';
 import { credentialChanges } from '../evaluate/credential-changes.js';
 import { rememberCredentials } from './credential-memory.js';
+import type { GatewayInputs, GatewayView } from './gateway-view.js';
 
 export interface CheckInputs {
   context: SourceContext;
@@ -30,10 +31,12 @@ export interface CheckInputs {
   fromOpenclaw?: OpenclawCliOptions | null;
   /** Live checks for this run (src/live), when they are on. */
   live?: { run: LiveRun; quota: QuotaPolicy } | null;
+  /** The running gateways to read (src/sources/gateway.ts); `null`/absent or none: files only. */
+  gateways?: GatewayInputs | null;
 }
 
 /** One full check: read every source, judge every profile, add `missing` rows, summarise. */
-export async function runCheck({ context: given, config, policy, log, remembers, fromOpenclaw, live }: CheckInputs): Promise<Report> {
+export async function runCheck({ context: given, config, policy, log, remembers, fromOpenclaw, live, gateways }: CheckInputs): Promise<Report> {
   // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
   // (not installed, failing, too slow), the files are read and the visit says why.
   // Loaded only by the runs that ask OpenClaw (--from-openclaw): most checks never do.
@@ -42,16 +45,20 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   const cli = fromOpenclaw ? await (await import('../sources/openclaw-cli.js')).readOpenclawCli(fromOpenclaw) : null;
   if (cli && !cli.ok) log.warn({ error: cli.visit.error }, 'openclaw models status failed; reading the files instead');
   const skip = new Set<string>(cli?.ok ? [sourceNames.openclawStore, sourceNames.openclawDb] : []);
-  const [found, openclawConfig, declared] = await Promise.all([
+  // Loaded only when there is a gateway to read.
+  const gatewayView = gateways && gateways.targets.length > 0 ? (await import('./gateway-view.js')).readGateways(gateways, log) : null;
+  const [found, openclawConfig, declared, gatewayRead] = await Promise.all([
     readAllSources(context, log, skip),
     readOpenclawConfig(context),
     readDeclared(config.declared, context),
+    gatewayView,
   ]);
-  const profiles = flagExposedFiles([...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles]);
+  const fileProfiles = [...(cli?.ok ? cli.profiles : []), ...found.profiles, ...declared.profiles];
+  const profiles = flagExposedFiles(gatewayRead ? (await import('./gateway-view.js')).mergeGatewayView(gatewayRead, fileProfiles, log) : fileProfiles);
   // A key pasted as a profile id is a secret like the key: every output and file then hides it.
   // Rows that could not be read too: a malformed entry keeps the id it is stored under.
   for (const profile of profiles) registerIfTokenLike(profile.id);
-  const visits = [...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
+  const visits = [...(gatewayRead?.visits ?? []), ...(cli ? [cli.visit] : []), ...found.visits, ...declared.visits, openclawConfig.visit];
   if (openclawConfig.problem) {
     profiles.push(
       problemProfile({ id: 'openclaw:config', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, openclawConfig.problem),
@@ -67,7 +74,13 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
   const memory = rememberCredentials(context, evaluations, visits, log, remembers);
-  const uses = providerUses(openclawMode ? { ...openclawConfig, uses: openclawConfig.statusUses } : openclawConfig, openclawMode, openclawMode ? [] : config.require, cli?.ok ? cli.required : []);
+  const uses = providerUses(
+    openclawMode ? { ...openclawConfig, uses: openclawConfig.statusUses } : openclawConfig,
+    openclawMode,
+    openclawMode ? [] : config.require,
+    [...(cli?.ok ? cli.required : []), ...(gatewayRead?.required ?? [])],
+    gatewayRead,
+  );
   const routes = buildRoutes({
     mode: policy.mode,
     uses,
@@ -128,10 +141,19 @@ type Use = ProviderUse & { reason: string };
  * OpenClaw's config for that agent (under `--policy openclaw` its default model when none is
  * set; authwatch's own policy does not invent that: with no model configured, every provider
  * the agent's stores hold a gateway credential for is in use), and what `openclaw models
- * status` said is in use.
+ * status` said is in use; for an agent a running gateway reports, the models the gateway says it uses.
  */
-function providerUses(openclawConfig: OpenclawConfigRead, openclawMode: boolean, require: readonly string[], fromCli: readonly RequiredProvider[]) {
+function providerUses(openclawConfig: OpenclawConfigRead, openclawMode: boolean, require: readonly string[], fromCli: readonly RequiredProvider[], gateway: GatewayView | null) {
   return (owner: string | null, stored: readonly string[]): Use[] => {
+    // An agent the running gateway reports uses what the gateway says it uses (its config may not be on this host).
+    const reported = owner !== null ? gateway?.uses.get(owner) : undefined;
+    if (reported) {
+      return [
+        ...require.map((provider) => ({ provider, model: '', role: 'required', reason: 'required by the authwatch config' })),
+        ...reported.map((use) => ({ ...use, reason: use.reason ?? `used by ${use.model}` })),
+        ...fromCli.map(({ provider, reason }) => ({ provider, model: '', role: 'in use', reason })),
+      ];
+    }
     const own = owner === null || owner === openclawConfig.agent ? openclawConfig.uses : openclawConfig.usesOf(owner);
     const where = openclawConfig.found ? ` in ${openclawConfig.path}` : ' (no openclaw.json)';
     const configured = own.filter((use) => openclawMode || use.role !== 'default model').map((use) => ({ ...use, reason: `used by OpenClaw's ${use.role} ${use.model}${where}` }));

@@ -7,6 +7,8 @@ export const sourceNames = {
   openclawStore: 'openclaw',
   openclawCli: 'openclaw-cli',
   openclawConfig: 'openclaw-config',
+  /** A running OpenClaw gateway, read through its WebSocket protocol (gateway.ts). */
+  gateway: 'gateway',
   env: 'env',
   claudeCode: 'claude-code',
   codex: 'codex',
