@@ -10,6 +10,7 @@ import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
 import type { SourceContext } from '../sources/source.js';
+import { primaryStateDir, unreadProfileHomes, withOpenclawProfile } from '../sources/openclaw-paths.js';
 import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
@@ -35,6 +36,9 @@ ${formatsUsage('                         ')}
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --warn DURATION      warning window, e.g. 24h (default), 3d
   --agent ID           only this OpenClaw agent's profile store
+  --openclaw-profile NAME
+                       the gateway of \`openclaw --profile NAME\` (~/.openclaw-NAME), as that
+                       flag picks it (unless $OPENCLAW_STATE_DIR / $OPENCLAW_CONFIG_PATH say)
   --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW): a what-if that says
                        which alerts it would send, sends none and leaves the alert state alone
   --send               with --now: deliver the alerts and remember them all the same
@@ -60,6 +64,7 @@ const options = {
   live: { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
+  'openclaw-profile': { type: 'string' },
   'no-color': { type: 'boolean' },
   textfile: { type: 'string' },
   push: { type: 'string' },
@@ -88,9 +93,16 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const leavesState = whatIf || values['no-alerts'] === true;
   const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
-    const { env, home, now, loaded, log } = await commonSetup(values);
+    const { env: given, home, now, loaded, log } = await commonSetup(values);
+    const env = values['openclaw-profile'] === undefined ? given : openclawProfileEnv(given, home, values['openclaw-profile']);
     step('reading the credentials');
     const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+    const profileHomes = unreadProfileHomes(context);
+    if (profileHomes.length > 0) {
+      writeStderr(
+        `authwatch: warning: no OpenClaw home at ${primaryStateDir(context)}, but \`openclaw --profile\` homes exist: ${profileHomes.map(({ dir }) => dir).join(', ')}; check one with --openclaw-profile ${profileHomes[0]!.name} (or set OPENCLAW_STATE_DIR)\n`,
+      );
+    }
     if (values.agent !== undefined) await checkAgent(context, values.agent);
     // Not performance.now(): the first touch of `performance` loads perf_hooks.
     const started = process.hrtime.bigint();
@@ -202,6 +214,13 @@ async function checkAgent(context: SourceContext, agent: string): Promise<void> 
     `--agent: Unknown agent id ${JSON.stringify(agent)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${known.length ? `this host has ${known.join(', ')}` : 'no OpenClaw agent dir was found'}`,
     { hint: 'run `openclaw agents list` to see configured agents' },
   );
+}
+
+/** `--openclaw-profile NAME`: the environment `openclaw --profile NAME` runs with. */
+function openclawProfileEnv(env: NodeJS.ProcessEnv, home: string, name: string): NodeJS.ProcessEnv {
+  const applied = withOpenclawProfile(env, home, name);
+  if ('problem' in applied) throw new AuthwatchError(`--openclaw-profile: ${applied.problem}`);
+  return applied;
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {
