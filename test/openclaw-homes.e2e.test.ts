@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,14 @@ describe.runIf(openclaw !== null)('gateways outside ~/.openclaw, made by the rea
     expect(own.code, own.stdout).toBe(2);
     expect(own.stderr).not.toContain('--profile` homes exist');
     expect(own.stdout).toContain('anthropic  serving anthropic:manual (expiring)');
+    // --from-openclaw asks the real CLI about the same gateway (`openclaw --profile work models status`).
+    // The real CLI takes minutes on a busy machine: generous bounds, so only a wrong answer fails.
+    writeFileSync(join(home, 'authwatch.json5'), JSON.stringify({ openclaw: { command: [openclaw], timeout: '500s' } }));
+    const asked = await runProcess(process.execPath, [cliPath, 'check', '--no-alerts', '--from-openclaw', '--openclaw-profile', 'work', '--json', '--config', join(home, 'authwatch.json5'), '--deadline', '550s'], { env, timeoutMs: 600_000 });
+    const document = JSON.parse(asked.stdout);
+    expect(document.sources.find((s: { name: string }) => s.name === 'openclaw-cli'), asked.stderr).toMatchObject({ ok: true });
+    expect(document.profiles.map((p: { id: string; source: string }) => `${p.id} ${p.source}`)).toEqual(['anthropic:manual openclaw-cli']);
+    expect(asked.code).toBe(2);
     const bad = await authwatch(['--openclaw-profile', '../x'], env);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('--openclaw-profile: "../x" is no OpenClaw profile name');

@@ -113,7 +113,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
       fromOpenclaw:
         values['from-openclaw'] || loaded.config.openclaw.fromCli
           ? {
-              command: loaded.config.openclaw.command,
+              // Asked about the same gateway: `openclaw --profile NAME models status`.
+              command: values['openclaw-profile'] === undefined ? loaded.config.openclaw.command : [...loaded.config.openclaw.command, '--profile', values['openclaw-profile']],
               agent: values.agent ?? loaded.config.openclaw.agent ?? null,
               timeoutMs: loaded.config.openclaw.timeout,
             }

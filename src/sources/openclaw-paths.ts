@@ -58,8 +58,7 @@ export function openclawPathEnvironment(env: NodeJS.ProcessEnv, home: string): R
   const context = { env, home };
   const carried: Record<string, string> = {};
   for (const name of openclawPathVariables) {
-    const path = name === 'OPENCLAW_HOME' ? (envValue(context, name) && openclawHome(context)) : envPath(context, name);
-    if (path) carried[name] = path;
+    if (envValue(context, name) !== null) carried[name] = name === 'OPENCLAW_HOME' ? openclawHome(context) : envPath(context, name)!;
   }
   return carried;
 }
