@@ -151,7 +151,7 @@ describe('authwatch check (child process)', () => {
     expect(json.exitCode).toBe(0);
     for (const profile of json.profiles) {
       expect(Object.keys(profile)).toEqual([
-        'id', 'provider', 'source', 'type', 'status', 'expiresAt', 'remainingSeconds', 'refreshable', 'detail', 'agent', 'path', 'fingerprint', 'fileExposed', 'unused',
+        'id', 'provider', 'source', 'type', 'status', 'expiresAt', 'remainingSeconds', 'refreshable', 'detail', 'fix', 'agent', 'path', 'fingerprint', 'fileExposed', 'unused',
       ]);
     }
     expect(json.profiles[1]).toMatchObject({ id: 'openai-codex:codex-cli', refreshable: true, status: 'ok', remainingSeconds: 3600 });

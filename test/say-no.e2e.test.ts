@@ -129,7 +129,10 @@ describe('the table on a terminal (a real pty, as `script` gives one)', () => {
     });
     const lines = run.stdout.replace(/\r/g, '').trimEnd().split('\n');
     // The providers in use come first (a line too long goes under its name, wrapped), then the profile table.
-    expect(lines.slice(0, 3)).toEqual(['openai      unavailable, needs login', 'anthropic', '    serving anthropic:default (expiring), runs dry']);
+    // Each route that is not ok ends with its fix.
+    expect(lines.slice(0, 3)).toEqual(['openai', '    unavailable, needs login; fix: set', '    OPENAI_API_KEY in ~/.openclaw/.env (or log in']);
+    const anthropic = lines.indexOf('anthropic');
+    expect(lines.slice(anthropic, anthropic + 2)).toEqual(['anthropic', '    serving anthropic:default (expiring), runs dry']);
     expect(lines).toContain('PROFILE             STATUS    REMAINING');
     expect(lines.indexOf('PROFILE             STATUS    REMAINING')).toBeGreaterThan(3);
     expect(lines).toContain('    agent main; source openclaw; expires 11-24');
@@ -138,8 +141,8 @@ describe('the table on a terminal (a real pty, as `script` gives one)', () => {
     const rows = piped.stdout.split('\n');
     // Piped: the providers, one line each, then the table header, one line per row.
     expect(rows.slice(0, 4)).toEqual([
-      'openai      unavailable, needs login',
-      expect.stringMatching(/^anthropic   serving anthropic:default \(expiring\), runs dry /),
+      'openai      unavailable, needs login; fix: set OPENAI_API_KEY in ~/.openclaw/.env (or log in with `openclaw models auth login --provider openai`), then restart the gateway',
+      expect.stringMatching(/^anthropic   serving anthropic:default \(expiring\), runs dry .*; fix: run `claude setup-token`/),
       'openrouter  serving openrouter:default',
       '',
     ]);

@@ -1,15 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { cliPath, runCli } from './helpers/cli.js';
 import { HOUR } from './helpers/clock.js';
 import { agentStore, makeHome, writeFiles } from './helpers/home.js';
 
 // Real homes, real check runs, then `authwatch status` reading what they left behind.
 
 const MARKER = 'STATUSMARK';
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 const realNow = () => Date.now();
 
 /** A loopback port nothing listens on. */
@@ -33,8 +34,19 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     expect(before.stdout).toContain('authwatch status: BROKEN (1 problem)');
     expect(before.stdout).toContain('no run recorded yet: run `authwatch check`');
 
+    // A check by hand, on a terminal (script(1) gives it one).
+    const byHand = spawnSync('script', ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cliPath)} check`, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, encoding: 'utf8', timeout: 60_000 });
+    expect(byHand.status, byHand.stdout).toBe(0);
+    const manual = await runCli(['status'], { home });
+    expect(manual.code).toBe(1);
+    expect(manual.stdout.split('\n')[0]).toBe('authwatch status: NOT MONITORING: nothing runs the check on a schedule, and nobody is told of trouble');
+    expect(manual.stdout).toContain('  - nothing runs the check on a schedule: the last run was by hand, and no timer, Termux job or daemon is installed: `authwatch install systemd`');
+    expect(JSON.parse((await runCli(['status', '--json'], { home })).stdout)).toMatchObject({ ok: false, problems: [], lastRun: { byHand: true } });
+    // The same check from a timer, cron or a job (no terminal) may be one of many: only nobody-told remains.
     expect((await runCli(['check'], { home })).code).toBe(0);
-    await runCli(['install', 'systemd', '--user'], { home }); // writes the units; systemctl may be unreachable here
+    expect((await runCli(['status'], { home })).stdout.split('\n')[0]).toBe('authwatch status: NOT MONITORING: nobody is told of trouble');
+    // The textfile is how Prometheus hears of trouble here (no channel).
+    await runCli(['install', 'systemd', '--user', '--textfile', join(home, 'authwatch.prom')], { home }); // writes the units; systemctl may be unreachable here
     expect(existsSync(join(home, '.config/systemd/user/authwatch-check.timer'))).toBe(true);
 
     const after = await runCli(['status'], { home });
@@ -44,11 +56,11 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     expect(after.stdout).toContain(`config     (none: defaults)`);
     expect(after.stdout).toContain(`state dir  ${join(home, '.local/state/authwatch')}`);
     expect(after.stdout).toMatch(new RegExp(`^launchers  systemd-user authwatch-check\\.timer: ${home}/\\.config/systemd/user/authwatch-check\\.timer; (next run|unknown: systemctl|not active)`, 'm'));
-    expect(after.stdout).toContain(`systemd-user authwatch-check.service: ${home}/.config/systemd/user/authwatch-check.service (check --interval 15m)`);
+    expect(after.stdout).toContain(`systemd-user authwatch-check.service: ${home}/.config/systemd/user/authwatch-check.service (check --interval 15m --textfile ${home}/authwatch.prom)`);
     expect(after.stdout).toContain(`openclaw   ${home}/.openclaw: JSON stores, agents main, version 2026.9.6`);
 
     const json = JSON.parse((await runCli(['status', '--json'], { home })).stdout);
-    expect(json).toMatchObject({ ok: true, problems: [], config: { path: null, error: null }, intervalMs: 15 * 60_000, metrics: null });
+    expect(json).toMatchObject({ ok: true, problems: [], missing: [], config: { path: null, error: null }, intervalMs: 15 * 60_000, metrics: `textfile ${home}/authwatch.prom` });
     expect(json.lastRun).toMatchObject({ version: 1, command: 'check', exitCode: 0, status: 'ok', error: null, channels: null });
     expect(Math.abs(json.lastRun.finishedAt - realNow())).toBeLessThan(60_000);
     expect(json.openclaw).toEqual([{ dir: join(home, '.openclaw'), legacy: false, layout: ['JSON stores'], agents: ['main'], version: '2026.9.6' }]);

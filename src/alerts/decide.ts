@@ -2,7 +2,7 @@ import type { Evaluation } from '../evaluate/evaluate.js';
 import type { SourceVisit } from '../sources/source.js';
 import { statusRank, type Status } from '../evaluate/status.js';
 import { nameForFiles, scrub } from '../core/scrub.js';
-import { remediation } from '../evaluate/remediation.js';
+import { fixFor } from '../evaluate/fix.js';
 import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
@@ -112,7 +112,7 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     remainingMs: e.remainingMs,
     path: e.profile.path === null ? null : scrub(e.profile.path),
     detail: scrub(e.detail),
-    fix: remediation(e.profile.provider, e.profile.id, e.profile.type),
+    fix: scrub(fixFor(e) ?? ''),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
 import type { SourceContext } from '../sources/source.js';
+import { primaryStateDir, unreadProfileHomes, withOpenclawProfile } from '../sources/openclaw-paths.js';
 import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
@@ -35,6 +36,9 @@ ${formatsUsage('                         ')}
   --config FILE        config file (default $AUTHWATCH_CONFIG or ~/.config/authwatch/config.json5)
   --warn DURATION      warning window, e.g. 24h (default), 3d
   --agent ID           only this OpenClaw agent's profile store
+  --openclaw-profile NAME
+                       the gateway of \`openclaw --profile NAME\` (~/.openclaw-NAME), as that
+                       flag picks it (unless $OPENCLAW_STATE_DIR / $OPENCLAW_CONFIG_PATH say)
   --now ISO-8601       judge as if it were this time (also $AUTHWATCH_NOW): a what-if that says
                        which alerts it would send, sends none and leaves the alert state alone
   --send               with --now: deliver the alerts and remember them all the same
@@ -62,6 +66,7 @@ const options = {
   live: { type: 'boolean' },
   warn: { type: 'string' },
   agent: { type: 'string' },
+  'openclaw-profile': { type: 'string' },
   'no-color': { type: 'boolean' },
   textfile: { type: 'string' },
   push: { type: 'string' },
@@ -119,7 +124,7 @@ function planCheck(values: OptionValues<typeof options>): CheckPlan {
 async function runPlan(plan: CheckPlan, notes: RunNotes, step: Step): Promise<ExitCode> {
   const { values } = plan;
   step('reading the config');
-  const setup = await commonSetup(values);
+  const setup = setupForProfile(await commonSetup(values), values['openclaw-profile']);
   step('reading the credentials');
   // Not performance.now(): the first touch of `performance` loads perf_hooks.
   const started = process.hrtime.bigint();
@@ -146,14 +151,18 @@ async function runPlan(plan: CheckPlan, notes: RunNotes, step: Step): Promise<Ex
 async function readAndJudge(plan: CheckPlan, { env, home, now, loaded, log }: CommonSetup): Promise<Report> {
   const { values } = plan;
   const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+  warnOfProfileHomes(context);
   if (values.agent !== undefined) await checkAgent(context, values.agent);
   const fromCli = values['from-openclaw'] || loaded.config.openclaw.fromCli;
+  // Asked about the same gateway: `openclaw --profile NAME models status`.
+  const profile = values['openclaw-profile'];
+  const command = profile === undefined ? loaded.config.openclaw.command : [...loaded.config.openclaw.command, '--profile', profile];
   const report = await runCheck({
     context,
     config: loaded.config,
     policy: policyFromConfig(loaded.config, plan.warnMs, plan.mode),
     fromOpenclaw: fromCli
-      ? { command: loaded.config.openclaw.command, agent: values.agent ?? loaded.config.openclaw.agent ?? null, timeoutMs: loaded.config.openclaw.timeout }
+      ? { command, agent: values.agent ?? loaded.config.openclaw.agent ?? null, timeoutMs: loaded.config.openclaw.timeout }
       : null,
     log,
     remembers: !plan.leavesState,
@@ -162,6 +171,20 @@ async function readAndJudge(plan: CheckPlan, { env, home, now, loaded, log }: Co
   });
   if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
   return report;
+}
+
+/** `--openclaw-profile NAME`: every read sees the environment `openclaw --profile NAME` would. */
+function setupForProfile(setup: CommonSetup, profile: string | undefined): CommonSetup {
+  return profile === undefined ? setup : { ...setup, env: openclawProfileEnv(setup.env, setup.home, profile) };
+}
+
+/** No OpenClaw home where it is looked for, but `openclaw --profile` homes exist: say how to read one. */
+function warnOfProfileHomes(context: SourceContext): void {
+  const homes = unreadProfileHomes(context);
+  if (homes.length === 0) return;
+  writeStderr(
+    `authwatch: warning: no OpenClaw home at ${primaryStateDir(context)}, but \`openclaw --profile\` homes exist: ${homes.map(({ dir }) => dir).join(', ')}; check one with --openclaw-profile ${homes[0]!.name} (or set OPENCLAW_STATE_DIR)\n`,
+  );
 }
 
 async function printReport(plan: CheckPlan, report: Report, env: NodeJS.ProcessEnv) {
@@ -244,6 +267,13 @@ async function checkAgent(context: SourceContext, agent: string): Promise<void> 
     `--agent: Unknown agent id ${JSON.stringify(agent)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ${known.length ? `this host has ${known.join(', ')}` : 'no OpenClaw agent dir was found'}`,
     { hint: 'run `openclaw agents list` to see configured agents' },
   );
+}
+
+/** `--openclaw-profile NAME`: the environment `openclaw --profile NAME` runs with. */
+function openclawProfileEnv(env: NodeJS.ProcessEnv, home: string, name: string): NodeJS.ProcessEnv {
+  const applied = withOpenclawProfile(env, home, name);
+  if ('problem' in applied) throw new AuthwatchError(`--openclaw-profile: ${applied.problem}`);
+  return applied;
 }
 
 function resolveFormat(flag: string | undefined, json: boolean | undefined): FormatName {

@@ -114,7 +114,8 @@ async function act(verb: 'install' | 'uninstall', argv: string[]): Promise<ExitC
     return ExitCode.Ok;
   }
   const termux = await import('../install/termux.js');
-  const settings = { prefix: termux.resolvePrefix(values.prefix, process.env), home: homedir(), dryRun, config, push };
+  const { openclawPathEnvironment } = await import('../sources/openclaw-paths.js');
+  const settings = { prefix: termux.resolvePrefix(values.prefix, process.env), home: homedir(), dryRun, config, push, openclawPaths: openclawPathEnvironment(process.env, homedir()) };
   await (verb === 'install' ? termux.installTermux(settings, out) : termux.uninstallTermux(settings, process.env, out));
   return ExitCode.Ok;
 }

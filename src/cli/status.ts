@@ -24,7 +24,8 @@ Answers "is my monitoring working?": the config in use, the state dir, the last 
 result, what each alert channel still owes and when it tries again, the installed launchers
 (systemd units and the timer's next run, the Termux job), the metrics route and the OpenClaw
 homes found. Exits 0 when monitoring works, 1 when it is broken (no run recorded, none in
-3 schedule periods, the last run could not run, a channel failing, the config unreadable).
+3 schedule periods, the last run could not run, a channel failing, the config unreadable) or
+incomplete (nothing runs the check on a schedule; no channel and no metrics tell anyone).
 
 Options:
   --json            one JSON document instead of the text
@@ -102,6 +103,27 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
   return problems;
 }
 
+/**
+ * What keeps monitoring from happening though nothing is broken: no schedule runs the check
+ * (one manual `authwatch check` proves the config, not the watching), and nobody hears of
+ * trouble (no channel, no metrics for Prometheus to alert on). Pure.
+ */
+export function gapsOf(facts: StatusFacts): { short: string; fix: string }[] {
+  const gaps: { short: string; fix: string }[] = [];
+  // A run not from a terminal came from something that schedules it (cron too): only a check
+  // by hand with no launcher installed is known to be the only one.
+  if (facts.launchers.length === 0 && facts.lastRun?.byHand === true) {
+    gaps.push({
+      short: 'nothing runs the check on a schedule',
+      fix: 'the last run was by hand, and no timer, Termux job or daemon is installed: `authwatch install systemd` (or `install termux`, or run `authwatch daemon`)',
+    });
+  }
+  if (facts.channels.length === 0 && facts.metrics === null) {
+    gaps.push({ short: 'nobody is told of trouble', fix: 'no alert channel and no metrics: add a channel to the config (docs/alerts.md), or export metrics for Prometheus (--textfile, --push, the daemon)' });
+  }
+  return gaps;
+}
+
 export async function status(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommandArgs('status', argv, options);
   if (values.help) {
@@ -113,8 +135,10 @@ export async function status(argv: string[]): Promise<ExitCode> {
   const now = resolveNow(values.now, env);
   const facts = await gather(env, home, values.config);
   const problems = problemsOf(facts, now);
-  writeStdout(values.json ? `${JSON.stringify({ ok: problems.length === 0, problems, ...facts }, null, 2)}\n` : render(facts, problems, now));
-  return problems.length === 0 ? ExitCode.Ok : ExitCode.ExpiredOrMissing;
+  const gaps = gapsOf(facts);
+  const ok = problems.length === 0 && gaps.length === 0;
+  writeStdout(values.json ? `${JSON.stringify({ ok, problems, missing: gaps.map((gap) => `${gap.short}: ${gap.fix}`), ...facts }, null, 2)}\n` : render(facts, problems, gaps, now));
+  return ok ? ExitCode.Ok : ExitCode.ExpiredOrMissing;
 }
 
 async function gather(env: NodeJS.ProcessEnv, home: string, configFlag: string | undefined): Promise<StatusFacts> {
@@ -291,8 +315,15 @@ function ago(now: number, at: number): string {
   return at <= now ? `${formatSpan(now - at)} ago` : `in ${formatSpan(at - now)}`;
 }
 
-function render(facts: StatusFacts, problems: string[], now: number): string {
-  const lines: string[] = [problems.length === 0 ? 'authwatch status: monitoring is working' : `authwatch status: BROKEN (${problems.length} problem${problems.length > 1 ? 's' : ''})`, ''];
+/** The first line: broken, else what is missing, else working. */
+function headline(problems: readonly string[], gaps: ReturnType<typeof gapsOf>): string {
+  if (problems.length > 0) return `authwatch status: BROKEN (${problems.length} problem${problems.length > 1 ? 's' : ''})`;
+  if (gaps.length > 0) return `authwatch status: NOT MONITORING: ${gaps.map((gap) => gap.short).join(', and ')}`;
+  return 'authwatch status: monitoring is working';
+}
+
+function render(facts: StatusFacts, problems: string[], gaps: ReturnType<typeof gapsOf>, now: number): string {
+  const lines: string[] = [headline(problems, gaps), ''];
   const row = (label: string, value: string) => lines.push(`${label.padEnd(11)}${value}`);
   row('config', facts.config.path ?? '(none: defaults)');
   row('state dir', facts.stateDir);
@@ -326,5 +357,6 @@ function render(facts: StatusFacts, problems: string[], now: number): string {
     row(i === 0 ? 'openclaw' : '', `${home.dir}${home.legacy ? ' (legacy)' : ''}: ${what.filter(Boolean).join(', ')}`);
   }
   if (problems.length > 0) lines.push('', 'problems:', ...problems.map((problem) => `  - ${problem}`));
+  if (gaps.length > 0) lines.push('', 'missing:', ...gaps.map((gap) => `  - ${gap.short}: ${gap.fix}`));
   return `${lines.join('\n')}\n`;
 }

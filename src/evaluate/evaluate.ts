@@ -24,6 +24,13 @@ function judge(status: Status, reason: string, profile: Profile, expiresAt: numb
 }
 
 /**
+ * A token stored without `expires` (`paste-token` without `--expires-in`, the CLI's default) is
+ * "static" to OpenClaw, yet a setup-token ends (about a year): say so, and how to declare its end.
+ */
+const noKnownEnd = (id: string) =>
+  `no known end: stored without an expiry (pasted without --expires-in), so nothing warns before it stops; declare it in the authwatch config: profiles: { ${JSON.stringify(id)}: { issuedAt: "<when it was made>", lifetime: "365d" } } (docs/configuration.md)`;
+
+/**
  * Decides one profile's status. Pure: the same profile, clock and policy always give the same
  * answer, and as `now` advances a status only moves ok → expiring → expired.
  */
@@ -39,7 +46,7 @@ export function evaluate(profile: Profile, now: number, policy: Policy): Evaluat
   if (expiresAt === null && policy.mode === 'openclaw' && profile.type === 'oauth') {
     return judge('missing', 'no valid expires (OpenClaw: missing)', profile, null, now);
   }
-  if (expiresAt === null) return judge('ok', 'no expiry', profile, null, now);
+  if (expiresAt === null) return judge('ok', profile.type === 'token' ? noKnownEnd(profile.id) : 'no expiry', profile, null, now);
 
   const remaining = expiresAt - now;
   if (profile.refreshable && !policy.strictRefreshable) {

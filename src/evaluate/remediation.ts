@@ -2,20 +2,21 @@ import { providerEnvVars } from '../sources/provider-env.js';
 
 /**
  * What to tell a user whose credential for a provider is missing or expired (the reference's
- * §11). Plain commands, no links: this text ends up in terminals, emails and phone alerts.
+ * §11), in the words of OpenClaw 2026.9.6's CLI and docs (docs/gateway/authentication.md,
+ * docs/cli/models.md). Plain commands, no links: this text ends up in terminals, emails and
+ * phone alerts.
  */
 export function remediation(provider: string, profileId?: string, type?: string | null): string {
-  if (profileId === 'anthropic:claude-cli') {
-    return 'sign in to Claude Code again (run `claude`), then `openclaw models auth login --provider anthropic --method cli` or `openclaw doctor --yes`';
-  }
-  if (type === 'oauth' && provider !== 'openai-codex' && provider !== 'google-gemini-cli') {
-    return `run \`openclaw models auth login --provider ${provider}\``;
-  }
+  // Claude Code's own login, which OpenClaw reuses: Claude Code signs in again, nothing in
+  // OpenClaw changes (`--method cli` would switch a gateway to this login, not repair it).
+  if (profileId === 'anthropic:claude-cli') return 'run `claude auth login` on the gateway host (Claude Code signs in again; OpenClaw reuses its login)';
+  if (profileId === 'openai-codex:codex-cli') return 'run `codex login`';
+  // 2026.9 knows ChatGPT/Codex sign-ins as `openai`; doctor rewrites the legacy `openai-codex` ids.
+  if (provider === 'openai-codex') return 'run `openclaw doctor --fix` (OpenClaw 2026.9 files `openai-codex` profiles under `openai`), then `openclaw models auth login --provider openai`';
+  if (type === 'oauth' && provider !== 'google-gemini-cli') return `run \`openclaw models auth login --provider ${provider}\``;
   switch (provider) {
     case 'anthropic':
       return 'run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`; or put ANTHROPIC_API_KEY=… in ~/.openclaw/.env and restart the gateway';
-    case 'openai-codex':
-      return 'run `codex login` (or `openclaw models auth login --provider openai-codex`)';
     case 'google-gemini-cli':
       return 'run `gemini` and sign in again';
     case 'google-vertex':

@@ -5,6 +5,7 @@ import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
 import { describeRoute, type Route } from './routes.js';
+import { routeFix } from './fix.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
 import { sourceNames } from '../sources/source-names.js';
 
@@ -45,7 +46,7 @@ function routeRow(route: Route, now: number): Evaluation | null {
     status: route.status,
     expiresAt: at,
     remainingMs: at === null ? null : at - now,
-    detail: `${route.provider} ${describeRoute(route)}`,
+    detail: `${route.provider} ${describeRoute(route)}; fix: ${routeFix(route)}`,
     unused: false,
   };
 }

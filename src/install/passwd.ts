@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 export interface Account {
   name: string;
   home: string;
+  uid: number;
+  gid: number;
 }
 
 function parseEntry(line: string): Account | null {
   const fields = line.split(':');
-  return fields.length >= 7 && fields[5] ? { name: fields[0]!, home: fields[5] } : null;
+  return fields.length >= 7 && fields[5] ? { name: fields[0]!, home: fields[5], uid: Number(fields[2]), gid: Number(fields[3]) } : null;
 }
 
 /**
@@ -25,4 +27,12 @@ export function lookupAccount(name: string): Account | null {
     return null;
   }
   return passwd.split('\n').map(parseEntry).find((entry) => entry?.name === name) ?? null;
+}
+
+/** The groups `account` is in (`id -G`: NSS's answer, supplementary groups included); its primary group alone when `id` cannot say. */
+export function groupsOf(account: Account): number[] {
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
+  const id = spawnSync('id', ['-G', account.name], { encoding: 'utf8', timeout: 10_000 });
+  const listed = !id.error && id.status === 0 ? id.stdout.trim().split(/\s+/).map(Number).filter(Number.isInteger) : [];
+  return [...new Set([account.gid, ...listed])];
 }

@@ -5,10 +5,12 @@ import { loadConfig, locateConfig } from '../config/load.js';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { AuthwatchError } from '../core/errors.js';
 import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
-import { lookupAccount } from './passwd.js';
+import { groupsOf, lookupAccount } from './passwd.js';
+import { blockedOnTheWay, type Opener } from './reachable.js';
 import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
 import { hardeningTemplate, primaryUnit, renderTmpfiles, renderUnit, unitFiles, type SystemdInputs, type SystemdMode } from './systemd.js';
 import { installation, readTemplate } from './template.js';
+import { openclawPathEnvironment } from '../sources/openclaw-paths.js';
 
 export interface SystemdOptions {
   mode: SystemdMode;
@@ -51,17 +53,32 @@ function userBusHint(env: NodeJS.ProcessEnv): string {
 }
 
 /** The account the system units run as, from its passwd entry; a user that does not exist is an error. */
-function runAsAccount(options: SystemdOptions): { name: string; home: string; missingDefault: boolean } {
+function runAsAccount(options: SystemdOptions): { name: string; home: string; missingDefault: boolean; opener: Opener | null } {
   const name = options.runAs ?? defaultUser.name;
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) throw new AuthwatchError(`--run-as ${name}: not a user name`);
   const account = lookupAccount(name);
-  if (account) return { ...account, missingDefault: false };
+  if (account) return { ...account, missingDefault: false, opener: { uid: account.uid, groups: groupsOf(account) } };
   // A package (--prefix) or a dry run may come before the user exists: the home is the one `useradd` below gives it.
-  if (options.runAs === null && (options.prefix !== null || options.dryRun)) return { ...defaultUser, missingDefault: true };
+  if (options.runAs === null && (options.prefix !== null || options.dryRun)) return { ...defaultUser, missingDefault: true, opener: null };
   throw new AuthwatchError(
     `--run-as ${name}: no such user on this host`,
     options.runAs === null ? { hint: `create it first: ${useradd}` } : { hint: 'give the user that owns the credential files (the gateway\'s user)' },
   );
+}
+
+/**
+ * The system units run Node and authwatch's entry script as the unit user: a clone under a
+ * home that user cannot enter (`/root` is 0700) would fail every run, and the failure notice
+ * with it. Refused here, naming what is in the way.
+ */
+function refuseUnreachable(user: string, opener: Opener, node: string, entry: string): void {
+  for (const [path, need, what] of [[node, 1, 'run Node'], [entry, 4, 'read authwatch']] as const) {
+    const blocked = blockedOnTheWay(path, opener, need);
+    if (blocked === null) continue;
+    throw new AuthwatchError(`--run-as ${user}: the units would ${what} from ${path}, but ${user} cannot: ${blocked} is in the way`, {
+      hint: `install authwatch where ${user} can read it (e.g. \`npm install -g\` as root, or a clone under /opt), or let ${user} in (chmod o+x on each directory on the way)`,
+    });
+  }
 }
 
 /** Where `command` is found on `path`, as a shell would; `null` when nowhere. */
@@ -107,6 +124,7 @@ async function inputsFor(options: SystemdOptions, env: NodeJS.ProcessEnv, out: (
     throw new AuthwatchError('--daemon --push: the daemon serves /metrics and pushes nothing', { hint: 'drop --push (scrape it), or drop --daemon for the 15-minute check that pushes' });
   }
   const account = system ? runAsAccount(options) : null;
+  if (account?.opener) refuseUnreachable(account.name, account.opener, node, entry);
   const systemConfig = '/etc/authwatch/config.json5';
   const configPath = options.config ? resolve(options.config) : system && existsSync(within(systemConfig)) ? systemConfig : null;
   const home = account ? account.home : homedir();
@@ -116,6 +134,9 @@ async function inputsFor(options: SystemdOptions, env: NodeJS.ProcessEnv, out: (
     PATH: [...new Set([dirname(node), ...(openclaw ? [openclaw] : []), ...fixedPath])].join(':'),
   };
   if (configPath) environment.AUTHWATCH_CONFIG = configPath;
+  const openclawPaths = openclawPathEnvironment(env, home);
+  Object.assign(environment, openclawPaths);
+  for (const [name, value] of Object.entries(openclawPaths)) out(`note: the units carry ${name}=${value} from this environment, to read the gateway there`);
 
   const textfile = options.textfile !== null ? resolve(options.textfile) : system && !options.daemon && existsSync(within(defaultTextfileDir)) ? join(defaultTextfileDir, 'authwatch.prom') : null;
   if (textfile !== null && !textfile.endsWith('.prom')) throw new AuthwatchError(`--textfile ${textfile}: node_exporter only reads files ending in .prom`);

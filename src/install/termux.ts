@@ -21,6 +21,8 @@ export interface TermuxOptions {
   /** An absolute config path for the job and the widget (else the default ~/.config/authwatch/config.json5). */
   config: string | null;
   push: PushInstall | null;
+  /** OPENCLAW_HOME / OPENCLAW_STATE_DIR / OPENCLAW_CONFIG_PATH to carry, as absolute paths. */
+  openclawPaths?: Readonly<Record<string, string>>;
 }
 
 export function termuxFiles(home: string) {
@@ -43,9 +45,10 @@ export function resolvePrefix(flag: string | undefined, env: NodeJS.ProcessEnv):
 }
 
 /** The variables the job and widget export: the config, and where the Pushgateway's Basic auth comes from. */
-function settings(options: Pick<TermuxOptions, 'config' | 'push'>): Record<string, string> {
+function settings(options: Pick<TermuxOptions, 'config' | 'push' | 'openclawPaths'>): Record<string, string> {
   return {
     ...(options.config ? { AUTHWATCH_CONFIG: options.config } : {}),
+    ...options.openclawPaths,
     ...(options.push?.user ? { AUTHWATCH_PUSH_USER: options.push.user, AUTHWATCH_PUSH_PASSWORD_FILE: options.push.passwordFile! } : {}),
   };
 }
@@ -55,7 +58,7 @@ export function renderScript(
   template: string,
   name: string,
   values: { prefix: string; node: string; entry: string; job: string },
-  options: Pick<TermuxOptions, 'config' | 'push'> = { config: null, push: null },
+  options: Pick<TermuxOptions, 'config' | 'push' | 'openclawPaths'> = { config: null, push: null },
 ): string {
   const variables = settings(options);
   const quoted = { ...values, ...variables, ...(options.push ? { 'push URL': options.push.url } : {}) };
@@ -96,6 +99,7 @@ export async function installTermux(options: TermuxOptions, out: (line: string) 
       out(`wrote ${script.path}`);
     }
   }
+  for (const [name, value] of Object.entries(options.openclawPaths ?? {})) out(`note: the job and the widget carry ${name}=${value} from this environment, to read the gateway there`);
   runCommand(scheduleCommand(files.job), { dryRun: options.dryRun, timeoutMs: apiTimeoutMs }, out);
   out('note: install the Termux:API app (and `pkg install termux-api`) for the job and notifications;');
   out('      install Termux:Boot and open it once so the job survives a reboot; add the widget from Termux:Widget');

@@ -1,5 +1,6 @@
 import type { LiveFact } from '../evaluate/live.js';
 import type { Report } from '../evaluate/report.js';
+import { fixFor, routeFix } from '../evaluate/fix.js';
 import type { Unusable } from '../evaluate/routes.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -25,6 +26,31 @@ function liveToJson(live: LiveFact) {
   };
 }
 
+/** One row of `profiles[]`. */
+function profileJson(e: Report['evaluations'][number]) {
+  const { profile, status, expiresAt, remainingMs, detail, live, unused } = e;
+  return {
+    id: profile.id,
+    provider: profile.provider,
+    source: profile.source,
+    type: profile.type,
+    status,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    remainingSeconds: remainingMs === null ? null : Math.floor(remainingMs / 1000),
+    refreshable: profile.refreshable,
+    detail,
+    // What to run to make it ok again (`null` when it is ok).
+    fix: fixFor(e),
+    agent: profile.agent,
+    path: profile.path,
+    fingerprint: profile.fingerprint,
+    fileExposed: profile.fileExposed,
+    // Only when a live check is on for the profile: documents without live checks are unchanged.
+    ...(live ? { live: liveToJson(live) } : {}),
+    unused,
+  };
+}
+
 /** What a `check` run adds to the document: the process's own exit code and what the alerts did. */
 export interface RunOutcome {
   exitCode: number;
@@ -40,30 +66,14 @@ export function reportToJson(report: Report, run?: RunOutcome) {
     // The process exit code of the run that printed it (a channel owing notices makes it 3).
     exitCode: run?.exitCode ?? report.exitCode,
     ...(run?.alerts !== undefined ? { alerts: run.alerts } : {}),
-    profiles: report.evaluations.map(({ profile, status, expiresAt, remainingMs, detail, live, unused }) => ({
-      id: profile.id,
-      provider: profile.provider,
-      source: profile.source,
-      type: profile.type,
-      status,
-      expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
-      remainingSeconds: remainingMs === null ? null : Math.floor(remainingMs / 1000),
-      refreshable: profile.refreshable,
-      detail,
-      agent: profile.agent,
-      path: profile.path,
-      fingerprint: profile.fingerprint,
-      fileExposed: profile.fileExposed,
-      // Only when a live check is on for the profile: documents without live checks are unchanged.
-      ...(live ? { live: liveToJson(live) } : {}),
-      unused,
-    })),
+    profiles: report.evaluations.map(profileJson),
     providers: report.routes.map((route) => ({
       provider: route.provider,
       agent: route.agent,
       uses: route.uses,
       verdict: route.verdict,
       status: route.status,
+      fix: routeFix(route),
       serving: route.serving,
       // What the live check saw of the credential that serves (only when one ran for it).
       ...servingLive(route),

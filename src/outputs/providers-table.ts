@@ -1,5 +1,6 @@
 import { wrap } from '../core/wrap.js';
 import { describeRoute, type Route } from '../evaluate/routes.js';
+import { routeFix } from '../evaluate/fix.js';
 
 /** `anthropic`, or `work/anthropic` when several agents each have routes. */
 const routeName = (route: Route, agents: boolean) => (agents && route.agent !== null ? `${route.agent}/${route.provider}` : route.provider);
@@ -14,9 +15,11 @@ export function renderProvidersTable(routes: readonly Route[], width?: number): 
   const agents = new Set(routes.map((route) => route.agent)).size > 1;
   const nameWidth = Math.max(...routes.map((route) => routeName(route, agents).length));
   const lines = routes.flatMap((route) => {
-    const line = `${routeName(route, agents).padEnd(nameWidth)}  ${describeRoute(route)}`;
+    const fix = routeFix(route);
+    const words = fix === null ? describeRoute(route) : `${describeRoute(route)}; fix: ${fix}`;
+    const line = `${routeName(route, agents).padEnd(nameWidth)}  ${words}`;
     if (width === undefined || line.length <= width) return [line];
-    return [routeName(route, agents), ...wrap(describeRoute(route), width - indent.length).map((part) => indent + part)];
+    return [routeName(route, agents), ...wrap(words, width - indent.length).map((part) => indent + part)];
   });
   return `${lines.join('\n')}\n\n`;
 }

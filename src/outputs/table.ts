@@ -1,5 +1,6 @@
 import { formatLocalTime, formatSpan } from '../core/duration.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
+import { fixFor } from '../evaluate/fix.js';
 import type { Report } from '../evaluate/report.js';
 import type { Status } from '../evaluate/status.js';
 import { wrap } from '../core/wrap.js';
@@ -30,8 +31,14 @@ const cellsOf = (e: Evaluation, shortExpiry: boolean): string[] => [
   e.status,
   e.expiresAt === null ? '-' : shortExpiry ? shortTime(e.expiresAt) : formatLocalTime(e.expiresAt),
   e.remainingMs === null ? '-' : formatSpan(e.remainingMs),
-  e.detail,
+  withFix(e),
 ];
+
+/** A row that is not ok says what to run, unless its detail says it already. */
+function withFix(e: Evaluation): string {
+  const fix = fixFor(e);
+  return fix === null || e.detail.includes(fix) ? e.detail : e.detail ? `${e.detail}; fix: ${fix}` : `fix: ${fix}`;
+}
 
 /**
  * How a table fits `width` columns, narrowest last: the detail moves to an indented second

@@ -34,6 +34,8 @@ export interface LastRun {
   channels: Record<string, ChannelRun> | null;
   /** `textfile <path>`, `pushgateway <url>`, `daemon /metrics`, or null. */
   metrics: string | null;
+  /** Started from a terminal (a check by hand), not by a timer, job, cron or daemon; absent in older records. */
+  byHand?: boolean;
 }
 
 const fileName = 'last-run.json';
@@ -80,6 +82,7 @@ export function readLastRun(document: unknown): Read<LastRun> {
             error: channel.stringOrNull('error') ?? null,
           })),
       metrics: run.stringOrNull('metrics') ?? null,
+      ...(typeof run.fields.byHand === 'boolean' ? { byHand: run.fields.byHand } : {}),
     };
   });
 }
@@ -121,7 +124,8 @@ export async function recordRun<T extends number>(command: LastRun['command'], n
     if (thrown instanceof AuthwatchError) exitCode = thrown.exitCode;
     throw thrown;
   } finally {
-    saveLastRun(process.env, homedir(), { command, finishedAt: Date.now(), durationMs: Date.now() - started, exitCode, error, ...notes });
+    const byHand = process.stdin.isTTY === true || process.stdout.isTTY === true;
+    saveLastRun(process.env, homedir(), { command, finishedAt: Date.now(), durationMs: Date.now() - started, exitCode, error, ...notes, byHand });
   }
 }
 

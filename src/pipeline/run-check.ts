@@ -98,6 +98,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes.filter((route) => !route.keys.some((key) => key.evaluation === null)));
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
   const onSomeRoute = routeCoverage(routes);
+  const usedByGateway = cliLoginInUse(routes);
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
@@ -107,7 +108,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     counts: openclawMode
       ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
       : undefined,
-    unused: (e) => gateway(e) && !onSomeRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    unused: (e) => ((gateway(e) && !onSomeRoute(e)) || usedByGateway(e) === false) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
@@ -117,6 +118,24 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     }
   }
   return report;
+}
+
+const cliLoginSources: ReadonlySet<string> = new Set([sourceNames.claudeCode, sourceNames.codex, sourceNames.geminiCli, sourceNames.qwenCli, sourceNames.minimaxCli]);
+
+/**
+ * Whether a CLI login (Claude Code, Codex, Gemini, …) serves a provider the gateway's routes
+ * use: `undefined` for any other row, and for every row while no gateway route is known (then
+ * the logins are what authwatch watches). A Codex login serves OpenClaw 2026.9's `openai`,
+ * the provider its legacy `openai-codex` id became.
+ */
+function cliLoginInUse(routes: readonly Route[]): (e: Evaluation) => boolean | undefined {
+  const providers = new Set(routes.map((route) => route.provider));
+  if (providers.size === 0) return () => undefined;
+  return (e) => {
+    if (!cliLoginSources.has(e.profile.source) || e.profile.problem !== null) return undefined;
+    const provider = e.profile.provider.toLowerCase();
+    return providers.has(provider) || (provider === 'openai-codex' && providers.has('openai'));
+  };
 }
 
 /**

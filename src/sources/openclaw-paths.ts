@@ -5,9 +5,28 @@ import { expandHome } from '../core/paths.js';
 import type { SourceContext } from './source.js';
 
 
-function envPath(context: SourceContext, name: string): string | null {
+/** What OpenClaw's paths depend on: the environment and the user's home. */
+type Homes = Pick<SourceContext, 'env' | 'home'>;
+
+/** OpenClaw's `normalizeHomeDirValue`: blank, "undefined" and "null" mean unset. */
+function envValue(context: Homes, name: string): string | null {
   const value = context.env[name]?.trim();
-  return value ? expandHome(value, context.home) : null;
+  return value && value !== 'undefined' && value !== 'null' ? value : null;
+}
+
+/**
+ * The home OpenClaw keeps its state under: `$OPENCLAW_HOME` (a leading `~` is the OS home),
+ * else the user's home (OpenClaw 2026.9.6 `resolveEffectiveHomeDir`). A `~` in its other path
+ * variables then means this home.
+ */
+export function openclawHome(context: Homes): string {
+  const value = envValue(context, 'OPENCLAW_HOME');
+  return value ? expandHome(value, context.home) : context.home;
+}
+
+function envPath(context: Homes, name: string): string | null {
+  const value = envValue(context, name);
+  return value ? expandHome(value, openclawHome(context)) : null;
 }
 
 export interface StateDir {
@@ -18,9 +37,9 @@ export interface StateDir {
   profile?: string;
 }
 
-/** OpenClaw's state dir (`$OPENCLAW_STATE_DIR` or `~/.openclaw`), where `.env` and `openclaw.json` live. */
-export function primaryStateDir(context: SourceContext): string {
-  return envPath(context, 'OPENCLAW_STATE_DIR') ?? join(context.home, '.openclaw');
+/** OpenClaw's state dir (`$OPENCLAW_STATE_DIR`, else `.openclaw` in its home), where `.env` and `openclaw.json` live. */
+export function primaryStateDir(context: Homes): string {
+  return envPath(context, 'OPENCLAW_STATE_DIR') ?? join(openclawHome(context), '.openclaw');
 }
 
 /** `openclaw --profile NAME` keeps its state in `~/.openclaw-NAME` (`default` is `~/.openclaw`). */
@@ -28,13 +47,65 @@ export function profileStateDir(profile: string, home: string): string {
   return join(home, profile.toLowerCase() === 'default' ? '.openclaw' : `.openclaw-${profile}`);
 }
 
+/** The variables that move OpenClaw's files away from `~/.openclaw`. */
+const openclawPathVariables = ['OPENCLAW_HOME', 'OPENCLAW_STATE_DIR', 'OPENCLAW_CONFIG_PATH'] as const;
+
+/**
+ * Those of them `env` sets, as absolute paths (a `~` is `home`'s): what an installed unit or job
+ * must carry to read the gateway this environment reads.
+ */
+export function openclawPathEnvironment(env: NodeJS.ProcessEnv, home: string): Record<string, string> {
+  const context = { env, home };
+  const carried: Record<string, string> = {};
+  for (const name of openclawPathVariables) {
+    if (envValue(context, name) !== null) carried[name] = name === 'OPENCLAW_HOME' ? openclawHome(context) : envPath(context, name)!;
+  }
+  return carried;
+}
+
+/** OpenClaw's `isValidProfileName`. */
+const profileNamePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+
+/**
+ * The environment `openclaw --profile NAME` runs with (OpenClaw 2026.9.6 `applyCliProfileEnv`):
+ * the profile's state dir and its `openclaw.json`, unless the environment sets them already.
+ */
+export function withOpenclawProfile(env: NodeJS.ProcessEnv, home: string, name: string): NodeJS.ProcessEnv | { problem: string } {
+  if (!profileNamePattern.test(name)) return { problem: `${JSON.stringify(name)} is no OpenClaw profile name (letters, numbers, "_", "-" only, as \`openclaw --profile\` takes)` };
+  const context = { env, home };
+  const stateDir = envPath(context, 'OPENCLAW_STATE_DIR') ?? profileStateDir(name, openclawHome(context));
+  return { ...env, OPENCLAW_PROFILE: name, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_CONFIG_PATH: envPath(context, 'OPENCLAW_CONFIG_PATH') ?? join(stateDir, 'openclaw.json') };
+}
+
+/**
+ * The `openclaw --profile NAME` homes (`.openclaw-NAME`, `--dev`'s `.openclaw-dev`) next to the
+ * default one, when the run reads neither a state dir of its own nor a default home: a gateway
+ * it would otherwise never see.
+ */
+export function unreadProfileHomes(context: SourceContext): { name: string; dir: string }[] {
+  if (envValue(context, 'OPENCLAW_STATE_DIR') || isDirectory(primaryStateDir(context))) return [];
+  const home = openclawHome(context);
+  let names: string[];
+  try {
+    names = readdirSync(home);
+  } catch {
+    return [];
+  }
+  const read = new Set((context.openclawProfiles ?? []).map((profile) => profileStateDir(profile, home)));
+  return names
+    .filter((entry) => entry.startsWith('.openclaw-') && profileNamePattern.test(entry.slice(10)))
+    .map((entry) => ({ name: entry.slice(10), dir: join(home, entry) }))
+    .filter(({ dir }) => !read.has(dir) && isDirectory(dir))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Every state dir to read: the current one, the pre-rename clawdbot one, and the configured profiles' ones. */
 export function stateDirs(context: SourceContext): StateDir[] {
   const dirs: StateDir[] = [{ dir: primaryStateDir(context), legacy: false }];
-  const legacy = envPath(context, 'CLAWDBOT_STATE_DIR') ?? join(context.home, '.clawdbot');
+  const legacy = envPath(context, 'CLAWDBOT_STATE_DIR') ?? join(openclawHome(context), '.clawdbot');
   if (legacy !== dirs[0]!.dir) dirs.push({ dir: legacy, legacy: true });
   for (const profile of context.openclawProfiles ?? []) {
-    const dir = profileStateDir(profile, context.home);
+    const dir = profileStateDir(profile, openclawHome(context));
     if (!dirs.some((known) => known.dir === dir)) dirs.push({ dir, legacy: false, profile });
   }
   return dirs;

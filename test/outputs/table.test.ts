@@ -32,16 +32,19 @@ function tableFor(colour: boolean, width?: number): string {
 
 const in3h = formatLocalTime(NOW + 3 * HOUR);
 const in30d = formatLocalTime(NOW + 30 * DAY);
+/** Every row that is not ok ends with its fix. */
+const anthropicFix = 'fix: run `claude setup-token`, then `openclaw models auth paste-token --provider anthropic --expires-in 365d`; or put ANTHROPIC_API_KEY=… in ~/.openclaw/.env and restart the gateway';
+const brokenFix = 'fix: make the source readable (the detail says why), then check again';
 
 describe('table', () => {
   it('pads every column to its widest cell and ends with a summary', () => {
     expect(tableFor(false).split('\n')).toEqual([
       `PROFILE            AGENT  PROVIDER    SOURCE    STATUS    EXPIRES                  REMAINING  DETAIL`,
-      `anthropic:default  main   anthropic   openclaw  expiring  ${in3h}  3h         expires in 3h`,
+      `anthropic:default  main   anthropic   openclaw  expiring  ${in3h}  3h         expires in 3h; ${anthropicFix}`,
       `anthropic:café     仕事     anthropic   openclaw  ok        ${in30d}  30d        expires in 30d`,
       `openrouter:😀      main   openrouter  openclaw  ok        -                        -          no expiry`,
-      `gone               -      anthropic   openclaw  missing   -                        -`,
-      `broken             main   unknown     openclaw  error     -                        -          cannot read /h/b.json`,
+      `gone               -      anthropic   openclaw  missing   -                        -          ${anthropicFix}`,
+      `broken             main   unknown     openclaw  error     -                        -          cannot read /h/b.json; ${brokenFix}`,
       '',
       '1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing, exit 1',
       '',
@@ -50,13 +53,13 @@ describe('table', () => {
 
   it('colours the status column only when asked', () => {
     const lines = tableFor(true).split('\n');
-    expect(lines[1]).toBe(`anthropic:default  main   anthropic   openclaw  \u001b[33mexpiring\u001b[0m  ${in3h}  3h         expires in 3h`);
-    expect(lines[4]).toBe(`gone               -      anthropic   openclaw  \u001b[31mmissing \u001b[0m  -                        -`);
+    expect(lines[1]).toBe(`anthropic:default  main   anthropic   openclaw  \u001b[33mexpiring\u001b[0m  ${in3h}  3h         expires in 3h; ${anthropicFix}`);
+    expect(lines[4]).toBe(`gone               -      anthropic   openclaw  \u001b[31mmissing \u001b[0m  -                        -          ${anthropicFix}`);
     expect(lines[0]).not.toContain('\u001b');
   });
 
   it('on a wide terminal that holds every row: the same one line per row as piped', () => {
-    expect(tableFor(false, 200)).toBe(tableFor(false));
+    expect(tableFor(false, 300)).toBe(tableFor(false));
   });
 
   it('on an 80-column terminal: the detail on an indented second line, the expiry without year and offset', () => {
@@ -64,14 +67,20 @@ describe('table', () => {
     expect(table.split('\n')).toEqual([
       'PROFILE            AGENT  PROVIDER    SOURCE    STATUS    EXPIRES      REMAINING',
       `anthropic:default  main   anthropic   openclaw  expiring  ${in3h.slice(5, 16)}  3h`,
-      '    expires in 3h',
+      '    expires in 3h; fix: run `claude setup-token`, then `openclaw models auth',
+      '    paste-token --provider anthropic --expires-in 365d`; or put',
+      '    ANTHROPIC_API_KEY=… in ~/.openclaw/.env and restart the gateway',
       `anthropic:café     仕事     anthropic   openclaw  ok        ${in30d.slice(5, 16)}  30d`,
       '    expires in 30d',
       'openrouter:😀      main   openrouter  openclaw  ok        -            -',
       '    no expiry',
       'gone               -      anthropic   openclaw  missing   -            -',
+      '    fix: run `claude setup-token`, then `openclaw models auth paste-token',
+      '    --provider anthropic --expires-in 365d`; or put ANTHROPIC_API_KEY=… in',
+      '    ~/.openclaw/.env and restart the gateway',
       'broken             main   unknown     openclaw  error     -            -',
-      '    cannot read /h/b.json',
+      '    cannot read /h/b.json; fix: make the source readable (the detail says why),',
+      '    then check again',
       '',
       // The summary wraps too.
       '1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing,',
@@ -87,9 +96,9 @@ describe('table', () => {
       `anthropic:default  \u001b[33mexpiring\u001b[0m  3h`,
       `    agent main; source openclaw; expires`,
     ].map((line) => line));
-    expect(lines[3]).toBe(`    ${in3h.slice(5, 16)}; expires in 3h`);
+    expect(lines[3]).toBe(`    ${in3h.slice(5, 16)}; expires in 3h; fix: run`);
     expect(lines).toContain('    provider unknown; cannot read');
-    expect(lines).toContain('    source openclaw; provider anthropic');
+    expect(lines).toContain('    source openclaw; provider anthropic;');
     for (const line of lines) expect(line.replace(/\u001b\[\d+m/g, '').length, line).toBeLessThanOrEqual(40);
     expect(lines.slice(lines.indexOf('') + 1).join(' ').trim()).toBe('1 expiring, 2 ok, 1 missing, 1 error; 1 source(s) unreadable — status missing, exit 1');
   });
