@@ -11,6 +11,7 @@ import { openclawSqlite } from '../../src/sources/openclaw-sqlite.js';
 import { cliPath } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome, writeFiles } from '../helpers/home.js';
+import { trackChild } from '../helpers/children.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/openclaw-sqlite/', import.meta.url));
 const sqlite3 = '/usr/bin/sqlite3';
@@ -163,7 +164,7 @@ describe('a writer holding a lock (a real sqlite3 process in a transaction)', ()
   it.each(['WAL', 'DELETE'])('journal mode %s: the last committed state, at once, no "database is locked"; the commit is seen next time', async (mode) => {
     const { home, db } = homeWith('state-db');
     sql(db, `PRAGMA journal_mode = ${mode};`);
-    writer = spawn(sqlite3, [db]);
+    writer = trackChild(spawn(sqlite3, [db]));
     let out = '';
     writer.stdout.on('data', (chunk: Buffer) => (out += chunk));
     writer.stdin.write(`BEGIN EXCLUSIVE;\n${bumpExpiry}\nSELECT 'held';\n`);
