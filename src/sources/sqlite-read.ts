@@ -398,7 +398,10 @@ function lookups(snapshot: Snapshot): ReadOnlyDatabase {
       const picked = wanted.map((name) => [name, columnNamed(name)] as const);
       const valueOf = (cell: Cell, column: Column): unknown => {
         if (column.rowid) return cell.rowid;
-        if (column.stored! < cell.fields()) return cell.column(column.stored!);
+        if (column.stored! < cell.fields()) {
+          const value = cell.column(column.stored!);
+          return column.real && typeof value === 'bigint' ? Number(value) : value;
+        }
         if ('value' in column.missing) return column.missing.value;
         throw new SqliteFormatError(`table ${table}: a row older than column ${column.name}, whose default (${column.missing.unknown}) authwatch cannot compute`);
       };

@@ -11,6 +11,8 @@ export interface Column {
   /** Index in the stored record; null for a VIRTUAL generated column (computed, not stored). */
   stored: number | null;
   rowid: boolean;
+  /** REAL affinity: SQLite stores an integral real as an integer and reads it back as a real. */
+  real: boolean;
   /** The value of a row whose record ends before this column (added later by ALTER TABLE). */
   missing: { value: unknown } | { unknown: string };
 }
@@ -123,63 +125,56 @@ function affinityOf(type: string): Affinity {
 }
 
 const numericText = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const int64 = (value: bigint) => value >= -(2n ** 63n) && value < 2n ** 63n;
 
-function numberValue(text: string): { value: unknown } | { unknown: string } {
-  const clean = text.replaceAll('_', '');
-  if (/^0[xX]/.test(clean)) {
-    const value = BigInt(clean);
-    if (value >= 2n ** 64n) return { unknown: `a hexadecimal default out of range (${text})` };
-    return integerValue(BigInt.asIntN(64, value));
-  }
-  if (/^\d+$/.test(clean) && BigInt(clean) < 2n ** 63n) return integerValue(BigInt(clean));
-  return { value: Number(clean) };
+/** A number from text as SQLite's numeric affinity reads it: an integer when it is one that fits 64 bits, exact beyond 2^53. */
+function numeric(text: string): unknown {
+  const trimmed = text.trim();
+  if (/^[+-]?\d+$/.test(trimmed) && int64(BigInt(trimmed))) return safeInteger(BigInt(trimmed));
+  return Number(trimmed);
 }
 
-function integerValue(value: bigint): { value: unknown } {
-  return { value: value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value };
+function safeInteger(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
-/** The default literal (or null) as SQLite evaluates it for a row stored before the column was added. */
-function defaultValue(tokens: Token[], affinity: Affinity): { value: unknown } | { unknown: string } {
-  let sign = 1;
-  let at = 0;
-  if (isPunct(tokens[0], '-') || isPunct(tokens[0], '+')) {
-    sign = tokens[0]!.text === '-' ? -1 : 1;
-    at = 1;
-  }
-  const token = tokens[at];
-  const rest = tokens.slice(at + 1);
-  const raw = (() => {
-    if (!token || rest.length > 0) return null;
-    if (token.kind === 'number') {
-      const number = numberValue(token.text);
-      if (!('value' in number) || sign === 1) return number;
-      return { value: typeof number.value === 'bigint' ? -number.value : -(number.value as number) };
+type Literal = { value: unknown } | { unknown: string };
+
+/**
+ * The default literal (or null) as SQLite evaluates it for a row stored before the column was
+ * added (sqlite3ValueFromExpr): an integer literal that fits 32 bits is an integer; any other
+ * number is its text as written (sign included) put through the column's affinity, a string
+ * too; TRUE and FALSE are 1 and 0 and blobs stay blobs, whatever the affinity.
+ */
+function defaultValue(tokens: Token[], affinity: Affinity): Literal {
+  const signed = isPunct(tokens[0], '-') || isPunct(tokens[0], '+');
+  const negative = isPunct(tokens[0], '-');
+  const token = tokens[signed ? 1 : 0];
+  if (!token || tokens.length > (signed ? 2 : 1)) return { unknown: 'a default that is not a plain literal' };
+  if (token.kind === 'number') {
+    const text = token.text.replaceAll('_', '');
+    if (/^(?:\d+|0[xX][0-9a-fA-F]+)$/.test(text) && BigInt(text) <= 2n ** 31n - 1n) {
+      const value = Number(BigInt(text)) * (negative ? -1 : 1);
+      return { value: affinity === 'text' ? String(value) : value };
     }
-    if (at === 1) return null;
-    if (token.kind === 'string') return { value: token.text };
-    if (token.kind === 'blob') return { value: Uint8Array.from(Buffer.from(token.text, 'hex')) };
-    if (bare(token, 'NULL')) return { value: null };
-    if (bare(token, 'TRUE')) return { value: 1 };
-    if (bare(token, 'FALSE')) return { value: 0 };
-    return null;
-  })();
-  if (raw === null || !('value' in raw)) return raw ?? { unknown: 'a default that is not a plain literal' };
-  return withAffinity(raw.value, affinity);
+    if (/^0[xX]/.test(text)) return { unknown: `a hexadecimal default beyond 32 bits (${token.text})` };
+    return withAffinity(`${negative ? '-' : ''}${text}`, affinity === 'blob' ? 'numeric' : affinity);
+  }
+  if (signed) return { unknown: 'a signed default that is not a number' };
+  if (token.kind === 'string') return withAffinity(token.text, affinity);
+  if (token.kind === 'blob') return { value: Uint8Array.from(Buffer.from(token.text, 'hex')) };
+  if (bare(token, 'NULL')) return { value: null };
+  if (bare(token, 'TRUE')) return { value: 1 };
+  if (bare(token, 'FALSE')) return { value: 0 };
+  // A bare word is a string (parse.y: DEFAULT ID); a quoted identifier is left to SQLite.
+  if (token.kind === 'id' && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(token.text)) return withAffinity(token.text, affinity);
+  return { unknown: 'a default that is not a plain literal' };
 }
 
-/** The conversions SQLite applies to a default value for the column's affinity. */
-function withAffinity(value: unknown, affinity: Affinity): { value: unknown } | { unknown: string } {
-  if (typeof value === 'string' && (affinity === 'integer' || affinity === 'numeric' || affinity === 'real') && numericText.test(value)) {
-    const number = Number(value);
-    if (affinity !== 'real' && !Number.isSafeInteger(number) && Number.isInteger(number)) return { unknown: 'a large numeric default in text' };
-    return { value: number };
-  }
-  if (affinity === 'text' && (typeof value === 'number' || typeof value === 'bigint')) {
-    if (typeof value === 'bigint' || Number.isInteger(value)) return { value: String(value) };
-    return { unknown: 'a real default in a text column' };
-  }
-  return { value };
+/** Text put through a column's affinity, as SQLite stores a value. */
+function withAffinity(text: string, affinity: Affinity): Literal {
+  if ((affinity === 'integer' || affinity === 'numeric' || affinity === 'real') && numericText.test(text)) return { value: numeric(text) };
+  return { value: text };
 }
 
 /** The columns of a table, from its stored `CREATE TABLE` text. */
@@ -262,7 +257,7 @@ function columnsOf(tokens: Token[]): Column[] {
       } else at++;
     }
     types.push(type);
-    columns.push({ name: name.text, stored: generated === 'virtual' ? null : stored++, rowid, missing });
+    columns.push({ name: name.text, stored: generated === 'virtual' ? null : stored++, rowid, real: affinity === 'real', missing });
   }
   if (primaryKey) {
     const index = columns.findIndex((column) => foldName(column.name) === foldName(primaryKey!.name));
