@@ -19,7 +19,7 @@ export interface Column {
 
 export type TableShape = { ok: true; columns: Column[] } | { ok: false; message: string };
 
-type Token = { kind: 'id' | 'string' | 'number' | 'blob' | 'punct' | 'variable'; text: string };
+type Token = { kind: 'id' | 'string' | 'number' | 'blob' | 'punct'; text: string; quoted?: true };
 
 /** SQL identifiers compare case-insensitively in ASCII only (as sqlite3StrICmp does). */
 export function foldName(name: string): string {
@@ -58,9 +58,9 @@ export function tokenize(sql: string): Token[] {
       const end = sql.indexOf('*/', i + 2);
       i = end < 0 ? sql.length : end + 2;
     } else if (char === "'") tokens.push({ kind: 'string', text: quoted("'", true) });
-    else if (char === '"') tokens.push({ kind: 'id', text: quoted('"', true) });
-    else if (char === '`') tokens.push({ kind: 'id', text: quoted('`', true) });
-    else if (char === '[') tokens.push({ kind: 'id', text: quoted(']', false) });
+    else if (char === '"') tokens.push({ kind: 'id', text: quoted('"', true), quoted: true });
+    else if (char === '`') tokens.push({ kind: 'id', text: quoted('`', true), quoted: true });
+    else if (char === '[') tokens.push({ kind: 'id', text: quoted(']', false), quoted: true });
     else if (/[xX]/.test(char) && sql[i + 1] === "'") {
       i++;
       const hex = quoted("'", false);
@@ -86,7 +86,7 @@ export function tokenize(sql: string): Token[] {
   return tokens;
 }
 
-const bare = (token: Token | undefined, ...words: string[]) => token?.kind === 'id' && words.includes(token.text.toUpperCase());
+const bare = (token: Token | undefined, ...words: string[]) => token?.kind === 'id' && !token.quoted && words.includes(token.text.toUpperCase());
 const isPunct = (token: Token | undefined, text: string) => token?.kind === 'punct' && token.text === text;
 
 /** Splits `tokens` at top-level commas, up to the parenthesis closing the list that starts at `from`. */
@@ -167,7 +167,8 @@ function defaultValue(tokens: Token[], affinity: Affinity): Literal {
   if (bare(token, 'TRUE')) return { value: 1 };
   if (bare(token, 'FALSE')) return { value: 0 };
   // A bare word is a string (parse.y: DEFAULT ID); a quoted identifier is left to SQLite.
-  if (token.kind === 'id' && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(token.text)) return withAffinity(token.text, affinity);
+  if (bare(token, 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP')) return { unknown: `a default of ${token.text.toUpperCase()}` };
+  if (token.kind === 'id' && !token.quoted && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(token.text)) return withAffinity(token.text, affinity);
   return { unknown: 'a default that is not a plain literal' };
 }
 
@@ -221,7 +222,7 @@ function columnsOf(tokens: Token[]): Column[] {
         continue;
       }
       if (token.kind !== 'id' && token.kind !== 'string') throw new Error(`an unexpected "${token.text}" in column ${name.text}`);
-      typeWords.push(token.text);
+      typeWords.push(token.text); // dequoted, as SQLite reads a type ("INTEGER" is INTEGER)
       at++;
     }
     const type = typeWords.join(' ');

@@ -114,6 +114,12 @@ describe.skipIf(!sqlite3)('databases the reader once misread', () => {
     expect(await read(home)).toEqual({ ids: allProfiles, expires: committed, problem: null });
   });
 
+  it('quoted keywords are names, not constraints; a quoted INTEGER type is still the rowid', async () => {
+    const { home } = stateDb(`CREATE TABLE config_machine_state ("primary" "INTEGER" PRIMARY KEY, "check" TEXT, state_key TEXT NOT NULL UNIQUE, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+      INSERT INTO config_machine_state (state_key, value_json, updated_at_ms) SELECT state_key, value_json, updated_at_ms FROM fx.config_machine_state;`);
+    expect(await read(home)).toEqual({ ids: allProfiles, expires: committed, problem: null });
+  });
+
   it('what it cannot compute is an error row, not a guess: a needed VIRTUAL column, an expression default', async () => {
     const virtual = stateDb(`CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, raw TEXT, value_json TEXT GENERATED ALWAYS AS (raw) VIRTUAL, updated_at_ms INTEGER);
       INSERT INTO config_machine_state (state_key, raw, updated_at_ms) SELECT state_key, value_json, updated_at_ms FROM fx.config_machine_state;`);
@@ -125,6 +131,12 @@ describe.skipIf(!sqlite3)('databases the reader once misread', () => {
       PRAGMA writable_schema = ON;
       UPDATE sqlite_schema SET sql = replace(sql, 'DEFAULT 5', 'DEFAULT (2 + 3)') WHERE name = 'config_machine_state';`);
     expect((await read(expression.home)).problem).toMatch(/a row older than column updated_at_ms, whose default \(an expression as its default\) authwatch cannot compute/);
+    const clock = stateDb(`CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT);
+      INSERT INTO config_machine_state (state_key, value_json) SELECT state_key, value_json FROM fx.config_machine_state;
+      ALTER TABLE config_machine_state ADD COLUMN updated_at_ms INTEGER DEFAULT 5;
+      PRAGMA writable_schema = ON;
+      UPDATE sqlite_schema SET sql = replace(sql, 'DEFAULT 5', 'DEFAULT CURRENT_TIMESTAMP') WHERE name = 'config_machine_state';`);
+    expect((await read(clock.home)).problem).toMatch(/whose default \(a default of CURRENT_TIMESTAMP\) authwatch cannot compute/);
   });
 });
 
