@@ -139,7 +139,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
           // held (by the daemon) or left by a killed run: that is the test too
         }
       }
-      const torn = random() < 0.05;
+      const torn = random() < 0.05 || figures.rounds % 8 === 4; // every 8th round too: fewer rounds on a busy machine
       if (torn) {
         figures.torn++;
         const text = storeFor(world);
@@ -211,7 +211,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
         `${figures.worlds} notices owed, arrivals per notice: ${histogram.join(', ')}; ${Math.round((Date.now() - T0) / 1000)} s`,
     );
     expect(figures.kills).toBeGreaterThan(RUNS / 3);
-    expect(figures.worlds).toBeGreaterThan(40);
+    expect(figures.worlds).toBeGreaterThan(RUNS / 12);
     expect(perNotice.get(0) ?? 0).toBe(0);
     expect(figures.saidSo, 'a round on a torn store says why its profiles are kept').toBeGreaterThan(0);
   });
