@@ -174,7 +174,8 @@ function defaultValue(tokens: Token[], affinity: Affinity): Literal {
 
 /** Text put through a column's affinity, as SQLite stores a value. */
 function withAffinity(text: string, affinity: Affinity): Literal {
-  if ((affinity === 'integer' || affinity === 'numeric' || affinity === 'real') && numericText.test(text)) return { value: numeric(text) };
+  if (affinity === 'real' && numericText.test(text)) return { value: Number(text) };
+  if ((affinity === 'integer' || affinity === 'numeric') && numericText.test(text)) return { value: numeric(text) };
   return { value: text };
 }
 
