@@ -17,7 +17,10 @@ interface Tracked {
   exited: Promise<void>;
 }
 
-const tracked = new Set<Tracked>();
+// One set per process, however often a worker loads this module (one load per test file).
+const shared = globalThis as { authwatchTestChildren?: Set<Tracked> };
+const firstLoad = shared.authwatchTestChildren === undefined;
+const tracked = (shared.authwatchTestChildren ??= new Set<Tracked>());
 let inTest = false;
 
 /** Called by the setup file's hooks: children started from now on belong to the test. */
@@ -66,6 +69,8 @@ export async function killChildren(which: 'test' | 'all'): Promise<void> {
   await Promise.all(doomed.map((t) => Promise.race([t.exited, new Promise((resolve) => setTimeout(resolve, 5_000))])));
 }
 
-process.on('exit', () => {
-  for (const t of tracked) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
-});
+if (firstLoad) {
+  process.on('exit', () => {
+    for (const t of tracked) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
+  });
+}
