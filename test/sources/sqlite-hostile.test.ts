@@ -2,7 +2,7 @@
 // Databases are made by the real sqlite3 CLI; the CLI runs under Node 20 and, when
 // AUTHWATCH_NODE24 is set, under Node 24 as well.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,9 +80,16 @@ describe('a large healthy database (made once by sqlite3: 100+ MB of transcripts
 
   it('with 40 MB of WAL on top, the last commit in the WAL is what is read', async () => {
     expect(statSync(`${walHome.db}-wal`).size).toBeGreaterThan(39 * 2 ** 20);
+    // The same bytes read and summed word by word, as the WAL's checksums are: the bound
+    // follows what the machine does right now (4.7 s at load 26 with other tests alongside).
+    const started = performance.now();
+    const words = new Uint32Array(readFileSync(`${walHome.db}-wal`).buffer);
+    let sum = 0;
+    for (let i = 0; i < words.length; i++) sum = (sum + words[i]!) >>> 0;
+    const plainMs = performance.now() - started + (sum & 0);
     const read = await anthropicExpiry(walHome.home);
     expect(read).toMatchObject({ expires: after, problem: null });
-    expect(read.ms).toBeLessThan(3000);
+    expect(read.ms).toBeLessThan(Math.max(3000, 10 * plainMs));
   }, 10_000);
 });
 
