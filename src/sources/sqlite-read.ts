@@ -395,6 +395,7 @@ function lookups(snapshot: Snapshot): ReadOnlyDatabase {
         return column;
       };
       const key_ = columnNamed(keyColumn);
+      if (key_.collation !== 'BINARY') throw new SqliteFormatError(`table ${table}: column ${key_.name} compares with COLLATE ${key_.collation}, which authwatch does not match`);
       const picked = wanted.map((name) => [name, columnNamed(name)] as const);
       const valueOf = (cell: Cell, column: Column): unknown => {
         if (column.rowid) return cell.rowid;

@@ -13,6 +13,8 @@ export interface Column {
   rowid: boolean;
   /** REAL affinity: SQLite stores an integral real as an integer and reads it back as a real. */
   real: boolean;
+  /** The declared collation (BINARY unless said): a key in another one is not matched byte for byte. */
+  collation: string;
   /** The value of a row whose record ends before this column (added later by ALTER TABLE). */
   missing: { value: unknown } | { unknown: string };
 }
@@ -231,6 +233,7 @@ function columnsOf(tokens: Token[]): Column[] {
     let rowid = false;
     let generated: 'virtual' | 'stored' | null = null;
     let missing: Column['missing'] = { value: null };
+    let collation = 'BINARY';
     while (at < item.length) {
       const token = item[at]!;
       if (bare(token, 'PRIMARY') && bare(item[at + 1], 'KEY')) {
@@ -254,12 +257,15 @@ function columnsOf(tokens: Token[]): Column[] {
         at = list.end + 1;
         generated = bare(item[at], 'STORED') ? 'stored' : 'virtual';
         if (bare(item[at], 'STORED', 'VIRTUAL')) at++;
+      } else if (bare(token, 'COLLATE') && item[at + 1]?.kind === 'id') {
+        collation = item[at + 1]!.text.toUpperCase();
+        at += 2;
       } else if (isPunct(token, '(')) {
         at = topLevelList(item, at + 1).end + 1;
       } else at++;
     }
     types.push(type);
-    columns.push({ name: name.text, stored: generated === 'virtual' ? null : stored++, rowid, real: affinity === 'real', missing });
+    columns.push({ name: name.text, stored: generated === 'virtual' ? null : stored++, rowid, real: affinity === 'real', collation, missing });
   }
   if (primaryKey) {
     const index = columns.findIndex((column) => foldName(column.name) === foldName(primaryKey!.name));

@@ -137,6 +137,10 @@ describe.skipIf(!sqlite3)('databases the reader once misread', () => {
       PRAGMA writable_schema = ON;
       UPDATE sqlite_schema SET sql = replace(sql, 'DEFAULT 5', 'DEFAULT CURRENT_TIMESTAMP') WHERE name = 'config_machine_state';`);
     expect((await read(clock.home)).problem).toMatch(/whose default \(a default of CURRENT_TIMESTAMP\) authwatch cannot compute/);
+    // A key compared case-insensitively by SQLite: a byte-for-byte lookup could miss a row SQLite finds.
+    const nocase = stateDb(`CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY COLLATE NOCASE, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+      INSERT INTO config_machine_state SELECT upper(state_key), value_json, updated_at_ms FROM fx.config_machine_state;`);
+    expect((await read(nocase.home)).problem).toMatch(/column state_key compares with COLLATE NOCASE, which authwatch does not match/);
   });
 });
 
