@@ -8,6 +8,7 @@ import { startDaemon } from './helpers/daemon.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
 import { startProcess } from './helpers/processes.js';
+import { trackChild } from './helpers/children.js';
 
 // Randomized runs of the real CLI against one alert memory and a real webhook receiver: runs
 // SIGKILLed anywhere, up to six overlapping, a daemon checking every second on the same state,
@@ -15,7 +16,9 @@ import { startProcess } from './helpers/processes.js';
 // ahead (with the receiver refusing those deliveries) and back, and stores caught mid-rewrite.
 // Every world owes one new notice; the receiver counts how often each arrives.
 
-const RUNS = 500;
+/** Runs are scaled to how long one takes here (a busy machine runs fewer), between these. */
+const MAX_RUNS = 500;
+const MIN_RUNS = 100;
 const T0 = Date.now();
 /** Expired under every clock the runs use (up to 20 days either way). */
 const EXPIRED_AT = T0 - 30 * DAY;
@@ -39,7 +42,7 @@ interface Run {
 function startRun(home: string, offsetMs: number, killAfterMs: number | null): Promise<Run> {
   const args = offsetMs === 0 ? ['check'] : ['check', '--send', '--now', new Date(Date.now() + offsetMs).toISOString()];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = trackChild(spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'pipe'] }));
     const run: Run = { spawnAt: Date.now(), killAt: null, code: null, stderr: '', offsetMs };
     child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
     const timer =
@@ -65,7 +68,7 @@ const startOf = (pid: number) => {
 };
 
 describe('alert memory under crashes, overlap, pid reuse and clock jumps', () => {
-  it(`${RUNS} randomized runs: every owed notice arrives, none twice unless its sender was killed`, { timeout: 150_000 }, async () => {
+  it(`${MIN_RUNS}–${MAX_RUNS} randomized runs: every owed notice arrives, none twice unless its sender was killed`, { timeout: 600_000 }, async () => {
     const arrivals: { profile: string; status: string; at: number }[] = [];
     let refused = 0;
     const sink = await startSink((request) => {
@@ -108,6 +111,8 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
       expect(run.code, run.stderr).toBe(1);
       runMs = Math.min(runMs, Date.now() - run.spawnAt);
     }
+    // Rounds overlap (3.5 runs on average, most killed early): about a minute of rounds.
+    const RUNS = Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.floor(120_000 / runMs)));
     const runs: Run[] = [];
     const figures = { rounds: 0, overlapping: 0, kills: 0, pidReuse: 0, earlierBoot: 0, ahead: 0, behind: 0, torn: 0, saidSo: 0, worlds: 0 };
     let world = 0;
@@ -134,7 +139,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
           // held (by the daemon) or left by a killed run: that is the test too
         }
       }
-      const torn = random() < 0.05;
+      const torn = random() < 0.05 || figures.rounds % 8 === 4; // every 8th round too: fewer rounds on a busy machine
       if (torn) {
         figures.torn++;
         const text = storeFor(world);
@@ -206,7 +211,7 @@ describe('alert memory under crashes, overlap, pid reuse and clock jumps', () =>
         `${figures.worlds} notices owed, arrivals per notice: ${histogram.join(', ')}; ${Math.round((Date.now() - T0) / 1000)} s`,
     );
     expect(figures.kills).toBeGreaterThan(RUNS / 3);
-    expect(figures.worlds).toBeGreaterThan(40);
+    expect(figures.worlds).toBeGreaterThan(RUNS / 12);
     expect(perNotice.get(0) ?? 0).toBe(0);
     expect(figures.saidSo, 'a round on a torn store says why its profiles are kept').toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import { openclawAuthProfiles } from '../src/sources/openclaw-auth-profiles.js';
 import { contextFor } from './helpers/context.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { policy } from './helpers/policy.js';
+import { trackChild } from './helpers/children.js';
 
 
 /**
@@ -31,7 +32,7 @@ describe('a credential file rewritten while authwatch reads it', () => {
   it('is read whole or reported unreadable in 1,000 checks — never a wrong status', async () => {
     const now = Date.now();
     const home = makeHome({ [agentStore('main')]: '{"version":1,"profiles":{}}' });
-    const child = spawn(process.execPath, ['-e', writer, join(home, agentStore('main')), String(now)], { stdio: 'ignore' });
+    const child = trackChild(spawn(process.execPath, ['-e', writer, join(home, agentStore('main')), String(now)], { stdio: 'ignore' }));
     let whole = 0;
     let unreadable = 0;
     try {

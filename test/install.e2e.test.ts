@@ -11,6 +11,7 @@ import { agentStore, makeHome } from './helpers/home.js';
 import { toolForTest } from './helpers/tools.js';
 import { startSink } from './helpers/http-sink.js';
 import { freePort, startProcess, waitFor } from './helpers/processes.js';
+import { trackChild } from './helpers/children.js';
 
 const systemdAnalyze = toolForTest('systemd-analyze');
 const shellcheck = toolForTest('shellcheck');
@@ -36,7 +37,7 @@ function standIns(home: string, names: string[]): { bin: string; record: string;
 /** Runs a script without blocking this process (where the test's servers answer). */
 function runJob(path: string, env: Record<string, string>): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path, [], { env, stdio: 'ignore', timeout: 30_000 });
+    const child = trackChild(spawn(path, [], { env, stdio: 'ignore', timeout: 30_000 }));
     child.on('error', reject);
     child.on('close', resolve);
   });

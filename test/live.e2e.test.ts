@@ -7,6 +7,7 @@ import { cliPath, runCli } from './helpers/cli.js';
 import { agentStore, makeHome, type FileSpec } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
 import { liveConfig, resetAt, startProviders } from './live/providers.js';
+import { trackChild } from './helpers/children.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const MIN = 60_000;
@@ -245,7 +246,7 @@ describe('live checks against local providers', () => {
     const hook = await startSink();
     const config = { ...liveConfig(providers.url, { timeout: '2s' }), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
     const home = homeWith({ 'openai:dead': apiKey('openai', 'dead'), 'groq:hang': apiKey('groq', 'hang') }, config);
-    const child = spawn(process.execPath, [cliPath, 'check', '--now', iso(NOW), '--send'], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: 'ignore' });
+    const child = trackChild(spawn(process.execPath, [cliPath, 'check', '--now', iso(NOW), '--send'], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: 'ignore' }));
     // Killed once the dead key's verdict is kept and the hanging request is in flight.
     const deadline = Date.now() + 10_000;
     while (!(existsSync(stateFile(home)) && providers.seen.some((s) => s.path === '/openai/v1/models')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -7,6 +7,7 @@ import { runCli } from './helpers/cli.js';
 import { agentStore, makeHome, writeFiles } from './helpers/home.js';
 import { freePort, waitFor } from './helpers/processes.js';
 import { toolForTest } from './helpers/tools.js';
+import { trackChild } from './helpers/children.js';
 
 const promtool = toolForTest('promtool');
 const pushgateway = toolForTest('prometheus-pushgateway');
@@ -55,7 +56,7 @@ describe.runIf(Boolean(promtool && pushgateway))('the exposition of every corpus
   let gateway: ChildProcess | null = null;
   beforeAll(async () => {
     const port = await freePort();
-    gateway = spawn(pushgateway!, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    gateway = trackChild(spawn(pushgateway!, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' }));
     base = `http://127.0.0.1:${port}`;
     await waitFor('pushgateway', async () => ((await fetch(`${base}/-/ready`)).ok ? true : undefined));
   });

@@ -5,6 +5,7 @@ import { cliPath } from './helpers/cli.js';
 import { DAY, NOW, NOW_ISO } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { findTool } from './helpers/tools.js';
+import { trackChild } from './helpers/children.js';
 
 // `check` writes its output straight to fd 1 (no process.stdout): every kind of stdout must
 // still get all of it, or stop cleanly when the reader goes away.
@@ -21,7 +22,7 @@ const checkArgs = ['check', '--json', '--now', NOW_ISO];
 /** Runs `command`, reading nothing of its stdout for `stallMs`, then everything. */
 function runWithSlowReader(command: string, args: string[], home: string, stallMs: number) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { env: env(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackChild(spawn(command, args, { env: env(home), stdio: ['ignore', 'pipe', 'pipe'] }));
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.pause();
@@ -36,7 +37,7 @@ function runWithSlowReader(command: string, args: string[], home: string, stallM
 /** Runs the CLI with its stdout and/or stderr a pipe whose reader is gone before the CLI starts: every write to it meets EPIPE. */
 function runWithClosedReader(args: string[], home: string, closed: ('stdout' | 'stderr')[]) {
   return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: env(home), stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = trackChild(spawn(process.execPath, [cliPath, ...args], { env: env(home), stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 }));
     for (const stream of closed) child[stream].destroy();
     let stderr = '';
     if (!closed.includes('stderr')) child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

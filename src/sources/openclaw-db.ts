@@ -50,7 +50,7 @@ interface StoredRows {
 
 function readRows(db: ReadOnlyDatabase, layout: (typeof layouts)[keyof typeof layouts]): StoredRows {
   const find = (at: RowAt) => {
-    const row = db.find(at.table, at.keyColumn, at.key);
+    const row = db.find(at.table, at.keyColumn, at.key, [at.json, at.updated]);
     return row && { json: row[at.json], updated: row[at.updated] };
   };
   const store = find(layout.store);

@@ -42,7 +42,7 @@ type StoreLookup = { kind: 'found'; fingerprint: string } | { kind: 'none' } | {
 async function lookUpStoreEntry(database: string, entry: string): Promise<StoreLookup> {
   const read = await readSqlite(database, (db) => {
     try {
-      return db.find('secret_store_entries', 'name', entry);
+      return db.find('secret_store_entries', 'name', entry, ['scope_kind', 'scope_id', 'deleted_at_ms', 'value']);
     } catch (error) {
       if (error instanceof SqliteFormatError && /no such table/.test(error.message)) return null;
       throw error;

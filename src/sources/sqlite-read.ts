@@ -1,5 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { describeFsError } from '../core/files.js';
+import { readJournalIndex, type JournalIndex } from './sqlite-journal.js';
+import { foldName, tableShape, type Column, type TableShape } from './sqlite-schema.js';
 import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
 
 /**
@@ -8,15 +10,21 @@ import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
  * checksums, in bounded chunks), so a state database of any size costs little time and memory;
  * it takes no lock and creates no file (no -shm, no -wal), so a writer is never blocked and
  * never blocks it. A writer changing the files while they are read is seen by comparing the
- * files before and after, and the read is retried.
+ * files before and after, and the read is retried. A rollback journal left by a writer (dead
+ * or alive) is read over the main file, so only committed rows are seen, as SQLite would.
+ * What it cannot decode for sure (an unknown construct) is an error, never a guess.
  */
 
 export type Row = Record<string, unknown>;
 
 /** Row lookups in one consistent state of a database. */
 export interface ReadOnlyDatabase {
-  /** The first row of `table` whose `keyColumn` is `key` (every column, by name), or null. */
-  find(table: string, keyColumn: string, key: string): Row | null;
+  /**
+   * The first row (in rowid order) of `table` whose `keyColumn` is `key`, or null: the values
+   * of `columns`, keyed as given (names match case-insensitively, as in SQL). An integer
+   * beyond Number's safe range is a bigint.
+   */
+  find<C extends string>(table: string, keyColumn: string, key: string, columns: readonly C[]): Record<C, unknown> | null;
 }
 
 /** A value larger than this is not an auth document; refusing it bounds memory. */
@@ -77,41 +85,6 @@ function varint(bytes: Uint8Array, at: number): [value: number, next: number] {
   return [value * 256 + last, at + 9];
 }
 
-/** The column names of a `CREATE TABLE` statement, in order, and which one (if any) is the rowid. */
-export function columnsOf(sql: string): { names: string[]; rowidAlias: number } {
-  const open = sql.indexOf('(');
-  const definitions: string[] = [];
-  let depth = 0;
-  let quote: string | null = null;
-  let current = '';
-  for (const char of sql.slice(open + 1)) {
-    if (quote) {
-      if (char === quote) quote = null;
-    } else if (`'"\`[`.includes(char)) quote = char === '[' ? ']' : char;
-    else if (char === '(') depth++;
-    else if (char === ')' && depth-- === 0) break;
-    else if (char === ',' && depth === 0) {
-      definitions.push(current);
-      current = '';
-      continue;
-    }
-    current += char;
-  }
-  definitions.push(current);
-  const names: string[] = [];
-  let rowidAlias = -1;
-  for (const definition of definitions) {
-    const trimmed = definition.trim();
-    if (/^(constraint|primary|unique|check|foreign)\b/i.test(trimmed)) continue;
-    const match = /^(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|'((?:[^']|'')*)'|(\S+))\s*(.*)$/s.exec(trimmed);
-    if (!match) continue;
-    const name = match[1]?.replaceAll('""', '"') ?? match[2] ?? match[3] ?? match[4] ?? match[5]!;
-    if (/^integer\s+primary\s+key\b(?!\s+desc)/i.test(match[6]!)) rowidAlias = names.length;
-    names.push(name);
-  }
-  return { names, rowidAlias };
-}
-
 /** One consistent reading of the files: the pages of the database as of the last commit. */
 class Snapshot {
   readonly pageSize: number;
@@ -122,29 +95,40 @@ class Snapshot {
   /** The database's text encoding (header field 56): 1 UTF-8, 2 UTF-16le, 3 UTF-16be. */
   private readonly encoding: number;
 
-  constructor(database: OpenFile, private readonly wal: WalIndex | null, walFd: number | null) {
+  private readonly readJournal: ReadAt | null;
+  private readonly journal: JournalIndex | null;
+
+  constructor(database: OpenFile, private readonly wal: WalIndex | null, walFd: number | null, journal: { index: JournalIndex; fd: number } | null) {
     this.readDatabase = readerOf(database.fd);
     this.readWal = walFd === null ? null : readerOf(walFd);
-    const header = this.readDatabase(0, 100);
-    if (header.length < 100 || Buffer.from(header.subarray(0, 16)).toString('latin1') !== 'SQLite format 3\0') {
-      throw new SqliteFormatError('not a readable SQLite database (corrupt or not SQLite)');
-    }
-    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-    const rawPageSize = view.getUint16(16);
-    this.pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-    if (this.pageSize < 512 || (this.pageSize & (this.pageSize - 1)) !== 0) throw new SqliteFormatError('not a readable SQLite database (bad page size)');
+    this.journal = journal?.index ?? null;
+    this.readJournal = journal ? readerOf(journal.fd) : null;
+    const fileHeader = this.readDatabase(0, 100);
+    if (!isDatabaseHeader(fileHeader)) throw new SqliteFormatError('not a readable SQLite database (corrupt or not SQLite)');
+    this.pageSize = pageSizeOf(fileHeader);
     if (wal && wal.pageSize !== this.pageSize) throw new SqliteFormatError('the -wal file does not belong to this database (page sizes differ)');
+    const filePages = Math.floor(Number(database.stat.size) / this.pageSize);
+    this.pageCount = wal && wal.databasePages > 0 ? wal.databasePages : (this.journal?.databasePages ?? filePages);
+    this.usable = this.pageSize;
+    // The rest of the header as of the snapshot: page 1 may be newer in the WAL (or older in
+    // the journal) than in the file — a database made in WAL mode has its encoding only there.
+    const header = this.page(1).subarray(0, 100);
+    if (!isDatabaseHeader(header) || pageSizeOf(header) !== this.pageSize) throw new SqliteFormatError('not a readable SQLite database (page 1 is corrupt)');
     this.usable = this.pageSize - header[20]!;
     if (this.usable < 480) throw new SqliteFormatError('not a readable SQLite database (bad reserved space)');
-    const filePages = Math.floor(Number(database.stat.size) / this.pageSize);
-    this.pageCount = wal && wal.databasePages > 0 ? wal.databasePages : filePages;
-    this.encoding = view.getUint32(56);
+    this.encoding = new DataView(header.buffer, header.byteOffset, 100).getUint32(56);
   }
 
   page(number: number): Uint8Array {
     if (number < 1 || number > this.pageCount) throw new SqliteFormatError(`a reference to page ${number} of ${this.pageCount} (corrupt)`);
     const inWal = this.wal?.pages.get(number);
-    const bytes = inWal !== undefined ? this.readWal!(inWal, this.pageSize) : this.readDatabase((number - 1) * this.pageSize, this.pageSize);
+    const inJournal = this.journal?.pages.get(number);
+    const bytes =
+      inWal !== undefined
+        ? this.readWal!(inWal, this.pageSize)
+        : inJournal !== undefined
+          ? this.readJournal!(inJournal, this.pageSize)
+          : this.readDatabase((number - 1) * this.pageSize, this.pageSize);
     if (bytes.length < this.pageSize) throw new SqliteFormatError(`page ${number} is cut short (truncated file)`);
     return bytes;
   }
@@ -169,7 +153,7 @@ class Snapshot {
       if (type !== 0x0d) throw new SqliteFormatError(`page ${number} is not a table page (corrupt, or a WITHOUT ROWID table)`);
       for (let i = 0; i < cells; i++) {
         const [size, afterSize] = varint(page, pointer(i));
-        const [rowid, payloadAt] = varint(page, afterSize);
+        const [rowid, payloadAt] = rowidAt(page, afterSize);
         if (visit(new Cell(this, page, payloadAt, size, rowid))) return true;
       }
       return false;
@@ -185,6 +169,33 @@ class Snapshot {
   }
 }
 
+/** A rowid: a varint read as a signed 64-bit integer (a bigint beyond Number's safe range). */
+function rowidAt(bytes: Uint8Array, at: number): [rowid: number | bigint, next: number] {
+  let value = 0n;
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at + i];
+    if (byte === undefined) throw new SqliteFormatError('a truncated record');
+    value = (value << 7n) | BigInt(byte & 0x7f);
+    if (byte < 0x80) return [safeNumber(value), at + i + 1];
+  }
+  const last = bytes[at + 8];
+  if (last === undefined) throw new SqliteFormatError('a truncated record');
+  return [safeNumber(BigInt.asIntN(64, (value << 8n) | BigInt(last))), at + 9];
+}
+
+function safeNumber(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+function isDatabaseHeader(header: Uint8Array): boolean {
+  return header.length >= 100 && Buffer.from(header.subarray(0, 16)).toString('latin1') === 'SQLite format 3\0' && (pageSizeOf(header) & (pageSizeOf(header) - 1)) === 0 && pageSizeOf(header) >= 512;
+}
+
+function pageSizeOf(header: Uint8Array): number {
+  const raw = (header[16]! << 8) | header[17]!;
+  return raw === 1 ? 65536 : raw;
+}
+
 /** A table row's record, decoded on demand: the key column first, the rest only for a match. */
 class Cell {
   private payload: Uint8Array;
@@ -193,7 +204,7 @@ class Cell {
   private serialTypes: number[] | null = null;
   private bodyAt = 0;
 
-  constructor(private readonly snapshot: Snapshot, page: Uint8Array, at: number, readonly size: number, readonly rowid: number) {
+  constructor(private readonly snapshot: Snapshot, page: Uint8Array, at: number, readonly size: number, readonly rowid: number | bigint) {
     const maxLocal = snapshot.usable - 35;
     const minLocal = Math.floor(((snapshot.usable - 12) * 32) / 255) - 23;
     const spill = minLocal + ((size - minLocal) % (snapshot.usable - 4));
@@ -240,6 +251,11 @@ class Cell {
     return types;
   }
 
+  /** How many values the record holds (fewer than the table's columns for a row older than an ALTER TABLE). */
+  fields(): number {
+    return this.types().length;
+  }
+
   /** Column `index`'s value; the overflow pages are read only when the value lies in them. */
   column(index: number): unknown {
     const types = this.types();
@@ -254,11 +270,15 @@ class Cell {
     if (type === 8) return 0;
     if (type === 9) return 1;
     if (type === 7) return new DataView(value.buffer, value.byteOffset, 8).getFloat64(0);
-    if (type <= 6) {
+    if (type === 6) {
+      return safeNumber(new DataView(value.buffer, value.byteOffset, 8).getBigInt64(0));
+    }
+    if (type <= 5) {
       let number = 0;
       for (const byte of value) number = number * 256 + byte;
       return value[0]! & 0x80 ? number - 2 ** (8 * size) : number;
     }
+    if (type === 10 || type === 11) throw new SqliteFormatError('a record with a reserved serial type (corrupt)');
     return type % 2 === 1 ? this.snapshot.text(value) : value.slice();
   }
 }
@@ -276,18 +296,15 @@ export function describeSqliteError(error: unknown): string {
   return `not a readable SQLite database (corrupt: ${(error instanceof Error ? error.message : String(error)).slice(0, 80)})`;
 }
 
-interface Attempt {
-  database: OpenFile;
-  wal: OpenFile | null;
-}
-
 /** Whether the files still are as they were when the attempt began (else a writer came by). */
-function unchanged(attempt: Attempt, walPath: string): boolean {
-  if (!sameFile(attempt.database.stat, fstatSync(attempt.database.fd, { bigint: true }))) return false;
-  const now = openRegular(walPath);
-  if (now === null || 'error' in now) return attempt.wal === null;
-  closeSync(now.fd);
-  return attempt.wal !== null && sameFile(attempt.wal.stat, now.stat);
+function unchanged(database: OpenFile, sideFiles: [path: string, was: OpenFile | null][]): boolean {
+  if (!sameFile(database.stat, fstatSync(database.fd, { bigint: true }))) return false;
+  return sideFiles.every(([path, was]) => {
+    const now = openRegular(path);
+    if (now === null || 'error' in now) return was === null;
+    closeSync(now.fd);
+    return was !== null && sameFile(was.stat, now.stat);
+  });
 }
 
 /** `notes`: caveats to show next to what was read. */
@@ -301,25 +318,38 @@ export type ReadResult<T> = { kind: 'absent' } | { kind: 'ok'; value: T; notes: 
  */
 export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) => T): Promise<ReadResult<T>> {
   const walPath = `${path}-wal`;
+  const journalPath = `${path}-journal`;
   for (let attempt = 1; ; attempt++) {
     const database = openRegular(path);
     if (database === null) return { kind: 'absent' };
     if ('error' in database) return { kind: 'error', message: database.error };
     let wal: OpenFile | null = null;
+    let journalFile: OpenFile | null = null;
     try {
       if (database.stat.size === 0n) return { kind: 'error', message: 'empty file' };
       const opened = openRegular(walPath);
       if (opened && 'error' in opened) return { kind: 'error', message: `${walPath}: ${opened.error}` };
       wal = opened;
+      const openedJournal = openRegular(journalPath);
+      if (openedJournal && 'error' in openedJournal) return { kind: 'error', message: `${journalPath}: ${openedJournal.error}` };
+      journalFile = openedJournal;
+      const fileHeader = readerOf(database.fd)(0, 100);
+      if (!isDatabaseHeader(fileHeader)) return { kind: 'error', message: 'not a readable SQLite database (corrupt or not SQLite)' };
+      let journal: { index: JournalIndex; fd: number } | null = null;
+      if (journalFile) {
+        const read = readJournalIndex(readerOf(journalFile.fd), Number(journalFile.stat.size), pageSizeOf(fileHeader));
+        if (!read.ok) return { kind: 'error', message: `${journalPath}: ${read.message}` };
+        if (read.index) journal = { index: read.index, fd: journalFile.fd };
+      }
       const notes: string[] = [];
       let index: WalIndex | null = null;
-      const walMode = readerOf(database.fd)(18, 1)[0] === 2;
+      const walMode = fileHeader[18] === 2;
       if (wal && walMode && wal.stat.size > 0n) {
         const read = readWalIndex(readerOf(wal.fd), Number(wal.stat.size));
         if (read.ok) index = read.index;
         else notes.push(`recent changes in ${walPath} may not be visible (${read.message})`);
       }
-      const snapshot = new Snapshot(database, index, wal?.fd ?? null);
+      const snapshot = new Snapshot(database, index, wal?.fd ?? null, journal);
       let value: T | undefined;
       let failure: unknown;
       try {
@@ -327,7 +357,7 @@ export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) =>
       } catch (error) {
         failure = error;
       }
-      if (!unchanged({ database, wal }, walPath) && attempt < readAttempts) {
+      if (!unchanged(database, [[walPath, wal], [journalPath, journalFile]]) && attempt < readAttempts) {
         await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
         continue;
       }
@@ -338,29 +368,48 @@ export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) =>
     } finally {
       closeSync(database.fd);
       if (wal) closeSync(wal.fd);
+      if (journalFile) closeSync(journalFile.fd);
     }
   }
 }
 
 function lookups(snapshot: Snapshot): ReadOnlyDatabase {
-  const tables = new Map<string, { root: number; names: string[]; rowidAlias: number }>();
+  const tables = new Map<string, { root: number; shape: TableShape }>();
   snapshot.scanTable(1, (cell) => {
     const [type, name, , root, sql] = [0, 1, 2, 3, 4].map((i) => cell.column(i));
     if (type === 'table' && typeof name === 'string' && typeof root === 'number' && typeof sql === 'string') {
-      tables.set(name.toLowerCase(), { root, ...columnsOf(sql) });
+      tables.set(foldName(name), { root, shape: root > 0 ? tableShape(sql) : { ok: false, message: 'a virtual table' } });
     }
     return false;
   });
   return {
-    find(table, keyColumn, key) {
-      const found = tables.get(table.toLowerCase());
+    find(table, keyColumn, key, wanted) {
+      const found = tables.get(foldName(table));
       if (!found) throw new SqliteFormatError(`unexpected layout (no such table: ${table})`);
-      const keyIndex = found.names.findIndex((n) => n.toLowerCase() === keyColumn.toLowerCase());
-      if (keyIndex < 0) throw new SqliteFormatError(`unexpected layout (no column ${keyColumn} in ${table})`);
-      let row: Row | null = null;
+      if (!found.shape.ok) throw new SqliteFormatError(`table ${table}: ${found.shape.message}`);
+      const { columns } = found.shape;
+      const columnNamed = (name: string): Column => {
+        const column = columns.find((c) => foldName(c.name) === foldName(name));
+        if (!column) throw new SqliteFormatError(`unexpected layout (no column ${name} in ${table})`);
+        if (column.stored === null) throw new SqliteFormatError(`table ${table}: column ${column.name} is a VIRTUAL generated column, which authwatch cannot compute`);
+        return column;
+      };
+      const key_ = columnNamed(keyColumn);
+      if (key_.collation !== 'BINARY') throw new SqliteFormatError(`table ${table}: column ${key_.name} compares with COLLATE ${key_.collation}, which authwatch does not match`);
+      const picked = wanted.map((name) => [name, columnNamed(name)] as const);
+      const valueOf = (cell: Cell, column: Column): unknown => {
+        if (column.rowid) return cell.rowid;
+        if (column.stored! < cell.fields()) {
+          const value = cell.column(column.stored!);
+          return column.real && typeof value === 'bigint' ? Number(value) : value;
+        }
+        if ('value' in column.missing) return column.missing.value;
+        throw new SqliteFormatError(`table ${table}: a row older than column ${column.name}, whose default (${column.missing.unknown}) authwatch cannot compute`);
+      };
+      let row: Record<string, unknown> | null = null;
       snapshot.scanTable(found.root, (cell) => {
-        if (cell.column(keyIndex) !== key) return false;
-        row = Object.fromEntries(found.names.map((name, i) => [name, i === found.rowidAlias ? cell.rowid : cell.column(i)]));
+        if (valueOf(cell, key_) !== key) return false;
+        row = Object.fromEntries(picked.map(([name, column]) => [name, valueOf(cell, column)]));
         return true;
       });
       return row;

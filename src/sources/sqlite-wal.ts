@@ -47,9 +47,10 @@ function checksum(bytes: Uint8Array, bigEndian: boolean, seed: [number, number])
 }
 
 export function readWalIndex(read: ReadAt, size: number): WalResult {
-  const header = Uint8Array.prototype.slice.call(read(0, walHeaderBytes)); // a copy: Buffer#slice is a view of a shared pool
+  // A copy in its own buffer (Buffer's own slice() would share a pooled one).
+  const header = Uint8Array.prototype.slice.call(read(0, walHeaderBytes));
   if (header.length < walHeaderBytes) return { ok: false, message: 'the -wal file is shorter than a WAL header' };
-  const view = new DataView(header.buffer);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
   const magic = view.getUint32(0);
   if (magic !== 0x377f0682 && magic !== 0x377f0683) return { ok: false, message: 'the -wal file has no WAL magic number' };
   const bigEndian = magic === 0x377f0683;

@@ -10,6 +10,7 @@ import { emptyState } from '../../src/alerts/decide.js';
 import { AuthwatchError } from '../../src/core/errors.js';
 import { silentLog } from '../helpers/context.js';
 import { NOW } from '../helpers/clock.js';
+import { trackChild } from '../helpers/children.js';
 import { startProcess } from '../helpers/processes.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'authwatch-lock-'));
@@ -108,7 +109,9 @@ describe('the state lock', () => {
   it('processes that keep finding a dead lock together: never two holders at once', { timeout: 60_000 }, async () => {
     // Each child is the real lock code in its own process. It takes the lock, stays inside a
     // moment (a directory only one can create), then "dies" holding it: a dead run's lock is
-    // put in its place, which all the others find and race to take over.
+    // put in its place, which all the others find and race to take over. They start together
+    // when all are ready (a busy machine starts processes slowly) and each stops after a count
+    // of takeovers, not at a time.
     const work = freshDir();
     const bundle = join(work, 'lock.mjs');
     buildSync({ entryPoints: [new URL('../../src/alerts/state-lock.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
@@ -117,10 +120,14 @@ describe('the state lock', () => {
       child,
       `import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { lockState } from ${JSON.stringify(bundle)};
-const [dir, start, until, dead, boot] = process.argv.slice(2);
-while (Date.now() < Number(start)); // all start together
+import { existsSync } from 'node:fs';
+const [dir, go, target, dead, boot] = process.argv.slice(2);
+process.stdout.write('ready\\n');
+const nap = new Int32Array(new SharedArrayBuffer(4));
+while (!existsSync(go)) Atomics.wait(nap, 0, 0, 5); // all start together
 let wins = 0, clashes = 0, tries = 0;
-while (Date.now() < Number(until)) {
+// A cap on tries bounds a child that keeps losing every race.
+while (wins < Number(target) && tries < 2000000) {
   tries++;
   if (!(await lockState(dir, -1))) continue; // one try, no wait
   wins++;
@@ -133,29 +140,36 @@ while (Date.now() < Number(until)) {
   renameSync(dir + '/dead.' + process.pid, dir + '/state.lock');
   for (const name of readdirSync(dir)) if (name.startsWith('.state.lock.' + process.pid + '-')) unlinkSync(dir + '/' + name);
 }
-process.stdout.write(JSON.stringify({ wins, clashes, tries }));
+process.stdout.write(JSON.stringify({ wins, clashes, tries }) + '\\n');
 `,
     );
     const dir = join(work, 'state');
     mkdirSync(dir);
     const PROCESSES = 6;
-    const start = Date.now() + 1500;
-    const until = start + 3000;
+    const TAKEOVERS_EACH = 10;
+    const go = join(work, 'go');
     const gone = deadPid();
-    const results = await Promise.all(
-      Array.from(
-        { length: PROCESSES },
-        () =>
-          new Promise<{ wins: number; clashes: number; tries: number }>((resolve, reject) => {
-            const p = spawn(process.execPath, [child, dir, String(start), String(until), String(gone), bootId], { stdio: ['ignore', 'pipe', 'pipe'] });
-            let out = '';
-            let stderr = '';
-            p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-            p.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-            p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(stderr))));
-          }),
-      ),
+    let ready = 0;
+    let everyoneReady = () => {};
+    const allReady = new Promise<void>((resolve) => (everyoneReady = resolve));
+    const finished = Array.from(
+      { length: PROCESSES },
+      () =>
+        new Promise<{ wins: number; clashes: number; tries: number }>((resolve, reject) => {
+          const p = trackChild(spawn(process.execPath, [child, dir, go, String(TAKEOVERS_EACH), String(gone), bootId], { stdio: ['ignore', 'pipe', 'pipe'] }));
+          let out = '';
+          let stderr = '';
+          p.stdout.on('data', (chunk: Buffer) => {
+            if (!out.includes('ready') && (out + chunk.toString()).includes('ready') && ++ready === PROCESSES) everyoneReady();
+            out += chunk.toString();
+          });
+          p.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n').at(-2)!)) : reject(new Error(stderr))));
+        }),
     );
+    await Promise.race([allReady, Promise.all(finished)]); // a child that failed to start fails the test
+    writeFileSync(go, '');
+    const results = await Promise.all(finished);
     const sum = (key: 'wins' | 'clashes' | 'tries') => results.reduce((total, r) => total + r[key], 0);
     console.log(`lock takeover: ${PROCESSES} processes, ${sum('tries')} tries, ${sum('wins')} takeovers of a dead lock, ${sum('clashes')} times two holders at once`);
     expect(sum('clashes')).toBe(0);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { trackChild } from './children.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -24,13 +25,13 @@ export function runProcess(
   options: { env: Record<string, string>; stdin?: string; timeoutMs?: number; uid?: number },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const child = trackChild(spawn(command, args, {
       env: options.env,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 20_000,
       killSignal: 'SIGKILL',
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
-    });
+    }));
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -2,14 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { killChildren } from './children.js';
 
 /** A file to create: text, a JSON value, or either with an explicit mode. */
 export type FileSpec = string | { json: unknown; mode?: number } | { text: string; mode?: number };
 
 const created: string[] = [];
 
-afterEach(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+// The test's children go first: one still writing into a home makes its removal fail (ENOTEMPTY).
+afterEach(async () => {
+  await killChildren('test');
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /**

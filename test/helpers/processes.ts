@@ -1,16 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { afterEach } from 'vitest';
+import { trackChild } from './children.js';
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** A long-running child process killed after the test; stderr/stdout are collected. */
+/** A long-running child process, killed after the test (after the file when started in a beforeAll); stderr/stdout are collected. */
 export function startProcess(command: string, args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = trackChild(spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));

@@ -2,7 +2,7 @@
 // Databases are made by the real sqlite3 CLI; the CLI runs under Node 20 and, when
 // AUTHWATCH_NODE24 is set, under Node 24 as well.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, symlinkSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { openclawDb } from '../../src/sources/openclaw-db.js';
 import { cliPath } from '../helpers/cli.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome, writeFiles } from '../helpers/home.js';
+import { trackChild } from '../helpers/children.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/openclaw-sqlite/', import.meta.url));
 const sqlite3 = '/usr/bin/sqlite3';
@@ -79,9 +80,16 @@ describe('a large healthy database (made once by sqlite3: 100+ MB of transcripts
 
   it('with 40 MB of WAL on top, the last commit in the WAL is what is read', async () => {
     expect(statSync(`${walHome.db}-wal`).size).toBeGreaterThan(39 * 2 ** 20);
+    // The same bytes read and summed word by word, as the WAL's checksums are: the bound
+    // follows what the machine does right now (4.7 s at load 26 with other tests alongside).
+    const started = performance.now();
+    const words = new Uint32Array(readFileSync(`${walHome.db}-wal`).buffer);
+    let sum = 0;
+    for (let i = 0; i < words.length; i++) sum = (sum + words[i]!) >>> 0;
+    const plainMs = performance.now() - started + (sum & 0);
     const read = await anthropicExpiry(walHome.home);
     expect(read).toMatchObject({ expires: after, problem: null });
-    expect(read.ms).toBeLessThan(3000);
+    expect(read.ms).toBeLessThan(Math.max(3000, 10 * plainMs));
   }, 10_000);
 });
 
@@ -93,6 +101,7 @@ describe('hostile files: an error row naming the file, in bounded time, other so
   const cases: [string, (db: string) => void, RegExp][] = [
     ['the -wal file is a FIFO', (db) => mkfifo(`${db}-wal`), /openclaw\.sqlite-wal: not a regular file/],
     ['the -wal file is a symlink to /dev/zero', (db) => symlinkSync('/dev/zero', `${db}-wal`), /openclaw\.sqlite-wal: not a regular file/],
+    ['the -journal file is a FIFO', (db) => mkfifo(`${db}-journal`), /openclaw\.sqlite-journal: not a regular file/],
     ['the database is a FIFO', replace(mkfifo), /openclaw\.sqlite: not a regular file/],
     ['the database is a symlink to /dev/zero', replace((db) => symlinkSync('/dev/zero', db)), /openclaw\.sqlite: not a regular file/],
     ['the database is a directory', replace((db) => mkdirSync(db)), /openclaw\.sqlite: a directory, not a file/],
@@ -163,7 +172,7 @@ describe('a writer holding a lock (a real sqlite3 process in a transaction)', ()
   it.each(['WAL', 'DELETE'])('journal mode %s: the last committed state, at once, no "database is locked"; the commit is seen next time', async (mode) => {
     const { home, db } = homeWith('state-db');
     sql(db, `PRAGMA journal_mode = ${mode};`);
-    writer = spawn(sqlite3, [db]);
+    writer = trackChild(spawn(sqlite3, [db]));
     let out = '';
     writer.stdout.on('data', (chunk: Buffer) => (out += chunk));
     writer.stdin.write(`BEGIN EXCLUSIVE;\n${bumpExpiry}\nSELECT 'held';\n`);
