@@ -10,7 +10,8 @@ import type { Report } from '../evaluate/report.js';
 import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
 import type { SourceContext } from '../sources/source.js';
-import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
+import { channelRuns, heartbeatRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
+import type { HeartbeatSession, RunEnd } from '../alerts/heartbeats.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
 import { urlForMessages } from '../core/scrub.js';
@@ -79,7 +80,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const intervalMs = resolveInterval(values.interval);
   const format = resolveFormat(values.format, values.json);
   const mode = values.policy === undefined ? undefined : oneOf(values.policy, policyModes, '--policy');
-  const notes: RunNotes = { status: null, channels: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
+  const notes: RunNotes = { status: null, channels: null, heartbeats: null, metrics: values.push !== undefined ? `pushgateway ${urlForMessages(values.push)}` : values.textfile !== undefined ? `textfile ${values.textfile}` : null };
   const clockGiven = values.now !== undefined || Boolean(process.env.AUTHWATCH_NOW?.trim());
   if (values.send && !clockGiven) throw new AuthwatchError('--send: only with --now (or $AUTHWATCH_NOW); a run on the real clock sends anyway');
   if (values.send && values['no-alerts']) throw new AuthwatchError('--send and --no-alerts disagree: give one of them');
@@ -89,73 +90,100 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
-    step('reading the credentials');
-    const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
-    if (values.agent !== undefined) await checkAgent(context, values.agent);
-    // Not performance.now(): the first touch of `performance` loads perf_hooks.
-    const started = process.hrtime.bigint();
-    const report = await runCheck({
-      context,
-      config: loaded.config,
-      policy: policyFromConfig(loaded.config, warnMs, mode),
-      fromOpenclaw:
-        values['from-openclaw'] || loaded.config.openclaw.fromCli
-          ? {
-              command: loaded.config.openclaw.command,
-              agent: values.agent ?? loaded.config.openclaw.agent ?? null,
-              timeoutMs: loaded.config.openclaw.timeout,
-            }
-          : null,
-      log,
-      remembers: !leavesState,
-      live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
-    });
-    if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
-    const terminal = format === 'table' && stdoutIsTerminal();
-    const colour = terminal && !values['no-color'] && !env.NO_COLOR;
-    // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
-    // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
-    const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
-    if (early) writeStdout(early.text);
-    notes.status = report.status;
-    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
-    let alertingProblem: AuthwatchError | null = null;
-    let metricsProblem: AuthwatchError | null = null;
-    const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
-    if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
-    const alerts = alerting
-      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          alertingProblem = error;
-          return null;
-        })
-      : null;
-    if (values.textfile !== undefined || values.push !== undefined) {
-      step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
-      const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
-      // A failed export is exit 3, but the alerts were tried: what they did is still said first.
-      metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
-        () => null,
-        (error: unknown) => {
-          if (!(error instanceof AuthwatchError)) throw error;
-          return error;
-        },
-      );
+    // A what-if pings nothing: the services would take it for a real run.
+    const pings = whatIf || loaded.config.heartbeats.length === 0 ? null : (await import('../alerts/heartbeats.js')).startHeartbeats(loaded.config.heartbeats, { env, log });
+    const runStarted = process.hrtime.bigint();
+    let judged: Report | null = null;
+    const endPings = async (end: Omit<RunEnd, 'durationMs' | 'report'>) => {
+      if (!pings) return;
+      step('sending the heartbeat pings');
+      notes.heartbeats = await finishPings(pings, { ...end, report: judged, durationMs: Number(process.hrtime.bigint() - runStarted) / 1e6 });
+    };
+    try {
+      step('reading the credentials');
+      const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+      if (values.agent !== undefined) await checkAgent(context, values.agent);
+      // Not performance.now(): the first touch of `performance` loads perf_hooks.
+      const started = process.hrtime.bigint();
+      const report = await runCheck({
+        context,
+        config: loaded.config,
+        policy: policyFromConfig(loaded.config, warnMs, mode),
+        fromOpenclaw:
+          values['from-openclaw'] || loaded.config.openclaw.fromCli
+            ? {
+                command: loaded.config.openclaw.command,
+                agent: values.agent ?? loaded.config.openclaw.agent ?? null,
+                timeoutMs: loaded.config.openclaw.timeout,
+              }
+            : null,
+        log,
+        remembers: !leavesState,
+        live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
+      });
+      judged = report;
+      if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
+      const terminal = format === 'table' && stdoutIsTerminal();
+      const colour = terminal && !values['no-color'] && !env.NO_COLOR;
+      // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
+      // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
+      const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
+      if (early) writeStdout(early.text);
+      notes.status = report.status;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
+      let alertingProblem: AuthwatchError | null = null;
+      let metricsProblem: AuthwatchError | null = null;
+      const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
+      if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
+      const alerts = alerting
+        ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
+            if (!(error instanceof AuthwatchError)) throw error;
+            alertingProblem = error;
+            return null;
+          })
+        : null;
+      if (values.textfile !== undefined || values.push !== undefined) {
+        step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
+        const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
+        // A failed export is exit 3, but the alerts were tried: what they did is still said first.
+        metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
+          () => null,
+          (error: unknown) => {
+            if (!(error instanceof AuthwatchError)) throw error;
+            return error;
+          },
+        );
+      }
+      if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
+      if (alertingProblem) throw alertingProblem;
+      const owed = alerts ? await reportAlerts(alerts, now) : 0;
+      // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
+      const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+      if (!early) {
+        const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
+        writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
+      }
+      if (metricsProblem) throw metricsProblem;
+      await endPings({ exitCode, error: owed > 0 ? `${owed} alert notice${owed === 1 ? ' is' : 's are'} owed (a channel failed)` : null });
+      return exitCode;
+    } catch (error) {
+      await endPings({ exitCode: error instanceof AuthwatchError ? error.exitCode : ExitCode.CouldNotRun, error: error instanceof AuthwatchError ? error.message : 'an unexpected error (see the log)' });
+      throw error;
     }
-    if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
-    if (alertingProblem) throw alertingProblem;
-    const owed = alerts ? await reportAlerts(alerts, now) : 0;
-    // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
-    const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
-    if (!early) {
-      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
-      writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
-    }
-    if (metricsProblem) throw metricsProblem;
-    return exitCode;
   });
   return leavesState ? run() : recordRun('check', notes, run);
+}
+
+/** Ends the heartbeats; says each failed ping on stderr. A ping never changes the run's exit code. */
+async function finishPings(pings: HeartbeatSession, end: RunEnd): Promise<NonNullable<RunNotes['heartbeats']>> {
+  const { describeHeartbeat } = await import('../alerts/heartbeats.js');
+  const outcomes = await pings.finish(end);
+  for (const outcome of outcomes) {
+    const line = describeHeartbeat(outcome);
+    if (line) writeStderr(`authwatch: ${line}\n`);
+  }
+  return heartbeatRuns(outcomes);
 }
 
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {

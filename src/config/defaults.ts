@@ -34,6 +34,7 @@ export function defaultConfig() {
     daemon: { ...daemonDefault },
     metrics: {},
     channels: [],
+    heartbeats: [],
     alerting: { ...defaultAlerting, repeat: { ...defaultAlerting.repeat } },
   };
 }

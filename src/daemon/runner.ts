@@ -10,7 +10,7 @@ import { prepareLive } from '../live/prepare.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 
 /** The daemon's channel outcomes are in the alert state (status reads them there). */
-const daemonRun = { command: 'daemon', channels: null, metrics: 'daemon /metrics' } as const;
+const daemonRun = { command: 'daemon', channels: null, heartbeats: null, metrics: 'daemon /metrics' } as const;
 
 export interface RunnerDeps {
   env: NodeJS.ProcessEnv;
