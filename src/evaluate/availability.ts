@@ -61,3 +61,17 @@ export function runSummary(report: Report): string {
   const row = report.alertRows.find((e) => e.status === report.status) ?? report.evaluations.find((e) => e.status === report.status);
   return row ? `${report.status}: ${row.profile.id} ${row.detail}` : report.status;
 }
+
+/**
+ * What an uptime monitor is answered: served (every provider in use, or `provider`'s routes)
+ * or not, with one line why. A provider no route or credential uses is not served: a monitor
+ * set up for it must not stay green after it disappears.
+ */
+export function authHealth(report: Report, provider: string | null): { ok: boolean; line: string } {
+  const all = providerAvailability(report);
+  const watched = provider === null ? all : all.filter((p) => p.provider === provider);
+  if (watched.length === 0) return { ok: false, line: provider === null ? 'no provider in use: no credentials found' : `${provider} is not in use here (no route or credential for it)` };
+  const down = watched.filter((p) => !p.available);
+  if (down.length > 0) return { ok: false, line: down.map((p) => p.line).join('; ') };
+  return { ok: true, line: provider === null ? `ok: ${watched.map((p) => p.name).join(', ')} served` : watched.map((p) => p.line).join('; ') };
+}
