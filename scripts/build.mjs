@@ -6,17 +6,11 @@
 //   that read a JSON5 file) are bundled; the bigger packages that only some runs load stay external.
 // - dist/cli/main.js, the `authwatch` command: a small launcher that loads the bundle with V8's
 //   compiled code cached between runs (src/cli/compile-cache.ts), keyed by the bundle's hash.
-// `--if-esbuild` (npm's prepare): build after `npm install` in a clone, but pass quietly where
-// esbuild is not installed (an install without devDependencies, which has a built dist/).
+// npm runs it before `npm pack` (prepack): the tarball carries dist/ and installs with no build
+// step and no install script.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-
-const esbuild = await import('esbuild').catch((error) => {
-  if (process.argv.includes('--if-esbuild') && error?.code === 'ERR_MODULE_NOT_FOUND') return null;
-  throw error;
-});
-if (esbuild === null) process.exit(0);
-const { build } = esbuild;
+import { build } from 'esbuild';
 
 const external = ['pino', 'prom-client', 'croner', 'nodemailer'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'warning' };
