@@ -52,7 +52,7 @@ ${formatsUsage('                         ')}
   -h, --help           this help
 `;
 
-const options = {
+export const options = {
   ...commonOptions,
   json: { type: 'boolean' },
   format: { type: 'string' },

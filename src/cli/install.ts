@@ -28,7 +28,7 @@ termux    installs the job script, registers it with termux-job-scheduler (every
 uninstall does every step even when one fails, and reports each failure (exit 3).
 `;
 
-const options = {
+export const options = {
   user: { type: 'boolean' },
   system: { type: 'boolean' },
   daemon: { type: 'boolean' },

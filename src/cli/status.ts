@@ -31,7 +31,7 @@ Options:
   -h, --help        this help
 `;
 
-const options = { ...commonOptions, json: { type: 'boolean' } } as const;
+export const options = { ...commonOptions, json: { type: 'boolean' } } as const;
 
 export interface ChannelStatus {
   name: string;
