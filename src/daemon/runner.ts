@@ -41,6 +41,8 @@ export class CheckRunner {
   private delivering: Promise<void> | null = null;
   private waiting: { report: Report; now: number } | null = null;
   private stopping = false;
+  /** Each reported row's status at the last check (`agent/id`), for logging only what changed. */
+  private statuses = new Map<string, { status: string; detail: string }>();
 
   constructor(private readonly deps: RunnerDeps) {
     this.record = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null, machine: deps.machine() };
@@ -92,7 +94,14 @@ export class CheckRunner {
       const report = await runCheck({ context: { env, home, now, agent: null, openclawProfiles: config.openclaw.profiles }, config, policy: policyFromConfig(config), log, remembers: true, live });
       const durationMs = performance.now() - started;
       this.deps.checked(report);
-      log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
+      // Info is for changes (and the rarer start, schedule and reload checks); a scrape's check is debug.
+      const changes = statusChanges(this.statuses, report);
+      this.statuses = statusesOf(report);
+      for (const change of changes) log.info(change, 'profile status changed');
+      const previous = this.record.report?.status ?? null;
+      const finished = { reason, status: report.status, ...(previous !== null && previous !== report.status ? { previous } : {}), profiles: report.evaluations.length, durationMs: Math.round(durationMs) };
+      if (reason !== 'scrape' || previous !== report.status) log.info(finished, 'check finished');
+      else log.debug(finished, 'check finished');
       const at = Date.now();
       this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at, machine: this.deps.machine() };
       saveLastRun(env, home, { ...daemonRun, finishedAt: at, durationMs, exitCode: report.exitCode, status: report.status, error: null });
@@ -129,3 +138,25 @@ export class CheckRunner {
     }
   }
 }
+
+/** Every row the last check reported, route rows included, by `agent/id`. */
+function statusesOf(report: Report): Map<string, { status: string; detail: string }> {
+  const rows = [...report.evaluations, ...report.alertRows.filter((row) => row.profile.source === 'route')];
+  return new Map(rows.map((row) => [`${row.profile.agent ?? ''}/${row.profile.id}`, { status: row.status, detail: row.detail }]));
+}
+
+/**
+ * The rows whose status differs from the last check's (a row first seen counts as coming from
+ * ok: a daemon's first check names what is already bad), and bad rows no longer reported.
+ */
+export function statusChanges(before: ReadonlyMap<string, { status: string }>, report: Report): { profile: string; from: string; to: string; detail?: string }[] {
+  const now = statusesOf(report);
+  const changes: { profile: string; from: string; to: string; detail?: string }[] = [];
+  for (const [key, { status, detail }] of now) {
+    const from = before.get(key)?.status ?? 'ok';
+    if (from !== status) changes.push({ profile: key.replace(/^\//, ''), from, to: status, ...(status === 'ok' ? {} : { detail }) });
+  }
+  for (const [key, { status }] of before) if (!now.has(key) && status !== 'ok') changes.push({ profile: key.replace(/^\//, ''), from: status, to: 'gone' });
+  return changes;
+}
+
