@@ -96,6 +96,18 @@ describe.runIf(Boolean(npmPath) && existsSync(join(repo, 'dist/cli/main.js')))('
     // The system units point at the installed copy too.
     const system = await runProcess(command, ['install', 'systemd', '--system', '--dry-run', '--prefix', join(work, 'root')], { env: { PATH: `${nodeDir}:/usr/bin:/bin`, HOME: home, TZ: 'UTC' } });
     expect(system.code, system.stderr).toBe(0);
+    expect(system.stdout).not.toContain('warning:');
+    if (nobody) {
+      // Installed by root under umask 077: other users cannot read it, and the installer says so for the units' user.
+      const closed = join(work, 'closed');
+      const install077 = spawnSync('sh', ['-c', 'umask 077 && exec "$0" "$@"', npmPath!, 'install', '-g', '--prefix', closed, '--prefer-offline', tarball], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: `${nodeDir}:${process.env.PATH}`, npm_config_update_notifier: 'false' } });
+      expect(install077.status, install077.stderr).toBe(0);
+      const warned = await runProcess(join(closed, 'bin/authwatch'), ['install', 'systemd', '--system', '--dry-run', '--run-as', 'nobody'], { env: { PATH: `${nodeDir}:/usr/bin:/bin`, HOME: home, TZ: 'UTC' } });
+      expect(warned.code, warned.stderr).toBe(0);
+      expect(warned.stdout).toMatch(new RegExp(`^warning: nobody cannot use ${closed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S* \\(mode 0700\\): the units would fail to start`, 'm'));
+      // The plain install above is not warned about for nobody either.
+      expect((await runProcess(command, ['install', 'systemd', '--system', '--dry-run', '--run-as', 'nobody'], { env: { PATH: `${nodeDir}:/usr/bin:/bin`, HOME: home, TZ: 'UTC' } })).stdout).not.toContain('warning:');
+    }
     expect(system.stdout).toMatch(new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${join(installed, 'dist/cli/main.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} check`, 'm'));
   }, 240_000);
 });

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 export interface Account {
   name: string;
   home: string;
+  uid?: number;
+  gid?: number;
 }
 
 function parseEntry(line: string): Account | null {
   const fields = line.split(':');
-  return fields.length >= 7 && fields[5] ? { name: fields[0]!, home: fields[5] } : null;
+  return fields.length >= 7 && fields[5] ? { name: fields[0]!, home: fields[5], uid: Number(fields[2]), gid: Number(fields[3]) } : null;
 }
 
 /**

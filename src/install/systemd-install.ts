@@ -1,11 +1,11 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { loadConfig, locateConfig } from '../config/load.js';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { AuthwatchError } from '../core/errors.js';
 import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
-import { lookupAccount } from './passwd.js';
+import { lookupAccount, type Account } from './passwd.js';
 import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
 import { hardeningTemplate, primaryUnit, renderTmpfiles, renderUnit, unitFiles, type SystemdInputs, type SystemdMode } from './systemd.js';
 import { installation, readTemplate } from './template.js';
@@ -51,7 +51,7 @@ function userBusHint(env: NodeJS.ProcessEnv): string {
 }
 
 /** The account the system units run as, from its passwd entry; a user that does not exist is an error. */
-function runAsAccount(options: SystemdOptions): { name: string; home: string; missingDefault: boolean } {
+function runAsAccount(options: SystemdOptions): Account & { missingDefault: boolean } {
   const name = options.runAs ?? defaultUser.name;
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) throw new AuthwatchError(`--run-as ${name}: not a user name`);
   const account = lookupAccount(name);
@@ -62,6 +62,28 @@ function runAsAccount(options: SystemdOptions): { name: string; home: string; mi
     `--run-as ${name}: no such user on this host`,
     options.runAs === null ? { hint: `create it first: ${useradd}` } : { hint: 'give the user that owns the credential files (the gateway\'s user)' },
   );
+}
+
+/**
+ * The first of `paths` (and the directories above them) that `account` cannot use: read a file,
+ * run `node`, enter a directory — judged from the modes, owners and groups, as the kernel would
+ * for a user in no other group. A global install by root under umask 077 is the usual cause.
+ */
+function unusableBy(account: { uid?: number | undefined; gid?: number | undefined }, paths: { path: string; need: number }[]): { path: string; mode: number } | null {
+  for (const { path, need } of paths) {
+    const chain = path.split('/').slice(1, -1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`);
+    for (const [target, bits] of [...chain.map((dir) => [dir, 1] as const), [path, need] as const]) {
+      let info: Stats;
+      try {
+        info = statSync(target);
+      } catch {
+        continue;
+      }
+      const granted = info.uid === account.uid ? info.mode >> 6 : info.gid === account.gid ? info.mode >> 3 : info.mode;
+      if ((granted & bits) !== bits) return { path: target, mode: info.mode & 0o7777 };
+    }
+  }
+  return null;
 }
 
 /** Where `command` is found on `path`, as a shell would; `null` when nowhere. */
@@ -190,6 +212,10 @@ export async function installSystemd(options: SystemdOptions, env: NodeJS.Proces
     out(`note: a user timer runs only while you are logged in unless lingering is on: loginctl enable-linger ${userInfo().username}`);
   } else {
     out(`note: the units run as ${inputs.runAs} (HOME=${inputs.environment.HOME}); it must be able to read the credential files it watches${options.runAs === null ? ', or install with --run-as <the gateway\'s user>' : ''}`);
+    const blocked = account && !account.missingDefault ? unusableBy(account, [{ path: process.execPath, need: 5 }, { path: installation().entry, need: 4 }]) : null;
+    if (blocked) {
+      out(`warning: ${inputs.runAs} cannot use ${blocked.path} (mode ${blocked.mode.toString(8).padStart(4, '0')}): the units would fail to start; install node and authwatch where every user can read them (as root: umask 022, then npm install -g), or fix the modes`);
+    }
   }
   if (tmpfiles) out(`note: ${tmpfilesPath} gives ${inputs.runAs} write access to ${textfileDir} by an ACL (the filesystem must support ACLs)`);
 }
