@@ -84,6 +84,7 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
       for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
       counters = { ...counters, sourceErrors };
     },
+    heartbeats: async () => (config.heartbeats.length === 0 ? null : (await import('../alerts/heartbeats.js')).startHeartbeats(config.heartbeats, { env, log })),
     deliver: async (report, now) => {
       if (config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');

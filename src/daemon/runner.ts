@@ -8,6 +8,7 @@ import { saveLastRun } from '../pipeline/last-run.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import type { HeartbeatSession, RunEnd } from '../alerts/heartbeats.js';
 
 /** The daemon's channel outcomes are in the alert state (status reads them there). */
 const daemonRun = { command: 'daemon', channels: null, heartbeats: null, metrics: 'daemon /metrics' } as const;
@@ -23,6 +24,8 @@ export interface RunnerDeps {
   checked: (report: Report) => void;
   /** Sends the alerts a check calls for; resolves to the notices still owed, `null` without channels. */
   deliver: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null>;
+  /** Starts the heartbeat pings of a check (`null` without targets); scrape checks ping nothing. */
+  heartbeats?: () => Promise<HeartbeatSession | null>;
 }
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -86,6 +89,8 @@ export class CheckRunner {
     const { env, home, log } = this.deps;
     const started = performance.now();
     const now = Date.now();
+    // The schedule's checks (and start and reload) ping; the scrapes' would flood the service.
+    const pings = reason === 'scrape' ? null : await this.deps.heartbeats?.().catch(() => null);
     try {
       const config = this.deps.config();
       // Made per check from the config of now: a reload that turns live checks on or off counts
@@ -106,11 +111,21 @@ export class CheckRunner {
       this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at, machine: this.deps.machine() };
       saveLastRun(env, home, { ...daemonRun, finishedAt: at, durationMs, exitCode: report.exitCode, status: report.status, error: null });
       this.queueDelivery(report, now);
+      await this.endPings(pings, { exitCode: report.exitCode, durationMs, report, error: null });
     } catch (error) {
       this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false, machine: this.deps.machine() };
       log.error({ reason, error: errorMessage(error) }, 'check failed; keeping the last good values');
       const message = error instanceof AuthwatchError ? error.message : 'the check failed (see the log)';
       saveLastRun(env, home, { ...daemonRun, finishedAt: Date.now(), durationMs: performance.now() - started, exitCode: ExitCode.CouldNotRun, status: null, error: message });
+      await this.endPings(pings, { exitCode: ExitCode.CouldNotRun, durationMs: performance.now() - started, report: null, error: message });
+    }
+  }
+
+  /** A failed ping is a warning in the log; it never fails the check. */
+  private async endPings(pings: HeartbeatSession | null | undefined, end: RunEnd): Promise<void> {
+    if (!pings) return;
+    for (const outcome of await pings.finish(end)) {
+      if (outcome.result === 'failed') this.deps.log.warn({ heartbeat: outcome.name, error: outcome.error }, 'heartbeat ping failed; the check is not affected, the service will report a missed ping');
     }
   }
 

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { HOUR, NOW, NOW_ISO } from '../helpers/clock.js';
 import { agentStore, makeHome } from '../helpers/home.js';
-import { freePort } from '../helpers/processes.js';
+import { startDaemon } from '../helpers/daemon.js';
+import { freePort, waitFor } from '../helpers/processes.js';
 
 // Heartbeat pings against local servers that answer exactly as the real services document
 // (neither installs here: Healthchecks is a Django app, Uptime Kuma needs its own install):
@@ -230,5 +231,25 @@ describe('heartbeat pings (child processes, protocol-exact local servers)', () =
     const unset = await runCli(send, { home: homeWith(`{ heartbeats: [ { name: "hc", type: "healthchecks", urlEnv: "HC_URL" } ] }`) });
     expect(unset.code).toBe(1);
     expect(unset.stderr).toMatch(/heartbeat hc failed: heartbeats\.hc\.urlEnv: the environment variable HC_URL is not set/);
+  });
+
+  it('the daemon pings on its start, schedule and reload checks, never on the checks scrapes start', async () => {
+    const hc = await healthchecks([UUID]);
+    const home = homeWith('{}');
+    writeFileSync(join(home, 'hc-url'), `${hc.url}/ping/${UUID}`);
+    const daemon = await startDaemon(home, `{ schedule: "0 0 1 1 *", daemon: { scrapeTtl: "1ms" }, heartbeats: [ { name: "hc", type: "healthchecks", urlFile: "${join(home, 'hc-url')}" } ] }`);
+    await waitFor('the start check\'s pings', () => (hc.pings.length >= 2 ? true : undefined));
+    expect(hc.pings.map((p) => p.path)).toEqual([`/ping/${UUID}/start`, `/ping/${UUID}/1`]);
+    // Scrapes: each starts a check (scrapeTtl 1 ms), none pings.
+    const seen = new Set<string>();
+    await waitFor('three scrape checks', async () => {
+      seen.add((JSON.parse(await (await daemon.get('/status')).text()) as { checkedAt: string }).checkedAt);
+      return seen.size >= 3 ? true : undefined;
+    });
+    expect(hc.pings).toHaveLength(2);
+    daemon.child.kill('SIGHUP');
+    await waitFor('the reload check\'s pings', () => (hc.pings.length >= 4 ? true : undefined));
+    expect(hc.pings.slice(2).map((p) => p.path)).toEqual([`/ping/${UUID}/start`, `/ping/${UUID}/1`]);
+    expect(hc.pings[3]!.query.get('rid')).toBe(hc.pings[2]!.query.get('rid'));
   });
 });
