@@ -353,7 +353,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     expect(text('status: stdout')).toMatch(/hook/);
     expect(reached.some((url) => url.startsWith('/gw/metrics/job/authwatch/'))).toBe(true);
     expect(JSON.parse(text('status after the push: stdout')).lastRun.metrics).toMatch(/^pushgateway http:\/\/127\.0\.0\.1:\d+/);
-  });
+  }, 60_000);
 
   it('the daemon: /metrics, /status, /healthz, 401 answers and debug logs', async () => {
     const home = secretHome('{}');
