@@ -87,92 +87,96 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const whatIf = clockGiven && !values.send;
   // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
   const leavesState = whatIf || values['no-alerts'] === true;
+  // Heartbeats: started once the config is read, ended with the run's exit code however it ends.
+  const ping: { session: HeartbeatSession | null; report: Report | null; owed: number; started: bigint } = { session: null, report: null, owed: 0, started: process.hrtime.bigint() };
   const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     // A what-if pings nothing: the services would take it for a real run.
-    const pings = whatIf || loaded.config.heartbeats.length === 0 ? null : (await import('../alerts/heartbeats.js')).startHeartbeats(loaded.config.heartbeats, { env, log });
-    const runStarted = process.hrtime.bigint();
-    let judged: Report | null = null;
-    const endPings = async (end: Omit<RunEnd, 'durationMs' | 'report'>) => {
-      if (!pings) return;
-      step('sending the heartbeat pings');
-      notes.heartbeats = await finishPings(pings, { ...end, report: judged, durationMs: Number(process.hrtime.bigint() - runStarted) / 1e6 });
-    };
-    try {
-      step('reading the credentials');
-      const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
-      if (values.agent !== undefined) await checkAgent(context, values.agent);
-      // Not performance.now(): the first touch of `performance` loads perf_hooks.
-      const started = process.hrtime.bigint();
-      const report = await runCheck({
-        context,
-        config: loaded.config,
-        policy: policyFromConfig(loaded.config, warnMs, mode),
-        fromOpenclaw:
-          values['from-openclaw'] || loaded.config.openclaw.fromCli
-            ? {
-                command: loaded.config.openclaw.command,
-                agent: values.agent ?? loaded.config.openclaw.agent ?? null,
-                timeoutMs: loaded.config.openclaw.timeout,
-              }
-            : null,
-        log,
-        remembers: !leavesState,
-        live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
-      });
-      judged = report;
-      if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
-      const terminal = format === 'table' && stdoutIsTerminal();
-      const colour = terminal && !values['no-color'] && !env.NO_COLOR;
-      // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
-      // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
-      const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
-      if (early) writeStdout(early.text);
-      notes.status = report.status;
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
-      let alertingProblem: AuthwatchError | null = null;
-      let metricsProblem: AuthwatchError | null = null;
-      const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
-      if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
-      const alerts = alerting
-        ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
-            if (!(error instanceof AuthwatchError)) throw error;
-            alertingProblem = error;
-            return null;
-          })
-        : null;
-      if (values.textfile !== undefined || values.push !== undefined) {
-        step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
-        const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
-        // A failed export is exit 3, but the alerts were tried: what they did is still said first.
-        metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
-          () => null,
-          (error: unknown) => {
-            if (!(error instanceof AuthwatchError)) throw error;
-            return error;
-          },
-        );
-      }
-      if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
-      if (alertingProblem) throw alertingProblem;
-      const owed = alerts ? await reportAlerts(alerts, now) : 0;
-      // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
-      const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
-      if (!early) {
-        const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
-        writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
-      }
-      if (metricsProblem) throw metricsProblem;
-      await endPings({ exitCode, error: owed > 0 ? `${owed} alert notice${owed === 1 ? ' is' : 's are'} owed (a channel failed)` : null });
-      return exitCode;
-    } catch (error) {
-      await endPings({ exitCode: error instanceof AuthwatchError ? error.exitCode : ExitCode.CouldNotRun, error: error instanceof AuthwatchError ? error.message : 'an unexpected error (see the log)' });
-      throw error;
+    if (!whatIf && loaded.config.heartbeats.length > 0) ping.session = (await import('../alerts/heartbeats.js')).startHeartbeats(loaded.config.heartbeats, { env, log });
+    step('reading the credentials');
+    const context = { env, home, now, agent: values.agent ?? null, openclawProfiles: loaded.config.openclaw.profiles };
+    if (values.agent !== undefined) await checkAgent(context, values.agent);
+    // Not performance.now(): the first touch of `performance` loads perf_hooks.
+    const started = process.hrtime.bigint();
+    const report = await runCheck({
+      context,
+      config: loaded.config,
+      policy: policyFromConfig(loaded.config, warnMs, mode),
+      fromOpenclaw:
+        values['from-openclaw'] || loaded.config.openclaw.fromCli
+          ? {
+              command: loaded.config.openclaw.command,
+              agent: values.agent ?? loaded.config.openclaw.agent ?? null,
+              timeoutMs: loaded.config.openclaw.timeout,
+            }
+          : null,
+      log,
+      remembers: !leavesState,
+      live: await prepareLive(loaded.config, values.live === true, { env, home, now, log }),
+    });
+    ping.report = report;
+    if (values.agent === undefined) await warnUnmatchedOverrides(Object.keys(loaded.config.profiles), report);
+    const terminal = format === 'table' && stdoutIsTerminal();
+    const colour = terminal && !values['no-color'] && !env.NO_COLOR;
+    // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
+    // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
+    const early = format === 'json' ? null : await formats[format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
+    if (early) writeStdout(early.text);
+    notes.status = report.status;
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // Broken alert memory (full disk, read-only state dir) must not also cost the metrics.
+    let alertingProblem: AuthwatchError | null = null;
+    let metricsProblem: AuthwatchError | null = null;
+    const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
+    if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
+    const alerts = alerting
+      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          alertingProblem = error;
+          return null;
+        })
+      : null;
+    if (values.textfile !== undefined || values.push !== undefined) {
+      step(values.push === undefined ? 'writing the metrics' : 'pushing the metrics to the Pushgateway');
+      const machine = { host: hostName(loaded.config), checkIntervalSeconds: intervalMs === null ? null : intervalMs / 1000 };
+      // A failed export is exit 3, but the alerts were tried: what they did is still said first.
+      metricsProblem = await exportMetrics(report, durationMs, machine, alerts?.pending ?? null, values).then(
+        () => null,
+        (error: unknown) => {
+          if (!(error instanceof AuthwatchError)) throw error;
+          return error;
+        },
+      );
     }
+    if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
+    if (alertingProblem) throw alertingProblem;
+    const owed = alerts ? await reportAlerts(alerts, now) : 0;
+    ping.owed = owed;
+    // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
+    const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+    if (!early) {
+      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
+      writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
+    }
+    if (metricsProblem) throw metricsProblem;
+    return exitCode;
   });
-  return leavesState ? run() : recordRun('check', notes, run);
+  const end = async (end: Omit<RunEnd, 'durationMs' | 'report'>) => {
+    if (ping.session) notes.heartbeats = await finishPings(ping.session, { ...end, report: ping.report, durationMs: Number(process.hrtime.bigint() - ping.started) / 1e6 });
+  };
+  const pinged = () =>
+    run().then(
+      async (exitCode) => {
+        await end({ exitCode, error: ping.owed > 0 ? `${ping.owed} alert notice${ping.owed === 1 ? ' is' : 's are'} owed (a channel failed)` : null });
+        return exitCode;
+      },
+      async (error: unknown) => {
+        await end({ exitCode: error instanceof AuthwatchError ? error.exitCode : ExitCode.CouldNotRun, error: error instanceof AuthwatchError ? error.message : 'an unexpected error (see the log)' });
+        throw error;
+      },
+    );
+  return leavesState ? pinged() : recordRun('check', notes, pinged);
 }
 
 /** Ends the heartbeats; says each failed ping on stderr. A ping never changes the run's exit code. */
