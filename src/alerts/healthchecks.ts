@@ -16,7 +16,7 @@ export type HealthchecksConfig = z.output<typeof schema>;
 const bodyLimit = 4000;
 
 /** The URL of one signal: `start`, `success`, a failure by the run's exit code, or `fail` (a provider's target). */
-export function signalUrl(pingUrl: string, signal: 'start' | 'success' | 'fail' | number, runId: string): string {
+function signalUrl(pingUrl: string, signal: 'start' | 'success' | 'fail' | number, runId: string): string {
   const url = new URL(pingUrl);
   const suffix = signal === 'success' ? '' : `/${signal}`;
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${suffix}`;
@@ -25,7 +25,7 @@ export function signalUrl(pingUrl: string, signal: 'start' | 'success' | 'fail' 
 }
 
 /** A failing run reports its exit code (1 or 3; 2 when expiring counts as failing); a provider's target has none of its own: `fail`. */
-export function endSignal(verdict: HeartbeatVerdict, perProvider: boolean): 'success' | 'fail' | number {
+function endSignal(verdict: HeartbeatVerdict, perProvider: boolean): 'success' | 'fail' | number {
   if (!verdict.failed) return 'success';
   return perProvider || verdict.exitCode === 0 ? 'fail' : verdict.exitCode;
 }

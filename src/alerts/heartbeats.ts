@@ -23,7 +23,7 @@ const bad = (e: ProviderAvailability, expiringFails: boolean) => !e.available ||
  * unreadable) and 3 (could not run, alerts owed), and on 2 with `expiringFails`; a provider's
  * target fails while its provider is unavailable (or not in use at all: it was asked to watch it).
  */
-export function verdictFor(target: Pick<HeartbeatConfig, 'provider' | 'expiringFails'>, end: RunEnd, runId: string): HeartbeatVerdict {
+function verdictFor(target: Pick<HeartbeatConfig, 'provider' | 'expiringFails'>, end: RunEnd, runId: string): HeartbeatVerdict {
   const base = { exitCode: end.exitCode, durationMs: end.durationMs, runId };
   const tail = `exit ${end.exitCode}, took ${Math.round(end.durationMs)} ms`;
   if (end.report === null) {
@@ -43,7 +43,7 @@ export function verdictFor(target: Pick<HeartbeatConfig, 'provider' | 'expiringF
   return { ...base, failed, line, body: `${[line, ...providers.map((p) => p.line)].join('\n')}\n${tail}\n` };
 }
 
-export interface HeartbeatOutcome {
+interface HeartbeatOutcome {
   name: string;
   result: 'sent' | 'failed';
   error: string | null;

@@ -18,7 +18,7 @@ export type UptimeKumaConfig = z.output<typeof schema>;
 const msgLimit = 200;
 const maxPingMs = 86_400_000;
 
-export function pushUrl(push: string, verdict: HeartbeatVerdict): string {
+function pushUrl(push: string, verdict: HeartbeatVerdict): string {
   const url = new URL(push);
   // The push token is the secret, and Kuma's are often shorter than the scrubber's path-token rule.
   const token = /\/api\/push\/([^/]+)/.exec(url.pathname)?.[1];

@@ -164,7 +164,7 @@ function statusesOf(report: Report): Map<string, { status: string; detail: strin
  * The rows whose status differs from the last check's (a row first seen counts as coming from
  * ok: a daemon's first check names what is already bad), and bad rows no longer reported.
  */
-export function statusChanges(before: ReadonlyMap<string, { status: string }>, report: Report): { profile: string; from: string; to: string; detail?: string }[] {
+function statusChanges(before: ReadonlyMap<string, { status: string }>, report: Report): { profile: string; from: string; to: string; detail?: string }[] {
   const now = statusesOf(report);
   const changes: { profile: string; from: string; to: string; detail?: string }[] = [];
   for (const [key, { status, detail }] of now) {
