@@ -8,17 +8,11 @@
 // - dist/cli/main.js, the `authwatch` command: a small launcher that turns on Node's compile cache
 //   (src/cli/compile-cache.ts), then loads the bundle.
 // And dist/config.schema.json, the config's JSON Schema.
-// `--if-esbuild` (npm's prepare): build after `npm install` in a clone, but pass quietly where
-// esbuild is not installed (an install without devDependencies, which has a built dist/).
+// npm runs it before `npm pack` (prepack): the tarball carries dist/ and installs with no build
+// step and no install script.
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-
-const esbuild = await import('esbuild').catch((error) => {
-  if (process.argv.includes('--if-esbuild') && error?.code === 'ERR_MODULE_NOT_FOUND') return null;
-  throw error;
-});
-if (esbuild === null) process.exit(0);
-const { build } = esbuild;
+import { build } from 'esbuild';
 
 const external = ['pino', 'prom-client', 'croner', 'nodemailer', '@openclaw/gateway-client', '@openclaw/gateway-protocol'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'warning' };

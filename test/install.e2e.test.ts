@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +225,52 @@ describe('Termux', () => {
     expect(tools.calls()).toEqual(['termux-notification-remove authwatch']);
   });
 
+  it('the notification has "Check now" and "Open log" buttons; with --gateway the job probes the gateway\'s /health and says when it is down', async () => {
+    // OpenClaw's gateway answers GET /health with 200 {"ok":true,"status":"live"} while its HTTP
+    // server is live (docs/gateway/health.md; the real 2026.9.6 gateway answered exactly that here,
+    // after 113 s of start-up on this machine: too slow to start in the suite).
+    let live = true;
+    const gateway = createServer((request, response) => {
+      if (request.url === '/health' && live) response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"status":"live"}');
+      else response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(gateway.address() as { port: number }).port}`;
+      const { home, prefix, tools, env } = termuxHome({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-api03-PLANTEDSECRET' } });
+      expect((await runCli(['install', 'termux', '--prefix', prefix, '--gateway', `${url}/`], { home, env })).code).toBe(0);
+      const job = join(home, '.local/share/authwatch/authwatch-job.sh');
+      expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_GATEWAY_HEALTH="${url}/health"; export AUTHWATCH_GATEWAY_HEALTH`);
+      const log = join(home, '.local/state/authwatch/termux-job.log');
+      const runIt = () => {
+        writeFileSync(tools.record, '');
+        return runJob(job, { ...env, HOME: home, TZ: 'UTC' });
+      };
+      // Credentials ok and the gateway live: no notification.
+      expect(await runIt()).toBe(0);
+      expect(tools.calls()).toEqual(['termux-notification-remove authwatch']);
+      // The gateway answers 503: said, with high priority, though the credentials are fine.
+      live = false;
+      expect(await runIt()).toBe(0);
+      const [down] = tools.calls();
+      expect(down).toMatch(new RegExp(`^termux-notification --id authwatch --group authwatch --priority high -t authwatch: OpenClaw gateway down -c OpenClaw gateway down: answered HTTP 503 \\(${url}/health\\); credentials ok `));
+      expect(down).toContain(` --button1 Check now --button1-action ${job} --button2 Open log --button2-action termux-open --content-type text/plain '${log}'`);
+      // Gone altogether: not reachable.
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      expect(await runIt()).toBe(0);
+      expect(tools.calls()[0]).toMatch(/OpenClaw gateway down: not reachable \(ECONNREFUSED\)/);
+      expect(readFileSync(log, 'utf8')).toMatch(/gateway http:\/\/127\.0\.0\.1:\d+\/health: not reachable \(ECONNREFUSED\)/);
+      for (const call of tools.calls()) expect(call).not.toContain('PLANTEDSECRET');
+      // A systemd install has no use for it.
+      const refused = await runCli(['install', 'systemd', '--user', '--dry-run', '--gateway', url], { home, env });
+      expect(refused.stderr).toMatch(/install systemd: --gateway cannot be honoured here: a server watches its gateway with an uptime monitor/);
+      expect((await runCli(['install', 'termux', '--prefix', prefix, '--gateway', 'ftp://x'], { home, env })).stderr).toMatch(/--gateway: expected an http:\/\/ or https:\/\/ URL/);
+    } finally {
+      gateway.closeAllConnections();
+      gateway.close();
+    }
+  });
+
   it('a Termux:API that never answers does not block the job: it times out and says so in the log', async () => {
     const { home, prefix, env } = termuxHome({ 'anthropic:default': { type: 'token', provider: 'anthropic', token: 't', expires: Date.now() - HOUR } });
     expect((await runCli(['install', 'termux', '--prefix', prefix], { home, env })).code).toBe(0);
@@ -275,7 +322,7 @@ describe('Termux', () => {
     expect(await runJob(job, { ...env, HOME: home })).toBe(0);
     expect(sink.requests).toHaveLength(2);
     expect(readFileSync(join(home, '.local/state/authwatch/termux-job.log'), 'utf8')).toMatch(/check exited 1\n[^]*check exited 3\n$/);
-    expect(tools.calls()).toEqual(['termux-notification --id authwatch --group authwatch --priority default -t authwatch: alert channel ntfy failed -c alert channel ntfy failed; credentials ok']);
+    expect(tools.calls()).toEqual([expect.stringMatching(/^termux-notification --id authwatch --group authwatch --priority default -t authwatch: alert channel ntfy failed -c alert channel ntfy failed; credentials ok --button1 Check now /)]);
   });
 
   it.runIf(Boolean(pushgateway))('--push: the job pushes with Basic auth from a file (never in the script); uninstall deletes this host\'s group', async () => {

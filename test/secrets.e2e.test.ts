@@ -265,6 +265,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
       },
       'telegram-token': `123456:${plant('telegram-token')}`,
       'slack-url': `${echoUrl}/services/T0/B0/${plant('slack-url-path')}`,
+      'hc-url': `${echoUrl}/ping/${plant('hc-ping-key')}/gateway?create=1`,
     });
     writeFiles(home, {
       '.config/authwatch/config.json5': `{
@@ -275,11 +276,20 @@ describe('secret-leak harness: every planted secret, every output', () => {
           { name: "dc", type: "discord", urlEnv: "DISCORD_URL" },
           { name: "sl", type: "slack", urlFile: "${join(home, 'slack-url')}" },
         ],
+        heartbeats: [
+          { name: "hc", type: "healthchecks", urlFile: "${join(home, 'hc-url')}" },
+          { name: "kuma", type: "uptime-kuma", urlEnv: "KUMA_URL" },
+          { name: "kuma-openai", type: "uptime-kuma", urlEnv: "KUMA_OPENAI_URL", provider: "openai" },
+        ],
       }`,
     });
     mkdirSync(join(home, 'metrics'));
     const textfile = join(home, 'metrics', 'authwatch.prom');
-    const env = { AUTHWATCH_PUSH_USER: 'pusher', AUTHWATCH_PUSH_PASSWORD: plant('push-password'), NTFY_TOKEN: plant('route-ntfy-token'), DISCORD_URL: `${echoUrl}/api/webhooks/42/${plant('discord-url-token')}` };
+    const env = { AUTHWATCH_PUSH_USER: 'pusher', AUTHWATCH_PUSH_PASSWORD: plant('push-password'), NTFY_TOKEN: plant('route-ntfy-token'), DISCORD_URL: `${echoUrl}/api/webhooks/42/${plant('discord-url-token')}`,
+      // Push tokens as short as Kuma 1.x made them: under the scrubber's path-token length.
+      KUMA_URL: `${echoUrl}/api/push/${plant('kt')}?status=up&msg=OK&ping=`,
+      KUMA_OPENAI_URL: `${echoUrl}/api/push/${plant('ko')}`,
+    };
     const channels = ['hook', 'phone', 'tg', 'dc', 'sl'];
     const outputs: Output[] = [];
     const runs: [string, string[]][] = [
@@ -305,6 +315,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
       // Each run says on stderr what became of every channel (a failed push ends the run before that).
       if (where === 'routes check --push') expect(run.stderr).toMatch(/push: PUT http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500: \/gw\/metrics\/job\/authwatch\/instance\/[^?]*\?… /);
       else for (const name of channels) expect(run.stderr, `${where}: ${name}`).toContain(`alert channel ${name} `);
+      for (const name of ['hc', 'kuma', 'kuma-openai']) expect(run.stderr, `${where}: ${name}`).toContain(`heartbeat ${name} failed: `);
     }
     const textfileText = readFileSync(textfile, 'utf8');
     outputs.push({ where: 'textfile', text: textfileText });
@@ -319,7 +330,10 @@ describe('secret-leak harness: every planted secret, every output', () => {
     expect(reached.some((url) => url.includes('/sendMessage'))).toBe(true);
     expect(reached.some((url) => url.startsWith('/api/webhooks/42/'))).toBe(true);
     expect(reached.some((url) => url.startsWith('/services/'))).toBe(true);
+    expect(reached.filter((url) => url.startsWith('/ping/')).map((url) => url.split('?')[0]!.split('/').at(-1))).toEqual(expect.arrayContaining(['start', '3']));
+    expect(reached.some((url) => url.startsWith('/api/push/') && url.includes('status=down'))).toBe(true);
     const text = (where: string) => outputs.find((o) => o.where === where)!.text;
+    expect(text('status: stdout')).toMatch(/^heartbeats hc: last run failed/m);
     const json = JSON.parse(text('routes check --json: stdout'));
     const route = (agent: string, provider: string) => json.providers.find((p: { agent?: string; provider: string }) => p.provider === provider && (p.agent ?? 'main') === agent);
     expect(route('main', 'anthropic')).toMatchObject({ verdict: 'on-fallback', serving: { id: 'anthropic:default' }, fallbackFrom: { profile: 'anthropic:work', unusable: { kind: 'disabled', reason: 'billing' } } });
@@ -339,7 +353,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     expect(text('status: stdout')).toMatch(/hook/);
     expect(reached.some((url) => url.startsWith('/gw/metrics/job/authwatch/'))).toBe(true);
     expect(JSON.parse(text('status after the push: stdout')).lastRun.metrics).toMatch(/^pushgateway http:\/\/127\.0\.0\.1:\d+/);
-  });
+  }, 60_000);
 
   it('the daemon: /metrics, /status, /healthz, 401 answers and debug logs', async () => {
     const home = secretHome('{}');

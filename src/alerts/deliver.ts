@@ -167,7 +167,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
         const memory = next.channels[channel.name] ?? emptyChannel();
         const base = { channel: channel.name, notices: plan.notices.length, ...held(plan, memory) };
         pending.set(channel.name, plan.notices.length + plan.deferred);
-        if (plan.deferred > 0) log.info({ channel: channel.name, deferred: plan.deferred }, 'notices held back by quiet hours');
+        if (plan.deferred > 0) log.debug({ channel: channel.name, deferred: plan.deferred }, 'notices held back by quiet hours');
         if (plan.notices.length === 0) return { ...base, result: 'idle' };
         if (memory.retryAt !== null && now < memory.retryAt) {
           return { ...base, result: 'waiting', ...(memory.lastError ? { error: memory.lastError } : {}) };

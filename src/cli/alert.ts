@@ -16,7 +16,7 @@ unit-failed  tells every channel that a systemd unit running authwatch failed (t
 Exit 0 when every channel succeeded, 3 otherwise.
 `;
 
-const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' }, user: { type: 'boolean' } } as const;
+export const options = { ...commonOptions, channel: { type: 'string' }, deadline: { type: 'string' }, user: { type: 'boolean' } } as const;
 
 export async function alert(argv: string[]): Promise<ExitCode> {
   const [action, ...rest] = argv;

@@ -10,7 +10,8 @@ import type { Machine } from '../outputs/metric-families.js';
 import { formatNames, formats, formatsUsage, renderJson, type FormatName } from '../outputs/formats.js';
 import type { SourceContext } from '../sources/source.js';
 import { primaryStateDir, unreadProfileHomes, withOpenclawProfile } from '../sources/openclaw-paths.js';
-import { channelRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
+import { channelRuns, heartbeatRuns, recordRun, type RunNotes } from '../pipeline/last-run.js';
+import type { HeartbeatSession, RunEnd } from '../alerts/heartbeats.js';
 import { runCheck } from '../pipeline/run-check.js';
 import { prepareLive } from '../live/prepare.js';
 import { urlForMessages } from '../core/scrub.js';
@@ -55,7 +56,7 @@ ${formatsUsage('                         ')}
   -h, --help           this help
 `;
 
-const options = {
+export const options = {
   ...commonOptions,
   json: { type: 'boolean' },
   format: { type: 'string' },
@@ -97,8 +98,9 @@ export async function check(argv: string[]): Promise<ExitCode> {
     return ExitCode.Ok;
   }
   const plan = planCheck(values);
-  const notes: RunNotes = { status: null, channels: null, metrics: metricsRoute(values) };
-  const run = () => withDeadline(plan.deadlineMs, (step) => runPlan(plan, notes, step));
+  const notes: RunNotes = { status: null, channels: null, heartbeats: null, metrics: metricsRoute(values) };
+  const pings = new RunPings();
+  const run = () => pings.around(() => withDeadline(plan.deadlineMs, (step) => runPlan(plan, notes, pings, step)), notes);
   return plan.leavesState ? run() : recordRun('check', notes, run);
 }
 
@@ -121,14 +123,17 @@ function planCheck(values: OptionValues<typeof options>): CheckPlan {
 }
 
 /** read → judge → print → alert → export → exit code. */
-async function runPlan(plan: CheckPlan, notes: RunNotes, step: Step): Promise<ExitCode> {
+async function runPlan(plan: CheckPlan, notes: RunNotes, pings: RunPings, step: Step): Promise<ExitCode> {
   const { values } = plan;
   step('reading the config');
   const setup = setupForProfile(await commonSetup(values), values['openclaw-profile']);
+  // A what-if pings nothing: the services would take it for a real run.
+  if (!plan.whatIf) await pings.start(setup);
   step('reading the credentials');
   // Not performance.now(): the first touch of `performance` loads perf_hooks.
   const started = process.hrtime.bigint();
   const report = await readAndJudge(plan, setup);
+  pings.report = report;
   notes.status = report.status;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
@@ -138,6 +143,7 @@ async function runPlan(plan: CheckPlan, notes: RunNotes, step: Step): Promise<Ex
   if (alerting.result) notes.channels = channelRuns(alerting.result.outcomes, alerting.result.pending);
   const metricsProblem = await exportMetrics(plan, report, durationMs, hostName(setup.loaded.config), alerting.result?.pending ?? null, step);
   const owed = alerting.result ? await reportAlerts(alerting.result, setup.now) : 0;
+  pings.owed = owed;
   // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
   const couldNotRun = owed > 0 || alerting.problem !== null || metricsProblem !== null;
   const exitCode = couldNotRun ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
@@ -221,6 +227,46 @@ function metricsRoute(values: OptionValues<typeof options>): string | null {
 function asAuthwatchError(error: unknown): AuthwatchError {
   if (!(error instanceof AuthwatchError)) throw error;
   return error;
+}
+
+/** The heartbeats of one run: started once the config is read, ended with the run's exit code however it ends. */
+class RunPings {
+  report: Report | null = null;
+  owed = 0;
+  private session: HeartbeatSession | null = null;
+  private readonly started = process.hrtime.bigint();
+
+  async start({ env, log, loaded }: CommonSetup): Promise<void> {
+    if (loaded.config.heartbeats.length > 0) this.session = (await import('../alerts/heartbeats.js')).startHeartbeats(loaded.config.heartbeats, { env, log });
+  }
+
+  async around(run: () => Promise<ExitCode>, notes: RunNotes): Promise<ExitCode> {
+    let exitCode: ExitCode;
+    try {
+      exitCode = await run();
+    } catch (error) {
+      const known = error instanceof AuthwatchError;
+      await this.end(notes, { exitCode: known ? error.exitCode : ExitCode.CouldNotRun, error: known ? error.message : 'an unexpected error (see the log)' });
+      throw error;
+    }
+    await this.end(notes, { exitCode, error: this.owed > 0 ? `${this.owed} alert notice${this.owed === 1 ? ' is' : 's are'} owed (a channel failed)` : null });
+    return exitCode;
+  }
+
+  private async end(notes: RunNotes, end: Omit<RunEnd, 'durationMs' | 'report'>): Promise<void> {
+    if (this.session) notes.heartbeats = await finishPings(this.session, { ...end, report: this.report, durationMs: Number(process.hrtime.bigint() - this.started) / 1e6 });
+  }
+}
+
+/** Ends the heartbeats; says each failed ping on stderr. A ping never changes the run's exit code. */
+async function finishPings(pings: HeartbeatSession, end: RunEnd): Promise<NonNullable<RunNotes['heartbeats']>> {
+  const { describeHeartbeat } = await import('../alerts/heartbeats.js');
+  const outcomes = await pings.finish(end);
+  for (const outcome of outcomes) {
+    const line = describeHeartbeat(outcome);
+    if (line) writeStderr(`authwatch: ${line}\n`);
+  }
+  return heartbeatRuns(outcomes);
 }
 
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {

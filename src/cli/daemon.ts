@@ -21,7 +21,7 @@ Options:
   -h, --help           this help
 `;
 
-const options = {
+export const options = {
   config: { type: 'string' },
   listen: { type: 'string' },
   'log-level': { type: 'string' },

@@ -19,7 +19,7 @@ Options:
   -h, --help         this help
 `;
 
-const options = { ...commonOptions, gateway: { type: 'string' } } as const;
+export const options = { ...commonOptions, gateway: { type: 'string' } } as const;
 
 export async function gateway(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs('gateway', argv, options, true);

@@ -8,7 +8,7 @@ import { writeStdout } from './stdout.js';
 
 const installUsage = `Usage: authwatch install systemd [--user|--system] [--daemon] [--dry-run] [--prefix DIR]
                                  [--textfile FILE] [--push URL] [--config FILE] [--run-as USER]
-       authwatch install termux [--dry-run] [--prefix DIR] [--push URL] [--config FILE]
+       authwatch install termux [--dry-run] [--prefix DIR] [--push URL] [--config FILE] [--gateway URL]
        authwatch uninstall systemd [--user|--system] [--dry-run] [--prefix DIR]
        authwatch uninstall termux [--dry-run] [--prefix DIR]
 
@@ -24,11 +24,13 @@ termux    installs the job script, registers it with termux-job-scheduler (every
 --push    the check also pushes to this Pushgateway; its Basic auth is $AUTHWATCH_PUSH_USER and
           the file named by $AUTHWATCH_PUSH_PASSWORD_FILE (the installed units read that file;
           no password is written into them). uninstall deletes this host's group there.
+--gateway the Termux job also asks this OpenClaw gateway's /health (e.g. http://127.0.0.1:18789)
+          and says in the notification when the gateway is down.
 --dry-run prints every file and command without writing or running anything.
 uninstall does every step even when one fails, and reports each failure (exit 3).
 `;
 
-const options = {
+export const options = {
   user: { type: 'boolean' },
   system: { type: 'boolean' },
   daemon: { type: 'boolean' },
@@ -38,6 +40,7 @@ const options = {
   push: { type: 'string' },
   config: { type: 'string' },
   'run-as': { type: 'string' },
+  gateway: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -55,8 +58,9 @@ const refused: Record<string, Partial<Record<Flag, string>>> = {
     daemon: 'Android stops long-running processes; the 15-minute job is the way there',
     textfile: 'there is no node_exporter on a phone: use --push to a Pushgateway',
   },
-  'uninstall systemd': undoneFromFiles(installOnly),
-  'uninstall termux': undoneFromFiles([...installOnly, 'user', 'system']),
+  'install systemd': { gateway: 'a server watches its gateway with an uptime monitor (the gateway\'s own /health; authwatch\'s /health/auth for model auth)' },
+  'uninstall systemd': undoneFromFiles([...installOnly, 'gateway']),
+  'uninstall termux': undoneFromFiles([...installOnly, 'user', 'system', 'gateway']),
 };
 
 const out = (line: string) => writeStdout(`${line}\n`);
@@ -115,7 +119,15 @@ async function act(verb: 'install' | 'uninstall', argv: string[]): Promise<ExitC
   }
   const termux = await import('../install/termux.js');
   const { openclawPathEnvironment } = await import('../sources/openclaw-paths.js');
-  const settings = { prefix: termux.resolvePrefix(values.prefix, process.env), home: homedir(), dryRun, config, push, openclawPaths: openclawPathEnvironment(process.env, homedir()) };
+  const settings = {
+    prefix: termux.resolvePrefix(values.prefix, process.env),
+    home: homedir(),
+    dryRun,
+    config,
+    push,
+    openclawPaths: openclawPathEnvironment(process.env, homedir()),
+    gateway: values.gateway === undefined ? null : termux.gatewayHealthUrl(values.gateway),
+  };
   await (verb === 'install' ? termux.installTermux(settings, out) : termux.uninstallTermux(settings, process.env, out));
   return ExitCode.Ok;
 }

@@ -1,23 +1,42 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { quoteArgument } from '../core/quote-argument.js';
+import type { CompletionEntry } from './completion.js';
 import { writeStderr, writeStdout } from './stdout.js';
 
 type Command = (argv: string[]) => Promise<ExitCode>;
+const helpOnly = { help: { type: 'boolean', short: 'h' } } as const;
 
-/** The command table; each command is imported only when it runs, to keep `check` quick to start. */
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check },
-  status: { summary: 'is the monitoring working? last run, channels, launchers, OpenClaw homes', load: async () => (await import('./status.js')).status },
-  alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', load: async () => (await import('./alert.js')).alert },
-  install: { summary: 'install systemd|termux: schedule authwatch on this machine', load: async () => (await import('./install.js')).install },
-  uninstall: { summary: 'uninstall systemd|termux: undo install', load: async () => (await import('./install.js')).uninstall },
+/**
+ * The command table; each command is imported only when it runs, to keep `check` quick to start.
+ * Its options (and the words after it) also make the shell completion (`authwatch completion`).
+ */
+const commands: Record<string, CompletionEntry & { load: () => Promise<Command> }> = {
+  check: { summary: 'check every credential once, print a table or JSON', load: async () => (await import('./check.js')).check, options: async () => (await import('./check.js')).options },
+  status: { summary: 'is the monitoring working? last run, channels, launchers, OpenClaw homes', load: async () => (await import('./status.js')).status, options: async () => (await import('./status.js')).options },
+  alert: { summary: 'alert test [--channel NAME]: send a test message through the channels', words: ['test'], load: async () => (await import('./alert.js')).alert, options: async () => (await import('./alert.js')).options },
+  install: { summary: 'install systemd|termux: schedule authwatch on this machine', words: ['systemd', 'termux'], load: async () => (await import('./install.js')).install, options: async () => (await import('./install.js')).options },
+  uninstall: { summary: 'uninstall systemd|termux: undo install', words: ['systemd', 'termux'], load: async () => (await import('./install.js')).uninstall, options: async () => (await import('./install.js')).options },
   'migrate-openclaw-monitor': {
     summary: "print an authwatch config equivalent to OpenClaw's old auth monitor",
     load: async () => (await import('./migrate-monitor.js')).migrateMonitor,
+    options: async () => helpOnly,
   },
-  daemon: { summary: 'check on a schedule; serve /metrics, /healthz and /status', load: async () => (await import('./daemon.js')).daemon },
-  gateway: { summary: 'gateway pair: pair authwatch with an OpenClaw gateway (read-only)', load: async () => (await import('./gateway.js')).gateway },
+  daemon: { summary: 'check on a schedule; serve /metrics, /healthz, /health/auth and /status', load: async () => (await import('./daemon.js')).daemon, options: async () => (await import('./daemon.js')).options },
+  completion: {
+    summary: 'completion bash|zsh: print a shell completion script',
+    words: ['bash', 'zsh'],
+    load: async () => {
+      const { completion } = await import('./completion.js');
+      return (argv) => completion(argv, commands);
+    },
+    options: async () => helpOnly,
+  },
+  gateway: {
+    summary: 'gateway pair: pair authwatch with an OpenClaw gateway (read-only)',
+    load: async () => (await import('./gateway.js')).gateway,
+    options: async () => (await import('./gateway.js')).options,
+  },
 };
 
 function version(): string {

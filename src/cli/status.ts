@@ -34,7 +34,7 @@ Options:
   -h, --help        this help
 `;
 
-const options = { ...commonOptions, json: { type: 'boolean' } } as const;
+export const options = { ...commonOptions, json: { type: 'boolean' } } as const;
 
 export interface ChannelStatus {
   name: string;
@@ -99,6 +99,9 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
     if (channel.failures > 0 || channel.lastResult === 'failed') {
       problems.push(`alert channel ${channel.name} is failing${channel.lastError ? `: ${channel.lastError}` : ''} (try \`authwatch alert test --channel ${channel.name}\`)`);
     }
+  }
+  for (const [name, heartbeat] of Object.entries(run?.heartbeats ?? {})) {
+    if (heartbeat.result === 'failed') problems.push(`heartbeat ${name} failed on the last run${heartbeat.error ? `: ${heartbeat.error}` : ''} (its service will report a missed ping; check the ping URL and that the service is reachable)`);
   }
   return problems;
 }
@@ -345,6 +348,9 @@ function render(facts: StatusFacts, problems: string[], gaps: ReturnType<typeof 
       channel.lastError ? `last error: ${channel.lastError}` : null,
     ];
     row(i === 0 ? 'channels' : '', parts.filter(Boolean).join(', '));
+  }
+  for (const [i, [name, heartbeat]] of Object.entries(run?.heartbeats ?? {}).entries()) {
+    row(i === 0 ? 'heartbeats' : '', `${name}: last run ${heartbeat.result}${heartbeat.error ? `, ${heartbeat.error}` : ''}`);
   }
   if (facts.launchers.length === 0) row('launchers', 'none installed (authwatch install systemd|termux)');
   for (const [i, launcher] of facts.launchers.entries()) {

@@ -33,6 +33,7 @@ export function defaultConfig() {
     daemon: { ...daemonDefault },
     metrics: {},
     channels: [],
+    heartbeats: [],
     alerting: { ...defaultAlerting, repeat: { ...defaultAlerting.repeat } },
   };
 }

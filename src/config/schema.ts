@@ -1,5 +1,6 @@
 import * as z from '../core/zod.js';
 import { alertingSchema, channelsSchema } from './alerting.js';
+import { heartbeatsSchema } from '../alerts/heartbeat-targets.js';
 import { AuthwatchError } from '../core/errors.js';
 import { describeIssues, type IssueContext } from '../core/zod-issues.js';
 import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
@@ -155,6 +156,8 @@ export const configSchema = z.strictObject({
   channels: z._default(channelsSchema, []),
   /** when alerts are sent */
   alerting: z._default(alertingSchema, defaultAlerting),
+  /** dead-man's-switch pings each run (Healthchecks, Uptime Kuma push monitors) */
+  heartbeats: z._default(heartbeatsSchema, []),
   /** live checks against the providers' zero-token endpoints (off unless set) */
   live: z.optional(liveSettings),
 });

@@ -114,6 +114,7 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
       return { host: hostName(settings.config), checkIntervalSeconds: period === null ? null : period / 1000 };
     },
     checked: (report) => counters.checked(report),
+    heartbeats: async () => (settings.config.heartbeats.length === 0 ? null : (await import('../alerts/heartbeats.js')).startHeartbeats(settings.config.heartbeats, { env, log })),
     deliver: async (report, now) => {
       if (settings.config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');

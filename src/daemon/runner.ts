@@ -9,9 +9,10 @@ import { runCheck } from '../pipeline/run-check.js';
 import { gatewayInputs } from '../pipeline/gateway-inputs.js';
 import { prepareLive } from '../live/prepare.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
+import type { HeartbeatSession, RunEnd } from '../alerts/heartbeats.js';
 
 /** The daemon's channel outcomes are in the alert state (status reads them there). */
-const daemonRun = { command: 'daemon', channels: null, metrics: 'daemon /metrics' } as const;
+const daemonRun = { command: 'daemon', channels: null, heartbeats: null, metrics: 'daemon /metrics' } as const;
 
 export interface RunnerDeps {
   env: NodeJS.ProcessEnv;
@@ -24,6 +25,8 @@ export interface RunnerDeps {
   checked: (report: Report) => void;
   /** Sends the alerts a check calls for; resolves to the notices still owed, `null` without channels. */
   deliver: (report: Report, now: number) => Promise<ReadonlyMap<string, number> | null>;
+  /** Starts the heartbeat pings of a check (`null` without targets); scrape checks ping nothing. */
+  heartbeats?: () => Promise<HeartbeatSession | null>;
 }
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -42,6 +45,8 @@ export class CheckRunner {
   private delivering: Promise<void> | null = null;
   private waiting: { report: Report; now: number } | null = null;
   private stopping = false;
+  /** Each reported row's status at the last check (`agent/id`), for logging only what changed. */
+  private statuses = new Map<string, { status: string; detail: string }>();
 
   constructor(private readonly deps: RunnerDeps) {
     this.record = { report: null, lastRunAt: null, lastRunDurationMs: null, lastRunSuccess: false, lastSuccessAt: null, pendingNotifications: null, machine: deps.machine() };
@@ -85,6 +90,8 @@ export class CheckRunner {
     const { env, home, log } = this.deps;
     const started = performance.now();
     const now = Date.now();
+    // The schedule's checks (and start and reload) ping; the scrapes' would flood the service.
+    const pings = reason === 'scrape' ? null : await this.deps.heartbeats?.().catch(() => null);
     try {
       const config = this.deps.config();
       // Made per check from the config of now: a reload that turns live checks on or off counts
@@ -96,16 +103,33 @@ export class CheckRunner {
       const report = await runCheck({ context, config, policy: policyFromConfig(config), log, remembers: true, live, gateways });
       const durationMs = performance.now() - started;
       this.deps.checked(report);
-      log.info({ reason, status: report.status, profiles: report.evaluations.length, durationMs: Math.round(durationMs) }, 'check finished');
+      // Info is for changes (and the rarer start, schedule and reload checks); a scrape's check is debug.
+      const changes = statusChanges(this.statuses, report);
+      this.statuses = statusesOf(report);
+      for (const change of changes) log.info(change, 'profile status changed');
+      const previous = this.record.report?.status ?? null;
+      const finished = { reason, status: report.status, ...(previous !== null && previous !== report.status ? { previous } : {}), profiles: report.evaluations.length, durationMs: Math.round(durationMs) };
+      if (reason !== 'scrape' || previous !== report.status) log.info(finished, 'check finished');
+      else log.debug(finished, 'check finished');
       const at = Date.now();
       this.record = { ...this.record, report, lastRunAt: at, lastRunDurationMs: durationMs, lastRunSuccess: true, lastSuccessAt: at, machine: this.deps.machine() };
       saveLastRun(env, home, { ...daemonRun, finishedAt: at, durationMs, exitCode: report.exitCode, status: report.status, error: null });
       this.queueDelivery(report, now);
+      await this.endPings(pings, { exitCode: report.exitCode, durationMs, report, error: null });
     } catch (error) {
       this.record = { ...this.record, lastRunAt: Date.now(), lastRunDurationMs: performance.now() - started, lastRunSuccess: false, machine: this.deps.machine() };
       log.error({ reason, error: errorMessage(error) }, 'check failed; keeping the last good values');
       const message = error instanceof AuthwatchError ? error.message : 'the check failed (see the log)';
       saveLastRun(env, home, { ...daemonRun, finishedAt: Date.now(), durationMs: performance.now() - started, exitCode: ExitCode.CouldNotRun, status: null, error: message });
+      await this.endPings(pings, { exitCode: ExitCode.CouldNotRun, durationMs: performance.now() - started, report: null, error: message });
+    }
+  }
+
+  /** A failed ping is a warning in the log; it never fails the check. */
+  private async endPings(pings: HeartbeatSession | null | undefined, end: RunEnd): Promise<void> {
+    if (!pings) return;
+    for (const outcome of await pings.finish(end)) {
+      if (outcome.result === 'failed') this.deps.log.warn({ heartbeat: outcome.name, error: outcome.error }, 'heartbeat ping failed; the check is not affected, the service will report a missed ping');
     }
   }
 
@@ -133,3 +157,25 @@ export class CheckRunner {
     }
   }
 }
+
+/** Every row the last check reported, route rows included, by `agent/id`. */
+function statusesOf(report: Report): Map<string, { status: string; detail: string }> {
+  const rows = [...report.evaluations, ...report.alertRows.filter((row) => row.profile.source === 'route')];
+  return new Map(rows.map((row) => [`${row.profile.agent ?? ''}/${row.profile.id}`, { status: row.status, detail: row.detail }]));
+}
+
+/**
+ * The rows whose status differs from the last check's (a row first seen counts as coming from
+ * ok: a daemon's first check names what is already bad), and bad rows no longer reported.
+ */
+function statusChanges(before: ReadonlyMap<string, { status: string }>, report: Report): { profile: string; from: string; to: string; detail?: string }[] {
+  const now = statusesOf(report);
+  const changes: { profile: string; from: string; to: string; detail?: string }[] = [];
+  for (const [key, { status, detail }] of now) {
+    const from = before.get(key)?.status ?? 'ok';
+    if (from !== status) changes.push({ profile: key.replace(/^\//, ''), from, to: status, ...(status === 'ok' ? {} : { detail }) });
+  }
+  for (const [key, { status }] of before) if (!now.has(key) && status !== 'ok') changes.push({ profile: key.replace(/^\//, ''), from: status, to: 'gone' });
+  return changes;
+}
+

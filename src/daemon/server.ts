@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { Logger } from '../core/log.js';
+import { scrub } from '../core/scrub.js';
+import { authHealth } from '../evaluate/availability.js';
 import { reportToJson } from '../outputs/json.js';
 import type { DaemonMetrics } from '../outputs/prometheus.js';
 import type { Authorizer } from './http-auth.js';
@@ -29,6 +31,8 @@ function send(response: ServerResponse, status: number, body: string | Buffer, h
 }
 
 const routes = new Set(['/metrics', '/status', '/healthz']);
+/** For uptime monitors: 200 while every provider in use (or the one named) is served, else 503. */
+const authHealthPath = /^\/health\/auth(?:\/([a-z0-9][a-z0-9._-]{0,63}))?$/;
 
 /**
  * The daemon's HTTP surface: GET/HEAD only, no request bodies, three fixed paths, optional
@@ -44,7 +48,8 @@ export function createHandler(deps: ServerDeps) {
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > 0 || request.headers['transfer-encoding'] !== undefined) return send(response, 400, 'request bodies are not accepted\n');
     const path = (request.url ?? '/').split('?')[0]!;
-    if (!routes.has(path)) return send(response, 404, 'not found (try /metrics, /status or /healthz)\n');
+    const authPath = authHealthPath.exec(path);
+    if (!routes.has(path) && !authPath) return send(response, 404, 'not found (try /metrics, /status, /healthz or /health/auth)\n');
     const authorizer = deps.authorizer();
     if (!authorizer.check(request.headers.authorization)) {
       return send(response, 401, 'unauthorized\n', authorizer.challenge ? { 'www-authenticate': authorizer.challenge } : {});
@@ -55,6 +60,14 @@ export function createHandler(deps: ServerDeps) {
       return send(response, health.ok ? 200 : 503, `${health.message}\n`);
     }
     deps.runner.refresh(deps.scrapeTtlMs());
+    if (authPath) {
+      // Judged from the last check only while it is fresh: a stale one must not keep a monitor green.
+      const health = deps.runner.health(deps.staleAfterMs());
+      const report = deps.runner.record.report;
+      if (!health.ok || !report) return send(response, 503, `${health.ok ? 'no check has completed yet' : health.message}\n`);
+      const answer = authHealth(report, authPath[1] ?? null);
+      return send(response, answer.ok ? 200 : 503, `${scrub(answer.line).replace(/\s+/g, ' ')}\n`);
+    }
     if (path === '/status') {
       const report = deps.runner.record.report;
       if (!report) return send(response, 503, 'no check has completed yet\n');

@@ -23,6 +23,8 @@ export interface TermuxOptions {
   push: PushInstall | null;
   /** OPENCLAW_HOME / OPENCLAW_STATE_DIR / OPENCLAW_CONFIG_PATH to carry, as absolute paths. */
   openclawPaths?: Readonly<Record<string, string>>;
+  /** The OpenClaw gateway's /health URL the job probes (`--gateway`); `null`: no probe. */
+  gateway?: string | null;
 }
 
 export function termuxFiles(home: string) {
@@ -44,9 +46,24 @@ export function resolvePrefix(flag: string | undefined, env: NodeJS.ProcessEnv):
   throw new AuthwatchError('this does not look like Termux (no $TERMUX_VERSION); give --prefix to install anyway');
 }
 
-/** The variables the job and widget export: the config, and where the Pushgateway's Basic auth comes from. */
-function settings(options: Pick<TermuxOptions, 'config' | 'push' | 'openclawPaths'>): Record<string, string> {
+/** `--gateway`: the gateway's base URL (OpenClaw's default port is 18789), made its `/health` probe URL. */
+export function gatewayHealthUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AuthwatchError(`--gateway: expected the gateway's URL, e.g. http://127.0.0.1:18789`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AuthwatchError('--gateway: expected an http:// or https:// URL');
+  if (url.username || url.password || url.search) throw new AuthwatchError('--gateway: give the URL without credentials or query (/health needs none)');
+  url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/health$/, '')}/health`;
+  return url.href;
+}
+
+/** The variables the job and widget export: the config, where the Pushgateway's Basic auth comes from, the gateway to probe. */
+function settings(options: Pick<TermuxOptions, 'config' | 'push' | 'gateway' | 'openclawPaths'>): Record<string, string> {
   return {
+    ...(options.gateway ? { AUTHWATCH_GATEWAY_HEALTH: options.gateway } : {}),
     ...(options.config ? { AUTHWATCH_CONFIG: options.config } : {}),
     ...options.openclawPaths,
     ...(options.push?.user ? { AUTHWATCH_PUSH_USER: options.push.user, AUTHWATCH_PUSH_PASSWORD_FILE: options.push.passwordFile! } : {}),
@@ -58,7 +75,7 @@ export function renderScript(
   template: string,
   name: string,
   values: { prefix: string; node: string; entry: string; job: string },
-  options: Pick<TermuxOptions, 'config' | 'push' | 'openclawPaths'> = { config: null, push: null },
+  options: Pick<TermuxOptions, 'config' | 'push' | 'gateway' | 'openclawPaths'> = { config: null, push: null },
 ): string {
   const variables = settings(options);
   const quoted = { ...values, ...variables, ...(options.push ? { 'push URL': options.push.url } : {}) };

@@ -36,6 +36,13 @@ export interface LastRun {
   metrics: string | null;
   /** Started from a terminal (a check by hand), not by a timer, job, cron or daemon; absent in older records. */
   byHand?: boolean;
+  /** Per heartbeat target, whether this run's pings got through; null when it had none (or an older record). */
+  heartbeats: Record<string, HeartbeatRun> | null;
+}
+
+export interface HeartbeatRun {
+  result: string;
+  error: string | null;
 }
 
 const fileName = 'last-run.json';
@@ -52,7 +59,8 @@ export function saveLastRun(env: NodeJS.ProcessEnv, home: string, run: Omit<Last
   try {
     makeStateDirectory(stateDirectory(env, home));
     const channels = run.channels && Object.fromEntries(Object.entries(run.channels).map(([name, c]) => [name, { ...c, error: c.error === null ? null : scrub(c.error) }]));
-    const record: LastRun = { version: 1, ...run, channels, error: run.error === null ? null : scrub(run.error) };
+    const heartbeats = run.heartbeats && Object.fromEntries(Object.entries(run.heartbeats).map(([name, h]) => [name, { ...h, error: h.error === null ? null : scrub(h.error) }]));
+    const record: LastRun = { version: 1, ...run, channels, heartbeats, error: run.error === null ? null : scrub(run.error) };
     writeFileAtomic(lastRunPath(env, home), `${JSON.stringify(record)}\n`, { mode: 0o600, durable: false });
   } catch {
     // see above
@@ -83,6 +91,10 @@ export function readLastRun(document: unknown): Read<LastRun> {
           })),
       metrics: run.stringOrNull('metrics') ?? null,
       ...(typeof run.fields.byHand === 'boolean' ? { byHand: run.fields.byHand } : {}),
+      heartbeats:
+        run.fields.heartbeats === undefined || run.fields.heartbeats === null
+          ? null
+          : run.mapOf('heartbeats', (heartbeat) => ({ result: heartbeat.requiredString('result'), error: heartbeat.stringOrNull('error') ?? null })),
     };
   });
 }
@@ -106,6 +118,7 @@ export function loadLastRun(env: NodeJS.ProcessEnv, home: string): { kind: 'run'
 export interface RunNotes {
   status: string | null;
   channels: Record<string, ChannelRun> | null;
+  heartbeats: Record<string, HeartbeatRun> | null;
   metrics: string | null;
 }
 
@@ -135,4 +148,9 @@ export function channelRuns(
   pending: ReadonlyMap<string, number>,
 ): Record<string, ChannelRun> {
   return Object.fromEntries(outcomes.map(({ channel, result, notices, error }) => [channel, { result, notices, owed: pending.get(channel) ?? 0, error: error ?? null }]));
+}
+
+/** A run's heartbeat outcomes as the record keeps them. */
+export function heartbeatRuns(outcomes: readonly { name: string; result: string; error: string | null }[]): Record<string, HeartbeatRun> {
+  return Object.fromEntries(outcomes.map(({ name, result, error }) => [name, { result, error }]));
 }

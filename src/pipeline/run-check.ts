@@ -112,9 +112,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.
-  if (log.isLevelEnabled('info')) {
+  // Debug: the daemon checks on every scrape, and says at info only what changed (daemon/runner.ts).
+  if (log.isLevelEnabled('debug')) {
     for (const e of report.evaluations) {
-      if (e.status !== 'ok') log.info({ profile: e.profile.id, agent: e.profile.agent, status: e.status, detail: e.detail }, 'profile not ok');
+      if (e.status !== 'ok') log.debug({ profile: e.profile.id, agent: e.profile.agent, status: e.status, detail: e.detail }, 'profile not ok');
     }
   }
   return report;
