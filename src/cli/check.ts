@@ -86,7 +86,9 @@ export async function check(argv: string[]): Promise<ExitCode> {
   const whatIf = clockGiven && !values.send;
   // A what-if (--now without --send) and --no-alerts leave the state dir alone, the run record too.
   const leavesState = whatIf || values['no-alerts'] === true;
-  const run = () => withDeadline(resolveDeadline(values.deadline), async (step) => {
+  const deadlineMs = resolveDeadline(values.deadline);
+  const run = () => withDeadline(deadlineMs, async (step) => {
+    const deadlineAt = Date.now() + deadlineMs;
     step('reading the config');
     const { env, home, now, loaded, log } = await commonSetup(values);
     step('reading the credentials');
@@ -125,7 +127,8 @@ export async function check(argv: string[]): Promise<ExitCode> {
     const alerting = loaded.config.channels.length > 0 && !values['no-alerts'];
     if (alerting) step(whatIf ? 'deciding the alerts' : 'sending alerts');
     const alerts = alerting
-      ? await sendAlerts(report, loaded.config, { env, home, log, now, whatIf }).catch((error: unknown) => {
+      ? // An overlapping run's lock is waited for within half the time left: what happened is still said before the deadline.
+        await sendAlerts(report, loaded.config, { env, home, log, now, whatIf, lockWaitMs: Math.max(0, (deadlineAt - Date.now()) / 2) }).catch((error: unknown) => {
           if (!(error instanceof AuthwatchError)) throw error;
           alertingProblem = error;
           return null;
@@ -144,14 +147,23 @@ export async function check(argv: string[]): Promise<ExitCode> {
       );
     }
     if (alerts) notes.channels = channelRuns(alerts.outcomes, alerts.pending);
-    if (alertingProblem) throw alertingProblem;
     const owed = alerts ? await reportAlerts(alerts, now) : 0;
     // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
-    const exitCode = owed > 0 || metricsProblem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
+    // Neither is a lock or state failure, and it never costs the report: the document is
+    // printed first, the failure said after it (nothing was remembered, so every notice stays owed).
+    const problem: AuthwatchError | null = alertingProblem ?? metricsProblem;
+    const exitCode = owed > 0 || problem ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
     if (!early) {
-      const alertsField = alerts ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes } : loaded.config.channels.length > 0 ? null : undefined;
+      const alertsField = alerts
+        ? { skipped: alerts.skipped, whatIf, channels: alerts.outcomes }
+        : alertingProblem
+          ? { error: (alertingProblem as AuthwatchError).message, channels: [] }
+          : loaded.config.channels.length > 0
+            ? null
+            : undefined;
       writeStdout(renderJson(report, { exitCode, alerts: alertsField }));
     }
+    if (alertingProblem) throw alertingProblem;
     if (metricsProblem) throw metricsProblem;
     return exitCode;
   });
@@ -160,7 +172,7 @@ export async function check(argv: string[]): Promise<ExitCode> {
 
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
   const { describeOutcome, owedNotices } = await import('../alerts/deliver.js');
-  if (alerts.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
+  if (alerts.skipped) writeStderr(`authwatch: alerts NOT sent: another authwatch run (${alerts.heldBy ?? 'unknown'}) kept the alert-state lock for the whole wait; every notice stays owed (exit 3). If no other authwatch is running, remove the state.lock it names.\n`);
   let owed = 0;
   for (const outcome of alerts.outcomes) {
     const line = describeOutcome(outcome, now);
