@@ -7,13 +7,15 @@ import { DAY } from './helpers/clock.js';
 import { startDaemon } from './helpers/daemon.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
+import { childPreload } from './helpers/link-denied.js';
 import { startProcess } from './helpers/processes.js';
 
 // Randomized runs of the real CLI against one alert memory and a real webhook receiver: runs
 // SIGKILLed anywhere, up to six overlapping, a daemon checking every second on the same state,
 // locks left naming a live unrelated process (a reused pid) or an earlier boot, clocks jumped
 // ahead (with the receiver refusing those deliveries) and back, and stores caught mid-rewrite.
-// Every world owes one new notice; the receiver counts how often each arrives.
+// Every world owes one new notice; the receiver counts how often each arrives. Every run (and
+// the daemon) has link() denied, as on Android (the `link-denied` project in vitest.config.ts).
 
 const RUNS = 500;
 const T0 = Date.now();
@@ -39,7 +41,7 @@ interface Run {
 function startRun(home: string, offsetMs: number, killAfterMs: number | null): Promise<Run> {
   const args = offsetMs === 0 ? ['check'] : ['check', '--send', '--now', new Date(Date.now() + offsetMs).toISOString()];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC', ...childPreload() }, stdio: ['ignore', 'ignore', 'pipe'] });
     const run: Run = { spawnAt: Date.now(), killAt: null, code: null, stderr: '', offsetMs };
     child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
     const timer =

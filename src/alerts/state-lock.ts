@@ -22,9 +22,10 @@ import { bootId, identityAlive, ownIdentity, processAlive, processStartedAt, typ
 // read the lock through the link; their own locks (that line in a regular file, or a bare pid)
 // are read too.
 
-const lockName = 'state.lock';
-const claimPrefix = `${lockName}.claim-`;
-const ownPrefix = `.${lockName}.`;
+/** The alert state's lock; the live checks' store has its own (`live.lock`), taken the same way. */
+const defaultLockName = 'state.lock';
+const namesOf = (lockName: string) => ({ lockName, claimPrefix: `${lockName}.claim-`, ownPrefix: `.${lockName}.` });
+type LockNames = ReturnType<typeof namesOf>;
 /** The default run deadline (cli/deadline.ts): no run holds the lock longer. */
 const runDeadlineMs = 90_000;
 /** A regular-file lock not (yet) in a known format: an earlier version between creating and writing it. */
@@ -113,7 +114,7 @@ function readSmallFile(path: string): string {
   }
 }
 
-function readLock(path: string): LockRead {
+function readLock(path: string, { ownPrefix }: LockNames): LockRead {
   let info: BigIntStats;
   let target: string | null = null;
   let text = '';
@@ -157,15 +158,15 @@ function symlinkExclusive(target: string, to: string): boolean {
 }
 
 /** Replaces `lock`, held by the dead `deadKey`, with a link to `own`; at most one run succeeds. */
-function replaceDead(dir: string, lock: string, deadKey: string, own: string): boolean {
-  const claim = join(dir, `${claimPrefix}${deadKey}`);
+function replaceDead(dir: string, lock: string, deadKey: string, own: string, names: LockNames): boolean {
+  const claim = join(dir, `${names.claimPrefix}${deadKey}`);
   if (!symlinkExclusive(own, claim)) {
-    const claimer = readLock(claim);
-    if (claimer.kind === 'absent' || claimer.alive || !replaceDead(dir, claim, claimer.key, own)) return false;
+    const claimer = readLock(claim, names);
+    if (claimer.kind === 'absent' || claimer.alive || !replaceDead(dir, claim, claimer.key, own, names)) return false;
   }
   // This run holds the claim, and a dead holder never writes again: if the lock still names
   // it, nothing else can change it before the rename.
-  const current = readLock(lock);
+  const current = readLock(lock, names);
   if (current.kind === 'held' && current.key === deadKey) {
     try {
       renameSync(claim, lock);
@@ -180,13 +181,13 @@ function replaceDead(dir: string, lock: string, deadKey: string, own: string): b
 }
 
 /** `null`: taken; else who holds it. */
-function tryLock(dir: string, own: string): string | null {
-  const lock = join(dir, lockName);
+function tryLock(dir: string, own: string, names: LockNames): string | null {
+  const lock = join(dir, names.lockName);
   for (;;) {
     if (symlinkExclusive(own, lock)) return null;
-    const held = readLock(lock);
+    const held = readLock(lock, names);
     if (held.kind === 'absent') continue; // released just now
-    if (held.alive || !replaceDead(dir, lock, held.key, own)) return held.holder;
+    if (held.alive || !replaceDead(dir, lock, held.key, own, names)) return held.holder;
     return null;
   }
 }
@@ -195,7 +196,7 @@ function tryLock(dir: string, own: string): string | null {
  * What killed runs left: their own files, and every claim (while this run holds the lock, no
  * claim can succeed, so none is in use).
  */
-function sweep(dir: string, own: string): void {
+function sweep(dir: string, own: string, { claimPrefix, ownPrefix }: LockNames): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -216,11 +217,14 @@ export type StateLock = { release: () => void; heldBy?: undefined } | { heldBy: 
 
 /**
  * An exclusive lock on the state directory `dir` (made if needed), so overlapping runs (a
- * timer, a daemon, a manual check) never both send. Waits up to `waitMs` for a live holder.
+ * timer, a daemon, a manual check) never both send — or, as `live.lock`, both ask a provider
+ * about one credential. Waits up to `waitMs` for a live holder.
  * (Synchronous file calls, like every small local file operation here; only the wait is not.)
  */
-export async function lockState(dir: string, waitMs: number): Promise<StateLock> {
+export async function lockState(dir: string, waitMs: number, lockName = defaultLockName): Promise<StateLock> {
   makeStateDirectory(dir);
+  const names = namesOf(lockName);
+  const { ownPrefix } = names;
   const identity = ownIdentity();
   const nonce = newNonce(identity);
   const own = `${ownPrefix}${nonce}`;
@@ -234,9 +238,9 @@ export async function lockState(dir: string, waitMs: number): Promise<StateLock>
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {
-      const holder = tryLock(dir, own);
+      const holder = tryLock(dir, own, names);
       if (holder === null) {
-        sweep(dir, own);
+        sweep(dir, own, names);
         return {
           release: () => {
             removeQuietly(join(dir, lockName));

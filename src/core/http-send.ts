@@ -77,7 +77,7 @@ export interface HttpGet {
 }
 
 export type HttpAnswer =
-  | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean }
+  | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean; /** Cloudflare's `cf-mitigated` (`challenge`): the answer is the CDN's, not the service's. */ cfMitigated: string | null }
   | { kind: 'failed'; message: string };
 
 /**
@@ -100,7 +100,7 @@ export async function httpGet(request: HttpGet): Promise<HttpAnswer> {
       return { kind: 'failed', message: deadline.signal.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
     }
     const { text, complete, timedOut } = await readSome(response, deadline.signal, request.maxBytes);
-    return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut };
+    return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut, cfMitigated: response.headers.get('cf-mitigated') };
   } finally {
     clearTimeout(timer);
   }
