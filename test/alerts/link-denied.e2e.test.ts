@@ -67,6 +67,18 @@ describe('alerts where link() is denied (Android)', () => {
     expect(sink.requests, 'told once').toHaveLength(1);
   });
 
+  it('where symbolic links are refused too (shared storage): exit 3 with the fix, the JSON printed, the notice still owed', async () => {
+    const { home, sink } = await homeOwingOneNotice();
+    const sdcard = { LD_PRELOAD: linkDeniedShim({ symlinks: false }) };
+    const run = await runCli(['check', '--json', '--send', '--now', NOW_ISO], { home, env: sdcard, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain("fix: keep the state directory on a file system with symbolic links (on Android: inside Termux's $HOME, not shared storage /sdcard)");
+    expect(documentOf(run.stdout).alerts?.error).toContain('cannot lock the alert state');
+    expect(sink.requests).toHaveLength(0);
+    expect((await check(home)).code).toBe(1);
+    expect(sink.requests).toHaveLength(1);
+  });
+
   it('overlapping runs: one sends, none repeats it', async () => {
     const { home, sink } = await homeOwingOneNotice();
     const runs = await Promise.all(Array.from({ length: 5 }, () => check(home)));

@@ -6,26 +6,30 @@ import { fileURLToPath } from 'node:url';
 
 const source = fileURLToPath(new URL('../fixtures/link-denied/link-denied.c', import.meta.url));
 
-let built: string | undefined;
+const built = new Map<string, string>();
 
 /**
  * The LD_PRELOAD shim whose link()/linkat() fail with EACCES, as Android's SELinux makes them
- * fail for apps: compiled with gcc once per source version (workers race to it, each renames a
+ * fail for apps — with `symlinks: false` symlink()/symlinkat() fail too (EPERM), as on shared
+ * storage. Compiled with gcc once per source version (workers race to it, each renames a
  * whole file into place).
  */
-export function linkDeniedShim(): string {
-  if (built) return built;
+export function linkDeniedShim(options: { symlinks: boolean } = { symlinks: true }): string {
+  const variant = options.symlinks ? 'link-denied' : 'no-links';
+  const known = built.get(variant);
+  if (known) return known;
   const dir = join(tmpdir(), 'authwatch-link-denied');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `link-denied-${Math.trunc(statSync(source).mtimeMs)}.so`);
+  const path = join(dir, `${variant}-${Math.trunc(statSync(source).mtimeMs)}.so`);
   try {
     statSync(path);
   } catch {
     const partial = `${path}.${process.pid}`;
-    execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', partial, source], { stdio: 'pipe' });
+    execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', ...(options.symlinks ? [] : ['-DDENY_SYMLINK']), '-o', partial, source], { stdio: 'pipe' });
     renameSync(partial, path);
   }
-  return (built = path);
+  built.set(variant, path);
+  return path;
 }
 
 /**
