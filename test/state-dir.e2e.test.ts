@@ -29,7 +29,7 @@ describe('a state directory another user could write to', () => {
     // The report is never swallowed by a state failure: the JSON is printed whole, with exit 3 in it.
     const json = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home });
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'expired', exitCode: 3, alerts: null });
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'expired', exitCode: 3, alerts: { error: expect.stringContaining('writable by other users'), channels: [] } });
     expect(json.stderr).toContain(`the state directory ${dir} is writable by other users`);
     chmodSync(dir, 0o700);
     expect((await runCli(['check', '--send', '--now', NOW_ISO], { home })).code).toBe(1);

@@ -83,8 +83,10 @@ export interface DeliveryResult {
   outcomes: ChannelOutcome[];
   /** Notices still owed per channel (failed, backing off, or held by quiet hours). */
   pending: Map<string, number>;
-  /** Another run held the state lock; it delivers instead. */
+  /** Another run held the state lock for the whole wait: nothing was sent and the notices stay owed (exit 3). */
   skipped: boolean;
+  /** Who held it, when skipped. */
+  heldBy?: string;
 }
 
 export interface DeliveryDeps {
@@ -94,6 +96,8 @@ export interface DeliveryDeps {
   now: number;
   /** Decide only: nothing is sent and the state is left as it is (a `check --now` what-if). */
   whatIf?: boolean;
+  /** At most this long to wait for an overlapping run's delivery (30 s anyway): a CLI run keeps it inside its deadline. */
+  lockWaitMs?: number;
 }
 
 function sameState(a: AlertState, b: AlertState): boolean {
@@ -147,11 +151,14 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   if ([...quiet.plans.values()].every((plan) => plan.notices.length === 0 && plan.deferred === 0) && sameState(glance, quiet.next)) {
     return { outcomes: outcomesOf(glance, quiet.plans, 'idle'), pending: new Map(config.channels.map((c) => [c.name, 0])), skipped: false };
   }
-  const release = await lockState(dir, lockWaitMs);
-  if (!release) {
-    log.warn({ dir }, 'another authwatch run is delivering alerts; leaving them to it');
-    return { outcomes: [], pending: new Map(), skipped: true };
+  const lock = await lockState(dir, Math.min(lockWaitMs, deps.lockWaitMs ?? lockWaitMs));
+  if (!lock.release) {
+    const error = `the alert-state lock ${dir}/state.lock stayed held by ${lock.heldBy} for the whole wait`;
+    log.error({ dir, heldBy: lock.heldBy }, 'the alert-state lock stayed held: nothing was sent, the notices stay owed');
+    const outcomes = outcomesOf(glance, quiet.plans, 'idle').map((o): ChannelOutcome => (o.notices > 0 ? { ...o, result: 'failed', error } : o));
+    return { outcomes, pending: new Map(outcomes.map((o) => [o.channel, o.notices + o.heldQuiet])), skipped: true, heldBy: lock.heldBy };
   }
+  const release = lock.release;
   try {
     const previous = await loadState(dir, log, now);
     const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable);

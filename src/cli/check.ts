@@ -125,6 +125,7 @@ function planCheck(values: OptionValues<typeof options>): CheckPlan {
 /** read → judge → print → alert → export → exit code. */
 async function runPlan(plan: CheckPlan, notes: RunNotes, pings: RunPings, step: Step): Promise<ExitCode> {
   const { values } = plan;
+  const deadlineAt = Date.now() + plan.deadlineMs;
   step('reading the config');
   const setup = setupForProfile(await commonSetup(values), values['openclaw-profile']);
   // A what-if pings nothing: the services would take it for a real run.
@@ -139,7 +140,7 @@ async function runPlan(plan: CheckPlan, notes: RunNotes, pings: RunPings, step: 
   // The JSON document carries the alerts' outcome and the run's exit code: it waits for them.
   // The other formats are out before the alerts, so a receiver that hangs cannot hold them back.
   const early = plan.format === 'json' ? null : await printReport(plan, report, setup.env);
-  const alerting = await alert(plan, report, setup, step);
+  const alerting = await alert(plan, report, setup, deadlineAt, step);
   if (alerting.result) notes.channels = channelRuns(alerting.result.outcomes, alerting.result.pending);
   const metricsProblem = await exportMetrics(plan, report, durationMs, hostName(setup.loaded.config), alerting.result?.pending ?? null, step);
   const owed = alerting.result ? await reportAlerts(alerting.result, setup.now) : 0;
@@ -147,7 +148,7 @@ async function runPlan(plan: CheckPlan, notes: RunNotes, pings: RunPings, step: 
   // Owed notices keep the run at 3 until they are delivered: a stuck channel is never silent.
   const couldNotRun = owed > 0 || alerting.problem !== null || metricsProblem !== null;
   const exitCode = couldNotRun ? ExitCode.CouldNotRun : (early?.exitCode ?? report.exitCode);
-  if (!early) writeStdout(renderJson(report, { exitCode, alerts: alertsField(plan, setup.loaded.config, alerting.result) }));
+  if (!early) writeStdout(renderJson(report, { exitCode, alerts: alertsField(plan, setup.loaded.config, alerting) }));
   // Said last, after the report: a broken alert memory or export never hides what was found.
   const problem = alerting.problem ?? metricsProblem;
   if (problem) throw problem;
@@ -202,20 +203,23 @@ async function printReport(plan: CheckPlan, report: Report, env: NodeJS.ProcessE
 }
 
 /** The alerts, or why they could not be sent; never throws an AuthwatchError (a broken alert memory must not also cost the report or the metrics). */
-async function alert(plan: CheckPlan, report: Report, { env, home, log, now, loaded }: CommonSetup, step: Step) {
+async function alert(plan: CheckPlan, report: Report, { env, home, log, now, loaded }: CommonSetup, deadlineAt: number, step: Step) {
   const none = { result: null, problem: null };
   if (loaded.config.channels.length === 0 || plan.values['no-alerts']) return none;
   step(plan.whatIf ? 'deciding the alerts' : 'sending alerts');
   const { deliverAlerts } = await import('../alerts/deliver.js');
-  return deliverAlerts(report, loaded.config, { env, home, log, now, whatIf: plan.whatIf }).then(
+  // An overlapping run's lock is waited for within half the time left: what happened is still said before the deadline.
+  const lockWaitMs = Math.max(0, (deadlineAt - Date.now()) / 2);
+  return deliverAlerts(report, loaded.config, { env, home, log, now, whatIf: plan.whatIf, lockWaitMs }).then(
     (result) => ({ result, problem: null }),
     (error: unknown) => ({ ...none, problem: asAuthwatchError(error) }),
   );
 }
 
-/** `alerts` of the JSON document: the outcome; null when channels exist but none was run; absent without channels. */
-function alertsField(plan: CheckPlan, config: Config, result: DeliveryResult | null) {
+/** `alerts` of the JSON document: the outcome, or why there is none (a lock or state failure); null when channels exist but none was run; absent without channels. */
+function alertsField(plan: CheckPlan, config: Config, { result, problem }: { result: DeliveryResult | null; problem: AuthwatchError | null }) {
   if (result) return { skipped: result.skipped, whatIf: plan.whatIf, channels: result.outcomes };
+  if (problem) return { error: problem.message, channels: [] };
   return config.channels.length > 0 ? null : undefined;
 }
 
@@ -271,7 +275,7 @@ async function finishPings(pings: HeartbeatSession, end: RunEnd): Promise<NonNul
 
 async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number> {
   const { describeOutcome, owedNotices } = await import('../alerts/deliver.js');
-  if (alerts.skipped) writeStderr('authwatch: alerts: another authwatch run is delivering them; left to it\n');
+  if (alerts.skipped) writeStderr(`authwatch: alerts NOT sent: another authwatch run (${alerts.heldBy ?? 'unknown'}) kept the alert-state lock for the whole wait; every notice stays owed (exit 3). If no other authwatch is running, remove the state.lock it names.\n`);
   let owed = 0;
   for (const outcome of alerts.outcomes) {
     const line = describeOutcome(outcome, now);

@@ -86,7 +86,7 @@ export interface HttpGet {
 }
 
 export type HttpAnswer =
-  | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean }
+  | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean; /** Cloudflare's `cf-mitigated` (`challenge`): the answer is the CDN's, not the service's. */ cfMitigated: string | null }
   | { kind: 'failed'; message: string };
 
 /**
@@ -104,7 +104,7 @@ export async function httpGet(request: HttpGet): Promise<HttpAnswer> {
     return { kind: 'failed', message: deadline.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
   }
   const { text, complete, timedOut } = await readSome(response, deadline, request.maxBytes);
-  return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut };
+  return { kind: 'answer', status: response.status, retryAfter: response.headers.get('retry-after'), text, complete, timedOut, cfMitigated: response.headers.get('cf-mitigated') };
 }
 
 /** The start of an answer: at most `limit` bytes, and only what arrived before the deadline. */

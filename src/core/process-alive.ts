@@ -38,7 +38,8 @@ let procfs: boolean | undefined;
 const procfsMounted = () => (procfs ??= existsSync('/proc/self/stat'));
 
 let boot: string | null | undefined;
-function bootId(): string | null {
+/** This boot's id (`/proc/sys/kernel/random/boot_id`), `null` where the system does not say. */
+export function bootId(): string | null {
   if (boot === undefined) {
     try {
       boot = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim() || null;
@@ -62,4 +63,26 @@ export function identityAlive(identity: ProcessIdentity): boolean {
     if (start !== undefined) return start === identity.start;
   }
   return processAlive(identity.pid);
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` start times: USER_HZ, 100 on every Linux ABI (Android's too). */
+const ticksPerSecond = 100;
+
+/**
+ * When `pid` started, in epoch ms (to about a clock tick, more off after a suspend on kernels
+ * whose start times leave it out: then it reads earlier than the truth); `null`: no such
+ * process; `undefined`: /proc cannot tell.
+ */
+export function processStartedAt(pid: number): number | null | undefined {
+  const start = startTime(pid);
+  if (start === null || start === undefined) return start;
+  let uptime: number;
+  try {
+    uptime = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+  const ticks = Number(start);
+  if (!Number.isFinite(uptime) || !Number.isSafeInteger(ticks)) return undefined;
+  return Date.now() - uptime * 1000 + (ticks * 1000) / ticksPerSecond;
 }

@@ -23,6 +23,11 @@ export interface LiveFact {
   message: string;
   /** When the credential was last seen working, epoch ms. */
   lastWorkedAt: number | null;
+  /**
+   * When the provider last answered conclusively about it (works, rejected, no credit, wrong
+   * kind), epoch ms; if it never has, when its checks began. Inconclusive answers leave it.
+   */
+  lastConclusiveAt: number;
   windows: readonly QuotaWindow[];
   /** For `no-credit`: where to add credit. */
   topUp: string | null;

@@ -18,7 +18,7 @@ export const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, o
 /** The checker for a profile, or why there is none (it is then "not checkable live"). */
 export function checkerFor(profile: Profile): LiveChecker | { notCheckable: string } {
   const { provider, type } = profile;
-  const checker = type === null ? undefined : checkers.find((candidate) => candidate.provider === provider && candidate.types.includes(type));
+  const checker = type === null ? undefined : checkers.find((candidate) => (candidate.provider === provider || candidate.alsoFor?.includes(provider) === true) && candidate.types.includes(type));
   if (checker) return checker;
   if (profile.provider === 'anthropic' && profile.type === 'token') return { notCheckable: 'a setup-token has no zero-token endpoint' };
   return { notCheckable: `no zero-token endpoint known for ${profile.provider} ${profile.type ?? 'credentials'}` };

@@ -34,6 +34,8 @@ export interface LiveChecker {
   defaultBaseUrl: string;
   /** The credential types of `provider` it checks. */
   types: readonly CredentialType[];
+  /** Other provider ids whose credentials of those types it checks (a provider's newer or older id). */
+  alsoFor?: readonly string[];
   request(secret: HandedSecret): LiveRequest;
   /** Reads an answer that `classifyCommon` left to the checker. */
   classify(answer: LiveAnswer): Observation;
@@ -60,9 +62,9 @@ export function field(value: unknown, ...path: string[]): unknown {
   return here;
 }
 
-/** The error text of the usual bodies: `{error:{message}}` (Anthropic, OpenAI, Gemini), `{error:"…"}`, `{message}`, `{detail}`. */
+/** The error text of the usual bodies: `{error:{message}}` (Anthropic, OpenAI, Gemini), `{error:"…"}`, `{message}`, `{detail}`, `{detail:{message}}` (chatgpt.com). */
 export function errorMessage(body: unknown): string {
-  for (const candidate of [field(body, 'error', 'message'), field(body, 'error'), field(body, 'message'), field(body, 'detail')]) {
+  for (const candidate of [field(body, 'error', 'message'), field(body, 'error'), field(body, 'message'), field(body, 'detail'), field(body, 'detail', 'message')]) {
     if (typeof candidate === 'string' && candidate.trim()) return cleanMessage(candidate);
   }
   return '';
@@ -81,17 +83,23 @@ export function timeOf(value: unknown): number | null {
   return null;
 }
 
+/** Words with which a provider says a credential or its account is gone for good, not just due for renewal. */
+export const saysDead = /revoked|deactivated|disabled|deleted|suspended|banned|terminated|invalid|incorrect|not valid|not found|malformed|bad credentials|no auth credentials/i;
+
 /**
  * What every provider's answer means before its own reading: throttling, overload and server
- * errors say nothing about the credential (inconclusive); 401 is a dead credential. `null`:
- * the checker reads it.
+ * errors say nothing about the credential (inconclusive), and neither does a refusal that is
+ * not the provider's own words (a CDN challenge page, a body that is not JSON); 401 is a dead
+ * credential. `null`: the checker reads it.
  */
-export function classifyCommon(answer: LiveAnswer): Observation | null {
+export function classifyCommon(answer: LiveAnswer & { cfMitigated?: string | null }): Observation | null {
   const { status } = answer;
+  if (answer.cfMitigated) return { verdict: 'inconclusive', message: `stopped by the provider's CDN (cf-mitigated: ${answer.cfMitigated}), not an answer about the credential (${status})` };
   const said = errorMessage(answer.body);
   if (status === 429) return { verdict: 'inconclusive', message: `rate limited (429)${said ? `: ${said}` : ''}` };
   if (status === 529 || status >= 500 || status === 408) return { verdict: 'inconclusive', message: `provider unavailable (${status})${said ? `: ${said}` : ''}` };
   if (status >= 300 && status < 400) return { verdict: 'inconclusive', message: `redirected (${status}); not followed, the credential goes to its own host only` };
+  if ((status === 401 || status === 403) && answer.body === undefined) return { verdict: 'inconclusive', message: `refused (${status}) with an answer that is not the provider's JSON` };
   if (status === 401) return { verdict: 'rejected', message: said || 'unauthorized' };
   return null;
 }

@@ -5,9 +5,9 @@ import { registerSecret } from '../core/scrub.js';
 import type { LiveFact } from '../evaluate/live.js';
 import type { HandedSecret, Profile, SecretHandOver } from '../sources/source.js';
 import { checkerFor } from './index.js';
-import { classifyCommon, cleanMessage, type LiveChecker, type Observation } from './provider.js';
+import { classifyCommon, cleanMessage, saysDead, type LiveChecker, type Observation } from './provider.js';
 import { liveOnFor, type LiveSettings } from './settings.js';
-import { keepResults, loadResults, type KeptResult, type KeptResults } from './store.js';
+import { claimSlots, keepResults, loadResults, type KeptResult, type KeptResults } from './store.js';
 
 /** Checkers that read the body get this much of it; list endpoints need only the status. */
 const bodyCap = 64 * 1024;
@@ -32,6 +32,27 @@ interface Job {
   checker: LiveChecker;
   secret: HandedSecret;
   kept: KeptResult | undefined;
+  /** An OAuth login with a refresh token: its access token expiring is routine, not death. */
+  refreshable: boolean;
+}
+
+/** A kept result as a fact of this run (`nextAt` is the store's business). */
+function factOf(result: KeptResult, checker: LiveChecker): LiveFact {
+  return {
+    verdict: result.verdict,
+    observedAt: result.observedAt,
+    httpStatus: result.httpStatus,
+    message: result.message,
+    lastWorkedAt: result.lastWorkedAt,
+    lastConclusiveAt: result.lastConclusiveAt ?? result.firstCheckedAt,
+    windows: result.windows,
+    topUp: checker.topUp ?? null,
+  };
+}
+
+/** Not asked, and why: nothing about the credential is learnt, so what was known stays. */
+function notAsked(message: string, kept: KeptResult | undefined, now: number): LiveFact {
+  return { verdict: 'inconclusive', observedAt: now, httpStatus: null, message, lastWorkedAt: kept?.lastWorkedAt ?? null, lastConclusiveAt: kept ? (kept.lastConclusiveAt ?? kept.firstCheckedAt) : now, windows: [], topUp: null };
 }
 
 /** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
@@ -69,21 +90,36 @@ async function runChecks(
     const secret = secrets.get(rowKey(profile));
     if ('notCheckable' in checker || !secret) {
       const why = 'notCheckable' in checker ? checker.notCheckable : profile.secret === 'reference' ? 'the secret is held by reference' : 'the secret was not handed over by its source';
-      facts.set(profile, { verdict: 'not-checkable', observedAt: now, httpStatus: null, message: why, lastWorkedAt: null, windows: [], topUp: null });
+      facts.set(profile, { verdict: 'not-checkable', observedAt: now, httpStatus: null, message: why, lastWorkedAt: null, lastConclusiveAt: now, windows: [], topUp: null });
       continue;
     }
     // One request per credential: profiles holding the same secret share it.
     const key = `${checker.name}:${fingerprint(secret.value)}`;
     const previous = kept[key];
-    if (!jobs.has(key) && (!previous || now >= previous.nextAt)) jobs.set(key, { key, checker, secret, kept: previous });
+    const refreshable = profile.type === 'oauth' && profile.refreshable;
+    // A refreshable login's access token past its expiry proves nothing either way: the login
+    // renews it on its next use. Sending it would only earn "token expired".
+    if (refreshable && profile.expiresAt !== null && profile.expiresAt <= now) {
+      facts.set(profile, notAsked('not checked: access token due for renewal (the login renews it on its next use)', previous, now));
+      continue;
+    }
+    if (!jobs.has(key) && (!previous || now >= previous.nextAt)) jobs.set(key, { key, checker, secret, kept: previous, refreshable });
     waiting.push([profile, key, checker]);
   }
 
   const fresh: KeptResults = {};
+  let known: KeptResults = kept;
+  let claimedHere = new Set<string>();
   if (jobs.size > 0) {
     makeStateDir(stateDir);
+    // Overlapping runs (a timer, the daemon, a manual check) ask once: each due credential is
+    // claimed in the store first, and only the run that claimed it asks.
+    const claim = await claimSlots(stateDir, [...jobs.keys()], now, settings.runTimeoutMs);
+    known = claim.results;
+    claimedHere = claim.claimed;
+    if (claim.heldBy) log.warn({ heldBy: claim.heldBy }, 'live checks: the live store stayed locked; nothing asked this run');
     const started = Date.now();
-    const queue = [...jobs.values()];
+    const queue = [...jobs.values()].filter((job) => claimedHere.has(job.key));
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const left = settings.runTimeoutMs - (Date.now() - started);
@@ -95,20 +131,20 @@ async function runChecks(
         log.debug({ checker: job.checker.name, credential: job.key.split(':')[1], verdict: result.verdict, httpStatus: result.httpStatus }, 'live check');
         fresh[job.key] = result;
         // Kept at once: a run killed later keeps what it learnt, so it is not asked again.
-        keepResults(stateDir, { [job.key]: result }, now);
+        await keepResults(stateDir, { [job.key]: result }, now);
       }
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, queue.length) }, worker));
   }
 
   for (const [profile, key, checker] of waiting) {
-    const result = fresh[key] ?? kept[key];
+    // Claimed by this run but not asked (the deadline passed): what was kept before the claim.
+    const result = fresh[key] ?? (claimedHere.has(key) ? kept[key] : known[key]);
     if (!result) {
-      facts.set(profile, { verdict: 'inconclusive', observedAt: now, httpStatus: null, message: 'not checked: the run deadline passed', lastWorkedAt: null, windows: [], topUp: null });
+      facts.set(profile, notAsked('not checked: the run deadline passed', kept[key], now));
       continue;
     }
-    const { nextAt: _next, ...fact } = result;
-    facts.set(profile, { ...fact, topUp: checker.topUp ?? null });
+    facts.set(profile, factOf(result, checker));
   }
   return facts;
 }
@@ -137,7 +173,12 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     }
     if (answer.timedOut) observation = { verdict: 'inconclusive', message: `the answer did not come within ${timeoutMs / 1000}s` };
     else if (!answer.complete && checker.readsBody && answer.status === 200) observation = { verdict: 'inconclusive', message: `answer larger than ${bodyCap / 1024} KiB, not read` };
-    else observation = classifyCommon({ status: answer.status, body }) ?? checker.classify({ status: answer.status, body });
+    else observation = classifyCommon({ status: answer.status, body, cfMitigated: answer.cfMitigated }) ?? checker.classify({ status: answer.status, body });
+    // A refreshable login's access token refused as expired (its stored expiry not yet passed:
+    // clocks differ, or it was renewed just now) is due for renewal, not dead.
+    if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !saysDead.test(observation.message)) {
+      observation = { verdict: 'inconclusive', message: `access token refused as due for renewal (401${observation.message ? `: ${observation.message}` : ''}); the login renews it on its next use` };
+    }
   }
   const works = observation.verdict === 'works';
   const settled = observation.verdict !== 'inconclusive';
@@ -150,6 +191,8 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     httpStatus,
     message: cleanMessage(observation.message),
     lastWorkedAt: works ? now : (kept?.lastWorkedAt ?? null),
+    lastConclusiveAt: settled ? now : (kept?.lastConclusiveAt ?? null),
+    firstCheckedAt: kept?.firstCheckedAt ?? now,
     windows: observation.windows ?? [],
     nextAt: now + Math.max(waitAsked, wait * (1 - Math.random() * jitterShare)),
   };

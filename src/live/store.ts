@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { lockState } from '../alerts/state-lock.js';
 import { readStateFile } from '../alerts/store.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { liveVerdicts, type LiveVerdict, type QuotaWindow } from '../evaluate/live.js';
@@ -14,8 +15,12 @@ export interface KeptResult {
   httpStatus: number | null;
   message: string;
   lastWorkedAt: number | null;
+  /** When the provider last answered conclusively (anything but inconclusive); `null`: never yet. */
+  lastConclusiveAt: number | null;
+  /** When this credential was first checked: the stale alert's start when no answer was ever conclusive. */
+  firstCheckedAt: number;
   windows: QuotaWindow[];
-  /** No request for this credential before this time (interval, jitter, retry-after). */
+  /** No request for this credential before this time (interval, jitter, retry-after, or a run's claim). */
   nextAt: number;
 }
 
@@ -45,6 +50,9 @@ function readEntry(value: unknown): KeptResult | null {
     httpStatus: finiteOrNull(entry.httpStatus),
     message: typeof entry.message === 'string' ? cleanMessage(entry.message) : '',
     lastWorkedAt: finiteOrNull(entry.lastWorkedAt),
+    // Entries of earlier versions: their observation is the best known start.
+    lastConclusiveAt: finite(entry.lastConclusiveAt) ? entry.lastConclusiveAt : verdict === 'inconclusive' ? null : entry.observedAt,
+    firstCheckedAt: finite(entry.firstCheckedAt) ? entry.firstCheckedAt : entry.observedAt,
     windows,
     nextAt: entry.nextAt,
   };
@@ -68,12 +76,53 @@ export function loadResults(dir: string): KeptResults {
   return results;
 }
 
-/**
- * Adds results to the file: read again just before, so a run that ran alongside loses
- * nothing, and written atomically, so a killed run leaves the old file or the new one.
- */
-export function keepResults(dir: string, fresh: Readonly<KeptResults>, now: number): void {
-  const results = { ...loadResults(dir), ...fresh };
+/** The store's own lock: held for a read and a write, never across a request. */
+const lockName = 'live.lock';
+const lockWaitMs = 5_000;
+
+function writeResults(dir: string, results: KeptResults, now: number): void {
   for (const [key, entry] of Object.entries(results)) if (now - entry.observedAt > keepMs) delete results[key];
   writeFileAtomic(join(dir, fileName), `${JSON.stringify({ version: 1, results }, null, 1)}\n`, { mode: 0o600, durable: false });
+}
+
+/**
+ * Claims the slots of the credentials `due` (checker:fingerprint keys) that no other run has
+ * claimed or answered since this run looked: under the store's lock, each still due gets its
+ * `nextAt` pushed past this run's live checks (`claimMs`), so an overlapping run finds it not
+ * due and reads the answer this run keeps. A run killed after claiming loses only that wait.
+ * Returns what it claimed and the store as it is now; `heldBy` when the lock stayed held.
+ */
+export async function claimSlots(dir: string, due: readonly string[], now: number, claimMs: number): Promise<{ claimed: Set<string>; results: KeptResults; heldBy?: string }> {
+  const lock = await lockState(dir, lockWaitMs, lockName);
+  if (!lock.release) return { claimed: new Set(), results: loadResults(dir), heldBy: lock.heldBy };
+  try {
+    const results = loadResults(dir);
+    const claimed = new Set<string>();
+    for (const key of due) {
+      const current = results[key];
+      if (current && now < current.nextAt) continue; // answered or claimed by another run meanwhile
+      claimed.add(key);
+      results[key] = current
+        ? { ...current, nextAt: now + claimMs }
+        : { observedAt: now, verdict: 'inconclusive', httpStatus: null, message: 'not checked yet: another run is asking', lastWorkedAt: null, lastConclusiveAt: null, firstCheckedAt: now, windows: [], nextAt: now + claimMs };
+    }
+    if (claimed.size > 0) writeResults(dir, { ...results }, now);
+    return { claimed, results };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Adds results to the file, under the store's lock: read again just before, so a run that ran
+ * alongside loses nothing, and written atomically, so a killed run leaves the old file or the
+ * new one. (A lock that stays held does not cost the answer: it is written all the same.)
+ */
+export async function keepResults(dir: string, fresh: Readonly<KeptResults>, now: number): Promise<void> {
+  const lock = await lockState(dir, lockWaitMs, lockName);
+  try {
+    writeResults(dir, { ...loadResults(dir), ...fresh }, now);
+  } finally {
+    lock.release?.();
+  }
 }

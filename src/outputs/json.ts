@@ -22,6 +22,7 @@ function liveToJson(live: LiveFact) {
     httpStatus: live.httpStatus,
     message: live.message,
     lastWorkedAt: iso(live.lastWorkedAt),
+    lastConclusiveAt: iso(live.lastConclusiveAt),
     windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt) })),
   };
 }

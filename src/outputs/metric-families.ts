@@ -255,6 +255,15 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
       samples: credentialSamples(evaluations, labels, checked, (e, l) => ({ labels: l, value: seconds(e.live!.observedAt) })),
     },
     {
+      // Inconclusive answers (timeouts, 429, 5xx, a CDN challenge) refresh the time above but
+      // not this one: the stale alert watches this.
+      name: 'authwatch_credential_live_conclusive_timestamp_seconds',
+      help: 'When the provider last answered conclusively about the credential (works, rejected, no credit, wrong kind), or when its live checks began if it never has, as a Unix timestamp.',
+      type: 'gauge',
+      labelNames: credentialLabelNames,
+      samples: credentialSamples(evaluations, labels, checked, (e, l) => ({ labels: l, value: seconds(e.live!.lastConclusiveAt) })),
+    },
+    {
       name: 'authwatch_quota_utilization_ratio',
       help: 'Share of a usage window used at the last live check (0–1; 1 = out of quota).',
       type: 'gauge',

@@ -86,7 +86,7 @@ interface CredentialBase {
 export type Credential =
   | (CredentialBase & { type: 'api_key'; key?: string; apiKey?: string; keyRef?: SecretRefDocument })
   | (CredentialBase & { type: 'token'; token?: string; tokenRef?: SecretRefDocument; expires?: unknown })
-  | (CredentialBase & { type: 'oauth'; access?: string; refresh?: string; expires?: unknown; oauthRef?: { id: string } });
+  | (CredentialBase & { type: 'oauth'; access?: string; refresh?: string; expires?: unknown; oauthRef?: { id: string }; accountId?: string });
 
 const readSecretRef = (ref: JsonObject): SecretRefDocument => ({ source: ref.requiredString('source'), id: ref.requiredString('id') });
 
@@ -112,6 +112,8 @@ function readCredentialFields(type: Credential['type'], entry: JsonObject): Cred
         refresh: entry.string('refresh'),
         expires: entry.fields.expires,
         oauthRef: entry.object('oauthRef', (ref) => ({ id: ref.requiredString('id') })),
+        // ChatGPT logins: OpenClaw sends it as `ChatGPT-Account-Id` (usage-*.mjs, provider-usage.fetch.codex-*.mjs).
+        accountId: entry.string('accountId'),
       };
   }
 }
@@ -270,7 +272,8 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
   const { secret, value, notes, reference } = secretOf(entry);
   // An OAuth entry hands over its access token only, never the refresh token `value` may be.
   const sendable = entry.type === 'oauth' ? (nonEmpty(entry.access) ? entry.access : null) : value;
-  if (sendable && origin.handOverSecret && !entry.replaced) origin.handOverSecret({ source: origin.source, agent: origin.agent, id }, { value: sendable });
+  const accountId = entry.type === 'oauth' && nonEmpty(entry.accountId) ? entry.accountId.trim() : null;
+  if (sendable && origin.handOverSecret && !entry.replaced) origin.handOverSecret({ source: origin.source, agent: origin.agent, id }, { value: sendable, ...(accountId ? { accountId } : {}) });
   const usage = usageNotes(stats[id], now);
   const own = entry.replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
   // The whole profile written out, not through makeProfile: this runs once per credential,

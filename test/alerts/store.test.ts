@@ -38,19 +38,19 @@ const others = (dir: string) => readdirSync(dir).filter((name) => name !== 'stat
 describe('the state lock', () => {
   it('is exclusive while held, names this run of this process, and is free again once released', async () => {
     const dir = freshDir();
-    const release = await lockState(dir, 0);
+    const { release } = await lockState(dir, 0);
     const [pid, start, boot] = readFileSync(join(dir, 'state.lock'), 'utf8').split(' ');
     expect([Number(pid), start, boot]).toEqual([process.pid, startOf(process.pid), bootId]);
-    expect(await lockState(dir, 100)).toBeNull();
+    expect((await lockState(dir, 100)).heldBy).toBeDefined();
     release!();
     expect(readdirSync(dir)).toEqual([]);
-    expect(await lockState(dir, 0)).not.toBeNull();
+    expect((await lockState(dir, 0)).release).toBeDefined();
   });
 
   it('is taken over from a process that died holding it', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'state.lock'), lockLine(deadPid(), '12345'));
-    expect(await lockState(dir, 0)).not.toBeNull();
+    expect((await lockState(dir, 0)).release).toBeDefined();
     expect(readFileSync(join(dir, 'state.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
   });
 
@@ -58,36 +58,36 @@ describe('the state lock', () => {
     const dir = freshDir();
     const stranger = unrelatedProcess();
     writeFileSync(join(dir, 'state.lock'), lockLine(stranger, String(Number(startOf(stranger)) - 1)));
-    expect(await lockState(dir, 0)).not.toBeNull();
+    expect((await lockState(dir, 0)).release).toBeDefined();
   });
 
   it('is taken over when it comes from an earlier boot, even if that pid and start time are alive now', async () => {
     const dir = freshDir();
     const stranger = unrelatedProcess();
     writeFileSync(join(dir, 'state.lock'), lockLine(stranger, startOf(stranger), '00000000-0000-4000-8000-000000000000'));
-    expect(await lockState(dir, 0)).not.toBeNull();
+    expect((await lockState(dir, 0)).release).toBeDefined();
   });
 
   it('is waited for while its holder runs', async () => {
     const dir = freshDir();
     const holder = unrelatedProcess();
     writeFileSync(join(dir, 'state.lock'), lockLine(holder, startOf(holder)));
-    expect(await lockState(dir, 150)).toBeNull();
+    expect((await lockState(dir, 150)).heldBy).toBeDefined();
   });
 
   it('in the older bare-pid format: taken over once the pid is gone or the file is old, waited for while young and alive', async () => {
     const dir = freshDir();
     const lock = join(dir, 'state.lock');
     writeFileSync(lock, String(deadPid()));
-    (await lockState(dir, 0))!();
+    (await lockState(dir, 0)).release!();
     writeFileSync(lock, String(unrelatedProcess()));
-    expect(await lockState(dir, 100)).toBeNull();
+    expect((await lockState(dir, 100)).heldBy).toBeDefined();
     old(lock);
-    (await lockState(dir, 0))!();
+    (await lockState(dir, 0)).release!();
     writeFileSync(lock, ''); // torn
-    expect(await lockState(dir, 100)).toBeNull();
+    expect((await lockState(dir, 100)).heldBy).toBeDefined();
     old(lock);
-    expect(await lockState(dir, 0)).not.toBeNull();
+    expect((await lockState(dir, 0)).release).toBeDefined();
   });
 
   it('is taken over when the run that was taking it over died too, and the claims are tidied away', async () => {
@@ -98,15 +98,15 @@ describe('the state lock', () => {
     writeFileSync(join(dir, `state.lock.claim-${deadNonce}`), lockLine(deadPid(), '8', bootId, claimer));
     writeFileSync(join(dir, `state.lock.claim-${claimer}`), lockLine(deadPid(), '9', bootId, 'c')); // one more level
     writeFileSync(join(dir, `.state.lock.${claimer}`), lockLine(deadPid(), '8', bootId, claimer)); // the claimer's own file
-    const release = await lockState(dir, 0);
-    expect(release).not.toBeNull();
+    const { release } = await lockState(dir, 0);
+    expect(release).toBeDefined();
     expect(others(dir)).toEqual([]);
     expect(readdirSync(dir).filter((name) => name.startsWith('.state.lock.'))).toHaveLength(1); // this run's
     release!();
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('processes that keep finding a dead lock together: never two holders at once', { timeout: 60_000 }, async () => {
+  it('processes that keep finding a dead lock together: never two holders at once', { timeout: 120_000 }, async () => {
     // Each child is the real lock code in its own process. It takes the lock, stays inside a
     // moment (a directory only one can create), then "dies" holding it: a dead run's lock is
     // put in its place, which all the others find and race to take over. They start together
@@ -129,7 +129,7 @@ let wins = 0, clashes = 0, tries = 0;
 // A cap on tries bounds a child that keeps losing every race.
 while (wins < Number(target) && tries < 2000000) {
   tries++;
-  if (!(await lockState(dir, -1))) continue; // one try, no wait
+  if (!(await lockState(dir, -1)).release) continue; // one try, no wait
   wins++;
   let inside = true;
   try { mkdirSync(dir + '/inside'); } catch { inside = false; clashes++; }
@@ -179,10 +179,10 @@ process.stdout.write(JSON.stringify({ wins, clashes, tries }) + '\\n');
 
   it('costs little: taking and releasing it, measured', async () => {
     const dir = freshDir();
-    (await lockState(dir, 0))!(); // warm
+    (await lockState(dir, 0)).release!(); // warm
     const rounds = 2000;
     const started = performance.now();
-    for (let i = 0; i < rounds; i++) (await lockState(dir, 0))!();
+    for (let i = 0; i < rounds; i++) (await lockState(dir, 0)).release!();
     const perLock = (performance.now() - started) / rounds;
     console.log(`lock cost: ${(perLock * 1000).toFixed(0)} µs to take and release (mean of ${rounds})`);
     expect(perLock).toBeLessThan(5);

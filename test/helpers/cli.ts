@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from './children.js';
+import { childPreload } from './link-denied.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -47,6 +48,6 @@ export function runProcess(
  * HOME, UTC and whatever the test adds — never the developer's own credentials.
  */
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, TZ: 'UTC', ...options.env };
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, TZ: 'UTC', ...childPreload(), ...options.env };
   return runProcess(process.execPath, [cliPath, ...args], { env, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.uid !== undefined ? { uid: options.uid } : {}) });
 }

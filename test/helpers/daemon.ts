@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath } from './cli.js';
+import { childPreload } from './link-denied.js';
 import { startProcess, waitFor } from './processes.js';
 
 export const configPath = (home: string) => join(home, '.config/authwatch/config.json5');
@@ -24,6 +25,7 @@ export async function startDaemon(home: string, config = '{ schedule: "0 0 1 1 *
     PATH: process.env.PATH,
     HOME: home,
     TZ: 'UTC',
+    ...childPreload(),
   });
   const port = await listeningPort(daemon);
   const base = `http://127.0.0.1:${port}`;

@@ -43,12 +43,32 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       return { works: list, dead: { status: 401, body: { error: { message: `Incorrect API key provided: ${String(headers.authorization).slice(7)}`, type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
     case '/api/oauth/usage': {
       const usage = (five: number) => ({ status: 200, body: { five_hour: { utilization: five, resets_at: new Date(resetAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } });
-      return { works: usage(40), quota93: usage(93), quota100: usage(100), dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') }, wrongkind: { status: 403, body: anthropicError('permission_error', 'OAuth token does not meet scope requirement user:profile') } }[scenario];
+      return {
+        works: usage(40),
+        quota93: usage(93),
+        quota100: usage(100),
+        // An access token past its time (anthropics/claude-code #12879): the login renews it.
+        dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') },
+        // A login that is gone (anthropics/claude-code #9635, #29497: 403 permission_error).
+        revoked: { status: 403, body: anthropicError('permission_error', 'OAuth token has been revoked. Please obtain a new token.') },
+        wrongkind: { status: 403, body: anthropicError('permission_error', 'OAuth token does not meet scope requirement user:profile') },
+      }[scenario];
     }
     case '/backend-api/wham/usage': {
       const window = (used: number) => ({ used_percent: used, limit_window_seconds: 18000, reset_at: resetAt / 1000, reset_after_seconds: 3600 });
       const usage = (extra: object = {}) => ({ status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: window(20), secondary_window: window(5) }, credits: { balance: '0' }, spend_control: { reached: false }, ...extra } });
-      return { works: usage(), nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }), dead: { status: 401, body: { detail: 'token expired' } }, forbidden: { status: 403, body: { detail: 'account deactivated' } } }[scenario];
+      return {
+        works: usage(),
+        nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }),
+        dead: { status: 401, body: { detail: 'token expired' } },
+        // chatgpt.com's own words for an access token past its time.
+        expired: { status: 401, body: { detail: { message: 'Your authentication token has expired. Please try signing in again.', type: 'invalid_request_error', param: null, code: 'token_expired' } } },
+        forbidden: { status: 403, body: { detail: 'account deactivated' } },
+        // chatgpt.com is behind Cloudflare: a bot challenge is an HTML page, 403, `cf-mitigated: challenge`.
+        challenge: { status: 403, body: '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>Enable JavaScript and cookies to continue</body></html>', headers: { 'content-type': 'text/html; charset=UTF-8', 'cf-mitigated': 'challenge' } },
+        // A proxy's or CDN's own refusal page, no challenge header.
+        html403: { status: 403, body: '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>', headers: { 'content-type': 'text/html' } },
+      }[scenario];
     }
     case '/api/v1/key': {
       const key = (remaining: number) => ({ status: 200, body: { data: { label: 'sk-or-v1-abc...', limit: 10, limit_remaining: remaining, limit_reset: 'monthly', usage: 10 - remaining, usage_daily: 0, usage_weekly: 0, usage_monthly: 0, is_free_tier: false, expires_at: null } } });

@@ -1,4 +1,4 @@
-import { errorMessage, field, finiteNumber, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import { errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
 import type { QuotaWindow } from '../../evaluate/live.js';
 import { claudeCodeOnly } from './anthropic-api.js';
 
@@ -40,7 +40,8 @@ export const anthropicOauth: LiveChecker = {
     }
     if (answer.status === 403 && /scope requirement/i.test(said)) return { verdict: 'wrong-kind', message: said };
     if (answer.status === 400 && said.includes(claudeCodeOnly)) return { verdict: 'wrong-kind', message: said };
-    if (answer.status === 403) return { verdict: 'rejected', message: said || 'forbidden' };
+    // "OAuth token has been revoked" (permission_error) is death; a 403 that does not say so is not.
+    if (answer.status === 403 && saysDead.test(said)) return { verdict: 'rejected', message: said };
     return unexpected(answer);
   },
 };

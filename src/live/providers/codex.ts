@@ -1,4 +1,4 @@
-import { errorMessage, field, finiteNumber, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import { errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
 import type { QuotaWindow } from '../../evaluate/live.js';
 
 /** Codex usage-limit types that are credit, not a window (they do not reset by themselves). */
@@ -6,7 +6,8 @@ const depleted = /credits_depleted/;
 
 /**
  * A ChatGPT / Codex login (OAuth access token): `GET /backend-api/wham/usage` reports the
- * plan's primary and secondary windows, credits and spend control; costs nothing.
+ * plan's primary and secondary windows, credits and spend control; costs nothing. The login's
+ * account id goes as `ChatGPT-Account-Id`, as OpenClaw and the Codex CLI send it.
  */
 export const codexUsage: LiveChecker = {
   name: 'codex-usage',
@@ -16,12 +17,16 @@ export const codexUsage: LiveChecker = {
   readsBody: true,
   topUp: 'add credits or raise the spend limit in the ChatGPT workspace settings',
   types: ['oauth'],
+  // OpenClaw 2026.9 keeps ChatGPT logins under `openai` (`openai-codex` is its legacy id) and
+  // probes this endpoint for them (usage-*.mjs `isWhamOAuthProfile`).
+  alsoFor: ['openai'],
   request: (secret) => ({
     path: '/backend-api/wham/usage',
     headers: { authorization: `Bearer ${secret.value}`, ...(secret.accountId ? { 'chatgpt-account-id': secret.accountId } : {}) },
   }),
   classify(answer) {
-    if (answer.status === 403) return { verdict: 'rejected', message: errorMessage(answer.body) || 'account not allowed (403)' };
+    // Only a 403 that says the account is gone; any other (a workspace policy, a region) says nothing about the login.
+    if (answer.status === 403 && saysDead.test(errorMessage(answer.body))) return { verdict: 'rejected', message: errorMessage(answer.body) };
     if (answer.status !== 200) return unexpected(answer);
     const reached = field(answer.body, 'rate_limit_reached_type', 'type');
     if (typeof reached === 'string' && depleted.test(reached)) return { verdict: 'no-credit', message: reached };
