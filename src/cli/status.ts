@@ -82,7 +82,9 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
   const run = facts.lastRun;
   if (!run) problems.push(facts.lastRunProblem ?? 'no run recorded yet: run `authwatch check`, or install a launcher (`authwatch install systemd|termux`)');
   else {
-    if (now - run.finishedAt > 3 * facts.intervalMs) {
+    if (run.finishedAt - now > 3_600_000) {
+      problems.push(`the last run says it finished ${formatSpan(run.finishedAt - now)} from now: is the clock right? (the next run records it again)`);
+    } else if (now - run.finishedAt > 3 * facts.intervalMs) {
       problems.push(`no run for ${formatSpan(now - run.finishedAt)} (expected every ${formatSpan(facts.intervalMs)}): is the timer or daemon running?`);
     }
     if (run.exitCode === ExitCode.CouldNotRun && run.error) problems.push(`the last run could not run: ${run.error}`);

@@ -159,7 +159,9 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
 function retryAfter(header: string | null, now: number): number {
   if (!header) return 0;
   const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  // At most a day: a Retry-After of 1e300 would otherwise stop the checks for good.
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), maxRetryAfterMs) : 0;
 }
+
+const maxRetryAfterMs = 86_400_000;

@@ -32,6 +32,7 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     overloaded: { status: 529, body: anthropicError('overloaded_error', 'Overloaded') },
     limited: { status: 429, body: anthropicError('rate_limit_error', 'Number of requests has exceeded your rate limit'), headers: { 'retry-after': '7200' } },
     broken: { status: 502, body: 'Bad Gateway' },
+    waitforever: { status: 429, body: anthropicError('rate_limit_error', 'slow down'), headers: { 'retry-after': '1e300' } },
     echo: { status: 401, body: { error: { message: `you sent ${JSON.stringify(headers)}` } } },
   };
   if (common[scenario]) return common[scenario];
@@ -43,12 +44,15 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       return { works: list, dead: { status: 401, body: { error: { message: `Incorrect API key provided: ${String(headers.authorization).slice(7)}`, type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
     case '/api/oauth/usage': {
       const usage = (five: number) => ({ status: 200, body: { five_hour: { utilization: five, resets_at: new Date(resetAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } });
-      return { works: usage(40), quota93: usage(93), quota100: usage(100), dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') }, wrongkind: { status: 403, body: anthropicError('permission_error', 'OAuth token does not meet scope requirement user:profile') } }[scenario];
+      // farreset: a reset time beyond any Date (resets_at: 1e300), as a hostile or broken answer may say.
+      const farReset = { status: 200, body: { five_hour: { utilization: 50, resets_at: 1e300 }, seven_day: { utilization: 12, resets_at: '+275760-09-14T00:00:00Z' } } };
+      return { works: usage(40), quota93: usage(93), quota100: usage(100), farreset: farReset, dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') }, wrongkind: { status: 403, body: anthropicError('permission_error', 'OAuth token does not meet scope requirement user:profile') } }[scenario];
     }
     case '/backend-api/wham/usage': {
       const window = (used: number) => ({ used_percent: used, limit_window_seconds: 18000, reset_at: resetAt / 1000, reset_after_seconds: 3600 });
       const usage = (extra: object = {}) => ({ status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: window(20), secondary_window: window(5) }, credits: { balance: '0' }, spend_control: { reached: false }, ...extra } });
-      return { works: usage(), nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }), dead: { status: 401, body: { detail: 'token expired' } }, forbidden: { status: 403, body: { detail: 'account deactivated' } } }[scenario];
+      const farReset = { status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { ...window(20), reset_at: 9e15 }, secondary_window: { ...window(5), reset_at: 1e300 } } } };
+      return { works: usage(), farreset: farReset, nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }), dead: { status: 401, body: { detail: 'token expired' } }, forbidden: { status: 403, body: { detail: 'account deactivated' } } }[scenario];
     }
     case '/api/v1/key': {
       const key = (remaining: number) => ({ status: 200, body: { data: { label: 'sk-or-v1-abc...', limit: 10, limit_remaining: remaining, limit_reset: 'monthly', usage: 10 - remaining, usage_daily: 0, usage_weekly: 0, usage_monthly: 0, is_free_tier: false, expires_at: null } } });
