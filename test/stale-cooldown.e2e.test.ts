@@ -109,6 +109,6 @@ describe('stale cooldown', () => {
     writeFiles(fifo, { '.config/authwatch/config.json5': '{ channels: [{ name: "hook", type: "webhook", url: "http://127.0.0.1:9/hook" }] }' });
     const alerting = await runCli(['check', '--now', at(NOW), '--send'], { home: fifo, timeoutMs: 15_000 });
     expect(alerting.code).toBe(3);
-    expect(alerting.stderr).toMatch(/alert state .*state\.json is not a regular file; fix: remove it/);
+    expect(alerting.stderr).toMatch(/alert state .*state\.json cannot be read: .*not a regular file; fix: remove it/);
   }, 60_000);
 });

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { describeFsError } from '../core/files.js';
+import { maxUnitFileBytes, readBoundedText } from '../core/files.js';
 import { parseCommandArgs } from './options.js';
 import { readUnitEnvironment } from '../install/unit-file.js';
 import { writeStdout } from './stdout.js';
@@ -85,13 +84,9 @@ export async function migrateMonitor(argv: string[]): Promise<ExitCode> {
   if (file === undefined) {
     settings = new Map(monitorSettings.flatMap((key) => (process.env[key] ? [[key, process.env[key]!] as const] : [])));
   } else {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new AuthwatchError(`cannot read ${file}: ${describeFsError(error)}`);
-    }
-    settings = monitorSettingsOf(text, file);
+    const read = readBoundedText(file, maxUnitFileBytes);
+    if (read.kind !== 'ok') throw new AuthwatchError(`cannot read ${file}: ${read.kind === 'absent' ? 'no such file or directory' : read.message}`);
+    settings = monitorSettingsOf(read.text, file);
   }
   writeStdout(migratedConfig(settings, file ?? 'the environment'));
   return ExitCode.Ok;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadState, stateDirectory } from '../alerts/store.js';
@@ -6,7 +6,7 @@ import type { AlertState } from '../alerts/decide.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { formatLocalTime, formatSpan } from '../core/duration.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { pathExists } from '../core/files.js';
+import { maxCredentialFileBytes, maxUnitFileBytes, pathExists, readBoundedText } from '../core/files.js';
 import { createLogger } from '../core/log.js';
 import { runProgram } from '../core/run-program.js';
 import { termuxFiles } from '../install/termux.js';
@@ -201,13 +201,11 @@ async function findLaunchers(env: NodeJS.ProcessEnv, home: string): Promise<Laun
 
 /** `check --textfile /x.prom` from a unit's ExecStart or the Termux job's check line. */
 function commandOf(path: string): string | null {
-  try {
-    const text = readFileSync(path, 'utf8');
-    const match = /(?:^ExecStart=|\$\().*?\s((?:check|daemon)\b[^\n]*)/m.exec(text);
-    return match ? match[1]!.replace(/\s*2>>.*$/, '').trim() : null;
-  } catch {
-    return null;
-  }
+  // A FIFO or /dev/zero in its place must not hang status (its whole point is to answer).
+  const read = readBoundedText(path, maxUnitFileBytes);
+  if (read.kind !== 'ok') return null;
+  const match = /(?:^ExecStart=|\$\().*?\s((?:check|daemon)\b[^\n]*)/m.exec(read.text);
+  return match ? match[1]!.replace(/\s*2>>.*$/, '').trim() : null;
 }
 
 /** How long systemctl may take to answer (a hung bus must not hang status). */
@@ -251,13 +249,8 @@ function openclawHomes(env: NodeJS.ProcessEnv, home: string): OpenclawHome[] {
 
 /** OpenClaw writes the version that last touched its config in `meta.lastTouchedVersion`. */
 function versionOf(configPath: string): string | null {
-  try {
-    const text = readFileSync(configPath, 'utf8');
-    const match = /"?lastTouchedVersion"?\s*:\s*"([^"]{1,40})"/.exec(text);
-    return match?.[1] ?? null;
-  } catch {
-    return null;
-  }
+  const read = readBoundedText(configPath, maxCredentialFileBytes);
+  return read.kind === 'ok' ? (/"?lastTouchedVersion"?\s*:\s*"([^"]{1,40})"/.exec(read.text)?.[1] ?? null) : null;
 }
 
 function ago(now: number, at: number): string {

@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { removeQuietly, writeFileAtomic } from './atomic-write.js';
 import { distrustOf } from './file-trust.js';
+import { readBoundedFile } from './files.js';
 
 /**
  * A cache file's bytes, unless it is missing, not a plain file of ours, or someone else could
@@ -9,21 +10,12 @@ import { distrustOf } from './file-trust.js';
  * and never blocking on a FIFO in its place.
  */
 export function readOwnFile(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const info = fstatSync(fd);
-    return info.isFile() && distrustOf(info, file, false) === undefined ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBoundedFile(file, maxCacheFileBytes, { noFollow: true, distrust: (info) => distrustOf(info, file, false) });
+  return read.kind === 'ok' ? read.bytes : undefined;
 }
+
+/** V8's code cache of the bundle is a few MB; anything far larger is not one (a sparse file planted in its place). */
+const maxCacheFileBytes = 64 * 1024 * 1024;
 
 /**
  * Writes a cache file whole (0600, renamed into place, so a run killed half-way leaves no torn

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
-import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
+import { attempt, readInstalled, removeInstalled, reportFailures, runCommand } from './run-command.js';
 import { quoteArgument } from '../core/quote-argument.js';
 import { refuseControlCharacters, shDoubleQuoted, shSingleQuoted } from './render-grammar.js';
 import { fillTemplate, installation, readTemplate } from './template.js';
@@ -111,7 +111,7 @@ export async function uninstallTermux(options: Pick<TermuxOptions, 'home' | 'dry
   const failures: string[] = [];
   const files = termuxFiles(options.home);
   let push: PushInstall | null = null;
-  if (existsSync(files.job)) await attempt(failures, () => (push = findPushMarker(readFileSync(files.job, 'utf8'))), out);
+  if (existsSync(files.job)) await attempt(failures, () => (push = findPushMarker(readInstalled(files.job))), out);
   for (const command of [
     ['termux-job-scheduler', '--cancel', '--job-id', String(jobId)],
     ['termux-notification-remove', 'authwatch'],
