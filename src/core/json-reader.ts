@@ -96,7 +96,8 @@ export class JsonObject {
   requiredTime(key: string): number {
     const value = this.fields[key];
     if (isValidTimeMs(value)) return value;
-    this.problems.add(this.at(key), typeof value === 'number' ? `Invalid input: ${value} is not a valid time (epoch ms from 1970 to year 275760)` : `Invalid input: expected a time (epoch ms), received ${kindOf(value)}`);
+    if (typeof value === 'number') this.problems.add(this.at(key), `Invalid input: ${value} is not a valid time (epoch ms from 1970 to year 275760)`);
+    else this.problems.expected(this.at(key), 'number', value);
     return 0;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { HOUR, NOW } from '../helpers/clock.js';
+import { startDaemon } from '../helpers/daemon.js';
 import { startSink } from '../helpers/http-sink.js';
 import { agentStore, makeHome, writeFiles } from '../helpers/home.js';
 import { liveConfig, startProviders } from '../live/providers.js';
@@ -44,6 +45,26 @@ describe('usage answers with times beyond any date', () => {
     const kept = readFileSync(join(stateDir(home), 'live.json'), 'utf8');
     expect(kept).not.toMatch(/e\+300|9000000000000000|275760/);
     expect(providers.seen.length).toBeGreaterThan(0);
+  });
+
+  it('the daemon: /status and /metrics answer 200 after such an answer, not 500', bounded, async () => {
+    const providers = await startProviders();
+    const home = makeHome({
+      [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:far': oauth('anthropic', 'farreset'), 'openai-codex:far': oauth('openai-codex', 'farreset') } } },
+      '.config/authwatch/config.json5': '{}',
+    });
+    const daemon = await startDaemon(home, JSON.stringify({ schedule: '0 0 1 1 *', ...liveConfig(providers.url) }));
+    try {
+      for (const path of ['/status', '/metrics']) {
+        const answer = await daemon.get(path);
+        expect(answer.status, path).toBe(200);
+        expect(await answer.text(), path).not.toMatch(/NaN/);
+      }
+      expect(providers.seen.length).toBeGreaterThan(0);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
   });
 
   it('a Retry-After of 1e300 asks again within a day, not never', bounded, async () => {
