@@ -58,7 +58,7 @@ export function readStateFile(dir: string, name: string, what: string): string |
   if (dirInfo) refuseForeign(dir, dirInfo, 'state directory');
   const path = join(dir, name);
   let foreign: string | undefined;
-  const read = readBoundedText(path, maxStateFileBytes, { distrust: (info) => (foreign = foreignReason(path, info, what)) });
+  const read = readBoundedText(path, maxStateFileBytes, { distrust: (info) => (foreign = foreignReason(path, info, what)), limitFor: 'a state file' });
   if (read.kind === 'ok') return read.text;
   if (read.kind === 'absent') return null;
   if (foreign !== undefined) throw new AuthwatchError(foreign);

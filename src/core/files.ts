@@ -98,14 +98,15 @@ export type BoundedRead = { kind: 'absent' } | { kind: 'ok'; bytes: Buffer; mtim
  * A whole file through openRegularFile, refused when it is over `maxBytes` (its size is read
  * before any byte: a sparse 100 MB file costs nothing) or grows past it while being read.
  */
-export function readBoundedFile(path: string, maxBytes: number, options: OpenOptions = {}): BoundedRead {
+export function readBoundedFile(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): BoundedRead {
+  const limit = `the ${formatBytes(maxBytes)} limit for ${options.limitFor ?? 'this file'}`;
   const opened = openRegularFile(path, options);
   if (opened.kind !== 'open') return opened;
   try {
     const { fd, info } = opened;
-    if (info.size > maxBytes) return { kind: 'error', message: `${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for this file` };
+    if (info.size > maxBytes) return { kind: 'error', message: `${formatBytes(info.size)}, over ${limit}` };
     const bytes = readUpTo(fd, maxBytes + 1, info.size);
-    if (bytes.length > maxBytes) return { kind: 'error', message: `grew over the ${formatBytes(maxBytes)} limit while being read` };
+    if (bytes.length > maxBytes) return { kind: 'error', message: `grew over ${limit} while being read` };
     return { kind: 'ok', bytes, mtimeMs: info.mtimeMs };
   } catch (error) {
     return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
@@ -115,7 +116,7 @@ export function readBoundedFile(path: string, maxBytes: number, options: OpenOpt
 }
 
 /** A file's text (UTF-8, or UTF-16 with its BOM), bounded like readBoundedFile. */
-export function readBoundedText(path: string, maxBytes: number, options: OpenOptions = {}): FileRead {
+export function readBoundedText(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): FileRead {
   const read = readBoundedFile(path, maxBytes, options);
   return read.kind === 'ok' ? { kind: 'ok', text: decode(read.bytes), mtimeMs: read.mtimeMs } : read;
 }
@@ -131,10 +132,8 @@ export function readBoundedText(path: string, maxBytes: number, options: OpenOpt
  * open); the check unit's TimeoutStartSec bounds such a run.
  */
 export async function readCredentialFile(path: string, distrust?: (info: Stats) => string | undefined): Promise<FileRead> {
-  const read = readBoundedText(path, maxCredentialFileBytes, { distrust });
-  if (read.kind === 'error') return { kind: 'error', message: read.message.replace('limit for this file', 'limit for a credential file') };
-  if (read.kind === 'ok' && read.text.trim() === '') return { kind: 'error', message: 'empty file' };
-  return read;
+  const read = readBoundedText(path, maxCredentialFileBytes, { distrust, limitFor: 'a credential file' });
+  return read.kind === 'ok' && read.text.trim() === '' ? { kind: 'error', message: 'empty file' } : read;
 }
 
 /**

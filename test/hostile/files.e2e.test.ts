@@ -325,6 +325,6 @@ describe('every read bounded: status, uninstall, migrate and the state dir', () 
     writeFileSync(join(dir, 'state.json'), '');
     execFileSync('truncate', ['-s', '150M', join(dir, 'state.json')]);
     const send = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 20_000 });
-    expect(send.stderr).toMatch(/state\.json cannot be read: 150 MB, over the 8 MB limit for this file; fix: remove it/);
+    expect(send.stderr).toMatch(/state\.json cannot be read: 150 MB, over the 8 MB limit for a state file; fix: remove it/);
   });
 });
