@@ -204,6 +204,16 @@ describe('config date-times', () => {
     expect(parseAt('2026-12-02T12:00:00+01:00')).toBe(Date.UTC(2026, 11, 2, 11));
   });
 
+  it('a date that does not exist is refused, not rolled over into the next month (config and declared entries)', () => {
+    for (const text of ['2027-02-29', '2026-11-31T10:00:00Z', '2026-02-30T00:00:00+01:00', '2026-13-01', '2026-11-25T25:00:00Z']) {
+      expect(() => parseAt(text), text).toThrow(/profiles\["openai:x"\]\.expiresAt: .*(not a real date|ISO-8601)/);
+    }
+    expect(parseAt('2028-02-29')).toBe(Date.UTC(2028, 1, 29));
+    for (const text of ['2027-02-29T00:00:00Z', '2026-11-31T00:00:00Z']) {
+      expect(() => parseConfig({ declared: [{ id: 'x', provider: 'p', env: 'X_KEY', expiresAt: text }] }, 'c.json5'), text).toThrow(/declared\[0\]\.expiresAt/);
+    }
+  });
+
   it('a date-time with Z means the same instant under every TZ', () => {
     const saved = process.env.TZ;
     try {

@@ -47,5 +47,9 @@ describe('spans', () => {
     expect(expiryPhrase(20 * hour - 1)).toBe('expires in 20h');
     expect(expiryPhrase(-60_000)).toBe('expired 1m ago');
     expect(expiryPhrase(-1_000)).toBe('expired just now');
+    // The very moment of expiry: not "expired in 1m".
+    expect(describeSpan(0)).toBe('just now');
+    expect(expiryPhrase(0)).toBe('expired just now');
+    expect(expiryPhrase(1)).toBe('expires in 1m');
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderUnit, systemdQuote } from '../src/install/systemd.js';
+import { systemdWord } from '../src/install/render-grammar.js';
+import { renderUnit } from '../src/install/systemd.js';
 import { cliPath, runCli } from './helpers/cli.js';
 import { HOUR } from './helpers/clock.js';
 import { agentStore, makeHome } from './helpers/home.js';
@@ -49,7 +50,7 @@ const listTree = (dir: string): string[] =>
 
 describe('systemd units', () => {
   it('render with quoted paths, escaped % and explicit environment', () => {
-    expect(systemdQuote('/opt/my app/%x')).toBe('"/opt/my app/%%x"');
+    expect(systemdWord('/opt/my app/%x', 'a path')).toBe('"/opt/my app/%%x"');
     const text = renderUnit('ExecStart=@NODE@ @ENTRY@ check@CHECK_ARGS@\n@ENVIRONMENT@\n@CREDENTIALS@\nUser=@RUN_AS@\n', 'x', {
       mode: 'user',
       daemon: false,
@@ -313,7 +314,7 @@ describe('Termux', () => {
     writeFileSync(config, `{ channels: [{ name: "ntfy", type: "ntfy", url: "${sink.url}", topic: "t" }] }`, { mode: 0o600 });
     expect((await runCli(['install', 'termux', '--prefix', prefix, '--config', config], { home, env })).code).toBe(0);
     const job = join(home, '.local/share/authwatch/authwatch-job.sh');
-    expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_CONFIG="${config}"; export AUTHWATCH_CONFIG`);
+    expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_CONFIG='${config}'; export AUTHWATCH_CONFIG`);
     writeFileSync(tools.record, '');
     expect(await runJob(job, { ...env, HOME: home })).toBe(0);
     expect(tools.calls()[0]).toMatch(/--priority high -t authwatch: credential EXPIRED -c anthropic:default: expired/);
@@ -339,7 +340,7 @@ describe('Termux', () => {
     const job = join(home, '.local/share/authwatch/authwatch-job.sh');
     const script = readFileSync(job, 'utf8');
     expect(script).toContain(`check --json --interval 15m --push "${base}"`);
-    expect(script).toContain(`AUTHWATCH_PUSH_PASSWORD_FILE="${passwordFile}"; export AUTHWATCH_PUSH_PASSWORD_FILE`);
+    expect(script).toContain(`AUTHWATCH_PUSH_PASSWORD_FILE='${passwordFile}'; export AUTHWATCH_PUSH_PASSWORD_FILE`);
     expect(script).not.toContain('PLANTEDPASSWORD');
     // The job runs without the installer's environment: what it needs is in the script.
     expect(spawnSync(job, [], { env: { ...env, HOME: home }, encoding: 'utf8' }).status).toBe(0);

@@ -4,11 +4,22 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/schema.js';
-import { unitEnvironment } from '../src/cli/migrate-monitor.js';
+import { monitorSettingsOf } from '../src/cli/migrate-monitor.js';
+import { readUnitEnvironment } from '../src/install/unit-file.js';
 import { runCli } from './helpers/cli.js';
 import { makeHome } from './helpers/home.js';
+import { toolForTest } from './helpers/tools.js';
 
 const openclaw = '/opt/openclaw/openclaw.sh';
+const systemdAnalyze = toolForTest('systemd-analyze');
+
+/** What the real systemd says about a unit's lines (nothing when it reads them all). */
+function systemdComplaints(text: string): string {
+  if (!systemdAnalyze) return '';
+  const dir = makeHome();
+  writeFileSync(join(dir, 'm.service'), `${text}\nExecStart=/bin/true\n`);
+  return spawnSync(systemdAnalyze, ['verify', '--man=no', join(dir, 'm.service')], { encoding: 'utf8' }).stderr;
+}
 
 /** The old monitor's user unit as OpenClaw's installer wrote it, with the settings filled in. */
 const oldUnit = `[Unit]
@@ -28,7 +39,43 @@ WantedBy=default.target
 
 describe('authwatch migrate-openclaw-monitor', () => {
   it('reads Environment= lines, quoted or not, and ignores commented ones', () => {
-    expect(Object.fromEntries(unitEnvironment(oldUnit))).toEqual({ WARN_HOURS: '2', NOTIFY_NTFY: 'my-gateway-alerts', NOTIFY_PHONE: '+15551234567' });
+    expect(Object.fromEntries(readUnitEnvironment(oldUnit).values)).toEqual({ WARN_HOURS: '2', NOTIFY_NTFY: 'my-gateway-alerts', NOTIFY_PHONE: '+15551234567' });
+  });
+
+  // systemd.syntax(7): quotes anywhere in a word, C escapes, continuations, %% — read as systemd reads them.
+  it.each([
+    ['single-quoted words', "Environment='WARN_HOURS=6' 'NOTIFY_NTFY=topic'", { WARN_HOURS: '6', NOTIFY_NTFY: 'topic' }],
+    ['a quote in mid-word', 'Environment=NOTIFY_NTFY="my topic"x WARN_HOURS=3', { WARN_HOURS: '3', NOTIFY_NTFY: 'my topicx' }],
+    ['a backslash continuation', 'Environment=WARN_HOURS=6 \\\n  NOTIFY_NTFY=topic', { WARN_HOURS: '6', NOTIFY_NTFY: 'topic' }],
+    ['a comment inside a continuation', 'Environment=WARN_HOURS=6 \\\n# NOTIFY_NTFY=old\n  NOTIFY_NTFY=topic', { WARN_HOURS: '6', NOTIFY_NTFY: 'topic' }],
+    ['C escapes', 'Environment="NOTIFY_NTFY=a\\x41\\"b" NOTIFY_PHONE=\\x2b1555', { NOTIFY_NTFY: 'aA"b', NOTIFY_PHONE: '+1555' }],
+    ['%% and an empty Environment= that resets', 'Environment=NOTIFY_PHONE=+1\nEnvironment=\nEnvironment=NOTIFY_NTFY=a%%b', { NOTIFY_NTFY: 'a%b' }],
+    ['CRLF line ends', 'Environment=WARN_HOURS=6\r\nEnvironment=NOTIFY_NTFY=t', { WARN_HOURS: '6', NOTIFY_NTFY: 't' }],
+    ['only [Service] counts', '[Unit]\nEnvironment=NOTIFY_NTFY=no\n[Service]\nEnvironment=WARN_HOURS=4', { WARN_HOURS: '4' }],
+  ])('reads %s as systemd does', (_, lines, expected) => {
+    const text = lines.startsWith('[') ? lines : `[Service]\n${lines}\n`;
+    expect(Object.fromEntries(monitorSettingsOf(text, 'u.service'))).toEqual(expected);
+    expect(systemdComplaints(text).replace(/.*Unknown key 'Environment' in section \[Unit\], ignoring.\n/, '')).toBe('');
+  });
+
+  it.each([
+    ['an unterminated quote', "Environment='NOTIFY_NTFY=topic WARN_HOURS=6", /line 2: Environment= has a single quote that is never closed/, 'Invalid syntax'],
+    ['an unknown escape', 'Environment=NOTIFY_NTFY=a\\qb', /line 2: Environment= has an escape systemd does not know \(\\q\)/, 'Invalid syntax'],
+    ['a host-dependent specifier', 'Environment=NOTIFY_NTFY=%u-alerts', /line 2: NOTIFY_NTFY uses the specifier %u/],
+    ['an EnvironmentFile', 'EnvironmentFile=-/etc/monitor.env', /line 2: EnvironmentFile=-\/etc\/monitor.env may hold settings/],
+  ])('%s is an error naming the line, not a dropped channel', async (_, line, message, systemdSays = '') => {
+    if (systemdSays) expect(systemdComplaints(`[Service]\n${line}`)).toContain(systemdSays);
+    const home = makeHome();
+    writeFileSync(join(home, 'old.service'), `[Service]\n${line}\n`);
+    const result = await runCli(['migrate-openclaw-monitor', join(home, 'old.service')], { home });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('authwatch migrate-openclaw-monitor (no file)');
+  });
+
+  it('a specifier in a variable the old monitor never read is no reason to refuse', () => {
+    expect(Object.fromEntries(monitorSettingsOf('[Service]\nEnvironment=PATH=%h/bin NOTIFY_NTFY=t\n', 'u.service'))).toEqual({ NOTIFY_NTFY: 't' });
   });
 
   it('prints a valid authwatch config with the same window and channels', async () => {

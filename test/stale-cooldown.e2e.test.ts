@@ -103,12 +103,12 @@ describe('stale cooldown', () => {
     execFileSync('mkfifo', [join(fifoDir, 'credentials.json')]);
     const piped = await runCli(['check', '--now', at(NOW), '--send'], { home: fifo, timeoutMs: 15_000 });
     expect(piped.code, piped.stderr).toBe(1);
-    expect(piped.stderr).toMatch(/credential memory .*credentials\.json is not a regular file/);
+    expect(piped.stderr).toMatch(/credential memory .*credentials\.json cannot be read: .*not a regular file/);
     rmSync(join(fifoDir, 'credentials.json'));
     execFileSync('mkfifo', [join(fifoDir, 'state.json')]);
     writeFiles(fifo, { '.config/authwatch/config.json5': '{ channels: [{ name: "hook", type: "webhook", url: "http://127.0.0.1:9/hook" }] }' });
     const alerting = await runCli(['check', '--now', at(NOW), '--send'], { home: fifo, timeoutMs: 15_000 });
     expect(alerting.code).toBe(3);
-    expect(alerting.stderr).toMatch(/alert state .*state\.json is not a regular file; fix: remove it/);
+    expect(alerting.stderr).toMatch(/alert state .*state\.json cannot be read: .*not a regular file; fix: remove it/);
   }, 60_000);
 });

@@ -122,6 +122,6 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     execFileSync('mkfifo', [join(home, '.local/state/authwatch/last-run.json')]);
     const fifo = await runCli(['status'], { home, timeoutMs: 15_000 });
     expect(fifo.code).toBe(1);
-    expect(fifo.stdout).toMatch(/- the run record .*last-run\.json is unreadable \(.*is not a regular file.*\)/);
+    expect(fifo.stdout).toMatch(/- the run record .*last-run\.json is unreadable \(.*not a regular file.*\)/);
   });
 });

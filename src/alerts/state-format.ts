@@ -53,11 +53,11 @@ export function readAlertState(document: unknown): Read<AlertState> {
     if (state.fields.version !== 1) state.problems.add(state.at('version'), 'Invalid input: expected 1');
     return {
       version: 1,
-      profiles: state.mapOf('profiles', (memory) => ({ status: status(memory), since: memory.requiredNumber('since'), fingerprint: fingerprint(memory) })),
+      profiles: state.mapOf('profiles', (memory) => ({ status: status(memory), since: memory.requiredTime('since'), fingerprint: fingerprint(memory) })),
       channels: state.mapOf('channels', (channel) => ({
-        told: channel.mapOf('told', (told) => ({ status: status(told), at: told.requiredNumber('at'), fingerprint: fingerprint(told) })),
+        told: channel.mapOf('told', (told) => ({ status: status(told), at: told.requiredTime('at'), fingerprint: fingerprint(told) })),
         failures: failures(channel),
-        retryAt: nullable(channel, 'retryAt', (key) => channel.requiredNumber(key)),
+        retryAt: nullable(channel, 'retryAt', (key) => channel.requiredTime(key)),
         lastError: nullable(channel, 'lastError', (key) => channel.requiredString(key)),
       })),
     };

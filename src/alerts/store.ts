@@ -1,9 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, statSync, type Stats } from 'node:fs';
+import { renameSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import type { Logger } from '../core/log.js';
-import { parseJsonText, describeFsError, statIfVisible } from '../core/files.js';
+import { parseJsonText, describeFsError, readBoundedText, statIfVisible } from '../core/files.js';
 import { xdgBaseDir } from '../core/paths.js';
 import { emptyState, type AlertState } from './decide.js';
 import { readAlertState } from './state-format.js';
@@ -19,18 +19,23 @@ export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
  * The state decides what is sent (and what is not): a directory or file another user could
  * have written is refused, like the caches' files.
  */
-function refuseForeign(path: string, info: Stats, what: string): void {
+function foreignReason(path: string, info: Stats, what: string): string | undefined {
   const uid = process.getuid?.();
-  if (uid === undefined) return; // Windows: no owners to compare
+  if (uid === undefined) return undefined; // Windows: no owners to compare
   if (info.uid !== uid) {
-    throw new AuthwatchError(
-      `the ${what} ${path} belongs to uid ${info.uid}, not to this user (uid ${uid}); fix: chown it to this user, or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own`,
-    );
+    return `the ${what} ${path} belongs to uid ${info.uid}, not to this user (uid ${uid}); fix: chown it to this user, or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own`;
   }
-  if ((info.mode & 0o022) !== 0) {
-    throw new AuthwatchError(`the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${path}`);
-  }
+  if ((info.mode & 0o022) !== 0) return `the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${path}`;
+  return undefined;
 }
+
+function refuseForeign(path: string, info: Stats, what: string): void {
+  const reason = foreignReason(path, info, what);
+  if (reason !== undefined) throw new AuthwatchError(reason);
+}
+
+/** authwatch's own state files are small; a larger one (a sparse file planted there) is refused before a byte is read. */
+const maxStateFileBytes = 8 * 1024 * 1024;
 
 /** Makes the state directory (0700) if needed, and refuses one another user could write to. */
 export function makeStateDirectory(dir: string): void {
@@ -52,23 +57,12 @@ export function readStateFile(dir: string, name: string, what: string): string |
   const dirInfo = statIfVisible(dir);
   if (dirInfo) refuseForeign(dir, dirInfo, 'state directory');
   const path = join(dir, name);
-  try {
-    // Synchronous like every small read (see readCredentialFile); non-blocking, so a FIFO in
-    // the file's place is refused instead of hanging the run.
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const info = fstatSync(fd);
-      if (!info.isFile()) throw new AuthwatchError(`the ${what} ${path} is not a regular file; fix: remove it (authwatch writes a new one)`);
-      refuseForeign(path, info, what);
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    if (error instanceof AuthwatchError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AuthwatchError(`cannot read the ${what} ${path}: ${describeFsError(error)}`);
-  }
+  let foreign: string | undefined;
+  const read = readBoundedText(path, maxStateFileBytes, { distrust: (info) => (foreign = foreignReason(path, info, what)), limitFor: 'a state file' });
+  if (read.kind === 'ok') return read.text;
+  if (read.kind === 'absent') return null;
+  if (foreign !== undefined) throw new AuthwatchError(foreign);
+  throw new AuthwatchError(`the ${what} ${path} cannot be read: ${read.message}; fix: remove it (authwatch writes a new one)`);
 }
 
 /**

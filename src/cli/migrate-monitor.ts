@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { describeFsError } from '../core/files.js';
+import { maxUnitFileBytes, readBoundedText } from '../core/files.js';
 import { parseCommandArgs } from './options.js';
+import { readUnitEnvironment } from '../install/unit-file.js';
 import { writeStdout } from './stdout.js';
 
 export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]
@@ -12,19 +12,19 @@ a file, from the environment, and prints an equivalent authwatch config (JSON5) 
 Afterwards disable the old timer: systemctl --user disable --now openclaw-auth-monitor.timer
 `;
 
-/** `Environment=` assignments of a unit file: `A=1`, `"A=1 2" B=3`, several lines. Comments are not settings. */
-export function unitEnvironment(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*Environment\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    for (const token of match[1]!.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? []) {
-      const assignment = token.startsWith('"') ? token.slice(1, -1).replace(/\\(.)/g, '$1') : token;
-      const eq = assignment.indexOf('=');
-      if (eq > 0) values.set(assignment.slice(0, eq), assignment.slice(eq + 1));
-    }
+/** The old monitor's settings. */
+const monitorSettings = ['WARN_HOURS', 'NOTIFY_NTFY', 'NOTIFY_PHONE'];
+
+/** The old monitor's settings from its unit file, read by systemd's rules; what cannot be read is an error, never a dropped channel. */
+export function monitorSettingsOf(text: string, file: string): Map<string, string> {
+  const { values, problems } = readUnitEnvironment(text);
+  const relevant = problems.filter((p) => p.variable === undefined || monitorSettings.includes(p.variable));
+  if (relevant.length > 0) {
+    throw new AuthwatchError(`${file}: cannot read the old monitor's settings as systemd would: ${relevant.map((p) => p.message).join('; ')}`, {
+      hint: `give them in the environment instead: WARN_HOURS=… NOTIFY_NTFY=… NOTIFY_PHONE=… authwatch migrate-openclaw-monitor (no file)`,
+    });
   }
-  return values;
+  return new Map([...values].filter(([key]) => monitorSettings.includes(key)));
 }
 
 /** `my-topic` or `https://ntfy.example.com/my-topic` → server and topic. */
@@ -82,13 +82,11 @@ export async function migrateMonitor(argv: string[]): Promise<ExitCode> {
   const file = positionals[0];
   let settings: Map<string, string>;
   if (file === undefined) {
-    settings = new Map(['WARN_HOURS', 'NOTIFY_NTFY', 'NOTIFY_PHONE'].flatMap((key) => (process.env[key] ? [[key, process.env[key]!] as const] : [])));
+    settings = new Map(monitorSettings.flatMap((key) => (process.env[key] ? [[key, process.env[key]!] as const] : [])));
   } else {
-    try {
-      settings = unitEnvironment(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new AuthwatchError(`cannot read ${file}: ${describeFsError(error)}`);
-    }
+    const read = readBoundedText(file, maxUnitFileBytes);
+    if (read.kind !== 'ok') throw new AuthwatchError(`cannot read ${file}: ${read.kind === 'absent' ? 'no such file or directory' : read.message}`);
+    settings = monitorSettingsOf(read.text, file);
   }
   writeStdout(migratedConfig(settings, file ?? 'the environment'));
   return ExitCode.Ok;

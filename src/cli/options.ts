@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { durationHint, parseDuration } from '../core/duration.js';
 import { AuthwatchError } from '../core/errors.js';
-import { parseIsoInstant } from '../core/iso-time.js';
+import { isoProblemText, parseIsoInstant } from '../core/iso-time.js';
 import { createLogger, logLevels, type LogLevel } from '../core/log.js';
 import type { PushTarget } from '../outputs/pushgateway.js';
 import { ArgumentError, parseOptions, type OptionSpec } from './args.js';
@@ -33,7 +33,7 @@ export function resolveNow(flag: string | undefined, env: NodeJS.ProcessEnv): nu
   if (parsed.ok) return parsed.ms;
   const what = flag !== undefined ? '--now' : 'AUTHWATCH_NOW';
   throw new AuthwatchError(
-    parsed.problem === 'no-offset' ? `${what}: a date-time needs its time zone offset: add Z or +01:00` : `${what}: expected an ISO-8601 time like 2026-11-24T12:00:00Z`,
+    parsed.problem === 'not-iso' ? `${what}: expected an ISO-8601 time like 2026-11-24T12:00:00Z` : `${what}: ${isoProblemText(parsed.problem, text)}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadState, stateDirectory } from '../alerts/store.js';
@@ -6,7 +6,7 @@ import type { AlertState } from '../alerts/decide.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { formatLocalTime, formatSpan } from '../core/duration.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
-import { pathExists } from '../core/files.js';
+import { maxCredentialFileBytes, maxUnitFileBytes, pathExists, readBoundedText } from '../core/files.js';
 import { createLogger } from '../core/log.js';
 import { runProgram } from '../core/run-program.js';
 import { termuxFiles } from '../install/termux.js';
@@ -87,7 +87,9 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
   const run = facts.lastRun;
   if (!run) problems.push(facts.lastRunProblem ?? 'no run recorded yet: run `authwatch check`, or install a launcher (`authwatch install systemd|termux`)');
   else {
-    if (now - run.finishedAt > 3 * facts.intervalMs) {
+    if (run.finishedAt - now > 3_600_000) {
+      problems.push(`the last run says it finished ${formatSpan(run.finishedAt - now)} from now: is the clock right? (the next run records it again)`);
+    } else if (now - run.finishedAt > 3 * facts.intervalMs) {
       problems.push(`no run for ${formatSpan(now - run.finishedAt)} (expected every ${formatSpan(facts.intervalMs)}): is the timer or daemon running?`);
     }
     if (run.exitCode === ExitCode.CouldNotRun && run.error) problems.push(`the last run could not run: ${run.error}`);
@@ -183,13 +185,9 @@ function pendingPairings(stateDir: string): StatusFacts['gatewayPairing'] {
     return [];
   }
   return names.flatMap((name) => {
-    let text: string;
-    try {
-      text = readFileSync(join(stateDir, name), 'utf8');
-    } catch {
-      return [];
-    }
-    const pending = pendingPairingOf(text);
+    const read = readBoundedText(join(stateDir, name), maxCredentialFileBytes);
+    if (read.kind !== 'ok') return [];
+    const pending = pendingPairingOf(read.text);
     return pending ? [{ url: urlForMessages(pending.url), requestId: pending.pairing.requestId, since: pending.pairing.since }] : [];
   });
 }
@@ -254,13 +252,11 @@ async function findLaunchers(env: NodeJS.ProcessEnv, home: string): Promise<Laun
 
 /** `check --textfile /x.prom` from a unit's ExecStart or the Termux job's check line. */
 function commandOf(path: string): string | null {
-  try {
-    const text = readFileSync(path, 'utf8');
-    const match = /(?:^ExecStart=|\$\().*?\s((?:check|daemon)\b[^\n]*)/m.exec(text);
-    return match ? match[1]!.replace(/\s*2>>.*$/, '').trim() : null;
-  } catch {
-    return null;
-  }
+  // A FIFO or /dev/zero in its place must not hang status (its whole point is to answer).
+  const read = readBoundedText(path, maxUnitFileBytes);
+  if (read.kind !== 'ok') return null;
+  const match = /(?:^ExecStart=|\$\().*?\s((?:check|daemon)\b[^\n]*)/m.exec(read.text);
+  return match ? match[1]!.replace(/\s*2>>.*$/, '').trim() : null;
 }
 
 /** How long systemctl may take to answer (a hung bus must not hang status). */
@@ -304,13 +300,8 @@ function openclawHomes(env: NodeJS.ProcessEnv, home: string): OpenclawHome[] {
 
 /** OpenClaw writes the version that last touched its config in `meta.lastTouchedVersion`. */
 function versionOf(configPath: string): string | null {
-  try {
-    const text = readFileSync(configPath, 'utf8');
-    const match = /"?lastTouchedVersion"?\s*:\s*"([^"]{1,40})"/.exec(text);
-    return match?.[1] ?? null;
-  } catch {
-    return null;
-  }
+  const read = readBoundedText(configPath, maxCredentialFileBytes);
+  return read.kind === 'ok' ? (/"?lastTouchedVersion"?\s*:\s*"([^"]{1,40})"/.exec(read.text)?.[1] ?? null) : null;
 }
 
 function ago(now: number, at: number): string {

@@ -1,6 +1,6 @@
 import * as z from '../core/zod.js';
 import { durationHint, parseDuration } from '../core/duration.js';
-import { parseIsoInstant } from '../core/iso-time.js';
+import { isoProblemText, parseIsoInstant } from '../core/iso-time.js';
 
 /** `"24h"` → 86 400 000 (milliseconds). */
 export const duration = z.pipe(
@@ -25,11 +25,7 @@ export const instant = z.pipe(
   z.transform((text: string, ctx) => {
     const parsed = parseIsoInstant(text, true);
     if (parsed.ok) return parsed.ms;
-    const message =
-      parsed.problem === 'no-offset'
-        ? `a date-time needs its time zone offset: add Z or +01:00 (e.g. "${text.slice(0, 19)}Z")`
-        : 'expected an ISO-8601 date or date-time, e.g. "2026-01-10T09:00:00Z"';
-    ctx.issues.push({ code: 'custom', message, input: text });
+    ctx.issues.push({ code: 'custom', message: isoProblemText(parsed.problem, text), input: text });
     return z.NEVER;
   }),
 );

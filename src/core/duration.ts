@@ -33,9 +33,9 @@ export function formatSpan(ms: number): string {
   return `${sign}${Math.round(hours / 24)}d`;
 }
 
-/** Human phrase for a remaining span: `in 3h`, `2d ago`, `just now` (under a minute ago, as OpenClaw says). */
+/** Human phrase for a remaining span: `in 3h`, `2d ago`, `just now` (now, or under a minute ago, as OpenClaw says). */
 export function describeSpan(ms: number): string {
-  if (ms >= 0) return `in ${formatSpan(ms)}`;
+  if (ms > 0) return `in ${formatSpan(ms)}`;
   return -ms < unitMs.m ? 'just now' : `${formatSpan(-ms)} ago`;
 }
 

@@ -1,7 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { type BigIntStats, closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** Credential files are small; anything larger is not one of ours (or is being abused). */
 export const maxCredentialFileBytes = 4 * 1024 * 1024;
+/** A unit file or a launcher script authwatch installed, or a unit it migrates from: a few KB. */
+export const maxUnitFileBytes = 256 * 1024;
 
 export type FileRead =
   | { kind: 'absent' }
@@ -33,7 +35,7 @@ function isAbsent(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
-function describeKind(info: Stats): string {
+function describeKind(info: Stats | BigIntStats): string {
   if (info.isDirectory()) return 'a directory, not a file';
   if (info.isFIFO()) return 'a named pipe (FIFO), not a regular file';
   if (info.isSocket()) return 'a socket, not a regular file';
@@ -52,47 +54,86 @@ function decode(bytes: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+export type OpenedFile<S extends Stats | BigIntStats = Stats> = { kind: 'absent' } | { kind: 'open'; fd: number; info: S } | { kind: 'error'; message: string };
+
+export interface OpenOptions {
+  /** Why the opened file must not be read, if it must not (see core/file-trust.ts): judged on its fstat, no window for a swap. */
+  distrust?: (info: Stats) => string | undefined;
+  /** Refuse a symlink in the file's place (the caches: what they hold becomes code). */
+  noFollow?: boolean;
+}
+
 /**
- * Reads a credential file without trusting what is there: refuses non-regular files (a FIFO
- * would hang the run) and anything over the size cap. A missing file is `absent`, not an
- * error: most hosts have only some of the sources.
+ * The one way authwatch opens a file from outside or from its state dir. Non-blocking, so a
+ * FIFO in the file's place is refused instead of hanging the run (a blocking open would block
+ * the event loop, where no deadline can fire); regular files only (no /dev/zero, no socket);
+ * `distrust` judges owner and mode on the opened file. A missing file is `absent`. The caller
+ * closes an `open` fd. `bigint` gives the exact sizes and times the SQLite reader compares.
+ */
+export function openRegularFile(path: string, options?: OpenOptions & { bigint?: false }): OpenedFile;
+export function openRegularFile(path: string, options: OpenOptions & { bigint: true }): OpenedFile<BigIntStats>;
+export function openRegularFile(path: string, options: OpenOptions & { bigint?: boolean } = {}): OpenedFile<Stats> | OpenedFile<BigIntStats> {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0));
+  } catch (error) {
+    if (isAbsent(error)) return { kind: 'absent' };
+    return { kind: 'error', message: (error as NodeJS.ErrnoException).code === 'ELOOP' && options.noFollow ? 'a symbolic link, not a file' : describeFsError(error) };
+  }
+  try {
+    const info = options.bigint ? fstatSync(fd, { bigint: true }) : fstatSync(fd);
+    const refused = !info.isFile() ? describeKind(info) : options.distrust?.(options.bigint ? fstatSync(fd) : (info as Stats));
+    if (refused === undefined) return { kind: 'open', fd, info } as OpenedFile<Stats> | OpenedFile<BigIntStats>;
+    closeSync(fd);
+    return { kind: 'error', message: refused };
+  } catch (error) {
+    closeSync(fd);
+    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
+  }
+}
+
+export type BoundedRead = { kind: 'absent' } | { kind: 'ok'; bytes: Buffer; mtimeMs: number } | { kind: 'error'; message: string };
+
+/**
+ * A whole file through openRegularFile, refused when it is over `maxBytes` (its size is read
+ * before any byte: a sparse 100 MB file costs nothing) or grows past it while being read.
+ */
+export function readBoundedFile(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): BoundedRead {
+  const limit = `the ${formatBytes(maxBytes)} limit for ${options.limitFor ?? 'this file'}`;
+  const opened = openRegularFile(path, options);
+  if (opened.kind !== 'open') return opened;
+  try {
+    const { fd, info } = opened;
+    if (info.size > maxBytes) return { kind: 'error', message: `${formatBytes(info.size)}, over ${limit}` };
+    const bytes = readUpTo(fd, maxBytes + 1, info.size);
+    if (bytes.length > maxBytes) return { kind: 'error', message: `grew over ${limit} while being read` };
+    return { kind: 'ok', bytes, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+/** A file's text (UTF-8, or UTF-16 with its BOM), bounded like readBoundedFile. */
+export function readBoundedText(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): FileRead {
+  const read = readBoundedFile(path, maxBytes, options);
+  return read.kind === 'ok' ? { kind: 'ok', text: decode(read.bytes), mtimeMs: read.mtimeMs } : read;
+}
+
+/**
+ * Reads a credential file without trusting what is there (see openRegularFile), up to the
+ * credential size cap. A missing file is `absent`, not an error: most hosts have only some of
+ * the sources.
  *
  * Synchronous on purpose: a check reads a few small local files per agent, and each
  * asynchronous call is a trip to libuv's thread pool for four syscalls of a few microseconds.
  * A dead network filesystem hangs open() and stat() either way (no timer can cut a blocked
  * open); the check unit's TimeoutStartSec bounds such a run.
- *
- * `distrust` sees the opened file (no window between the check and the read) and names why
- * it must not be read, if it must not (see core/file-trust.ts).
  */
 export async function readCredentialFile(path: string, distrust?: (info: Stats) => string | undefined): Promise<FileRead> {
-  let fd: number;
-  try {
-    // Non-blocking open: a FIFO in the file's place must not hang the run (it is refused below).
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return { kind: 'error', message: describeKind(info) };
-    const refused = distrust?.(info);
-    if (refused !== undefined) return { kind: 'error', message: refused };
-    if (info.size > maxCredentialFileBytes) {
-      return { kind: 'error', message: `${formatBytes(info.size)}, over the ${formatBytes(maxCredentialFileBytes)} limit for a credential file` };
-    }
-    const bytes = readUpTo(fd, maxCredentialFileBytes + 1, info.size);
-    if (bytes.length > maxCredentialFileBytes) {
-      return { kind: 'error', message: `grew over the ${formatBytes(maxCredentialFileBytes)} limit while being read` };
-    }
-    const text = decode(bytes);
-    if (text.trim() === '') return { kind: 'error', message: 'empty file' };
-    return { kind: 'ok', text, mtimeMs: info.mtimeMs };
-  } catch (error) {
-    return isAbsent(error) ? { kind: 'absent' } : { kind: 'error', message: describeFsError(error) };
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBoundedText(path, maxCredentialFileBytes, { distrust, limitFor: 'a credential file' });
+  return read.kind === 'ok' && read.text.trim() === '' ? { kind: 'error', message: 'empty file' } : read;
 }
 
 /**

@@ -67,14 +67,19 @@ function registerHeaderSecrets(headers: Record<string, string>): void {
   }
 }
 
-/** `Retry-After` in seconds (`3`, `1.5`) or as an HTTP date, as milliseconds from `now`; null when absent or unreadable. */
+/**
+ * `Retry-After` in seconds (`3`, `1.5`) or as an HTTP date, as milliseconds from `now`, at most a
+ * day (a Retry-After of 1e300 would otherwise stop the requests for good); null when absent or
+ * unreadable.
+ */
 export function retryAfterMs(header: string | null, now: number): number | null {
   const text = header?.trim();
   if (!text) return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? Math.max(0, at - now) : null;
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Math.ceil(Number(text) * 1000) : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), maxRetryAfterMs) : null;
 }
+
+const maxRetryAfterMs = 86_400_000;
 
 export interface HttpGet {
   url: URL;

@@ -1,3 +1,4 @@
+import { isValidTimeMs } from './iso-time.js';
 import { formatIssuePath } from './zod-issues.js';
 
 // The pieces the readers of external JSON formats are written with (Claude Code's and Codex's
@@ -90,6 +91,15 @@ export class JsonObject {
     const value = this.fields[key];
     if (typeof value === 'number' && Number.isFinite(value)) return value;
     this.problems.expected(this.at(key), 'number', value);
+    return 0;
+  }
+
+  /** A point in time (epoch ms) that must be there, within a Date's range and after 1970: a state file's times. */
+  requiredTime(key: string): number {
+    const value = this.fields[key];
+    if (isValidTimeMs(value)) return value;
+    if (typeof value === 'number') this.problems.add(this.at(key), `Invalid input: ${value} is not a valid time (epoch ms from 1970 to year 275760)`);
+    else this.problems.expected(this.at(key), 'number', value);
     return 0;
   }
 

@@ -64,6 +64,30 @@ export function registerUrlSecrets(url: string | URL): void {
   if (parsed.search.length > minQuerySecretLength) registerSecret(parsed.search.slice(1));
 }
 
+/**
+ * A URL the user configured for requests (a live check's `baseUrl` through a proxy): any part of
+ * it may be a token, and a failing fetch or a proxy's error page may quote it whole. So besides
+ * the parts above: the URL itself, its path, and every path segment that is not a plain word
+ * (`v1`, `openai` stay readable). Registered before any request is made.
+ */
+export function registerConfiguredUrl(url: string): void {
+  registerUrlSecrets(url);
+  registerSecret(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return;
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  for (const piece of [path, `${path}${parsed.search}`, ...path.split('/').filter((segment) => !plainWord.test(segment))]) {
+    registerSecret(piece);
+    registerSecret(decodeLeniently(piece));
+  }
+}
+
+const plainWord = /^(?:[a-z]+(?:[-_.][a-z]+)*|v\d+(?:alpha|beta)?\d*)$/;
+
 /** `p%40ss` → `p@ss`; a stray `%` (not valid escaping) is taken literally. */
 export function decodeLeniently(text: string): string {
   try {

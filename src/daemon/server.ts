@@ -25,9 +25,10 @@ export interface ServerDeps {
  */
 export const serverOptions: ServerOptions = { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 };
 
+/** Every answer leaves through the scrubber: a text here, or bytes the caller scrubbed when it made them (once per check). */
 function send(response: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  response.end(response.req.method === 'HEAD' ? undefined : body);
+  response.end(response.req.method === 'HEAD' ? undefined : typeof body === 'string' ? scrub(body) : body);
 }
 
 const routes = new Set(['/metrics', '/status', '/healthz']);
@@ -42,7 +43,7 @@ const authHealthPath = /^\/health\/auth(?:\/([a-z0-9][a-z0-9._-]{0,63}))?$/;
  * answering is a 500 with a one-line message and a log line; the daemon keeps serving.
  */
 export function createHandler(deps: ServerDeps) {
-  let status: { report: unknown; body: string } | null = null;
+  let status: { report: unknown; body: Buffer } | null = null;
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     const length = Number(request.headers['content-length'] ?? 0);
@@ -71,7 +72,8 @@ export function createHandler(deps: ServerDeps) {
     if (path === '/status') {
       const report = deps.runner.record.report;
       if (!report) return send(response, 503, 'no check has completed yet\n');
-      if (status?.report !== report) status = { report, body: `${JSON.stringify(reportToJson(report), null, 2)}\n` };
+      // A key pasted as a profile id is in the report as it was read: the scrubber knows it (run-check.ts).
+      if (status?.report !== report) status = { report, body: Buffer.from(scrub(`${JSON.stringify(reportToJson(report), null, 2)}\n`)) };
       return send(response, 200, status.body, { 'content-type': 'application/json' });
     }
     const { body, contentType } = await deps.metrics.render(/application\/openmetrics-text/.test(request.headers.accept ?? ''));

@@ -5,7 +5,7 @@ import type { Evaluation } from './evaluate.js';
 import { credentialKey, type CredentialChange } from './credential-changes.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
-import { isValidTimeMs } from '../sources/epoch.js';
+import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order

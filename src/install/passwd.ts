@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../core/files.js';
 
 export interface Account {
   name: string;
@@ -20,13 +20,9 @@ export function lookupAccount(name: string): Account | null {
   const { spawnSync } = process.getBuiltinModule('node:child_process');
   const getent = spawnSync('getent', ['passwd', name], { encoding: 'utf8', timeout: 10_000 });
   if (!getent.error) return getent.status === 0 ? parseEntry(getent.stdout.split('\n')[0] ?? '') : null;
-  let passwd = '';
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return null;
-  }
-  return passwd.split('\n').map(parseEntry).find((entry) => entry?.name === name) ?? null;
+  const passwd = readBoundedText('/etc/passwd', 64 * 1024 * 1024);
+  if (passwd.kind !== 'ok') return null;
+  return passwd.text.split('\n').map(parseEntry).find((entry) => entry?.name === name) ?? null;
 }
 
 /** The groups `account` is in (`id -G`: NSS's answer, supplementary groups included); its primary group alone when `id` cannot say. */

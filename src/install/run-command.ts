@@ -1,4 +1,5 @@
 import { AuthwatchError } from '../core/errors.js';
+import { maxUnitFileBytes, readBoundedText } from '../core/files.js';
 
 /** Prints a command as the user would type it. */
 export function showCommand(argv: readonly string[]): string {
@@ -21,6 +22,13 @@ export function runCommand(argv: readonly string[], options: { dryRun: boolean; 
     if (code === 'ENOENT') throw new AuthwatchError(`${argv[0]} not found on PATH; run the commands above by hand where it exists`);
     throw new AuthwatchError(`${showCommand(argv)} failed${status !== undefined && status !== null ? ` (exit ${status})` : code ? ` (${code})` : ''}`);
   }
+}
+
+/** An installed unit or script, read to undo it: bounded, so a FIFO or /dev/zero in its place is an error, not a hang. */
+export function readInstalled(path: string): string {
+  const read = readBoundedText(path, maxUnitFileBytes);
+  if (read.kind === 'ok') return read.text;
+  throw new AuthwatchError(`cannot read ${path}: ${read.kind === 'absent' ? 'it is gone' : read.message}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { loadConfig, locateConfig } from '../config/load.js';
@@ -7,7 +7,7 @@ import { AuthwatchError } from '../core/errors.js';
 import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
 import { groupsOf, lookupAccount } from './passwd.js';
 import { blockedOnTheWay, type Opener } from './reachable.js';
-import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
+import { attempt, readInstalled, removeInstalled, reportFailures, runCommand } from './run-command.js';
 import { hardeningTemplate, primaryUnit, renderTmpfiles, renderUnit, unitFiles, type SystemdInputs, type SystemdMode } from './systemd.js';
 import { installation, readTemplate } from './template.js';
 import { openclawPathEnvironment } from '../sources/openclaw-paths.js';
@@ -224,7 +224,7 @@ export async function uninstallSystemd(options: Pick<SystemdOptions, 'mode' | 'd
   const hint = options.mode === 'user' ? userBusHint(env) : '';
   const failures: string[] = [];
   const pushes: PushInstall[] = [];
-  await attempt(failures, () => present.forEach((name) => pushes.push(...[findPushMarker(readFileSync(join(dir, name), 'utf8'))].filter((p) => p !== null))), out);
+  await attempt(failures, () => present.forEach((name) => pushes.push(...[findPushMarker(readInstalled(join(dir, name)))].filter((p) => p !== null))), out);
   // Each unit on its own, so one that systemd does not know does not keep the other running.
   for (const name of present.filter((n) => n === 'authwatch-check.timer' || n === 'authwatch.service')) {
     await attempt(failures, () => runCommand(systemctl(options.mode, 'disable', '--now', name), run, out), out, hint);

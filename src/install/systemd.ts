@@ -1,3 +1,4 @@
+import { refuseControlCharacters, systemdArgument, systemdCommand, systemdRestOfLine, systemdWord, tmpfilesPath } from './render-grammar.js';
 import { fillTemplate } from './template.js';
 
 export type SystemdMode = 'user' | 'system';
@@ -28,12 +29,6 @@ export interface UnitFile {
 /** The hardening every system unit includes (deploy/systemd/system/hardening.conf). */
 export const hardeningTemplate = 'deploy/systemd/system/hardening.conf';
 
-/** systemd treats `%` as a specifier and splits on spaces: quote and escape every value. */
-export function systemdQuote(value: string): string {
-  const escaped = value.replace(/%/g, '%%');
-  return /[\s"'\\;]/.test(escaped) ? `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : escaped;
-}
-
 /** Which templates make up an installation. */
 export function unitFiles(inputs: Pick<SystemdInputs, 'mode' | 'daemon'>): UnitFile[] {
   const variant = `deploy/systemd/${inputs.mode}`;
@@ -54,20 +49,23 @@ export function primaryUnit(inputs: Pick<SystemdInputs, 'daemon'>): string {
 
 /** Renders one unit from its template: pure, so the exact text is unit-tested. */
 export function renderUnit(template: string, name: string, inputs: SystemdInputs, hardening: string): string {
+  // Each directive in its own grammar (systemd.syntax, systemd.exec): `$` is a variable only in ExecStart='s arguments.
   const environment = Object.entries(inputs.environment)
-    .map(([key, value]) => `Environment=${systemdQuote(`${key}=${value}`)}`)
+    .map(([key, value]) => `Environment=${systemdWord(`${key}=${value}`, `the environment variable ${key}`)}`)
     .join('\n');
-  const credentials = inputs.credentials.map(({ name: credential, path }) => `LoadCredential=${credential}:${systemdQuote(path)}`).join('\n');
+  const credentials = inputs.credentials
+    .map(({ name: credential, path }) => `LoadCredential=${credential}:${systemdRestOfLine(path, `the ${credential} file`)}`)
+    .join('\n');
   return fillTemplate(
     template,
     {
-      NODE: systemdQuote(inputs.node),
-      ENTRY: systemdQuote(inputs.entry),
-      CHECK_ARGS: inputs.checkArgs.map((arg) => ` ${systemdQuote(arg)}`).join(''),
-      ENVIRONMENT: [inputs.marker, environment].filter(Boolean).join('\n'),
+      NODE: systemdCommand(inputs.node, 'the node binary'),
+      ENTRY: systemdArgument(inputs.entry, "authwatch's entry script"),
+      CHECK_ARGS: inputs.checkArgs.map((arg, i) => ` ${systemdArgument(arg, `the ${inputs.checkArgs[i - 1] ?? 'check'} argument`)}`).join(''),
+      ENVIRONMENT: [refuseControlCharacters(inputs.marker, 'the push marker'), environment].filter(Boolean).join('\n'),
       CREDENTIALS: inputs.mode === 'system' ? credentials : '',
-      RUN_AS: inputs.runAs,
-      READ_WRITE_PATHS: inputs.readWritePaths.map((path) => `ReadWritePaths=${systemdQuote(path)}`).join('\n'),
+      RUN_AS: refuseControlCharacters(inputs.runAs, 'the unit user'),
+      READ_WRITE_PATHS: inputs.readWritePaths.map((path) => `ReadWritePaths=${systemdWord(path, 'the writable directory')}`).join('\n'),
       HARDENING: hardening.trimEnd(),
     },
     name,
@@ -80,7 +78,8 @@ export function renderUnit(template: string, name: string, inputs: SystemdInputs
  * create the directory if it is missing, and give that one user rwx by a POSIX ACL.
  */
 export function renderTmpfiles(dir: string, user: string): string {
-  const path = /[\s\\]/.test(dir) ? `"${dir.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : dir;
+  const path = tmpfilesPath(dir, 'the textfile directory');
+  refuseControlCharacters(user, 'the unit user');
   return [
     '# authwatch (written by `authwatch install systemd --system`): its textfile directory,',
     `# writable by ${user} through an ACL; owner and mode stay as they are.`,

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { makeDirectory, writeFileAtomic } from '../core/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { deleteGroup, findPushMarker, pushMarker, type PushInstall } from './installed-push.js';
-import { attempt, removeInstalled, reportFailures, runCommand } from './run-command.js';
+import { attempt, readInstalled, removeInstalled, reportFailures, runCommand } from './run-command.js';
+import { quoteArgument } from '../core/quote-argument.js';
+import { refuseControlCharacters, shDoubleQuoted, shSingleQuoted } from './render-grammar.js';
 import { fillTemplate, installation, readTemplate } from './template.js';
 
 /** The prefix the templates are written for; the installer puts the real one in its place. */
@@ -70,29 +72,31 @@ function settings(options: Pick<TermuxOptions, 'config' | 'push' | 'gateway' | '
   };
 }
 
-/** Renders a Termux script: the real prefix, node, entry script and settings (inside double quotes, so no quotes or `$` allowed). */
+/**
+ * Renders a Termux script: the real prefix, node, entry script and settings. Each value goes
+ * inside the template's double quotes, escaped by sh's rules; the prefix also stands in the
+ * `#!` line, which has no quoting at all, so it must be a plain path.
+ */
 export function renderScript(
   template: string,
   name: string,
   values: { prefix: string; node: string; entry: string; job: string },
   options: Pick<TermuxOptions, 'config' | 'push' | 'gateway' | 'openclawPaths'> = { config: null, push: null },
 ): string {
-  const variables = settings(options);
-  const quoted = { ...values, ...variables, ...(options.push ? { 'push URL': options.push.url } : {}) };
-  for (const [key, value] of Object.entries(quoted)) {
-    if (/["$`\\\n]/.test(value)) throw new AuthwatchError(`cannot install: the ${key} ${value} contains a quote, $, backslash or newline`);
+  if (/[^\w./+@,:~-]/.test(values.prefix)) {
+    throw new AuthwatchError(`cannot install: the prefix ${quoteArgument(values.prefix)} is not a plain path (letters, digits and . / _ + @ , : ~ -): it stands unquoted in the scripts' #! line`);
   }
-  const lines = [pushMarker(options.push), ...Object.entries(variables).map(([key, value]) => `${key}="${value}"; export ${key}`)].filter(Boolean);
+  const lines = [refuseControlCharacters(pushMarker(options.push), 'the push marker'), ...Object.entries(settings(options)).map(([key, value]) => `${key}=${shSingleQuoted(value, key)}; export ${key}`)].filter(Boolean);
   return fillTemplate(
     template.replaceAll(termuxPrefix, values.prefix),
     {
-      NODE: values.node,
-      ENTRY: values.entry,
-      JOB: values.job,
+      NODE: shDoubleQuoted(values.node, 'the node binary'),
+      ENTRY: shDoubleQuoted(values.entry, "authwatch's entry script"),
+      JOB: shDoubleQuoted(values.job, 'the job script'),
       JOB_ID: String(jobId),
       SETTINGS: lines.join('\n'),
       // The job's period, exported so AuthwatchStale knows when a run is overdue.
-      CHECK_ARGS: ` --interval ${periodMs / 60_000}m${options.push ? ` --push "${options.push.url}"` : ''}`,
+      CHECK_ARGS: ` --interval ${periodMs / 60_000}m${options.push ? ` --push "${shDoubleQuoted(options.push.url, 'the push URL')}"` : ''}`,
     },
     name,
   );
@@ -128,7 +132,7 @@ export async function uninstallTermux(options: Pick<TermuxOptions, 'home' | 'dry
   const failures: string[] = [];
   const files = termuxFiles(options.home);
   let push: PushInstall | null = null;
-  if (existsSync(files.job)) await attempt(failures, () => (push = findPushMarker(readFileSync(files.job, 'utf8'))), out);
+  if (existsSync(files.job)) await attempt(failures, () => (push = findPushMarker(readInstalled(files.job))), out);
   for (const command of [
     ['termux-job-scheduler', '--cancel', '--job-id', String(jobId)],
     ['termux-notification-remove', 'authwatch'],

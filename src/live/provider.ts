@@ -1,3 +1,4 @@
+import { isValidTimeMs } from '../core/iso-time.js';
 import { scrub } from '../core/scrub.js';
 import type { LiveVerdict, QuotaWindow } from '../evaluate/live.js';
 import type { CredentialType, HandedSecret } from '../sources/source.js';
@@ -75,12 +76,9 @@ export { number as finiteNumber };
 
 /** An ISO time or epoch seconds → epoch ms, `null` for anything else. */
 export function timeOf(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e12 ? value * 1000 : value;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isFinite(ms) ? ms : null;
-  }
-  return null;
+  // A time out of a Date's range (resets_at: 1e300) is no time: it would crash every output that shows it.
+  const ms = typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return isValidTimeMs(ms) ? ms : null;
 }
 
 /** Words with which a provider says a credential or its account is gone for good, not just due for renewal. */

@@ -1,7 +1,7 @@
 import { fingerprint } from '../core/fingerprint.js';
 import { httpGet, retryAfterMs } from '../core/http-send.js';
 import type { Logger } from '../core/log.js';
-import { registerSecret } from '../core/scrub.js';
+import { registerConfiguredUrl, registerSecret } from '../core/scrub.js';
 import type { LiveFact } from '../evaluate/live.js';
 import type { HandedSecret, Profile, SecretHandOver } from '../sources/source.js';
 import { checkerFor } from './index.js';
@@ -58,6 +58,8 @@ function notAsked(message: string, kept: KeptResult | undefined, now: number): L
 /** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
 export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void }): LiveRun {
   const secrets = new Map<string, HandedSecret>();
+  // A proxy's URL may carry a token in its path or userinfo, which a failed fetch or the proxy's error page would quote.
+  for (const provider of Object.values(settings.providers)) if (provider.baseUrl) registerConfiguredUrl(provider.baseUrl);
   return {
     handOver(row, secret) {
       registerSecret(secret.value);

@@ -3,6 +3,7 @@ import { lockState } from '../alerts/state-lock.js';
 import { readStateFile } from '../alerts/store.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { liveVerdicts, type LiveVerdict, type QuotaWindow } from '../evaluate/live.js';
+import { isValidTimeMs } from '../core/iso-time.js';
 import { cleanMessage } from './provider.js';
 
 /**
@@ -32,28 +33,33 @@ const keepMs = 30 * 86_400_000;
 
 const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const finiteOrNull = (value: unknown): number | null => (finite(value) ? value : null);
+/** A time field: absent (`null`) or a valid time; anything else makes the entry unreadable. */
+const timeOrNull = (value: unknown): number | null | undefined => (value === null || value === undefined ? null : isValidTimeMs(value) ? value : undefined);
 
 /** One kept entry, or `null` when it is not one (a damaged entry is checked again, nothing worse). */
 function readEntry(value: unknown): KeptResult | null {
   if (typeof value !== 'object' || value === null) return null;
   const entry = value as Record<string, unknown>;
   const verdict = entry.verdict as KeptResult['verdict'];
-  if (!finite(entry.observedAt) || !finite(entry.nextAt) || !liveVerdicts.includes(verdict) || verdict === ('not-checkable' as string)) return null;
+  // Times out of a Date's range (a resets_at of 1e300 once kept here) crashed every later run: such an entry is checked again.
+  if (!isValidTimeMs(entry.observedAt) || !isValidTimeMs(entry.nextAt) || !liveVerdicts.includes(verdict) || verdict === ('not-checkable' as string)) return null;
+  const lastWorkedAt = timeOrNull(entry.lastWorkedAt);
   const windows = Array.isArray(entry.windows)
     ? entry.windows.flatMap((w: Record<string, unknown>) =>
-        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: finiteOrNull(w.resetsAt) }] : [],
+        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: timeOrNull(w.resetsAt) }] : [],
       )
     : [];
+  if (lastWorkedAt === undefined || windows.some((w) => w.resetsAt === undefined)) return null;
   return {
     observedAt: entry.observedAt,
     verdict,
     httpStatus: finiteOrNull(entry.httpStatus),
     message: typeof entry.message === 'string' ? cleanMessage(entry.message) : '',
-    lastWorkedAt: finiteOrNull(entry.lastWorkedAt),
+    lastWorkedAt,
     // Entries of earlier versions: their observation is the best known start.
-    lastConclusiveAt: finite(entry.lastConclusiveAt) ? entry.lastConclusiveAt : verdict === 'inconclusive' ? null : entry.observedAt,
-    firstCheckedAt: finite(entry.firstCheckedAt) ? entry.firstCheckedAt : entry.observedAt,
-    windows,
+    lastConclusiveAt: isValidTimeMs(entry.lastConclusiveAt) ? entry.lastConclusiveAt : verdict === 'inconclusive' ? null : entry.observedAt,
+    firstCheckedAt: isValidTimeMs(entry.firstCheckedAt) ? entry.firstCheckedAt : entry.observedAt,
+    windows: windows as QuotaWindow[],
     nextAt: entry.nextAt,
   };
 }

@@ -1,4 +1,5 @@
 import type * as PromClient from 'prom-client';
+import { scrub } from '../core/scrub.js';
 import { openMetricsContentType, prometheusContentType, renderExposition } from './exposition.js';
 import { metricFamilies, type DaemonCounters, type RunRecord } from './metric-families.js';
 
@@ -34,7 +35,7 @@ export async function createDaemonMetrics(latest: () => RunRecord, counters: () 
     const current = counters();
     const hit = own.get(format);
     if (hit && hit.run === run && hit.counters === current) return hit.bytes;
-    const bytes = Buffer.from(renderExposition(metricFamilies(run, current), format));
+    const bytes = Buffer.from(scrub(renderExposition(metricFamilies(run, current), format)));
     own.set(format, { run, counters: current, bytes });
     return bytes;
   };

@@ -19,8 +19,8 @@ import type { SourceContext, SourceVisit } from '../sources/source.js';
 const fileName = 'credentials.json';
 
 function readWatched(entry: JsonObject): WatchedCredential {
-  const timeOrNull = (key: string) => (entry.fields[key] === null ? null : entry.requiredNumber(key));
-  return { fingerprint: entry.requiredString('fingerprint'), seenAt: entry.requiredNumber('seenAt'), changedAt: timeOrNull('changedAt'), changedAfter: timeOrNull('changedAfter') };
+  const timeOrNull = (key: string) => (entry.fields[key] === null ? null : entry.requiredTime(key));
+  return { fingerprint: entry.requiredString('fingerprint'), seenAt: entry.requiredTime('seenAt'), changedAt: timeOrNull('changedAt'), changedAfter: timeOrNull('changedAfter') };
 }
 
 function readCredentialMemory(document: unknown): Read<CredentialMemory> {

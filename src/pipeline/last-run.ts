@@ -75,7 +75,7 @@ export function readLastRun(document: unknown): Read<LastRun> {
     return {
       version: 1,
       command: command as LastRun['command'],
-      finishedAt: run.requiredNumber('finishedAt'),
+      finishedAt: run.requiredTime('finishedAt'),
       durationMs: run.requiredNumber('durationMs'),
       exitCode: run.requiredNumber('exitCode'),
       status: run.stringOrNull('status') ?? null,

@@ -1,7 +1,4 @@
-import { parseIsoInstant } from '../core/iso-time.js';
-
-/** The largest time a JavaScript Date can hold (and so the largest expiry OpenClaw accepts). */
-export const maxEpochMs = 8.64e15;
+import { isoProblemText, isValidTimeMs, maxEpochMs, parseIsoInstant } from '../core/iso-time.js';
 /** Below this, a millisecond value lies in early 1973: almost surely seconds by mistake. */
 const plausibleMsFloor = 1e11;
 
@@ -11,15 +8,6 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/**
- * Whether `ms` can stand for a point in time everywhere authwatch shows one (Date, ISO
- * strings, local times, Prometheus). Every time read from outside passes here before it
- * becomes a profile's field, so nothing downstream meets NaN or a RangeError.
- */
-export function isValidTimeMs(ms: unknown): ms is number {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= maxEpochMs;
 }
 
 /** `1e20` stays `1e20` in a message, not twenty-one digits. */
@@ -69,11 +57,15 @@ export function checkEpochSeconds(value: unknown, field: string): EpochCheck {
   return wrong ? { ok: false, message: wrong } : { ok: true, ms: value * 1000 };
 }
 
-/** An ISO-8601 date-time string. `undefined`/`null` mean none. */
+/**
+ * An ISO-8601 date-time string, with its offset: without one it would be read in each run's
+ * local time (ok under one TZ, expired under another). `undefined`/`null` mean none.
+ */
 export function checkIsoTime(value: unknown, field: string): EpochCheck {
   if (value === undefined || value === null) return { ok: true, ms: null };
   const text = typeof value === 'string' ? value.trim() : '';
-  const parsed = parseIsoInstant(text, false);
+  const parsed = parseIsoInstant(text, true);
+  if (!parsed.ok && parsed.problem !== 'not-iso') return { ok: false, message: `${field} ${text}: ${isoProblemText(parsed.problem, text)}` };
   const ms = parsed.ok ? parsed.ms : Number.NaN;
   if (Number.isNaN(ms)) return { ok: false, message: `${field} is not an ISO-8601 date-time${typeof value === 'string' ? '' : ` (found ${typeName(value)})`}` };
   return isValidTimeMs(ms) ? { ok: true, ms } : { ok: false, message: `${field} is not a valid time (before 1970)` };

@@ -1,7 +1,8 @@
 import { describeSpan, formatLocalTime } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { checkEpochMs, isValidTimeMs } from './epoch.js';
+import { isValidTimeMs } from '../core/iso-time.js';
+import { checkEpochMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
 import { credentialTypes, makeProfile, noNotes, problemProfile, type Profile, type SecretHandOver, type SecretReference, type UsageFacts } from './source.js';
 import { readsAsWords } from '../core/quote-argument.js';

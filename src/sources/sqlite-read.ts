@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
-import { describeFsError } from '../core/files.js';
+import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
+import { describeFsError, openRegularFile } from '../core/files.js';
 import { readJournalIndex, type JournalIndex } from './sqlite-journal.js';
 import { foldName, tableShape, type Column, type TableShape } from './sqlite-schema.js';
 import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
@@ -42,17 +42,9 @@ interface OpenFile {
 
 /** Opens without blocking (a FIFO would wait for a writer) and accepts only a regular file. */
 function openRegular(path: string): OpenFile | { error: string } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { error: describeFsError(error) };
-  }
-  const stat = fstatSync(fd, { bigint: true });
-  if (stat.isFile()) return { fd, stat };
-  closeSync(fd);
-  return { error: stat.isDirectory() ? 'a directory, not a file' : 'not a regular file (a device, FIFO or socket)' };
+  const opened = openRegularFile(path, { bigint: true });
+  if (opened.kind === 'open') return { fd: opened.fd, stat: opened.info };
+  return opened.kind === 'absent' ? null : { error: opened.message };
 }
 
 function readerOf(fd: number): ReadAt {

@@ -271,3 +271,60 @@ describe('tokens pasted where an argument goes', () => {
     expect(run.stderr).toContain("unknown command 'chek'");
   });
 });
+
+describe('every read bounded: status, uninstall, migrate and the state dir', () => {
+  const fifo = (path: string) => execFileSync('mkfifo', [path]);
+  const zero = (path: string) => symlinkSync('/dev/zero', path);
+
+  it.each([
+    ['openclaw.json is a FIFO', '.openclaw/openclaw.json', fifo],
+    ['openclaw.json is /dev/zero', '.openclaw/openclaw.json', zero],
+    ['the installed unit is a FIFO', '.config/systemd/user/authwatch-check.service', fifo],
+    ['the installed unit is /dev/zero', '.config/systemd/user/authwatch.service', zero],
+    ['the Termux job script is a FIFO', '.local/share/authwatch/authwatch-job.sh', fifo],
+    ['the Termux job script is /dev/zero', '.local/share/authwatch/authwatch-job.sh', zero],
+  ])('status answers when %s', bounded, async (_what, relative, make) => {
+    const home = homeWithProfile();
+    mkdirSync(join(home, relative, '..'), { recursive: true });
+    make(join(home, relative));
+    const run = await runCli(['status', '--json', '--now', NOW_ISO], { home, timeoutMs: 20_000 });
+    expect(run.code, run.stderr).not.toBeNull(); // not killed by the timeout
+    expect(run.code).not.toBe(3);
+    expect(JSON.parse(run.stdout)).toHaveProperty('launchers');
+  });
+
+  it.each([
+    ['a FIFO', fifo],
+    ['/dev/zero', zero],
+  ])('uninstall and migrate-openclaw-monitor say an installed file that is %s cannot be read, and do not hang', bounded, async (_what, make) => {
+    const home = makeHome();
+    const units = join(home, 'root', home, '.config/systemd/user');
+    mkdirSync(units, { recursive: true });
+    make(join(units, 'authwatch-check.service'));
+    const migrate = await runCli(['migrate-openclaw-monitor', join(units, 'authwatch-check.service')], { home, timeoutMs: 20_000 });
+    expect(migrate.code).toBe(3);
+    expect(migrate.stderr).toMatch(/cannot read .*authwatch-check\.service: (a named pipe \(FIFO\)|a device), not a regular file/);
+    const uninstall = await runCli(['uninstall', 'systemd', '--user', '--prefix', join(home, 'root')], { home, timeoutMs: 20_000 });
+    expect(uninstall.code).toBe(3);
+    expect(uninstall.stdout + uninstall.stderr).toMatch(/authwatch-check\.service: (a named pipe \(FIFO\)|a device), not a regular file/);
+  });
+
+  it('a sparse 150 MB file in the state dir is refused before a byte is read: the run stays quick and small', bounded, async () => {
+    const home = homeWithProfile({ '.config/authwatch/config.json5': '{ channels: [{ name: "hook", type: "webhook", url: "http://127.0.0.1:9/hook" }] }' });
+    const dir = join(home, '.local/state/authwatch');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const name of ['live.json', 'credentials.json', 'last-run.json']) {
+      writeFileSync(join(dir, name), '');
+      execFileSync('truncate', ['-s', '150M', join(dir, name)]);
+    }
+    const run = await runCli(['check', '--json', '--now', NOW_ISO], { home, timeoutMs: 20_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const status = await runCli(['status', '--json', '--now', NOW_ISO], { home, timeoutMs: 20_000 });
+    expect(JSON.parse(status.stdout).problems.join('\n')).toMatch(/last-run\.json cannot be read: 150 MB, over the 8 MB limit/);
+    // The alert state too: refused, not read into memory.
+    writeFileSync(join(dir, 'state.json'), '');
+    execFileSync('truncate', ['-s', '150M', join(dir, 'state.json')]);
+    const send = await runCli(['check', '--send', '--now', NOW_ISO], { home, timeoutMs: 20_000 });
+    expect(send.stderr).toMatch(/state\.json cannot be read: 150 MB, over the 8 MB limit for a state file; fix: remove it/);
+  });
+});

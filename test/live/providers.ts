@@ -32,6 +32,7 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     overloaded: { status: 529, body: anthropicError('overloaded_error', 'Overloaded') },
     limited: { status: 429, body: anthropicError('rate_limit_error', 'Number of requests has exceeded your rate limit'), headers: { 'retry-after': '7200' } },
     broken: { status: 502, body: 'Bad Gateway' },
+    waitforever: { status: 429, body: anthropicError('rate_limit_error', 'slow down'), headers: { 'retry-after': '1e300' } },
     echo: { status: 401, body: { error: { message: `you sent ${JSON.stringify(headers)}` } } },
   };
   if (common[scenario]) return common[scenario];
@@ -47,6 +48,8 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
         works: usage(40),
         quota93: usage(93),
         quota100: usage(100),
+        // farreset: a reset time beyond any Date (resets_at: 1e300), as a hostile or broken answer may say.
+        farreset: { status: 200, body: { five_hour: { utilization: 50, resets_at: 1e300 }, seven_day: { utilization: 12, resets_at: '+275760-09-14T00:00:00Z' } } },
         // An access token past its time (anthropics/claude-code #12879): the login renews it.
         dead: { status: 401, body: anthropicError('authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.') },
         // A login that is gone (anthropics/claude-code #9635, #29497: 403 permission_error).
@@ -59,6 +62,7 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const usage = (extra: object = {}) => ({ status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: window(20), secondary_window: window(5) }, credits: { balance: '0' }, spend_control: { reached: false }, ...extra } });
       return {
         works: usage(),
+        farreset: { status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { ...window(20), reset_at: 9e15 }, secondary_window: { ...window(5), reset_at: 1e300 } } } },
         nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }),
         dead: { status: 401, body: { detail: 'token expired' } },
         // chatgpt.com's own words for an access token past its time.

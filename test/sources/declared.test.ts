@@ -42,6 +42,9 @@ describe('declared profiles', () => {
     ['a JWT whose exp is beyond any date', { v: fakeJwt({ exp: 1e20 }) }, 'v', 'jwt', /field v its exp claim 1e20 is not a valid time: beyond the largest valid date/],
     ['seconds beyond any date', { v: 1e13 }, 'v', 's', /field v 10000000000000 is not a valid time: beyond the largest valid date/],
     ['an ISO date before 1970', { v: '1969-12-31T00:00:00Z' }, 'v', 'iso', /field v is not a valid time \(before 1970\)/],
+    ['an ISO date-time without an offset (it would mean another instant under each TZ)', { v: '2026-11-25T06:00:00' }, 'v', 'iso', /field v 2026-11-25T06:00:00: a date-time needs its time zone offset: add Z or \+01:00 .*\(unit iso\)/],
+    ['an ISO date that does not exist', { v: '2027-02-29T06:00:00Z' }, 'v', 'iso', /field v 2027-02-29T06:00:00Z: 2027-02-29T06:00:00 is not a real date/],
+    ['an ISO day past the end of its month', { v: '2026-11-31' }, 'v', 'iso', /field v 2026-11-31: 2026-11-31 is not a real date/],
     ['Infinity seconds', { v: '1e999' }, 'v', 's', /field v must be a number of epoch seconds, found a string/],
   ])('%s is an error row naming the file and field', async (_name, json, field, unit, message) => {
     const home = makeHome({ 'creds.json': { json } });
