@@ -168,3 +168,39 @@ describe('routes', () => {
     expect(profiles.map((p) => covered(evaluate(p, NOW, policy())))).toEqual([true, true, true, true, false, false]);
   });
 });
+
+describe('routes: every agent the gateway runs (issue 26 §1)', () => {
+  const workDb = '/h/.openclaw/agents/work/agent/openclaw-agent.sqlite';
+  const visits = [
+    { name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
+    { name: 'openclaw-db', path: workDb, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
+  ];
+  const judge = (profiles: Profile[], uses: RouteInputs['uses'], agents: string[]) => {
+    const evaluations = profiles.map((p) => evaluate(p, NOW, policy()));
+    const routes = buildRoutes({ mode: 'authwatch', uses, evaluations, visits, auth: { order: {}, profiles: {} }, configKeys: new Set(), agent: null, agents, changes: new Map(), now: NOW });
+    const covered = routeCoverage(routes);
+    return { routes, report: buildReport(evaluations, visits, [], NOW, { routes, unused: (e) => !covered(e) }) };
+  };
+
+  const byAgent = (owner: string | null) => (owner === 'work' ? [{ provider: 'openai', model: 'openai/gpt-5.4', role: 'model' }] : [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }]);
+
+  it("the main agent's expired shared-store token is judged once another agent has a store (and a model) of its own: exit 1, not 0", () => {
+    const mainToken = profile('anthropic:manual', { expiresAt: NOW - HOUR });
+    const workKey = profile('openai:manual', { type: 'api_key', agent: 'work', path: workDb });
+    const { routes, report } = judge([mainToken, workKey], byAgent, ['main', 'work']);
+    expect(routes.map((r) => `${r.agent}/${r.provider} ${r.verdict}`)).toEqual(['main/anthropic unavailable', 'work/openai serving']);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it("a second agent whose own model's provider has no credential is named (its route is missing)", () => {
+    const mainToken = profile('anthropic:manual', { expiresAt: NOW + 30 * 24 * HOUR });
+    const { routes, report } = judge([mainToken], byAgent, ['main', 'work']);
+    expect(routes.map((r) => `${r.agent}/${r.provider} ${r.verdict}`)).toEqual(['main/anthropic serving', 'work/openai unavailable']);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('one agent and no per-agent store: one route owner, the shared store', () => {
+    const { routes } = judge([profile('anthropic:manual')], [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }], ['main']);
+    expect(routes.map((r) => r.agent)).toEqual([null]);
+  });
+});

@@ -76,8 +76,10 @@ export interface RouteInputs {
   visits: readonly SourceVisit[];
   auth: OpenclawAuthConfig;
   configKeys: ReadonlySet<string>;
-  /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent with a store of its own. */
+  /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent the gateway runs. */
   agent: string | null;
+  /** The agents the gateway runs (openclaw.json's roster, or its implicit `main`): each is judged, also without a store of its own. */
+  agents?: readonly string[];
   /** Credential changes authwatch saw, by credentialKey (credential-changes.ts). */
   changes: ReadonlyMap<string, CredentialChange>;
   now: number;
@@ -349,12 +351,17 @@ export function seenBy(owner: string | null, e: Evaluation): boolean {
   return storeSources.has(source) && (agent === null || agent === owner || (owner !== null && agent === 'main'));
 }
 
-/** The route owners: the one agent asked for, else every agent with profiles of its own, else the shared store. */
+/**
+ * The route owners: the one agent asked for, else every agent the gateway runs and every agent
+ * with profiles of its own (issue 26: an agent that only inherits the shared store is judged
+ * too); a home with one agent and no per-agent store has one owner, the shared store (`null`).
+ */
 function routeOwners(input: RouteInputs): (string | null)[] {
   if (input.agent !== null) return [input.agent];
-  const agents = new Set<string>();
-  for (const e of input.evaluations) if (storeSources.has(e.profile.source) && e.profile.agent !== null) agents.add(e.profile.agent);
-  return agents.size === 0 ? [null] : [...agents].toSorted();
+  const withStore = new Set<string>();
+  for (const e of input.evaluations) if (storeSources.has(e.profile.source) && e.profile.agent !== null) withStore.add(e.profile.agent);
+  const agents = new Set([...(input.agents ?? []), ...withStore]);
+  return withStore.size === 0 && agents.size <= 1 ? [null] : [...agents].toSorted();
 }
 
 const judged = (e: Evaluation) => e.profile.problem === null && e.profile.type !== null;

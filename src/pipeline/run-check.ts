@@ -59,6 +59,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   }
   const openclawMode = policy.mode === 'openclaw';
   if (openclawMode) profiles.push(...legacyStoreRefusals(profiles));
+  // Without `--agent`, `models status` refuses a home whose default agent it cannot tell.
+  if (openclawMode && context.agent === null && openclawConfig.agentRefusal !== null) {
+    profiles.push(problemProfile({ id: 'openclaw:agent', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: \`openclaw models status\` refuses: ${openclawConfig.agentRefusal} (or pass --agent)`));
+  }
   const kept = profiles.filter((profile) => openclawMode || policy.profiles[profile.id]?.ignore !== true);
   const facts = live ? await live.run.run(kept) : null;
   const evaluations = kept.map((profile) => {
@@ -75,8 +79,9 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     visits,
     auth: openclawConfig.auth,
     configKeys: openclawConfig.configKeys,
-    // `models status` judges one agent; authwatch each agent with a store (or the one of `--agent`).
+    // `models status` judges one agent; authwatch every agent the gateway runs (or the one of `--agent`).
     agent: openclawMode ? openclawConfig.agent : context.agent,
+    agents: openclawConfig.agentIds,
     changes: credentialChanges(memory),
     now: context.now,
   });
