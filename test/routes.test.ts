@@ -29,11 +29,32 @@ function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, o
 }
 
 describe('routes', () => {
-  it('--policy openclaw: an env key does not rescue a route whose every profile is in cooldown (the default policy falls back to it)', () => {
+  it('an env key does not rescue a route whose order holds an eligible profile, in cooldown or not (selectProviderModelAuthSources: ambient keys only without one)', () => {
     const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
     const cooling = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
     expect(routesOf([profile('anthropic:default'), env], cooling, {}, 'openclaw')[0]).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
-    expect(routesOf([profile('anthropic:default'), env], cooling)[0]).toMatchObject({ verdict: 'on-fallback', serving: { id: 'env:ANTHROPIC_API_KEY' } });
+    expect(routesOf([profile('anthropic:default'), env], cooling)[0]).toMatchObject({ verdict: 'unavailable', serving: null, recoversAt: NOW + HOUR });
+    // An expired token is no eligible profile: then the env key serves.
+    expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR }), env], {}, {}, 'openclaw')[0]).toMatchObject({ serving: { id: 'env:ANTHROPIC_API_KEY' } });
+  });
+
+  it('an explicit order (an empty one too) with no available profile is rejected before any key; a literal openclaw.json key rescues an implicit one', () => {
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    for (const mode of ['openclaw', 'authwatch'] as const) {
+      expect(routesOf([env], {}, { anthropic: [] }, mode)[0], mode).toMatchObject({ verdict: 'unavailable', serving: null });
+      expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR }), env], {}, { anthropic: ['anthropic:default'] }, mode)[0], mode).toMatchObject({ serving: null });
+      expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR })], {}, {}, mode, { configKeys: new Set(['anthropic']) })[0], mode).toMatchObject({ serving: { id: 'config:models.providers.anthropic.apiKey' } });
+    }
+  });
+
+  it('--policy openclaw: a refreshable OAuth login with a stale access token is indeterminate: selected (and judged expired) unless a ready profile follows; no env key steps in', () => {
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    const stale = profile('anthropic:me', { type: 'oauth', refreshable: true, secret: 'present', expiresAt: NOW - HOUR });
+    expect(routesOf([stale, env], {}, {}, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:me' }, status: 'missing' });
+    expect(routesOf([stale, profile('anthropic:key', { type: 'api_key' })], {}, { anthropic: ['anthropic:me', 'anthropic:key'] }, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:key' }, status: 'ok' });
+    // Without a refresh token it is unavailable, and an explicit order with nothing else is rejected.
+    const dead = profile('anthropic:me', { type: 'oauth', refreshable: false, secret: 'present', expiresAt: NOW - HOUR });
+    expect(routesOf([dead, env], {}, { anthropic: ['anthropic:me'] }, 'openclaw')[0]).toMatchObject({ verdict: 'unavailable' });
   });
 
   it('--policy openclaw: an openai text model needs the codex runtime (unavailable whatever the key); an openai image model does not', () => {

@@ -37,6 +37,11 @@ export interface RouteStep {
   unusable: Unusable | null;
   /** Could serve now. */
   usable: boolean;
+  /**
+   * Whether the gateway counts it as available whatever its window: `unknown` for a refreshable
+   * OAuth login whose access token is stale (OpenClaw's read-only availability is indeterminate).
+   */
+  readiness: 'ready' | 'unknown' | 'unavailable';
 }
 
 export type RouteVerdict = 'serving' | 'on-fallback' | 'unavailable';
@@ -135,7 +140,7 @@ export function describeUnusable(u: Unusable): string {
 
 /** OpenClaw's stored-credential eligibility (`evaluateStoredCredentialEligibility` and the order's checks). */
 function ineligibility(profile: Profile, auth: OpenclawAuthConfig, now: number): string | null {
-  if (profile.verdict !== null) return 'expired';
+  if (profile.verdict !== null) return profile.verdict.status === 'missing' ? 'invalid_expires' : 'expired';
   if (profile.secret === 'absent') return 'missing_credential';
   const configured = auth.profiles[profile.id];
   if (configured) {
@@ -146,12 +151,17 @@ function ineligibility(profile: Profile, auth: OpenclawAuthConfig, now: number):
   return null;
 }
 
-/** Whether OpenClaw's read-only availability check passes (status command): an expired OAuth access token does not, except openai's. */
-function openclawAvailable(e: Evaluation, now: number): boolean {
+/**
+ * OpenClaw's read-only availability (`resolveStoredCredentialReadOnlyAvailability`): a live OAuth
+ * access token is ready; a stale one with a refresh token is indeterminate (openai's is ready:
+ * it can refresh read-only); without one it is unavailable.
+ */
+function openclawReadiness(e: Evaluation, now: number): RouteStep['readiness'] {
   const { profile } = e;
-  if (profile.type !== 'oauth') return true;
-  if (profile.provider === 'openai' && profile.refreshable) return true;
-  return profile.expiresAt !== null && profile.expiresAt > now;
+  if (profile.type !== 'oauth') return 'ready';
+  if (profile.expiresAt !== null && profile.expiresAt > now && profile.secret === 'present') return 'ready';
+  if (!profile.refreshable) return 'unavailable';
+  return profile.provider === 'openai' ? 'ready' : 'unknown';
 }
 
 const typeScore = (type: Profile['type']) => (type === 'oauth' ? 0 : type === 'token' ? 1 : type === 'api_key' ? 2 : 3);
@@ -186,6 +196,8 @@ function baseOrder(provider: string, stored: readonly Evaluation[], byId: Readon
     storeOrder = statsOf(facts, e)?.order[provider];
     if (storeOrder !== undefined) break;
   }
+  // A store may order a provider it holds no profile of (an empty order too).
+  if (stored.length === 0) for (const f of facts.values()) storeOrder ??= f.order[provider];
   const explicit = storeOrder ?? auth.order[provider];
   const configured = Object.keys(auth.profiles).filter((id) => auth.profiles[id]!.provider === provider);
   const ids = explicit ?? (configured.length > 0 ? configured : [...byId.keys()]);
@@ -207,8 +219,8 @@ function routeSteps(provider: string, model: string | null, ids: readonly string
     const stats = statsOf(facts, evaluation)?.usage[id];
     const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
     const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats) };
-    const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
-    steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
+    const readiness = ineligible !== null ? 'unavailable' : mode === 'openclaw' ? openclawReadiness(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring' ? 'ready' : 'unavailable';
+    steps.push({ evaluation, ineligible, unusable, usable: readiness !== 'unavailable' && unusable === null, readiness });
   }
   return steps;
 }
@@ -228,7 +240,9 @@ function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number, fact
 function tryOrder(steps: readonly RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): { head: RouteStep | undefined; allInWindow: boolean; ordered: RouteStep[] } {
   const order = ranked(steps.filter((s) => s.ineligible === null), explicitOrder, now, facts);
   const waiting = order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until);
-  return { head: order[0], allInWindow: order.length > 0 && waiting.length === order.length, ordered: [...order.filter((s) => !s.unusable), ...waiting] };
+  // OpenClaw's "all-cooldown": every available profile (not those unavailable anyway) is in its window.
+  const available = order.filter((s) => s.readiness !== 'unavailable');
+  return { head: order[0], allInWindow: available.length > 0 && available.every((s) => s.unusable), ordered: [...order.filter((s) => !s.unusable), ...waiting] };
 }
 
 /** The route's windows (its profiles' and the config key's), and when the usable credentials among them come back. */
@@ -258,6 +272,21 @@ function runsDryAt(usable: readonly Evaluation[], mode: PolicyMode): number | nu
   return usable.length === 0 ? null : latest;
 }
 
+/**
+ * Whether an env or config key may serve the route (provider-model-route-auth-*.mjs
+ * `selectProviderModelAuthSources`): an explicit order (store or `auth.order`, an empty one
+ * too) with no available profile is rejected before any fallback, and so (`--policy openclaw`)
+ * is a route whose every available profile is in its window ("all-cooldown"); an ambient env key
+ * is no fallback once the order holds any eligible profile; a key in openclaw.json is.
+ */
+function keyMayServe(key: Route['keys'][number], steps: readonly RouteStep[], explicitOrder: boolean, mode: PolicyMode, allInWindow: boolean): boolean {
+  const eligible = steps.filter((s) => s.ineligible === null);
+  if (explicitOrder && !eligible.some((s) => s.readiness !== 'unavailable')) return false;
+  if (mode === 'openclaw' && allInWindow) return false;
+  const ambient = key.evaluation !== null;
+  return !ambient || eligible.length === 0;
+}
+
 function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
   const { now, mode } = input;
   const firstUse = uses[0];
@@ -266,12 +295,12 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const base = baseOrder(provider, stored, byId, input.auth, facts);
   const steps = routeSteps(provider, model, base.ids, byId, input, facts);
   const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now, facts);
-  const servingStep = ordered.find((s) => s.usable) ?? null;
+  // OpenClaw's `selectReadyProfile`: an indeterminate first choice yields to a ready one behind it.
+  const firstUsable = ordered.find((s) => s.usable) ?? null;
+  const servingStep = firstUsable?.readiness === 'unknown' ? (ordered.find((s) => s.usable && s.readiness === 'ready') ?? firstUsable) : firstUsable;
   const inlineId = `inline-api-key:${provider}`;
   const inline = input.configKeys.has(provider) ? unusableOf(inlineId, provider, [...facts.values()].find((f) => f.usage[inlineId])?.usage[inlineId], model, now) : null;
-  // OpenClaw: when every eligible profile is in its window the route is rejected ("all-cooldown"),
-  // an env key does not step in (model-auth-availability-*.mjs `rejectedSourceEvaluation`).
-  const usableKeys = mode === 'openclaw' && allInWindow ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
+  const usableKeys = keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null) && keyMayServe(k, steps, base.explicit, mode, allInWindow));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
   const serving = runtime !== null
