@@ -47,6 +47,17 @@ describe('routes', () => {
     }
   });
 
+  it('a ${VAR} or SecretRef config key owns the route: profiles are not consulted, only its inline-api-key window keeps it out', () => {
+    const expired = profile('anthropic:default', { expiresAt: NOW - HOUR });
+    const owned = { configKeys: new Set(['anthropic']), ownedConfigKeys: new Set(['anthropic']) };
+    for (const mode of ['openclaw', 'authwatch'] as const) {
+      const route = routesOf([expired], {}, { anthropic: ['anthropic:default'] }, mode, owned)[0]!;
+      expect(route, mode).toMatchObject({ verdict: 'serving', serving: { id: 'config:models.providers.anthropic.apiKey' }, steps: [] });
+      const cooling = { 'inline-api-key:anthropic': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
+      expect(routesOf([expired], cooling, {}, mode, owned)[0], mode).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR });
+    }
+  });
+
   it('--policy openclaw: a refreshable OAuth login with a stale access token is indeterminate: selected (and judged expired) unless a ready profile follows; no env key steps in', () => {
     const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
     const stale = profile('anthropic:me', { type: 'oauth', refreshable: true, secret: 'present', expiresAt: NOW - HOUR });

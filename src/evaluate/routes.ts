@@ -81,6 +81,8 @@ export interface RouteInputs {
   visits: readonly SourceVisit[];
   auth: OpenclawAuthConfig;
   configKeys: ReadonlySet<string>;
+  /** Config keys given as `${VAR}` or a SecretRef: the route's required source, its profiles not consulted. */
+  ownedConfigKeys?: ReadonlySet<string>;
   /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent the gateway runs. */
   agent: string | null;
   /** The agents the gateway runs (openclaw.json's roster, or its implicit `main`): each is judged, also without a store of its own. */
@@ -291,7 +293,9 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const { now, mode } = input;
   const firstUse = uses[0];
   const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
-  const byId = firstOfEachId(stored);
+  // A `${VAR}` / SecretRef config key owns the route (model-auth-availability `directPolicy`:
+  // `required`); only its `inline-api-key:<provider>` window can keep it out.
+  const byId = firstOfEachId(input.ownedConfigKeys?.has(provider) ? [] : stored);
   const base = baseOrder(provider, stored, byId, input.auth, facts);
   const steps = routeSteps(provider, model, base.ids, byId, input, facts);
   const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now, facts);
@@ -300,7 +304,8 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const servingStep = firstUsable?.readiness === 'unknown' ? (ordered.find((s) => s.usable && s.readiness === 'ready') ?? firstUsable) : firstUsable;
   const inlineId = `inline-api-key:${provider}`;
   const inline = input.configKeys.has(provider) ? unusableOf(inlineId, provider, [...facts.values()].find((f) => f.usage[inlineId])?.usage[inlineId], model, now) : null;
-  const usableKeys = keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null) && keyMayServe(k, steps, base.explicit, mode, allInWindow));
+  const owned = input.ownedConfigKeys?.has(provider) === true;
+  const usableKeys = keys.filter((k) => (k.evaluation ? !owned && k.evaluation.status === 'ok' : inline === null) && (owned || keyMayServe(k, steps, base.explicit, mode, allInWindow)));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
   const serving = runtime !== null

@@ -59,6 +59,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   }
   const openclawMode = policy.mode === 'openclaw';
   if (openclawMode) profiles.push(...legacyStoreRefusals(profiles));
+  // OpenClaw cannot load a config whose `${VAR}` key names an unset variable: neither the CLI nor the gateway runs.
+  for (const problem of openclawConfig.unresolvedConfigKeys) {
+    profiles.push(problemProfile({ id: 'openclaw:config-key', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}: set it where the gateway runs (or in ~/.openclaw/.env)`));
+  }
   // Without `--agent`, `models status` refuses a home whose default agent it cannot tell.
   if (openclawMode && context.agent === null && openclawConfig.agentRefusal !== null) {
     profiles.push(problemProfile({ id: 'openclaw:agent', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: \`openclaw models status\` refuses: ${openclawConfig.agentRefusal} (or pass --agent)`));
@@ -79,6 +83,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     visits,
     auth: openclawConfig.auth,
     configKeys: openclawConfig.configKeys,
+    ownedConfigKeys: openclawConfig.ownedConfigKeys,
     // `models status` judges one agent; authwatch every agent the gateway runs (or the one of `--agent`).
     agent: openclawMode ? openclawConfig.agent : context.agent,
     agents: openclawConfig.agentIds,

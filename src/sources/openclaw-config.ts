@@ -1,6 +1,8 @@
 import { isJsonObject, readObject, type JsonObject, type Read } from '../core/json-reader.js';
 import { parseJson5Text } from '../core/json5-text.js';
-import { openclawConfigPath } from './openclaw-paths.js';
+import { join } from 'node:path';
+import { openclawConfigPath, primaryStateDir } from './openclaw-paths.js';
+import { readGatewayDotenv } from './dotenv.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
@@ -86,6 +88,10 @@ export interface OpenclawConfigRead {
   auth: OpenclawAuthConfig;
   /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
   configKeys: ReadonlySet<string>;
+  /** Of those, the ones given as a `${VAR}` template or a SecretRef: they own the route (profiles are not consulted). */
+  ownedConfigKeys: ReadonlySet<string>;
+  /** `${VAR}` templates in `models.providers.*.apiKey` whose variable is unset: OpenClaw cannot load the config. */
+  unresolvedConfigKeys: string[];
   visit: SourceVisit;
   path: string;
   problem: string | null;
@@ -194,8 +200,38 @@ function selectedAgentId(document: unknown, requested: string | null): string {
   return 'agent' in chosen ? chosen.agent : openclawDefaultAgent;
 }
 
+/** A whole `${VAR}` template (OpenClaw's env substitution), the variable's name captured. */
+const envTemplate = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** `models.providers.<id>.apiKey` of each provider entry. */
+function configApiKeys(config: Record<string, unknown>): [string, unknown][] {
+  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
+  return Object.entries(models).flatMap(([provider, entry]) => (isJsonObject(entry) && entry.apiKey !== undefined ? [[provider, entry.apiKey] as [string, unknown]] : []));
+}
+
+/** The `${VAR}` config keys whose variable the environment does not set: OpenClaw then fails to load its config. */
+function unresolvedTemplates(document: unknown, env: Readonly<Record<string, string | undefined>>): string[] {
+  const config = isJsonObject(document) ? document : {};
+  return configApiKeys(config).flatMap(([provider, apiKey]) => {
+    const name = typeof apiKey === 'string' ? envTemplate.exec(apiKey)?.[1] : undefined;
+    return name && !env[name] ? [`models.providers.${provider}.apiKey names \${${name}}, which is not set`] : [];
+  });
+}
+
+/**
+ * What `${VAR}` is resolved against: the process, then `<stateDir>/.env` (never over a set
+ * variable), then openclaw.json's own `env` (its strings and `env.vars`).
+ */
+async function environmentOf(context: SourceContext, document: unknown): Promise<Readonly<Record<string, string | undefined>>> {
+  const file = await readGatewayDotenv(join(primaryStateDir(context), '.env'));
+  const config = isJsonObject(document) && isJsonObject(document.env) ? document.env : {};
+  const own = { ...config, ...(isJsonObject(config.vars) ? config.vars : {}) };
+  const fromConfig = Object.fromEntries(Object.entries(own).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return { ...fromConfig, ...(file.kind === 'ok' ? Object.fromEntries(file.values) : {}), ...context.env };
+}
+
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
@@ -244,11 +280,17 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     }
   }
   const configKeys = new Set<string>();
-  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
-  for (const [provider, entry] of Object.entries(models)) {
-    if (isJsonObject(entry) && typeof entry.apiKey === 'string' && entry.apiKey.trim()) configKeys.add(normalizeProviderId(provider));
+  const ownedConfigKeys = new Set<string>();
+  for (const [provider, apiKey] of configApiKeys(config)) {
+    const secretRef = isJsonObject(apiKey) && typeof apiKey.source === 'string' && typeof apiKey.id === 'string';
+    const template = typeof apiKey === 'string' && envTemplate.test(apiKey);
+    if (!secretRef && !(typeof apiKey === 'string' && apiKey.trim())) continue;
+    configKeys.add(normalizeProviderId(provider));
+    // loader-runtime `resolveProviderConfigSecretInput`: a template or SecretRef is a ref, and a
+    // ref makes the key the route's required source (model-auth-availability `directPolicy`).
+    if (secretRef || template) ownedConfigKeys.add(normalizeProviderId(provider));
   }
-  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys };
+  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys };
 }
 
 /** The uses of a home without openclaw.json: OpenClaw's default model. */
@@ -270,13 +312,15 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     usesOf: () => [],
     auth: noAuth,
     configKeys: new Set(),
+    ownedConfigKeys: new Set(),
+    unresolvedConfigKeys: [],
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), unresolvedConfigKeys: [], visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
@@ -292,6 +336,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     statusUses: providerUsesOf(document, context.agent, true).uses,
     agentIds: listAgentIds(agents, agentEntries(agents)),
     agentRefusal: 'refusal' in defaultAgent ? defaultAgent.refusal : null,
+    unresolvedConfigKeys: unresolvedTemplates(document, await environmentOf(context, document)),
     usesOf: (agent) => providerUsesOf(document, agent).uses,
     visit: foundVisit(name, path),
     path,
