@@ -201,6 +201,17 @@ describe('routes', () => {
   });
 });
 
+describe('routes: model-scoped windows', () => {
+  it('compare with the model id the gateway calls (google/gemini-3-flash runs as gemini-3-flash-preview; anthropic opus-4.6 as claude-opus-4-6)', () => {
+    const gemini = makeProfile({ id: 'google:default', provider: 'google', source: 'openclaw-db', type: 'api_key', path });
+    const window = { 'google:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'gemini-3-flash-preview' } };
+    const uses = [{ provider: 'google', model: 'google/gemini-3-flash', role: 'model' }];
+    expect(routesOf([gemini], window, {}, 'openclaw', { uses })[0]).toMatchObject({ verdict: 'unavailable' });
+    const opus = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'claude-opus-4-6' } };
+    expect(routesOf([profile('anthropic:default')], opus, {}, 'openclaw', { uses: [{ provider: 'anthropic', model: 'anthropic/opus-4.6', role: 'model' }] })[0]).toMatchObject({ verdict: 'unavailable' });
+  });
+});
+
 describe('routes: every agent the gateway runs (issue 26 §1)', () => {
   const workDb = '/h/.openclaw/agents/work/agent/openclaw-agent.sqlite';
   const visits = [

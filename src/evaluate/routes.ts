@@ -7,6 +7,7 @@ import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../sources/epoch.js';
 import { sourceNames } from '../sources/source-names.js';
+import { normalizedModelId } from './model-ids.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -292,7 +293,7 @@ function keyMayServe(key: Route['keys'][number], steps: readonly RouteStep[], ex
 function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
   const { now, mode } = input;
   const firstUse = uses[0];
-  const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
+  const model = firstUse?.model ? normalizedModelId(provider, firstUse.model.slice(firstUse.model.indexOf('/') + 1)) : null;
   // A `${VAR}` / SecretRef config key owns the route (model-auth-availability `directPolicy`:
   // `required`); only its `inline-api-key:<provider>` window can keep it out.
   const byId = firstOfEachId(input.ownedConfigKeys?.has(provider) ? [] : stored);
