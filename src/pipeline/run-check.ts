@@ -58,7 +58,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     );
   }
   const openclawMode = policy.mode === 'openclaw';
-  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles));
+  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, openclawConfig.agent));
   // OpenClaw cannot load a config whose `${VAR}` key names an unset variable: neither the CLI nor the gateway runs.
   for (const problem of openclawConfig.unresolvedConfigKeys) {
     profiles.push(problemProfile({ id: 'openclaw:config-key', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}: set it where the gateway runs (or in ~/.openclaw/.env)`));
@@ -120,9 +120,14 @@ export async function runCheck({ context: given, config, policy, log, remembers,
  * OpenClaw 2026.9 refuses `models status` while a JSON profile store (`auth-profiles.json`,
  * also under ~/.clawdbot) still holds credentials: "requires legacy credential migration".
  */
-function legacyStoreRefusals(profiles: readonly Profile[]): Profile[] {
+function legacyStoreRefusals(profiles: readonly Profile[], inspected: string): Profile[] {
+  // Only the inspected agent's files and the shared main ones count, and not while that
+  // agent's own database holds credentials (legacy-source-diagnostic `assertAuthProfileMigrationReady`,
+  // `hasMigratedAuthProfileCredentials`: a JSON file next to a populated store is leftover bytes).
+  const owners = new Set<string | null>([inspected, 'main', null]);
+  const migrated = new Set(profiles.filter((p) => p.source === sourceNames.openclawDb && p.agent !== null && p.problem === null).map((p) => p.agent));
   const paths = new Set<string>();
-  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null) paths.add(p.path);
+  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null && owners.has(p.agent) && !migrated.has(p.agent)) paths.add(p.path);
   return [...paths].map((path) =>
     problemProfile(
       { id: 'openclaw:legacy-store', provider: 'unknown', source: 'openclaw', path },

@@ -314,6 +314,14 @@ export const homes: Home[] = [
     files: (now) => ({ [agentJson('main')]: { json: { version: 1, profiles: { 'anthropic:default': token(now - HOUR) } } } }),
   },
   {
+    name: 'legacy-json-of-another-agent',
+    kind: 'legacy',
+    covers: "issue 32: a JSON store of an agent models status does not inspect is no refusal (only the inspected agent's and the shared main ones)",
+    config: model(opus),
+    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
+    files: (now) => ({ [agentJson('other')]: { json: { version: 1, profiles: { 'anthropic:default': token(now - HOUR) } } } }),
+  },
+  {
     name: 'legacy-clawdbot-dir',
     kind: 'legacy',
     covers: 'the pre-rename ~/.clawdbot state dir and nothing else',
