@@ -148,9 +148,10 @@ if (!openclaw) {
       const recorded = (o: Outcome): Recorded => (o.agents ? { ...o.openclaw!, agents: Object.fromEntries(o.agents.runs.map((r) => [r.agent, r.openclaw])) } : o.openclaw!);
       const observed: Expected = { openclawVersion: version, homes: Object.fromEntries(outcomes.filter((o) => o.openclaw).map((o) => [o.home.name, recorded(o)])) };
       expect(existsSync(expectedPath), 'test/parity/expected.json is missing: run test/parity/regenerate.sh').toBe(true);
-      const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
+      const before = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
       // PARITY_ONLY with UPDATE_PARITY re-records only the homes it ran.
-      if (process.env.UPDATE_PARITY) writeFileSync(expectedPath, `${JSON.stringify(only ? { ...expected, homes: { ...expected.homes, ...observed.homes } } : observed, null, 2)}\n`);
+      if (process.env.UPDATE_PARITY) writeFileSync(expectedPath, `${JSON.stringify(only ? { ...before, homes: { ...before.homes, ...observed.homes } } : observed, null, 2)}\n`);
+      const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
       expect(version, 'another OpenClaw version than the recorded one: run test/parity/regenerate.sh and review the diff').toBe(expected.openclawVersion);
       for (const home of homes) expect(observed.homes[home.name], `home ${home.name} (${home.covers})`).toEqual(expected.homes[home.name]);
     });
