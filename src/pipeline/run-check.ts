@@ -14,7 +14,7 @@ import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type Req
 import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
-import { droppedEntryNote } from '../sources/openclaw-store-format.js';
+import { droppedEntryNote, unknownTypeNote } from '../sources/openclaw-store-format.js';
 import { sourceNames } from '../sources/source-names.js';
 import { credentialChanges } from '../evaluate/credential-changes.js';
 import { rememberCredentials } from './credential-memory.js';
@@ -103,7 +103,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     // A store entry OpenClaw skips on load does not fail its check either.
     counts: openclawMode
       ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
-      : undefined,
+      : (e) => !e.profile.notes.includes(unknownTypeNote),
     unused: (e) => gateway(e) && !onSomeRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });

@@ -326,6 +326,12 @@ export function profilesFromStore(document: StoreDocument, stats: UsageStats, or
 /** On the row of an entry OpenClaw skips when it loads the store ("ignored invalid auth profile entries"). */
 export const droppedEntryNote = 'OpenClaw skips this entry when it loads the store';
 
+/**
+ * On the row of an entry of a credential type authwatch does not know (a newer OpenClaw's?):
+ * OpenClaw drops it on load too, so it is reported but fails no check (issue 32 §2).
+ */
+export const unknownTypeNote = 'a credential type authwatch does not know: shown, not counted (upgrade authwatch if a newer OpenClaw wrote it)';
+
 /** The `error` row of an entry that is not a credential. */
 function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: string[]): Profile {
   const declaredProvider = isJsonObject(value) ? value.provider : undefined;
@@ -339,5 +345,7 @@ function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: s
     },
     `${origin.path}: ${problems.join('; ')}`,
   );
-  return { ...row, notes: [droppedEntryNote] };
+  const type = isJsonObject(value) ? normalizeLegacyShape(value).type : undefined;
+  const unknownType = typeof type === 'string' && !isCredentialType(type);
+  return { ...row, notes: unknownType ? [droppedEntryNote, unknownTypeNote] : [droppedEntryNote] };
 }
