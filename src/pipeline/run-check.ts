@@ -15,6 +15,7 @@ import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evalu
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote, unknownTypeNote } from '../sources/openclaw-store-format.js';
+import { legacyFileNote } from '../sources/openclaw-auth-profiles.js';
 import { sourceNames } from '../sources/source-names.js';
 import { credentialChanges } from '../evaluate/credential-changes.js';
 import { rememberCredentials } from './credential-memory.js';
@@ -58,7 +59,8 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     );
   }
   const openclawMode = policy.mode === 'openclaw';
-  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, openclawConfig.agent));
+  const refuses = refusingLegacyOwner(profiles, openclawConfig.agent);
+  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, refuses));
   // OpenClaw cannot load a config whose `${VAR}` key names an unset variable: neither the CLI nor the gateway runs.
   for (const problem of openclawConfig.unresolvedConfigKeys) {
     profiles.push(problemProfile({ id: 'openclaw:config-key', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}: set it where the gateway runs (or in ~/.openclaw/.env)`));
@@ -102,7 +104,9 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     // uses (unless the config asks for them).
     // A store entry OpenClaw skips on load does not fail its check either.
     counts: openclawMode
-      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
+      ? (e) =>
+          openclawJudgedSources.has(e.profile.source) &&
+          ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote) && (!e.profile.notes.includes(legacyFileNote) || refuses(e.profile.agent))) || e.profile.source === sourceNames.required)
       : (e) => !e.profile.notes.includes(unknownTypeNote),
     unused: (e) => gateway(e) && !onSomeRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
@@ -120,20 +124,27 @@ export async function runCheck({ context: given, config, policy, log, remembers,
  * OpenClaw 2026.9 refuses `models status` while a JSON profile store (`auth-profiles.json`,
  * also under ~/.clawdbot) still holds credentials: "requires legacy credential migration".
  */
-function legacyStoreRefusals(profiles: readonly Profile[], inspected: string): Profile[] {
-  // Only the inspected agent's files and the shared main ones count, and not while that
-  // agent's own database holds credentials (legacy-source-diagnostic `assertAuthProfileMigrationReady`,
-  // `hasMigratedAuthProfileCredentials`: a JSON file next to a populated store is leftover bytes).
-  const owners = new Set<string | null>([inspected, 'main', null]);
-  const migrated = new Set(profiles.filter((p) => p.source === sourceNames.openclawDb && p.agent !== null && p.problem === null).map((p) => p.agent));
+function legacyStoreRefusals(profiles: readonly Profile[], refuses: (agent: string | null) => boolean): Profile[] {
   const paths = new Set<string>();
-  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null && owners.has(p.agent) && !migrated.has(p.agent)) paths.add(p.path);
+  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null && refuses(p.agent)) paths.add(p.path);
   return [...paths].map((path) =>
     problemProfile(
       { id: 'openclaw:legacy-store', provider: 'unknown', source: 'openclaw', path },
       `${path}: OpenClaw 2026.9 refuses \`openclaw models status\` until this legacy store is migrated; run \`openclaw doctor --fix\``,
     ),
   );
+}
+
+/**
+ * Whether a legacy JSON file of `agent` makes `models status` refuse: only the inspected
+ * agent's files and the shared main ones count, and not while that agent's own database holds
+ * credentials (legacy-source-diagnostic `assertAuthProfileMigrationReady`,
+ * `hasMigratedAuthProfileCredentials`: a JSON file next to a populated store is leftover bytes).
+ */
+function refusingLegacyOwner(profiles: readonly Profile[], inspected: string): (agent: string | null) => boolean {
+  const owners = new Set<string | null>([inspected, 'main', null]);
+  const migrated = new Set(profiles.filter((p) => p.source === sourceNames.openclawDb && p.agent !== null && p.problem === null).map((p) => p.agent));
+  return (agent) => owners.has(agent) && !migrated.has(agent);
 }
 
 type Use = ProviderUse & { reason: string };
