@@ -61,9 +61,9 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   const openclawMode = policy.mode === 'openclaw';
   const refuses = refusingLegacyOwner(profiles, openclawConfig.agent);
   if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, refuses));
-  // OpenClaw cannot load a config whose `${VAR}` key names an unset variable: neither the CLI nor the gateway runs.
-  for (const problem of openclawConfig.unresolvedConfigKeys) {
-    profiles.push(problemProfile({ id: 'openclaw:config-key', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}: set it where the gateway runs (or in ~/.openclaw/.env)`));
+  // A config OpenClaw cannot load (an unset `${VAR}` key, a roster without an owner): neither the CLI nor the gateway runs.
+  for (const problem of openclawConfig.loadProblems) {
+    profiles.push(problemProfile({ id: 'openclaw:config-load', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}`));
   }
   // Without `--agent`, `models status` refuses a home whose default agent it cannot tell.
   if (openclawMode && context.agent === null && openclawConfig.agentRefusal !== null) {

@@ -90,8 +90,8 @@ export interface OpenclawConfigRead {
   configKeys: ReadonlySet<string>;
   /** Of those, the ones given as a `${VAR}` template or a SecretRef: they own the route (profiles are not consulted). */
   ownedConfigKeys: ReadonlySet<string>;
-  /** `${VAR}` templates in `models.providers.*.apiKey` whose variable is unset: OpenClaw cannot load the config. */
-  unresolvedConfigKeys: string[];
+  /** Why OpenClaw cannot load this config (an unset `${VAR}` key, a roster without an owner), each with its fix. */
+  loadProblems: string[];
   visit: SourceVisit;
   path: string;
   problem: string | null;
@@ -164,6 +164,17 @@ export function normalizeAgentId(raw: string): string {
 /** Whether openclaw.json has an agent roster (`agents.entries` or `agents.list`), even an empty one. */
 const hasRoster = (agents: Record<string, unknown>) => agents.entries !== undefined || agents.list !== undefined;
 
+/**
+ * OpenClaw's config validation: several agents need `agents.ownership: "explicit"` or exactly
+ * one `default: true` ("multi-agent rosters require …"); without, neither the CLI (even with
+ * `--agent`) nor the gateway loads the config.
+ */
+function rosterProblems(agents: Record<string, unknown>, entries: Map<string, Record<string, unknown>>): string[] {
+  if (entries.size < 2 || agents.ownership === 'explicit') return [];
+  if ([...entries.values()].filter((entry) => entry.default === true).length === 1) return [];
+  return ['several agents and neither agents.ownership "explicit" nor one agent with default: true: OpenClaw refuses this config (add agents.ownership: "explicit" and agents.defaults.systemAgent.agentId, or run `openclaw doctor`)'];
+}
+
 /** OpenClaw's `listAgentIds`: the roster's ids, or the implicit `main` when there is no roster. */
 function listAgentIds(agents: Record<string, unknown>, entries: Map<string, Record<string, unknown>>): string[] {
   return entries.size === 0 && !hasRoster(agents) ? [openclawDefaultAgent] : [...entries.keys()];
@@ -214,7 +225,7 @@ function unresolvedTemplates(document: unknown, env: Readonly<Record<string, str
   const config = isJsonObject(document) ? document : {};
   return configApiKeys(config).flatMap(([provider, apiKey]) => {
     const name = typeof apiKey === 'string' ? envTemplate.exec(apiKey)?.[1] : undefined;
-    return name && !env[name] ? [`models.providers.${provider}.apiKey names \${${name}}, which is not set`] : [];
+    return name && !env[name] ? [`models.providers.${provider}.apiKey names \${${name}}, which is not set: set it where the gateway runs (or in ~/.openclaw/.env)`] : [];
   });
 }
 
@@ -313,14 +324,14 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     auth: noAuth,
     configKeys: new Set(),
     ownedConfigKeys: new Set(),
-    unresolvedConfigKeys: [],
+    loadProblems: [],
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), unresolvedConfigKeys: [], visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
@@ -336,7 +347,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     statusUses: providerUsesOf(document, context.agent, true).uses,
     agentIds: listAgentIds(agents, agentEntries(agents)),
     agentRefusal: 'refusal' in defaultAgent ? defaultAgent.refusal : null,
-    unresolvedConfigKeys: unresolvedTemplates(document, await environmentOf(context, document)),
+    loadProblems: [...unresolvedTemplates(document, await environmentOf(context, document)), ...rosterProblems(agents, agentEntries(agents))],
     usesOf: (agent) => providerUsesOf(document, agent).uses,
     visit: foundVisit(name, path),
     path,
