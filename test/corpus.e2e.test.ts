@@ -18,6 +18,8 @@ interface Case {
   error: RegExp | null;
   /** Extra rows expected for this store (besides the file-level error). */
   exit: number;
+  /** The broken row's status: `error` unless OpenClaw itself reads the entry (an unusable `expires` is that profile's own: issue 32). */
+  status?: 'missing' | 'expired';
 }
 
 const fromCorpus = (file: string) => (home: string) => {
@@ -35,16 +37,17 @@ const storeCases: Case[] = [
   { name: 'profiles is null', setup: fromCorpus('profiles-null.json'), error: /profiles: must be an object mapping profile ids to credentials/, exit: 1 },
   { name: 'profiles is an array', setup: fromCorpus('profiles-array.json'), error: /profiles: must be an object/, exit: 1 },
   { name: 'a profile that is a string', setup: fromCorpus('entry-string.json'), error: /profile "x:default" is not an object/, exit: 1 },
-  { name: 'a number as a string', setup: fromCorpus('expires-number-as-string.json'), error: /expires must be a number of epoch milliseconds, found a string \(a number in quotes\)/, exit: 1 },
-  { name: 'Infinity (1e309)', setup: fromCorpus('expires-infinity.json'), error: /expires is not a finite number \(Infinity\)/, exit: 1 },
-  { name: 'NaN as a string', setup: fromCorpus('expires-nan-string.json'), error: /expires must be a number of epoch milliseconds, found a string/, exit: 1 },
-  { name: 'beyond the largest date (1e20)', setup: fromCorpus('expires-beyond-max.json'), error: /expires 1e20 is not a valid time: beyond the largest valid date/, exit: 1 },
-  { name: 'a negative expiry', setup: fromCorpus('expires-negative.json'), error: /expires is -1: not a valid time/, exit: 1 },
-  { name: 'a zero expiry', setup: fromCorpus('expires-zero.json'), error: /expires is 0: not a valid time/, exit: 1 },
+  { name: 'a number as a string', setup: fromCorpus('expires-number-as-string.json'), error: /expires must be a number of epoch milliseconds, found a string \(a number in quotes\)/, exit: 1, status: 'missing' },
+  { name: 'Infinity (1e309)', setup: fromCorpus('expires-infinity.json'), error: /expires is not a finite number \(Infinity\)/, exit: 1, status: 'missing' },
+  { name: 'NaN as a string', setup: fromCorpus('expires-nan-string.json'), error: /expires must be a number of epoch milliseconds, found a string/, exit: 1, status: 'missing' },
+  { name: 'beyond the largest date (1e20)', setup: fromCorpus('expires-beyond-max.json'), error: /expires 1e20 is not a valid time: beyond the largest valid date/, exit: 1, status: 'missing' },
+  { name: 'a negative expiry', setup: fromCorpus('expires-negative.json'), error: /expires is -1: not a valid time/, exit: 1, status: 'missing' },
+  { name: 'a zero expiry', setup: fromCorpus('expires-zero.json'), error: /expires is 0: not a valid time/, exit: 1, status: 'missing' },
   { name: 'a far-future expiry (year 3000, valid)', setup: fromCorpus('expires-far-future.json'), error: null, exit: 0 },
-  { name: 'seconds instead of milliseconds', setup: fromCorpus('expires-seconds.json'), error: /looks like seconds, not milliseconds/, exit: 1 },
+  { name: 'seconds instead of milliseconds', setup: fromCorpus('expires-seconds.json'), error: /looks like seconds, not milliseconds/, exit: 1, status: 'expired' },
   { name: 'duplicate profile ids', setup: fromCorpus('duplicate-ids.json'), error: /profile id "x:default" appears more than once/, exit: 1 },
-  { name: 'an unknown credential type', setup: fromCorpus('unknown-type.json'), error: /unknown credential type "sso-magic"/, exit: 1 },
+  // OpenClaw drops an entry of a type it does not know when it loads the store: shown, not counted (issue 32 §2).
+  { name: 'an unknown credential type', setup: fromCorpus('unknown-type.json'), error: /unknown credential type "sso-magic"/, exit: 0 },
   {
     name: 'a 50 MB file',
     setup: (home) => {
@@ -90,7 +93,7 @@ function goodHome() {
 
 describe('bad credential files (test/corpus/store and generated cases)', () => {
   for (const c of storeCases) {
-    it(`${c.name}: ${c.error ? 'an error row naming the file' : 'read as usual'}, the other agent still reported, exit ${c.exit}`, async () => {
+    it(`${c.name}: ${c.error ? `${c.status ? `a ${c.status}` : 'an error'} row naming the file` : 'read as usual'}, the other agent still reported, exit ${c.exit}`, async () => {
       const home = goodHome();
       c.setup(home);
       const result = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home });
@@ -100,7 +103,7 @@ describe('bad credential files (test/corpus/store and generated cases)', () => {
       expect(json.profiles.find((p: any) => p.id === 'good:default')).toMatchObject({ status: 'ok' });
       const rows = json.profiles.filter((p: any) => p.agent === 'broken');
       if (c.error) {
-        const errors = rows.filter((p: any) => p.status === 'error');
+        const errors = rows.filter((p: any) => p.status === (c.status ?? 'error'));
         expect(errors.length).toBeGreaterThan(0);
         expect(errors.some((p: any) => c.error!.test(p.detail) && p.detail.includes(join(home, broken)))).toBe(true);
       } else {

@@ -29,11 +29,43 @@ function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, o
 }
 
 describe('routes', () => {
-  it('--policy openclaw: an env key does not rescue a route whose every profile is in cooldown (the default policy falls back to it)', () => {
+  it('an env key does not rescue a route whose order holds an eligible profile, in cooldown or not (selectProviderModelAuthSources: ambient keys only without one)', () => {
     const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
     const cooling = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
     expect(routesOf([profile('anthropic:default'), env], cooling, {}, 'openclaw')[0]).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
-    expect(routesOf([profile('anthropic:default'), env], cooling)[0]).toMatchObject({ verdict: 'on-fallback', serving: { id: 'env:ANTHROPIC_API_KEY' } });
+    expect(routesOf([profile('anthropic:default'), env], cooling)[0]).toMatchObject({ verdict: 'unavailable', serving: null, recoversAt: NOW + HOUR });
+    // An expired token is no eligible profile: then the env key serves.
+    expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR }), env], {}, {}, 'openclaw')[0]).toMatchObject({ serving: { id: 'env:ANTHROPIC_API_KEY' } });
+  });
+
+  it('an explicit order (an empty one too) with no available profile is rejected before any key; a literal openclaw.json key rescues an implicit one', () => {
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    for (const mode of ['openclaw', 'authwatch'] as const) {
+      expect(routesOf([env], {}, { anthropic: [] }, mode)[0], mode).toMatchObject({ verdict: 'unavailable', serving: null });
+      expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR }), env], {}, { anthropic: ['anthropic:default'] }, mode)[0], mode).toMatchObject({ serving: null });
+      expect(routesOf([profile('anthropic:default', { expiresAt: NOW - HOUR })], {}, {}, mode, { configKeys: new Set(['anthropic']) })[0], mode).toMatchObject({ serving: { id: 'config:models.providers.anthropic.apiKey' } });
+    }
+  });
+
+  it('a ${VAR} or SecretRef config key owns the route: profiles are not consulted, only its inline-api-key window keeps it out', () => {
+    const expired = profile('anthropic:default', { expiresAt: NOW - HOUR });
+    const owned = { configKeys: new Set(['anthropic']), ownedConfigKeys: new Set(['anthropic']) };
+    for (const mode of ['openclaw', 'authwatch'] as const) {
+      const route = routesOf([expired], {}, { anthropic: ['anthropic:default'] }, mode, owned)[0]!;
+      expect(route, mode).toMatchObject({ verdict: 'serving', serving: { id: 'config:models.providers.anthropic.apiKey' }, steps: [] });
+      const cooling = { 'inline-api-key:anthropic': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
+      expect(routesOf([expired], cooling, {}, mode, owned)[0], mode).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR });
+    }
+  });
+
+  it('--policy openclaw: a refreshable OAuth login with a stale access token is indeterminate: selected (and judged expired) unless a ready profile follows; no env key steps in', () => {
+    const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
+    const stale = profile('anthropic:me', { type: 'oauth', refreshable: true, secret: 'present', expiresAt: NOW - HOUR });
+    expect(routesOf([stale, env], {}, {}, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:me' }, status: 'missing' });
+    expect(routesOf([stale, profile('anthropic:key', { type: 'api_key' })], {}, { anthropic: ['anthropic:me', 'anthropic:key'] }, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:key' }, status: 'ok' });
+    // Without a refresh token it is unavailable, and an explicit order with nothing else is rejected.
+    const dead = profile('anthropic:me', { type: 'oauth', refreshable: false, secret: 'present', expiresAt: NOW - HOUR });
+    expect(routesOf([dead, env], {}, { anthropic: ['anthropic:me'] }, 'openclaw')[0]).toMatchObject({ verdict: 'unavailable' });
   });
 
   it('--policy openclaw: an openai text model needs the codex runtime (unavailable whatever the key); an openai image model does not', () => {
@@ -166,5 +198,52 @@ describe('routes', () => {
     expect(routesOf([claude, profile('anthropic:db')])[0]!.steps.map((s) => s.evaluation.profile.id)).toEqual(['anthropic:db']);
     const covered = routeCoverage(routes.filter((r) => r.agent !== 'work'));
     expect(profiles.map((p) => covered(evaluate(p, NOW, policy())))).toEqual([true, true, true, true, false, false]);
+  });
+});
+
+describe('routes: model-scoped windows', () => {
+  it('compare with the model id the gateway calls (google/gemini-3-flash runs as gemini-3-flash-preview; anthropic opus-4.6 as claude-opus-4-6)', () => {
+    const gemini = makeProfile({ id: 'google:default', provider: 'google', source: 'openclaw-db', type: 'api_key', path });
+    const window = { 'google:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'gemini-3-flash-preview' } };
+    const uses = [{ provider: 'google', model: 'google/gemini-3-flash', role: 'model' }];
+    expect(routesOf([gemini], window, {}, 'openclaw', { uses })[0]).toMatchObject({ verdict: 'unavailable' });
+    const opus = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'claude-opus-4-6' } };
+    expect(routesOf([profile('anthropic:default')], opus, {}, 'openclaw', { uses: [{ provider: 'anthropic', model: 'anthropic/opus-4.6', role: 'model' }] })[0]).toMatchObject({ verdict: 'unavailable' });
+  });
+});
+
+describe('routes: every agent the gateway runs (issue 26 §1)', () => {
+  const workDb = '/h/.openclaw/agents/work/agent/openclaw-agent.sqlite';
+  const visits = [
+    { name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
+    { name: 'openclaw-db', path: workDb, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
+  ];
+  const judge = (profiles: Profile[], uses: RouteInputs['uses'], agents: string[]) => {
+    const evaluations = profiles.map((p) => evaluate(p, NOW, policy()));
+    const routes = buildRoutes({ mode: 'authwatch', uses, evaluations, visits, auth: { order: {}, profiles: {} }, configKeys: new Set(), agent: null, agents, changes: new Map(), now: NOW });
+    const covered = routeCoverage(routes);
+    return { routes, report: buildReport(evaluations, visits, [], NOW, { routes, unused: (e) => !covered(e) }) };
+  };
+
+  const byAgent = (owner: string | null) => (owner === 'work' ? [{ provider: 'openai', model: 'openai/gpt-5.4', role: 'model' }] : [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }]);
+
+  it("the main agent's expired shared-store token is judged once another agent has a store (and a model) of its own: exit 1, not 0", () => {
+    const mainToken = profile('anthropic:manual', { expiresAt: NOW - HOUR });
+    const workKey = profile('openai:manual', { type: 'api_key', agent: 'work', path: workDb });
+    const { routes, report } = judge([mainToken, workKey], byAgent, ['main', 'work']);
+    expect(routes.map((r) => `${r.agent}/${r.provider} ${r.verdict}`)).toEqual(['main/anthropic unavailable', 'work/openai serving']);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it("a second agent whose own model's provider has no credential is named (its route is missing)", () => {
+    const mainToken = profile('anthropic:manual', { expiresAt: NOW + 30 * 24 * HOUR });
+    const { routes, report } = judge([mainToken], byAgent, ['main', 'work']);
+    expect(routes.map((r) => `${r.agent}/${r.provider} ${r.verdict}`)).toEqual(['main/anthropic serving', 'work/openai unavailable']);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('one agent and no per-agent store: one route owner, the shared store', () => {
+    const { routes } = judge([profile('anthropic:manual')], [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }], ['main']);
+    expect(routes.map((r) => r.agent)).toEqual([null]);
   });
 });

@@ -7,6 +7,7 @@ import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
+import { normalizedModelId } from './model-ids.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -37,6 +38,11 @@ export interface RouteStep {
   unusable: Unusable | null;
   /** Could serve now. */
   usable: boolean;
+  /**
+   * Whether the gateway counts it as available whatever its window: `unknown` for a refreshable
+   * OAuth login whose access token is stale (OpenClaw's read-only availability is indeterminate).
+   */
+  readiness: 'ready' | 'unknown' | 'unavailable';
 }
 
 export type RouteVerdict = 'serving' | 'on-fallback' | 'unavailable';
@@ -76,8 +82,12 @@ export interface RouteInputs {
   visits: readonly SourceVisit[];
   auth: OpenclawAuthConfig;
   configKeys: ReadonlySet<string>;
-  /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent with a store of its own. */
+  /** Config keys given as `${VAR}` or a SecretRef: the route's required source, its profiles not consulted. */
+  ownedConfigKeys?: ReadonlySet<string>;
+  /** The one OpenClaw agent to judge (`--agent`, `--policy openclaw`); `null`: every agent the gateway runs. */
   agent: string | null;
+  /** The agents the gateway runs (openclaw.json's roster, or its implicit `main`): each is judged, also without a store of its own. */
+  agents?: readonly string[];
   /** Credential changes authwatch saw, by credentialKey (credential-changes.ts). */
   changes: ReadonlyMap<string, CredentialChange>;
   now: number;
@@ -133,7 +143,7 @@ export function describeUnusable(u: Unusable): string {
 
 /** OpenClaw's stored-credential eligibility (`evaluateStoredCredentialEligibility` and the order's checks). */
 function ineligibility(profile: Profile, auth: OpenclawAuthConfig, now: number): string | null {
-  if (profile.verdict !== null) return 'expired';
+  if (profile.verdict !== null) return profile.verdict.status === 'missing' ? 'invalid_expires' : 'expired';
   if (profile.secret === 'absent') return 'missing_credential';
   const configured = auth.profiles[profile.id];
   if (configured) {
@@ -144,12 +154,17 @@ function ineligibility(profile: Profile, auth: OpenclawAuthConfig, now: number):
   return null;
 }
 
-/** Whether OpenClaw's read-only availability check passes (status command): an expired OAuth access token does not, except openai's. */
-function openclawAvailable(e: Evaluation, now: number): boolean {
+/**
+ * OpenClaw's read-only availability (`resolveStoredCredentialReadOnlyAvailability`): a live OAuth
+ * access token is ready; a stale one with a refresh token is indeterminate (openai's is ready:
+ * it can refresh read-only); without one it is unavailable.
+ */
+function openclawReadiness(e: Evaluation, now: number): RouteStep['readiness'] {
   const { profile } = e;
-  if (profile.type !== 'oauth') return true;
-  if (profile.provider === 'openai' && profile.refreshable) return true;
-  return profile.expiresAt !== null && profile.expiresAt > now;
+  if (profile.type !== 'oauth') return 'ready';
+  if (profile.expiresAt !== null && profile.expiresAt > now && profile.secret === 'present') return 'ready';
+  if (!profile.refreshable) return 'unavailable';
+  return profile.provider === 'openai' ? 'ready' : 'unknown';
 }
 
 const typeScore = (type: Profile['type']) => (type === 'oauth' ? 0 : type === 'token' ? 1 : type === 'api_key' ? 2 : 3);
@@ -184,6 +199,8 @@ function baseOrder(provider: string, stored: readonly Evaluation[], byId: Readon
     storeOrder = statsOf(facts, e)?.order[provider];
     if (storeOrder !== undefined) break;
   }
+  // A store may order a provider it holds no profile of (an empty order too).
+  if (stored.length === 0) for (const f of facts.values()) storeOrder ??= f.order[provider];
   const explicit = storeOrder ?? auth.order[provider];
   const configured = Object.keys(auth.profiles).filter((id) => auth.profiles[id]!.provider === provider);
   const ids = explicit ?? (configured.length > 0 ? configured : [...byId.keys()]);
@@ -205,8 +222,8 @@ function routeSteps(provider: string, model: string | null, ids: readonly string
     const stats = statsOf(facts, evaluation)?.usage[id];
     const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
     const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats) };
-    const healthy = mode === 'openclaw' ? openclawAvailable(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring';
-    steps.push({ evaluation, ineligible, unusable, usable: ineligible === null && unusable === null && healthy });
+    const readiness = ineligible !== null ? 'unavailable' : mode === 'openclaw' ? openclawReadiness(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring' ? 'ready' : 'unavailable';
+    steps.push({ evaluation, ineligible, unusable, usable: readiness !== 'unavailable' && unusable === null, readiness });
   }
   return steps;
 }
@@ -226,7 +243,9 @@ function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number, fact
 function tryOrder(steps: readonly RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): { head: RouteStep | undefined; allInWindow: boolean; ordered: RouteStep[] } {
   const order = ranked(steps.filter((s) => s.ineligible === null), explicitOrder, now, facts);
   const waiting = order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until);
-  return { head: order[0], allInWindow: order.length > 0 && waiting.length === order.length, ordered: [...order.filter((s) => !s.unusable), ...waiting] };
+  // OpenClaw's "all-cooldown": every available profile (not those unavailable anyway) is in its window.
+  const available = order.filter((s) => s.readiness !== 'unavailable');
+  return { head: order[0], allInWindow: available.length > 0 && available.every((s) => s.unusable), ordered: [...order.filter((s) => !s.unusable), ...waiting] };
 }
 
 /** The route's windows (its profiles' and the config key's), and when the usable credentials among them come back. */
@@ -256,20 +275,38 @@ function runsDryAt(usable: readonly Evaluation[], mode: PolicyMode): number | nu
   return usable.length === 0 ? null : latest;
 }
 
+/**
+ * Whether an env or config key may serve the route (provider-model-route-auth-*.mjs
+ * `selectProviderModelAuthSources`): an explicit order (store or `auth.order`, an empty one
+ * too) with no available profile is rejected before any fallback, and so (`--policy openclaw`)
+ * is a route whose every available profile is in its window ("all-cooldown"); an ambient env key
+ * is no fallback once the order holds any eligible profile; a key in openclaw.json is.
+ */
+function keyMayServe(key: Route['keys'][number], steps: readonly RouteStep[], explicitOrder: boolean, mode: PolicyMode, allInWindow: boolean): boolean {
+  const eligible = steps.filter((s) => s.ineligible === null);
+  if (explicitOrder && !eligible.some((s) => s.readiness !== 'unavailable')) return false;
+  if (mode === 'openclaw' && allInWindow) return false;
+  const ambient = key.evaluation !== null;
+  return !ambient || eligible.length === 0;
+}
+
 function buildRoute(provider: string, agent: string | null, uses: readonly ProviderUse[], input: RouteInputs, facts: Map<string, AuthStoreFacts>, stored: readonly Evaluation[], keys: Route['keys']): Route {
   const { now, mode } = input;
   const firstUse = uses[0];
-  const model = firstUse?.model ? firstUse.model.slice(firstUse.model.indexOf('/') + 1) : null;
-  const byId = firstOfEachId(stored);
+  const model = firstUse?.model ? normalizedModelId(provider, firstUse.model.slice(firstUse.model.indexOf('/') + 1)) : null;
+  // A `${VAR}` / SecretRef config key owns the route (model-auth-availability `directPolicy`:
+  // `required`); only its `inline-api-key:<provider>` window can keep it out.
+  const byId = firstOfEachId(input.ownedConfigKeys?.has(provider) ? [] : stored);
   const base = baseOrder(provider, stored, byId, input.auth, facts);
   const steps = routeSteps(provider, model, base.ids, byId, input, facts);
   const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now, facts);
-  const servingStep = ordered.find((s) => s.usable) ?? null;
+  // OpenClaw's `selectReadyProfile`: an indeterminate first choice yields to a ready one behind it.
+  const firstUsable = ordered.find((s) => s.usable) ?? null;
+  const servingStep = firstUsable?.readiness === 'unknown' ? (ordered.find((s) => s.usable && s.readiness === 'ready') ?? firstUsable) : firstUsable;
   const inlineId = `inline-api-key:${provider}`;
   const inline = input.configKeys.has(provider) ? unusableOf(inlineId, provider, [...facts.values()].find((f) => f.usage[inlineId])?.usage[inlineId], model, now) : null;
-  // OpenClaw: when every eligible profile is in its window the route is rejected ("all-cooldown"),
-  // an env key does not step in (model-auth-availability-*.mjs `rejectedSourceEvaluation`).
-  const usableKeys = mode === 'openclaw' && allInWindow ? [] : keys.filter((k) => (k.evaluation ? k.evaluation.status === 'ok' : inline === null));
+  const owned = input.ownedConfigKeys?.has(provider) === true;
+  const usableKeys = keys.filter((k) => (k.evaluation ? !owned && k.evaluation.status === 'ok' : inline === null) && (owned || keyMayServe(k, steps, base.explicit, mode, allInWindow)));
   const servingKey = servingStep ? null : (usableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
   const serving = runtime !== null
@@ -349,12 +386,17 @@ export function seenBy(owner: string | null, e: Evaluation): boolean {
   return storeSources.has(source) && (agent === null || agent === owner || (owner !== null && agent === 'main'));
 }
 
-/** The route owners: the one agent asked for, else every agent with profiles of its own, else the shared store. */
+/**
+ * The route owners: the one agent asked for, else every agent the gateway runs and every agent
+ * with profiles of its own (issue 26: an agent that only inherits the shared store is judged
+ * too); a home with one agent and no per-agent store has one owner, the shared store (`null`).
+ */
 function routeOwners(input: RouteInputs): (string | null)[] {
   if (input.agent !== null) return [input.agent];
-  const agents = new Set<string>();
-  for (const e of input.evaluations) if (storeSources.has(e.profile.source) && e.profile.agent !== null) agents.add(e.profile.agent);
-  return agents.size === 0 ? [null] : [...agents].toSorted();
+  const withStore = new Set<string>();
+  for (const e of input.evaluations) if (storeSources.has(e.profile.source) && e.profile.agent !== null) withStore.add(e.profile.agent);
+  const agents = new Set([...(input.agents ?? []), ...withStore]);
+  return withStore.size === 0 && agents.size <= 1 ? [null] : [...agents].toSorted();
 }
 
 const judged = (e: Evaluation) => e.profile.problem === null && e.profile.type !== null;

@@ -14,7 +14,8 @@ import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type Req
 import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evaluate/routes.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
-import { droppedEntryNote } from '../sources/openclaw-store-format.js';
+import { droppedEntryNote, unknownTypeNote } from '../sources/openclaw-store-format.js';
+import { legacyFileNote } from '../sources/openclaw-auth-profiles.js';
 import { sourceNames } from '../sources/source-names.js';
 import { credentialChanges } from '../evaluate/credential-changes.js';
 import { rememberCredentials } from './credential-memory.js';
@@ -65,7 +66,16 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     );
   }
   const openclawMode = policy.mode === 'openclaw';
-  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles));
+  const refuses = refusingLegacyOwner(profiles, openclawConfig.agent);
+  if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, refuses));
+  // A config OpenClaw cannot load (an unset `${VAR}` key, a roster without an owner): neither the CLI nor the gateway runs.
+  for (const problem of openclawConfig.loadProblems) {
+    profiles.push(problemProfile({ id: 'openclaw:config-load', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: ${problem}`));
+  }
+  // Without `--agent`, `models status` refuses a home whose default agent it cannot tell.
+  if (openclawMode && context.agent === null && openclawConfig.agentRefusal !== null) {
+    profiles.push(problemProfile({ id: 'openclaw:agent', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, `${openclawConfig.path}: \`openclaw models status\` refuses: ${openclawConfig.agentRefusal} (or pass --agent)`));
+  }
   const kept = profiles.filter((profile) => openclawMode || policy.profiles[profile.id]?.ignore !== true);
   const facts = live ? await live.run.run(kept) : null;
   const evaluations = kept.map((profile) => {
@@ -88,8 +98,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     visits,
     auth: openclawConfig.auth,
     configKeys: openclawConfig.configKeys,
-    // `models status` judges one agent; authwatch each agent with a store (or the one of `--agent`).
+    ownedConfigKeys: openclawConfig.ownedConfigKeys,
+    // `models status` judges one agent; authwatch every agent the gateway runs (or the one of `--agent`).
     agent: openclawMode ? openclawConfig.agent : context.agent,
+    agents: openclawConfig.agentIds,
     changes: credentialChanges(memory),
     now: context.now,
   });
@@ -106,8 +118,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     // uses (unless the config asks for them).
     // A store entry OpenClaw skips on load does not fail its check either.
     counts: openclawMode
-      ? (e) => openclawJudgedSources.has(e.profile.source) && ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote)) || e.profile.source === sourceNames.required)
-      : undefined,
+      ? (e) =>
+          openclawJudgedSources.has(e.profile.source) &&
+          ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote) && (!e.profile.notes.includes(legacyFileNote) || refuses(e.profile.agent))) || e.profile.source === sourceNames.required)
+      : (e) => !e.profile.notes.includes(unknownTypeNote),
     unused: (e) => ((gateway(e) && !onSomeRoute(e)) || usedByGateway(e) === false) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
@@ -143,15 +157,27 @@ function cliLoginInUse(routes: readonly Route[]): (e: Evaluation) => boolean | u
  * OpenClaw 2026.9 refuses `models status` while a JSON profile store (`auth-profiles.json`,
  * also under ~/.clawdbot) still holds credentials: "requires legacy credential migration".
  */
-function legacyStoreRefusals(profiles: readonly Profile[]): Profile[] {
+function legacyStoreRefusals(profiles: readonly Profile[], refuses: (agent: string | null) => boolean): Profile[] {
   const paths = new Set<string>();
-  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null) paths.add(p.path);
+  for (const p of profiles) if (p.source === 'openclaw' && p.problem === null && p.secret !== 'absent' && p.path !== null && refuses(p.agent)) paths.add(p.path);
   return [...paths].map((path) =>
     problemProfile(
       { id: 'openclaw:legacy-store', provider: 'unknown', source: 'openclaw', path },
       `${path}: OpenClaw 2026.9 refuses \`openclaw models status\` until this legacy store is migrated; run \`openclaw doctor --fix\``,
     ),
   );
+}
+
+/**
+ * Whether a legacy JSON file of `agent` makes `models status` refuse: only the inspected
+ * agent's files and the shared main ones count, and not while that agent's own database holds
+ * credentials (legacy-source-diagnostic `assertAuthProfileMigrationReady`,
+ * `hasMigratedAuthProfileCredentials`: a JSON file next to a populated store is leftover bytes).
+ */
+function refusingLegacyOwner(profiles: readonly Profile[], inspected: string): (agent: string | null) => boolean {
+  const owners = new Set<string | null>([inspected, 'main', null]);
+  const migrated = new Set(profiles.filter((p) => p.source === sourceNames.openclawDb && p.agent !== null && p.problem === null).map((p) => p.agent));
+  return (agent) => owners.has(agent) && !migrated.has(agent);
 }
 
 type Use = ProviderUse & { reason: string };

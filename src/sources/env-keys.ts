@@ -47,13 +47,16 @@ export const envKeys: Source = {
     const claimed = new Set<string>();
     for (const [provider, variables] of Object.entries(providerEnvVars)) {
       if (providerEnvAliases[provider]) continue;
+      // A variable the process has, even empty, hides the file's (dotenv-global-*.mjs
+      // `loadParsedDotEnvFiles`: keys already in the environment are never overwritten).
+      const fromFileUnlessSet = (variable: string) => (context.env[variable] === undefined ? fromFile.get(variable)?.trim() : undefined);
       for (const variable of variables) {
         const processValue = context.env[variable]?.trim();
-        const fileValue = fromFile.get(variable)?.trim();
+        const fileValue = fromFileUnlessSet(variable);
         const value = processValue || fileValue;
         if (!value) continue;
         if (claimed.has(variable)) break;
-        for (const other of variables) if (context.env[other]?.trim() || fromFile.get(other)?.trim()) claimed.add(other);
+        for (const other of variables) if (context.env[other]?.trim() || fromFileUnlessSet(other)) claimed.add(other);
         const inProcess = Boolean(processValue);
         context.handOverSecret?.({ source: name, agent: null, id: `env:${variable}` }, { value });
         profiles.push(

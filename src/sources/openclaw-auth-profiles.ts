@@ -85,6 +85,9 @@ const legacyAgentFiles = ['auth-profiles.json', 'auth-state.json', 'auth.json'];
 const migrationHint =
   'OpenClaw 2026.9 keeps credentials in its state database and refuses `openclaw models status` while this legacy file exists; run `openclaw doctor --fix` to migrate it';
 
+/** On the row of a legacy JSON file beside a state database (`--policy openclaw` counts only the inspected agent's). */
+export const legacyFileNote = 'legacy JSON file beside the state database';
+
 /**
  * Next to a state database the JSON files are legacy: the database is the live store, so the
  * files' profiles are not reported again; each file is an error to fix before the gateway trips
@@ -93,9 +96,10 @@ const migrationHint =
 function legacyFiles(paths: string[], agent: string | null): SourceResult {
   const present = paths.filter(pathExists);
   return {
-    profiles: present.map((path) =>
-      problemProfile({ id: `openclaw:${agent ?? 'state'}:legacy`, provider: 'unknown', source: name, agent, path }, `${path}: ${migrationHint}`),
-    ),
+    profiles: present.map((path) => ({
+      ...problemProfile({ id: `openclaw:${agent ?? 'state'}:legacy`, provider: 'unknown', source: name, agent, path }, `${path}: ${migrationHint}`),
+      notes: [legacyFileNote],
+    })),
     visits: present.map((path) => failedVisit(name, path, `${path}: legacy file, needs \`openclaw doctor --fix\``)),
   };
 }

@@ -1,6 +1,8 @@
 import { isJsonObject, readObject, type JsonObject, type Read } from '../core/json-reader.js';
 import { parseJson5Text } from '../core/json5-text.js';
-import { openclawConfigPath } from './openclaw-paths.js';
+import { join } from 'node:path';
+import { openclawConfigPath, primaryStateDir } from './openclaw-paths.js';
+import { readGatewayDotenv } from './dotenv.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
 
@@ -73,8 +75,10 @@ export interface OpenclawConfigRead {
    * with `--agent` (list.status-command: `agentId` is set only for an explicit `--agent`).
    */
   statusUses: ProviderUse[];
-  /** The agent ids openclaw.json lists (OpenClaw's `listAgentIds`: what `--agent` may name). */
+  /** The agent ids openclaw.json lists (OpenClaw's `listAgentIds`: what `--agent` may name; `main` without a roster). */
   agentIds: string[];
+  /** Why `openclaw models status` without `--agent` refuses to pick an agent (`null`: it picks `agent`). */
+  agentRefusal: string | null;
   /** That agent's id. */
   agent: string;
   /** Whether a primary model is set for it (else `uses` starts with OpenClaw's default model). */
@@ -84,6 +88,10 @@ export interface OpenclawConfigRead {
   auth: OpenclawAuthConfig;
   /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
   configKeys: ReadonlySet<string>;
+  /** Of those, the ones given as a `${VAR}` template or a SecretRef: they own the route (profiles are not consulted). */
+  ownedConfigKeys: ReadonlySet<string>;
+  /** Why OpenClaw cannot load this config (an unset `${VAR}` key, a roster without an owner), each with its fix. */
+  loadProblems: string[];
   visit: SourceVisit;
   path: string;
   problem: string | null;
@@ -123,9 +131,9 @@ function agentFallbacksOverride(spec: unknown): string[] | undefined {
 function agentEntries(agents: Record<string, unknown>): Map<string, Record<string, unknown>> {
   const found = new Map<string, Record<string, unknown>>();
   if (isJsonObject(agents.entries)) {
-    for (const [id, entry] of Object.entries(agents.entries)) if (isJsonObject(entry)) found.set(id.trim().toLowerCase(), entry);
-  } else if (Array.isArray(agents.list)) {
-    for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string') found.set(entry.id.trim().toLowerCase(), entry);
+    for (const [id, entry] of Object.entries(agents.entries)) if (isJsonObject(entry) && !found.has(normalizeAgentId(id))) found.set(normalizeAgentId(id), entry);
+  } else if (agents.entries === undefined && Array.isArray(agents.list)) {
+    for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string' && !found.has(normalizeAgentId(entry.id))) found.set(normalizeAgentId(entry.id), entry);
   }
   return found;
 }
@@ -133,21 +141,117 @@ function agentEntries(agents: Record<string, unknown>): Map<string, Record<strin
 /** OpenClaw's implicit agent: the one a home without an agent list runs. */
 export const openclawDefaultAgent = 'main';
 
-/** The agent `models status` inspects: `--agent`, else the one marked default, else the only one, else `main`. */
-function selectedAgentId(entries: Map<string, Record<string, unknown>>, requested: string | null): string {
-  if (requested) return requested.trim().toLowerCase();
-  for (const [id, entry] of entries) if (entry.default === true) return id;
-  return entries.size === 1 ? [...entries.keys()][0]! : openclawDefaultAgent;
+/** The bundled plugins' `modelCatalog.providers.<id>.defaultUtilityModel` (2026.9.6 dist/extensions/{anthropic,openai}/openclaw.plugin.json). */
+const defaultUtilityModels: Readonly<Record<string, string>> = { anthropic: 'claude-haiku-4-5', openai: 'gpt-5.6-luna' };
+
+/**
+ * An agent without a `utilityModel` setting uses its own primary's provider's default utility
+ * model (utility-model-*.mjs `resolveUtilityModelRefForAgent`, also for `models status` without `--agent`).
+ */
+function automaticUtilityModel(primary: string, aliases: ReadonlyMap<string, string>): string | undefined {
+  const provider = providerOfModelRef(primary, aliases);
+  const model = provider ? defaultUtilityModels[provider] : undefined;
+  return model && `${provider}/${model}`;
+}
+
+/** OpenClaw's `normalizeAgentId`: trimmed, lower-cased, other characters as `-` (at most 64). */
+export function normalizeAgentId(raw: string): string {
+  const lower = raw.trim().toLowerCase();
+  if (/^[a-z0-9][a-z0-9_-]{0,63}$/.test(lower)) return lower;
+  return lower.replace(/[^a-z0-9_-]+/g, '-').replace(/^-+/, '').replace(/-+$/, '').slice(0, 64) || openclawDefaultAgent;
+}
+
+/** Whether openclaw.json has an agent roster (`agents.entries` or `agents.list`), even an empty one. */
+const hasRoster = (agents: Record<string, unknown>) => agents.entries !== undefined || agents.list !== undefined;
+
+/**
+ * OpenClaw's config validation: several agents need `agents.ownership: "explicit"` or exactly
+ * one `default: true` ("multi-agent rosters require …"); without, neither the CLI (even with
+ * `--agent`) nor the gateway loads the config.
+ */
+function rosterProblems(agents: Record<string, unknown>, entries: Map<string, Record<string, unknown>>): string[] {
+  if (entries.size < 2 || agents.ownership === 'explicit') return [];
+  if ([...entries.values()].filter((entry) => entry.default === true).length === 1) return [];
+  return ['several agents and neither agents.ownership "explicit" nor one agent with default: true: OpenClaw refuses this config (add agents.ownership: "explicit" and agents.defaults.systemAgent.agentId, or run `openclaw doctor`)'];
+}
+
+/** OpenClaw's `listAgentIds`: the roster's ids, or the implicit `main` when there is no roster. */
+function listAgentIds(agents: Record<string, unknown>, entries: Map<string, Record<string, unknown>>): string[] {
+  return entries.size === 0 && !hasRoster(agents) ? [openclawDefaultAgent] : [...entries.keys()];
+}
+
+/**
+ * The agent `openclaw models status` inspects without `--agent` (shared-*.mjs
+ * `resolveModelsTargetAgent` → agent-scope-config `resolveAmbientOwnerAgentId`):
+ * `agents.defaults.systemAgent.agentId` (the CLI writes it), else the one agent marked
+ * `default: true` (not under `ownership: "explicit"`), else the sole agent; else the CLI
+ * refuses (`AGENT_SELECTION_REQUIRED`), and so does an owner the roster does not list.
+ */
+export function defaultAgentOf(document: unknown): { agent: string } | { refusal: string } {
+  const config = isJsonObject(document) ? document : {};
+  const agents = isJsonObject(config.agents) ? config.agents : {};
+  const entries = agentEntries(agents);
+  const ids = listAgentIds(agents, entries);
+  const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
+  const system = isJsonObject(defaults.systemAgent) && typeof defaults.systemAgent.agentId === 'string' ? defaults.systemAgent.agentId.trim() : '';
+  const marked = agents.ownership === 'explicit' ? [] : [...entries].filter(([, entry]) => entry.default === true).map(([id]) => id);
+  const sole = entries.size === 0 ? (hasRoster(agents) ? undefined : openclawDefaultAgent) : entries.size === 1 ? [...entries.keys()][0] : undefined;
+  const chosen = system ? normalizeAgentId(system) : marked.length === 1 ? marked[0] : sole;
+  if (chosen === undefined) {
+    return { refusal: ids.length === 0 ? 'no agents are configured' : `several agents are configured (${ids.join(', ')}) and none is the default: set agents.defaults.systemAgent.agentId` };
+  }
+  if (!ids.includes(chosen)) return { refusal: `agents.defaults.systemAgent.agentId names ${JSON.stringify(chosen)}, which the agent list does not have` };
+  return { agent: chosen };
+}
+
+/** The agent `models status` inspects: `--agent`, else the default agent (or `main` when the CLI would refuse). */
+function selectedAgentId(document: unknown, requested: string | null): string {
+  if (requested) return normalizeAgentId(requested);
+  const chosen = defaultAgentOf(document);
+  return 'agent' in chosen ? chosen.agent : openclawDefaultAgent;
+}
+
+/** A whole `${VAR}` template (OpenClaw's env substitution), the variable's name captured. */
+const envTemplate = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** `models.providers.<id>.apiKey` of each provider entry. */
+function configApiKeys(config: Record<string, unknown>): [string, unknown][] {
+  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
+  return Object.entries(models).flatMap(([provider, entry]) => (isJsonObject(entry) && entry.apiKey !== undefined ? [[provider, entry.apiKey] as [string, unknown]] : []));
+}
+
+/** The `${VAR}` config keys whose variable the environment does not set: OpenClaw then fails to load its config. */
+function unresolvedTemplates(document: unknown, env: Readonly<Record<string, string | undefined>>): string[] {
+  const config = isJsonObject(document) ? document : {};
+  return configApiKeys(config).flatMap(([provider, apiKey]) => {
+    const name = typeof apiKey === 'string' ? envTemplate.exec(apiKey)?.[1] : undefined;
+    return name && !env[name] ? [`models.providers.${provider}.apiKey names \${${name}}, which is not set: set it where the gateway runs (or in ~/.openclaw/.env)`] : [];
+  });
+}
+
+/**
+ * What `${VAR}` is resolved against: the process, then `<stateDir>/.env` (never over a set
+ * variable), then openclaw.json's own `env` (its strings and `env.vars`).
+ */
+async function environmentOf(context: SourceContext, document: unknown): Promise<Readonly<Record<string, string | undefined>>> {
+  const file = await readGatewayDotenv(join(primaryStateDir(context), '.env'));
+  const config = isJsonObject(document) && isJsonObject(document.env) ? document.env : {};
+  const own = { ...config, ...(isJsonObject(config.vars) ? config.vars : {}) };
+  const fromConfig = Object.fromEntries(Object.entries(own).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return { ...fromConfig, ...(file.kind === 'ok' ? Object.fromEntries(file.values) : {}), ...context.env };
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
   const entries = agentEntries(agents);
-  const selected = selectedAgentId(entries, agent);
-  const own = statusView && agent === null ? undefined : entries.get(selected);
+  const selected = selectedAgentId(document, agent);
+  const entry = entries.get(selected);
+  // `models status` without `--agent` counts the defaults' models, but the inspected agent's
+  // utility model (list.status-command: `readUtilityModelSetting(cfg, workspaceAgentId)`).
+  const own = statusView && agent === null ? undefined : entry;
   const aliases = new Map<string, string>();
   if (isJsonObject(defaults.models)) {
     for (const [ref, entry] of Object.entries(defaults.models)) {
@@ -157,15 +261,19 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   }
   const primary = primaryOf(own?.model) ?? primaryOf(defaults.model) ?? `${openclawDefaultProvider}/${openclawDefaultModel}`;
   const fallbacks = agentFallbacksOverride(own?.model) ?? fallbacksOf(defaults.model);
-  const utility = typeof own?.utilityModel === 'string' ? own.utilityModel : typeof defaults.utilityModel === 'string' ? defaults.utilityModel : undefined;
+  const utility = typeof entry?.utilityModel === 'string' ? entry.utilityModel : typeof defaults.utilityModel === 'string' ? defaults.utilityModel : undefined;
+  const configuredPrimary = primaryOf(entry?.model) ?? primaryOf(defaults.model);
+  const automaticUtility = utility === undefined && configuredPrimary ? automaticUtilityModel(configuredPrimary, aliases) : undefined;
   const refs: { ref: string; role: string }[] = [
     { ref: primary, role: primaryOf(own?.model) || primaryOf(defaults.model) ? 'model' : 'default model' },
     ...fallbacks.map((ref) => ({ ref, role: 'fallback' })),
     ...(primaryOf(defaults.imageModel) ? [{ ref: primaryOf(defaults.imageModel)!, role: 'image model' }] : []),
     ...fallbacksOf(defaults.imageModel).map((ref) => ({ ref, role: 'image fallback' })),
-    // An automatic utility model is the primary's provider's own default: no provider of its own.
     ...(utility?.trim() ? [{ ref: utility, role: 'utility model' }] : []),
   ];
+  // The automatic one (the agent's own primary's provider) only adds a provider the models above
+  // do not use already; without a configured primary it is the default model's, in use already.
+  if (automaticUtility && !refs.some(({ ref }) => providerOfModelRef(ref, aliases) === providerOfModelRef(automaticUtility, aliases))) refs.push({ ref: automaticUtility, role: 'utility model' });
   const uses: ProviderUse[] = [];
   for (const { ref, role } of refs) {
     const provider = providerOfModelRef(ref, aliases);
@@ -183,11 +291,17 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     }
   }
   const configKeys = new Set<string>();
-  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
-  for (const [provider, entry] of Object.entries(models)) {
-    if (isJsonObject(entry) && typeof entry.apiKey === 'string' && entry.apiKey.trim()) configKeys.add(normalizeProviderId(provider));
+  const ownedConfigKeys = new Set<string>();
+  for (const [provider, apiKey] of configApiKeys(config)) {
+    const secretRef = isJsonObject(apiKey) && typeof apiKey.source === 'string' && typeof apiKey.id === 'string';
+    const template = typeof apiKey === 'string' && envTemplate.test(apiKey);
+    if (!secretRef && !(typeof apiKey === 'string' && apiKey.trim())) continue;
+    configKeys.add(normalizeProviderId(provider));
+    // loader-runtime `resolveProviderConfigSecretInput`: a template or SecretRef is a ref, and a
+    // ref makes the key the route's required source (model-auth-availability `directPolicy`).
+    if (secretRef || template) ownedConfigKeys.add(normalizeProviderId(provider));
   }
-  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys };
+  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys };
 }
 
 /** The uses of a home without openclaw.json: OpenClaw's default model. */
@@ -203,18 +317,21 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     uses: [],
     statusUses: [],
     agentIds: [],
+    agentRefusal: null,
     agent: context.agent ?? openclawDefaultAgent,
     modelConfigured: false,
     usesOf: () => [],
     auth: noAuth,
     configKeys: new Set(),
+    ownedConfigKeys: new Set(),
+    loadProblems: [],
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
@@ -223,11 +340,14 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   if (!defaults.ok) return fail(`unexpected content: ${defaults.problems.join('; ')}`);
   const document = json.value;
   const agents = isJsonObject(document) && isJsonObject(document.agents) ? document.agents : {};
+  const defaultAgent = defaultAgentOf(document);
   return {
     found: true,
     ...providerUsesOf(document, context.agent),
     statusUses: providerUsesOf(document, context.agent, true).uses,
-    agentIds: [...agentEntries(agents).keys()],
+    agentIds: listAgentIds(agents, agentEntries(agents)),
+    agentRefusal: 'refusal' in defaultAgent ? defaultAgent.refusal : null,
+    loadProblems: [...unresolvedTemplates(document, await environmentOf(context, document)), ...rosterProblems(agents, agentEntries(agents))],
     usesOf: (agent) => providerUsesOf(document, agent).uses,
     visit: foundVisit(name, path),
     path,

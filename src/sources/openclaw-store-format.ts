@@ -191,6 +191,19 @@ function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin:
   return makeProfile({ ...base, refreshable: true, notes: ['OAuth refresh in progress', ...origin.notes] });
 }
 
+/**
+ * An `expires` OpenClaw cannot use is that profile's own problem, not the store's: not a number,
+ * not finite, ≤ 0 or past the Date range is `invalid_expires` (credential-state `resolveTokenExpiryState`:
+ * the profile is missing); a small number (seconds, 1970) is a time long past (expired). Either
+ * way the row counts only where a route would pick it.
+ */
+function unusableExpiry(id: string, entry: Credential, origin: StoreOrigin, message: string): Profile {
+  const written = entry.type === 'api_key' ? undefined : entry.expires;
+  const invalid = !isValidTimeMs(written);
+  const row = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type, notes: origin.notes };
+  return makeProfile({ ...row, secret: secretOf(entry).secret, verdict: { status: invalid ? 'missing' : 'expired', reason: `${invalid ? 'invalid_expires: ' : ''}${message} (${origin.path})` } });
+}
+
 const knownTypes = new Set<string>(credentialTypes);
 const isCredentialType = (type: string): type is Credential['type'] => knownTypes.has(type);
 
@@ -266,10 +279,7 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     if (fence) return fenceProfile(id, entry, origin, now, fence[1] !== undefined);
   }
   const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
-  if (!expires.ok) {
-    const row = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type };
-    return problemProfile(row, `${origin.path}: profile "${id}": ${expires.message}`);
-  }
+  if (!expires.ok) return unusableExpiry(id, entry, origin, expires.message);
   const { secret, value, notes, reference } = secretOf(entry);
   // An OAuth entry hands over its access token only, never the refresh token `value` may be.
   const sendable = entry.type === 'oauth' ? (nonEmpty(entry.access) ? entry.access : null) : value;
@@ -312,6 +322,12 @@ export function profilesFromStore(document: StoreDocument, stats: UsageStats, or
 /** On the row of an entry OpenClaw skips when it loads the store ("ignored invalid auth profile entries"). */
 export const droppedEntryNote = 'OpenClaw skips this entry when it loads the store';
 
+/**
+ * On the row of an entry of a credential type authwatch does not know (a newer OpenClaw's?):
+ * OpenClaw drops it on load too, so it is reported but fails no check (issue 32 §2).
+ */
+export const unknownTypeNote = 'a credential type authwatch does not know: shown, not counted (upgrade authwatch if a newer OpenClaw wrote it)';
+
 /** The `error` row of an entry that is not a credential. */
 function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: string[]): Profile {
   const declaredProvider = isJsonObject(value) ? value.provider : undefined;
@@ -325,5 +341,7 @@ function unreadable(id: string, value: unknown, origin: StoreOrigin, problems: s
     },
     `${origin.path}: ${problems.join('; ')}`,
   );
-  return { ...row, notes: [droppedEntryNote] };
+  const type = isJsonObject(value) ? normalizeLegacyShape(value).type : undefined;
+  const unknownType = typeof type === 'string' && !isCredentialType(type);
+  return { ...row, notes: unknownType ? [droppedEntryNote, unknownTypeNote] : [droppedEntryNote] };
 }

@@ -37,7 +37,7 @@ export interface Profile {
    * A status the source knows for certain whatever the expiry says — an OAuth refresh that
    * failed and consumed the refresh token is expired even though no expiry has passed.
    */
-  verdict: { status: 'expired' | 'error'; reason: string } | null;
+  verdict: { status: 'expired' | 'missing' | 'error'; reason: string } | null;
 }
 
 /** One place a source looked, for the report's `sources` list. */

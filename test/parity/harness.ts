@@ -35,6 +35,9 @@ function findNode24(): string {
 
 export type RunResult = CliResult;
 
+/** How long one real CLI call may take (PARITY_CLI_TIMEOUT_MS on a loaded machine, where one takes minutes). */
+const cliTimeoutMs = Number(process.env.PARITY_CLI_TIMEOUT_MS ?? 180_000);
+
 const run = (command: string, args: string[], env: Record<string, string>, stdin = '', timeoutMs = 60_000): Promise<RunResult> =>
   runProcess(command, args, { env, stdin, timeoutMs });
 
@@ -87,7 +90,8 @@ export async function buildHome(home: Home, openclaw: string, now: number, root:
   if (home.files) writeFiles(dir, home.files(now));
   if (home.rows) await writeRows(join(dir, '.openclaw/state'), home.rows(now), now);
   for (const step of home.cli?.(now) ?? []) {
-    const result = await run(openclaw, step.args, env, step.stdin, 180_000);
+    // `{HOME}` in an argument is the home's own directory (`agents add --workspace`).
+    const result = await run(openclaw, step.args.map((arg) => arg.replaceAll('{HOME}', dir)), env, step.stdin, cliTimeoutMs);
     if (result.code !== 0) throw new Error(`home ${home.name}: \`openclaw ${step.args.join(' ')}\` exited ${result.code}: ${result.stderr.slice(-400)}`);
   }
   return { dir, env };
@@ -129,15 +133,26 @@ export function parseOpenclawAnswer(result: RunResult): OpenclawAnswer {
   };
 }
 
-const agentArgs = (home: Home) => (home.agent ? ['--agent', home.agent] : []);
+/** `--agent`: the one given (`undefined`: the home's own, `null`: none). */
+const agentArgs = (home: Home, agent?: string | null) => {
+  const id = agent === undefined ? home.agent : agent;
+  return id ? ['--agent', id] : [];
+};
 
-export function runOpenclawCheck(openclaw: string, home: Home, built: BuiltHome): Promise<RunResult> {
-  return run(openclaw, ['models', 'status', '--check', '--json', ...agentArgs(home)], built.env);
+export function runOpenclawCheck(openclaw: string, home: Home, built: BuiltHome, agent?: string | null): Promise<RunResult> {
+  return run(openclaw, ['models', 'status', '--check', '--json', ...agentArgs(home, agent)], built.env, '', cliTimeoutMs);
 }
 
-export function runAuthwatch(home: Home, built: BuiltHome, now: number): Promise<RunResult> {
-  return run(process.execPath, [cliPath, 'check', '--policy', 'openclaw', '--json', '--now', new Date(now).toISOString(), ...agentArgs(home)], built.env, '', 30_000);
+/** authwatch `check --json` under `policy` (`openclaw`: the drop-in for `models status --check`). */
+export function runAuthwatch(home: Home, built: BuiltHome, now: number, agent?: string | null, policy: 'openclaw' | 'authwatch' = 'openclaw'): Promise<RunResult> {
+  return run(process.execPath, [cliPath, 'check', '--policy', policy, '--json', '--no-alerts', '--now', new Date(now).toISOString(), ...agentArgs(home, agent)], built.env, '', 30_000);
 }
+
+/** The worse of two `--check` exits: 1 (expired or missing) over 2 (expiring) over 0. */
+export const worseExit = (a: number | null, b: number | null): number | null => {
+  const rank = (code: number | null) => (code === 1 ? 3 : code === 2 ? 2 : code === 0 ? 1 : 4);
+  return rank(a) >= rank(b) ? a : b;
+};
 
 export async function openclawVersion(openclaw: string, root: string): Promise<string> {
   const result = await run(openclaw, ['--version'], { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(join(root, 'version-')) });

@@ -49,6 +49,12 @@ export interface Home {
   cli?: (now: number) => CliStep[];
   /** Run both programs with `--agent <id>` (OpenClaw applies per-agent overrides only then). */
   agent?: string;
+  /**
+   * The agents the home's gateway runs (issue 26 §1): besides the run above, each is checked
+   * with `--agent` by both programs, and authwatch's default policy (no `--agent`) must exit as
+   * the worst of the real CLI's per-agent exits.
+   */
+  agents?: string[];
   /** Extra environment for both programs. */
   env?: Record<string, string>;
   /** Set OPENCLAW_STATE_DIR=$HOME/.openclaw (default true; false for the ~/.clawdbot home). */
@@ -308,6 +314,14 @@ export const homes: Home[] = [
     files: (now) => ({ [agentJson('main')]: { json: { version: 1, profiles: { 'anthropic:default': token(now - HOUR) } } } }),
   },
   {
+    name: 'legacy-json-of-another-agent',
+    kind: 'legacy',
+    covers: "issue 32: a JSON store of an agent models status does not inspect is no refusal (only the inspected agent's and the shared main ones)",
+    config: model(opus),
+    rows: (now) => store({ 'anthropic:default': token(now + 30 * DAY) }),
+    files: (now) => ({ [agentJson('other')]: { json: { version: 1, profiles: { 'anthropic:default': token(now - HOUR) } } } }),
+  },
+  {
     name: 'legacy-clawdbot-dir',
     kind: 'legacy',
     covers: 'the pre-rename ~/.clawdbot state dir and nothing else',
@@ -373,4 +387,41 @@ export const homes: Home[] = [
     cli: () => [{ args: ['models', 'auth', 'paste-api-key', '--provider', 'anthropic'], stdin: `sk-ant-api03-${SECRET}-${'e'.repeat(60)}\n` }],
   },
 
+  // several agents, made by the real CLI (issue 26 §1): `agents add` writes an explicit roster
+  // with systemAgent main; `--agent work` stores go to agents/work/agent/openclaw-agent.sqlite
+  {
+    name: 'cli-agents-main-expired-work-own-key',
+    kind: 'cli',
+    covers: "issue 26: main's token (state DB) expired, work has its own model and key: main must not be 'unused'",
+    config: model(opus),
+    agents: ['main', 'work'],
+    cli: () => [
+      { args: ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '1s'], stdin: `sk-ant-oat01-${SECRET}-${'c'.repeat(80)}\n` },
+      { args: ['agents', 'add', 'work', '--non-interactive', '--workspace', '{HOME}/ws-work', '--model', 'google/gemini-2.5-pro'] },
+      { args: ['models', 'auth', 'paste-api-key', '--provider', 'google', '--agent', 'work'], stdin: `AIza${SECRET}${'g'.repeat(30)}\n` },
+    ],
+  },
+  {
+    name: 'cli-agents-work-model-no-credential',
+    kind: 'cli',
+    covers: "issue 26: a second agent whose own model's provider has no credential is named",
+    config: model(opus),
+    agents: ['main', 'work'],
+    cli: () => [
+      { args: ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '30d'], stdin: `sk-ant-oat01-${SECRET}-${'d'.repeat(80)}\n` },
+      { args: ['agents', 'add', 'work', '--non-interactive', '--workspace', '{HOME}/ws-work', '--model', 'google/gemini-2.5-pro'] },
+    ],
+  },
+  {
+    name: 'cli-agents-work-own-anthropic-key',
+    kind: 'cli',
+    covers: 'issue 26: both agents on anthropic; work has its own key, main a token expiring in 3h',
+    config: model(opus),
+    agents: ['main', 'work'],
+    cli: () => [
+      { args: ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '3h'], stdin: `sk-ant-oat01-${SECRET}-${'f'.repeat(80)}\n` },
+      { args: ['agents', 'add', 'work', '--non-interactive', '--workspace', '{HOME}/ws-work'] },
+      { args: ['models', 'auth', 'paste-api-key', '--provider', 'anthropic', '--agent', 'work', '--profile-id', 'anthropic:work'], stdin: `sk-ant-api03-${SECRET}-${'h'.repeat(60)}\n` },
+    ],
+  },
 ];

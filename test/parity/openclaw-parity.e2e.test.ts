@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OPENCLAW, buildHome, findOpenclaw, openclawVersion, parseOpenclawAnswer, pool, runAuthwatch, runOpenclawCheck, type OpenclawAnswer } from './harness.js';
+import { DEFAULT_OPENCLAW, buildHome, findOpenclaw, openclawVersion, parseOpenclawAnswer, pool, runAuthwatch, runOpenclawCheck, worseExit, type OpenclawAnswer } from './harness.js';
 import { SECRET, homes as table, type Home } from './homes.js';
 import { knownDifferences } from './known-differences.js';
 
@@ -25,17 +25,29 @@ interface AuthwatchProvider {
   verdict: string;
 }
 
+/** A home's run per agent (homes with `agents`): both programs with `--agent`. */
+interface AgentOutcome {
+  agent: string;
+  openclaw: OpenclawAnswer;
+  authwatch: number | null;
+}
+
 interface Outcome {
   home: Home;
   ms: number;
   openclaw?: OpenclawAnswer;
+  /** Per agent; and authwatch's default policy without `--agent`, to be the worst of the CLI's per-agent exits. */
+  agents?: { runs: AgentOutcome[]; defaultPolicy: number | null };
   authwatch?: { exit: number | null; providers?: AuthwatchProvider[] | undefined; leaked: boolean; stderr: string };
   failure?: string;
 }
 
+/** A home's recorded answer; with `agents`, the CLI's answer per `--agent` too. */
+type Recorded = OpenclawAnswer & { agents?: Record<string, OpenclawAnswer> };
+
 interface Expected {
   openclawVersion: string;
-  homes: Record<string, OpenclawAnswer>;
+  homes: Record<string, Recorded>;
 }
 
 /** PARITY_ONLY=regex runs a subset (for debugging one home; expected.json is then not rewritten). */
@@ -74,10 +86,20 @@ if (!openclaw) {
       outcomes = await pool(byCost, CONCURRENCY, async (home): Promise<Outcome> => {
         const started = Date.now();
         try {
+          const built = await buildHome(home, cli, Date.now(), root);
+          // Judged as of now: a home the CLI made has its times from the CLI's own clock.
           const now = Date.now();
-          const built = await buildHome(home, cli, now, root);
           const mine = await runAuthwatch(home, built, now);
           const theirs = parseOpenclawAnswer(await runOpenclawCheck(cli, home, built));
+          let agents: Outcome['agents'];
+          if (home.agents) {
+            const runs: AgentOutcome[] = [];
+            for (const agent of home.agents) {
+              const authwatch = (await runAuthwatch(home, built, now, agent)).code;
+              runs.push({ agent, authwatch, openclaw: parseOpenclawAnswer(await runOpenclawCheck(cli, home, built, agent)) });
+            }
+            agents = { runs, defaultPolicy: (await runAuthwatch(home, built, now, null, 'authwatch')).code };
+          }
           let providers: AuthwatchProvider[] | undefined;
           try {
             const json = JSON.parse(mine.stdout);
@@ -86,13 +108,13 @@ if (!openclaw) {
             // exit code 3 without JSON: the exit code comparison reports it
           }
           const leaked = (mine.stdout + mine.stderr).includes(SECRET);
-          return { home, ms: Date.now() - started, openclaw: theirs, authwatch: { exit: mine.code, providers, leaked, stderr: mine.stderr.trim().slice(-300) } };
+          return { home, ms: Date.now() - started, openclaw: theirs, ...(agents ? { agents } : {}), authwatch: { exit: mine.code, providers, leaked, stderr: mine.stderr.trim().slice(-300) } };
         } catch (error) {
           return { home, ms: Date.now() - started, failure: (error as Error).message };
         }
       });
       elapsedMs = Date.now() - started;
-    }, 600_000); // past the budget, so a slow run still reports its figures (the budget test fails)
+    }, Number(process.env.PARITY_HOOK_MS ?? 600_000)); // past the budget, so a slow run still reports its figures (the budget test fails)
 
     afterAll(() => {
       rmSync(root, { recursive: true, force: true });
@@ -123,9 +145,12 @@ if (!openclaw) {
     });
 
     it('the real CLI answers as recorded in expected.json', () => {
-      const observed: Expected = { openclawVersion: version, homes: Object.fromEntries(outcomes.filter((o) => o.openclaw).map((o) => [o.home.name, o.openclaw!])) };
-      if (process.env.UPDATE_PARITY && !only) writeFileSync(expectedPath, `${JSON.stringify(observed, null, 2)}\n`);
+      const recorded = (o: Outcome): Recorded => (o.agents ? { ...o.openclaw!, agents: Object.fromEntries(o.agents.runs.map((r) => [r.agent, r.openclaw])) } : o.openclaw!);
+      const observed: Expected = { openclawVersion: version, homes: Object.fromEntries(outcomes.filter((o) => o.openclaw).map((o) => [o.home.name, recorded(o)])) };
       expect(existsSync(expectedPath), 'test/parity/expected.json is missing: run test/parity/regenerate.sh').toBe(true);
+      const before = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
+      // PARITY_ONLY with UPDATE_PARITY re-records only the homes it ran.
+      if (process.env.UPDATE_PARITY) writeFileSync(expectedPath, `${JSON.stringify(only ? { ...before, homes: { ...before.homes, ...observed.homes } } : observed, null, 2)}\n`);
       const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
       expect(version, 'another OpenClaw version than the recorded one: run test/parity/regenerate.sh and review the diff').toBe(expected.openclawVersion);
       for (const home of homes) expect(observed.homes[home.name], `home ${home.name} (${home.covers})`).toEqual(expected.homes[home.name]);
@@ -146,6 +171,13 @@ if (!openclaw) {
           return;
         }
         expect(mine.exit, `home ${home.name} (${home.covers}): expected exit ${theirs.exit} (openclaw: ${facts}), got ${mine.exit}${mine.exit === 3 ? ` (${mine.stderr})` : ''}`).toBe(theirs.exit);
+        if (outcome.agents) {
+          // Agent by agent, the drop-in exits like `models status --agent A --check`; the default
+          // policy judges every agent the gateway runs and exits as the worst of them (issue 26).
+          expect(outcome.agents.runs.map((r) => `${r.agent} ${r.authwatch}`), `home ${home.name}: --policy openclaw --agent A`).toEqual(outcome.agents.runs.map((r) => `${r.agent} ${r.openclaw.exit}`));
+          const worst = outcome.agents.runs.reduce<number | null>((w, r) => worseExit(w, r.openclaw.exit), 0);
+          expect(outcome.agents.defaultPolicy, `home ${home.name}: the default policy exits as the worst agent`).toBe(worst);
+        }
         if (mine.providers && !theirs.error) {
           // Per-provider verdicts where the CLI shows them: the providers it cannot serve (missing,
           // a runtime route unavailable, or a model route whose auth it cannot confirm).

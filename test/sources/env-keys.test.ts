@@ -31,6 +31,12 @@ describe('environment keys source', () => {
     expect(visits.map((v) => v.path)).toEqual([null, join(home, '.openclaw/.env')]);
   });
 
+  it('a variable set empty in the process hides the .env value, as for the gateway (issue 32)', async () => {
+    const home = makeHome({ '.openclaw/.env': 'GOOGLE_API_KEY=AIza-PLANTED-file\nOPENROUTER_API_KEY=sk-or-PLANTED-file\n' });
+    const { profiles } = await envKeys.read(contextFor(home, { GOOGLE_API_KEY: '' }));
+    expect(profiles.map((p) => p.id)).toEqual(['env:OPENROUTER_API_KEY']);
+  });
+
   it('an OAuth token variable wins over the API key of the same provider and is a token', async () => {
     const home = makeHome();
     const { profiles } = await envKeys.read(contextFor(home, { ANTHROPIC_API_KEY: 'k', ANTHROPIC_OAUTH_TOKEN: 't' }));

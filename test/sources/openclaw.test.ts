@@ -115,10 +115,13 @@ describe('openclaw auth-profiles.json source', () => {
     const problems = Object.fromEntries(profiles.map((p) => [p.id, p.problem]));
     expect(problems['good:default']).toBeNull();
     expect(problems['weird:x']).toMatch(/unknown credential type "magic"/);
-    expect(problems['seconds:x']).toMatch(/looks like seconds, not milliseconds/);
-    expect(problems['string:x']).toMatch(/must be a number of epoch milliseconds, found a string \(a number in quotes\)/);
-    expect(problems['negative:x']).toMatch(/expires is -5: not a valid time/);
-    expect(problems['huge:x']).toMatch(/beyond the largest valid date/);
+    // An unusable `expires` is that profile's own (OpenClaw's invalid_expires: missing; seconds: long expired), no unreadable row.
+    const verdicts = Object.fromEntries(profiles.map((p) => [p.id, p.verdict && `${p.verdict.status}: ${p.verdict.reason}`]));
+    for (const id of ['seconds:x', 'string:x', 'negative:x', 'huge:x']) expect(problems[id], id).toBeNull();
+    expect(verdicts['seconds:x']).toMatch(/^expired: .*looks like seconds, not milliseconds/);
+    expect(verdicts['string:x']).toMatch(/^missing: invalid_expires: .*must be a number of epoch milliseconds, found a string \(a number in quotes\)/);
+    expect(verdicts['negative:x']).toMatch(/^missing: invalid_expires: expires is -5: not a valid time/);
+    expect(verdicts['huge:x']).toMatch(/^missing: invalid_expires: .*beyond the largest valid date/);
     expect(problems['null:x']).toMatch(/is not an object/);
     expect(problems['array:x']).toMatch(/is not an object/);
     expect(problems['noprovider:x']).toMatch(/provider: .*expected string/i);
