@@ -45,7 +45,7 @@ describe('installed units and jobs read the gateway the installer\'s shell reads
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`note: the job and the widget carry OPENCLAW_STATE_DIR=${home}/.openclaw-phone from this environment`);
     const scripts = result.stdout.split(/^would write /m).filter((text) => text.startsWith('/'));
-    const carrying = scripts.filter((text) => text.includes(`OPENCLAW_STATE_DIR="${home}/.openclaw-phone"; export OPENCLAW_STATE_DIR`)).map((text) => text.split(':\n')[0]);
+    const carrying = scripts.filter((text) => text.includes(`OPENCLAW_STATE_DIR='${home}/.openclaw-phone'; export OPENCLAW_STATE_DIR`)).map((text) => text.split(':\n')[0]);
     expect(carrying).toEqual([join(home, '.local/share/authwatch/authwatch-job.sh'), join(home, '.shortcuts/tasks/authwatch-check')]);
   });
 });

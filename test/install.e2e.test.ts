@@ -241,7 +241,7 @@ describe('Termux', () => {
       const { home, prefix, tools, env } = termuxHome({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-api03-PLANTEDSECRET' } });
       expect((await runCli(['install', 'termux', '--prefix', prefix, '--gateway', `${url}/`], { home, env })).code).toBe(0);
       const job = join(home, '.local/share/authwatch/authwatch-job.sh');
-      expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_GATEWAY_HEALTH="${url}/health"; export AUTHWATCH_GATEWAY_HEALTH`);
+      expect(readFileSync(job, 'utf8')).toContain(`AUTHWATCH_GATEWAY_HEALTH='${url}/health'; export AUTHWATCH_GATEWAY_HEALTH`);
       const log = join(home, '.local/state/authwatch/termux-job.log');
       const runIt = () => {
         writeFileSync(tools.record, '');
