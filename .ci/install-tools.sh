@@ -32,6 +32,10 @@ command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 # The mail test renders the HTML part the way a person sees it (test/alerts/mail-render.e2e.test.ts).
 command -v chromium >/dev/null || missing+=(chromium)
+# The completion test loads the script into a real zsh; the link-denied shim (Android's refusal
+# of link()) is compiled with gcc.
+command -v zsh >/dev/null || missing+=(zsh)
+command -v gcc >/dev/null || missing+=(gcc)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_update
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
