@@ -62,10 +62,11 @@ const cases: Case[] = [
   { name: 'declared unit iso, a number', files: declaredFile('iso', 12), row: 'bad-date', error: /field v is not an ISO-8601 date-time \(found a number\)/ },
   { name: 'declared command prints 1e20', files: declaredCommand(['echo', '1e20']), row: 'bad-date', error: /`echo …` printed something that must be a number/ },
   { name: 'declared command prints 99999999999999999999', files: declaredCommand(['echo', '99999999999999999999']), row: 'bad-date', error: /printed something that 1e20 is not a valid time/ },
-  { name: 'OpenClaw store expires 1e20', files: badStore(1e20), row: 'bad:date', error: /expires 1e20 is not a valid time: beyond the largest valid date/ },
-  { name: 'OpenClaw store expires just past the largest date', files: badStore(8.64e15 + 1), row: 'bad:date', error: /expires 8640000000000001 is not a valid time/ },
-  { name: 'OpenClaw store expires -1e20', files: badStore(-1e20), row: 'bad:date', error: /expires is -1e20: not a valid time/ },
-  { name: 'OpenClaw store expires an object', files: badStore({ at: 1 }), row: 'bad:date', error: /expires must be a number of epoch milliseconds, found an object/ },
+  // OpenClaw's own rule (resolveTokenExpiryState): an expiry it cannot use is `invalid_expires`, that profile missing.
+  { name: 'OpenClaw store expires 1e20', files: badStore(1e20), row: 'bad:date', status: 'missing', detail: /invalid_expires: .*expires 1e20 is not a valid time: beyond the largest valid date/ },
+  { name: 'OpenClaw store expires just past the largest date', files: badStore(8.64e15 + 1), row: 'bad:date', status: 'missing', detail: /invalid_expires: .*expires 8640000000000001 is not a valid time/ },
+  { name: 'OpenClaw store expires -1e20', files: badStore(-1e20), row: 'bad:date', status: 'missing', detail: /invalid_expires: .*expires is -1e20: not a valid time/ },
+  { name: 'OpenClaw store expires an object', files: badStore({ at: 1 }), row: 'bad:date', status: 'missing', detail: /invalid_expires: .*expires must be a number of epoch milliseconds, found an object/ },
   {
     name: 'usageStats cooldownUntil 1e20',
     files: { [agentStore('bad')]: store({ 'bad:date': { type: 'api_key', provider: 'anthropic', key: 'PLANTEDSECRET-k' } }, { usageStats: { 'bad:date': { cooldownUntil: 1e20 } } }) },
