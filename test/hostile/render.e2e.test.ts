@@ -102,7 +102,9 @@ describe('control characters are refused by every renderer', () => {
   });
 });
 
-describe('printable hostile values come back exactly', () => {
+// Each case runs the real parsers once per hostile value (systemd-analyze 22 times): the bound is
+// for a busy machine, not a speed the tests assert.
+describe('printable hostile values come back exactly', { timeout: 300_000 }, () => {
   it.runIf(Boolean(systemdAnalyze))('systemd units: verify passes, the command is found at the hostile path, no directive is added', () => {
     const dir = mkdtempSync(join(tmpdir(), 'authwatch-render-'));
     for (const [what, value] of printableValues) {
