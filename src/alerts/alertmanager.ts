@@ -13,6 +13,7 @@ export const schema = z.strictObject({
 });
 export type AlertmanagerConfig = z.output<typeof schema>;
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: AlertmanagerConfig): Notifier {
   return {
     async send(batch) {

@@ -51,6 +51,7 @@ const stderrGraceMs = 100;
  * Runs the program (no shell) with the batch as JSON on stdin; a non-zero exit or the timeout
  * is a failed delivery. The timeout is a hard deadline: the program runs in its own process
  * group and the whole group is killed then, children it left behind included.
+ * @public Read through `notifiers` in ./index.ts by channel type.
  */
 export function create(config: CommandConfig): Notifier {
   return {

@@ -59,6 +59,7 @@ export function toDiscordRequest(config: DiscordConfig, batch: AlertBatch, url: 
   };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: DiscordConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

@@ -25,6 +25,7 @@ export function toNtfyRequest(config: NtfyConfig, batch: AlertBatch, token?: str
   };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: NtfyConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

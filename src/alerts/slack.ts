@@ -46,6 +46,7 @@ export function toSlackRequest(batch: AlertBatch, url: string): JsonRequest {
   return { url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: title, blocks }) };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: SlackConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

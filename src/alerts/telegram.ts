@@ -60,6 +60,7 @@ function telegramWait(refusal: { retryAfter: string | null; answer: string }): n
   return seconds !== null && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : null;
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: TelegramConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

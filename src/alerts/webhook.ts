@@ -43,6 +43,7 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: WebhookConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {
