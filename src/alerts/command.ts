@@ -9,9 +9,9 @@ export const schema = z.strictObject({
   /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
   command: z.array(z.string()).check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
 });
-export type CommandConfig = z.output<typeof schema>;
+type CommandConfig = z.output<typeof schema>;
 
-export function commandArguments(command: readonly string[], batch: AlertBatch): string[] {
+function commandArguments(command: readonly string[], batch: AlertBatch): string[] {
   const values: Record<string, string> = {
     title: titleOf(batch),
     text: textOf(batch).trim(),

@@ -21,7 +21,7 @@ export const schema = z.strictObject({
   from: z.string().check(z.minLength(3)),
   to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),
 });
-export type EmailConfig = z.output<typeof schema>;
+type EmailConfig = z.output<typeof schema>;
 
 /** OpenSSL's words for "the other side did not answer in TLS" (a plain greeting read as a TLS record). */
 const notTls = /wrong version number|packet length too long|unknown protocol|record layer failure/i;

@@ -11,7 +11,7 @@ import type { NotifierDeps } from './notifier.js';
 
 /** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export const schema = z.lazy(() => z.strictObject({ ...heartbeatBase(), type: z.literal('healthchecks') }).check(urlGiven()));
-export type HealthchecksConfig = z.output<typeof schema>;
+type HealthchecksConfig = z.output<typeof schema>;
 
 /** Well under self-hosted Healthchecks' default PING_BODY_LIMIT (10000 bytes). */
 const bodyLimit = 4000;

@@ -19,7 +19,7 @@ export const schema = z.strictObject({
   /** the CLI starts in a few seconds, and the gateway then delivers */
   timeout: z._default(duration, 30_000),
 });
-export type OpenclawConfig = z.output<typeof schema>;
+type OpenclawConfig = z.output<typeof schema>;
 
 /** `openclaw message send …`: the exact arguments, without a shell. Resolved notices go out silently. */
 export function openclawArguments(config: OpenclawConfig, batch: AlertBatch): string[] {

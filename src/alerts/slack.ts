@@ -13,7 +13,7 @@ export const schema = z
     ...secretFields('url'),
   })
   .check(secretGiven('url'));
-export type SlackConfig = z.output<typeof schema>;
+type SlackConfig = z.output<typeof schema>;
 
 // Slack's limits: 50 blocks per message, 150 characters in a header, 3000 in a section.
 const maxSections = 48;

@@ -13,7 +13,7 @@ import type { NotifierDeps } from './notifier.js';
 
 /** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export const schema = z.lazy(() => z.strictObject({ ...heartbeatBase(), type: z.literal('uptime-kuma') }).check(urlGiven()));
-export type UptimeKumaConfig = z.output<typeof schema>;
+type UptimeKumaConfig = z.output<typeof schema>;
 
 /** Kuma keeps `msg` as the monitor's last message: one line, short. */
 const msgLimit = 200;
