@@ -2,7 +2,7 @@ import { annotationsOf, severityOf } from './message.js';
 import type { AlertBatch, Notice } from './notifier.js';
 
 /** Alertmanager-style labels of one notice; the same set identifies the same alert everywhere. */
-export function labelsOf(notice: Notice, host: string): Record<string, string> {
+function labelsOf(notice: Notice, host: string): Record<string, string> {
   return {
     alertname: 'AuthwatchCredential',
     profile: notice.profile,
@@ -18,7 +18,7 @@ export function labelsOf(notice: Notice, host: string): Record<string, string> {
 }
 
 /** Alertmanager's fingerprint is a hash of the label set; ours is stable the same way. */
-export function alertFingerprint(labels: Record<string, string>): string {
+function alertFingerprint(labels: Record<string, string>): string {
   const canonical = Object.keys(labels)
     .sort()
     .map((key) => `${key}=${labels[key]}`)

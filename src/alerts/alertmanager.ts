@@ -11,8 +11,9 @@ export const schema = z.strictObject({
   /** firing alerts end this long after each send unless re-sent: three 15-minute runs */
   resolveAfter: z._default(duration, 45 * 60_000),
 });
-export type AlertmanagerConfig = z.output<typeof schema>;
+type AlertmanagerConfig = z.output<typeof schema>;
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: AlertmanagerConfig): Notifier {
   return {
     async send(batch) {

@@ -9,9 +9,9 @@ export const schema = z.strictObject({
   /** run without a shell; {title}, {text}, {status} and {severity} are replaced in each argument */
   command: z.array(z.string()).check(z.minLength(1, 'expected the program and its arguments, e.g. ["termux-notification", "-t", "{title}", "-c", "{text}"]')),
 });
-export type CommandConfig = z.output<typeof schema>;
+type CommandConfig = z.output<typeof schema>;
 
-export function commandArguments(command: readonly string[], batch: AlertBatch): string[] {
+function commandArguments(command: readonly string[], batch: AlertBatch): string[] {
   const values: Record<string, string> = {
     title: titleOf(batch),
     text: textOf(batch).trim(),
@@ -51,6 +51,7 @@ const stderrGraceMs = 100;
  * Runs the program (no shell) with the batch as JSON on stdin; a non-zero exit or the timeout
  * is a failed delivery. The timeout is a hard deadline: the program runs in its own process
  * group and the whole group is killed then, children it left behind included.
+ * @public Read through `notifiers` in ./index.ts by channel type.
  */
 export function create(config: CommandConfig): Notifier {
   return {

@@ -45,7 +45,7 @@ export interface ChannelPlan {
   deferred: number;
 }
 
-export interface Decision {
+interface Decision {
   next: AlertState;
   plans: Map<string, ChannelPlan>;
   /** Profiles absent from this report whose alert state was kept because their source could not be read. */
@@ -53,7 +53,7 @@ export interface Decision {
 }
 
 /** Agents (`-`: none) whose profiles an unreadable source may hide; `all` when a failure names no agent. */
-export type Unreadable = ReadonlySet<string> | 'all';
+type Unreadable = ReadonlySet<string> | 'all';
 
 /**
  * Which profiles a failed read may be hiding: the agents of the error rows at each path that

@@ -89,7 +89,7 @@ export interface DeliveryResult {
   heldBy?: string;
 }
 
-export interface DeliveryDeps {
+interface DeliveryDeps {
   env: NodeJS.ProcessEnv;
   home: string;
   log: Logger;

@@ -14,7 +14,7 @@ export const schema = z
     username: z._default(z.string().check(z.minLength(1), z.maxLength(80)), 'authwatch'),
   })
   .check(secretGiven('url'));
-export type DiscordConfig = z.output<typeof schema>;
+type DiscordConfig = z.output<typeof schema>;
 
 const colours: Record<Severity, number> = { critical: 0xe74c3c, warning: 0xf1c40f, info: 0x2ecc71 };
 
@@ -59,6 +59,7 @@ export function toDiscordRequest(config: DiscordConfig, batch: AlertBatch, url: 
   };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: DiscordConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

@@ -21,11 +21,12 @@ export const schema = z.strictObject({
   from: z.string().check(z.minLength(3)),
   to: z.array(z.string().check(z.minLength(3))).check(z.minLength(1)),
 });
-export type EmailConfig = z.output<typeof schema>;
+type EmailConfig = z.output<typeof schema>;
 
 /** OpenSSL's words for "the other side did not answer in TLS" (a plain greeting read as a TLS record). */
 const notTls = /wrong version number|packet length too long|unknown protocol|record layer failure/i;
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: EmailConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch: AlertBatch) {

@@ -9,8 +9,9 @@ import type { NotifierDeps } from './notifier.js';
 // ping's log (self-hosted Healthchecks keeps PING_BODY_LIMIT bytes, 10000 by default). Any
 // Healthchecks-compatible URL works: hc-ping.com/<uuid>, <server>/ping/<ping-key>/<slug>, …
 
+/** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export const schema = z.lazy(() => z.strictObject({ ...heartbeatBase(), type: z.literal('healthchecks') }).check(urlGiven()));
-export type HealthchecksConfig = z.output<typeof schema>;
+type HealthchecksConfig = z.output<typeof schema>;
 
 /** Well under self-hosted Healthchecks' default PING_BODY_LIMIT (10000 bytes). */
 const bodyLimit = 4000;
@@ -30,6 +31,7 @@ function endSignal(verdict: HeartbeatVerdict, perProvider: boolean): 'success' |
   return perProvider || verdict.exitCode === 0 ? 'fail' : verdict.exitCode;
 }
 
+/** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export function create(config: HealthchecksConfig, deps: NotifierDeps): Heartbeat {
   const url = heartbeatUrl(config, deps.env);
   const body = (text: string) => Buffer.from(text).subarray(0, bodyLimit).toString().replace(/\uFFFD$/, '');

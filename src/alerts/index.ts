@@ -32,7 +32,7 @@ export const channelSchema = z.discriminatedUnion('type', [
   slack.schema,
   openclaw.schema,
 ]);
-export type ChannelConfig = z.output<(typeof notifiers)[ChannelType]['schema']>;
+type ChannelConfig = z.output<(typeof notifiers)[ChannelType]['schema']>;
 
 export function createNotifier(channel: ChannelConfig, deps: NotifierDeps): Notifier {
   return (notifiers[channel.type].create as (config: ChannelConfig, deps: NotifierDeps) => Notifier)(channel, deps);

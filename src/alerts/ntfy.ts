@@ -10,13 +10,13 @@ export const schema = z.strictObject({
   topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected a topic of letters, digits, "-" or "_"')),
   ...secretFields('token'),
 });
-export type NtfyConfig = z.output<typeof schema>;
+type NtfyConfig = z.output<typeof schema>;
 
 const priorities: Record<Severity, number> = { critical: 5, warning: 4, info: 2 };
 const tags: Record<Severity, string[]> = { critical: ['rotating_light', 'key'], warning: ['warning', 'key'], info: ['white_check_mark', 'key'] };
 
 /** ntfy's JSON publishing form (POST to the server root): safe for non-ASCII titles. */
-export function toNtfyRequest(config: NtfyConfig, batch: AlertBatch, token?: string) {
+function toNtfyRequest(config: NtfyConfig, batch: AlertBatch, token?: string) {
   const severity = batchSeverity(batch);
   return {
     url: config.url.replace(/\/+$/, ''),
@@ -25,6 +25,7 @@ export function toNtfyRequest(config: NtfyConfig, batch: AlertBatch, token?: str
   };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: NtfyConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

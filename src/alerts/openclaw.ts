@@ -19,7 +19,7 @@ export const schema = z.strictObject({
   /** the CLI starts in a few seconds, and the gateway then delivers */
   timeout: z._default(duration, 30_000),
 });
-export type OpenclawConfig = z.output<typeof schema>;
+type OpenclawConfig = z.output<typeof schema>;
 
 /** `openclaw message send …`: the exact arguments, without a shell. Resolved notices go out silently. */
 export function openclawArguments(config: OpenclawConfig, batch: AlertBatch): string[] {
@@ -53,7 +53,10 @@ function reasonOf(error: ProgramFailure, timeoutMs: number): string {
   return `${describeProgramFailure(error, timeoutMs, maxOutput)}${error.reason === 'exit' && said ? `: ${said.slice(0, 400)}` : ''}`;
 }
 
-/** Sends through the user's own OpenClaw gateway; a non-zero exit or the timeout is a failed delivery. */
+/**
+ * Sends through the user's own OpenClaw gateway; a non-zero exit or the timeout is a failed delivery.
+ * @public Read through `notifiers` in ./index.ts by channel type.
+ */
 export function create(config: OpenclawConfig): Notifier {
   return {
     async send(batch) {

@@ -13,7 +13,7 @@ export const schema = z
     ...secretFields('url'),
   })
   .check(secretGiven('url'));
-export type SlackConfig = z.output<typeof schema>;
+type SlackConfig = z.output<typeof schema>;
 
 // Slack's limits: 50 blocks per message, 150 characters in a header, 3000 in a section.
 const maxSections = 48;
@@ -46,6 +46,7 @@ export function toSlackRequest(batch: AlertBatch, url: string): JsonRequest {
   return { url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: title, blocks }) };
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: SlackConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

@@ -21,7 +21,7 @@ export const schema = z
     ...secretFields('token'),
   })
   .check(secretGiven('token'));
-export type TelegramConfig = z.output<typeof schema>;
+type TelegramConfig = z.output<typeof schema>;
 
 /** The Bot API refuses longer texts (4096 characters after entities are parsed); room is left for the title. */
 const textLimit = 3800;
@@ -38,7 +38,7 @@ export function markdownV2(text: string): string {
 }
 
 /** `sendMessage` with a bold title and the escaped text: nothing in a notice can break the markup. */
-export function toTelegramRequest(config: TelegramConfig, batch: AlertBatch, token: string): JsonRequest {
+function toTelegramRequest(config: TelegramConfig, batch: AlertBatch, token: string): JsonRequest {
   const text = `*${escapeMarkdown(titleOf(batch))}*\n\n${markdownV2(clip(textOf(batch).trim(), textLimit))}`;
   return {
     url: `${config.apiUrl.replace(/\/+$/, '')}/bot${token}/sendMessage`,
@@ -60,6 +60,7 @@ function telegramWait(refusal: { retryAfter: string | null; answer: string }): n
   return seconds !== null && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : null;
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: TelegramConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

@@ -11,8 +11,9 @@ import type { NotifierDeps } from './notifier.js';
 // 404/500 `{"ok":false,"msg":"Monitor not found or not active."}`. Kuma has no start signal: a
 // run that never ends is noticed as a missing push.
 
+/** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export const schema = z.lazy(() => z.strictObject({ ...heartbeatBase(), type: z.literal('uptime-kuma') }).check(urlGiven()));
-export type UptimeKumaConfig = z.output<typeof schema>;
+type UptimeKumaConfig = z.output<typeof schema>;
 
 /** Kuma keeps `msg` as the monitor's last message: one line, short. */
 const msgLimit = 200;
@@ -33,6 +34,7 @@ function pushUrl(push: string, verdict: HeartbeatVerdict): string {
   return url.href;
 }
 
+/** @public Read through `heartbeatTargets` in ./heartbeat-targets.ts by target type. */
 export function create(config: UptimeKumaConfig, deps: NotifierDeps): Heartbeat {
   const url = heartbeatUrl(config, deps.env);
   return {

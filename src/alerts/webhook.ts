@@ -10,13 +10,13 @@ export const schema = z.strictObject({
   /** HMAC-SHA256 key; the signature goes in X-Authwatch-Signature */
   ...secretFields('secret'),
 });
-export type WebhookConfig = z.output<typeof schema>;
+type WebhookConfig = z.output<typeof schema>;
 
 /** How long a firing alert in the payload claims to last (receivers may ignore it). */
 const firingWindowMs = 45 * 60_000;
 
 /** An Alertmanager webhook (version 4) body, so receivers written for Alertmanager work as they are. */
-export function toWebhookBody(batch: AlertBatch, receiver: string) {
+function toWebhookBody(batch: AlertBatch, receiver: string) {
   const alerts = alertsOf(batch, firingWindowMs);
   const common = (key: 'labels' | 'annotations') => {
     const [first, ...rest] = alerts.map((alert) => alert[key] as Record<string, string>);
@@ -37,12 +37,13 @@ export function toWebhookBody(batch: AlertBatch, receiver: string) {
 }
 
 /** `sha256=<hex>` over the exact body bytes. */
-export function signature(secret: string, body: string): string {
+function signature(secret: string, body: string): string {
   // Loaded here, on the first send: most runs send nothing and need no node:crypto.
   const { createHmac } = process.getBuiltinModule('node:crypto');
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** @public Read through `notifiers` in ./index.ts by channel type. */
 export function create(config: WebhookConfig, deps: NotifierDeps): Notifier {
   return {
     async send(batch) {

@@ -79,7 +79,7 @@ async function send(action: 'test' | 'unit-failed', unit: string | undefined, va
  * ($MONITOR_SERVICE_RESULT, $MONITOR_EXIT_STATUS): exit 3 does not mean the credentials went
  * unchecked — it is also a failed alert channel or metrics export, after a complete check.
  */
-export function unitFailedText(unit: string, user: boolean, env: NodeJS.ProcessEnv): string {
+function unitFailedText(unit: string, user: boolean, env: NodeJS.ProcessEnv): string {
   const result = env.MONITOR_SERVICE_RESULT?.trim();
   const status = env.MONITOR_EXIT_STATUS?.trim();
   const how = result === 'timeout' ? ' (it ran past its TimeoutStartSec)' : status ? ` (exit status ${status.slice(0, 20)})` : '';

@@ -5,7 +5,7 @@ import { trapSignals } from '../daemon/signals.js';
 import { commonSetup, parseCommandArgs } from './options.js';
 import { writeStdout } from './stdout.js';
 
-export const daemonUsage = `Usage: authwatch daemon [options]
+const daemonUsage = `Usage: authwatch daemon [options]
 
 Runs the check at start and on the config's schedule (default every 15 minutes) and serves
 /metrics (Prometheus or OpenMetrics), /healthz and /status (the check --json document).

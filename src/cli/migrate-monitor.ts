@@ -4,7 +4,7 @@ import { parseCommandArgs } from './options.js';
 import { readUnitEnvironment } from '../install/unit-file.js';
 import { writeStdout } from './stdout.js';
 
-export const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]
+const migrateUsage = `Usage: authwatch migrate-openclaw-monitor [UNIT_FILE]
 
 Reads the settings of OpenClaw's old auth monitor (WARN_HOURS, NOTIFY_NTFY, NOTIFY_PHONE) from
 its systemd unit file (e.g. ~/.config/systemd/user/openclaw-auth-monitor.service) or, without
@@ -36,7 +36,7 @@ function ntfyTarget(value: string): { url: string; topic: string } {
 const quote = (value: string) => JSON.stringify(value);
 
 /** The JSON5 config equivalent to the old monitor's settings, with what changed in comments. */
-export function migratedConfig(settings: ReadonlyMap<string, string>, origin: string): string {
+function migratedConfig(settings: ReadonlyMap<string, string>, origin: string): string {
   const warnText = settings.get('WARN_HOURS')?.trim() ?? '2';
   const warnHours = /^\d+(\.\d+)?$/.test(warnText) ? Number(warnText) : Number.NaN;
   if (!(warnHours > 0)) throw new AuthwatchError(`WARN_HOURS (${origin}): expected a positive number of hours like 2 or 1.5, not ${JSON.stringify(warnText.slice(0, 40))}`);

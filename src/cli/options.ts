@@ -52,7 +52,7 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], na
   return value as T;
 }
 
-export function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv): LogLevel {
+function resolveLogLevel(flag: string | undefined, env: NodeJS.ProcessEnv): LogLevel {
   return oneOf((flag ?? (env.LOG_LEVEL?.trim() || 'warn')).toLowerCase(), logLevels, flag !== undefined ? '--log-level' : 'LOG_LEVEL');
 }
 

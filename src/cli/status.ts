@@ -36,7 +36,7 @@ Options:
 
 export const options = { ...commonOptions, json: { type: 'boolean' } } as const;
 
-export interface ChannelStatus {
+interface ChannelStatus {
   name: string;
   type: string;
   /** What the last run did on this channel (sent, failed, waiting, idle), if it recorded it. */
@@ -47,7 +47,7 @@ export interface ChannelStatus {
   lastError: string | null;
 }
 
-export interface Launcher {
+interface Launcher {
   kind: 'systemd-user' | 'systemd-system' | 'termux';
   unit: string;
   path: string;
@@ -57,7 +57,7 @@ export interface Launcher {
   next: string | null;
 }
 
-export interface OpenclawHome {
+interface OpenclawHome {
   dir: string;
   legacy: boolean;
   layout: string[];
@@ -65,7 +65,7 @@ export interface OpenclawHome {
   version: string | null;
 }
 
-export interface StatusFacts {
+interface StatusFacts {
   config: { path: string | null; error: string | null };
   stateDir: string;
   lastRun: LastRun | null;
@@ -81,7 +81,7 @@ export interface StatusFacts {
 }
 
 /** What makes monitoring broken, in words a user can act on; none when it works. Pure. */
-export function problemsOf(facts: StatusFacts, now: number): string[] {
+function problemsOf(facts: StatusFacts, now: number): string[] {
   const problems: string[] = [];
   if (facts.config.error) problems.push(`the config cannot be used: ${facts.config.error}`);
   const run = facts.lastRun;
@@ -113,7 +113,7 @@ export function problemsOf(facts: StatusFacts, now: number): string[] {
  * (one manual `authwatch check` proves the config, not the watching), and nobody hears of
  * trouble (no channel, no metrics for Prometheus to alert on). Pure.
  */
-export function gapsOf(facts: StatusFacts): { short: string; fix: string }[] {
+function gapsOf(facts: StatusFacts): { short: string; fix: string }[] {
   const gaps: { short: string; fix: string }[] = [];
   // A run not from a terminal came from something that schedules it (cron too): only a check
   // by hand with no launcher installed is known to be the only one.

@@ -5,7 +5,7 @@ import { readCredentialFile } from '../core/files.js';
 import { registerSecret } from '../core/scrub.js';
 
 /** A secret given by reference: a file or an environment variable (the config never holds one inline). */
-export interface SecretRef {
+interface SecretRef {
   file?: string | undefined;
   env?: string | undefined;
 }

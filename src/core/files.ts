@@ -5,7 +5,7 @@ export const maxCredentialFileBytes = 4 * 1024 * 1024;
 /** A unit file or a launcher script authwatch installed, or a unit it migrates from: a few KB. */
 export const maxUnitFileBytes = 256 * 1024;
 
-export type FileRead =
+type FileRead =
   | { kind: 'absent' }
   | { kind: 'ok'; text: string; mtimeMs: number }
   | { kind: 'error'; message: string };
@@ -54,9 +54,9 @@ function decode(bytes: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export type OpenedFile<S extends Stats | BigIntStats = Stats> = { kind: 'absent' } | { kind: 'open'; fd: number; info: S } | { kind: 'error'; message: string };
+type OpenedFile<S extends Stats | BigIntStats = Stats> = { kind: 'absent' } | { kind: 'open'; fd: number; info: S } | { kind: 'error'; message: string };
 
-export interface OpenOptions {
+interface OpenOptions {
   /** Why the opened file must not be read, if it must not (see core/file-trust.ts): judged on its fstat, no window for a swap. */
   distrust?: (info: Stats) => string | undefined;
   /** Refuse a symlink in the file's place (the caches: what they hold becomes code). */
@@ -92,13 +92,13 @@ export function openRegularFile(path: string, options: OpenOptions & { bigint?: 
   }
 }
 
-export type BoundedRead = { kind: 'absent' } | { kind: 'ok'; bytes: Buffer; mtimeMs: number } | { kind: 'error'; message: string };
+type BoundedRead = { kind: 'absent' } | { kind: 'ok'; bytes: Buffer; mtimeMs: number } | { kind: 'error'; message: string };
 
 /**
  * A whole file through openRegularFile, refused when it is over `maxBytes` (its size is read
  * before any byte: a sparse 100 MB file costs nothing) or grows past it while being read.
  */
-export function readBoundedFile(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): BoundedRead {
+function readBoundedFile(path: string, maxBytes: number, options: OpenOptions & { limitFor?: string } = {}): BoundedRead {
   const limit = `the ${formatBytes(maxBytes)} limit for ${options.limitFor ?? 'this file'}`;
   const opened = openRegularFile(path, options);
   if (opened.kind !== 'open') return opened;
@@ -174,7 +174,7 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string };
+type JsonParse = { ok: true; value: unknown } | { ok: false; message: string };
 
 /**
  * JSON.parse with an error message that never quotes the input: V8's own messages include a

@@ -1,6 +1,6 @@
 import { decodeLeniently, registerSecret, registerUrlSecrets, scrub, urlForMessages, withoutCutSecret } from './scrub.js';
 
-export interface HttpSend {
+interface HttpSend {
   method: 'POST' | 'PUT' | 'DELETE';
   url: string | URL;
   body: string;
@@ -81,7 +81,7 @@ export function retryAfterMs(header: string | null, now: number): number | null 
 
 const maxRetryAfterMs = 86_400_000;
 
-export interface HttpGet {
+interface HttpGet {
   url: URL;
   headers: Record<string, string>;
   /** The deadline for the whole exchange, the whole answer included. */
@@ -90,7 +90,7 @@ export interface HttpGet {
   maxBytes: number;
 }
 
-export type HttpAnswer =
+type HttpAnswer =
   | { kind: 'answer'; status: number; retryAfter: string | null; text: string; complete: boolean; timedOut: boolean; /** Cloudflare's `cf-mitigated` (`challenge`): the answer is the CDN's, not the service's. */ cfMitigated: string | null }
   | { kind: 'failed'; message: string };
 

@@ -17,7 +17,7 @@ export function isValidTimeMs(ms: unknown): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= maxEpochMs;
 }
 
-export type IsoInstant = { ok: true; ms: number } | { ok: false; problem: 'not-iso' | 'no-offset' | 'impossible-date' };
+type IsoInstant = { ok: true; ms: number } | { ok: false; problem: 'not-iso' | 'no-offset' | 'impossible-date' };
 
 /** Whether the written calendar fields exist (Date.parse rolls 2027-02-29 over to March 1st). */
 function calendarExists(text: string): boolean {

@@ -21,7 +21,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The kind of a JSON value, in the words the config's (zod's) messages use. Never the value itself. */
-export function kindOf(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';

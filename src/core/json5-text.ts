@@ -1,4 +1,4 @@
-export type Json5Parse = { ok: true; value: unknown } | { ok: false; message: string };
+type Json5Parse = { ok: true; value: unknown } | { ok: false; message: string };
 
 /**
  * JSON5.parse with a message that gives the position but never quotes the input. json5 is

@@ -14,7 +14,7 @@ import { CheckRunner, errorMessage } from './runner.js';
 import { createHandler, serverOptions } from './server.js';
 import type { DaemonSignals } from './signals.js';
 
-export interface DaemonOptions {
+interface DaemonOptions {
   host: string;
   port: number;
   location: ConfigLocation;

@@ -15,7 +15,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export const openAccess: Authorizer = { check: () => true, challenge: null };
+const openAccess: Authorizer = { check: () => true, challenge: null };
 
 export async function createAuthorizer(auth: MetricsAuth | undefined, env: NodeJS.ProcessEnv): Promise<Authorizer> {
   if (auth === undefined) return openAccess;

@@ -7,7 +7,7 @@ import type { DaemonMetrics } from '../outputs/prometheus.js';
 import type { Authorizer } from './http-auth.js';
 import { errorMessage, type CheckRunner } from './runner.js';
 
-export interface ServerDeps {
+interface ServerDeps {
   runner: CheckRunner;
   metrics: DaemonMetrics;
   authorizer: () => Authorizer;

@@ -21,7 +21,7 @@ export interface Report {
   alertRows: Evaluation[];
 }
 
-export interface ReportOptions {
+interface ReportOptions {
   routes?: readonly Route[];
   /** Whether a row sets the exit code and alerts (all rows when absent). */
   counts?: (e: Evaluation) => boolean;

@@ -101,7 +101,7 @@ const neverCooledDown = new Set(['openrouter', 'kilocode']);
 const active = (until: number | undefined, now: number): until is number => isValidTimeMs(until) && until > 0 && now < until;
 
 /** A profile's unusable window for `model` (OpenClaw's `resolveProfileUnusableUntil` + `isProfileInCooldown`). */
-export function unusableOf(profile: string, provider: string, stats: UsageFacts | undefined, model: string | null, now: number): Unusable | null {
+function unusableOf(profile: string, provider: string, stats: UsageFacts | undefined, model: string | null, now: number): Unusable | null {
   if (!stats || neverCooledDown.has(provider)) return null;
   const blocked = active(stats.blockedUntil, now) && !(stats.blockedScope === 'model' && stats.blockedModel && stats.blockedModel !== model);
   const cooldown = active(stats.cooldownUntil, now) && !(modelScoped.has(stats.cooldownReason ?? '') && stats.cooldownModel && stats.cooldownModel !== model);
@@ -136,7 +136,7 @@ function staleSince(change: CredentialChange | undefined, stats: UsageFacts | un
 }
 
 /** `anthropic:work disabled: billing until 18:40`, and `, stale: set before its credential changed (seen 17:02)` */
-export function describeUnusable(u: Unusable): string {
+function describeUnusable(u: Unusable): string {
   const stale = u.credentialChangedAt === null ? '' : `, stale: set before its credential changed (seen ${formatLocalTime(u.credentialChangedAt)})`;
   return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}${stale}`;
 }
@@ -380,7 +380,7 @@ function routeStatus(
  * agent)`, the main store being the state DB or `agents/main/agent`): an agent sees its own
  * profiles, the shared ones and main's, never another agent's. Env keys are every agent's.
  */
-export function seenBy(owner: string | null, e: Evaluation): boolean {
+function seenBy(owner: string | null, e: Evaluation): boolean {
   const { agent, source } = e.profile;
   if (source === sourceNames.env) return true;
   return storeSources.has(source) && (agent === null || agent === owner || (owner !== null && agent === 'main'));

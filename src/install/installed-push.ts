@@ -30,7 +30,7 @@ export function findPushMarker(text: string): PushInstall | null {
 }
 
 /** Deletes the installation's own group (job authwatch, instance = this host) from its Pushgateway. */
-export async function deleteInstalledGroup(push: PushInstall, env: NodeJS.ProcessEnv): Promise<void> {
+async function deleteInstalledGroup(push: PushInstall, env: NodeJS.ProcessEnv): Promise<void> {
   const { readSecret } = await import('../config/read-secret.js');
   const { deletePushGroup } = await import('../outputs/pushgateway.js');
   const password = push.user && push.passwordFile ? await readSecret({ file: push.passwordFile }, 'the Pushgateway password file', env) : null;

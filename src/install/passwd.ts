@@ -1,6 +1,6 @@
 import { readBoundedText } from '../core/files.js';
 
-export interface Account {
+interface Account {
   name: string;
   home: string;
   uid: number;

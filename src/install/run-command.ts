@@ -2,7 +2,7 @@ import { AuthwatchError } from '../core/errors.js';
 import { maxUnitFileBytes, readBoundedText } from '../core/files.js';
 
 /** Prints a command as the user would type it. */
-export function showCommand(argv: readonly string[]): string {
+function showCommand(argv: readonly string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 

@@ -12,7 +12,7 @@ import { hardeningTemplate, primaryUnit, renderTmpfiles, renderUnit, unitFiles, 
 import { installation, readTemplate } from './template.js';
 import { openclawPathEnvironment } from '../sources/openclaw-paths.js';
 
-export interface SystemdOptions {
+interface SystemdOptions {
   mode: SystemdMode;
   daemon: boolean;
   dryRun: boolean;

@@ -21,7 +21,7 @@ export interface SystemdInputs {
   marker: string;
 }
 
-export interface UnitFile {
+interface UnitFile {
   name: string;
   template: string;
 }

@@ -11,12 +11,12 @@ import { fillTemplate, installation, readTemplate } from './template.js';
 /** The prefix the templates are written for; the installer puts the real one in its place. */
 const termuxPrefix = '/data/data/com.termux/files/usr';
 /** One fixed job id, so installing again replaces the job instead of adding a second. */
-export const jobId = 4711;
+const jobId = 4711;
 /** Android's minimum period for a periodic job. */
 const periodMs = 900_000;
 const apiTimeoutMs = 20_000;
 
-export interface TermuxOptions {
+interface TermuxOptions {
   prefix: string;
   home: string;
   dryRun: boolean;
@@ -37,7 +37,7 @@ export function termuxFiles(home: string) {
   };
 }
 
-export function scheduleCommand(job: string): string[] {
+function scheduleCommand(job: string): string[] {
   return ['termux-job-scheduler', '--job-id', String(jobId), '-s', job, '--period-ms', String(periodMs), '--network', 'any', '--persisted', 'true'];
 }
 

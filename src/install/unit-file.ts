@@ -6,7 +6,7 @@
  * would (an unterminated quote, an unknown escape, a specifier that depends on the host, an
  * EnvironmentFile= this does not open) is a problem naming its line, never silently dropped.
  */
-export interface UnitEnvironment {
+interface UnitEnvironment {
   values: Map<string, string>;
   /** `variable` when the problem is known to concern that one variable alone. */
   problems: { message: string; variable?: string }[];
@@ -20,7 +20,7 @@ interface Directive {
 }
 
 /** The `Key=Value` lines of a unit, continuations joined, with the number of the line each began on. */
-export function unitDirectives(text: string): Directive[] {
+function unitDirectives(text: string): Directive[] {
   const directives: Directive[] = [];
   let section = '';
   let pending: { text: string; line: number } | null = null;

@@ -4,7 +4,7 @@ import type { QuotaPolicy } from '../evaluate/live.js';
 import type { LiveRun } from './run.js';
 
 /** What a check needs for its live checks (`CheckInputs.live`). */
-export interface PreparedLive {
+interface PreparedLive {
   run: LiveRun;
   quota: QuotaPolicy;
 }

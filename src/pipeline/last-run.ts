@@ -67,7 +67,7 @@ export function saveLastRun(env: NodeJS.ProcessEnv, home: string, run: Omit<Last
   }
 }
 
-export function readLastRun(document: unknown): Read<LastRun> {
+function readLastRun(document: unknown): Read<LastRun> {
   return readObject(document, (run) => {
     if (run.fields.version !== 1) run.problems.add(run.at('version'), 'Invalid input: expected 1');
     const command = run.requiredString('command');

@@ -21,7 +21,7 @@ import { credentialChanges } from '../evaluate/credential-changes.js';
 import { rememberCredentials } from './credential-memory.js';
 import type { GatewayInputs, GatewayView } from './gateway-view.js';
 
-export interface CheckInputs {
+interface CheckInputs {
   context: SourceContext;
   config: Config;
   policy: Policy;

@@ -8,7 +8,7 @@ import type { Source, SourceContext, SourceResult } from './source.js';
 import { sourceNames } from './source-names.js';
 
 /** The `claudeAiOauth` object of `~/.claude/.credentials.json`, as Claude Code writes it on Linux. */
-export interface ClaudeOauth {
+interface ClaudeOauth {
   accessToken?: string;
   refreshToken?: string;
   /** Checked where it is used (checkEpochMs), for its own words. */
@@ -38,7 +38,7 @@ const profileId = 'anthropic:claude-cli';
  * only the login), else `$CLAUDE_CONFIG_DIR`, else `~/.claude`. Each replaces the next; Claude
  * Code does not fall back from one to another.
  */
-export function claudeCredentialsPath(context: SourceContext): string {
+function claudeCredentialsPath(context: SourceContext): string {
   const configDir = context.env.CLAUDE_SECURESTORAGE_CONFIG_DIR?.trim() || context.env.CLAUDE_CONFIG_DIR?.trim();
   return configDir
     ? join(expandHome(configDir, context.home), '.credentials.json')

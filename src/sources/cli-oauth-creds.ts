@@ -8,7 +8,7 @@ import type { Source, SourceContext, SourceResult } from './source.js';
 import { sourceNames } from './source-names.js';
 
 /** `~/.gemini|.qwen|.minimax/oauth_creds.json`, the Google-style OAuth file these CLIs share. */
-export interface OAuthCreds {
+interface OAuthCreds {
   access_token?: string;
   refresh_token?: string;
   /** Checked where it is used (checkEpochMs), for its own words. */

@@ -13,7 +13,7 @@ import { foundVisit, makeProfile, type Profile, type Source, type SourceContext,
 import { sourceNames } from './source-names.js';
 
 /** `auth.json`, as the Codex CLI writes it (it writes `null` for what it does not have). */
-export interface CodexAuth {
+interface CodexAuth {
   /** `apikey`, `chatgpt`, `chatgptAuthTokens`, `agentIdentity`, `personalAccessToken`, `bedrockApiKey`, … */
   auth_mode?: string;
   OPENAI_API_KEY?: string;
@@ -45,19 +45,19 @@ const name = sourceNames.codex;
 const fallbackLifetimeMs = 3_600_000;
 
 /** `$CODEX_HOME`, else `~/.codex` (realpath, as Codex canonicalises it): config.toml lives here. */
-export function codexHome(context: SourceContext): string {
+function codexHome(context: SourceContext): string {
   const configured = context.env.CODEX_HOME?.trim();
   return realPathOr(configured ? expandHome(configured, context.home) : join(context.home, '.codex'));
 }
 
 /** Codex keeps its login in `$CODEX_AUTH_HOME` when set (newer Codex), else in its home. */
-export function codexAuthPath(context: SourceContext): string {
+function codexAuthPath(context: SourceContext): string {
   const authHome = context.env.CODEX_AUTH_HOME?.trim();
   return join(authHome ? realPathOr(expandHome(authHome, context.home)) : codexHome(context), 'auth.json');
 }
 
 /** `cli_auth_credentials_store` in config.toml: where Codex keeps the login (`file` when unset). */
-export type CodexStoreMode = 'file' | 'keyring' | 'auto' | 'ephemeral' | 'unknown';
+type CodexStoreMode = 'file' | 'keyring' | 'auto' | 'ephemeral' | 'unknown';
 const storeModes: readonly CodexStoreMode[] = ['file', 'keyring', 'auto', 'ephemeral'];
 
 /**
@@ -65,7 +65,7 @@ const storeModes: readonly CodexStoreMode[] = ['file', 'keyring', 'auto', 'ephem
  * table header are top level. A value Codex would not accept is `unknown` (Codex then fails to
  * load its config).
  */
-export function codexStoreMode(configToml: string): CodexStoreMode {
+function codexStoreMode(configToml: string): CodexStoreMode {
   for (const line of configToml.split(/\r?\n/)) {
     if (/^\s*\[/.test(line)) break;
     const match = /^\s*cli_auth_credentials_store\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);

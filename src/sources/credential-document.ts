@@ -5,7 +5,7 @@ import { absentVisit, failedVisit, foundVisit, makeProfile, problemProfile, type
 // A credential file that holds one JSON document, and the sources for which that file is one
 // profile (Claude Code, Codex, the OAuth creds CLIs).
 
-export type DocumentRead<T> =
+type DocumentRead<T> =
   | { kind: 'absent' }
   | { kind: 'error'; message: string }
   | { kind: 'ok'; value: T; mtimeMs: number; text: string };
@@ -26,7 +26,7 @@ export async function readCredentialDocument<T>(path: string, read: (document: u
 }
 
 /** The identity of the one profile a one-file source yields. */
-export type Row = Pick<Profile, 'id' | 'provider' | 'source' | 'path'>;
+type Row = Pick<Profile, 'id' | 'provider' | 'source' | 'path'>;
 
 /** A profile's fields, as a one-file source makes them of its document. */
 export type ProfileFields = Partial<Profile> & { problem?: undefined };

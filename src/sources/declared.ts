@@ -9,7 +9,7 @@ import { makeProfile, problemProfile, type Profile, type SourceContext, type Sou
 import { sourceNames } from './source-names.js';
 
 /** `a.b.0.c` or `/a/b/0/c` (JSON pointer, with ~1 and ~0 escapes). */
-export function pickField(document: unknown, field: string): unknown {
+function pickField(document: unknown, field: string): unknown {
   const keys = field.startsWith('/') ? field.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')) : field.split('.');
   let value: unknown = document;
   for (const key of keys) {
@@ -20,7 +20,7 @@ export function pickField(document: unknown, field: string): unknown {
 }
 
 /** An expiry in the declared unit → epoch ms, or words saying why not (every time passes the range check of epoch.ts). */
-export function interpretExpiry(value: unknown, unit: ExpiryUnit): { ok: true; ms: number } | { ok: false; message: string } {
+function interpretExpiry(value: unknown, unit: ExpiryUnit): { ok: true; ms: number } | { ok: false; message: string } {
   const field = 'the expiry';
   const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   let checked: EpochCheck;

@@ -43,7 +43,7 @@ export async function parseDotenv(text: string): Promise<Map<string, string>> {
   return values;
 }
 
-export type DotenvRead = { kind: 'absent' } | { kind: 'error'; message: string } | { kind: 'ok'; values: Map<string, string> };
+type DotenvRead = { kind: 'absent' } | { kind: 'error'; message: string } | { kind: 'ok'; values: Map<string, string> };
 
 /**
  * `<stateDir>/.env` read as the gateway reads it: with the credential-file safety (size cap,

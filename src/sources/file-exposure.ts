@@ -2,7 +2,7 @@ import { statIfVisible } from '../core/files.js';
 import type { Profile } from './source.js';
 
 /** Group or other users may read it: the file's secrets are not the owner's alone. */
-export function modeExposes(mode: number): boolean {
+function modeExposes(mode: number): boolean {
   return (mode & 0o044) !== 0;
 }
 

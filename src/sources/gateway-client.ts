@@ -10,7 +10,7 @@ import { publicKeyRawBase64Url, signDevicePayload, type GatewayDevice } from './
 // `operator` and the scope `operator.read` only, ask, close. Everything is bounded by one hard
 // deadline; the client's own reconnecting is cut short at the first failure.
 
-export interface GatewayCall {
+interface GatewayCall {
   url: string;
   token?: string | undefined;
   password?: string | undefined;
@@ -28,7 +28,7 @@ export type GatewayFailure = {
   requestId?: string;
 };
 
-export type GatewaySession =
+type GatewaySession =
   | { ok: true; server: { version: string | null }; request: (method: string, params?: unknown) => Promise<unknown>; close: () => Promise<void> }
   | GatewayFailure;
 

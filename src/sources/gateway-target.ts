@@ -18,7 +18,7 @@ import type { SourceContext } from './source.js';
 // remote gateway; plain values and `env` SecretRefs), else the authwatch config's (file or env).
 
 /** OpenClaw's default gateway port. */
-export const defaultGatewayPort = 18789;
+const defaultGatewayPort = 18789;
 
 /** A `gateways` entry of the authwatch config, its secrets already read. */
 export interface ConfiguredGateway {
@@ -28,7 +28,7 @@ export interface ConfiguredGateway {
   password?: string | undefined;
 }
 
-export interface TargetInputs {
+interface TargetInputs {
   context: SourceContext;
   /** `--gateway URL`. */
   flag: string | undefined;

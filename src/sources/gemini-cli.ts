@@ -10,7 +10,7 @@ import { sourceNames } from './source-names.js';
 const name = sourceNames.geminiCli;
 
 /** Gemini CLI's `~/.gemini`; `$GEMINI_CLI_HOME` replaces the home it sits in. */
-export function geminiDir(context: SourceContext): string {
+function geminiDir(context: SourceContext): string {
   return join(envDir(context, 'GEMINI_CLI_HOME') ?? context.home, '.gemini');
 }
 

@@ -9,7 +9,7 @@ import { openclawDb } from './openclaw-db.js';
 import { failedVisit, problemProfile, type Source, type SourceContext, type SourceResult } from './source.js';
 
 /** Every credential source, in report order. The only list: add a source here. */
-export const sources: readonly Source[] = [openclawDb, openclawAuthProfiles, envKeys, claudeCode, codex, geminiCli, qwenCli, minimaxCli];
+const sources: readonly Source[] = [openclawDb, openclawAuthProfiles, envKeys, claudeCode, codex, geminiCli, qwenCli, minimaxCli];
 
 /**
  * Runs every source concurrently. A source that throws (a bug, or an I/O failure it did not

@@ -4,7 +4,7 @@ import { checkEpochSeconds, type EpochCheck } from './epoch.js';
  * Reads a JWT's payload claims without verifying anything: authwatch only needs `exp`, and
  * never prints or stores the token. Returns `null` for anything that is not a JWT.
  */
-export function decodeJwtPayload(token: string): Record<string, unknown> | null {
+function decodeJwtPayload(token: string): Record<string, unknown> | null {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return null;
   try {

@@ -32,7 +32,7 @@ export interface OpenclawCliOptions {
   timeoutMs: number;
 }
 
-export type OpenclawCliResult =
+type OpenclawCliResult =
   | { ok: true; profiles: Profile[]; required: RequiredProvider[]; visit: SourceVisit }
   | { ok: false; visit: SourceVisit };
 

@@ -14,11 +14,11 @@ import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVi
 type ModelSpec = string | { primary?: string; fallbacks?: string[] };
 
 /** OpenClaw's `DEFAULT_PROVIDER` / `DEFAULT_MODEL` (dist/defaults-*.mjs): used with no model configured. */
-export const openclawDefaultProvider = 'openai';
-export const openclawDefaultModel = 'gpt-6-astra';
+const openclawDefaultProvider = 'openai';
+const openclawDefaultModel = 'gpt-6-astra';
 
 /** The part of `openclaw.json` that says which providers the agents use: `agents.defaults`'s models. */
-export interface OpenclawModelDefaults {
+interface OpenclawModelDefaults {
   model?: ModelSpec;
   imageModel?: ModelSpec;
 }
@@ -98,7 +98,7 @@ export interface OpenclawConfigRead {
 }
 
 /** OpenClaw's `normalizeProviderId`: trimmed and lower-cased. */
-export const normalizeProviderId = (provider: string) => provider.trim().toLowerCase();
+const normalizeProviderId = (provider: string) => provider.trim().toLowerCase();
 
 /**
  * `anthropic/claude-opus-4-6` → `anthropic`; a bare model name gets OpenClaw's default
@@ -139,7 +139,7 @@ function agentEntries(agents: Record<string, unknown>): Map<string, Record<strin
 }
 
 /** OpenClaw's implicit agent: the one a home without an agent list runs. */
-export const openclawDefaultAgent = 'main';
+const openclawDefaultAgent = 'main';
 
 /** The bundled plugins' `modelCatalog.providers.<id>.defaultUtilityModel` (2026.9.6 dist/extensions/{anthropic,openai}/openclaw.plugin.json). */
 const defaultUtilityModels: Readonly<Record<string, string>> = { anthropic: 'claude-haiku-4-5', openai: 'gpt-5.6-luna' };
@@ -155,7 +155,7 @@ function automaticUtilityModel(primary: string, aliases: ReadonlyMap<string, str
 }
 
 /** OpenClaw's `normalizeAgentId`: trimmed, lower-cased, other characters as `-` (at most 64). */
-export function normalizeAgentId(raw: string): string {
+function normalizeAgentId(raw: string): string {
   const lower = raw.trim().toLowerCase();
   if (/^[a-z0-9][a-z0-9_-]{0,63}$/.test(lower)) return lower;
   return lower.replace(/[^a-z0-9_-]+/g, '-').replace(/^-+/, '').replace(/-+$/, '').slice(0, 64) || openclawDefaultAgent;
@@ -187,7 +187,7 @@ function listAgentIds(agents: Record<string, unknown>, entries: Map<string, Reco
  * `default: true` (not under `ownership: "explicit"`), else the sole agent; else the CLI
  * refuses (`AGENT_SELECTION_REQUIRED`), and so does an owner the roster does not list.
  */
-export function defaultAgentOf(document: unknown): { agent: string } | { refusal: string } {
+function defaultAgentOf(document: unknown): { agent: string } | { refusal: string } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const entries = agentEntries(agents);

@@ -19,7 +19,7 @@ function envValue(context: Homes, name: string): string | null {
  * else the user's home (OpenClaw 2026.9.6 `resolveEffectiveHomeDir`). A `~` in its other path
  * variables then means this home.
  */
-export function openclawHome(context: Homes): string {
+function openclawHome(context: Homes): string {
   const value = envValue(context, 'OPENCLAW_HOME');
   return value ? expandHome(value, context.home) : context.home;
 }
@@ -43,7 +43,7 @@ export function primaryStateDir(context: Homes): string {
 }
 
 /** `openclaw --profile NAME` keeps its state in `~/.openclaw-NAME` (`default` is `~/.openclaw`). */
-export function profileStateDir(profile: string, home: string): string {
+function profileStateDir(profile: string, home: string): string {
   return join(home, profile.toLowerCase() === 'default' ? '.openclaw' : `.openclaw-${profile}`);
 }
 
@@ -129,7 +129,7 @@ export interface AgentDir {
   origin: 'agents' | 'env' | 'pre-multi-agent';
 }
 
-export interface AgentDiscovery {
+interface AgentDiscovery {
   agents: AgentDir[];
   /** Directories that exist but could not be listed. */
   failures: { path: string; message: string }[];

@@ -12,7 +12,7 @@ import { readsAsWords } from '../core/quote-argument.js';
 // `profiles`: one reader each.
 
 /** The store document. Its entries are read one by one, so that a bad one is a row of its own. */
-export interface StoreDocument {
+interface StoreDocument {
   profiles: Record<string, unknown>;
   usageStats?: Record<string, unknown>;
   order: Record<string, string[]>;
@@ -42,8 +42,8 @@ export function readStateDocument(document: unknown): Read<{ usageStats?: Record
   return readObject(document, (state) => ({ usageStats: state.map('usageStats'), order: readOrder(state.fields.order) }));
 }
 
-export type UsageStatsEntry = UsageFacts;
-export type UsageStats = Record<string, UsageStatsEntry>;
+type UsageStatsEntry = UsageFacts;
+type UsageStats = Record<string, UsageStatsEntry>;
 
 const finiteOrNone = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 /** A reason or model name as OpenClaw writes them (`billing`, `claude-opus-4-6`); anything else is never shown. */
@@ -84,7 +84,7 @@ interface CredentialBase {
 }
 
 /** One entry of the store's `profiles`. */
-export type Credential =
+type Credential =
   | (CredentialBase & { type: 'api_key'; key?: string; apiKey?: string; keyRef?: SecretRefDocument })
   | (CredentialBase & { type: 'token'; token?: string; tokenRef?: SecretRefDocument; expires?: unknown })
   | (CredentialBase & { type: 'oauth'; access?: string; refresh?: string; expires?: unknown; oauthRef?: { id: string }; accountId?: string });
@@ -217,7 +217,7 @@ function providerFromId(id: string): string {
 }
 
 /** Cooldown and disabled windows still in the future, in words. */
-export function usageNotes(stats: UsageStatsEntry | undefined, now: number): readonly string[] {
+function usageNotes(stats: UsageStatsEntry | undefined, now: number): readonly string[] {
   if (!stats) return noNotes;
   const notes: string[] = [];
   const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';

@@ -21,7 +21,7 @@ const storeName = /^[A-Z][A-Z0-9_]{0,127}$/;
  * A ref's id as it may be shown: itself when it is clearly a name, else its kind and a
  * fingerprint — a key pasted into `keyRef.id` must not travel into tables, JSON and alerts.
  */
-export function shownRefId(kind: 'env' | 'file' | 'oauthRef' | 'store', id: string): string {
+function shownRefId(kind: 'env' | 'file' | 'oauthRef' | 'store', id: string): string {
   if ((kind === 'env' && envName.test(id)) || (kind === 'file' && plainPath.test(id)) || (kind === 'oauthRef' && oauthName.test(id)) || (kind === 'store' && storeName.test(id))) return id;
   return `(${kind} ref id, fingerprint ${fingerprint(id)})`;
 }

@@ -17,7 +17,7 @@ export interface JournalIndex {
   databasePages: number;
 }
 
-export type JournalResult = { ok: true; index: JournalIndex | null } | { ok: false; message: string };
+type JournalResult = { ok: true; index: JournalIndex | null } | { ok: false; message: string };
 
 /**
  * `index` is null when there is nothing to play back (empty, zeroed or never-synced journal).

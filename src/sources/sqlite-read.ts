@@ -15,8 +15,6 @@ import { readWalIndex, type ReadAt, type WalIndex } from './sqlite-wal.js';
  * What it cannot decode for sure (an unknown construct) is an error, never a guess.
  */
 
-export type Row = Record<string, unknown>;
-
 /** Row lookups in one consistent state of a database. */
 export interface ReadOnlyDatabase {
   /**
@@ -300,7 +298,7 @@ function unchanged(database: OpenFile, sideFiles: [path: string, was: OpenFile |
 }
 
 /** `notes`: caveats to show next to what was read. */
-export type ReadResult<T> = { kind: 'absent' } | { kind: 'ok'; value: T; notes: string[] } | { kind: 'error'; message: string };
+type ReadResult<T> = { kind: 'absent' } | { kind: 'ok'; value: T; notes: string[] } | { kind: 'error'; message: string };
 
 /**
  * Reads a SQLite database (with its -wal file, as SQLite would) through `use`, which looks up

@@ -31,7 +31,7 @@ export function foldName(name: string): string {
 const isIdChar = (char: string) => /[A-Za-z0-9_$]/.test(char) || char.charCodeAt(0) >= 0x80;
 
 /** SQLite's tokenizer, minus operators we never need to tell apart; whitespace and comments are dropped. */
-export function tokenize(sql: string): Token[] {
+function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const quoted = (close: string, doubled: boolean) => {

@@ -23,7 +23,7 @@ export interface WalIndex {
   header: Uint8Array;
 }
 
-export type WalResult = { ok: true; index: WalIndex } | { ok: false; message: string };
+type WalResult = { ok: true; index: WalIndex } | { ok: false; message: string };
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

@@ -11,7 +11,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface CliOptions {
+interface CliOptions {
   home: string;
   env?: Record<string, string>;
   /** Run as this uid (root only): how the suite gets "permission denied" while running as root. */

@@ -27,7 +27,7 @@ export interface RealGateway {
   thaw(): void;
 }
 
-export interface GatewayHome {
+interface GatewayHome {
   /** `--expires-in` of the pasted Anthropic setup-token (`20h`; `1s` gives an expired one). */
   expiresIn: string;
   /** Also write the gateway's token into openclaw.json (`gateway.auth.token`), as onboarding does. */

@@ -8,7 +8,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 });
 
-export interface ReceivedMail {
+interface ReceivedMail {
   mail: ParsedMail;
   raw: string;
   envelopeTo: string[];

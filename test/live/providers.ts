@@ -149,7 +149,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
 }
 
 /** The provider ids the checkers are configured under. */
-export const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot'];
+const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot'];
 
 /** A live config section sending every provider to `url`. */
 export function liveConfig(url: string, extra: Record<string, unknown> = {}) {

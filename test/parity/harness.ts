@@ -33,7 +33,7 @@ function findNode24(): string {
   return node;
 }
 
-export type RunResult = CliResult;
+type RunResult = CliResult;
 
 /** How long one real CLI call may take (PARITY_CLI_TIMEOUT_MS on a loaded machine, where one takes minutes). */
 const cliTimeoutMs = Number(process.env.PARITY_CLI_TIMEOUT_MS ?? 180_000);
@@ -59,7 +59,7 @@ async function writeRows(stateDir: string, rows: StoreRows, now: number): Promis
   if (result.code !== 0) throw new Error(`writing the state-DB rows failed: ${result.stderr}`);
 }
 
-export interface BuiltHome {
+interface BuiltHome {
   dir: string;
   env: Record<string, string>;
 }

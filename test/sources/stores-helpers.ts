@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { NOW_ISO } from '../helpers/clock.js';
 
-export interface JsonRow {
+interface JsonRow {
   id: string;
   provider: string;
   source: string;
