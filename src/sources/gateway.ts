@@ -6,8 +6,9 @@ import { checkEpochMs } from './epoch.js';
 import { openGatewaySession, type GatewayFailure } from './gateway-client.js';
 import { deviceFilePath, loadOrCreateDevice } from './gateway-device.js';
 import { providerOfModelRef, type ProviderUse, type RequiredProvider } from './openclaw-config.js';
-import { failedVisit, foundVisit, makeProfile, problemProfile, type Profile, type SourceVisit } from './source.js';
+import { failedVisit, foundVisit, problemProfile, type Profile, type SourceVisit } from './source.js';
 import { sourceNames } from './source-names.js';
+import { reportedProfile } from './openclaw-reported.js';
 
 // The gateway source: what a running OpenClaw gateway itself says about its model credentials,
 // read through its supported interface (docs/gateway/embedding.md: "Use RPC instead of state
@@ -82,8 +83,6 @@ const usageStatus = z.looseObject({ providers: z._default(z.array(z.looseObject(
 
 const name = sourceNames.gateway;
 
-/** A status or reason code worth quoting: a short name, never free text. */
-const shownCode = (code: string | null | undefined) => (code && /^[a-z][a-z0-9_-]{0,39}$/.test(code) ? code : null);
 
 function windowNote(window: z.output<typeof usageWindow>): string | null {
   if (typeof window.usedPercent !== 'number' || !Number.isFinite(window.usedPercent)) return null;
@@ -94,20 +93,15 @@ function windowNote(window: z.output<typeof usageWindow>): string | null {
 }
 
 function profileRow(p: z.output<typeof authProfile>, provider: string, agent: string, where: string, notes: readonly string[]): Profile {
-  const code = shownCode(p.reasonCode);
-  const status = shownCode(p.status) ?? 'an unknown status';
-  const said = `the gateway says ${status}${code && code !== p.status ? ` (${code})` : ''}`;
-  const row = { id: p.profileId, provider, source: name, type: p.type, agent, path: where };
-  const at = p.expiry?.at;
-  const expires = at === undefined || at === null ? ({ ok: true, ms: null } as const) : checkEpochMs(at, 'its expiry');
-  if (!expires.ok) return problemProfile(row, `${where}: profile ${p.profileId}: ${expires.message}`);
-  const expired = p.status === 'expired' || p.reasonCode === 'expired';
-  return makeProfile({
-    ...row,
-    expiresAt: expires.ms,
-    secret: p.status === 'missing' ? 'absent' : 'present',
-    verdict: expired ? { status: 'expired', reason: said } : null,
-    notes: [said, ...notes],
+  return reportedProfile({
+    row: { id: p.profileId, provider, source: name, type: p.type, agent, path: where },
+    who: 'the gateway',
+    status: p.status,
+    reasonCode: p.reasonCode,
+    expiresAt: p.expiry?.at,
+    field: 'its expiry',
+    where,
+    notes,
   });
 }
 

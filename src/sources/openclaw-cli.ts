@@ -1,11 +1,11 @@
 import * as z from '../core/zod.js';
 import { describeIssues } from '../core/zod-issues.js';
 import { parseJsonText } from '../core/files.js';
-import { checkEpochMs } from './epoch.js';
-import { makeProfile, problemProfile, type Profile, type SourceVisit } from './source.js';
+import type { Profile, SourceVisit } from './source.js';
 import type { RequiredProvider } from './openclaw-config.js';
 import { describeProgramFailure, isProgramFailure, runProgram, type ProgramFailure } from '../core/run-program.js';
 import { sourceNames } from './source-names.js';
+import { reportedProfile } from './openclaw-reported.js';
 
 const statusProfile = z.looseObject({
   profileId: z.string(),
@@ -47,28 +47,16 @@ function reasonOf(error: ProgramFailure, timeoutMs: number): string {
   return `${describeProgramFailure(error, timeoutMs, maxOutput)}${said ? `: ${said.slice(0, 200)}` : ''}`;
 }
 
-/** A reason code worth quoting: a short name, never free text (which could hold anything). */
-const shownCode = (code: string | null | undefined) => (code && /^[a-z][a-z0-9_]{0,39}$/.test(code) ? code : null);
-
-/**
- * One profile of OpenClaw's answer. Its `expired` and `missing` are the verdict (an expired
- * token comes with no expiresAt at all); `ok`/`expiring` leave the judgement to the expiry and
- * authwatch's warning window. The expiry passes the same range check as any stored one.
- */
+/** One profile of OpenClaw's answer; 0 and 1 are its markers for "no usable expiry" (a refresh fence stores `expires: 1`). */
 function profileFromStatus(p: z.output<typeof statusProfile>, agent: string | null, path: string | null): Profile {
-  const code = shownCode(p.reasonCode);
-  const said = `OpenClaw says ${shownCode(p.status) ?? 'an unknown status'}${code && code !== p.status ? ` (${code})` : ''}`;
-  const row = { id: p.profileId, provider: p.provider, source: name, type: p.type, agent, path };
-  // 0 and 1 are OpenClaw's markers for "no usable expiry" (a refresh fence stores `expires: 1`).
-  const expires = p.expiresAt === 0 || p.expiresAt === 1 ? ({ ok: true, ms: null } as const) : checkEpochMs(p.expiresAt, `its expiresAt`);
-  if (!expires.ok) return problemProfile(row, `openclaw models status: profile ${p.profileId}: ${expires.message}`);
-  const expired = p.status === 'expired' || p.reasonCode === 'expired';
-  return makeProfile({
-    ...row,
-    expiresAt: expires.ms,
-    secret: p.status === 'missing' ? 'absent' : 'present',
-    verdict: expired ? { status: 'expired', reason: said } : null,
-    notes: [said],
+  return reportedProfile({
+    row: { id: p.profileId, provider: p.provider, source: name, type: p.type, agent, path },
+    who: 'OpenClaw',
+    status: p.status,
+    reasonCode: p.reasonCode,
+    expiresAt: p.expiresAt === 0 || p.expiresAt === 1 ? null : p.expiresAt,
+    field: 'its expiresAt',
+    where: 'openclaw models status',
   });
 }
 
