@@ -24,8 +24,11 @@ export function orderNotices(notices: readonly Notice[]): Notice[] {
 }
 
 function label(notice: Notice): string {
-  return notice.kind === 'resolved' ? 'RESOLVED' : notice.status.toUpperCase();
+  return notice.kind === 'resolved' ? 'RESOLVED' : notice.topic ? 'USAGE' : notice.status.toUpperCase();
 }
+
+/** `anthropic:oauth`, or `anthropic:oauth 5h window` for a usage item. */
+const subjectName = (notice: Notice) => (notice.topic ? `${notice.profile} ${notice.topic}` : notice.profile);
 
 /** `[authwatch] EXPIRED anthropic:default on gateway-1 (+1 expiring)`; `reminder: …` when every notice is one. */
 export function subjectOf(batch: AlertBatch): string {
@@ -36,7 +39,7 @@ export function subjectOf(batch: AlertBatch): string {
   for (const notice of rest) counts.set(label(notice).toLowerCase(), (counts.get(label(notice).toLowerCase()) ?? 0) + 1);
   const more = [...counts].map(([what, count]) => `+${count} ${what}`).join(', ');
   const reminder = batch.notices.every((notice) => notice.kind === 'reminder') ? 'reminder: ' : '';
-  return `[authwatch] ${reminder}${label(first)} ${first.profile} on ${batch.host}${more ? ` (${more})` : ''}`;
+  return `[authwatch] ${reminder}${label(first)} ${subjectName(first)} on ${batch.host}${more ? ` (${more})` : ''}`;
 }
 
 function utcTime(ms: number): string {
@@ -45,8 +48,8 @@ function utcTime(ms: number): string {
 
 /** `EXPIRING: anthropic:default (anthropic)`, then why it is told again (never the status twice). */
 function headline(notice: Notice): string {
-  const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: ' — ok again', firing: '' }[notice.kind];
-  return `${label(notice)}: ${notice.profile} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''})${why}`;
+  const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: notice.topic ? '' : ' — ok again', firing: '' }[notice.kind];
+  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''})${why}`;
 }
 
 /**

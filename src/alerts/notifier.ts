@@ -21,6 +21,8 @@ export interface Notice {
   path: string | null;
   detail: string;
   fix: string;
+  /** A usage item's subject (`5h window`, `7d pace`): the notice is about that, not the credential's health. */
+  topic?: string;
 }
 
 /** Everything one channel is told in one run: one message. */

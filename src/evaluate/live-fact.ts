@@ -10,6 +10,8 @@ export interface QuotaWindow {
   utilization: number;
   /** When the window resets, epoch ms; `null` when the provider does not say. */
   resetsAt: number | null;
+  /** How long the window runs (5 h, 7 d, Codex's `limit_window_seconds`), ms; `null` when not known: no pace then. */
+  periodMs: number | null;
 }
 
 /** What a live check saw, and when. Never holds the secret, at most the provider's scrubbed words. */

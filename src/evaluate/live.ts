@@ -2,6 +2,7 @@ import { describeSpan, formatLocalTime } from '../core/duration.js';
 import type { Evaluation } from './evaluate.js';
 import type { LiveFact, QuotaWindow } from './live-fact.js';
 import { remediation } from './remediation.js';
+import { paceWarning } from './pace.js';
 import { worstStatus, type Status } from './status.js';
 
 export { liveVerdicts, type LiveFact, type LiveVerdict, type QuotaWindow } from './live-fact.js';
@@ -73,6 +74,10 @@ export function withLive(e: Evaluation, fact: LiveFact, now: number, quota: Quot
       parts.push(windowText(worst, now));
     }
     for (const window of windows) if (window !== worst || status === 'ok') parts.push(windowText(window, now));
+    for (const window of windows) {
+      const pace = paceWarning(window, now);
+      if (pace) parts.push(pace);
+    }
   }
   const text = parts.join('; ');
   return { ...e, status: worstStatus([e.status, status]), detail: e.detail ? `${e.detail}; ${text}` : text, live: fact };

@@ -24,7 +24,7 @@ const claudeCodeOnly = 'This credential is only authorized for use with Claude C
 export const resetAt = Date.parse('2026-11-24T16:00:00Z');
 
 /** The documented answer of each endpoint for each scenario; `undefined` falls back to the common ones. */
-function answer(path: string, scenario: string, headers: IncomingMessage['headers']): Answer | undefined {
+function answer(path: string, scenario: string, headers: IncomingMessage['headers'], knobs: Knobs): Answer | undefined {
   const list = { status: 200, body: { object: 'list', data: [{ id: 'model-1' }] } };
   const common: Record<string, Answer> = {
     hang: 'hang',
@@ -46,6 +46,8 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const usage = (five: number) => ({ status: 200, body: { five_hour: { utilization: five, resets_at: new Date(resetAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } });
       return {
         works: usage(40),
+        // usage: the answer a test turns (`providers.usage`), as the account's use grows and its window resets.
+        usage: { status: 200, body: { five_hour: { utilization: knobs.fiveHour, resets_at: new Date(knobs.fiveHourResetsAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: knobs.extraUsage } },
         quota93: usage(93),
         quota100: usage(100),
         // farreset: a reset time beyond any Date (resets_at: 1e300), as a hostile or broken answer may say.
@@ -99,8 +101,17 @@ function credentialOf(headers: IncomingMessage['headers']): string {
   return String(given).replace(/^(Bearer|token)\s+/i, '');
 }
 
+/** What the `usage` scenario answers; a test changes it between checks. */
+interface Knobs {
+  fiveHour: number;
+  fiveHourResetsAt: number;
+  /** Anthropic's `extra_usage` object, as documented (provider-health.md §3; OpenClaw's provider-usage.fetch.claude). */
+  extraUsage: { is_enabled: boolean; monthly_limit: number | null; used_credits: number | null; utilization: number | null; currency: string | null };
+}
+
 export interface FakeProviders {
   url: string;
+  usage: Knobs;
   seen: Seen[];
   maxInFlight: number;
   /** Delay before each answer, to make requests overlap. */
@@ -109,7 +120,7 @@ export interface FakeProviders {
 
 /** One server playing every provider. `tls`: key and certificate (PEM) to serve https. */
 export async function startProviders(tls?: { key: string; cert: string }): Promise<FakeProviders> {
-  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0 };
+  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, usage: { fiveHour: 40, fiveHourResetsAt: resetAt, extraUsage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } };
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
@@ -118,7 +129,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     response.on('close', () => inFlight--);
     const scenario = credentialOf(request.headers).split('.')[0]!;
-    const chosen = answer(path, scenario, request.headers) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } };
+    const chosen = answer(path, scenario, request.headers, state.usage) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } };
     if (chosen === 'hang') return;
     setTimeout(() => {
       if (chosen === 'huge') {

@@ -2,12 +2,13 @@ import { errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type L
 import type { QuotaWindow } from '../../evaluate/live.js';
 import { claudeCodeOnly } from './anthropic-api.js';
 
-/** The usage windows as the endpoint names them, and as they are shown. */
-const windows: [key: string, name: string][] = [
-  ['five_hour', '5h'],
-  ['seven_day', '7d'],
-  ['seven_day_opus', '7d opus'],
-  ['seven_day_sonnet', '7d sonnet'],
+const hour = 3_600_000;
+/** The usage windows as the endpoint names them, as they are shown, and how long each runs (named by the key). */
+const windows: [key: string, name: string, periodMs: number][] = [
+  ['five_hour', '5h', 5 * hour],
+  ['seven_day', '7d', 168 * hour],
+  ['seven_day_opus', '7d opus', 168 * hour],
+  ['seven_day_sonnet', '7d sonnet', 168 * hour],
 ];
 
 /**
@@ -30,12 +31,12 @@ export const anthropicOauth: LiveChecker = {
     const said = errorMessage(answer.body);
     if (answer.status === 200) {
       const found: QuotaWindow[] = [];
-      for (const [key, name] of windows) {
+      for (const [key, name, periodMs] of windows) {
         const utilization = finiteNumber(field(answer.body, key, 'utilization'));
-        if (utilization !== null) found.push({ name, utilization: utilization / 100, resetsAt: timeOf(field(answer.body, key, 'resets_at')) });
+        if (utilization !== null) found.push({ name, utilization: utilization / 100, resetsAt: timeOf(field(answer.body, key, 'resets_at')), periodMs });
       }
       const extra = finiteNumber(field(answer.body, 'extra_usage', 'utilization'));
-      if (field(answer.body, 'extra_usage', 'is_enabled') === true && extra !== null) found.push({ name: 'extra usage', utilization: extra / 100, resetsAt: null });
+      if (field(answer.body, 'extra_usage', 'is_enabled') === true && extra !== null) found.push({ name: 'extra usage', utilization: extra / 100, resetsAt: null, periodMs: null });
       return { verdict: 'works', message: '', windows: found };
     }
     if (answer.status === 403 && /scope requirement/i.test(said)) return { verdict: 'wrong-kind', message: said };

@@ -34,7 +34,9 @@ export const codexUsage: LiveChecker = {
     const windows: QuotaWindow[] = [];
     for (const [key, name] of [['primary_window', 'primary'], ['secondary_window', 'secondary']] as const) {
       const used = finiteNumber(field(answer.body, 'rate_limit', key, 'used_percent'));
-      if (used !== null) windows.push({ name, utilization: used / 100, resetsAt: timeOf(field(answer.body, 'rate_limit', key, 'reset_at')) });
+      const seconds = finiteNumber(field(answer.body, 'rate_limit', key, 'limit_window_seconds'));
+      const periodMs = seconds !== null && seconds > 0 ? seconds * 1000 : null;
+      if (used !== null) windows.push({ name, utilization: used / 100, resetsAt: timeOf(field(answer.body, 'rate_limit', key, 'reset_at')), periodMs });
     }
     return { verdict: 'works', message: '', windows };
   },

@@ -16,6 +16,6 @@ export const openrouter: LiveChecker = {
     const remaining = finiteNumber(field(answer.body, 'data', 'limit_remaining'));
     if (limit === null || remaining === null) return { verdict: 'works', message: '', windows: [] };
     if (remaining <= 0) return { verdict: 'no-credit', message: `key limit reached (limit_remaining ${remaining})` };
-    return { verdict: 'works', message: '', windows: limit > 0 ? [{ name: 'key limit', utilization: (limit - remaining) / limit, resetsAt: null }] : [] };
+    return { verdict: 'works', message: '', windows: limit > 0 ? [{ name: 'key limit', utilization: (limit - remaining) / limit, resetsAt: null, periodMs: null }] : [] };
   },
 };

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { agentStore, makeHome } from './helpers/home.js';
+import { startSink, type Captured } from './helpers/http-sink.js';
+import { liveConfig, resetAt, startProviders } from './live/providers.js';
+
+// Usage windows through the real CLI, its alert state and a real webhook receiver: a fake
+// Anthropic usage endpoint answering as documented (provider-health.md §3, OpenClaw's
+// provider-usage.fetch.claude) whose figures the test turns between checks.
+
+const NOW = Date.parse('2026-11-24T12:00:00Z'); // the 5 h window resets 16:00: it began 11:00
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const MARKER = 'USAGEMARKER5d2c9e';
+
+type Alert = { status: string; labels: Record<string, string>; annotations: { summary: string; description: string } };
+const alertsIn = (requests: Captured[]) => requests.flatMap((r) => (JSON.parse(r.body) as { alerts: Alert[] }).alerts);
+
+async function setup(extra: Record<string, unknown> = {}) {
+  const providers = await startProviders();
+  const hook = await startSink();
+  const config = { ...liveConfig(providers.url, extra), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
+  const home = makeHome({
+    [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:me': { type: 'oauth', provider: 'anthropic', access: `usage.${MARKER}`, refresh: `refresh-${MARKER}`, expires: NOW + 30 * 86_400_000 } } } },
+    '.config/authwatch/config.json5': { json: config },
+  });
+  const check = async (at: number) => {
+    const result = await runCli(['check', '--now', iso(at), '--send', '--textfile', join(home, 'metrics.prom')], { home, timeoutMs: 30_000 });
+    expect(result.stderr).not.toContain(MARKER);
+    expect(result.stdout).not.toContain(MARKER);
+    return result;
+  };
+  return { providers, hook, home, check };
+}
+
+describe('usage windows: thresholds, pace and resets, told once', () => {
+  it('each threshold once per window, the pace once, and the reset once, through the alert state', async () => {
+    const { providers, hook, home, check } = await setup();
+    providers.usage.fiveHour = 30; // 1 h of 5 gone, 30 % used: on course to run out 14:20, before the 16:00 reset
+    await check(NOW);
+    let alerts = alertsIn(hook.requests);
+    expect(alerts.map((a) => [a.status, a.labels.alertname, a.labels.topic])).toEqual([['firing', 'AuthwatchUsage', '5h pace']]);
+    expect(alerts[0]!.annotations.summary).toBe('USAGE: anthropic:me 5h pace (anthropic, agent main)');
+    expect(alerts[0]!.annotations.description).toContain('at this rate the 5h window is used up 14:20, 2 h before it resets (30 % used, resets 16:00)');
+
+    providers.usage.fiveHour = 78;
+    await check(NOW + 10 * MIN);
+    alerts = alertsIn(hook.requests.slice(1));
+    expect(alerts.map((a) => [a.status, a.labels.topic])).toEqual([['firing', '5h window']]);
+    expect(alerts[0]!.annotations.description).toContain('5h window 78 % used (past the 75 % threshold), resets 16:00');
+
+    providers.usage.fiveHour = 80;
+    const quiet = await check(NOW + 20 * MIN); // the same window, still past 75 %: nothing new
+    expect(hook.requests).toHaveLength(2);
+    expect(quiet.code).toBe(0); // under live.quotaWarn (90 %): the credential itself is fine
+
+    providers.usage.fiveHour = 93;
+    const high = await check(NOW + 30 * MIN);
+    expect(high.code).toBe(2);
+    expect(high.stdout).toContain('at this rate the 5h window is used up');
+    alerts = alertsIn(hook.requests.slice(2));
+    // The credential turns expiring (its own alert) and the window passes 90 %.
+    expect(alerts.map((a) => [a.labels.alertname, a.labels.topic ?? '-']).sort()).toEqual([['AuthwatchCredential', '-'], ['AuthwatchUsage', '5h window']]);
+    expect(alerts.find((a) => a.labels.topic)!.annotations.description).toContain('past the 90 % threshold');
+
+    await check(NOW + 40 * MIN);
+    expect(hook.requests).toHaveLength(3);
+
+    // The window resets: the new one answers 4 % until 21:00.
+    providers.usage.fiveHour = 4;
+    providers.usage.fiveHourResetsAt = resetAt + 5 * 60 * MIN;
+    await check(resetAt + 2 * MIN);
+    alerts = alertsIn(hook.requests.slice(3));
+    expect(alerts.map((a) => [a.status, a.labels.alertname, a.labels.topic ?? '-']).sort()).toEqual([
+      ['resolved', 'AuthwatchCredential', '-'],
+      ['resolved', 'AuthwatchUsage', '5h pace'],
+      ['resolved', 'AuthwatchUsage', '5h window'],
+    ]);
+    expect(alerts.find((a) => a.labels.topic === '5h window')!.annotations.description).toContain('5h window reset (now 4 % used)');
+    await check(resetAt + 10 * MIN);
+    expect(hook.requests).toHaveLength(4);
+    // The alert state names no secret; the metrics carry the pace.
+    expect(readFileSync(join(home, '.local/state/authwatch/state.json'), 'utf8')).not.toContain(MARKER);
+  }, 90_000);
+
+  it('the thresholds are configurable', async () => {
+    const { providers, hook, check } = await setup({ quotaThresholds: [50] });
+    providers.usage.fiveHour = 15; // 1 h in, 15 %: an even pace, under 50 %
+    await check(NOW);
+    expect(hook.requests).toHaveLength(0);
+    providers.usage.fiveHour = 55;
+    await check(NOW + 90 * MIN);
+    expect(alertsIn(hook.requests).map((a) => a.annotations.description.split('\n')[0])).toEqual(['5h window 55 % used (past the 50 % threshold), resets 16:00']);
+  }, 60_000);
+});
