@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,9 @@ import { runCli } from './helpers/cli.js';
 import { agentStore, makeHome } from './helpers/home.js';
 import { startSink, type Captured } from './helpers/http-sink.js';
 import { liveConfig, resetAt, startProviders } from './live/providers.js';
+import { toolForTest } from './helpers/tools.js';
+
+const promtool = toolForTest('promtool');
 
 // Usage windows through the real CLI, its alert state and a real webhook receiver: a fake
 // Anthropic usage endpoint answering as documented (provider-health.md §3, OpenClaw's
@@ -44,6 +48,14 @@ describe('usage windows: thresholds, pace and resets, told once', () => {
     expect(alerts.map((a) => [a.status, a.labels.alertname, a.labels.topic])).toEqual([['firing', 'AuthwatchUsage', '5h pace']]);
     expect(alerts[0]!.annotations.summary).toBe('USAGE: anthropic:me 5h pace (anthropic, agent main)');
     expect(alerts[0]!.annotations.description).toContain('at this rate the 5h window is used up 14:20, 2 h before it resets (30 % used, resets 16:00)');
+    // The pace as metrics: 30 % used in 20 % of the window is 1.5 × the even pace; out at 14:20.
+    const text = readFileSync(join(home, 'metrics.prom'), 'utf8');
+    const labels = 'profile="anthropic:me",provider="anthropic",source="openclaw",agent="main"';
+    expect(text).toContain(`authwatch_quota_pace_ratio{${labels},window="5h"} 1.5`);
+    expect(text).toContain(`authwatch_quota_exhausted_projected_timestamp_seconds{${labels},window="5h"} ${Date.parse('2026-11-24T14:20:00Z') / 1000}`);
+    // The 7-day window (12 %, resets Saturday 10:00: 74 h of 168 gone): slower than even, out after its reset.
+    expect(text).toContain(`authwatch_quota_pace_ratio{${labels},window="7d"} 0.2724`);
+    if (promtool) execFileSync(promtool, ['check', 'metrics'], { input: text });
 
     providers.usage.fiveHour = 78;
     await check(NOW + 10 * MIN);

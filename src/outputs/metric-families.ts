@@ -2,6 +2,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { Report } from '../evaluate/report.js';
 import type { Route } from '../evaluate/routes.js';
 import { openWindows } from '../evaluate/live.js';
+import { paceOf } from '../evaluate/pace.js';
 import { statuses } from '../evaluate/status.js';
 
 /** What the metrics describe: the last check and how the runs have gone. */
@@ -234,6 +235,10 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
   const checked = (e: Evaluation) => e.live !== undefined && e.live.verdict !== 'not-checkable';
   if (!evaluations.some(checked)) return [];
   const windows = evaluations.flatMap((e, i) => (checked(e) ? openWindows(e.live!, now).map((window) => ({ labels: labels[i]!, window })) : []));
+  const paces = windows.flatMap((entry) => {
+    const pace = paceOf(entry.window, now);
+    return pace.kind === 'projected' || pace.kind === 'idle' ? [{ ...entry, pace }] : [];
+  });
   return [
     {
       name: 'authwatch_credential_live_ok',
@@ -276,6 +281,20 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'window'],
       samples: windows.filter(({ window }) => window.resetsAt !== null).map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: seconds(window.resetsAt!) })),
+    },
+    {
+      name: 'authwatch_quota_pace_ratio',
+      help: 'Utilization over the elapsed share of the usage window (1 = on course to use all of it exactly at the reset; above 1 it runs out before). No series when it cannot be projected.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: paces.map(({ labels: l, window, pace }) => ({ labels: { ...l, window: window.name }, value: Math.round(pace.ratio * 10_000) / 10_000 })),
+    },
+    {
+      name: 'authwatch_quota_exhausted_projected_timestamp_seconds',
+      help: 'When the usage window runs out at the rate it has been used since it began, as a Unix timestamp; no series when nothing is used or it cannot be projected.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: paces.flatMap(({ labels: l, window, pace }) => (pace.kind === 'projected' ? [{ labels: { ...l, window: window.name }, value: seconds(pace.runsOutAt) }] : [])),
     },
   ];
 }
