@@ -107,3 +107,89 @@ describe('usage windows: thresholds, pace and resets, told once', () => {
     expect(alertsIn(hook.requests).map((a) => a.annotations.description.split('\n')[0])).toEqual(['5h window 55 % used (past the 50 % threshold), resets 16:00']);
   }, 60_000);
 });
+
+describe('money: extra usage, balances, credits, a key that lapses', () => {
+  it('extra usage: told once when money starts being spent, near the monthly limit, and when a new month starts', async () => {
+    const { providers, hook, home, check } = await setup();
+    providers.usage.fiveHour = 10;
+    // Enabled, nothing spent yet (OpenClaw's provider-usage.fetch.claude: cents of `currency`).
+    providers.usage.extraUsage = { is_enabled: true, monthly_limit: 5000, used_credits: 0, utilization: 0, currency: 'USD' };
+    await check(NOW);
+    expect(hook.requests).toHaveLength(0);
+    let text = readFileSync(join(home, 'metrics.prom'), 'utf8');
+    const labels = 'profile="anthropic:me",provider="anthropic",source="openclaw",agent="main"';
+    expect(text).toContain(`authwatch_money_spent{${labels},money="extra usage",unit="USD",period="month"} 0`);
+
+    providers.usage.extraUsage = { is_enabled: true, monthly_limit: 5000, used_credits: 320, utilization: 6.4, currency: 'USD' };
+    await check(NOW + 10 * MIN);
+    let alerts = alertsIn(hook.requests);
+    expect(alerts.map((a) => [a.status, a.labels.topic])).toEqual([['firing', 'extra usage spending']]);
+    expect(alerts[0]!.annotations.description).toContain('extra usage is being billed: 3.20 USD of 50.00 USD this month');
+    text = readFileSync(join(home, 'metrics.prom'), 'utf8');
+    expect(text).toContain(`authwatch_money_spent{${labels},money="extra usage",unit="USD",period="month"} 3.2`);
+    expect(text).toContain(`authwatch_money_limit{${labels},money="extra usage",unit="USD",period="month"} 50`);
+    if (promtool) execFileSync(promtool, ['check', 'metrics'], { input: text });
+
+    providers.usage.extraUsage = { is_enabled: true, monthly_limit: 5000, used_credits: 900, utilization: 18, currency: 'USD' };
+    await check(NOW + 20 * MIN); // spending more: told already
+    expect(hook.requests).toHaveLength(1);
+
+    providers.usage.extraUsage = { is_enabled: true, monthly_limit: 5000, used_credits: 4000, utilization: 80, currency: 'USD' };
+    await check(NOW + 30 * MIN);
+    alerts = alertsIn(hook.requests.slice(1));
+    expect(alerts.map((a) => [a.status, a.labels.topic])).toEqual([['firing', 'extra usage window']]);
+    expect(alerts[0]!.annotations.description).toContain('extra usage window 80 % used (past the 75 % threshold)');
+
+    // A new month: nothing spent.
+    providers.usage.extraUsage = { is_enabled: true, monthly_limit: 5000, used_credits: 0, utilization: 0, currency: 'USD' };
+    await check(NOW + 40 * MIN);
+    alerts = alertsIn(hook.requests.slice(2));
+    expect(alerts.map((a) => [a.status, a.labels.topic]).sort()).toEqual([['resolved', 'extra usage spending'], ['resolved', 'extra usage window']]);
+    expect(alerts.find((a) => a.labels.topic === 'extra usage spending')!.annotations.description).toContain('extra usage back to 0.00 USD (a new month)');
+    await check(NOW + 50 * MIN);
+    expect(hook.requests).toHaveLength(3);
+  }, 90_000);
+
+  it('an OpenRouter key lapsing in 5 h is expiring, not ok; one past its expires_at is expired; the key spend, DeepSeek balance and Codex credits are metrics', async () => {
+    const providers = await startProviders();
+    const key = (scenario: string, n: string) => ({ type: 'api_key', provider: 'openrouter', key: `${scenario}.${n}${MARKER}` });
+    const home = makeHome({
+      [agentStore('main')]: {
+        json: {
+          version: 1,
+          profiles: {
+            'openrouter:spending': key('spending', '1'),
+            'openrouter:lapsing': key('lapsing', '2'),
+            'openrouter:lapsed': key('lapsed', '3'),
+            'deepseek:default': { type: 'api_key', provider: 'deepseek', key: `works.4${MARKER}` },
+            'openai-codex:me': { type: 'oauth', provider: 'openai-codex', access: `works.5${MARKER}`, refresh: `refresh-${MARKER}`, expires: NOW + 30 * 86_400_000 },
+          },
+        },
+      },
+      '.config/authwatch/config.json5': { json: { ...liveConfig(providers.url), strictProfiles: true } },
+    });
+    const textfile = join(home, 'metrics.prom');
+    const result = await runCli(['check', '--json', '--now', iso(NOW), '--textfile', textfile], { home, timeoutMs: 30_000 });
+    expect(result.stdout).not.toContain(MARKER);
+    const json = JSON.parse(result.stdout) as { exitCode: number; profiles: { id: string; status: string; detail: string; expiresAt: string | null; live?: { expiresAt: string | null; windows: { name: string; resetsAt: string | null }[] } }[] };
+    const byId = Object.fromEntries(json.profiles.map((p) => [p.id, p]));
+    expect(byId['openrouter:spending']!.status).toBe('ok');
+    expect(byId['openrouter:lapsing']).toMatchObject({ status: 'expiring', expiresAt: '2026-11-24T17:00:00.000Z' });
+    expect(byId['openrouter:lapsing']!.detail).toContain('expires in 5h');
+    expect(byId['openrouter:lapsing']!.detail).toContain('the provider reports its expiry');
+    expect(byId['openrouter:lapsed']!.status).toBe('expired');
+    expect(json.exitCode).toBe(1);
+    // limit_reset "monthly": the key limit resets at the next month's first midnight UTC (OpenRouter's API reference).
+    expect(byId['openrouter:spending']!.live!.windows).toEqual([{ name: 'key limit', utilization: 0.255, resetsAt: '2026-12-01T00:00:00.000Z' }]);
+    const text = readFileSync(textfile, 'utf8');
+    const labels = (profile: string, provider: string) => `profile="${profile}",provider="${provider}",source="openclaw",agent="main"`;
+    expect(text).toContain(`authwatch_money_spent{${labels('openrouter:spending', 'openrouter')},money="key",unit="USD",period="month"} 25.5`);
+    expect(text).toContain(`authwatch_money_limit{${labels('openrouter:spending', 'openrouter')},money="key",unit="USD",period="month"} 100`);
+    expect(text).toContain(`authwatch_money_left{${labels('openrouter:spending', 'openrouter')},money="key",unit="USD"} 74.5`);
+    expect(text).toContain(`authwatch_money_spent_today{${labels('openrouter:spending', 'openrouter')},money="key",unit="USD"} 4.25`);
+    expect(text).toContain(`authwatch_money_left{${labels('deepseek:default', 'deepseek')},money="balance",unit="USD"} 5`);
+    expect(text).toContain(`authwatch_money_left{${labels('openai-codex:me', 'openai-codex')},money="credits",unit="credits"} 0`);
+    expect(text).toContain(`authwatch_credential_expiry_timestamp_seconds{${labels('openrouter:lapsing', 'openrouter')}} ${Date.parse('2026-11-24T17:00:00Z') / 1000}`);
+    if (promtool) execFileSync(promtool, ['check', 'metrics'], { input: text });
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import type { Evaluation } from './evaluate.js';
 import { openWindows } from './live.js';
-import type { QuotaWindow } from './live-fact.js';
+import type { Money, QuotaWindow } from './live-fact.js';
 import { paceWarning, whenText } from './pace.js';
 
 // What a usage window (and the money a credential spends) is worth telling, as separate alert
@@ -33,12 +33,13 @@ export interface UsageView {
 
 const prefix = 'usage\u0000';
 const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
+const money = (value: number, unit: string) => `${value.toFixed(2)} ${unit}`;
 
 export const isUsageKey = (key: string) => key.startsWith(prefix);
 /** The profile key a usage item belongs to. */
 export const usageProfileKey = (key: string) => key.slice(prefix.length, key.lastIndexOf('\u0000'));
 
-const kinds = { quota: 'window', pace: 'pace' } as const;
+const kinds = { quota: 'window', pace: 'pace', money: 'spending' } as const;
 type ItemKind = keyof typeof kinds;
 const itemKey = (profileKey: string, kind: ItemKind, name: string) => `${prefix}${profileKey}\u0000${kind}:${name}`;
 /** What a usage item is about, as alerts name it: `5h window`, `7d pace`. */
@@ -99,6 +100,8 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
   const signals: UsageSignal[] = [];
   /** The windows seen by a conclusive check this run, by profile key: what ends an open episode. */
   const seen = new Map<string, Map<string, QuotaWindow>>();
+  /** The money seen by a conclusive check this run, by profile key. */
+  const spending = new Map<string, readonly Money[]>();
   const items: Item[] = [];
   for (const evaluation of rows) {
     const fact = evaluation.live;
@@ -106,6 +109,14 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
     const key = profileKey(evaluation);
     const windows = openWindows(fact, now);
     seen.set(key, new Map(windows.map((window) => [window.name, window])));
+    spending.set(key, fact.money ?? []);
+    // Claude's extra usage is billed money: told once when it starts being spent (and when it
+    // is back to 0, a new month); nearing its monthly limit is its window's thresholds.
+    const extra = fact.money?.find((m) => m.name === 'extra usage');
+    if (extra?.spent && extra.spent > 0) {
+      const of = extra.limit === null ? '' : ` of ${money(extra.limit, extra.unit)}`;
+      signals.push({ key: itemKey(key, 'money', extra.name), evaluation, topic: 'extra usage spending', episode: 'open', level: 1, detail: `extra usage is being billed: ${money(extra.spent, extra.unit)}${of} this month (subscription traffic beyond the plan)` });
+    }
     for (const window of windows) items.push({ profileKey: key, evaluation, window });
   }
   for (const { profileKey: key, evaluation, window } of items) {
@@ -130,6 +141,12 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
     ended(key, told) {
       const mark = readMark(told);
       const name = windowNameOf(key);
+      if (key.slice(key.lastIndexOf('\u0000') + 1).startsWith('money:')) {
+        const reported = spending.get(usageProfileKey(key));
+        if (!reported || current.has(key)) return null;
+        const entry = reported.find((m) => m.name === name);
+        return entry ? `${name} back to ${money(entry.spent ?? 0, entry.unit)} (a new month)` : `${name} no longer reported (turned off)`;
+      }
       const windows = seen.get(usageProfileKey(key));
       const window = windows?.get(name);
       if (window && mark && sameEpisode(episodeOf(window), mark.episode)) {

@@ -46,6 +46,8 @@ function factOf(result: KeptResult, checker: LiveChecker): LiveFact {
     lastWorkedAt: result.lastWorkedAt,
     lastConclusiveAt: result.lastConclusiveAt ?? result.firstCheckedAt,
     windows: result.windows,
+    money: result.money,
+    expiresAt: result.expiresAt,
     topUp: checker.topUp ?? null,
   };
 }
@@ -175,7 +177,7 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     }
     if (answer.timedOut) observation = { verdict: 'inconclusive', message: `the answer did not come within ${timeoutMs / 1000}s` };
     else if (!answer.complete && checker.readsBody && answer.status === 200) observation = { verdict: 'inconclusive', message: `answer larger than ${bodyCap / 1024} KiB, not read` };
-    else observation = classifyCommon({ status: answer.status, body, cfMitigated: answer.cfMitigated }) ?? checker.classify({ status: answer.status, body });
+    else observation = classifyCommon({ status: answer.status, body, cfMitigated: answer.cfMitigated }) ?? checker.classify({ status: answer.status, body }, now);
     // A refreshable login's access token refused as expired (its stored expiry not yet passed:
     // clocks differ, or it was renewed just now) is due for renewal, not dead.
     if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !saysDead.test(observation.message)) {
@@ -196,6 +198,8 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     lastConclusiveAt: settled ? now : (kept?.lastConclusiveAt ?? null),
     firstCheckedAt: kept?.firstCheckedAt ?? now,
     windows: observation.windows ?? [],
+    money: observation.money ?? [],
+    expiresAt: observation.expiresAt ?? null,
     nextAt: now + Math.max(waitAsked, wait * (1 - Math.random() * jitterShare)),
   };
 }

@@ -24,6 +24,8 @@ function liveToJson(live: LiveFact) {
     lastWorkedAt: iso(live.lastWorkedAt),
     lastConclusiveAt: iso(live.lastConclusiveAt),
     windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt) })),
+    money: live.money ?? [],
+    expiresAt: iso(live.expiresAt ?? null),
   };
 }
 

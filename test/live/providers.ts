@@ -78,7 +78,14 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     }
     case '/api/v1/key': {
       const key = (remaining: number) => ({ status: 200, body: { data: { label: 'sk-or-v1-abc...', limit: 10, limit_remaining: remaining, limit_reset: 'monthly', usage: 10 - remaining, usage_daily: 0, usage_weekly: 0, usage_monthly: 0, is_free_tier: false, expires_at: null } } });
-      return { works: key(7), nocredit: key(0), dead: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } } }[scenario];
+      // As OpenRouter's API reference shows the answer (GetCurrentKeyResponse): spend in USD, limit_reset at midnight UTC, expires_at ISO.
+      const spending = (extra: object) => ({ status: 200, body: { data: { label: 'sk-or-v1-au7...890', limit: 100, limit_remaining: 74.5, limit_reset: 'monthly', usage: 25.5, usage_daily: 4.25, usage_weekly: 12, usage_monthly: 25.5, is_free_tier: false, is_management_key: false, expires_at: null, ...extra } } });
+      return {
+        spending: spending({}),
+        // A key that lapses at 17:00 UTC (the tests' clock is 12:00 UTC): five hours left.
+        lapsing: spending({ expires_at: '2026-11-24T17:00:00Z' }),
+        lapsed: spending({ expires_at: '2026-11-24T11:00:00Z' }),
+        works: key(7), nocredit: key(0), dead: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } } }[scenario];
     }
     case '/v1beta/models':
       return { works: { status: 200, body: { models: [{ name: 'models/gemini-2.5-pro' }] } }, dead: { status: 400, body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } } } }[scenario];

@@ -1,4 +1,4 @@
-import { errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import { amount, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
 import type { QuotaWindow } from '../../evaluate/live.js';
 
 /** Codex usage-limit types that are credit, not a window (they do not reset by themselves). */
@@ -38,6 +38,9 @@ export const codexUsage: LiveChecker = {
       const periodMs = seconds !== null && seconds > 0 ? seconds * 1000 : null;
       if (used !== null) windows.push({ name, utilization: used / 100, resetsAt: timeOf(field(answer.body, 'rate_limit', key, 'reset_at')), periodMs });
     }
-    return { verdict: 'works', message: '', windows };
+    // credits.balance: a number or a decimal string (OpenClaw's provider-usage.fetch.codex reads both).
+    const balance = amount(field(answer.body, 'credits', 'balance'));
+    const money = balance !== null && balance >= 0 ? [{ name: 'credits', unit: 'credits', spent: null, limit: null, period: 'total', left: balance, today: null }] : [];
+    return { verdict: 'works', message: '', windows, money };
   },
 };
