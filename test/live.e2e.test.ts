@@ -84,6 +84,10 @@ describe('live checks against local providers', () => {
       ['mistral:dead', apiKey('mistral', 'dead', 'o'), 'rejected', 'expired'],
       ['github-copilot:works', { type: 'token', provider: 'github-copilot', token: secret('works', 'p') }, 'works', 'ok'],
       ['github-copilot:dead', { type: 'token', provider: 'github-copilot', token: secret('dead', 'q') }, 'rejected', 'expired'],
+      ['zai:works', apiKey('zai', 'works', 's'), 'works', 'ok'],
+      ['zai:quota95', apiKey('zai', 'quota95', 't'), 'works', 'expiring'],
+      ['zai:apierror', apiKey('zai', 'apierror', 'u'), 'inconclusive', 'ok'],
+      ['zai:dead', apiKey('zai', 'dead', 'v'), 'rejected', 'expired'],
       ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
     ];
     for (const [id, entry] of cases) profiles[id] = entry;
@@ -104,6 +108,9 @@ describe('live checks against local providers', () => {
     expect(byId['anthropic:oauth-93']!.detail).toContain('5h window 93 %, resets 16:00');
     expect(byId['anthropic:oauth-works']!.live!.windows).toEqual([{ name: '5h', utilization: 0.4, resetsAt: iso(resetAt) }, { name: '7d', utilization: 0.12, resetsAt: '2026-11-28T10:00:00.000Z' }]);
     expect(byId['openrouter:nocredit']!.detail).toContain('fix: add credit or raise the key limit');
+    expect(byId['zai:works']!.live!.windows).toEqual([{ name: 'tokens 5h', utilization: 0.3, resetsAt: '2026-11-24T14:00:00.000Z' }, { name: 'monthly', utilization: 0.1, resetsAt: '2026-12-01T00:00:00.000Z' }]);
+    expect(byId['zai:quota95']!.detail).toContain('tokens 5h window 95 %, resets 14:00');
+    expect(byId['zai:apierror']!.live!.message).toBe('z.ai answered an error: Authorization Token Missing');
     expect(byId['anthropic:api-limited']!.detail).toMatch(/live check inconclusive: rate limited \(429\).*not seen working yet/);
     expect(byId['anthropic:setup-token']!.detail).toContain('not checkable live: a setup-token has no zero-token endpoint');
     // The access token only, never the refresh token; each to its documented path with its documented headers.

@@ -11,9 +11,10 @@ import { mistral } from './providers/mistral.js';
 import { openai } from './providers/openai.js';
 import { openrouter } from './providers/openrouter.js';
 import { xai } from './providers/xai.js';
+import { zai } from './providers/zai.js';
 
 /** Every live checker. The only list: add a provider's file here. */
-const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot];
+const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot, zai];
 
 /** The checker for a profile, or why there is none (it is then "not checkable live"). */
 export function checkerFor(profile: Profile): LiveChecker | { notCheckable: string } {

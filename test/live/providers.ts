@@ -97,6 +97,11 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       return { works: { status: 200, body: { is_available: true, balance_infos: [{ currency: 'USD', total_balance: '5.00', granted_balance: '0.00', topped_up_balance: '5.00' }] } }, nocredit: { status: 200, body: { is_available: false, balance_infos: [] } }, dead: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error' } } } }[scenario];
     case '/openai/v1/models':
       return { works: list, dead: { status: 401, body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
+    case '/api/monitor/usage/quota/limit': {
+      // z.ai's quota answer as OpenClaw reads it (provider-usage.fetch.zai): a 5-hour token window and the monthly limit.
+      const quota = (tokens: number) => ({ status: 200, body: { code: 200, msg: 'Operation successful', success: true, data: { planName: 'GLM Coding Pro', limits: [{ type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: tokens, nextResetTime: '2026-11-24T14:00:00Z' }, { type: 'TIME_LIMIT', unit: 5, number: 1, percentage: 10, nextResetTime: '2026-12-01T00:00:00Z' }] } } });
+      return { works: quota(30), quota95: quota(95), apierror: { status: 200, body: { code: 1002, msg: 'Authorization Token Missing', success: false } }, dead: { status: 401, body: { code: 401, msg: 'token expired or incorrect', success: false } } }[scenario];
+    }
     case '/copilot_internal/user':
       return { works: { status: 200, body: { copilot_plan: 'individual', quota_reset_date: '2026-12-01', quota_snapshots: { premium_interactions: { percent_remaining: 50, unlimited: false }, chat: { percent_remaining: 100, unlimited: true } } } }, dead: { status: 401, body: { message: 'Bad credentials' } } }[scenario];
   }
@@ -167,7 +172,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
 }
 
 /** The provider ids the checkers are configured under. */
-const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot'];
+const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot', 'zai', 'minimax'];
 
 /** A live config section sending every provider to `url`. */
 export function liveConfig(url: string, extra: Record<string, unknown> = {}) {
