@@ -88,6 +88,10 @@ describe('live checks against local providers', () => {
       ['zai:quota95', apiKey('zai', 'quota95', 't'), 'works', 'expiring'],
       ['zai:apierror', apiKey('zai', 'apierror', 'u'), 'inconclusive', 'ok'],
       ['zai:dead', apiKey('zai', 'dead', 'v'), 'rejected', 'expired'],
+      ['minimax:works', apiKey('minimax', 'works', 'w'), 'works', 'ok'],
+      ['minimax:quota97', apiKey('minimax', 'quota97', 'x'), 'works', 'expiring'],
+      ['minimax:apierror', apiKey('minimax', 'apierror', 'y'), 'inconclusive', 'ok'],
+      ['minimax:dead', apiKey('minimax', 'dead', 'z'), 'rejected', 'expired'],
       ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
     ];
     for (const [id, entry] of cases) profiles[id] = entry;
@@ -110,6 +114,10 @@ describe('live checks against local providers', () => {
     expect(byId['openrouter:nocredit']!.detail).toContain('fix: add credit or raise the key limit');
     expect(byId['zai:works']!.live!.windows).toEqual([{ name: 'tokens 5h', utilization: 0.3, resetsAt: '2026-11-24T14:00:00.000Z' }, { name: 'monthly', utilization: 0.1, resetsAt: '2026-12-01T00:00:00.000Z' }]);
     expect(byId['zai:quota95']!.detail).toContain('tokens 5h window 95 %, resets 14:00');
+    // 900 of 1500 left: 40 % used; 12000 of 15000 left this week: 20 %.
+    expect(byId['minimax:works']!.live!.windows).toEqual([{ name: '5h', utilization: 0.4, resetsAt: '2026-11-24T15:00:00.000Z' }, { name: 'week', utilization: 0.2, resetsAt: '2026-11-30T00:00:00.000Z' }]);
+    expect(byId['minimax:quota97']!.detail).toContain('5h window 97 %, resets 15:00');
+    expect(byId['minimax:apierror']!.live!.message).toBe('MiniMax answered an error (status_code 1004): login fail: Please carry the API secret key in the Authorization field');
     expect(byId['zai:apierror']!.live!.message).toBe('z.ai answered an error: Authorization Token Missing');
     expect(byId['anthropic:api-limited']!.detail).toMatch(/live check inconclusive: rate limited \(429\).*not seen working yet/);
     expect(byId['anthropic:setup-token']!.detail).toContain('not checkable live: a setup-token has no zero-token endpoint');

@@ -102,6 +102,15 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const quota = (tokens: number) => ({ status: 200, body: { code: 200, msg: 'Operation successful', success: true, data: { planName: 'GLM Coding Pro', limits: [{ type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: tokens, nextResetTime: '2026-11-24T14:00:00Z' }, { type: 'TIME_LIMIT', unit: 5, number: 1, percentage: 10, nextResetTime: '2026-12-01T00:00:00Z' }] } } });
       return { works: quota(30), quota95: quota(95), apierror: { status: 200, body: { code: 1002, msg: 'Authorization Token Missing', success: false } }, dead: { status: 401, body: { code: 401, msg: 'token expired or incorrect', success: false } } }[scenario];
     }
+    case '/v1/token_plan/remains': {
+      // MiniMax's plan answer as OpenClaw reads it (provider-usage.fetch.minimax): per model, what is LEFT of the
+      // interval (`current_interval_usage_count`) and of the week, the interval's start and end in epoch ms.
+      const remains = (left: number) => ({ status: 200, body: { base_resp: { status_code: 0, status_msg: 'success' }, model_remains: [
+        { model_name: 'speech-2.6', current_interval_total_count: 0, current_interval_usage_count: 0 },
+        { model_name: 'MiniMax-M2', start_time: Date.parse('2026-11-24T10:00:00Z'), end_time: Date.parse('2026-11-24T15:00:00Z'), current_interval_total_count: 1500, current_interval_usage_count: left, current_weekly_total_count: 15000, current_weekly_usage_count: 12000, weekly_end_time: Date.parse('2026-11-30T00:00:00Z') },
+      ] } });
+      return { works: remains(900), quota97: remains(45), apierror: { status: 200, body: { base_resp: { status_code: 1004, status_msg: 'login fail: Please carry the API secret key in the Authorization field' } } }, dead: { status: 401, body: { base_resp: { status_code: 1004, status_msg: 'login fail' } } } }[scenario];
+    }
     case '/copilot_internal/user':
       return { works: { status: 200, body: { copilot_plan: 'individual', quota_reset_date: '2026-12-01', quota_snapshots: { premium_interactions: { percent_remaining: 50, unlimited: false }, chat: { percent_remaining: 100, unlimited: true } } } }, dead: { status: 401, body: { message: 'Bad credentials' } } }[scenario];
   }
