@@ -229,3 +229,15 @@ describe('config date-times', () => {
     }
   });
 });
+
+describe('live.quotaThresholds', () => {
+  it('defaults to 75, 90 and 100 %, takes a list, and names the field of a bad one', () => {
+    const live = (value: unknown) => parseConfig({ live: { quotaThresholds: value } }, 'c.json5').live;
+    expect(parseConfig({ live: {} }, 'c.json5').live).toMatchObject({ quotaThresholds: [75, 90, 100] });
+    expect(live([50, 95])).toMatchObject({ quotaThresholds: [50, 95] });
+    expect(() => live([90, 90])).toThrow(/live\.quotaThresholds: each threshold once/);
+    expect(() => live([0])).toThrow(/live\.quotaThresholds\[0\]/);
+    expect(() => live([120])).toThrow(/live\.quotaThresholds\[0\]/);
+    expect(() => live([])).toThrow(/live\.quotaThresholds/);
+  });
+});
