@@ -319,7 +319,12 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const { unusable, recoveries } = windowsOf(steps, inline);
   const onFallback = serving !== null && head !== undefined && head !== servingStep;
   const usableEvaluations = [...ordered.filter((s) => s.usable).map((s) => s.evaluation), ...usableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
-  const verdict: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
+  const picked: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
+  const status = routeStatus(mode, picked, servingStep, usableEvaluations, steps, uses, serving);
+  // `models status` counts a route whose selected profile is not healthy (expired, missing, or an
+  // OAuth login it cannot confirm read-only) as one it cannot serve: so does its drop-in.
+  const cliDown = mode === 'openclaw' && status === 'missing';
+  const verdict: RouteVerdict = cliDown ? 'unavailable' : picked;
   return {
     provider,
     agent,
@@ -329,12 +334,12 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     steps: [...ordered, ...steps.filter((s) => s.ineligible !== null)],
     keys,
     verdict,
-    serving,
-    fallbackFrom: onFallback ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
+    serving: cliDown ? null : serving,
+    fallbackFrom: onFallback && !cliDown ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
     unusable,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
     expiresAt: runsDryAt(usableEvaluations, mode),
-    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses, serving),
+    status,
   };
 }
 
