@@ -13,7 +13,7 @@ import { openrouter } from './providers/openrouter.js';
 import { xai } from './providers/xai.js';
 
 /** Every live checker. The only list: add a provider's file here. */
-const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot];
+export const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot];
 
 /** The checker for a profile, or why there is none (it is then "not checkable live"). */
 export function checkerFor(profile: Profile): LiveChecker | { notCheckable: string } {
