@@ -113,6 +113,7 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     path: e.profile.path === null ? null : scrub(e.profile.path),
     detail: scrub(e.detail),
     fix: scrub(fixFor(e) ?? ''),
+    offRoute: e.offRoute === true,
   };
 }
 
@@ -135,6 +136,7 @@ function vanished(key: string, status: Status, now: number): Notice {
     path: null,
     detail: 'no longer present',
     fix: '',
+    offRoute: false,
   };
 }
 

@@ -21,6 +21,8 @@ export interface Notice {
   path: string | null;
   detail: string;
   fix: string;
+  /** No gateway route uses it (told because the config asks for every profile). */
+  offRoute: boolean;
 }
 
 /** Everything one channel is told in one run: one message. */

@@ -27,6 +27,8 @@ interface ReportOptions {
   counts?: (e: Evaluation) => boolean;
   /** Rows of providers no route uses: marked `unused`, never counted. */
   unused?: (e: Evaluation) => boolean;
+  /** Rows no gateway route uses, counted or not: marked `offRoute`. */
+  offRoute?: (e: Evaluation) => boolean;
   /** Which rows cover a provider for the `missing` rows (all when absent). */
   covers?: (e: Evaluation) => boolean;
 }
@@ -95,9 +97,11 @@ export function buildReport(
   if (rows.length === 0 && !routes.some((route) => route.serving !== null)) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const isUnused = rows.map(unused);
-  const shown = rows.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
-  const counted = rows.filter((row, index) => !isUnused[index] && counts(row));
+  const offRoute = options.offRoute ?? (() => false);
+  const marked = rows.map((row): Evaluation => (offRoute(row) ? { ...row, offRoute: true } : row));
+  const isUnused = marked.map(unused);
+  const shown = marked.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
+  const counted = marked.filter((row, index) => !isUnused[index] && counts(row));
   const routeRows = routes.map((route) => routeRow(route, now)).filter((row) => row !== null);
   const status = worstStatus([...routes.map((route) => route.status), ...counted.map((row) => row.status)]);
   return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: shown, visits: [...visits], routes, alertRows: [...counted, ...routeRows] };
