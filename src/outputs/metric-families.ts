@@ -295,6 +295,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
   const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider) });
   const unusable = new Map<string, Sample>();
   const stale = new Map<string, Sample>();
+  const works = new Map<string, Sample>();
   for (const route of routes) {
     for (const u of route.unusable) {
       const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
@@ -306,6 +307,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       const windowLabels = { ...l, reason: wellFormed(u.reason ?? u.kind) };
       unusable.set(key, { labels: windowLabels, value: seconds(u.until) });
       stale.set(key, { labels: windowLabels, value: u.credentialChangedAt === null ? 0 : 1 });
+      works.set(key, { labels: windowLabels, value: u.evidence?.verdict === 'works' ? 1 : 0 });
     }
   }
   return [
@@ -350,6 +352,13 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'reason'],
       samples: [...stale.values()],
+    },
+    {
+      name: 'authwatch_credential_unusable_works',
+      help: 'Whether a live check answered after the window opened says the credential works (1) while the gateway skips it; 0 when no fresh, relevant live evidence says so (or it confirms the window).',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'reason'],
+      samples: [...works.values()],
     },
   ];
 }
