@@ -92,6 +92,43 @@ describe('blocked, but the credential works (issue 30 §1)', () => {
     expect(skippedAlerts(sink.requests).map((a) => a.status)).toEqual(['firing', 'resolved']);
   }, 120_000);
 
+  it("a model-scoped subscription block weighs only that model's bucket (Codex additional_rate_limits), kept across runs; a full bucket never fails the credential", async () => {
+    const providers = await startProviders();
+    const codex = (scenario: string) => ({ type: 'oauth', provider: 'openai', access: `${scenario}.${MARKER}x`, refresh: `refresh-${MARKER}`, expires: NOW + 5 * 86_400_000, accountId: 'acct-1' });
+    // OpenClaw's `buildBlockedProfileUsageStats` (usage-*.mjs): a model's block, from the wham probe.
+    const sparkBlock = { blockedUntil: NOW + 3 * HOUR, blockedReason: 'subscription_limit', blockedSource: 'wham', blockedModel: 'gpt-5.3-codex-spark', blockedScope: 'model', lastFailureAt: NOW - HOUR, failureCounts: { rate_limit: 1 } };
+    const built = await buildHome(
+      {
+        name: 'spark',
+        kind: 'rows',
+        covers: 'a Codex model bucket block (blockedScope model)',
+        config: { agents: { defaults: { model: { primary: 'openai/gpt-5.3-codex-spark' } } } },
+        rows: () => ({
+          store: { version: 1, profiles: { 'openai:full': codex('spark100'), 'openai:free': codex('spark5') } },
+          state: { version: 1, usageStats: { 'openai:full': sparkBlock, 'openai:free': sparkBlock } },
+        }),
+        files: () => ({ '.config/authwatch/config.json5': { json: liveConfig(providers.url) } }),
+      },
+      '',
+      NOW,
+      root,
+    );
+    for (const [now, asked] of [[NOW, 2], [NOW + MIN, 2]] as const) {
+      const result = await runCli(['check', '--now', at(now), '--json', '--no-alerts'], { home: built.dir, env: built.env, timeoutMs: 60_000 });
+      expect(result.stdout + result.stderr).not.toContain(MARKER);
+      expect(providers.seen.filter((s) => s.path === '/backend-api/wham/usage')).toHaveLength(asked); // the second run reuses the kept answers
+      const json = JSON.parse(result.stdout);
+      const route = json.providers.find((p: { provider: string }) => p.provider === 'openai');
+      expect(route.verdict).toBe('unavailable');
+      const byProfile = Object.fromEntries(route.unusable.map((u: { profile: string }) => [u.profile, u]));
+      expect(byProfile['openai:full']).toMatchObject({ kind: 'blocked', reason: 'subscription_limit', model: 'gpt-5.3-codex-spark', evidence: { verdict: 'confirmed', says: expect.stringMatching(/^usage 100 % \(GPT-5\.3-Codex-Spark primary window\)/) } });
+      expect(byProfile['openai:free']).toMatchObject({ evidence: { verdict: 'works', says: 'usage now 20 % (primary window)' } });
+      // The Spark bucket at 100 % limits Spark only: the login itself is not out of quota.
+      const full = json.profiles.find((p: { id: string }) => p.id === 'openai:full');
+      expect(full).toMatchObject({ status: 'ok', live: { verdict: 'works', windows: expect.arrayContaining([{ name: 'GPT-5.3-Codex-Spark primary', utilization: 1, resetsAt: at(resetAt), model: 'GPT-5.3-Codex-Spark' }]) } });
+    }
+  }, 120_000);
+
   it('a live answer older than the block proves nothing: no verdict, metric 0, no notice', async () => {
     const providers = await startProviders();
     const sink = await startSink();
