@@ -8,7 +8,7 @@ import { HOUR, NOW } from './helpers/clock.js';
 import { startSink } from './helpers/http-sink.js';
 import { toolForTest } from './helpers/tools.js';
 import { liveConfig, resetAt, startProviders } from './live/providers.js';
-import { buildHome } from './parity/harness.js';
+import { buildHome, findOpenclaw, parseOpenclawAnswer, runOpenclawCheck } from './parity/harness.js';
 import type { Home } from './parity/homes.js';
 
 // Issue 30 §1, end to end: a state DB holding billing disables exactly as OpenClaw 2026.9.6
@@ -145,4 +145,36 @@ describe('blocked, but the credential works (issue 30 §1)', () => {
     expect(value(readFileSync(textfile, 'utf8'), series('anthropic:work'))).toBe('0');
     expect(skippedAlerts(sink.requests)).toHaveLength(0);
   }, 120_000);
+});
+
+const openclaw = findOpenclaw();
+
+describe.runIf(openclaw !== null)('blocked, but it works — with the real OpenClaw CLI', () => {
+  it('OpenClaw 2026.9.6 skips a billing-disabled DeepSeek key; the balance endpoint says it has credit: authwatch says works-but-skipped, exit 1 like OpenClaw', async () => {
+    const providers = await startProviders();
+    const now = Date.now(); // the real CLI reads the real clock
+    const key = `works.${MARKER}-${'k'.repeat(24)}`;
+    const deepseek: Home = {
+      name: 'deepseek-billing',
+      kind: 'rows',
+      covers: 'a billing disable that outlives a top-up',
+      config: { agents: { defaults: { model: { primary: 'deepseek/deepseek-chat' } } } },
+      rows: (t) => ({
+        store: { version: 1, profiles: { 'deepseek:default': { type: 'api_key', provider: 'deepseek', key } } },
+        state: { version: 1, usageStats: { 'deepseek:default': { disabledUntil: t + 3 * HOUR, disabledReason: 'billing', lastFailureAt: t - HOUR, errorCount: 1, failureCounts: { billing: 1 } } } },
+      }),
+      files: () => ({ '.config/authwatch/config.json5': { json: liveConfig(providers.url) } }),
+    };
+    const built = await buildHome(deepseek, openclaw!, now, root);
+    const status = parseOpenclawAnswer(await runOpenclawCheck(openclaw!, deepseek, built));
+    expect(status.unusable).toContain('deepseek:default disabled billing');
+
+    const result = await runCli(['check', '--json', '--no-alerts'], { home: built.dir, env: built.env, timeoutMs: 60_000 });
+    expect(result.stdout + result.stderr).not.toContain(MARKER);
+    expect(providers.seen.map((s) => s.path)).toEqual(['/user/balance']);
+    const json = JSON.parse(result.stdout);
+    expect(json.exitCode).toBe(status.exit);
+    const route = json.providers.find((p: { provider: string }) => p.provider === 'deepseek');
+    expect(route).toMatchObject({ verdict: 'unavailable', unusable: [{ profile: 'deepseek:default', kind: 'disabled', reason: 'billing', evidence: { verdict: 'works', says: 'credit available' } }], fix: expect.stringMatching(/^wait: OpenClaw tries deepseek:default again after /) });
+  }, 300_000);
 });
