@@ -11,6 +11,11 @@ import { defaultConfig } from '../src/config/defaults.js';
 import type { Config } from '../src/config/schema.js';
 import { makeProfile, type UsageFacts } from '../src/sources/source.js';
 import { HOUR, NOW } from './helpers/clock.js';
+import { metricFamilies, singleRun } from '../src/outputs/metric-families.js';
+import { renderExposition } from '../src/outputs/exposition.js';
+import type { Report } from '../src/evaluate/report.js';
+
+const metricsText = (report: Report) => renderExposition(metricFamilies(singleRun(report, 1, { host: 'h', checkIntervalSeconds: null })));
 
 const MIN = 60_000;
 const SET = NOW - HOUR;
@@ -113,6 +118,16 @@ describe('routes with live evidence: words, fix, alert row; the exit code stays 
     expect(route).toMatchObject({ verdict: 'on-fallback', serving: { id: 'anthropic:spare' }, status: 'expiring' });
     expect(report.exitCode).toBe(2);
     expect(routeFix(route)).toMatch(/; or put the credentials it can use first: `openclaw models auth order set --provider anthropic anthropic:spare anthropic:work`$/);
+  });
+
+  it('a working credential waiting behind the one that serves (as configured) is no news: the words, but no notice and no metric', () => {
+    const report = reportOf({ 'anthropic:spare': usage(w('5h', 0.03)) }, { 'anthropic:spare': { disabledUntil: NOW + 4 * HOUR, disabledReason: 'billing', lastFailureAt: SET } }, ['anthropic:work', 'anthropic:spare']);
+    const route = report.routes[0]!;
+    expect(route).toMatchObject({ verdict: 'serving', serving: { id: 'anthropic:work' } });
+    expect(route.unusable[0]!.evidence?.verdict).toBe('works');
+    expect(report.alertRows.some((row) => row.profile.id.startsWith('skipped:'))).toBe(false);
+    expect(metricsText(report)).toMatch(/^authwatch_credential_unusable_works\{profile="anthropic:spare",[^}]*\} 0$/m);
+    expect(metricsText(reportOf({ 'anthropic:work': usage(w('5h', 0.03)) }, billing))).toMatch(/^authwatch_credential_unusable_works\{profile="anthropic:work",[^}]*\} 1$/m);
   });
 
   it('evidence that agrees: block confirmed, no skipped row; no evidence: no words, no row', () => {

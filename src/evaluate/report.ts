@@ -4,7 +4,7 @@ import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
-import { describeRoute, describeUnusable, type Route } from './routes.js';
+import { describeRoute, describeUnusable, skipsWorkingCredential, type Route } from './routes.js';
 import { routeFix, skippedFix } from './fix.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
 import { sourceNames } from '../sources/source-names.js';
@@ -61,9 +61,8 @@ const skippedNoticeMs = 15 * 60_000;
  * route's own status does.
  */
 function skippedRows(route: Route, now: number): Evaluation[] {
-  if (route.verdict === 'serving') return [];
   return route.unusable
-    .filter((u) => u.evidence?.verdict === 'works' && u.since !== null && u.until - u.since >= skippedNoticeMs)
+    .filter((u) => skipsWorkingCredential(route, u) && u.since !== null && u.until - u.since >= skippedNoticeMs)
     .map((u) => ({
       profile: makeProfile({ id: `skipped:${u.profile}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent }),
       status: 'expiring' as const,

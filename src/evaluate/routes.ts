@@ -498,6 +498,13 @@ export function routeCoverage(routes: readonly Route[]): (e: Evaluation) => bool
   };
 }
 
+/**
+ * Whether the gateway skips a credential that works by the live evidence, where it matters: on
+ * a route not served as configured (on fallback, unavailable). A working credential waiting
+ * behind the one that serves is no news. The metric and the notice both ask this.
+ */
+export const skipsWorkingCredential = (route: Route, u: Unusable): boolean => route.verdict !== 'serving' && u.evidence?.verdict === 'works';
+
 /** One line for people: `on fallback anthropic:default (anthropic:work disabled: billing until 18:40)`. */
 export function describeRoute(route: Route): string {
   const serving = route.serving ? `${route.serving.id}${route.serving.status === 'ok' ? '' : ` (${route.serving.status})`}` : '';
