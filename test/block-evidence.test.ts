@@ -105,7 +105,7 @@ describe('routes with live evidence: words, fix, alert row; the exit code stays 
     const route = report.routes[0]!;
     expect(route).toMatchObject({ verdict: 'unavailable', status: 'missing', serving: null });
     expect(report.exitCode).toBe(1);
-    expect(describeRoute(route)).toMatch(/anthropic:work works, but the gateway skips it until .*: billing disabled set .*; usage now 3 % \(5h window\), checked /);
+    expect(describeRoute(route)).toMatch(/anthropic:work works, but the gateway skips it until .*: billing disabled set .*; live check .*: usage now 3 % \(5h window\)/);
     expect(routeFix(route)).toMatch(/^wait: OpenClaw tries anthropic:work again after .* \(a gateway restart does not clear the stored window\); to serve meanwhile, add another anthropic credential$/);
     const skipped = report.alertRows.filter((row) => row.profile.id.startsWith('skipped:'));
     expect(skipped).toHaveLength(1);
@@ -132,7 +132,7 @@ describe('routes with live evidence: words, fix, alert row; the exit code stays 
 
   it('evidence that agrees: block confirmed, no skipped row; no evidence: no words, no row', () => {
     const confirmed = reportOf({ 'anthropic:work': usage(w('5h', 1)) }, billing);
-    expect(describeRoute(confirmed.routes[0]!)).toMatch(/disabled: billing until .*; block confirmed: usage 100 % \(5h window\) until /);
+    expect(describeRoute(confirmed.routes[0]!)).toMatch(/disabled: billing until .*; block confirmed by the live check .*: usage 100 % \(5h window\) until /);
     expect(confirmed.alertRows.some((row) => row.profile.id.startsWith('skipped:'))).toBe(false);
     const none = reportOf({}, billing);
     expect(describeRoute(none.routes[0]!)).not.toMatch(/works|confirmed/);

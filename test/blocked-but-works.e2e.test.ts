@@ -62,8 +62,8 @@ describe('blocked, but the credential works (issue 30 §1)', () => {
 
     const first = await check(NOW, ['--send', '--textfile', textfile]);
     expect(first.code, first.stderr).toBe(1); // every anthropic profile is disabled: the gateway has nothing
-    expect(first.stdout).toMatch(/anthropic:work works, but the gateway skips it until 2026-11-24 15:00 \+00:00: billing disabled set 2026-11-24 11:00 \+00:00; usage now 40 % \(5h window\), checked 2026-11-24 12:00/);
-    expect(first.stdout).toMatch(/anthropic:full disabled: billing until 2026-11-24 15:00 \+00:00; block confirmed: usage 100 % \(5h window\) until 2026-11-24 16:00/);
+    expect(first.stdout).toMatch(/anthropic:work works, but the gateway skips it until 2026-11-24 15:00 \+00:00: billing disabled set 2026-11-24 11:00 \+00:00; live check 2026-11-24 12:00 \+00:00: usage now 40 % \(5h window\)/);
+    expect(first.stdout).toMatch(/anthropic:full disabled: billing until 2026-11-24 15:00 \+00:00; block confirmed by the live check 2026-11-24 12:00 \+00:00: usage 100 % \(5h window\) until 2026-11-24 16:00/);
     expect(first.stdout).toMatch(/fix: wait: OpenClaw tries anthropic:work again after 2026-11-24 15:00 \+00:00 \(a gateway restart does not clear the stored window\)/);
     const metrics = readFileSync(textfile, 'utf8');
     expect(value(metrics, series('anthropic:work'))).toBe('1');

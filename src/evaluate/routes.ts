@@ -143,17 +143,17 @@ function staleSince(change: CredentialChange | undefined, stats: UsageFacts | un
 
 /**
  * `anthropic:work disabled: billing until 18:40`, and `, stale: set before its credential changed (seen 17:02)`;
- * with live evidence, `anthropic:work works, but the gateway skips it until 18:40: billing disabled set 11:05; usage now 3 % (5h window), checked 11:30`
- * or `…; block confirmed: usage 100 % (5h window) until 16:00, checked 11:30`.
+ * with live evidence, `anthropic:work works, but the gateway skips it until 18:40: billing disabled set 11:05; live check 11:30: usage now 3 % (5h window)`
+ * or `…; block confirmed by the live check 11:30: usage 100 % (5h window) until 16:00`.
  */
 export function describeUnusable(u: Unusable): string {
   const stale = u.credentialChangedAt === null ? '' : `, stale: set before its credential changed (seen ${formatLocalTime(u.credentialChangedAt)})`;
-  const checked = u.evidence && `checked ${formatLocalTime(u.evidence.observedAt)}`;
+  const checked = u.evidence && `live check ${formatLocalTime(u.evidence.observedAt)}`;
   if (u.evidence?.verdict === 'works') {
     const set = u.since === null ? '' : ` set ${formatLocalTime(u.since)}`;
-    return `${u.profile} works, but the gateway skips it until ${formatLocalTime(u.until)}: ${u.reason ? `${u.reason} ` : ''}${u.kind}${u.model ? ` (${u.model})` : ''}${set}; ${u.evidence.says}, ${checked}${stale}`;
+    return `${u.profile} works, but the gateway skips it until ${formatLocalTime(u.until)}: ${u.reason ? `${u.reason} ` : ''}${u.kind}${u.model ? ` (${u.model})` : ''}${set}; ${checked}: ${u.evidence.says}${stale}`;
   }
-  const confirmed = u.evidence ? `; block confirmed: ${u.evidence.says}, ${checked}` : '';
+  const confirmed = u.evidence ? `; block confirmed by the ${checked}: ${u.evidence.says}` : '';
   return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}${stale}${confirmed}`;
 }
 
