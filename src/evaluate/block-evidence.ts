@@ -1,5 +1,6 @@
 import { formatLocalTime } from '../core/duration.js';
 import type { LiveFact, QuotaWindow } from './live-fact.js';
+import { openWindows } from './live.js';
 
 // Issue 30 §1: a stored window (cooldown, disabled, blocked) held against the free live
 // evidence of the same credential. The gateway skips the profile whatever this says (a restart
@@ -71,7 +72,8 @@ export function blockEvidence(window: StoredWindow, fact: LiveFact | undefined, 
   if (fact.verdict === 'no-credit') return { verdict: 'confirmed', says: `no credit${said}`, observedAt };
   if (fact.verdict !== 'works') return null;
 
-  const open = fact.windows.filter((w) => w.resetsAt === null || w.resetsAt > now);
+  // The live checks' own age rule for windows: one whose reset has passed is cleared by it.
+  const open = openWindows(fact, now);
   const ownBucket = window.model === null ? [] : open.filter(bucketOf(window.model));
   const relevant = window.model === null ? open : [...open.filter((w) => w.model === undefined), ...ownBucket];
   const full = relevant.find((w) => w.utilization >= 1);
