@@ -89,7 +89,7 @@ describe('routes', () => {
   it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
     const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });
-    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, credentialChangedAt: null }]);
+    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, since: null, credentialChangedAt: null, evidence: null }]);
     expect(describeRoute(route!)).toMatch(/^unavailable, recovers .*\(anthropic:work disabled: billing until /);
   });
 

@@ -10,6 +10,11 @@ export interface QuotaWindow {
   utilization: number;
   /** When the window resets, epoch ms; `null` when the provider does not say. */
   resetsAt: number | null;
+  /**
+   * A model's own bucket (Codex `additional_rate_limits[].limit_name`): it limits that model
+   * only, not the credential. Absent: the window holds every model.
+   */
+  model?: string;
 }
 
 /** What a live check saw, and when. Never holds the secret, at most the provider's scrubbed words. */
