@@ -90,8 +90,6 @@ export function timePair(a, b, runs) {
 }
 
 export const floorCommand = [process.execPath, ['-e', '0'], { PATH: process.env.PATH }];
-/** The Node running the bench (and every child it starts: process.execPath). */
-export const nodeMajor = Number(process.versions.node.split('.')[0]);
 export const checkCommand = (home, args = [], env = {}) => [process.execPath, [cli, 'check', ...args], envFor(home, env)];
 
 const rows = [];

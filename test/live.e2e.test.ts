@@ -232,13 +232,13 @@ describe('live checks against local providers', () => {
   it('leak harness: a provider echoing every header never gets the secret into any output', async () => {
     const providers = await startProviders();
     const home = homeWith(
-      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') } },
+      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') }, 'zai:echo': apiKey('zai', 'echo', '3'), 'minimax:echo': apiKey('minimax', 'echo', '4') },
       liveConfig(providers.url),
     );
     const textfile = join(home, 'metrics.prom');
     const result = await runCli(['check', '--now', iso(NOW), '--textfile', textfile, '--log-level', 'trace'], { home, timeoutMs: 30_000 });
     const json = await runCli(['check', '--json', '--now', iso(NOW + 2 * 3_600_000), '--log-level', 'trace'], { home, timeoutMs: 30_000 });
-    expect(providers.seen.length).toBeGreaterThanOrEqual(3);
+    expect(providers.seen.length).toBeGreaterThanOrEqual(5);
     expect(result.stdout).toContain('rejected 401: you sent');
     for (const text of [result.stdout, result.stderr, json.stdout, json.stderr, readFileSync(textfile, 'utf8'), readFileSync(stateFile(home), 'utf8')]) {
       expect(text).not.toContain(MARKER);

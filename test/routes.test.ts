@@ -58,10 +58,13 @@ describe('routes', () => {
     }
   });
 
-  it('--policy openclaw: a refreshable OAuth login with a stale access token is indeterminate: selected (and judged expired) unless a ready profile follows; no env key steps in', () => {
+  it('--policy openclaw: a refreshable OAuth login with a stale access token is indeterminate: selected, so the route is unavailable, unless a ready profile follows; no env key steps in', () => {
     const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
     const stale = profile('anthropic:me', { type: 'oauth', refreshable: true, secret: 'present', expiresAt: NOW - HOUR });
-    expect(routesOf([stale, env], {}, {}, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:me' }, status: 'missing' });
+    // models status selects it and cannot confirm it: the route is one it cannot serve.
+    const selected = routesOf([stale, env], {}, {}, 'openclaw')[0]!;
+    expect(selected).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
+    expect(selected.steps[0]).toMatchObject({ evaluation: { profile: { id: 'anthropic:me' } }, usable: true, readiness: 'unknown' });
     expect(routesOf([stale, profile('anthropic:key', { type: 'api_key' })], {}, { anthropic: ['anthropic:me', 'anthropic:key'] }, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:key' }, status: 'ok' });
     // Without a refresh token it is unavailable, and an explicit order with nothing else is rejected.
     const dead = profile('anthropic:me', { type: 'oauth', refreshable: false, secret: 'present', expiresAt: NOW - HOUR });
@@ -86,7 +89,7 @@ describe('routes', () => {
   it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
     const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });
-    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, credentialChangedAt: null }]);
+    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, since: null, credentialChangedAt: null, evidence: null }]);
     expect(describeRoute(route!)).toMatch(/^unavailable, recovers .*\(anthropic:work disabled: billing until /);
   });
 

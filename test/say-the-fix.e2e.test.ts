@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { startDaemon } from './helpers/daemon.js';
@@ -126,6 +128,25 @@ describe('a CLI login no route uses is `unused`', () => {
     const { code, document } = await check(home);
     expect(row(document, 'openai-codex:codex-cli')).toMatchObject({ status: 'expired', unused: false, fix: 'run `codex login`' });
     expect(code).toBe(1);
+  });
+
+  it('strictProfiles: the unused login counts, but an alert leads with what the gateway uses', async () => {
+    const home = makeHome({
+      ...gateway,
+      [agentStore('main')]: store({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: setupToken, expires: NOW + 3 * HOUR } }),
+      '.codex/auth.json': codexLogin(NOW - HOUR),
+    });
+    const title = join(home, 'title.txt');
+    mkdirSync(join(home, '.config/authwatch'), { recursive: true });
+    writeFileSync(
+      join(home, '.config/authwatch/config.json5'),
+      JSON.stringify({ strictProfiles: true, channels: [{ name: 'log', type: 'command', command: ['/bin/sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', '{title}', title] }] }),
+    );
+    const run = await runCli(['check', '--now', NOW_ISO, '--send'], { home });
+    expect(run.code, run.stderr).toBe(1); // the expired login counts
+    // Worst first would put the expired login no route uses in the subject.
+    expect(existsSync(title), `${run.stdout}\n${run.stderr}`).toBe(true);
+    expect(readFileSync(title, 'utf8')).toMatch(/^authwatch: EXPIRING anthropic:manual on \S+ \(\+1 expired\)$/);
   });
 
   it('with no gateway at all, the CLI logins are what is watched: they count', async () => {

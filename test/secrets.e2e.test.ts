@@ -345,7 +345,7 @@ describe('secret-leak harness: every planted secret, every output', () => {
     // The echoed request is quoted from its start: the URL's secret parts were there to leak.
     expect(json.alerts.channels[0].error).toMatch(/answered HTTP 500: \/hook\?… \{/);
     expect(text('routes check (table, inside the backoff): stdout')).toMatch(/anthropic\s+on fallback anthropic:default \(anthropic:work disabled: billing until /);
-    for (const family of ['provider_status', 'provider_on_fallback', 'provider_recovers_timestamp_seconds', 'provider_expiry_timestamp_seconds', 'credential_unusable_until_timestamp_seconds', 'credential_unusable_stale']) {
+    for (const family of ['provider_status', 'provider_on_fallback', 'provider_recovers_timestamp_seconds', 'provider_expiry_timestamp_seconds', 'credential_unusable_until_timestamp_seconds', 'credential_unusable_stale', 'credential_unusable_works']) {
       expect(textfileText, family).toMatch(new RegExp(`^authwatch_${family}\\{`, 'm'));
     }
     const status = JSON.parse(text('status --json: stdout'));

@@ -114,6 +114,7 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     path: e.profile.path === null ? null : scrub(e.profile.path),
     detail: scrub(e.detail),
     fix: scrub(fixFor(e) ?? ''),
+    offRoute: e.offRoute === true,
   };
 }
 
@@ -130,8 +131,8 @@ function vanished(key: string, status: Status, now: number): Notice {
     key,
     profile: name,
     agent: agent === '-' ? null : agent!,
-    // A route row (`route:<provider>`) names its provider after the colon.
-    provider: (name.startsWith('route:') ? name.slice(6) : name.split(':')[0]) || 'unknown',
+    // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile.
+    provider: (name.startsWith('route:') ? name.slice(6) : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
     source: 'unknown',
     status,
     kind: 'resolved',
@@ -141,6 +142,7 @@ function vanished(key: string, status: Status, now: number): Notice {
     path: null,
     detail: 'no longer present',
     fix: '',
+    offRoute: false,
   };
 }
 

@@ -16,10 +16,14 @@ export function severityOf(notice: Pick<Notice, 'status' | 'kind'>): Severity {
 }
 
 
-/** Firing notices first, worst status first; resolved ones last. */
+/** Firing notices first, those the gateway's routes use before the rest, worst status first; resolved ones last. */
 export function orderNotices(notices: readonly Notice[]): Notice[] {
   return [...notices].sort(
-    (a, b) => Number(a.kind === 'resolved') - Number(b.kind === 'resolved') || statusRank[b.status] - statusRank[a.status] || a.key.localeCompare(b.key),
+    (a, b) =>
+      Number(a.kind === 'resolved') - Number(b.kind === 'resolved') ||
+      Number(a.offRoute) - Number(b.offRoute) ||
+      statusRank[b.status] - statusRank[a.status] ||
+      a.key.localeCompare(b.key),
   );
 }
 

@@ -21,6 +21,8 @@ export interface Notice {
   path: string | null;
   detail: string;
   fix: string;
+  /** No gateway route uses it (told because the config asks for every profile). */
+  offRoute: boolean;
   /** A usage item's subject (`5h window`, `7d pace`): the notice is about that, not the credential's health. */
   topic?: string;
 }

@@ -15,6 +15,8 @@ export interface Evaluation {
   live?: LiveFact;
   /** Of a provider no route uses: shown, but it sets no exit code and sends no alert. */
   unused: boolean;
+  /** No gateway route uses it, though it counts (`strictProfiles`): its alerts come after those about what the gateway uses. */
+  offRoute?: true;
 }
 
 /** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */

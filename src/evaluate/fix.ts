@@ -38,7 +38,24 @@ export function fixFor(e: Evaluation): string | null {
   return forAgent(stated ?? remediation(profile.provider, profile.id, profile.type), profile.agent);
 }
 
+/**
+ * A credential the provider says works while the gateway skips it: wait, or order the
+ * credentials the gateway can use first (OpenClaw's own `models auth order set`; authwatch never
+ * writes OpenClaw's state). The skipped one stays in the order, tried again once its window ends.
+ */
+export function skippedFix(route: Route, u: Unusable): string {
+  const wait = `wait: OpenClaw tries ${u.profile} again after ${formatLocalTime(u.until)} (a gateway restart does not clear the stored window)`;
+  const usable = route.steps.filter((s) => s.usable).map((s) => s.evaluation.profile.id);
+  if (usable.length === 0) return `${wait}; to serve meanwhile, add another ${route.provider} credential`;
+  const waiting = route.steps.filter((s) => !s.usable && s.ineligible === null).map((s) => s.evaluation.profile.id);
+  const agent = route.agent === null ? '' : ` --agent ${route.agent}`;
+  return `${wait}; or put the credentials it can use first: \`openclaw models auth order set --provider ${route.provider}${agent} ${[...usable, ...waiting].join(' ')}\``;
+}
+
+const skippedWindow = (route: Route) => route.unusable.find((u) => u.evidence?.verdict === 'works');
+
 function unusableFix(route: Route, u: Unusable, steps: Route['steps']): string {
+  if (u.evidence?.verdict === 'works') return skippedFix(route, u);
   const step = steps.find((s) => s.evaluation.profile.id === u.profile);
   if (u.kind !== 'cooldown' && (u.reason === 'auth' || u.reason === 'auth_permanent') && step) {
     return forAgent(remediation(route.provider, u.profile, step.evaluation.profile.type), route.agent);
@@ -62,6 +79,8 @@ export function routeFix(route: Route): string | null {
       return from.unusable ? unusableFix(route, from.unusable, route.steps) : (stepFix(from.profile) ?? forAgent(remediation(route.provider), route.agent));
     }
     case 'unavailable': {
+      const skipped = skippedWindow(route);
+      if (skipped) return skippedFix(route, skipped);
       if (route.recoversAt !== null) return `none needed: it recovers by itself at ${formatLocalTime(route.recoversAt)}; to serve sooner, add another ${route.provider} credential`;
       const needsLogin = route.steps.find((s) => s.evaluation.status !== 'ok' || s.ineligible !== null);
       return (needsLogin && fixFor({ ...needsLogin.evaluation, status: needsLogin.evaluation.status === 'ok' ? 'missing' : needsLogin.evaluation.status })) ?? forAgent(remediation(route.provider), route.agent);

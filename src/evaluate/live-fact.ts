@@ -10,6 +10,11 @@ export interface QuotaWindow {
   utilization: number;
   /** When the window resets, epoch ms; `null` when the provider does not say. */
   resetsAt: number | null;
+  /**
+   * A model's own bucket (Codex `additional_rate_limits[].limit_name`): it limits that model
+   * only, not the credential. Absent: the window holds every model.
+   */
+  model?: string;
   /** How long the window runs (5 h, 7 d, Codex's `limit_window_seconds`), ms; `null` when not known: no pace then. */
   periodMs: number | null;
 }

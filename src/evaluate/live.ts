@@ -68,15 +68,19 @@ function verdictPart(e: Evaluation, fact: LiveFact, now: number): { status: Stat
  * Adds a live check's fact to a profile's evaluation. Pure. A verdict can only make a status
  * worse, never better: `rejected` and `no-credit` fail like an expiry, a quota window at or
  * over the warning share is `expiring` ("out of quota until …" at 100 %), everything else
- * (inconclusive, wrong kind, not checkable) leaves the status as it was.
+ * (inconclusive, wrong kind, not checkable) leaves the status as it was. A model's own bucket
+ * is shown but sets no status: a stored block scoped to that model is weighed against it
+ * (block-evidence.ts).
  */
 export function withLive(e: Evaluation, fact: LiveFact, now: number, quota: QuotaPolicy): Evaluation {
   const verdict = verdictPart(e, fact, now);
   const parts = [verdict.text];
   let status = verdict.status;
   const windows = openWindows(fact, now);
-  if (fact.verdict === 'works' && windows.length > 0) {
-    const worst = windows.reduce((a, b) => (b.utilization > a.utilization ? b : a));
+  // A model's own bucket limits that model only: it is shown, but it never makes the credential out of quota.
+  const whole = windows.filter((window) => window.model === undefined);
+  if (fact.verdict === 'works' && whole.length > 0) {
+    const worst = whole.reduce((a, b) => (b.utilization > a.utilization ? b : a));
     if (worst.utilization >= 1) {
       status = 'expiring';
       parts.push(`out of quota (${worst.name} window)${worst.resetsAt === null ? '' : ` until ${resetTime(worst.resetsAt, now)}`}`);

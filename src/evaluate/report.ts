@@ -4,8 +4,8 @@ import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
-import { describeRoute, type Route } from './routes.js';
-import { routeFix } from './fix.js';
+import { describeRoute, describeUnusable, skipsWorkingCredential, type Route } from './routes.js';
+import { routeFix, skippedFix } from './fix.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
 import { sourceNames } from '../sources/source-names.js';
 
@@ -27,6 +27,8 @@ interface ReportOptions {
   counts?: (e: Evaluation) => boolean;
   /** Rows of providers no route uses: marked `unused`, never counted. */
   unused?: (e: Evaluation) => boolean;
+  /** Rows no gateway route uses, counted or not: marked `offRoute`. */
+  offRoute?: (e: Evaluation) => boolean;
   /** Which rows cover a provider for the `missing` rows (all when absent). */
   covers?: (e: Evaluation) => boolean;
 }
@@ -49,6 +51,28 @@ function routeRow(route: Route, now: number): Evaluation | null {
     detail: `${route.provider} ${describeRoute(route)}; fix: ${routeFix(route)}`,
     unused: false,
   };
+}
+
+/** A window this long or longer is worth a notice when the credential works; shorter ones (a rate-limit pause) end before anyone could act. */
+const skippedNoticeMs = 15 * 60_000;
+
+/**
+ * The alert rows of credentials the provider says work while the gateway skips them, on a
+ * route that is not served as configured: a warning each (`skipped:<profile>`), told once and
+ * resolved when the window ends or the evidence stops saying so. They set no exit code: the
+ * route's own status does.
+ */
+function skippedRows(route: Route, now: number): Evaluation[] {
+  return route.unusable
+    .filter((u) => skipsWorkingCredential(route, u) && u.since !== null && u.until - u.since >= skippedNoticeMs)
+    .map((u) => ({
+      profile: makeProfile({ id: `skipped:${u.profile}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent }),
+      status: 'expiring' as const,
+      expiresAt: u.until,
+      remainingMs: u.until - now,
+      detail: `${route.provider}: ${describeUnusable(u)}; fix: ${skippedFix(route, u)}`,
+      unused: false,
+    }));
 }
 
 function missingRow(id: string, provider: string, detail: string): Evaluation {
@@ -95,10 +119,12 @@ export function buildReport(
   if (rows.length === 0 && !routes.some((route) => route.serving !== null)) {
     rows.push(missingRow('(none)', '(any)', `no credentials found; looked in: ${describePlaces(visits)}`));
   }
-  const isUnused = rows.map(unused);
-  const shown = rows.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
-  const counted = rows.filter((row, index) => !isUnused[index] && counts(row));
-  const routeRows = routes.map((route) => routeRow(route, now)).filter((row) => row !== null);
+  const offRoute = options.offRoute ?? (() => false);
+  const marked = rows.map((row): Evaluation => (offRoute(row) ? { ...row, offRoute: true } : row));
+  const isUnused = marked.map(unused);
+  const shown = marked.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
+  const counted = marked.filter((row, index) => !isUnused[index] && counts(row));
+  const routeRows = [...routes.map((route) => routeRow(route, now)).filter((row) => row !== null), ...routes.flatMap((route) => skippedRows(route, now))];
   const status = worstStatus([...routes.map((route) => route.status), ...counted.map((row) => row.status)]);
   return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: shown, visits: [...visits], routes, alertRows: [...counted, ...routeRows] };
 }

@@ -8,6 +8,7 @@ import type { Status } from './status.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
 import { normalizedModelId } from './model-ids.js';
+import { blockEvidence, type WindowEvidence } from './block-evidence.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -29,6 +30,10 @@ export interface Unusable {
    * the change by this time), and the new one has not failed since. `null`: no such change seen.
    */
   credentialChangedAt: number | null;
+  /** When the gateway recorded the failure that opened or last extended it (usageStats `lastFailureAt`). */
+  since: number | null;
+  /** What the credential's live check says of it (block-evidence.ts); `null`: nothing fresh and relevant. */
+  evidence: WindowEvidence | null;
 }
 
 export interface RouteStep {
@@ -109,9 +114,10 @@ function unusableOf(profile: string, provider: string, stats: UsageFacts | undef
   const windows = [blocked ? stats.blockedUntil! : 0, cooldown ? stats.cooldownUntil! : 0, disabled ? stats.disabledUntil! : 0];
   const until = Math.max(...windows);
   if (until <= 0) return null;
-  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, until, credentialChangedAt: null };
-  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, until, credentialChangedAt: null };
-  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, until, credentialChangedAt: null };
+  const dated = { until, credentialChangedAt: null, since: stats.lastFailureAt ?? null, evidence: null };
+  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, ...dated };
+  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, ...dated };
+  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, ...dated };
 }
 
 /** The credentials whose usageStats hold a window still open (whatever model it is scoped to). */
@@ -135,10 +141,20 @@ function staleSince(change: CredentialChange | undefined, stats: UsageFacts | un
   return change !== undefined && failedAt !== undefined && failedAt <= change.changedAfter ? change.changedAt : null;
 }
 
-/** `anthropic:work disabled: billing until 18:40`, and `, stale: set before its credential changed (seen 17:02)` */
-function describeUnusable(u: Unusable): string {
+/**
+ * `anthropic:work disabled: billing until 18:40`, and `, stale: set before its credential changed (seen 17:02)`;
+ * with live evidence, `anthropic:work works, but the gateway skips it until 18:40: billing disabled set 11:05; live check 11:30: usage now 3 % (5h window)`
+ * or `…; block confirmed by the live check 11:30: usage 100 % (5h window) until 16:00`.
+ */
+export function describeUnusable(u: Unusable): string {
   const stale = u.credentialChangedAt === null ? '' : `, stale: set before its credential changed (seen ${formatLocalTime(u.credentialChangedAt)})`;
-  return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}${stale}`;
+  const checked = u.evidence && `live check ${formatLocalTime(u.evidence.observedAt)}`;
+  if (u.evidence?.verdict === 'works') {
+    const set = u.since === null ? '' : ` set ${formatLocalTime(u.since)}`;
+    return `${u.profile} works, but the gateway skips it until ${formatLocalTime(u.until)}: ${u.reason ? `${u.reason} ` : ''}${u.kind}${u.model ? ` (${u.model})` : ''}${set}; ${checked}: ${u.evidence.says}${stale}`;
+  }
+  const confirmed = u.evidence ? `; block confirmed by the ${checked}: ${u.evidence.says}` : '';
+  return `${u.profile} ${u.kind}${u.reason ? `: ${u.reason}` : ''}${u.model ? ` (${u.model})` : ''} until ${formatLocalTime(u.until)}${stale}${confirmed}`;
 }
 
 /** OpenClaw's stored-credential eligibility (`evaluateStoredCredentialEligibility` and the order's checks). */
@@ -221,7 +237,7 @@ function routeSteps(provider: string, model: string | null, ids: readonly string
     const ineligible = ineligibility(evaluation.profile, auth, now);
     const stats = statsOf(facts, evaluation)?.usage[id];
     const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
-    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats) };
+    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats), evidence: blockEvidence(window, evaluation.live, now) };
     const readiness = ineligible !== null ? 'unavailable' : mode === 'openclaw' ? openclawReadiness(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring' ? 'ready' : 'unavailable';
     steps.push({ evaluation, ineligible, unusable, usable: readiness !== 'unavailable' && unusable === null, readiness });
   }
@@ -319,7 +335,12 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   const { unusable, recoveries } = windowsOf(steps, inline);
   const onFallback = serving !== null && head !== undefined && head !== servingStep;
   const usableEvaluations = [...ordered.filter((s) => s.usable).map((s) => s.evaluation), ...usableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
-  const verdict: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
+  const picked: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
+  const status = routeStatus(mode, picked, servingStep, usableEvaluations, steps, uses, serving);
+  // `models status` counts a route whose selected profile is not healthy (expired, missing, or an
+  // OAuth login it cannot confirm read-only) as one it cannot serve: so does its drop-in.
+  const cliDown = mode === 'openclaw' && status === 'missing';
+  const verdict: RouteVerdict = cliDown ? 'unavailable' : picked;
   return {
     provider,
     agent,
@@ -329,12 +350,12 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     steps: [...ordered, ...steps.filter((s) => s.ineligible !== null)],
     keys,
     verdict,
-    serving,
-    fallbackFrom: onFallback ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
+    serving: cliDown ? null : serving,
+    fallbackFrom: onFallback && !cliDown ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
     unusable,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
     expiresAt: runsDryAt(usableEvaluations, mode),
-    status: routeStatus(mode, verdict, servingStep, usableEvaluations, steps, uses, serving),
+    status,
   };
 }
 
@@ -476,6 +497,13 @@ export function routeCoverage(routes: readonly Route[]): (e: Evaluation) => bool
     return false;
   };
 }
+
+/**
+ * Whether the gateway skips a credential that works by the live evidence, where it matters: on
+ * a route not served as configured (on fallback, unavailable). A working credential waiting
+ * behind the one that serves is no news. The metric and the notice both ask this.
+ */
+export const skipsWorkingCredential = (route: Route, u: Unusable): boolean => route.verdict !== 'serving' && u.evidence?.verdict === 'works';
 
 /** One line for people: `on fallback anthropic:default (anthropic:work disabled: billing until 18:40)`. */
 export function describeRoute(route: Route): string {

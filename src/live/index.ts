@@ -15,7 +15,7 @@ import { xai } from './providers/xai.js';
 import { zai } from './providers/zai.js';
 
 /** Every live checker. The only list: add a provider's file here. */
-const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot, zai, minimax];
+export const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot, zai, minimax];
 
 /** The checker for a profile, or why there is none (it is then "not checkable live"). */
 export function checkerFor(profile: Profile): LiveChecker | { notCheckable: string } {

@@ -49,7 +49,7 @@ function readEntry(value: unknown): KeptResult | null {
   const lastWorkedAt = timeOrNull(entry.lastWorkedAt);
   const windows = Array.isArray(entry.windows)
     ? entry.windows.flatMap((w: Record<string, unknown>) =>
-        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: timeOrNull(w.resetsAt), periodMs: finite(w.periodMs) && w.periodMs > 0 ? w.periodMs : null }] : [],
+        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: timeOrNull(w.resetsAt), periodMs: finite(w.periodMs) && w.periodMs > 0 ? w.periodMs : null, ...(typeof w.model === 'string' ? { model: cleanMessage(w.model) } : {}) }] : [],
       )
     : [];
   if (lastWorkedAt === undefined || windows.some((w) => w.resetsAt === undefined)) return null;

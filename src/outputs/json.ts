@@ -4,7 +4,17 @@ import { fixFor, routeFix } from '../evaluate/fix.js';
 import type { Unusable } from '../evaluate/routes.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const unusableJson = (u: Unusable) => ({ profile: u.profile, kind: u.kind, reason: u.reason, model: u.model, until: iso(u.until), credentialChangedAt: iso(u.credentialChangedAt) });
+const unusableJson = (u: Unusable) => ({
+  profile: u.profile,
+  kind: u.kind,
+  reason: u.reason,
+  model: u.model,
+  until: iso(u.until),
+  since: iso(u.since),
+  credentialChangedAt: iso(u.credentialChangedAt),
+  // What the credential's live check says of the window (`works`: the gateway skips a credential that works).
+  evidence: u.evidence && { verdict: u.evidence.verdict, says: u.evidence.says, observedAt: iso(u.evidence.observedAt) },
+});
 
 /** The serving credential's live check, as `{ live }`, or nothing. */
 function servingLive(route: Report['routes'][number]): { live?: ReturnType<typeof liveToJson> } {
@@ -23,7 +33,7 @@ function liveToJson(live: LiveFact) {
     message: live.message,
     lastWorkedAt: iso(live.lastWorkedAt),
     lastConclusiveAt: iso(live.lastConclusiveAt),
-    windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt) })),
+    windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt), ...(window.model === undefined ? {} : { model: window.model }) })),
     money: live.money ?? [],
     expiresAt: iso(live.expiresAt ?? null),
   };

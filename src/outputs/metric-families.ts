@@ -1,6 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Report } from '../evaluate/report.js';
-import type { Route } from '../evaluate/routes.js';
+import { skipsWorkingCredential, type Route } from '../evaluate/routes.js';
 import { openWindows } from '../evaluate/live.js';
 import { paceOf } from '../evaluate/pace.js';
 import { statuses } from '../evaluate/status.js';
@@ -336,6 +336,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
   const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider) });
   const unusable = new Map<string, Sample>();
   const stale = new Map<string, Sample>();
+  const works = new Map<string, Sample>();
   for (const route of routes) {
     for (const u of route.unusable) {
       const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
@@ -343,10 +344,13 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       // A config-inline key (`inline-api-key:<provider>`) has no row of its own.
       const l = i !== undefined ? labels[i]! : { profile: wellFormed(u.profile), provider: wellFormed(route.provider), source: 'config', agent: wellFormed(route.agent ?? '') };
       const key = identity(l);
+      // A shared profile skipped on several agents' routes: working-but-skipped on any of them.
+      if (skipsWorkingCredential(route, u)) works.set(key, { labels: { ...l, reason: wellFormed(u.reason ?? u.kind) }, value: 1 });
       if (unusable.has(key)) continue;
       const windowLabels = { ...l, reason: wellFormed(u.reason ?? u.kind) };
       unusable.set(key, { labels: windowLabels, value: seconds(u.until) });
       stale.set(key, { labels: windowLabels, value: u.credentialChangedAt === null ? 0 : 1 });
+      if (!works.has(key)) works.set(key, { labels: windowLabels, value: 0 });
     }
   }
   return [
@@ -391,6 +395,13 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       type: 'gauge',
       labelNames: [...credentialLabelNames, 'reason'],
       samples: [...stale.values()],
+    },
+    {
+      name: 'authwatch_credential_unusable_works',
+      help: 'Whether a live check answered after the window opened says the credential works (1) while the gateway skips it on a route not served as configured (on fallback, unavailable); 0 otherwise (no fresh, relevant evidence, evidence that confirms the window, or the route serves as configured).',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'reason'],
+      samples: [...works.values()],
     },
   ];
 }

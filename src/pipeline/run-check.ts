@@ -111,6 +111,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   const gateway = (e: Evaluation) => gatewaySources.has(e.profile.source) && e.profile.problem === null;
   const onSomeRoute = routeCoverage(routes);
   const usedByGateway = cliLoginInUse(routes);
+  const offRoute = (e: Evaluation) => (gateway(e) && !onSomeRoute(e)) || usedByGateway(e) === false;
   const report = buildReport(evaluations, visits, required, context.now, {
     routes,
     // OpenClaw: only the routes (and what could not be read) decide; its own sources only.
@@ -122,7 +123,8 @@ export async function runCheck({ context: given, config, policy, log, remembers,
           openclawJudgedSources.has(e.profile.source) &&
           ((e.profile.problem !== null && !e.profile.notes.includes(droppedEntryNote) && (!e.profile.notes.includes(legacyFileNote) || refuses(e.profile.agent))) || e.profile.source === sourceNames.required)
       : (e) => !e.profile.notes.includes(unknownTypeNote),
-    unused: (e) => ((gateway(e) && !onSomeRoute(e)) || usedByGateway(e) === false) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    unused: (e) => offRoute(e) && !policy.strictProfiles && policy.profiles[e.profile.id]?.alert !== true,
+    offRoute,
     covers: openclawMode ? (e) => openclawJudgedSources.has(e.profile.source) : undefined,
   });
   // Asked once: a quiet check does not build a log record per row of a 10,000-profile host.

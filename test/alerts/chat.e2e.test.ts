@@ -252,6 +252,7 @@ function batchOf(count: number, detail: string): AlertBatch {
     path: null,
     detail,
     fix: 'fix it',
+    offRoute: false,
   }));
   return { host: 'gw', now: NOW, notices };
 }

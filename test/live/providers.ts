@@ -64,6 +64,10 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const usage = (extra: object = {}) => ({ status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: window(20), secondary_window: window(5) }, credits: { balance: '0' }, spend_control: { reached: false }, ...extra } });
       return {
         works: usage(),
+        // Per-model buckets, as openai/codex's backend client reads them (codex-rs backend-client
+        // `RateLimitStatusPayload.additional_rate_limits[]`: `metered_feature`, `limit_name`, `rate_limit`).
+        spark100: usage({ additional_rate_limits: [{ limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { limit_reached: true, primary_window: window(100), secondary_window: null } }] }),
+        spark5: usage({ additional_rate_limits: [{ limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { limit_reached: false, primary_window: window(5), secondary_window: null } }] }),
         farreset: { status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { ...window(20), reset_at: 9e15 }, secondary_window: { ...window(5), reset_at: 1e300 } } } },
         nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }),
         dead: { status: 401, body: { detail: 'token expired' } },

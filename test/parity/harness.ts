@@ -36,7 +36,7 @@ function findNode24(): string {
 type RunResult = CliResult;
 
 /** How long one real CLI call may take (PARITY_CLI_TIMEOUT_MS on a loaded machine, where one takes minutes). */
-const cliTimeoutMs = Number(process.env.PARITY_CLI_TIMEOUT_MS ?? 180_000);
+const cliTimeoutMs = Number(process.env.PARITY_CLI_TIMEOUT_MS ?? 300_000);
 
 const run = (command: string, args: string[], env: Record<string, string>, stdin = '', timeoutMs = 60_000): Promise<RunResult> =>
   runProcess(command, args, { env, stdin, timeoutMs });

@@ -1,5 +1,20 @@
-import { amount, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import { amount, cleanMessage, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
 import type { QuotaWindow } from '../../evaluate/live.js';
+
+/** At most this many per-model buckets are kept: a hostile answer cannot flood the metrics. */
+const maxBuckets = 16;
+
+/** A `rate_limit` object's primary and secondary windows, named `<prefix>primary`. */
+function windowsOf(limit: unknown, prefix: string, model: string | undefined): QuotaWindow[] {
+  const windows: QuotaWindow[] = [];
+  for (const [key, name] of [['primary_window', 'primary'], ['secondary_window', 'secondary']] as const) {
+    const used = finiteNumber(field(limit, key, 'used_percent'));
+    const seconds = finiteNumber(field(limit, key, 'limit_window_seconds'));
+    const periodMs = seconds !== null && seconds > 0 ? seconds * 1000 : null;
+    if (used !== null) windows.push({ name: `${prefix}${name}`, utilization: used / 100, resetsAt: timeOf(field(limit, key, 'reset_at')), periodMs, ...(model === undefined ? {} : { model }) });
+  }
+  return windows;
+}
 
 /** Codex usage-limit types that are credit, not a window (they do not reset by themselves). */
 const depleted = /credits_depleted/;
@@ -31,12 +46,13 @@ export const codexUsage: LiveChecker = {
     const reached = field(answer.body, 'rate_limit_reached_type', 'type');
     if (typeof reached === 'string' && depleted.test(reached)) return { verdict: 'no-credit', message: reached };
     if (field(answer.body, 'spend_control', 'reached') === true) return { verdict: 'no-credit', message: 'spend control reached' };
-    const windows: QuotaWindow[] = [];
-    for (const [key, name] of [['primary_window', 'primary'], ['secondary_window', 'secondary']] as const) {
-      const used = finiteNumber(field(answer.body, 'rate_limit', key, 'used_percent'));
-      const seconds = finiteNumber(field(answer.body, 'rate_limit', key, 'limit_window_seconds'));
-      const periodMs = seconds !== null && seconds > 0 ? seconds * 1000 : null;
-      if (used !== null) windows.push({ name, utilization: used / 100, resetsAt: timeOf(field(answer.body, 'rate_limit', key, 'reset_at')), periodMs });
+    const windows = windowsOf(field(answer.body, 'rate_limit'), '', undefined);
+    // Per-model buckets (openai/codex codex-rs backend-client: `additional_rate_limits[]` of
+    // `{ metered_feature, limit_name, rate_limit }`, `limit_name` naming the model): each limits its model only.
+    const additional = field(answer.body, 'additional_rate_limits');
+    for (const bucket of Array.isArray(additional) ? additional.slice(0, maxBuckets) : []) {
+      const name = field(bucket, 'limit_name');
+      if (typeof name === 'string' && name.trim()) windows.push(...windowsOf(field(bucket, 'rate_limit'), `${cleanMessage(name).slice(0, 60)} `, cleanMessage(name).slice(0, 60)));
     }
     // credits.balance: a number or a decimal string (OpenClaw's provider-usage.fetch.codex reads both).
     const balance = amount(field(answer.body, 'credits', 'balance'));
