@@ -240,4 +240,11 @@ describe('live.quotaThresholds', () => {
     expect(() => live([120])).toThrow(/live\.quotaThresholds\[0\]/);
     expect(() => live([])).toThrow(/live\.quotaThresholds/);
   });
+
+  it('a management key is for OpenRouter only, and given by reference', () => {
+    const providers = (value: unknown) => parseConfig({ live: { providers: value } }, 'c.json5').live;
+    expect(providers({ openrouter: { managementKey: { env: 'OR_MGMT' } } })).toMatchObject({ providers: { openrouter: { managementKey: { env: 'OR_MGMT' } } } });
+    expect(() => providers({ openai: { managementKey: { env: 'X' } } })).toThrow(/live\.providers\.openai\.managementKey: only openrouter/);
+    expect(() => providers({ openrouter: { managementKey: { env: 'OR_MGMT', file: 'or-mgmt' } } })).toThrow(/live\.providers\.openrouter\.managementKey: give exactly one of file or env/);
+  });
 });

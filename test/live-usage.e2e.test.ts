@@ -192,4 +192,30 @@ describe('money: extra usage, balances, credits, a key that lapses', () => {
     expect(text).toContain(`authwatch_credential_expiry_timestamp_seconds{${labels('openrouter:lapsing', 'openrouter')}} ${Date.parse('2026-11-24T17:00:00Z') / 1000}`);
     if (promtool) execFileSync(promtool, ['check', 'metrics'], { input: text });
   }, 60_000);
+
+  it('an OpenRouter management key adds the account credit to every OpenRouter key, never showing the key', async () => {
+    const providers = await startProviders();
+    const config = { live: { ...liveConfig(providers.url).live, providers: { ...liveConfig(providers.url).live.providers, openrouter: { baseUrl: providers.url, managementKey: { env: 'OPENROUTER_MANAGEMENT_KEY' } } } } };
+    const home = makeHome({
+      [agentStore('main')]: { json: { version: 1, profiles: { 'openrouter:spending': { type: 'api_key', provider: 'openrouter', key: `spending.1${MARKER}` } } } },
+      '.config/authwatch/config.json5': { json: config },
+    });
+    const textfile = join(home, 'metrics.prom');
+    const env = { OPENROUTER_MANAGEMENT_KEY: `mgmt.${MARKER}` };
+    const first = await runCli(['check', '--json', '--now', iso(NOW), '--textfile', textfile], { home, env, timeoutMs: 30_000 });
+    for (const text of [first.stdout, first.stderr, readFileSync(textfile, 'utf8'), readFileSync(join(home, '.local/state/authwatch/live.json'), 'utf8')]) expect(text).not.toContain(MARKER);
+    const text = readFileSync(textfile, 'utf8');
+    const labels = 'profile="openrouter:spending",provider="openrouter",source="openclaw",agent="main"';
+    expect(text).toContain(`authwatch_money_left{${labels},money="account",unit="USD"} 74.75`);
+    expect(text).toContain(`authwatch_money_limit{${labels},money="account",unit="USD",period="total"} 100.5`);
+    expect(providers.seen.filter((s) => s.path === '/api/v1/credits')).toHaveLength(1);
+    // Kept like any answer: the next run inside the quota interval asks nobody.
+    await runCli(['check', '--now', iso(NOW + MIN), '--textfile', textfile], { home, env, timeoutMs: 30_000 });
+    expect(providers.seen).toHaveLength(2);
+    expect(readFileSync(textfile, 'utf8')).toContain(`authwatch_money_left{${labels},money="account",unit="USD"} 74.75`);
+    // The key's variable unset: exit 3 naming the field.
+    const unset = await runCli(['check', '--now', iso(NOW + 2 * MIN)], { home, timeoutMs: 30_000 });
+    expect(unset.code).toBe(3);
+    expect(unset.stderr).toContain('live.providers.openrouter.managementKey');
+  }, 60_000);
 });

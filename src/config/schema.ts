@@ -95,7 +95,24 @@ const liveSettings = z.union([
       ),
       [...quotaThresholdsDefault],
     ),
-    providers: z._default(z.record(providerId, z.strictObject({ enabled: z.optional(z.boolean()), baseUrl: z.optional(baseUrl) })), {}),
+    providers: z._default(
+      z.record(
+        providerId,
+        z.strictObject({
+          enabled: z.optional(z.boolean()),
+          baseUrl: z.optional(baseUrl),
+          /** OpenRouter only: a management key (by reference) to read the account's credit */
+          managementKey: z.optional(secretRef),
+        }),
+      ).check(
+        z.superRefine((providers, ctx) => {
+          for (const [id, provider] of Object.entries(providers)) {
+            if (provider.managementKey !== undefined && id !== 'openrouter') ctx.addIssue({ code: 'custom', path: [id, 'managementKey'], message: 'only openrouter has a management key (for its /api/v1/credits)' });
+          }
+        }),
+      ),
+      {},
+    ),
     profiles: z._default(z.record(nonEmpty(), z.strictObject({ enabled: z.boolean() })), {}),
   }),
 ]);

@@ -5,6 +5,7 @@ import { registerConfiguredUrl, registerSecret } from '../core/scrub.js';
 import type { LiveFact } from '../evaluate/live.js';
 import type { HandedSecret, Profile, SecretHandOver } from '../sources/source.js';
 import { checkerFor } from './index.js';
+import { openrouter, openrouterCredits } from './providers/openrouter.js';
 import { classifyCommon, cleanMessage, saysDead, type LiveChecker, type Observation } from './provider.js';
 import { liveOnFor, type LiveSettings } from './settings.js';
 import { claimSlots, keepResults, loadResults, type KeptResult, type KeptResults } from './store.js';
@@ -58,7 +59,16 @@ function notAsked(message: string, kept: KeptResult | undefined, now: number): L
 }
 
 /** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
-export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void }): LiveRun {
+/** What a run needs besides its settings; `accountKey`: the OpenRouter management key, when configured. */
+interface RunDeps {
+  stateDir: string;
+  now: number;
+  log: Logger;
+  makeStateDir: (dir: string) => void;
+  accountKey?: string | null;
+}
+
+export function createLiveRun(settings: LiveSettings, deps: RunDeps): LiveRun {
   const secrets = new Map<string, HandedSecret>();
   // A proxy's URL may carry a token in its path or userinfo, which a failed fetch or the proxy's error page would quote.
   for (const provider of Object.values(settings.providers)) if (provider.baseUrl) registerConfiguredUrl(provider.baseUrl);
@@ -82,7 +92,7 @@ async function runChecks(
   profiles: readonly Profile[],
   secrets: ReadonlyMap<string, HandedSecret>,
   settings: LiveSettings,
-  { stateDir, now, log, makeStateDir }: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void },
+  { stateDir, now, log, makeStateDir, accountKey }: RunDeps,
 ): Promise<Map<Profile, LiveFact>> {
   const facts = new Map<Profile, LiveFact>();
   const kept = loadResults(stateDir);
@@ -110,6 +120,10 @@ async function runChecks(
     if (!jobs.has(key) && (!previous || now >= previous.nextAt)) jobs.set(key, { key, checker, secret, kept: previous, refreshable });
     waiting.push([profile, key, checker]);
   }
+
+  // The OpenRouter account's credit (a management key): asked only when some OpenRouter key is checked, on the quota interval.
+  const accountJob = accountKey && waiting.some(([, , checker]) => checker === openrouter) ? `${openrouterCredits.name}:${fingerprint(accountKey)}` : null;
+  if (accountJob && (!kept[accountJob] || now >= kept[accountJob].nextAt)) jobs.set(accountJob, { key: accountJob, checker: openrouterCredits, secret: { value: accountKey! }, kept: kept[accountJob], refreshable: false });
 
   const fresh: KeptResults = {};
   let known: KeptResults = kept;
@@ -149,6 +163,10 @@ async function runChecks(
       continue;
     }
     facts.set(profile, factOf(result, checker));
+  }
+  const account = accountJob ? (fresh[accountJob] ?? known[accountJob] ?? kept[accountJob]) : undefined;
+  if (account?.verdict === 'works') {
+    for (const [profile, fact] of facts) if (fact.verdict !== 'not-checkable' && checkerFor(profile) === openrouter) facts.set(profile, { ...fact, money: [...(fact.money ?? []), ...account.money] });
   }
   return facts;
 }

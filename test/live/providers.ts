@@ -101,6 +101,9 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       return { works: { status: 200, body: { is_available: true, balance_infos: [{ currency: 'USD', total_balance: '5.00', granted_balance: '0.00', topped_up_balance: '5.00' }] } }, nocredit: { status: 200, body: { is_available: false, balance_infos: [] } }, dead: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error' } } } }[scenario];
     case '/openai/v1/models':
       return { works: list, dead: { status: 401, body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
+    case '/api/v1/credits':
+      // OpenRouter's "Get remaining credits" (management key required): `{data: {total_credits, total_usage}}`; an ordinary key is refused.
+      return { mgmt: { status: 200, body: { data: { total_credits: 100.5, total_usage: 25.75 } } }, spending: { status: 403, body: { error: { message: 'Only management keys can perform this operation', code: 403 } } } }[scenario];
     case '/api/monitor/usage/quota/limit': {
       // z.ai's quota answer as OpenClaw reads it (provider-usage.fetch.zai): a 5-hour token window and the monthly limit.
       const quota = (tokens: number) => ({ status: 200, body: { code: 200, msg: 'Operation successful', success: true, data: { planName: 'GLM Coding Pro', limits: [{ type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: tokens, nextResetTime: '2026-11-24T14:00:00Z' }, { type: 'TIME_LIMIT', unit: 5, number: 1, percentage: 10, nextResetTime: '2026-12-01T00:00:00Z' }] } } });

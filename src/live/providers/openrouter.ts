@@ -55,3 +55,26 @@ export const openrouter: LiveChecker = {
     return { verdict: 'works', message: '', windows, money, expiresAt };
   },
 };
+
+/**
+ * An OpenRouter account's credit, with a management key (`live.providers.openrouter.managementKey`):
+ * `GET /api/v1/credits` → `{data: {total_credits, total_usage}}` (OpenRouter's API reference,
+ * "Get remaining credits": management key required). Not a profile's check: its money is added
+ * to every OpenRouter key's live fact.
+ */
+export const openrouterCredits: LiveChecker = {
+  name: 'openrouter-credits',
+  provider: 'openrouter',
+  defaultBaseUrl: 'https://openrouter.ai',
+  quota: true,
+  readsBody: true,
+  types: [],
+  request: bearer('/api/v1/credits'),
+  classify(answer) {
+    if (answer.status !== 200) return classifyList(answer);
+    const total = finiteNumber(field(answer.body, 'data', 'total_credits'));
+    const used = finiteNumber(field(answer.body, 'data', 'total_usage'));
+    if (total === null || used === null) return { verdict: 'inconclusive', message: 'no total_credits / total_usage in the answer' };
+    return { verdict: 'works', message: '', money: [{ name: 'account', unit: 'USD', spent: used, limit: total, period: 'total', left: total - used, today: null }] };
+  },
+};
