@@ -124,8 +124,8 @@ function vanished(key: string, status: Status, now: number): Notice {
     key,
     profile: name,
     agent: agent === '-' ? null : agent!,
-    // A route row (`route:<provider>`) names its provider after the colon.
-    provider: (name.startsWith('route:') ? name.slice(6) : name.split(':')[0]) || 'unknown',
+    // A route row (`route:<provider>`) names its provider after the colon; a model row (`model:<provider>/<id>`) before the slash.
+    provider: (name.startsWith('route:') ? name.slice(6) : name.startsWith('model:') ? name.slice(6).split('/')[0] : name.split(':')[0]) || 'unknown',
     source: 'unknown',
     status,
     kind: 'resolved',

@@ -55,6 +55,8 @@ export interface ProviderUse {
   role: string;
   /** Why it is in use, for a `missing` row. */
   reason?: string;
+  /** The `provider/model` ref that runs, when `model` is not it: an alias, or a ref cut short for display. */
+  runs?: string;
 }
 
 /** `auth` of openclaw.json: what orders a provider's profiles. */
@@ -136,6 +138,12 @@ function agentEntries(agents: Record<string, unknown>): Map<string, Record<strin
     for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string' && !found.has(normalizeAgentId(entry.id))) found.set(normalizeAgentId(entry.id), entry);
   }
   return found;
+}
+
+/** The heartbeat's own model: the agent's `heartbeat.model`, else `agents.defaults.heartbeat.model`. */
+function heartbeatModelOf(entry: Record<string, unknown> | undefined, defaults: Record<string, unknown>): string | undefined {
+  const of = (owner: Record<string, unknown> | undefined) => (owner && isJsonObject(owner.heartbeat) && typeof owner.heartbeat.model === 'string' ? owner.heartbeat.model.trim() || undefined : undefined);
+  return of(entry) ?? of(defaults);
 }
 
 /** OpenClaw's implicit agent: the one a home without an agent list runs. */
@@ -253,16 +261,21 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   // utility model (list.status-command: `readUtilityModelSetting(cfg, workspaceAgentId)`).
   const own = statusView && agent === null ? undefined : entry;
   const aliases = new Map<string, string>();
+  const aliasTargets = new Map<string, string>();
   if (isJsonObject(defaults.models)) {
     for (const [ref, entry] of Object.entries(defaults.models)) {
       const slash = ref.indexOf('/');
-      if (slash > 0 && isJsonObject(entry) && typeof entry.alias === 'string') aliases.set(entry.alias.trim().toLowerCase(), normalizeProviderId(ref.slice(0, slash)));
+      if (slash > 0 && isJsonObject(entry) && typeof entry.alias === 'string') {
+        aliases.set(entry.alias.trim().toLowerCase(), normalizeProviderId(ref.slice(0, slash)));
+        aliasTargets.set(entry.alias.trim().toLowerCase(), ref.trim());
+      }
     }
   }
   const primary = primaryOf(own?.model) ?? primaryOf(defaults.model) ?? `${openclawDefaultProvider}/${openclawDefaultModel}`;
   const fallbacks = agentFallbacksOverride(own?.model) ?? fallbacksOf(defaults.model);
   const utility = typeof entry?.utilityModel === 'string' ? entry.utilityModel : typeof defaults.utilityModel === 'string' ? defaults.utilityModel : undefined;
   const configuredPrimary = primaryOf(entry?.model) ?? primaryOf(defaults.model);
+  const heartbeat = heartbeatModelOf(entry, defaults);
   const automaticUtility = utility === undefined && configuredPrimary ? automaticUtilityModel(configuredPrimary, aliases) : undefined;
   const refs: { ref: string; role: string }[] = [
     { ref: primary, role: primaryOf(own?.model) || primaryOf(defaults.model) ? 'model' : 'default model' },
@@ -270,6 +283,10 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     ...(primaryOf(defaults.imageModel) ? [{ ref: primaryOf(defaults.imageModel)!, role: 'image model' }] : []),
     ...fallbacksOf(defaults.imageModel).map((ref) => ({ ref, role: 'image fallback' })),
     ...(utility?.trim() ? [{ ref: utility, role: 'utility model' }] : []),
+    // The heartbeat runs its own model (heartbeat-runner `resolveHeartbeatModelRef`: the agent's
+    // `heartbeat.model`, else the defaults'); `models status` does not count it. A bare name
+    // takes the agent's default provider there, not OpenClaw's: only a full ref or an alias counts.
+    ...(!statusView && heartbeat && (heartbeat.includes('/') || aliasTargets.has(heartbeat.toLowerCase())) ? [{ ref: heartbeat, role: 'heartbeat model' }] : []),
   ];
   // The automatic one (the agent's own primary's provider) only adds a provider the models above
   // do not use already; without a configured primary it is the default model's, in use already.
@@ -277,7 +294,9 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   const uses: ProviderUse[] = [];
   for (const { ref, role } of refs) {
     const provider = providerOfModelRef(ref, aliases);
-    if (provider) uses.push({ provider, model: ref.trim().slice(0, 80), role });
+    const shown = ref.trim().slice(0, 80);
+    const runs = ref.includes('/') ? ref.trim() : aliasTargets.get(ref.trim().toLowerCase());
+    if (provider) uses.push({ provider, model: shown, role, ...(runs !== undefined && runs !== shown ? { runs } : {}) });
   }
   const auth = isJsonObject(config.auth) ? config.auth : {};
   const order: Record<string, string[]> = {};
