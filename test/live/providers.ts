@@ -143,11 +143,13 @@ export interface FakeProviders {
   maxInFlight: number;
   /** Delay before each answer, to make requests overlap. */
   delayMs: number;
+  /** Every model lookup and model list answers 503 (the provider's model API is down). */
+  failLookups: boolean;
 }
 
 /** One server playing every provider. `tls`: key and certificate (PEM) to serve https. */
 export async function startProviders(tls?: { key: string; cert: string }): Promise<FakeProviders> {
-  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0 };
+  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, failLookups: false };
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
@@ -156,7 +158,8 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     response.on('close', () => inFlight--);
     const scenario = credentialOf(request.headers).split('.')[0]!;
-    const chosen = answer(path, scenario, request.headers) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } };
+    const down = state.failLookups && (path === '/models' || /\/models\/[^/]+$/.test(path));
+    const chosen = down ? { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } } : (answer(path, scenario, request.headers) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } });
     if (chosen === 'hang') return;
     setTimeout(() => {
       if (chosen === 'huge') {
