@@ -9,8 +9,7 @@ import type { Status } from './status.js';
 // route's uses name, the credential that would serve them, and what a zero-token model lookup
 // (src/live) said. Pure.
 
-export const modelVerdicts = ['exists', 'missing', 'inconclusive', 'not-checkable'] as const;
-export type ModelVerdict = (typeof modelVerdicts)[number];
+type ModelVerdict = 'exists' | 'missing' | 'inconclusive' | 'not-checkable';
 
 /** What a model lookup saw, and when. */
 export interface ModelFact {
@@ -71,7 +70,7 @@ export interface ModelTarget {
 }
 
 /** The profile (stored, or an env key's row) that serves the route; `null` for a key in openclaw.json or none. */
-export function servingProfile(route: ModelRoute): Profile | null {
+function servingProfile(route: ModelRoute): Profile | null {
   const id = route.serving?.id;
   if (id === undefined) return null;
   const step = route.steps.find((s) => s.evaluation.profile.id === id);

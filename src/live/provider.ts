@@ -79,7 +79,7 @@ function errorCodes(body: unknown): string[] {
  * or its code says so (`model_not_found` OpenAI/Groq, `not_found_error` Anthropic, `NOT_FOUND`
  * Gemini). A 404 that is not the provider's JSON, or a bare "Not Found", is no such answer.
  */
-export function saysModelMissing(answer: LiveAnswer, model: string): boolean {
+function saysModelMissing(answer: LiveAnswer, model: string): boolean {
   if (answer.status !== 404 || answer.body === undefined) return false;
   const said = errorMessage(answer.body);
   if (errorCodes(answer.body).some((code) => /^(model_not_found|not_found_error|NOT_FOUND)$/.test(code))) return true;

@@ -24,7 +24,7 @@ const claudeCodeOnly = 'This credential is only authorized for use with Claude C
 export const resetAt = Date.parse('2026-11-24T16:00:00Z');
 
 /** The models the fake providers still serve; any other id is retired. */
-export const servedModels = new Set(['claude-opus-4-6', 'claude-haiku-4-5', 'gpt-6-astra', 'gpt-5.6-luna', 'gemini-3-flash-preview', 'deepseek-chat', 'deepseek-reasoner', 'llama-3.3-70b-versatile']);
+const servedModels = new Set(['claude-opus-4-6', 'claude-haiku-4-5', 'gpt-6-astra', 'gpt-5.6-luna', 'gemini-3-flash-preview', 'deepseek-chat', 'deepseek-reasoner', 'llama-3.3-70b-versatile']);
 
 /**
  * One model looked up by id, as each provider documents it: Anthropic `GET /v1/models/{model_id}`
