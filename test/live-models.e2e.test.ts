@@ -125,6 +125,31 @@ describe('the model chain still exists (live model lookups)', () => {
     expect(hook.requests).toHaveLength(0);
   }, 60_000);
 
+  it('per agent: an agent\'s own retired primary and the heartbeat\'s retired model are findings under each agent that runs them (exit 1)', async () => {
+    const providers = await startProviders();
+    const agents = {
+      defaults: { model: { primary: 'anthropic/claude-opus-4-6' }, heartbeat: { every: '30m', model: 'anthropic/claude-3-haiku-20240307' } },
+      list: [{ id: 'main', default: true }, { id: 'work', model: 'openai/gpt-retired-2' }],
+    };
+    const home = makeHome({
+      [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': apiKey('anthropic', 'works', '1'), 'openai:default': apiKey('openai', 'works', '2') } } },
+      '.config/authwatch/config.json5': { json: liveConfig(providers.url) },
+      '.openclaw/openclaw.json': { json: { agents } },
+    });
+    const result = await check(home, NOW, ['--json']);
+    const json = JSON.parse(result.stdout) as Json;
+    const found = json.providers.flatMap((p) => p.models.filter((m) => m.check?.verdict === 'missing').map((m) => `${p.agent} ${m.role} ${m.ref}`)).sort();
+    expect(found).toEqual(['main heartbeat model anthropic/claude-3-haiku-20240307', 'work heartbeat model anthropic/claude-3-haiku-20240307', 'work model openai/gpt-retired-2']);
+    const work = json.providers.find((p) => p.agent === 'work' && p.provider === 'openai')!;
+    expect(work.models).toEqual([{ role: 'model', ref: 'openai/gpt-retired-2', id: 'gpt-retired-2', check: expect.objectContaining({ verdict: 'missing', message: "The model 'gpt-retired-2' does not exist", checkedWith: 'openai:default' }) }]);
+    expect(result.code).toBe(1);
+    // One lookup per credential and model, however many agents run it.
+    expect(lookups(providers.seen).map((s) => s.path).sort()).toEqual(['/v1/models/claude-3-haiku-20240307', '/v1/models/claude-opus-4-6', '/v1/models/gpt-retired-2']);
+    const table = await check(home, NOW + MIN);
+    expect(table.stdout).toContain('fix: openclaw config set agents.defaults.heartbeat.model <a model that exists>');
+    expect(table.stdout).toContain("fix: openclaw models set <a model that exists> (for the agent work: its own setting in openclaw.json's agents list, when it has one)");
+  }, 30_000);
+
   it('a model list (DeepSeek) tells a listed model from one it no longer has', async () => {
     const providers = await startProviders();
     const defaults = { model: { primary: 'deepseek/deepseek-chat', fallbacks: ['deepseek/deepseek-coder'] } };

@@ -102,8 +102,8 @@ const fallbackRoles = new Set(['fallback', 'image fallback']);
 /** The one command that takes a model that does not exist out of the config. */
 export function modelFix(route: Pick<ModelRoute, 'provider' | 'agent'>, model: RouteModel): string {
   const ref = model.ref.includes('/') ? model.ref : `${route.provider}/${model.ref}`;
-  const instead = `<a ${route.provider} model that exists>`;
-  const agent = route.agent !== null && route.agent !== 'main' ? ` (or the agent ${route.agent}'s own override in openclaw.json)` : '';
+  const instead = '<a model that exists>';
+  const agent = route.agent !== null && route.agent !== 'main' ? ` (for the agent ${route.agent}: its own setting in openclaw.json's agents list, when it has one)` : '';
   switch (model.role) {
     case 'fallback':
       return `openclaw models fallbacks remove ${ref}${agent}`;
