@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, runProcess } from './helpers/cli.js';
+import { findOpenclaw } from './parity/harness.js';
 import { agentStore, makeHome, writeFiles } from './helpers/home.js';
 import { startSink } from './helpers/http-sink.js';
 import { liveConfig, startProviders } from './live/providers.js';
@@ -180,4 +181,33 @@ describe('the model chain still exists (live model lookups)', () => {
     expect(providers.seen).toEqual([]);
     expect(run.code).toBe(0);
   }, 30_000);
+});
+
+const openclaw = findOpenclaw();
+
+describe.runIf(openclaw !== null)('a chain written by the real OpenClaw CLI, and its fix', () => {
+  it('`openclaw models fallbacks add` takes a retired model unchecked; authwatch finds it; `openclaw models fallbacks remove` resolves it', async () => {
+    const providers = await startProviders();
+    const hook = await startSink();
+    const config = { ...liveConfig(providers.url), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
+    const home = makeHome({ [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': apiKey('anthropic', 'works', '1') } } }, '.config/authwatch/config.json5': { json: config } });
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TZ: 'UTC', NO_COLOR: '1', OPENCLAW_OFFLINE: '1', OPENCLAW_NO_AUTO_UPDATE: '1', OPENCLAW_NO_RESPAWN: '1', DO_NOT_TRACK: '1' };
+    const cli = async (...args: string[]) => {
+      const result = await runProcess(openclaw!, args, { env, stdin: '', timeoutMs: 600_000 });
+      expect(result.code, `openclaw ${args.join(' ')}: ${result.stderr.slice(-400)}`).toBe(0);
+    };
+    await cli('models', 'set', 'anthropic/claude-opus-4-6');
+    await cli('models', 'fallbacks', 'add', retired);
+    const found = await check(home, NOW, ['--send']);
+    expect(found.code).toBe(2);
+    expect(found.stdout).toContain(`fix: openclaw models fallbacks remove ${retired}`);
+    const told = () => hook.requests.filter((r) => r.body.includes('model:anthropic/claude-3-opus-20240229'));
+    expect(told()).toHaveLength(1);
+    // The fix authwatch names, run as it says.
+    await cli('models', 'fallbacks', 'remove', retired);
+    const fixed = await check(home, NOW + MIN, ['--send']);
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(told()).toHaveLength(2);
+    expect(told()[1]!.body).toMatch(/resolved/i);
+  }, 1_800_000);
 });
