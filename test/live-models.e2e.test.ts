@@ -171,6 +171,24 @@ describe('the model chain still exists (live model lookups)', () => {
     expect(run.models['model anthropic/claude-opus-4-6']!.message).toBe('no zero-token model list known for anthropic oauth');
     expect(lookups(providers.seen)).toEqual([]);
     expect(run.code).toBe(0);
+    // A key written into openclaw.json serves the route: the live checks never hold it.
+    const keyed = makeHome({
+      '.config/authwatch/config.json5': { json: liveConfig(providers.url) },
+      '.openclaw/openclaw.json': { json: { agents: { defaults: { model: { primary: 'openai/gpt-retired-3' } } }, models: { providers: { openai: { apiKey: secret('works', 'cfg') } } } } },
+    });
+    const config = await checkJson(keyed, NOW);
+    expect(config.models['model openai/gpt-retired-3']).toMatchObject({ verdict: 'not-checkable', message: 'served by a key the live checks do not hold (openclaw.json)' });
+    expect(lookups(providers.seen)).toEqual([]);
+    // A provider the gateway sends to a base URL of its own (a proxy, a local server) has models of its own.
+    const proxied = makeHome({
+      [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': apiKey('anthropic', 'works', '1') } } },
+      '.config/authwatch/config.json5': { json: liveConfig(providers.url) },
+      '.openclaw/openclaw.json': { json: { agents: { defaults: { model: { primary: 'anthropic/house-model-7b' } } }, models: { providers: { anthropic: { baseUrl: 'http://127.0.0.1:9/v1', models: [] } } } } },
+    });
+    const own = await checkJson(proxied, NOW);
+    expect(own.models['model anthropic/house-model-7b']).toMatchObject({ verdict: 'not-checkable', message: 'the gateway sends anthropic to its own base URL (models.providers.anthropic.baseUrl in openclaw.json)' });
+    expect(lookups(providers.seen)).toEqual([]);
+    expect(own.code).toBe(0);
   }, 30_000);
 
   it('without live checks nothing is looked up', async () => {
@@ -190,21 +208,24 @@ describe.runIf(openclaw !== null)('a chain written by the real OpenClaw CLI, and
     const providers = await startProviders();
     const hook = await startSink();
     const config = { ...liveConfig(providers.url), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
-    const home = makeHome({ [agentStore('main')]: { json: { version: 1, profiles: { 'anthropic:default': apiKey('anthropic', 'works', '1') } } }, '.config/authwatch/config.json5': { json: config } });
+    const home = makeHome({ '.config/authwatch/config.json5': { json: config } });
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TZ: 'UTC', NO_COLOR: '1', OPENCLAW_OFFLINE: '1', OPENCLAW_NO_AUTO_UPDATE: '1', OPENCLAW_NO_RESPAWN: '1', DO_NOT_TRACK: '1' };
-    const cli = async (...args: string[]) => {
-      const result = await runProcess(openclaw!, args, { env, stdin: '', timeoutMs: 600_000 });
+    const cli = async (args: string[], stdin = '') => {
+      const result = await runProcess(openclaw!, args, { env, stdin, timeoutMs: 600_000 });
       expect(result.code, `openclaw ${args.join(' ')}: ${result.stderr.slice(-400)}`).toBe(0);
     };
-    await cli('models', 'set', 'anthropic/claude-opus-4-6');
-    await cli('models', 'fallbacks', 'add', retired);
+    // The key goes into OpenClaw's state database, where the gateway reads it.
+    await cli(['models', 'auth', 'paste-api-key', '--provider', 'anthropic'], `${secret('works', '1')}\n`);
+    await cli(['models', 'set', 'anthropic/claude-opus-4-6']);
+    await cli(['models', 'fallbacks', 'add', retired]);
     const found = await check(home, NOW, ['--send']);
-    expect(found.code).toBe(2);
+    expect(found.code, found.stdout).toBe(2);
+    expect(found.stdout).toContain('with anthropic:manual');
     expect(found.stdout).toContain(`fix: openclaw models fallbacks remove ${retired}`);
     const told = () => hook.requests.filter((r) => r.body.includes('model:anthropic/claude-3-opus-20240229'));
     expect(told()).toHaveLength(1);
     // The fix authwatch names, run as it says.
-    await cli('models', 'fallbacks', 'remove', retired);
+    await cli(['models', 'fallbacks', 'remove', retired]);
     const fixed = await check(home, NOW + MIN, ['--send']);
     expect(fixed.code, fixed.stdout).toBe(0);
     expect(told()).toHaveLength(2);

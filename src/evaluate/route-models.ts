@@ -77,10 +77,20 @@ function servingProfile(route: ModelRoute): Profile | null {
   return step?.evaluation.profile ?? route.keys.find((k) => k.id === id)?.evaluation?.profile ?? null;
 }
 
+/**
+ * Why a route's models cannot be looked up whatever its credential: the gateway sends the
+ * provider to a base URL of its own (a proxy, a local server with models of its own), not
+ * where the lookup asks.
+ */
+function routeUncheckable(route: ModelRoute, ownEndpoints: ReadonlySet<string>): string | null {
+  return ownEndpoints.has(route.provider) ? `the gateway sends ${route.provider} to its own base URL (models.providers.${route.provider}.baseUrl in openclaw.json)` : null;
+}
+
 /** What to look up: each route's models with a known id, by the credential that serves the route. */
-export function modelTargets(routes: readonly ModelRoute[]): ModelTarget[] {
+export function modelTargets(routes: readonly ModelRoute[], ownEndpoints: ReadonlySet<string>): ModelTarget[] {
   const targets: ModelTarget[] = [];
   for (const route of routes) {
+    if (routeUncheckable(route, ownEndpoints) !== null) continue;
     const profile = servingProfile(route);
     if (!profile) continue;
     for (const model of route.models) if (model.id !== null && !targets.some((t) => t.profile === profile && t.model === model.id)) targets.push({ profile, model: model.id });
@@ -88,11 +98,19 @@ export function modelTargets(routes: readonly ModelRoute[]): ModelTarget[] {
   return targets;
 }
 
-/** The routes with their models' lookups: `facts(profile, model)` is what the lookup said, if it ran. */
-export function withModelChecks<R extends ModelRoute>(routes: readonly R[], facts: (profile: Profile, model: string) => ModelFact | undefined): R[] {
+/**
+ * The routes with their models' lookups: `facts(profile, model)` is what the lookup said, if it
+ * ran. A route served by a key in openclaw.json has no credential the live checks hold.
+ */
+export function withModelChecks<R extends ModelRoute>(routes: readonly R[], facts: (profile: Profile, model: string) => ModelFact | undefined, now: number, ownEndpoints: ReadonlySet<string>): R[] {
   return routes.map((route) => {
     const profile = servingProfile(route);
-    if (!profile) return route;
+    if (route.serving === null) return route;
+    const why = routeUncheckable(route, ownEndpoints) ?? (profile ? null : 'served by a key the live checks do not hold (openclaw.json)');
+    if (why !== null || !profile) {
+      const check: ModelFact = { verdict: 'not-checkable', observedAt: now, httpStatus: null, message: why ?? '', lastSeenAt: null, checkedWith: route.serving.id };
+      return { ...route, models: route.models.map((m) => ({ ...m, check })) };
+    }
     return { ...route, models: route.models.map((m) => ({ ...m, check: (m.id !== null ? facts(profile, m.id) : undefined) ?? null })) };
   });
 }

@@ -116,7 +116,7 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
     now: context.now,
   });
   // Each model a route runs, looked up with the credential that serves it (live checks only).
-  const routes = live ? await checkModels(live.run, built) : built;
+  const routes = live ? await checkModels(live.run, built, context.now, openclawConfig.ownEndpoints) : built;
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row
   // already, and a key in openclaw.json (no row of its own) is a credential too.
   const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes.filter((route) => !route.keys.some((key) => key.evaluation === null)));
@@ -147,12 +147,11 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
   return report;
 }
 
-async function checkModels(run: LiveRun, routes: Route[]): Promise<Route[]> {
-  const targets = modelTargets(routes);
-  if (targets.length === 0) return routes;
-  const facts = await run.models(targets);
+async function checkModels(run: LiveRun, routes: Route[], now: number, ownEndpoints: ReadonlySet<string>): Promise<Route[]> {
+  const targets = modelTargets(routes, ownEndpoints);
+  const facts = targets.length === 0 ? new Map() : await run.models(targets);
   const byTarget = new Map([...facts].map(([target, fact]) => [`${target.model}\u0000${targetKey(target.profile)}`, fact]));
-  return withModelChecks(routes, (profile, model) => byTarget.get(`${model}\u0000${targetKey(profile)}`));
+  return withModelChecks(routes, (profile, model) => byTarget.get(`${model}\u0000${targetKey(profile)}`), now, ownEndpoints);
 }
 
 const targetKey = (profile: Profile) => `${profile.source}\u0000${profile.agent ?? ''}\u0000${profile.id}`;

@@ -90,6 +90,8 @@ export interface OpenclawConfigRead {
   auth: OpenclawAuthConfig;
   /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
   configKeys: ReadonlySet<string>;
+  /** Providers openclaw.json sends to a base URL of its own (`models.providers.<id>.baseUrl`): a proxy or a local server, with models of its own. */
+  ownEndpoints: ReadonlySet<string>;
   /** Of those, the ones given as a `${VAR}` template or a SecretRef: they own the route (profiles are not consulted). */
   ownedConfigKeys: ReadonlySet<string>;
   /** Why OpenClaw cannot load this config (an unset `${VAR}` key, a roster without an owner), each with its fix. */
@@ -250,7 +252,7 @@ async function environmentOf(context: SourceContext, document: unknown): Promise
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string>; ownEndpoints: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
@@ -320,7 +322,9 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     // ref makes the key the route's required source (model-auth-availability `directPolicy`).
     if (secretRef || template) ownedConfigKeys.add(normalizeProviderId(provider));
   }
-  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys };
+  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
+  const ownEndpoints = new Set(Object.entries(models).flatMap(([provider, entry]) => (isJsonObject(entry) && typeof entry.baseUrl === 'string' && entry.baseUrl.trim() ? [normalizeProviderId(provider)] : [])));
+  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys, ownEndpoints };
 }
 
 /** The uses of a home without openclaw.json: OpenClaw's default model. */
@@ -343,6 +347,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     auth: noAuth,
     configKeys: new Set(),
     ownedConfigKeys: new Set(),
+    ownEndpoints: new Set(),
     loadProblems: [],
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
@@ -350,7 +355,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), ownEndpoints: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
