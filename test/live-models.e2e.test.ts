@@ -151,6 +151,20 @@ describe('the model chain still exists (live model lookups)', () => {
     expect(table.stdout).toContain("fix: openclaw models set <a model that exists> (for the agent work: its own setting in openclaw.json's agents list, when it has one)");
   }, 30_000);
 
+  it('a provider quoting the key back in its "not found" never gets it into any output, alert or kept file', async () => {
+    const providers = await startProviders();
+    const hook = await startSink();
+    const config = { ...liveConfig(providers.url), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
+    const home = homeWith({ 'anthropic:default': apiKey('anthropic', 'echomodel', '1') }, { model: { primary: retired } }, config);
+    const textfile = join(home, 'metrics.prom');
+    const run = await checkJson(home, NOW);
+    expect(run.models[`model ${retired}`]).toMatchObject({ verdict: 'missing', httpStatus: 404 });
+    expect(run.models[`model ${retired}`]!.message).toContain('model: claude-3-opus-20240229; you sent');
+    await check(home, NOW + MIN, ['--send', '--textfile', textfile, '--log-level', 'trace']);
+    expect(hook.requests.length).toBeGreaterThan(0);
+    for (const text of [...hook.requests.map((r) => r.body), readFileSync(textfile, 'utf8'), readFileSync(join(home, '.local/state/authwatch/live.json'), 'utf8')]) expect(text).not.toContain(MARKER);
+  }, 30_000);
+
   it('a model list (DeepSeek) tells a listed model from one it no longer has', async () => {
     const providers = await startProviders();
     const defaults = { model: { primary: 'deepseek/deepseek-chat', fallbacks: ['deepseek/deepseek-coder'] } };
