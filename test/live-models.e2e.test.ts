@@ -107,21 +107,22 @@ describe('the model chain still exists (live model lookups)', () => {
     const providers = await startProviders();
     const hook = await startSink();
     const config = { ...liveConfig(providers.url), channels: [{ type: 'webhook', name: 'hook', url: `${hook.url}/hook` }] };
-    const defaults = { model: { primary: 'anthropic/claude-opus-4-6', fallbacks: [retired, 'openai/gpt-retired-1', 'deepseek/deepseek-retired'] } };
+    const defaults = { model: { primary: 'anthropic/claude-opus-4-6', fallbacks: [retired, 'openai/gpt-retired-1', 'deepseek/deepseek-retired', 'groq/o'] } };
     const home = homeWith(
-      { 'anthropic:default': apiKey('anthropic', 'lookupfails', '1'), 'openai:default': apiKey('openai', 'html404', '2'), 'deepseek:default': apiKey('deepseek', 'listfails', '3') },
+      { 'anthropic:default': apiKey('anthropic', 'lookupfails', '1'), 'openai:default': apiKey('openai', 'html404', '2'), 'deepseek:default': apiKey('deepseek', 'listfails', '3'), 'groq:default': apiKey('groq', 'bare404', '4') },
       defaults,
       config,
     );
     const run = await checkJson(home, NOW);
-    for (const ref of ['model anthropic/claude-opus-4-6', `fallback ${retired}`, 'fallback openai/gpt-retired-1', 'fallback deepseek/deepseek-retired']) {
+    // `groq/o`: a bare "Not Found" whose words happen to hold the id's letter is no answer about it.
+    for (const ref of ['model anthropic/claude-opus-4-6', `fallback ${retired}`, 'fallback openai/gpt-retired-1', 'fallback deepseek/deepseek-retired', 'fallback groq/o']) {
       expect({ ref, verdict: run.models[ref]?.verdict }).toEqual({ ref, verdict: 'inconclusive' });
     }
     expect(run.models[`fallback ${retired}`]!.message).toContain('provider unavailable (503)');
     expect(run.models['fallback openai/gpt-retired-1']!.message).toContain('unexpected answer 404');
     expect(run.code, run.stdout).toBe(0);
     // The lookups were made (the credentials' own checks work), and nobody was told anything.
-    expect(lookups(providers.seen).map((s) => s.path).sort()).toEqual(['/models', '/v1/models/claude-3-opus-20240229', '/v1/models/claude-opus-4-6', '/v1/models/gpt-retired-1']);
+    expect(lookups(providers.seen).map((s) => s.path).sort()).toEqual(['/models', '/openai/v1/models/o', '/v1/models/claude-3-opus-20240229', '/v1/models/claude-opus-4-6', '/v1/models/gpt-retired-1']);
     await check(home, NOW + MIN, ['--send']);
     expect(hook.requests).toHaveLength(0);
   }, 60_000);
@@ -137,7 +138,10 @@ describe('the model chain still exists (live model lookups)', () => {
       '.config/authwatch/config.json5': { json: liveConfig(providers.url) },
       '.openclaw/openclaw.json': { json: { agents } },
     });
+    // Slow answers: the lookups would overlap if the concurrency cap (2) did not hold them.
+    providers.delayMs = 300;
     const result = await check(home, NOW, ['--json']);
+    expect(providers.maxInFlight).toBe(2);
     const json = JSON.parse(result.stdout) as Json;
     const found = json.providers.flatMap((p) => p.models.filter((m) => m.check?.verdict === 'missing').map((m) => `${p.agent} ${m.role} ${m.ref}`)).sort();
     expect(found).toEqual(['main heartbeat model anthropic/claude-3-haiku-20240307', 'work heartbeat model anthropic/claude-3-haiku-20240307', 'work model openai/gpt-retired-2']);

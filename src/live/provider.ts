@@ -83,7 +83,13 @@ function saysModelMissing(answer: LiveAnswer, model: string): boolean {
   if (answer.status !== 404 || answer.body === undefined) return false;
   const said = errorMessage(answer.body);
   if (errorCodes(answer.body).some((code) => /^(model_not_found|not_found_error|NOT_FOUND)$/.test(code))) return true;
-  return said.includes(model) || /\bmodel\b.*\b(not found|does not exist)\b|no such model/i.test(said);
+  return namesWhole(said, model) || /\bmodel\b.*\b(not found|does not exist)\b|no such model/i.test(said);
+}
+
+/** Whether `text` names `id` as a whole (not `o` inside "Not found"). */
+function namesWhole(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.:-])${escaped}($|[^\\w.:-])`).test(text);
 }
 
 /**
@@ -93,7 +99,8 @@ function saysModelMissing(answer: LiveAnswer, model: string): boolean {
 export function lookupById(prefix: string): ModelLookup {
   return {
     readsBody: false,
-    path: (model) => (model.includes('/') ? null : `${prefix}/${encodeURIComponent(model)}`),
+    // `.` and `..` would be resolved away by the URL, asking another path.
+    path: (model) => (model.includes('/') || /^\.+$/.test(model) ? null : `${prefix}/${encodeURIComponent(model)}`),
     classify(answer, model) {
       if (answer.status === 200) return { verdict: 'exists', message: '' };
       if (saysModelMissing(answer, model)) return { verdict: 'missing', message: errorMessage(answer.body) || 'not found' };

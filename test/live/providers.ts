@@ -40,6 +40,8 @@ function modelAnswer(path: string, scenario: string, headers: IncomingMessage['h
   if (scenario === 'lookupfails') return { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } };
   // A provider quoting the request back in its "not found" (the key among the headers).
   if (scenario === 'echomodel') return { status: 404, body: anthropicError('not_found_error', `model: ${id}; you sent ${JSON.stringify(headers)}`) };
+  // A path the server does not have at all (a proxy's or framework's JSON "Not Found"): says nothing about the model.
+  if (scenario === 'bare404') return { status: 404, body: { error: { message: 'Not Found' } } };
   if (scenario === 'html404') return { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
   if (lookup[1]) {
     return servedModels.has(id)
@@ -72,7 +74,7 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
   const model = modelAnswer(path, scenario, headers);
   if (model) return model;
   // The credential's own checks work for the model-lookup scenarios.
-  if (path !== '/models' && ['lookupfails', 'html404', 'listfails', 'echomodel'].includes(scenario)) scenario = 'works';
+  if (path !== '/models' && ['lookupfails', 'html404', 'listfails', 'echomodel', 'bare404'].includes(scenario)) scenario = 'works';
   switch (path) {
     case '/v1/models':
       if (headers['x-api-key'] !== undefined) {
