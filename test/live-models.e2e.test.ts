@@ -71,7 +71,7 @@ describe('the model chain still exists (live model lookups)', () => {
 
     // Alerted once; the table names the finding and the fix.
     const sent = await check(home, NOW + MIN, ['--send', '--textfile', textfile]);
-    expect(sent.stdout).toContain(`fallback ${retired} does not exist at anthropic (as claude-3-opus-20240229) (404: model: claude-3-opus-20240229; checked 1m ago with anthropic:default)`);
+    expect(sent.stdout).toContain(`fallback ${retired} does not exist at anthropic (404: model: claude-3-opus-20240229; checked 1m ago with anthropic:default)`);
     expect(sent.stdout).toContain(`fix: openclaw models fallbacks remove ${retired}`);
     const told = () => hook.requests.filter((r) => r.body.includes('model:anthropic/claude-3-opus-20240229'));
     expect(told()).toHaveLength(1);

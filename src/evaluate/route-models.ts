@@ -141,10 +141,13 @@ export function modelFix(route: Pick<ModelRoute, 'provider' | 'agent'>, model: R
 /** `fallback anthropic/claude-3-opus does not exist (404: model: claude-3-opus, checked 5m ago with anthropic:default)` */
 export function describeMissing(route: Pick<ModelRoute, 'provider'>, model: RouteModel, now: number): string {
   const check = model.check!;
-  const said = check.message ? `: ${check.message}` : '';
-  const code = check.httpStatus === null ? '' : ` ${check.httpStatus}`;
+  // A list's 200 is no news; a lookup's 404 is the answer.
+  const code = check.httpStatus === null || check.httpStatus === 200 ? '' : String(check.httpStatus);
+  const said = [code, check.message].filter(Boolean).join(': ') || 'not found';
   const ago = now - check.observedAt < 60_000 ? 'just now' : describeSpan(Math.min(0, check.observedAt - now));
-  return `${model.role} ${model.ref} does not exist at ${route.provider}${model.id !== model.ref ? ` (as ${model.id})` : ''} (${code.trim() || 'lookup'}${said}; checked ${ago} with ${check.checkedWith})`;
+  // The id the gateway sends, when OpenClaw's normalisation made it differ from the ref.
+  const as = model.id !== null && model.id !== model.ref.slice(model.ref.indexOf('/') + 1) ? ` (as ${model.id})` : '';
+  return `${model.role} ${model.ref} does not exist at ${route.provider}${as} (${said}; checked ${ago} with ${check.checkedWith})`;
 }
 
 /**
