@@ -125,8 +125,8 @@ function vanished(key: string, status: Status, now: number): Notice {
     key,
     profile: name,
     agent: agent === '-' ? null : agent!,
-    // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile.
-    provider: (name.startsWith('route:') ? name.slice(6) : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
+    // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile, a model row (`model:<provider>/<id>`) before the slash.
+    provider: (name.startsWith('route:') ? name.slice(6) : name.startsWith('model:') ? name.slice(6).split('/')[0] : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
     source: 'unknown',
     status,
     kind: 'resolved',

@@ -9,6 +9,7 @@ import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
 import { normalizedModelId } from './model-ids.js';
 import { blockEvidence, type WindowEvidence } from './block-evidence.js';
+import { routeModels, type RouteModel } from './route-models.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -58,6 +59,8 @@ export interface Route {
   agent: string | null;
   /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
   uses: string[];
+  /** The models it runs, and whether a live lookup found each at the provider (route-models.ts). */
+  models: RouteModel[];
   /** `--policy openclaw`: the harness runtime the route needs and does not have (it is then unavailable). */
   runtime: string | null;
   /** Why a credential is required for it, when more than its own stored credentials put it in use. */
@@ -345,6 +348,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     provider,
     agent,
     uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
+    models: routeModels(provider, uses),
     runtime,
     required: uses.find((u) => u.role !== 'stored')?.reason ?? null,
     steps: [...ordered, ...steps.filter((s) => s.ineligible !== null)],

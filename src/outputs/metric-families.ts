@@ -342,6 +342,17 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       samples: routes.filter((route) => route.expiresAt !== null).map((route) => ({ labels: routeLabels(route), value: seconds(route.expiresAt!) })),
     },
     {
+      name: 'authwatch_model_exists',
+      help: 'Whether the provider lists a model the route runs (1) or says it does not exist (0), from a zero-token model lookup with the credential that serves the route; absent when not looked up or inconclusive.',
+      type: 'gauge',
+      labelNames: ['agent', 'provider', 'role', 'model'],
+      samples: routes.flatMap((route) =>
+        route.models
+          .filter((m) => m.check?.verdict === 'exists' || m.check?.verdict === 'missing')
+          .map((m) => ({ labels: { ...routeLabels(route), role: m.role, model: wellFormed(m.ref) }, value: m.check!.verdict === 'exists' ? 1 : 0 })),
+      ),
+    },
+    {
       name: 'authwatch_credential_unusable_until_timestamp_seconds',
       help: 'Until when the gateway skips the credential (cooldown, disabled, blocked), as a Unix timestamp, with the reason (billing, rate_limit, …).',
       type: 'gauge',

@@ -1,4 +1,4 @@
-import { bearer, classifyList, field, type LiveChecker } from '../provider.js';
+import { bearer, classifyList, field, lookupInList, type LiveChecker } from '../provider.js';
 
 /** DeepSeek API key: `GET /user/balance`; `is_available:false` means no balance left for API calls. */
 export const deepseek: LiveChecker = {
@@ -14,4 +14,6 @@ export const deepseek: LiveChecker = {
     if (answer.status === 200 && field(answer.body, 'is_available') === false) return { verdict: 'no-credit', message: 'is_available: false' };
     return classifyList(answer);
   },
+  // `GET /models` lists every model (`{object:"list",data:[{id:"deepseek-chat",…}]}`, api-docs.deepseek.com/api/list-models).
+  models: lookupInList('/models'),
 };
