@@ -104,6 +104,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     agents: openclawConfig.agentIds,
     changes: credentialChanges(memory),
     now: context.now,
+    gateways: gatewayRead?.labels,
   });
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row
   // already, and a key in openclaw.json (no row of its own) is a credential too.
