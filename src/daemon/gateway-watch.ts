@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.js';
 import { registerSecret, urlForMessages } from '../core/scrub.js';
-import type { GatewayInputs } from '../pipeline/gateway-view.js';
+import { listening, type GatewayInputs } from '../pipeline/gateway-view.js';
 import { watchGateway } from '../sources/gateway-client.js';
 import { deviceFilePath, loadOrCreateDevice } from '../sources/gateway-device.js';
 import { incidentsOf, type GatewayIncident } from '../sources/gateway-events.js';
@@ -15,25 +15,47 @@ export interface GatewayWatches {
   stop(): Promise<void>;
 }
 
-/** Starts a connection per gateway; `report` gets every credential incident an event names. */
+/** How often the daemon looks whether an auto-discovered local gateway has started. */
+const lookAgainMs = 30_000;
+
+/**
+ * Starts a connection per gateway; `report` gets every credential incident an event names. An
+ * auto-discovered local gateway is connected to once something listens on its port (looked
+ * at every 30 s): until then nothing is created for it, not even its device identity.
+ */
 export async function watchGateways(inputs: GatewayInputs, log: Logger, report: (gateway: EventGateway, incident: GatewayIncident) => void): Promise<GatewayWatches> {
   const prefixAgents = inputs.targets.length > 1;
-  const watches = await Promise.all(
-    inputs.targets.map(async (target) => {
-      registerSecret(target.token);
-      registerSecret(target.password);
-      const gateway: EventGateway = { name: target.name, label: target.label, url: target.url, prefixAgents };
-      const shown = urlForMessages(target.url);
-      let device;
-      try {
-        device = await loadOrCreateDevice(deviceFilePath(inputs.options.stateDir, target.url), target.url);
-      } catch (error) {
-        log.error({ gateway: target.name, error: error instanceof Error ? error.message : 'error' }, "the gateway's live events are not watched: no device identity");
-        return null;
-      }
-      // Said once per change: a gateway that stays away is not a warning every 30 s.
-      let connected: boolean | null = null;
-      return watchGateway(
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const watches: { stop: () => Promise<void> }[] = [];
+
+  const start = async (target: GatewayInputs['targets'][number]): Promise<void> => {
+    if (stopped) return;
+    if (!target.explicit && !(await listening(target.url, inputs.options.deadlineMs))) {
+      if (stopped) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void start(target);
+      }, lookAgainMs);
+      timers.add(timer);
+      return;
+    }
+    registerSecret(target.token);
+    registerSecret(target.password);
+    const gateway: EventGateway = { name: target.name, label: target.label, url: target.url, prefixAgents };
+    const shown = urlForMessages(target.url);
+    let device;
+    try {
+      device = await loadOrCreateDevice(deviceFilePath(inputs.options.stateDir, target.url), target.url);
+    } catch (error) {
+      log.error({ gateway: target.name, error: error instanceof Error ? error.message : 'error' }, "the gateway's live events are not watched: no device identity");
+      return;
+    }
+    if (stopped) return;
+    // Said once per change: a gateway that stays away is not a warning every 30 s.
+    let connected: boolean | null = null;
+    watches.push(
+      watchGateway(
         { url: target.url, token: target.token, password: target.password, device, timeoutMs: inputs.options.deadlineMs },
         {
           onConnected: () => {
@@ -52,12 +74,15 @@ export async function watchGateways(inputs: GatewayInputs, log: Logger, report: 
             }
           },
         },
-      );
-    }),
-  );
+      ),
+    );
+  };
+  await Promise.all(inputs.targets.map(start));
   return {
     stop: async () => {
-      await Promise.all(watches.map((watch) => watch?.stop()));
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(watches.map((watch) => watch.stop()));
     },
   };
 }

@@ -30,7 +30,7 @@ const fileSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sou
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Whether anything listens at a loopback gateway's port: a refused connection costs no client load. */
-function listening(url: string, timeoutMs: number): Promise<boolean> {
+export function listening(url: string, timeoutMs: number): Promise<boolean> {
   const parsed = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) || 80 });
