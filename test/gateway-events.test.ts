@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { incidentsOf } from '../src/sources/gateway-events.js';
+import { readFileSync } from 'node:fs';
+import { gatewayEventReader } from '../src/sources/gateway-events.js';
+import type { GatewayEventFrame } from '../src/sources/gateway-client.js';
 import { GatewayIncidents, type EventGateway } from '../src/daemon/gateway-incidents.js';
 import { decideAlerts, emptyState } from '../src/alerts/decide.js';
 import { defaultAlerting } from '../src/config/defaults.js';
@@ -11,6 +13,18 @@ import { defaultAlerting } from '../src/config/defaults.js';
 // - `agent` lifecycle `fallback`: agent-runner `emitAgentEvent` with the data of gateway-protocol
 //   `WorkerLiveLifecycleFallbackPayloadSchema` (attempts: WorkerLiveFallbackAttemptSchema).
 //   A real fallback needs a provider that answers a run successfully, which cannot be had offline here.
+
+/** One frame through a fresh reader (a connection of its own). */
+const incidentsOf = (frame: GatewayEventFrame) => gatewayEventReader()(frame);
+
+/** Every frame of a recording through one reader, as one connection gets them. */
+const replay = (file: string) => {
+  const read = gatewayEventReader();
+  return readFileSync(new URL(`fixtures/gateway-events/${file}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => read(JSON.parse(line) as GatewayEventFrame));
+};
 
 const chatError = (errorDetail: unknown, extra: Record<string, unknown> = {}) => ({
   event: 'chat',
@@ -49,6 +63,18 @@ const fallback = (attempts: unknown[]) => ({
 });
 
 describe('the live events a read-scoped client gets', () => {
+  // Recorded from a real OpenClaw 2026.9.6 gateway (`openclaw agent --agent main --message hi`),
+  // every `chat` and `agent` frame a read-scoped client got. Its providers were local fakes that
+  // answered as Anthropic documents (docs.anthropic.com/en/api/errors, /en/api/messages-streaming):
+  // `anthropic` HTTP 402 `billing_error`, the fallback `fakeco/fake-model` a streamed reply.
+  it('a real run that fell back after a billing failure: one fallback incident, with what served', () => {
+    expect(replay('fallback-billing.jsonl')).toEqual([{ kind: 'fallback', provider: 'anthropic', model: 'claude-opus-4-6', reason: 'billing', httpStatus: 402, agent: 'main', servedBy: 'fakeco/fake-model' }]);
+  });
+
+  it('a real run whose every model failed (anthropic skipped in its cooldown, then the fallback refused for billing): the chat error\'s last attempt, once', () => {
+    expect(replay('all-failed-billing.jsonl')).toEqual([{ kind: 'failed', provider: 'fakeco', model: 'fake-model', reason: 'billing', httpStatus: 402, agent: 'main', servedBy: null }]);
+  });
+
   it('a failed run with errorDetail is one incident: provider, model, reason, HTTP status and agent, nothing of the message', () => {
     const frame = chatError({ provider: 'anthropic', model: 'claude-opus-4-6', failoverReason: 'auth', httpStatus: 401, providerErrorType: 'authentication_error', providerErrorMessagePreview: 'invalid x-api-key sk-ant-oat01-SECRET' });
     const incidents = incidentsOf(frame);

@@ -3,7 +3,7 @@ import { registerSecret, urlForMessages } from '../core/scrub.js';
 import { listening, type GatewayInputs } from '../pipeline/gateway-view.js';
 import { watchGateway } from '../sources/gateway-client.js';
 import { deviceFilePath, loadOrCreateDevice } from '../sources/gateway-device.js';
-import { incidentsOf, type GatewayIncident } from '../sources/gateway-events.js';
+import { gatewayEventReader, type GatewayIncident } from '../sources/gateway-events.js';
 import type { EventGateway } from './gateway-incidents.js';
 
 // The daemon's read-only connections to its gateways, held open for their live events (the
@@ -54,6 +54,7 @@ export async function watchGateways(inputs: GatewayInputs, log: Logger, report: 
     if (stopped) return;
     // Said once per change: a gateway that stays away is not a warning every 30 s.
     let connected: boolean | null = null;
+    const incidentsOf = gatewayEventReader();
     watches.push(
       watchGateway(
         { url: target.url, token: target.token, password: target.password, device, timeoutMs: inputs.options.deadlineMs },
