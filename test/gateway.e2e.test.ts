@@ -311,10 +311,16 @@ describeReal('reading real OpenClaw gateways', () => {
     expect(notice[0]!.annotations.description).toMatch(/^the gateway alpha reported: a run on anthropic\/claude-opus-4-6 failed \(authentication refused, HTTP 401\) at /);
     // At once: no scheduled check ran in between (the schedule is yearly); only the start check did.
     expect(said('check finished')).toBe(1);
+    const eventAt = lines().find((l) => l.msg === 'the gateway reported a credential failure')!.time as number;
+    const sentAt = lines().filter((l) => l.msg === 'alert sent' && (l.time as number) >= eventAt)[0]!.time as number;
+    console.log(`event to notice: ${sentAt - eventAt} ms`);
 
     // Remembered, told once: the reload's check delivers again and says nothing new about it.
     daemon.child.kill('SIGHUP');
     await waitFor('the reload check', () => (said('check finished') === 2 ? true : undefined), 60_000);
+    // The reload reopens the connections for the new config, the old ones closed quietly.
+    await waitFor('both watched again', () => (said("watching the gateway's live events", 'alpha') === 3 && said("watching the gateway's live events", 'beta') === 2 ? true : undefined), 60_000);
+    expect(said("lost the gateway's live events; trying again with backoff", 'beta')).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(sink.requests.length).toBe(before + 1);
 

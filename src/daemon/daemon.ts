@@ -158,14 +158,14 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
     return;
   }
   settings.job.resume();
-  // The gateways' live events: a new incident goes out at once with the last check's report.
-  let events: Promise<GatewayWatches | null> = watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   log.info({ host: options.host, port, schedule: settings.config.schedule, next: settings.job.nextRun()?.toISOString() }, 'daemon listening');
-  void runner.run('start');
-
   let stopping = false;
+  // The gateways' live events, once the start check has read each gateway (and so made the
+  // device identity the connections share): a new incident goes out at once with the last report.
+  let events: Promise<GatewayWatches | null> = runner.run('start').then(() => (stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver())));
+
   signals.onHangup(async () => {
     if (stopping) return;
     try {
