@@ -55,7 +55,8 @@ function fixOf(held: Held): string {
 function rowOf(held: Held): Evaluation {
   const { incident, gateway } = held;
   const http = incident.httpStatus !== null ? `, HTTP ${incident.httpStatus}` : '';
-  const model = incident.model ? ` ${incident.provider}/${incident.model.replace(new RegExp(`^${incident.provider}/`), '')}` : ` ${incident.provider}`;
+  const prefix = `${incident.provider}/`;
+  const model = incident.model ? ` ${prefix}${incident.model.startsWith(prefix) ? incident.model.slice(prefix.length) : incident.model}` : ` ${incident.provider}`;
   const what = incident.kind === 'failed' ? `a run on${model} failed` : `a run fell back from${model}${incident.servedBy ? ` to ${incident.servedBy}` : ''}`;
   const times = held.count > 1 ? `${held.count} times since ${formatLocalTime(held.first)}, the last ${formatLocalTime(held.last)}` : `at ${formatLocalTime(held.last)}`;
   return {
