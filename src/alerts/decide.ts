@@ -103,6 +103,7 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     key: profileKey(e),
     profile: scrub(e.profile.id),
     agent: e.profile.agent,
+    ...(e.profile.gateway ? { gateway: scrub(e.profile.gateway) } : {}),
     provider: e.profile.provider,
     source: e.profile.source,
     status,

@@ -57,6 +57,8 @@ export interface Route {
   provider: string;
   /** The OpenClaw agent whose route it is (its own store over the shared one); `null`: the shared store alone. */
   agent: string | null;
+  /** The fleet name of the gateway that runs the agent (the config's `gateways`); `null` otherwise. */
+  gateway: string | null;
   /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
   uses: string[];
   /** The models it runs, and whether a live lookup found each at the provider (route-models.ts). */
@@ -99,6 +101,8 @@ export interface RouteInputs {
   /** Credential changes authwatch saw, by credentialKey (credential-changes.ts). */
   changes: ReadonlyMap<string, CredentialChange>;
   now: number;
+  /** The `gateway` label of each agent a gateway of the config's `gateways` runs. */
+  gateways?: ReadonlyMap<string, string>;
 }
 
 const modelScoped = new Set(['rate_limit', 'timeout', 'model_not_found']);
@@ -347,6 +351,7 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   return {
     provider,
     agent,
+    gateway: (agent !== null && input.gateways?.get(agent)) || null,
     uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
     models: routeModels(provider, uses),
     runtime,

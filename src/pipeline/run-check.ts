@@ -114,6 +114,7 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
     agents: openclawConfig.agentIds,
     changes: credentialChanges(memory),
     now: context.now,
+    gateways: gatewayRead?.labels,
   });
   // Each model a route runs, looked up with the credential that serves it (live checks only).
   const routes = live ? await checkModels(live.run, built, context.now, openclawConfig.ownEndpoints) : built;
