@@ -7,7 +7,7 @@ import { silentLog } from './helpers/context.js';
 const hour = 3_600_000;
 const t0 = Date.UTC(2026, 11, 7, 12);
 
-const local: GatewayTarget = { name: '127.0.0.1:18789', url: 'ws://127.0.0.1:18789', explicit: false, origin: 'openclaw.json gateway.port' };
+const local: GatewayTarget = { name: '127.0.0.1:18789', label: null, url: 'ws://127.0.0.1:18789', explicit: false, origin: 'openclaw.json gateway.port' };
 const remote: GatewayTarget = { ...local, name: 'gw.example.net', url: 'wss://gw.example.net', explicit: true };
 
 const gatewayRow = (id: string, expiresAt: number | null, extra: Partial<Profile> = {}) =>
@@ -20,6 +20,7 @@ const view = (target: GatewayTarget, profiles: Profile[]): GatewayView => ({
   visits: [],
   uses: new Map(),
   required: [],
+  labels: new Map(),
 });
 
 describe("the running gateway's view next to the files'", () => {

@@ -1,19 +1,24 @@
-import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runProcess } from './helpers/cli.js';
+import { cliPath, runCli, runProcess } from './helpers/cli.js';
+import { listeningPort } from './helpers/daemon.js';
+import { startSink } from './helpers/http-sink.js';
+import { startProcess, waitFor } from './helpers/processes.js';
+import { findTool } from './helpers/tools.js';
 import { makeHome } from './helpers/home.js';
 import { freePort } from './helpers/processes.js';
 import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
 
 // Real OpenClaw gateways (2026.9.6), started once for this file: A holds a setup-token that
-// expires in 20 h (its token also in its openclaw.json), B one that has expired and listens on
-// every address, so a connection from outside loopback must pair. authwatch reads them through
-// the Gateway protocol from homes that have no OpenClaw files at all.
+// expires in 20 h (its token also in its openclaw.json) and sends its Anthropic requests to a
+// local fake of the API that refuses the credential; B holds one that has expired and listens
+// on every address, so a connection from outside loopback must pair. authwatch reads them
+// through the Gateway protocol from homes that have no OpenClaw files at all.
 
 const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) => {
   try {
@@ -42,13 +47,37 @@ const outsideAddress = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
+/**
+ * A fake of Anthropic's Messages API that refuses every credential as the API does
+ * (https://docs.anthropic.com/en/api/errors: HTTP 401, `{"type":"error","error":{"type":
+ * "authentication_error",…},"request_id":…}` and a `request-id` header).
+ */
+function fakeAnthropic(): Promise<{ server: Server; url: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      requests.push(`${request.method} ${request.url}`);
+      response.writeHead(401, { 'content-type': 'application/json', 'request-id': 'req_011CfakeRefused' });
+      response.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' }, request_id: 'req_011CfakeRefused' }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests })));
+}
+
 describeReal('reading real OpenClaw gateways', () => {
   let a: RealGateway;
   let b: RealGateway;
+  let anthropic: Awaited<ReturnType<typeof fakeAnthropic>>;
   const servers: (Server | TcpServer)[] = [];
 
   beforeAll(async () => {
-    const started = await Promise.allSettled([startRealGateway(openclaw!, { expiresIn: '20h', tokenInConfig: true }), startRealGateway(openclaw!, { expiresIn: '1s', tokenInConfig: true, bind: 'lan' })]);
+    anthropic = await fakeAnthropic();
+    servers.push(anthropic.server);
+    const started = await Promise.allSettled([
+      startRealGateway(openclaw!, { expiresIn: '20h', tokenInConfig: true, anthropicBaseUrl: anthropic.url }),
+      startRealGateway(openclaw!, { expiresIn: '1s', tokenInConfig: true, bind: 'lan' }),
+    ]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : null)));
@@ -114,6 +143,9 @@ describeReal('reading real OpenClaw gateways', () => {
     for (const file of state) expect(statSync(file).mode & 0o077).toBe(0);
     const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), readFileSync(textfile, 'utf8'), ...state.map((file) => readFileSync(file, 'utf8'))].join('\n');
     expect(everything).toContain('anthropic:manual');
+    // A single gateway found through OPENCLAW_GATEWAY_URL: its series carry no `gateway` label, as before fleets.
+    expect(readFileSync(textfile, 'utf8')).toContain('authwatch_credential_status{profile="anthropic:manual",provider="anthropic",source="gateway",agent="main",status="expiring"} 1');
+    expect(readFileSync(textfile, 'utf8')).not.toContain('gateway=');
     expect(everything).not.toContain(a.token);
     expect(everything).not.toContain(a.token.slice(8, 30));
   }, 180_000);
@@ -198,6 +230,110 @@ describeReal('reading real OpenClaw gateways', () => {
     expect(issued.length).toBeGreaterThan(10);
     expect([first, pair, paired, after].map((r) => r.stdout + r.stderr).join('\n')).not.toContain(issued);
   }, 600_000);
+
+  it("the daemon watches both gateways: their own gateway label on every series, a run the provider refuses is a notice at once, the connection comes back after a drop, and stop closes it", async () => {
+    const sink = await startSink();
+    // A's events come through a loopback forwarder that the test cuts and restores (the gateway still sees a local client).
+    const forwarded = new Set<import('node:net').Socket>();
+    const forward = () =>
+      createTcpServer((client) => {
+        const upstream = connect({ host: '127.0.0.1', port: a.port });
+        forwarded.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        client.on('error', () => upstream.destroy());
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+    let forwarder = forward();
+    servers.push(forwarder);
+    const port = await new Promise<number>((resolve) => forwarder.listen(0, '127.0.0.1', () => resolve((forwarder.address() as { port: number }).port)));
+    const home = makeHome();
+    writeFileSync(join(home, 'token-a'), a.token, { mode: 0o600 });
+    writeFileSync(join(home, 'token-b'), b.token, { mode: 0o600 });
+    const config = join(home, '.config/authwatch/config.json5');
+    mkdirSync(join(home, '.config/authwatch'), { recursive: true });
+    writeFileSync(
+      config,
+      JSON.stringify({
+        schedule: '0 0 1 1 *',
+        openclaw: { gatewayTimeout: '8s' },
+        gateways: [
+          { name: 'alpha', url: `ws://127.0.0.1:${port}`, token: { file: join(home, 'token-a') } },
+          { name: 'beta', url: b.url, token: { file: join(home, 'token-b') } },
+        ],
+        channels: [{ name: 'hook', type: 'webhook', url: `${sink.url}/hook` }],
+      }),
+    );
+    const daemon = startProcess(process.execPath, [cliPath, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { PATH: process.env.PATH, HOME: home, TZ: 'UTC' });
+    const lines = () => daemon.output.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const said = (msg: string, gateway?: string) => lines().filter((l) => l.msg === msg && (gateway === undefined || l.gateway === gateway)).length;
+    const base = `http://127.0.0.1:${await listeningPort(daemon)}`;
+    await waitFor('both gateways watched', () => (said("watching the gateway's live events", 'alpha') === 1 && said("watching the gateway's live events", 'beta') === 1 ? true : undefined), 60_000);
+    await waitFor('the first check', () => (said('check finished') === 1 ? true : undefined), 60_000);
+
+    // Each gateway's series carry its name; Prometheus can tell them apart, and promtool accepts the page.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('authwatch_credential_status{profile="anthropic:manual",provider="anthropic",source="gateway",agent="alpha/main",gateway="alpha",status="expiring"} 1');
+    expect(metrics).toContain('authwatch_credential_status{profile="anthropic:manual",provider="anthropic",source="gateway",agent="beta/main",gateway="beta",status="expired"} 1');
+    expect(metrics).toContain('authwatch_provider_status{agent="alpha/main",provider="anthropic",gateway="alpha",status="serving"} 1');
+    expect(metrics).toContain('authwatch_source_up{source="gateway",gateway="alpha"} 1');
+    expect(metrics).toContain('authwatch_source_up{source="gateway",gateway="beta"} 1');
+    const promtool = findTool('promtool');
+    if (promtool) {
+      const checked = await runProcess(promtool, ['check', 'metrics'], { env: { PATH: process.env.PATH ?? '' }, stdin: metrics, timeoutMs: 60_000 });
+      expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    }
+    // The start check's notices name their gateway.
+    await waitFor('the start notices', () => (sink.requests.length >= 1 ? true : undefined), 60_000);
+    const alertsOf = (index: number) => (JSON.parse(sink.requests[index]!.body) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] }).alerts;
+    expect(alertsOf(0).map((x) => [x.labels.profile, x.labels.gateway, x.labels.status])).toContainEqual(['anthropic:manual', 'beta', 'expired']);
+
+    // The connection to A drops: the daemon says so and comes back by itself once A is reachable again.
+    forwarder.close();
+    for (const socket of forwarded) socket.destroy();
+    await waitFor('the drop noticed', () => (said("lost the gateway's live events; trying again with backoff", 'alpha') >= 1 ? true : undefined), 60_000);
+    forwarder = forward();
+    servers.push(forwarder);
+    await new Promise<void>((resolve) => forwarder.listen(port, '127.0.0.1', () => resolve()));
+    await waitFor('watching A again', () => (said("watching the gateway's live events", 'alpha') === 2 ? true : undefined), 90_000);
+
+    // A run on A: the provider (the fake) refuses the credential, the gateway's `chat` error event carries errorDetail.
+    const before = sink.requests.length;
+    const run = await runProcess(openclaw!, ['agent', '--agent', 'main', '--message', 'hello from the authwatch test', '--json', '--timeout', '300'], { env: a.env, timeoutMs: 400_000 });
+    expect(run.code).not.toBe(0);
+    expect(anthropic.requests.some((r) => r.startsWith('POST /v1/messages'))).toBe(true);
+    await waitFor('the event notice', () => (sink.requests.length > before ? true : undefined), 60_000);
+    const notice = alertsOf(before);
+    expect(notice.map((x) => x.labels)).toEqual([
+      expect.objectContaining({ profile: 'event:anthropic:auth', provider: 'anthropic', source: 'gateway', agent: 'alpha/main', gateway: 'alpha', status: 'expired', severity: 'critical' }),
+    ]);
+    expect(notice[0]!.annotations.description).toMatch(/^the gateway alpha reported: a run on anthropic\/claude-opus-4-6 failed \(authentication refused, HTTP 401\) at /);
+    // At once: no scheduled check ran in between (the schedule is yearly); only the start check did.
+    expect(said('check finished')).toBe(1);
+    const eventAt = lines().find((l) => l.msg === 'the gateway reported a credential failure')!.time as number;
+    const sentAt = lines().filter((l) => l.msg === 'alert sent' && (l.time as number) >= eventAt)[0]!.time as number;
+    console.log(`event to notice: ${sentAt - eventAt} ms`);
+
+    // Remembered, told once: the reload's check delivers again and says nothing new about it.
+    daemon.child.kill('SIGHUP');
+    await waitFor('the reload check', () => (said('check finished') === 2 ? true : undefined), 60_000);
+    // The reload reopens the connections for the new config, the old ones closed quietly.
+    await waitFor('both watched again', () => (said("watching the gateway's live events", 'alpha') === 3 && said("watching the gateway's live events", 'beta') === 2 ? true : undefined), 60_000);
+    expect(said("lost the gateway's live events; trying again with backoff", 'beta')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sink.requests.length).toBe(before + 1);
+
+    // Stop: the connections close with the daemon, without a "lost" line.
+    const lost = said("lost the gateway's live events; trying again with backoff");
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(said("lost the gateway's live events; trying again with backoff")).toBe(lost);
+
+    // Scrubbed: neither gateway token, nor the prompt, nor the provider's words leave the daemon.
+    const everything = [daemon.output.stderr, ...sink.requests.map((r) => r.body), metrics].join('\n');
+    for (const secret of [a.token, b.token, 'hello from the authwatch test', 'invalid x-api-key', 'req_011CfakeRefused']) expect(everything).not.toContain(secret);
+  }, 900_000);
 
   it('two gateways at once, each with its own label; one frozen, then stopped, mid-run: bounded, and the other still reported', async () => {
     const home = makeHome();

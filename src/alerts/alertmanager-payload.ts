@@ -10,6 +10,7 @@ function labelsOf(notice: Notice, host: string): Record<string, string> {
     provider: notice.provider,
     source: notice.source,
     ...(notice.agent ? { agent: notice.agent } : {}),
+    ...(notice.gateway ? { gateway: notice.gateway } : {}),
     status: notice.status,
     // A resolved notice carries the status it had while firing, so its labels — and so its
     // identity — match the alert it closes.

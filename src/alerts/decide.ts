@@ -104,6 +104,7 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
     key: profileKey(e),
     profile: scrub(e.profile.id),
     agent: e.profile.agent,
+    ...(e.profile.gateway ? { gateway: scrub(e.profile.gateway) } : {}),
     provider: e.profile.provider,
     source: e.profile.source,
     status,
@@ -131,8 +132,8 @@ function vanished(key: string, status: Status, now: number): Notice {
     key,
     profile: name,
     agent: agent === '-' ? null : agent!,
-    // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile.
-    provider: (name.startsWith('route:') ? name.slice(6) : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
+    // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile, a model row (`model:<provider>/<id>`) before the slash.
+    provider: (name.startsWith('route:') ? name.slice(6) : name.startsWith('model:') ? name.slice(6).split('/')[0] : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
     source: 'unknown',
     status,
     kind: 'resolved',

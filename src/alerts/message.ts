@@ -43,7 +43,8 @@ export function subjectOf(batch: AlertBatch): string {
   for (const notice of rest) counts.set(label(notice).toLowerCase(), (counts.get(label(notice).toLowerCase()) ?? 0) + 1);
   const more = [...counts].map(([what, count]) => `+${count} ${what}`).join(', ');
   const reminder = batch.notices.every((notice) => notice.kind === 'reminder') ? 'reminder: ' : '';
-  return `[authwatch] ${reminder}${label(first)} ${subjectName(first)} on ${batch.host}${more ? ` (${more})` : ''}`;
+  const gateway = first.gateway ? ` (gateway ${first.gateway})` : '';
+  return `[authwatch] ${reminder}${label(first)} ${subjectName(first)}${gateway} on ${batch.host}${more ? ` (${more})` : ''}`;
 }
 
 function utcTime(ms: number): string {
@@ -53,7 +54,7 @@ function utcTime(ms: number): string {
 /** `EXPIRING: anthropic:default (anthropic)`, then why it is told again (never the status twice). */
 function headline(notice: Notice): string {
   const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: notice.topic ? '' : ' — ok again', firing: '' }[notice.kind];
-  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''})${why}`;
+  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''}${notice.gateway ? `, gateway ${notice.gateway}` : ''})${why}`;
 }
 
 /**

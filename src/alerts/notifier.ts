@@ -10,6 +10,8 @@ export interface Notice {
   key: string;
   profile: string;
   agent: string | null;
+  /** The fleet name of the gateway that reported it (the config's `gateways`); absent otherwise. */
+  gateway?: string;
   provider: string;
   source: string;
   status: Status;

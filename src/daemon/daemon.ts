@@ -12,6 +12,9 @@ import { createDaemonMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
 import { CheckRunner, errorMessage } from './runner.js';
 import { createHandler, serverOptions } from './server.js';
+import { GatewayIncidents } from './gateway-incidents.js';
+import type { GatewayWatches } from './gateway-watch.js';
+import { gatewayInputs } from '../pipeline/gateway-inputs.js';
 import type { DaemonSignals } from './signals.js';
 
 interface DaemonOptions {
@@ -71,7 +74,7 @@ class Counters {
 
   checked(report: Report): void {
     const sourceErrors = new Map(this.value.sourceErrors);
-    for (const [source, up] of sourceHealth(report)) sourceErrors.set(source, (sourceErrors.get(source) ?? 0) + (up ? 0 : 1));
+    for (const [key, { labels, up }] of sourceHealth(report)) sourceErrors.set(key, { labels, count: (sourceErrors.get(key)?.count ?? 0) + (up ? 0 : 1) });
     this.value = { ...this.value, sourceErrors };
   }
 
@@ -104,6 +107,7 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
     authorizer: await createAuthorizer(options.config.metrics.auth, env),
     job: await schedule(options.config.schedule, location.path, runScheduled, log, { paused: true }),
   };
+  const incidents = new GatewayIncidents();
   const runner: CheckRunner = new CheckRunner({
     env,
     home,
@@ -118,7 +122,9 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
     deliver: async (report, now) => {
       if (settings.config.channels.length === 0) return null;
       const { deliverAlerts } = await import('../alerts/deliver.js');
-      const result = await deliverAlerts(report, settings.config, { env, home, log, now });
+      // The gateways' live events ride along with every delivery while they are held.
+      const withEvents = { ...report, alertRows: [...report.alertRows, ...incidents.rows(now)] };
+      const result = await deliverAlerts(withEvents, settings.config, { env, home, log, now });
       counters.delivered(result.outcomes);
       return result.pending;
     },
@@ -155,9 +161,11 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   log.info({ host: options.host, port, schedule: settings.config.schedule, next: settings.job.nextRun()?.toISOString() }, 'daemon listening');
-  void runner.run('start');
-
   let stopping = false;
+  // The gateways' live events, once the start check has read each gateway (and so made the
+  // device identity the connections share): a new incident goes out at once with the last report.
+  let events: Promise<GatewayWatches | null> = runner.run('start').then(() => (stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver())));
+
   signals.onHangup(async () => {
     if (stopping) return;
     try {
@@ -166,6 +174,11 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
       if (stopping) return next.job === settings.job ? undefined : next.job.stop();
       if (next.job !== settings.job) settings.job.stop();
       settings = next;
+      const before = events;
+      events = before.then(async (watches) => {
+        await watches?.stop();
+        return stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver());
+      });
       log.info({ config: loaded.path ?? '(defaults)', schedule: settings.config.schedule }, 'config reloaded');
       await runner.run('reload');
     } catch (error) {
@@ -177,11 +190,32 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
   stopping = true;
   log.info({ signal }, 'shutting down');
   settings.job.stop();
+  await (await events)?.stop();
   await runner.stop();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * Opens the read-only event connections to the config's gateways (as a check finds them);
+ * `null` when there is none. Trouble setting them up is logged: the checks go on either way.
+ */
+async function watchEvents(config: Config, deps: { env: NodeJS.ProcessEnv; home: string; log: Logger }, incidents: GatewayIncidents, deliverNow: () => void): Promise<GatewayWatches | null> {
+  const { env, home, log } = deps;
+  try {
+    const context = { env, home, now: Date.now(), agent: null, openclawProfiles: config.openclaw.profiles };
+    const inputs = await gatewayInputs(context, undefined, config, null, log);
+    if (!inputs) return null;
+    const { watchGateways } = await import('./gateway-watch.js');
+    return await watchGateways(inputs, log, (gateway, incident) => {
+      if (incidents.record(gateway, incident, Date.now())) deliverNow();
+    });
+  } catch (error) {
+    log.error({ error: errorMessage(error) }, "the gateways' live events are not watched");
+    return null;
+  }
 }
 
 /** The settings a re-read config gives; the running schedule is kept when the config's is unchanged. Throws when a part is invalid. */

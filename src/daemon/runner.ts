@@ -59,6 +59,15 @@ export class CheckRunner {
     return this.checking;
   }
 
+  /**
+   * Delivers the last check's report again, now: what the alerts add to it of their own (the
+   * gateways' live events) goes out at once instead of with the next check. Before the first
+   * check has finished, that check's delivery takes it along.
+   */
+  redeliver(): void {
+    if (this.record.report !== null) this.queueDelivery(this.record.report, Date.now());
+  }
+
   /** Starts a check in the background when the last one is older than `ttlMs`; never waits for it. */
   refresh(ttlMs: number): void {
     const last = this.record.lastRunAt;

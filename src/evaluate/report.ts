@@ -6,6 +6,7 @@ import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
 import { describeRoute, describeUnusable, skipsWorkingCredential, type Route } from './routes.js';
 import { routeFix, skippedFix } from './fix.js';
+import { missingModelRows } from './route-models.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
 import { sourceNames } from '../sources/source-names.js';
 
@@ -44,7 +45,7 @@ function routeRow(route: Route, now: number): Evaluation | null {
   const at = route.recoversAt ?? route.fallbackFrom?.unusable?.until ?? null;
   const stale = route.unusable.filter((u) => u.credentialChangedAt !== null).map((u) => u.profile);
   return {
-    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, fingerprint: stale.length > 0 ? fingerprint(`stale ${stale.join(' ')}`) : null }),
+    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, ...(route.gateway ? { gateway: route.gateway } : {}), fingerprint: stale.length > 0 ? fingerprint(`stale ${stale.join(' ')}`) : null }),
     status: route.status,
     expiresAt: at,
     remainingMs: at === null ? null : at - now,
@@ -125,6 +126,8 @@ export function buildReport(
   const shown = marked.map((row, index) => (isUnused[index] ? { ...row, unused: true, detail: `unused (no provider in use); ${row.detail}` } : row));
   const counted = marked.filter((row, index) => !isUnused[index] && counts(row));
   const routeRows = [...routes.map((route) => routeRow(route, now)).filter((row) => row !== null), ...routes.flatMap((route) => skippedRows(route, now))];
-  const status = worstStatus([...routes.map((route) => route.status), ...counted.map((row) => row.status)]);
-  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: shown, visits: [...visits], routes, alertRows: [...counted, ...routeRows] };
+  // A model the provider says does not exist: a finding of its own, beside its route's credentials.
+  const modelRows = missingModelRows(routes, now);
+  const status = worstStatus([...routes.map((route) => route.status), ...counted.map((row) => row.status), ...modelRows.map((row) => row.status)]);
+  return { checkedAt: now, status, exitCode: exitCodeFor(status), evaluations: shown, visits: [...visits], routes, alertRows: [...counted, ...routeRows, ...modelRows] };
 }

@@ -9,6 +9,7 @@ import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
 import { normalizedModelId } from './model-ids.js';
 import { blockEvidence, type WindowEvidence } from './block-evidence.js';
+import { routeModels, type RouteModel } from './route-models.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
@@ -56,8 +57,12 @@ export interface Route {
   provider: string;
   /** The OpenClaw agent whose route it is (its own store over the shared one); `null`: the shared store alone. */
   agent: string | null;
+  /** The fleet name of the gateway that runs the agent (the config's `gateways`); `null` otherwise. */
+  gateway: string | null;
   /** The model refs that use it, with their role (`model anthropic/claude-opus-4-6`). */
   uses: string[];
+  /** The models it runs, and whether a live lookup found each at the provider (route-models.ts). */
+  models: RouteModel[];
   /** `--policy openclaw`: the harness runtime the route needs and does not have (it is then unavailable). */
   runtime: string | null;
   /** Why a credential is required for it, when more than its own stored credentials put it in use. */
@@ -96,6 +101,8 @@ export interface RouteInputs {
   /** Credential changes authwatch saw, by credentialKey (credential-changes.ts). */
   changes: ReadonlyMap<string, CredentialChange>;
   now: number;
+  /** The `gateway` label of each agent a gateway of the config's `gateways` runs. */
+  gateways?: ReadonlyMap<string, string>;
 }
 
 const modelScoped = new Set(['rate_limit', 'timeout', 'model_not_found']);
@@ -344,7 +351,9 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   return {
     provider,
     agent,
+    gateway: (agent !== null && input.gateways?.get(agent)) || null,
     uses: uses.map((u) => `${u.role} ${u.model}`.trim()),
+    models: routeModels(provider, uses),
     runtime,
     required: uses.find((u) => u.role !== 'stored')?.reason ?? null,
     steps: [...ordered, ...steps.filter((s) => s.ineligible !== null)],

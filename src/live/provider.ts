@@ -49,6 +49,67 @@ export interface LiveChecker {
   readsBody: boolean;
   /** Where to add credit, for `no-credit`. */
   topUp?: string;
+  /** How the same credential looks a model up at zero tokens; absent: its models are not checkable. */
+  models?: ModelLookup;
+}
+
+/** What a model lookup says of one model id. */
+export interface ModelObservation {
+  verdict: 'exists' | 'missing' | 'inconclusive';
+  message: string;
+}
+
+/**
+ * A zero-token lookup of one model id (issue 30 §4): `GET path(model)` under the checker's base
+ * URL, with the headers of the checker's own request. Answers `classifyCommon` settles
+ * (throttling, server errors, a refusal of the credential) say nothing about the model.
+ */
+export interface ModelLookup {
+  /** The path that looks `model` up (the id the gateway sends); `null`: this id cannot be looked up. */
+  path(model: string): string | null;
+  classify(answer: LiveAnswer, model: string): ModelObservation;
+  /** Its verdict rests on the body (a list), so a body over the cap is inconclusive. */
+  readsBody: boolean;
+}
+
+/** The error's own codes: `error.code`, `error.type`, `error.status` (Google), `code`. */
+function errorCodes(body: unknown): string[] {
+  return [field(body, 'error', 'code'), field(body, 'error', 'type'), field(body, 'error', 'status'), field(body, 'code')].filter((c): c is string => typeof c === 'string');
+}
+
+/**
+ * Whether a 404 is the provider saying this model does not exist: its JSON names the model,
+ * or its code says so (`model_not_found` OpenAI/Groq, `not_found_error` Anthropic, `NOT_FOUND`
+ * Gemini). A 404 that is not the provider's JSON, or a bare "Not Found", is no such answer.
+ */
+function saysModelMissing(answer: LiveAnswer, model: string): boolean {
+  if (answer.status !== 404 || answer.body === undefined) return false;
+  const said = errorMessage(answer.body);
+  if (errorCodes(answer.body).some((code) => /^(model_not_found|not_found_error|NOT_FOUND)$/.test(code))) return true;
+  return namesWhole(said, model) || /\bmodel\b.*\b(not found|does not exist)\b|no such model/i.test(said);
+}
+
+/** Whether `text` names `id` as a whole (not `o` inside "Not found"). */
+function namesWhole(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.:-])${escaped}($|[^\\w.:-])`).test(text);
+}
+
+/**
+ * A lookup by id (`GET /v1/models/{id}`): 200 exists, the provider's 404 is missing, anything
+ * else inconclusive. An id with a `/` is not looked up (a path segment of its own).
+ */
+export function lookupById(prefix: string): ModelLookup {
+  return {
+    readsBody: false,
+    // `.` and `..` would be resolved away by the URL, asking another path.
+    path: (model) => (model.includes('/') || /^\.+$/.test(model) ? null : `${prefix}/${encodeURIComponent(model)}`),
+    classify(answer, model) {
+      if (answer.status === 200) return { verdict: 'exists', message: '' };
+      if (saysModelMissing(answer, model)) return { verdict: 'missing', message: errorMessage(answer.body) || 'not found' };
+      return { verdict: 'inconclusive', message: unexpected(answer).message };
+    },
+  };
 }
 
 const quoted = 200;
@@ -115,7 +176,7 @@ export function classifyCommon(answer: LiveAnswer & { cfMitigated?: string | nul
 export const bearer = (path: string) => (secret: HandedSecret): LiveRequest => ({ path, headers: { authorization: `Bearer ${secret.value}` } });
 
 /** A checker for list endpoints (`/v1/models`): 200 works, 401/403 rejected, anything else inconclusive. */
-export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; header?: (secret: string) => Record<string, string> }): LiveChecker {
+export function listChecker(spec: { name: string; provider: string; defaultBaseUrl: string; path: string; header?: (secret: string) => Record<string, string>; models?: ModelLookup }): LiveChecker {
   return {
     name: spec.name,
     provider: spec.provider,
@@ -125,6 +186,21 @@ export function listChecker(spec: { name: string; provider: string; defaultBaseU
     types: ['api_key'],
     request: spec.header ? (secret) => ({ path: spec.path, headers: spec.header!(secret.value) }) : bearer(spec.path),
     classify: (answer) => classifyList(answer),
+    ...(spec.models ? { models: spec.models } : {}),
+  };
+}
+
+/** A lookup in a whole list (`GET /models` → `{data:[{id}]}`): listed exists, a complete list without it is missing. */
+export function lookupInList(path: string): ModelLookup {
+  return {
+    readsBody: true,
+    path: () => path,
+    classify(answer, model) {
+      const data = field(answer.body, 'data');
+      if (answer.status !== 200 || !Array.isArray(data)) return { verdict: 'inconclusive', message: answer.status === 200 ? 'the model list is not the documented {data:[…]}' : unexpected(answer).message };
+      if (data.some((entry) => field(entry, 'id') === model)) return { verdict: 'exists', message: '' };
+      return { verdict: 'missing', message: `not in the provider's model list (${data.length} models)` };
+    },
   };
 }
 

@@ -8,7 +8,9 @@ import { cleanMessage } from './provider.js';
 
 /**
  * One credential's last live result, as kept in `<state dir>/live.json`. Keyed by checker and
- * the credential's fingerprint, never by anything secret: a new key is a new credential.
+ * the credential's fingerprint, never by anything secret: a new key is a new credential. A model
+ * lookup (`checker:credential:model`, the model's fingerprint too) keeps `works` for a model the
+ * provider lists and `rejected` for one it says does not exist (run.ts `modelFactOf`).
  */
 export interface KeptResult {
   observedAt: number;
@@ -89,7 +91,7 @@ export function loadResults(dir: string): KeptResults {
   const entries = (document as { results?: unknown } | null)?.results;
   if (typeof entries !== 'object' || entries === null) return results;
   for (const [key, value] of Object.entries(entries)) {
-    const entry = /^[a-z0-9-]+:[0-9a-f]{8}$/.test(key) ? readEntry(value) : null;
+    const entry = /^[a-z0-9-]+:[0-9a-f]{8}(:[0-9a-f]{8})?$/.test(key) ? readEntry(value) : null;
     if (entry) results[key] = entry;
   }
   return results;

@@ -42,10 +42,14 @@ export function renderExposition(families: readonly MetricFamily[], format: 'pro
     text += `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
     for (const { labels, value } of family.samples) {
       text += family.name;
-      family.labelNames.forEach((name, index) => {
-        text += `${index === 0 ? '{' : ','}${name}="${escapeLabel(labels[name] ?? '')}"`;
-      });
-      text += `${family.labelNames.length ? '}' : ''} ${formatValue(value)}\n`;
+      // A label a sample leaves out is not written (Prometheus: the same as an empty one).
+      let written = 0;
+      for (const name of family.labelNames) {
+        const label = labels[name];
+        if (label === undefined) continue;
+        text += `${written++ === 0 ? '{' : ','}${name}="${escapeLabel(label)}"`;
+      }
+      text += `${written > 0 ? '}' : ''} ${formatValue(value)}\n`;
     }
     if (format === 'prometheus') text += '\n';
   }

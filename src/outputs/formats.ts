@@ -23,7 +23,7 @@ const compat = () => import('./openclaw-compat.js');
 const registry = {
   table: {
     usage: 'a line per provider in use, a row per credential, then a summary (the default)',
-    render: (report, options) => ({ text: renderProvidersTable(report.routes, options.width) + renderTable(report, options) }),
+    render: (report, options) => ({ text: renderProvidersTable(report.routes, options.width, report.checkedAt) + renderTable(report, options) }),
   },
   json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: renderJson(report) }) },
   'openclaw-json': { usage: "the JSON of OpenClaw's old claude-auth-status.sh", render: async (report) => ({ text: (await compat()).renderOpenclawJson(report) }) },

@@ -93,6 +93,13 @@ export function reportToJson(report: Report, run?: RunOutcome) {
       fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.unusable && unusableJson(route.fallbackFrom.unusable) },
       order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.usable })),
       keys: route.keys.map((key) => key.id),
+      // Each model it runs, and what a live lookup said of it (`check: null`: not looked up).
+      models: route.models.map((m) => ({
+        role: m.role,
+        ref: m.ref,
+        id: m.id,
+        check: m.check && { verdict: m.check.verdict, observedAt: iso(m.check.observedAt), httpStatus: m.check.httpStatus, message: m.check.message, lastSeenAt: iso(m.check.lastSeenAt), checkedWith: m.check.checkedWith },
+      })),
       unusable: route.unusable.map(unusableJson),
       recoversAt: iso(route.recoversAt),
       expiresAt: iso(route.expiresAt),

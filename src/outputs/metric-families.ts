@@ -29,8 +29,8 @@ export interface Machine {
 
 /** Running totals the daemon keeps across checks (a one-shot run has none). Replaced, never mutated. */
 export interface DaemonCounters {
-  /** Checks in which a source could not be read, per source name. */
-  sourceErrors: ReadonlyMap<string, number>;
+  /** Checks in which a source could not be read, per source (and fleet gateway). */
+  sourceErrors: ReadonlyMap<string, { labels: SourceLabels; count: number }>;
   /** Alert deliveries per channel and result (sent, failed). */
   notifications: ReadonlyMap<string, { channel: string; result: string; count: number }>;
 }
@@ -48,13 +48,20 @@ export interface MetricFamily {
   samples: Sample[];
 }
 
-const credentialLabelNames = ['profile', 'provider', 'source', 'agent'] as const;
-type CredentialLabels = Record<(typeof credentialLabelNames)[number], string>;
+/**
+ * `gateway` is the fleet name of the gateway that reported the row (the config's `gateways`)
+ * and is left out of every other sample: Prometheus treats a missing label as an empty one, so
+ * the series of the files and of a single gateway found otherwise stay what they were.
+ */
+const credentialLabelNames = ['profile', 'provider', 'source', 'agent', 'gateway'] as const;
+type CredentialLabels = Record<Exclude<(typeof credentialLabelNames)[number], 'gateway'>, string> & { gateway?: string };
 type Evaluation = Report['evaluations'][number];
 
 /** What the text becomes in UTF-8: a lone surrogate turns into U+FFFD. */
 const wellFormed = (text: string) => text.toWellFormed();
-const identity = (l: CredentialLabels) => `${l.profile}\u0000${l.provider}\u0000${l.source}\u0000${l.agent}`;
+const identity = (l: CredentialLabels) => `${l.profile}\u0000${l.provider}\u0000${l.source}\u0000${l.agent}\u0000${l.gateway ?? ''}`;
+/** The `gateway` label of a row or route, only where a fleet gateway reported it. */
+const gatewayLabel = (gateway: string | null | undefined): { gateway?: string } => (gateway ? { gateway: wellFormed(gateway) } : {});
 
 /**
  * The labels of every credential row, unique by construction: a Pushgateway refuses a push with
@@ -68,7 +75,7 @@ function credentialLabelSets(evaluations: readonly Evaluation[]): CredentialLabe
   const counts = new Map<string, number>();
   for (let i = 0; i < evaluations.length; i++) {
     const { profile } = evaluations[i]!;
-    const l = { profile: wellFormed(profile.id), provider: wellFormed(profile.provider), source: wellFormed(profile.source), agent: wellFormed(profile.agent ?? '') };
+    const l = { profile: wellFormed(profile.id), provider: wellFormed(profile.provider), source: wellFormed(profile.source), agent: wellFormed(profile.agent ?? ''), ...gatewayLabel(profile.gateway) };
     labels[i] = l;
     counts.set(identity(l), (counts.get(identity(l)) ?? 0) + 1);
   }
@@ -91,10 +98,20 @@ function credentialSamples(evaluations: readonly Evaluation[], labels: readonly 
   return samples;
 }
 
-/** The source names a report looked at, each up unless one of its visits failed. */
-export function sourceHealth(report: Report): Map<string, boolean> {
-  const health = new Map<string, boolean>();
-  for (const visit of report.visits) health.set(visit.name, (health.get(visit.name) ?? true) && visit.ok);
+/** A source as its metrics name it: each gateway of the config's `gateways` on its own. */
+export interface SourceLabels {
+  source: string;
+  gateway?: string;
+}
+
+/** The sources a report looked at (by `source` and `gateway` label), each up unless one of its visits failed. */
+export function sourceHealth(report: Report): Map<string, { labels: SourceLabels; up: boolean }> {
+  const health = new Map<string, { labels: SourceLabels; up: boolean }>();
+  for (const visit of report.visits) {
+    const labels = { source: visit.name, ...gatewayLabel(visit.gateway) };
+    const key = `${labels.source}\u0000${labels.gateway ?? ''}`;
+    health.set(key, { labels, up: (health.get(key)?.up ?? true) && visit.ok });
+  }
   return health;
 }
 
@@ -143,8 +160,8 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
       name: 'authwatch_source_up',
       help: 'Whether every place of a credential source could be read (1) or not (0).',
       type: 'gauge',
-      labelNames: ['source'],
-      samples: run.report ? [...sourceHealth(run.report)].map(([source, up]) => ({ labels: { source }, value: up ? 1 : 0 })) : [],
+      labelNames: ['source', 'gateway'],
+      samples: run.report ? [...sourceHealth(run.report).values()].map(({ labels, up }) => ({ labels: { ...labels }, value: up ? 1 : 0 })) : [],
     },
     {
       name: 'authwatch_last_run_timestamp_seconds',
@@ -211,8 +228,8 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
         name: 'authwatch_source_errors_total',
         help: 'Checks in which a credential source could not be read, per source.',
         type: 'counter',
-        labelNames: ['source'],
-        samples: [...counters.sourceErrors].map(([source, value]) => ({ labels: { source }, value })),
+        labelNames: ['source', 'gateway'],
+        samples: [...counters.sourceErrors.values()].map(({ labels, count }) => ({ labels: { ...labels }, value: count })),
       },
       {
         name: 'authwatch_notifications_total',
@@ -333,7 +350,7 @@ const routeStatusOf = (verdict: Route['verdict']) => (verdict === 'on-fallback' 
 function routeFamilies(report: Report | null, labels: readonly CredentialLabels[]): MetricFamily[] {
   const routes = report?.routes ?? [];
   const index = new Map((report?.evaluations ?? []).map((e, i) => [e, i]));
-  const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider) });
+  const routeLabels = (route: Route) => ({ agent: wellFormed(route.agent ?? ''), provider: wellFormed(route.provider), ...gatewayLabel(route.gateway) });
   const unusable = new Map<string, Sample>();
   const stale = new Map<string, Sample>();
   const works = new Map<string, Sample>();
@@ -342,7 +359,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
       const i = step ? index.get(step.evaluation) : undefined;
       // A config-inline key (`inline-api-key:<provider>`) has no row of its own.
-      const l = i !== undefined ? labels[i]! : { profile: wellFormed(u.profile), provider: wellFormed(route.provider), source: 'config', agent: wellFormed(route.agent ?? '') };
+      const l = i !== undefined ? labels[i]! : { profile: wellFormed(u.profile), provider: wellFormed(route.provider), source: 'config', agent: wellFormed(route.agent ?? ''), ...gatewayLabel(route.gateway) };
       const key = identity(l);
       // A shared profile skipped on several agents' routes: working-but-skipped on any of them.
       if (skipsWorkingCredential(route, u)) works.set(key, { labels: { ...l, reason: wellFormed(u.reason ?? u.kind) }, value: 1 });
@@ -358,29 +375,40 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
       name: 'authwatch_provider_status',
       help: 'Route of a provider in use, per OpenClaw agent: one series per status (serving, fallback, unavailable), exactly one of them 1.',
       type: 'gauge',
-      labelNames: ['agent', 'provider', 'status'],
+      labelNames: ['agent', 'provider', 'gateway', 'status'],
       samples: routes.flatMap((route) => routeStatuses.map((status) => ({ labels: { ...routeLabels(route), status }, value: routeStatusOf(route.verdict) === status ? 1 : 0 }))),
     },
     {
       name: 'authwatch_provider_on_fallback',
       help: 'Whether the provider is served by a later profile or key because the first one in its order is unusable (1) or not (0).',
       type: 'gauge',
-      labelNames: ['agent', 'provider'],
+      labelNames: ['agent', 'provider', 'gateway'],
       samples: routes.map((route) => ({ labels: routeLabels(route), value: route.verdict === 'on-fallback' ? 1 : 0 })),
     },
     {
       name: 'authwatch_provider_recovers_timestamp_seconds',
       help: 'When an unavailable provider gets a usable profile back by itself (its soonest cooldown end), as a Unix timestamp; absent when it needs a login.',
       type: 'gauge',
-      labelNames: ['agent', 'provider'],
+      labelNames: ['agent', 'provider', 'gateway'],
       samples: routes.filter((route) => route.recoversAt !== null).map((route) => ({ labels: routeLabels(route), value: seconds(route.recoversAt!) })),
     },
     {
       name: 'authwatch_provider_expiry_timestamp_seconds',
       help: 'When the provider runs dry if nothing is renewed (the latest expiry among its usable credentials), as a Unix timestamp; absent when one never expires.',
       type: 'gauge',
-      labelNames: ['agent', 'provider'],
+      labelNames: ['agent', 'provider', 'gateway'],
       samples: routes.filter((route) => route.expiresAt !== null).map((route) => ({ labels: routeLabels(route), value: seconds(route.expiresAt!) })),
+    },
+    {
+      name: 'authwatch_model_exists',
+      help: 'Whether the provider lists a model the route runs (1) or says it does not exist (0), from a zero-token model lookup with the credential that serves the route; absent when not looked up or inconclusive.',
+      type: 'gauge',
+      labelNames: ['agent', 'provider', 'role', 'model'],
+      samples: routes.flatMap((route) =>
+        route.models
+          .filter((m) => m.check?.verdict === 'exists' || m.check?.verdict === 'missing')
+          .map((m) => ({ labels: { ...routeLabels(route), role: m.role, model: wellFormed(m.ref) }, value: m.check!.verdict === 'exists' ? 1 : 0 })),
+      ),
     },
     {
       name: 'authwatch_credential_unusable_until_timestamp_seconds',

@@ -22,13 +22,15 @@ export interface GatewayView {
   /** Each reported agent's model uses, by agent id as its rows carry it. */
   uses: Map<string, ProviderUse[]>;
   required: RequiredProvider[];
+  /** The `gateway` label of each reported agent (by agent id as its rows carry it), for agents of the config's `gateways`. */
+  labels: Map<string, string>;
 }
 
 const fileSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb]);
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Whether anything listens at a loopback gateway's port: a refused connection costs no client load. */
-function listening(url: string, timeoutMs: number): Promise<boolean> {
+export function listening(url: string, timeoutMs: number): Promise<boolean> {
   const parsed = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) || 80 });
@@ -59,13 +61,21 @@ export async function readGateways({ targets, options }: GatewayInputs, log: Log
   );
   const answered = reads.filter((read): read is GatewayRead => read !== null);
   const uses = new Map<string, ProviderUse[]>();
-  for (const read of answered) if (read.ok) for (const [agent, list] of read.uses) uses.set(agent, list);
+  const labels = new Map<string, string>();
+  for (const read of answered) {
+    if (!read.ok) continue;
+    for (const [agent, list] of read.uses) {
+      uses.set(agent, list);
+      if (read.target.label) labels.set(agent, read.target.label);
+    }
+  }
   const notRunning = targets.filter((_, i) => reads[i] === null).map((target): SourceVisit => ({ name: sourceNames.gateway, path: target.url, found: false, ok: true, error: null }));
   return {
     reads: answered,
     visits: [...answered.flatMap((read) => read.visits), ...notRunning],
     uses,
     required: answered.flatMap((read) => (read.ok ? read.required : [])),
+    labels,
   };
 }
 

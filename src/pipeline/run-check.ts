@@ -12,6 +12,7 @@ import { flagExposedFiles } from '../sources/file-exposure.js';
 import type { OpenclawCliOptions } from '../sources/openclaw-cli.js';
 import { readOpenclawConfig, type OpenclawConfigRead, type ProviderUse, type RequiredProvider } from '../sources/openclaw-config.js';
 import { buildRoutes, gatewaySources, routeCoverage, type Route } from '../evaluate/routes.js';
+import { modelTargets, withModelChecks } from '../evaluate/route-models.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { problemProfile, type Profile, type SourceContext } from '../sources/source.js';
 import { droppedEntryNote, unknownTypeNote } from '../sources/openclaw-store-format.js';
@@ -37,7 +38,16 @@ interface CheckInputs {
 }
 
 /** One full check: read every source, judge every profile, add `missing` rows, summarise. */
-export async function runCheck({ context: given, config, policy, log, remembers, fromOpenclaw, live, gateways }: CheckInputs): Promise<Report> {
+export async function runCheck(inputs: CheckInputs): Promise<Report> {
+  try {
+    return await check(inputs);
+  } finally {
+    // The secrets handed over for the live checks live no longer than the check.
+    inputs.live?.run.end();
+  }
+}
+
+async function check({ context: given, config, policy, log, remembers, fromOpenclaw, live, gateways }: CheckInputs): Promise<Report> {
   // When OpenClaw itself answers, its view replaces the reading of its files; when it cannot
   // (not installed, failing, too slow), the files are read and the visit says why.
   // Loaded only by the runs that ask OpenClaw (--from-openclaw): most checks never do.
@@ -91,7 +101,7 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     [...(cli?.ok ? cli.required : []), ...(gatewayRead?.required ?? [])],
     gatewayRead,
   );
-  const routes = buildRoutes({
+  const built = buildRoutes({
     mode: policy.mode,
     uses,
     evaluations,
@@ -104,7 +114,10 @@ export async function runCheck({ context: given, config, policy, log, remembers,
     agents: openclawConfig.agentIds,
     changes: credentialChanges(memory),
     now: context.now,
+    gateways: gatewayRead?.labels,
   });
+  // Each model a route runs, looked up with the credential that serves it (live checks only).
+  const routes = live ? await checkModels(live.run, built, context.now, openclawConfig.ownEndpoints) : built;
   // A `missing` row for a provider the config or OpenClaw names: one its stores hold is a row
   // already, and a key in openclaw.json (no row of its own) is a credential too.
   const required = requiredProviders(openclawMode ? routes.filter((route) => route.serving === null) : routes.filter((route) => !route.keys.some((key) => key.evaluation === null)));
@@ -136,6 +149,15 @@ export async function runCheck({ context: given, config, policy, log, remembers,
   }
   return report;
 }
+
+async function checkModels(run: LiveRun, routes: Route[], now: number, ownEndpoints: ReadonlySet<string>): Promise<Route[]> {
+  const targets = modelTargets(routes, ownEndpoints);
+  const facts = targets.length === 0 ? new Map() : await run.models(targets);
+  const byTarget = new Map([...facts].map(([target, fact]) => [`${target.model}\u0000${targetKey(target.profile)}`, fact]));
+  return withModelChecks(routes, (profile, model) => byTarget.get(`${model}\u0000${targetKey(profile)}`), now, ownEndpoints);
+}
+
+const targetKey = (profile: Profile) => `${profile.source}\u0000${profile.agent ?? ''}\u0000${profile.id}`;
 
 const cliLoginSources: ReadonlySet<string> = new Set([sourceNames.claudeCode, sourceNames.codex, sourceNames.geminiCli, sourceNames.qwenCli, sourceNames.minimaxCli]);
 

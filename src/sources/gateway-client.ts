@@ -1,4 +1,4 @@
-import { GatewayClient, isGatewayProtocolResponseError } from '@openclaw/gateway-client';
+import { GatewayClient, isGatewayProtocolResponseError, type GatewayClientHostDeps, type GatewayClientOptions } from '@openclaw/gateway-client';
 import { readConnectErrorDetailCode, readPairingConnectErrorDetails } from '@openclaw/gateway-protocol/connect-error-details';
 import { PROTOCOL_VERSION } from '@openclaw/gateway-protocol/version';
 import { GATEWAY_CLIENT_CAPS } from '@openclaw/gateway-protocol/client-info';
@@ -58,6 +58,96 @@ function describeConnectError(url: string, error: unknown): GatewayFailure {
   return { ok: false, kind: 'unreachable', message: `cannot reach the gateway ${shown}: ${said}` };
 }
 
+/** What every authwatch connection says in its handshake: the role `operator` with `operator.read` only. */
+function clientOptions(call: Omit<GatewayCall, 'deadlineMs'>, timeoutMs: number): GatewayClientOptions {
+  const hostDeps: GatewayClientHostDeps = {
+    signDevicePayload,
+    publicKeyRawBase64UrlFromPem: publicKeyRawBase64Url,
+    loadDeviceAuthToken: ({ role: asked }) => call.device.token(asked),
+    storeDeviceAuthToken: ({ role: asked, token, scopes }) => call.device.storeToken(asked, token, scopes),
+    clearDeviceAuthToken: ({ role: asked }) => call.device.clearToken(asked),
+    redactForLog: scrub,
+  };
+  return {
+    url: call.url,
+    token: call.token,
+    password: call.password,
+    role,
+    scopes: [readScope],
+    // A cold `usage.status` then answers at once (`refreshing: true`) instead of waiting on every
+    // provider's usage API; the windows also come with models.authStatus, from the same cache.
+    caps: [GATEWAY_CLIENT_CAPS.USAGE_REFRESHING],
+    clientName: 'gateway-client',
+    clientDisplayName: 'authwatch',
+    mode: 'backend',
+    minProtocol: PROTOCOL_VERSION,
+    maxProtocol: PROTOCOL_VERSION,
+    deviceIdentity: call.device.identity,
+    connectChallengeTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    hostDeps,
+  };
+}
+
+/** An event frame as the client hands it over: its name and its payload, unread. */
+export interface GatewayEventFrame {
+  event: string;
+  payload?: unknown;
+}
+
+interface GatewayWatch {
+  /** Every event the gateway sends this read-only client. */
+  onEvent: (frame: GatewayEventFrame) => void;
+  /** Connected (again): the handshake succeeded. */
+  onConnected: () => void;
+  /** The connection ended or could not be made; the client tries again (1 s, doubling to 30 s) unless `final`. */
+  onDisconnected: (failure: GatewayFailure, final: boolean) => void;
+}
+
+/**
+ * Keeps a read-only connection to the gateway open for its events. OpenClaw's client reconnects
+ * by itself with backoff (1 s doubling to 30 s) and stops on what a retry cannot fix (a refused
+ * token): `final`. `stop()` closes it for good.
+ */
+export function watchGateway(call: Omit<GatewayCall, 'deadlineMs'> & { timeoutMs: number }, watch: GatewayWatch): { stop: () => Promise<void> } {
+  const shown = urlForMessages(call.url);
+  let lastError: unknown = null;
+  // After `stop()` the closing socket is no news.
+  let stopped = false;
+  const client = new GatewayClient({
+    ...clientOptions(call, call.timeoutMs),
+    onEvent: (frame) => watch.onEvent({ event: frame.event, payload: frame.payload }),
+    onHelloOk: () => {
+      lastError = null;
+      watch.onConnected();
+    },
+    onConnectError: (error) => {
+      lastError = error;
+    },
+    onReconnectPaused: () =>
+      stopped ||
+      watch.onDisconnected(lastError ? describeConnectError(call.url, lastError) : { ok: false, kind: 'refused', message: `the gateway ${shown} refused the connection` }, true),
+    onClose: (code, reason, info) => {
+      if (stopped) return;
+      const error = info?.connectError ?? lastError;
+      if (error) return watch.onDisconnected(describeConnectError(call.url, error), false);
+      const why = reason ? `: ${scrub(reason).slice(0, 200)}` : '';
+      watch.onDisconnected({ ok: false, kind: 'unreachable', message: info?.socketOpened ? `the gateway ${shown} closed the connection (code ${code}${why})` : `cannot reach the gateway ${shown} (code ${code}${why})` }, false);
+    },
+  });
+  try {
+    client.start();
+  } catch (error) {
+    watch.onDisconnected({ ok: false, kind: 'unreachable', message: `cannot reach the gateway ${shown}: ${error instanceof Error ? scrub(error.message).slice(0, 200) : 'error'}` }, true);
+  }
+  return {
+    stop: () => {
+      stopped = true;
+      return client.stopAndWait({ timeoutMs: 1000 }).catch(() => client.stop());
+    },
+  };
+}
+
 /**
  * Opens a read-only session with the gateway at `url`, or says why not. The deadline covers
  * the session's requests too: `close()` must be called either way.
@@ -76,30 +166,7 @@ export function openGatewaySession(call: GatewayCall): Promise<GatewaySession> {
       resolve(failure);
     };
     const client = new GatewayClient({
-      url: call.url,
-      token: call.token,
-      password: call.password,
-      role,
-      scopes: [readScope],
-      // A cold `usage.status` then answers at once (`refreshing: true`) instead of waiting on every
-      // provider's usage API; the windows also come with models.authStatus, from the same cache.
-      caps: [GATEWAY_CLIENT_CAPS.USAGE_REFRESHING],
-      clientName: 'gateway-client',
-      clientDisplayName: 'authwatch',
-      mode: 'backend',
-      minProtocol: PROTOCOL_VERSION,
-      maxProtocol: PROTOCOL_VERSION,
-      deviceIdentity: call.device.identity,
-      connectChallengeTimeoutMs: call.deadlineMs,
-      requestTimeoutMs: call.deadlineMs,
-      hostDeps: {
-        signDevicePayload,
-        publicKeyRawBase64UrlFromPem: publicKeyRawBase64Url,
-        loadDeviceAuthToken: ({ role: asked }) => call.device.token(asked),
-        storeDeviceAuthToken: ({ role: asked, token, scopes }) => call.device.storeToken(asked, token, scopes),
-        clearDeviceAuthToken: ({ role: asked }) => call.device.clearToken(asked),
-        redactForLog: scrub,
-      },
+      ...clientOptions(call, call.deadlineMs),
       onConnectError: (error) => {
         lastError = error;
         fail(describeConnectError(call.url, error));

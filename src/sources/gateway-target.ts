@@ -112,10 +112,11 @@ export async function resolveGatewayTargets({ context, flag, configured }: Targe
     if (!hasAny(credentials)) credentials = { token: byUrl.get(url)?.token, password: byUrl.get(url)?.password };
     registerSecret(credentials.token);
     registerSecret(credentials.password);
-    return { name: byUrl.get(url)?.name ?? hostOf(url), url, ...credentials, explicit, origin };
+    const named = byUrl.get(url)?.name;
+    return { name: named ?? hostOf(url), label: named ?? null, url, ...credentials, explicit, origin };
   };
   if (flag !== undefined) return [await withCredentials(checkUrl(flag, '--gateway'), '--gateway', true, 'auth')];
-  if (configured.length > 0) return configured.map((g) => ({ ...g, explicit: true, origin: `the config's gateways (${g.name})` }));
+  if (configured.length > 0) return configured.map((g) => ({ ...g, label: g.name, explicit: true, origin: `the config's gateways (${g.name})` }));
   const fromVariable = env.OPENCLAW_GATEWAY_URL?.trim();
   if (fromVariable) return [await withCredentials(checkUrl(fromVariable, 'OPENCLAW_GATEWAY_URL'), 'OPENCLAW_GATEWAY_URL', true, 'auth')];
   const remote = config && config.mode === 'remote' && isJsonObject(config.remote) && typeof config.remote.url === 'string' ? config.remote.url : null;

@@ -16,8 +16,13 @@ import { reportedProfile } from './openclaw-reported.js';
 // credentials with OpenClaw's own status and expiry, `usage.status` the providers' usage windows.
 
 export interface GatewayTarget {
-  /** The label of its rows and metrics (`gateway` label); the fleet config's name, else the host. */
+  /** Its name in messages and agent prefixes: the fleet config's name, else the host and port. */
   name: string;
+  /**
+   * The `gateway` label of its rows, metrics and alerts: the name given in the config's
+   * `gateways`; `null` for a gateway found otherwise, whose series stay as they always were.
+   */
+  label: string | null;
   url: string;
   token?: string | undefined;
   password?: string | undefined;
@@ -92,9 +97,9 @@ function windowNote(window: z.output<typeof usageWindow>): string | null {
   return `usage ${label}: ${Math.round(window.usedPercent)}% used${at}`;
 }
 
-function profileRow(p: z.output<typeof authProfile>, provider: string, agent: string, where: string, notes: readonly string[]): Profile {
+function profileRow(p: z.output<typeof authProfile>, provider: string, agent: string, where: string, notes: readonly string[], gateway: string | null): Profile {
   return reportedProfile({
-    row: { id: p.profileId, provider, source: name, type: p.type, agent, path: where },
+    row: { id: p.profileId, provider, source: name, type: p.type, agent, path: where, ...(gateway ? { gateway } : {}) },
     who: 'the gateway',
     status: p.status,
     reasonCode: p.reasonCode,
@@ -127,7 +132,7 @@ function readAnswers(target: GatewayTarget, agents: z.output<typeof agentsList>[
     for (const provider of parsed.data.providers) {
       const providerId = provider.provider.toLowerCase();
       const notes = [...(provider.usage?.windows.map(windowNote).filter((n): n is string => n !== null) ?? windowsOf.get(provider.provider) ?? [])];
-      for (const p of provider.profiles) profiles.push(profileRow(p, provider.provider, agentId, where, notes));
+      for (const p of provider.profiles) profiles.push(profileRow(p, provider.provider, agentId, where, notes, target.label));
       if (provider.profileOrder) agentOrder[providerId] = provider.profileOrder;
       if (provider.profiles.length === 0 && provider.status === 'missing') required.push({ provider: providerId, reason: `in use with no credential (the gateway ${shown} says missing)` });
     }
@@ -153,6 +158,7 @@ export async function readGateway(target: GatewayTarget, options: GatewayReadOpt
   registerSecret(target.token);
   registerSecret(target.password);
   const shown = urlForMessages(target.url);
+  const labelled = target.label ? { gateway: target.label } : {};
   const failed = (kind: GatewayFailure['kind'], message: string, requestId?: string): GatewayRead => {
     const error = scrub(message);
     return {
@@ -160,8 +166,8 @@ export async function readGateway(target: GatewayTarget, options: GatewayReadOpt
       target,
       failure: kind,
       requestId,
-      visits: [{ ...failedVisit(name, shown, error), found: target.explicit || kind !== 'unreachable' }],
-      profiles: target.explicit ? [problemProfile({ id: `gateway:${target.name}`, provider: 'unknown', source: name, path: shown }, error)] : [],
+      visits: [{ ...failedVisit(name, shown, error), found: target.explicit || kind !== 'unreachable', ...labelled }],
+      profiles: target.explicit ? [problemProfile({ id: `gateway:${target.name}`, provider: 'unknown', source: name, path: shown, ...labelled }, error)] : [],
     };
   };
   let device;
@@ -186,8 +192,8 @@ export async function readGateway(target: GatewayTarget, options: GatewayReadOpt
     if ('problem' in read) return failed('garbage', `the gateway ${shown}: ${read.problem}`);
     const version = session.server.version ? ` (OpenClaw ${session.server.version})` : '';
     // One visit per agent carries its profile order, keyed like its rows' path (the routes read it there).
-    const agentVisits = Object.entries(read.order).map(([where, order]): SourceVisit => ({ ...foundVisit(name, where), authStore: { order, usage: {} } }));
-    return { ok: true, target, profiles: read.profiles, uses: read.uses, required: read.required, visits: [foundVisit(name, `${shown}${version}`), ...agentVisits] };
+    const agentVisits = Object.entries(read.order).map(([where, order]): SourceVisit => ({ ...foundVisit(name, where), authStore: { order, usage: {} }, ...labelled }));
+    return { ok: true, target, profiles: read.profiles, uses: read.uses, required: read.required, visits: [{ ...foundVisit(name, `${shown}${version}`), ...labelled }, ...agentVisits] };
   } catch (error) {
     const said = error instanceof Error ? error.message : 'error';
     return failed(/within|timeout/i.test(said) ? 'timeout' : 'unreachable', `the gateway ${shown} stopped answering: ${scrub(said).slice(0, 200)}`);

@@ -55,6 +55,8 @@ export interface ProviderUse {
   role: string;
   /** Why it is in use, for a `missing` row. */
   reason?: string;
+  /** The `provider/model` ref that runs, when `model` is not it: an alias, or a ref cut short for display. */
+  runs?: string;
 }
 
 /** `auth` of openclaw.json: what orders a provider's profiles. */
@@ -88,6 +90,8 @@ export interface OpenclawConfigRead {
   auth: OpenclawAuthConfig;
   /** Providers with a non-empty `models.providers.<id>.apiKey` (a key in the config). */
   configKeys: ReadonlySet<string>;
+  /** Providers openclaw.json sends to a base URL of its own (`models.providers.<id>.baseUrl`): a proxy or a local server, with models of its own. */
+  ownEndpoints: ReadonlySet<string>;
   /** Of those, the ones given as a `${VAR}` template or a SecretRef: they own the route (profiles are not consulted). */
   ownedConfigKeys: ReadonlySet<string>;
   /** Why OpenClaw cannot load this config (an unset `${VAR}` key, a roster without an owner), each with its fix. */
@@ -136,6 +140,12 @@ function agentEntries(agents: Record<string, unknown>): Map<string, Record<strin
     for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string' && !found.has(normalizeAgentId(entry.id))) found.set(normalizeAgentId(entry.id), entry);
   }
   return found;
+}
+
+/** The heartbeat's own model: the agent's `heartbeat.model`, else `agents.defaults.heartbeat.model`. */
+function heartbeatModelOf(entry: Record<string, unknown> | undefined, defaults: Record<string, unknown>): string | undefined {
+  const of = (owner: Record<string, unknown> | undefined) => (owner && isJsonObject(owner.heartbeat) && typeof owner.heartbeat.model === 'string' ? owner.heartbeat.model.trim() || undefined : undefined);
+  return of(entry) ?? of(defaults);
 }
 
 /** OpenClaw's implicit agent: the one a home without an agent list runs. */
@@ -242,7 +252,7 @@ async function environmentOf(context: SourceContext, document: unknown): Promise
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string>; ownEndpoints: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
@@ -253,16 +263,21 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   // utility model (list.status-command: `readUtilityModelSetting(cfg, workspaceAgentId)`).
   const own = statusView && agent === null ? undefined : entry;
   const aliases = new Map<string, string>();
+  const aliasTargets = new Map<string, string>();
   if (isJsonObject(defaults.models)) {
     for (const [ref, entry] of Object.entries(defaults.models)) {
       const slash = ref.indexOf('/');
-      if (slash > 0 && isJsonObject(entry) && typeof entry.alias === 'string') aliases.set(entry.alias.trim().toLowerCase(), normalizeProviderId(ref.slice(0, slash)));
+      if (slash > 0 && isJsonObject(entry) && typeof entry.alias === 'string') {
+        aliases.set(entry.alias.trim().toLowerCase(), normalizeProviderId(ref.slice(0, slash)));
+        aliasTargets.set(entry.alias.trim().toLowerCase(), ref.trim());
+      }
     }
   }
   const primary = primaryOf(own?.model) ?? primaryOf(defaults.model) ?? `${openclawDefaultProvider}/${openclawDefaultModel}`;
   const fallbacks = agentFallbacksOverride(own?.model) ?? fallbacksOf(defaults.model);
   const utility = typeof entry?.utilityModel === 'string' ? entry.utilityModel : typeof defaults.utilityModel === 'string' ? defaults.utilityModel : undefined;
   const configuredPrimary = primaryOf(entry?.model) ?? primaryOf(defaults.model);
+  const heartbeat = heartbeatModelOf(entry, defaults);
   const automaticUtility = utility === undefined && configuredPrimary ? automaticUtilityModel(configuredPrimary, aliases) : undefined;
   const refs: { ref: string; role: string }[] = [
     { ref: primary, role: primaryOf(own?.model) || primaryOf(defaults.model) ? 'model' : 'default model' },
@@ -270,6 +285,10 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     ...(primaryOf(defaults.imageModel) ? [{ ref: primaryOf(defaults.imageModel)!, role: 'image model' }] : []),
     ...fallbacksOf(defaults.imageModel).map((ref) => ({ ref, role: 'image fallback' })),
     ...(utility?.trim() ? [{ ref: utility, role: 'utility model' }] : []),
+    // The heartbeat runs its own model (heartbeat-runner `resolveHeartbeatModelRef`: the agent's
+    // `heartbeat.model`, else the defaults'); `models status` does not count it. A bare name
+    // takes the agent's default provider there, not OpenClaw's: only a full ref or an alias counts.
+    ...(!statusView && heartbeat && (heartbeat.includes('/') || aliasTargets.has(heartbeat.toLowerCase())) ? [{ ref: heartbeat, role: 'heartbeat model' }] : []),
   ];
   // The automatic one (the agent's own primary's provider) only adds a provider the models above
   // do not use already; without a configured primary it is the default model's, in use already.
@@ -277,7 +296,9 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   const uses: ProviderUse[] = [];
   for (const { ref, role } of refs) {
     const provider = providerOfModelRef(ref, aliases);
-    if (provider) uses.push({ provider, model: ref.trim().slice(0, 80), role });
+    const shown = ref.trim().slice(0, 80);
+    const runs = ref.includes('/') ? ref.trim() : aliasTargets.get(ref.trim().toLowerCase());
+    if (provider) uses.push({ provider, model: shown, role, ...(runs !== undefined && runs !== shown ? { runs } : {}) });
   }
   const auth = isJsonObject(config.auth) ? config.auth : {};
   const order: Record<string, string[]> = {};
@@ -301,7 +322,9 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
     // ref makes the key the route's required source (model-auth-availability `directPolicy`).
     if (secretRef || template) ownedConfigKeys.add(normalizeProviderId(provider));
   }
-  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys };
+  const models = isJsonObject(config.models) && isJsonObject(config.models.providers) ? config.models.providers : {};
+  const ownEndpoints = new Set(Object.entries(models).flatMap(([provider, entry]) => (isJsonObject(entry) && typeof entry.baseUrl === 'string' && entry.baseUrl.trim() ? [normalizeProviderId(provider)] : [])));
+  return { uses, agent: selected, modelConfigured: Boolean(primaryOf(own?.model) || primaryOf(defaults.model)), auth: { order, profiles }, configKeys, ownedConfigKeys, ownEndpoints };
 }
 
 /** The uses of a home without openclaw.json: OpenClaw's default model. */
@@ -324,6 +347,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     auth: noAuth,
     configKeys: new Set(),
     ownedConfigKeys: new Set(),
+    ownEndpoints: new Set(),
     loadProblems: [],
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
@@ -331,7 +355,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), ownEndpoints: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);

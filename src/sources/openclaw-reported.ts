@@ -6,7 +6,7 @@ const shownCode = (code: string | null | undefined) => (code && /^[a-z][a-z0-9_-
 
 /** One profile as OpenClaw itself reports it: `openclaw models status --json`, or the gateway's `models.authStatus`. */
 interface Reported {
-  row: Pick<Profile, 'id' | 'provider' | 'source' | 'type' | 'agent' | 'path'>;
+  row: Pick<Profile, 'id' | 'provider' | 'source' | 'type' | 'agent' | 'path' | 'gateway'>;
   /** Who said it, for the row's note: "OpenClaw", "the gateway". */
   who: string;
   status: string;

@@ -38,6 +38,8 @@ export interface Profile {
    * failed and consumed the refresh token is expired even though no expiry has passed.
    */
   verdict: { status: 'expired' | 'missing' | 'error'; reason: string } | null;
+  /** The fleet name of the gateway that reported it (the config's `gateways[].name`); absent for every other row. */
+  gateway?: string;
 }
 
 /** One place a source looked, for the report's `sources` list. */
@@ -50,6 +52,8 @@ export interface SourceVisit {
   error: string | null;
   /** For an OpenClaw profile store: its `order` and `usageStats`, which decide the gateway's routes. */
   authStore?: AuthStoreFacts;
+  /** The fleet name of the gateway visited (as on its rows); absent for every other place. */
+  gateway?: string;
 }
 
 /** One `usageStats` entry of OpenClaw's auth state (times epoch ms), as stored. */
@@ -137,6 +141,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     notes: fields.notes ?? noNotes,
     problem: fields.problem ?? null,
     verdict: fields.verdict ?? null,
+    ...(fields.gateway ? { gateway: fields.gateway } : {}),
   };
 }
 

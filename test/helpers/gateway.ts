@@ -34,6 +34,12 @@ interface GatewayHome {
   tokenInConfig?: boolean;
   /** `lan`: listen on every address, so a connection can come from outside loopback (and must pair). */
   bind?: 'loopback' | 'lan';
+  /**
+   * Where the gateway sends its Anthropic requests (`models.providers.anthropic.baseUrl`,
+   * docs/gateway/configuration-examples.md "Custom model providers"): a local fake of the API,
+   * so an agent run fails offline the way the provider makes it fail.
+   */
+  anthropicBaseUrl?: string;
 }
 
 /** A setup-token of the shape OpenClaw accepts (it refuses short ones); never a real credential. */
@@ -77,7 +83,10 @@ export async function startRealGateway(openclaw: string, spec: GatewayHome): Pro
   const port = await freePort();
   const token = `gw-test-${randomBytes(18).toString('hex')}`;
   await cli(openclaw, env, ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', spec.expiresIn], `${fakeSetupToken()}\n`);
-  const patch = { agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6' } } }, logging: { file: join(home, 'gateway.log') }, gateway: { port, ...(spec.tokenInConfig ? { auth: { mode: 'token', token } } : {}) } };
+  const anthropic = spec.anthropicBaseUrl
+    ? { models: { mode: 'merge', providers: { anthropic: { baseUrl: spec.anthropicBaseUrl, api: 'anthropic-messages', models: [{ id: 'claude-opus-4-6', name: 'Claude Opus 4.6', input: ['text'], contextWindow: 200000, maxTokens: 8192 }] } } } }
+    : {};
+  const patch = { agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6' } } }, logging: { file: join(home, 'gateway.log') }, gateway: { port, ...(spec.tokenInConfig ? { auth: { mode: 'token', token } } : {}) }, ...anthropic };
   // openclaw.json is the user's own config file (JSON5, edited by hand as often as by the CLI):
   // the settings go in directly, which spares a `config patch` run of minutes on a busy machine.
   const configPath = join(home, '.openclaw', 'openclaw.json');

@@ -23,6 +23,41 @@ const anthropicError = (type: string, message: string) => ({ type: 'error', erro
 const claudeCodeOnly = 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
 export const resetAt = Date.parse('2026-11-24T16:00:00Z');
 
+/** The models the fake providers still serve; any other id is retired. */
+const servedModels = new Set(['claude-opus-4-6', 'claude-haiku-4-5', 'gpt-6-astra', 'gpt-5.6-luna', 'gemini-3-flash-preview', 'deepseek-chat', 'deepseek-reasoner', 'llama-3.3-70b-versatile']);
+
+/**
+ * One model looked up by id, as each provider documents it: Anthropic `GET /v1/models/{model_id}`
+ * (platform.claude.com/docs/en/api/models/retrieve; an unknown id: 404 `not_found_error`,
+ * "model: …"), OpenAI (and Groq) `GET /v1/models/{model}` (developers.openai.com models/retrieve;
+ * an unknown id: 404 `model_not_found`), Gemini models.get (404 `status: "NOT_FOUND"`).
+ * `lookupfails`: the lookup answers 503; `html404`: a proxy's 404 page, not the provider's JSON.
+ */
+function modelAnswer(path: string, scenario: string, headers: IncomingMessage['headers']): Answer | undefined {
+  const lookup = /^\/(?:openai\/)?v1(beta)?\/models\/([^/]+)$/.exec(path);
+  if (!lookup) return undefined;
+  const id = decodeURIComponent(lookup[2]!);
+  if (scenario === 'lookupfails') return { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } };
+  // A provider quoting the request back in its "not found" (the key among the headers).
+  if (scenario === 'echomodel') return { status: 404, body: anthropicError('not_found_error', `model: ${id}; you sent ${JSON.stringify(headers)}`) };
+  // A path the server does not have at all (a proxy's or framework's JSON "Not Found"): says nothing about the model.
+  if (scenario === 'bare404') return { status: 404, body: { error: { message: 'Not Found' } } };
+  if (scenario === 'html404') return { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
+  if (lookup[1]) {
+    return servedModels.has(id)
+      ? { status: 200, body: { name: `models/${id}`, baseModelId: id, version: '001', displayName: id, supportedGenerationMethods: ['generateContent'] } }
+      : { status: 404, body: { error: { code: 404, message: `models/${id} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`, status: 'NOT_FOUND' } } };
+  }
+  if (headers['x-api-key'] !== undefined) {
+    return servedModels.has(id)
+      ? { status: 200, body: { id, type: 'model', display_name: id, created_at: '2026-02-04T00:00:00Z', max_input_tokens: 0, max_tokens: 0 } }
+      : { status: 404, body: anthropicError('not_found_error', `model: ${id}`) };
+  }
+  return servedModels.has(id)
+    ? { status: 200, body: { id, object: 'model', created: 1_686_935_002, owned_by: 'system' } }
+    : { status: 404, body: { error: { message: `The model '${id}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } };
+}
+
 /** The documented answer of each endpoint for each scenario; `undefined` falls back to the common ones. */
 function answer(path: string, scenario: string, headers: IncomingMessage['headers'], knobs: Knobs): Answer | undefined {
   const list = { status: 200, body: { object: 'list', data: [{ id: 'model-1' }] } };
@@ -36,6 +71,10 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     echo: { status: 401, body: { error: { message: `you sent ${JSON.stringify(headers)}` } } },
   };
   if (common[scenario]) return common[scenario];
+  const model = modelAnswer(path, scenario, headers);
+  if (model) return model;
+  // The credential's own checks work for the model-lookup scenarios.
+  if (path !== '/models' && ['lookupfails', 'html404', 'listfails', 'echomodel', 'bare404'].includes(scenario)) scenario = 'works';
   switch (path) {
     case '/v1/models':
       if (headers['x-api-key'] !== undefined) {
@@ -97,6 +136,9 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const key = (extra: object = {}) => ({ status: 200, body: { redacted_api_key: 'xai-…', name: 'k', api_key_blocked: false, api_key_disabled: false, team_blocked: false, ...extra } });
       return { works: key(), nocredit: key({ team_blocked: true }), dead: { status: 400, body: { code: 'Client specified an invalid argument', error: 'Incorrect API key provided' } } }[scenario];
     }
+    // DeepSeek's model list (api-docs.deepseek.com/api/list-models); `listfails` only the list fails.
+    case '/models':
+      return { works: { status: 200, body: { object: 'list', data: [...servedModels].filter((id) => id.startsWith('deepseek')).map((id) => ({ id, object: 'model', owned_by: 'deepseek' })) } }, listfails: { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } } }[scenario];
     case '/user/balance':
       return { works: { status: 200, body: { is_available: true, balance_infos: [{ currency: 'USD', total_balance: '5.00', granted_balance: '0.00', topped_up_balance: '5.00' }] } }, nocredit: { status: 200, body: { is_available: false, balance_infos: [] } }, dead: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error' } } } }[scenario];
     case '/openai/v1/models':
@@ -144,11 +186,13 @@ export interface FakeProviders {
   maxInFlight: number;
   /** Delay before each answer, to make requests overlap. */
   delayMs: number;
+  /** Every model lookup and model list answers 503 (the provider's model API is down). */
+  failLookups: boolean;
 }
 
 /** One server playing every provider. `tls`: key and certificate (PEM) to serve https. */
 export async function startProviders(tls?: { key: string; cert: string }): Promise<FakeProviders> {
-  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, usage: { fiveHour: 40, fiveHourResetsAt: resetAt, extraUsage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } };
+  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, failLookups: false, usage: { fiveHour: 40, fiveHourResetsAt: resetAt, extraUsage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } };
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
@@ -157,7 +201,8 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     response.on('close', () => inFlight--);
     const scenario = credentialOf(request.headers).split('.')[0]!;
-    const chosen = answer(path, scenario, request.headers, state.usage) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } };
+    const down = state.failLookups && (path === '/models' || /\/models\/[^/]+$/.test(path));
+    const chosen = down ? { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } } : (answer(path, scenario, request.headers, state.usage) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } });
     if (chosen === 'hang') return;
     setTimeout(() => {
       if (chosen === 'huge') {

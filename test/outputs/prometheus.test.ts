@@ -28,6 +28,23 @@ function metricsFor(profiles: Profile[]) {
 const sampleLines = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
 describe('Prometheus exposition', () => {
+  it('a fleet gateway\'s rows carry its `gateway` label (and keep two gateways\' same id apart); every other row writes none', () => {
+    const text = metricsFor([
+      profile({ id: 'anthropic:manual', source: 'gateway', agent: 'main', gateway: 'alpha', expiresAt: NOW + 3 * HOUR }),
+      profile({ id: 'anthropic:manual', source: 'gateway', agent: 'main', gateway: 'beta', expiresAt: NOW + 4 * HOUR }),
+      profile({ id: 'anthropic:default', expiresAt: NOW + 30 * DAY }),
+    ]);
+    expect(sampleLines(text, 'authwatch_credential_expiry_timestamp_seconds')).toEqual([
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:manual",provider="anthropic",source="gateway",agent="main",gateway="alpha"} ${(NOW + 3 * HOUR) / 1000}`,
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:manual",provider="anthropic",source="gateway",agent="main",gateway="beta"} ${(NOW + 4 * HOUR) / 1000}`,
+      `authwatch_credential_expiry_timestamp_seconds{profile="anthropic:default",provider="anthropic",source="openclaw",agent="main"} ${(NOW + 30 * DAY) / 1000}`,
+    ]);
+    expect(sampleLines(text, 'authwatch_credential_status').filter((line) => line.endsWith(' 1'))[1]).toBe(
+      'authwatch_credential_status{profile="anthropic:manual",provider="anthropic",source="gateway",agent="main",gateway="beta",status="expiring"} 1',
+    );
+    expect(sampleLines(text, 'authwatch_source_up')).toEqual(['authwatch_source_up{source="openclaw"} 0', 'authwatch_source_up{source="env"} 1']);
+  });
+
   it('exports absolute expiry, a 0/1 status set, info and run metrics', async () => {
     const text = metricsFor([
       profile({ id: 'anthropic:default', expiresAt: NOW + 3 * HOUR }),

@@ -1,4 +1,4 @@
-import { classifyList, errorMessage, type LiveChecker } from '../provider.js';
+import { classifyList, errorMessage, lookupById, type LiveChecker } from '../provider.js';
 
 /** The Claude-Code-only refusal (anthropics/claude-code #8046): a subscription token used as an API key. */
 export const claudeCodeOnly = 'only authorized for use with Claude Code';
@@ -16,4 +16,7 @@ export const anthropicApi: LiveChecker = {
     if (answer.status === 400 && errorMessage(answer.body).includes(claudeCodeOnly)) return { verdict: 'wrong-kind', message: errorMessage(answer.body) };
     return classifyList(answer);
   },
+  // `GET /v1/models/{model_id}` ("Model identifier or alias"): 200 the model; an unknown id is
+  // 404 `{"type":"error","error":{"type":"not_found_error","message":"model: …"}}`.
+  models: lookupById('/v1/models'),
 };

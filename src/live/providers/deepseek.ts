@@ -1,4 +1,4 @@
-import { amount, bearer, classifyList, field, type LiveChecker } from '../provider.js';
+import { amount, bearer, classifyList, field, lookupInList, type LiveChecker } from '../provider.js';
 import type { Money } from '../../evaluate/live.js';
 
 /** DeepSeek API key: `GET /user/balance`; `is_available:false` means no balance left for API calls. */
@@ -23,4 +23,6 @@ export const deepseek: LiveChecker = {
     });
     return { verdict: 'works', message: '', money };
   },
+  // `GET /models` lists every model (`{object:"list",data:[{id:"deepseek-chat",…}]}`, api-docs.deepseek.com/api/list-models).
+  models: lookupInList('/models'),
 };

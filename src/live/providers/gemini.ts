@@ -1,4 +1,4 @@
-import { classifyList, errorMessage, field, type LiveChecker } from '../provider.js';
+import { classifyList, errorMessage, field, lookupById, type LiveChecker } from '../provider.js';
 
 /** Gemini API key: `GET /v1beta/models` with `x-goog-api-key`; an invalid key is a 400 whose details say API_KEY_INVALID. */
 export const gemini: LiveChecker = {
@@ -15,4 +15,6 @@ export const gemini: LiveChecker = {
     if (answer.status === 400 && invalid) return { verdict: 'rejected', message: errorMessage(answer.body) || 'API_KEY_INVALID' };
     return classifyList(answer);
   },
+  // models.get: `GET /v1beta/models/{model}`; an unknown id is 404 `status: "NOT_FOUND"`.
+  models: lookupById('/v1beta/models'),
 };

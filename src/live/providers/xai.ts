@@ -1,4 +1,4 @@
-import { bearer, errorMessage, field, unexpected, type LiveChecker } from '../provider.js';
+import { bearer, errorMessage, field, lookupById, unexpected, type LiveChecker } from '../provider.js';
 
 /** xAI API key: `GET /v1/api-key` describes the key itself, blocked and disabled flags included. */
 export const xai: LiveChecker = {
@@ -20,4 +20,6 @@ export const xai: LiveChecker = {
     if (answer.status === 400 || answer.status === 403) return { verdict: 'rejected', message: errorMessage(answer.body) || `HTTP ${answer.status}` };
     return unexpected(answer);
   },
+  // `GET /v1/models/{model_id}` (xAI's OpenAPI): 200 the model; a 404 counts only when it names the model.
+  models: lookupById('/v1/models'),
 };
