@@ -7,7 +7,7 @@ import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
-import { rotationKeyNote } from '../sources/provider-env.js';
+import { envRowServesRoutes } from '../sources/provider-env.js';
 import { normalizedModelId } from './model-ids.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
@@ -433,8 +433,8 @@ function byProvider(seen: readonly Evaluation[]): { stored: Map<string, Evaluati
   const env = new Map<string, Evaluation[]>();
   const providers = new Set<string>();
   for (const e of seen) {
-    // A pool's rotation key serves only after the route's own key: never the route's key.
-    if (e.profile.notes.includes(rotationKeyNote)) continue;
+    // A pool's rotation key serves only after the route's own key; an external plugin's key only once it is installed.
+    if (e.profile.source === sourceNames.env && !envRowServesRoutes(e.profile)) continue;
     const provider = e.profile.provider.toLowerCase();
     addTo(e.profile.source === sourceNames.env ? env : stored, provider, e);
     providers.add(provider);

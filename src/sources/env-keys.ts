@@ -3,7 +3,7 @@ import { fingerprint } from '../core/fingerprint.js';
 import { registerSecret } from '../core/scrub.js';
 import { readGatewayDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
-import { providerEnvAliases, providerEnvVars, rotationKeyNote } from './provider-env.js';
+import { externalPluginNote, providerEnvAliases, providerEnvVars, rotationKeyNote } from './provider-env.js';
 import {
   absentVisit,
   failedVisit,
@@ -20,6 +20,12 @@ import { sourceNames } from './source-names.js';
 
 const name = sourceNames.env;
 
+
+/** Where a key came from, and for an external plugin's provider, that the plugin must be installed. */
+function whereFrom(provider: string, inProcess: boolean, dotenvPath: string): string[] {
+  const external = externalPluginNote(provider);
+  return [inProcess ? 'from the process environment' : `from ${dotenvPath}`, ...(external ? [external] : [])];
+}
 
 interface PoolVariables {
   /** `OPENCLAW_LIVE_<BASE>_KEY`: when set, the pool is this key alone. */
@@ -128,7 +134,7 @@ export const envKeys: Source = {
             type: variable.includes('OAUTH_TOKEN') ? 'token' : 'api_key',
             path: inProcess ? null : dotenvPath,
             fingerprint: fingerprint(value),
-            notes: inProcess ? ['from the process environment'] : [`from ${dotenvPath}`],
+            notes: whereFrom(provider, inProcess, dotenvPath),
           }),
         );
         break;
@@ -172,7 +178,7 @@ function rotationKeys(context: SourceContext, fromFile: ReadonlyMap<string, stri
           type: 'api_key',
           path: inProcess ? null : dotenvPath,
           fingerprint: fingerprint(key.value),
-          notes: [rotationKeyNote, inProcess ? 'from the process environment' : `from ${dotenvPath}`],
+          notes: [rotationKeyNote, ...whereFrom(provider, inProcess, dotenvPath)],
         }),
       );
     }

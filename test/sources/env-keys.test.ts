@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/sources/dotenv.js';
 import { envKeys } from '../../src/sources/env-keys.js';
-import { rotationKeyNote } from '../../src/sources/provider-env.js';
+import { envRowServesRoutes, rotationKeyNote } from '../../src/sources/provider-env.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome } from '../helpers/home.js';
 
@@ -79,6 +79,17 @@ describe('environment keys source', () => {
       ['env:MISTRAL_API_KEY', 'mistral', 'api_key'],
     ]);
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+    // Not in OpenClaw's package: `models status` calls a groq route indeterminate until the plugin is installed.
+    expect(profiles[1]!.notes).toContain('read by the official external plugin @openclaw/groq-provider once installed (`openclaw plugins install @openclaw/groq-provider`); not counted for a route: authwatch does not check the install');
+    expect(profiles.map(envRowServesRoutes)).toEqual([false, false, false]);
+  });
+
+  it('a bundled provider\'s key serves routes; a rotation key does not', async () => {
+    const { profiles } = await envKeys.read(contextFor(makeHome(), { ANTHROPIC_API_KEY: 'a', ANTHROPIC_API_KEY_2: 'b' }));
+    expect(profiles.map((p) => [p.id, envRowServesRoutes(p)])).toEqual([
+      ['env:ANTHROPIC_API_KEY', true],
+      ['env:ANTHROPIC_API_KEY_2', false],
+    ]);
   });
 
   describe("key pools, as OpenClaw's collectProviderApiKeys reads them (src/agents/live-auth-keys.ts)", () => {
