@@ -20,7 +20,6 @@ import { sourceNames } from './source-names.js';
 
 const name = sourceNames.env;
 
-
 /** Where a key came from, and for an external plugin's provider, that the plugin must be installed. */
 function whereFrom(provider: string, inProcess: boolean, dotenvPath: string): string[] {
   const external = externalPluginNote(provider);
@@ -169,6 +168,8 @@ function rotationKeys(context: SourceContext, fromFile: ReadonlyMap<string, stri
       shown.add(id);
       values.add(key.value);
       registerSecret(key.value);
+      // A backup key is checked live like any other (zero-token), so a dead one is reported.
+      context.handOverSecret?.({ source: name, agent: null, id }, { value: key.value });
       const inProcess = context.env[key.variable] !== undefined;
       profiles.push(
         makeProfile({

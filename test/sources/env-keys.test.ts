@@ -121,6 +121,17 @@ describe('environment keys source', () => {
       ]);
     });
 
+    it('hands every rotation key to the live checks under its own row, like the primary key', async () => {
+      const handed: [string, string][] = [];
+      const context = { ...contextFor(makeHome(), { GROQ_API_KEY: 'k0', GROQ_API_KEYS: 'k1 k2' }), handOverSecret: (row: { id: string }, secret: { value: string }) => handed.push([row.id, secret.value]) };
+      await envKeys.read(context);
+      expect(handed).toEqual([
+        ['env:GROQ_API_KEY', 'k0'],
+        ['env:GROQ_API_KEYS#1', 'k1'],
+        ['env:GROQ_API_KEYS#2', 'k2'],
+      ]);
+    });
+
     it('a process variable set empty hides the .env one, as for the primary keys', async () => {
       expect(await rows({ DEEPSEEK_API_KEYS: '' }, 'DEEPSEEK_API_KEYS=PLANTED-x\n')).toEqual([]);
     });
