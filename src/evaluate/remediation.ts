@@ -1,4 +1,4 @@
-import { providerEnvVars } from '../sources/provider-env.js';
+import { externalPluginOf, providerEnvVars } from '../sources/provider-env.js';
 import { sourceNames } from '../sources/source-names.js';
 
 /**
@@ -30,7 +30,9 @@ export function remediation(provider: string, profileId?: string, type?: string 
     default: {
       const variable = providerEnvVars[provider]?.at(-1);
       const what = variable ? `set ${variable} in ~/.openclaw/.env` : `set ${provider}'s API key variable in ~/.openclaw/.env`;
-      return `${what} (or log in with \`openclaw models auth login --provider ${provider}\`), then restart the gateway`;
+      // A provider OpenClaw's package does not include works only once its official plugin is installed.
+      const plugin = externalPluginOf(provider);
+      return `${plugin ? `run \`openclaw plugins install ${plugin}\`, then ` : ''}${what} (or log in with \`openclaw models auth login --provider ${provider}\`), then restart the gateway`;
     }
   }
 }

@@ -23,13 +23,18 @@ export const rotationKeyNote = "rotation key: OpenClaw tries it only after the p
 /** Providers only an official external plugin serves (not in OpenClaw's package) → that plugin's npm package. */
 const externalProviders: Readonly<Record<string, string>> = table.external;
 
+/** The npm package of the official external plugin that alone serves `provider`, if any. */
+export function externalPluginOf(provider: string): string | null {
+  return Object.hasOwn(externalProviders, provider) ? externalProviders[provider]! : null;
+}
+
 /**
  * What an env row of a provider only an official external plugin serves says: OpenClaw reads
  * the variable once that plugin is installed, and `models status` calls the route indeterminate
  * without it. authwatch does not read the plugin index yet, so such a key serves no route.
  */
 export function externalPluginNote(provider: string): string | null {
-  const plugin = externalProviders[provider];
+  const plugin = externalPluginOf(provider);
   return plugin ? `read by the official external plugin ${plugin} once installed (\`openclaw plugins install ${plugin}\`); not counted for a route: authwatch does not check the install` : null;
 }
 
