@@ -4,9 +4,16 @@
 // OpenClaw builds its env candidate map (dist `src/secrets/provider-env-vars.ts`):
 //   1. every bundled plugin manifest `extensions/*/openclaw.plugin.json`, `setup.providers[]`
 //      `{id, envVars}`, appended without duplicates;
-//   2. manifest `providerAuthAliases` (alias → target): the alias gets the target's variables;
+//   2. the official external provider catalog (`scripts/lib/official-external-provider-catalog.json`,
+//      `entries[].openclaw.providers[]` `{id, envVars}`): the manifests of the provider plugins
+//      OpenClaw ships outside its package (groq, mistral, deepseek, …), mirrored faithfully; once
+//      such a plugin is installed its manifest feeds the same map, and OpenClaw offers to install
+//      it when one of these variables is set (`resolveOfficialExternalProviderPluginIdsForEnv`).
+//      Appended after the bundled lists without duplicates; providers only the catalog declares
+//      are recorded as `external` (provider → npm package), so a reader can say so;
+//   3. manifest `providerAuthAliases` (alias → target): the alias gets the target's variables;
 //      (recorded as `aliases`, so a reader can report a shared key once, under the target);
-//   3. the core table CORE_PROVIDER_AUTH_ENV_VAR_CANDIDATES replaces those providers' lists.
+//   4. the core table CORE_PROVIDER_AUTH_ENV_VAR_CANDIDATES replaces those providers' lists.
 // Usage: node scripts/provider-env-table.mjs [PACKAGE_DIR] [--stdout]
 //   PACKAGE_DIR defaults to /opt/openclaw/openclaw/node_modules/openclaw; --stdout prints
 //   instead of writing the file.
@@ -78,8 +85,22 @@ for (const plugin of plugins) {
   for (const provider of manifest.setup?.providers ?? []) if (provider?.id) append(table, provider.id, provider.envVars ?? []);
   for (const [alias, target] of Object.entries(manifest.providerAuthAliases ?? {})) aliases.push([alias, target]);
 }
+// Official external provider plugins (not in dist/extensions): their catalog entries.
+const catalogPath = join(packageDir, 'scripts', 'lib', 'official-external-provider-catalog.json');
+const catalog = readJson(catalogPath);
+if (!Array.isArray(catalog.entries)) fail(`${catalogPath}: no \`entries\` list any more`);
+const external = {};
+for (const entry of catalog.entries) {
+  for (const provider of entry?.openclaw?.providers ?? []) {
+    if (!provider?.id || !Array.isArray(provider.envVars) || provider.envVars.length === 0) continue;
+    const id = String(provider.id).trim().toLowerCase();
+    if (!table[id] && typeof entry.name === 'string') external[id] = entry.name;
+    append(table, id, provider.envVars);
+  }
+}
 for (const [alias, target] of aliases.sort(([a], [b]) => a.localeCompare(b))) if (table[target]) append(table, alias, table[target]);
-for (const [provider, variables] of Object.entries(coreCandidates(dist))) table[provider] = [...variables];
+const core = coreCandidates(dist);
+for (const [provider, variables] of Object.entries(core)) table[provider] = [...variables];
 
 const providers = Object.fromEntries(
   Object.entries(table)
@@ -87,7 +108,8 @@ const providers = Object.fromEntries(
     .sort(([a], [b]) => a.localeCompare(b)),
 );
 const aliasTable = Object.fromEntries(aliases.filter(([alias]) => providers[alias]).sort(([a], [b]) => a.localeCompare(b)));
-const text = `${JSON.stringify({ openclawVersion: version, generatedBy: 'scripts/provider-env-table.mjs', providers, aliases: aliasTable }, null, 2)}\n`;
+const externalTable = Object.fromEntries(Object.entries(external).filter(([id]) => providers[id] && !Object.hasOwn(core, id)).sort(([a], [b]) => a.localeCompare(b)));
+const text = `${JSON.stringify({ openclawVersion: version, generatedBy: 'scripts/provider-env-table.mjs', providers, aliases: aliasTable, external: externalTable }, null, 2)}\n`;
 if (toStdout) process.stdout.write(text);
 else {
   writeFileSync(output, text);

@@ -154,7 +154,7 @@ describe('authwatch check (child process)', () => {
         'id', 'provider', 'source', 'type', 'status', 'expiresAt', 'remainingSeconds', 'refreshable', 'detail', 'fix', 'agent', 'path', 'fingerprint', 'fileExposed', 'unused',
       ]);
     }
-    expect(json.profiles[1]).toMatchObject({ id: 'openai-codex:codex-cli', refreshable: true, status: 'ok', remainingSeconds: 3600 });
+    expect(json.profiles[1]).toMatchObject({ id: 'openai:codex-cli', refreshable: true, status: 'ok', remainingSeconds: 3600 });
     for (const source of json.sources) expect(Object.keys(source)).toEqual(['name', 'path', 'found', 'ok', 'error']);
     expect(stdout.trim().split('\n').at(-1)).toBe('}');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/schema.js';
 import { evaluate } from '../src/evaluate/evaluate.js';
 import { policyFromConfig, type Policy } from '../src/evaluate/policy.js';
+import { remediation } from '../src/evaluate/remediation.js';
 import { buildReport } from '../src/evaluate/report.js';
 import { exitCodeFor, worstStatus } from '../src/evaluate/status.js';
 import { makeProfile, type Profile } from '../src/sources/source.js';
@@ -161,5 +162,14 @@ describe('report', () => {
     expect(report.status).toBe('missing');
     expect(report.exitCode).toBe(1);
     expect(report.evaluations[0]!.detail).toBe('no credentials found; looked in: /h/.claude/.credentials.json, the process environment');
+  });
+});
+
+describe('the fix for a provider with no credential', () => {
+  it('names the official external plugin to install first where OpenClaw does not ship the provider (issue 30 §5)', () => {
+    expect(remediation('groq')).toBe(
+      'run `openclaw plugins install @openclaw/groq-provider`, then set GROQ_API_KEY in ~/.openclaw/.env (or log in with `openclaw models auth login --provider groq`), then restart the gateway',
+    );
+    expect(remediation('openrouter')).toBe('set OPENROUTER_API_KEY in ~/.openclaw/.env (or log in with `openclaw models auth login --provider openrouter`), then restart the gateway');
   });
 });

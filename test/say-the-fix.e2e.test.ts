@@ -91,7 +91,7 @@ describe('the fix is right for OpenClaw 2026.9.6', () => {
     });
     const { document, table } = await check(home);
     expect(row(document, 'anthropic:claude-cli')!.fix).toBe('run `claude auth login` on the gateway host (Claude Code signs in again; OpenClaw reuses its login)');
-    expect(row(document, 'openai-codex:codex-cli')!.fix).toBe('run `codex login`');
+    expect(row(document, 'openai:codex-cli')!.fix).toBe('run `codex login`');
     expect(row(document, 'openai-codex:me@example.com')!.fix).toBe(
       'run `openclaw doctor --fix` (OpenClaw 2026.9 files `openai-codex` profiles under `openai`), then `openclaw models auth login --provider openai`',
     );
@@ -118,15 +118,15 @@ describe('a CLI login no route uses is `unused`', () => {
   it('an expired Codex login with no openai in use: listed, unused, exit 0', async () => {
     const home = makeHome({ ...gateway, '.codex/auth.json': codexLogin(NOW - HOUR) });
     const { code, document, table } = await check(home);
-    expect(row(document, 'openai-codex:codex-cli')).toMatchObject({ status: 'expired', unused: true });
+    expect(row(document, 'openai:codex-cli')).toMatchObject({ status: 'expired', unused: true });
     expect(code).toBe(0);
-    expect(table).toMatch(/^openai-codex:codex-cli .* unused \(no provider in use\)/m);
+    expect(table).toMatch(/^openai:codex-cli .* unused \(no provider in use\)/m);
   });
 
   it('the same login counts once the gateway uses openai (OpenClaw 2026.9\'s id for Codex)', async () => {
     const home = makeHome({ ...gateway, '.openclaw/openclaw.json': { json: { agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6', fallbacks: ['openai/gpt-5.5'] } } } } }, '.codex/auth.json': codexLogin(NOW - HOUR) });
     const { code, document } = await check(home);
-    expect(row(document, 'openai-codex:codex-cli')).toMatchObject({ status: 'expired', unused: false, fix: 'run `codex login`' });
+    expect(row(document, 'openai:codex-cli')).toMatchObject({ status: 'expired', unused: false, fix: 'run `codex login`' });
     expect(code).toBe(1);
   });
 
@@ -152,7 +152,7 @@ describe('a CLI login no route uses is `unused`', () => {
   it('with no gateway at all, the CLI logins are what is watched: they count', async () => {
     const home = makeHome({ '.codex/auth.json': codexLogin(NOW - HOUR) });
     const { code, document } = await check(home);
-    expect(row(document, 'openai-codex:codex-cli')).toMatchObject({ status: 'expired', unused: false });
+    expect(row(document, 'openai:codex-cli')).toMatchObject({ status: 'expired', unused: false });
     expect(code).toBe(1);
   });
 });

@@ -309,7 +309,7 @@ async function checkAgent(context: SourceContext, agent: string): Promise<void> 
   const { readOpenclawConfig } = await import('../sources/openclaw-config.js');
   // OpenClaw knows the agents openclaw.json lists, whether or not they have a dir yet.
   const listed = (await readOpenclawConfig({ ...context, agent: null })).agentIds;
-  const known = [...new Set([...discoverAgentDirs({ ...context, agent: null }).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])), ...listed])].sort();
+  const known = [...new Set([...(await discoverAgentDirs({ ...context, agent: null })).agents.flatMap((dir) => (dir.agent === null ? [] : [dir.agent])), ...listed])].sort();
   if (known.includes(agent)) return;
   const { closest } = await import('../core/suggest.js');
   const near = closest(agent, known);

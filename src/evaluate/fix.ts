@@ -35,7 +35,7 @@ export function fixFor(e: Evaluation): string | null {
     return `nothing to renew: the quota window resets by itself; to bridge it, add another ${profile.provider} credential to the gateway's order`;
   }
   const stated = statedFix(e.detail) ?? (profile.verdict === null ? null : fixInReason(profile.verdict.reason));
-  return forAgent(stated ?? remediation(profile.provider, profile.id, profile.type), profile.agent);
+  return forAgent(stated ?? remediation(profile.provider, profile.id, profile.type, profile.source), profile.agent);
 }
 
 /**

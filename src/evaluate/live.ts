@@ -50,7 +50,7 @@ function verdictPart(e: Evaluation, fact: LiveFact, now: number): { status: Stat
     case 'works':
       return { status: 'ok', text: `works, ${checked}` };
     case 'rejected':
-      return { status: 'expired', text: `rejected${code}${said} (${checked}); fix: ${remediation(e.profile.provider, e.profile.id, e.profile.type)}` };
+      return { status: 'expired', text: `rejected${code}${said} (${checked}); fix: ${remediation(e.profile.provider, e.profile.id, e.profile.type, e.profile.source)}` };
     case 'no-credit':
       return { status: 'expired', text: `no credit${said} (${checked}); fix: ${fact.topUp ?? 'add credit in the provider console'}` };
     case 'wrong-kind':

@@ -7,6 +7,7 @@ import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
+import { envRowServesRoutes } from '../sources/provider-env.js';
 import { normalizedModelId } from './model-ids.js';
 import { blockEvidence, type WindowEvidence } from './block-evidence.js';
 import { routeModels, type RouteModel } from './route-models.js';
@@ -462,6 +463,8 @@ function byProvider(seen: readonly Evaluation[]): { stored: Map<string, Evaluati
   const env = new Map<string, Evaluation[]>();
   const providers = new Set<string>();
   for (const e of seen) {
+    // A pool's rotation key serves only after the route's own key; an external plugin's key only once it is installed.
+    if (e.profile.source === sourceNames.env && !envRowServesRoutes(e.profile)) continue;
     const provider = e.profile.provider.toLowerCase();
     addTo(e.profile.source === sourceNames.env ? env : stored, provider, e);
     providers.add(provider);

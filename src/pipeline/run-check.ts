@@ -164,8 +164,8 @@ const cliLoginSources: ReadonlySet<string> = new Set([sourceNames.claudeCode, so
 /**
  * Whether a CLI login (Claude Code, Codex, Gemini, …) serves a provider the gateway's routes
  * use: `undefined` for any other row, and for every row while no gateway route is known (then
- * the logins are what authwatch watches). A Codex login serves OpenClaw 2026.9's `openai`,
- * the provider its legacy `openai-codex` id became.
+ * the logins are what authwatch watches). A Codex login is an `openai` one, as OpenClaw
+ * 2026.9 files it (codex.ts).
  */
 function cliLoginInUse(routes: readonly Route[]): (e: Evaluation) => boolean | undefined {
   const providers = new Set(routes.map((route) => route.provider));
@@ -173,7 +173,7 @@ function cliLoginInUse(routes: readonly Route[]): (e: Evaluation) => boolean | u
   return (e) => {
     if (!cliLoginSources.has(e.profile.source) || e.profile.problem !== null) return undefined;
     const provider = e.profile.provider.toLowerCase();
-    return providers.has(provider) || (provider === 'openai-codex' && providers.has('openai'));
+    return providers.has(provider);
   };
 }
 

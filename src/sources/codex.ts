@@ -41,6 +41,10 @@ export function readCodexAuth(document: unknown): Read<CodexAuth> {
 }
 
 const name = sourceNames.codex;
+/** The Codex CLI login as OpenClaw 2026.9 names it (`CODEX_CLI_PROFILE_ID`, src/agents/auth-profiles/profile-ids.ts; `parseCodexOauthCredential` files it under `openai`). */
+const loginRow = { id: 'openai:codex-cli', provider: 'openai' } as const;
+/** Its API key login, as OpenClaw's Codex setup imports it (setup-inference `stageCodexCandidate`). */
+const apiKeyRow = { id: 'openai:codex-cli-api-key', provider: 'openai' } as const;
 /** When the access token is not a readable JWT, Codex treats it as good for an hour after refresh. */
 const fallbackLifetimeMs = 3_600_000;
 
@@ -121,7 +125,7 @@ function storedSecret(value: string | undefined, what: string): Pick<Profile, 's
 }
 
 function apiKeyLogin(auth: CodexAuth): ProfileFields {
-  return { id: 'openai:codex-cli', provider: 'openai', type: 'api_key', ...storedSecret(auth.OPENAI_API_KEY, 'API key') };
+  return { ...apiKeyRow, type: 'api_key', ...storedSecret(auth.OPENAI_API_KEY, 'API key') };
 }
 
 /** A token Codex keeps as a JWT (agent identity) or opaque (personal access token): its `exp` when it has one. */
@@ -168,7 +172,7 @@ function handOver(context: SourceContext, auth: CodexAuth, reading: Reading): vo
   const login = loginOf(auth);
   const secret = login.kind === 'oauth' ? auth.tokens?.access_token?.trim() : login.kind === 'api_key' ? auth.OPENAI_API_KEY?.trim() : undefined;
   const accountId = auth.tokens?.account_id?.trim();
-  if (secret) context.handOverSecret({ source: name, agent: null, id: reading.id ?? 'openai-codex:codex-cli' }, { value: secret, ...(accountId ? { accountId } : {}) });
+  if (secret) context.handOverSecret({ source: name, agent: null, id: reading.id ?? loginRow.id }, { value: secret, ...(accountId ? { accountId } : {}) });
 }
 
 function interpret(auth: CodexAuth, mtimeMs: number): Reading {
@@ -205,7 +209,7 @@ const keyringNote = (mode: CodexStoreMode, configPath: string) =>
  * open a desktop keyring, and OpenClaw does not use this login either.
  */
 function heldElsewhere(path: string, mode: CodexStoreMode, configPath: string, extra: string[] = []): Profile {
-  return makeProfile({ id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path, secret: 'reference', notes: [keyringNote(mode, configPath), ...extra] });
+  return makeProfile({ ...loginRow, source: name, path, secret: 'reference', notes: [keyringNote(mode, configPath), ...extra] });
 }
 
 /** `CODEX_API_KEY`: `codex exec` uses it ahead of any stored login. */
@@ -226,14 +230,14 @@ export const codex: Source = {
     const withEnv = (result: SourceResult): SourceResult => ({ ...result, profiles: [...result.profiles, ...env] });
     if (store.mode === 'unknown') {
       const message = `${store.path}: cli_auth_credentials_store is not one Codex accepts (file, keyring, auto, ephemeral); Codex will not start — fix the value`;
-      return withEnv({ profiles: [makeProfile({ id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path: store.path, secret: 'absent', problem: message })], visits: [{ name, path: store.path, found: true, ok: false, error: message }] });
+      return withEnv({ profiles: [makeProfile({ ...loginRow, source: name, path: store.path, secret: 'absent', problem: message })], visits: [{ name, path: store.path, found: true, ok: false, error: message }] });
     }
     if (store.mode === 'keyring' || store.mode === 'ephemeral') {
       // Codex never reads auth.json in these modes (keyring mode deletes it after a login).
       const ignored = (await readCredentialFile(path)).kind === 'absent' ? [] : [`${path} is left over and ignored by Codex`];
       return withEnv({ profiles: [heldElsewhere(path, store.mode, store.path, ignored)], visits: [foundVisit(name, store.path)] });
     }
-    const row = { id: 'openai-codex:codex-cli', provider: 'openai-codex', source: name, path };
+    const row = { ...loginRow, source: name, path };
     const result = await readSingleProfileDocument(row, readCodexAuth, ({ value, mtimeMs }) => {
       const reading = interpret(value, mtimeMs);
       handOver(context, value, reading);

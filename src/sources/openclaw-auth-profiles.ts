@@ -108,7 +108,7 @@ function legacyFiles(paths: string[], agent: string | null): SourceResult {
 export const openclawAuthProfiles: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
-    const discovery = discoverAgentDirs(context);
+    const discovery = await discoverAgentDirs(context);
     const withDatabase = new Set<string>();
     for (const dir of stateDirs(context)) if (pathExists(stateDatabasePath(dir.dir))) withDatabase.add(dir.dir);
     const read = await Promise.all([

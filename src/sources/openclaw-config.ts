@@ -2,6 +2,7 @@ import { isJsonObject, readObject, type JsonObject, type Read } from '../core/js
 import { parseJson5Text } from '../core/json5-text.js';
 import { join } from 'node:path';
 import { openclawConfigPath, primaryStateDir } from './openclaw-paths.js';
+import { agentEntries, normalizeAgentId, openclawDefaultAgent } from './openclaw-agents.js';
 import { readGatewayDotenv } from './dotenv.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
@@ -131,25 +132,12 @@ function agentFallbacksOverride(spec: unknown): string[] | undefined {
   return Array.isArray(spec.fallbacks) ? strings(spec.fallbacks) : undefined;
 }
 
-/** The agents of `agents.list` (array) or `agents.entries` (map), as id → entry. */
-function agentEntries(agents: Record<string, unknown>): Map<string, Record<string, unknown>> {
-  const found = new Map<string, Record<string, unknown>>();
-  if (isJsonObject(agents.entries)) {
-    for (const [id, entry] of Object.entries(agents.entries)) if (isJsonObject(entry) && !found.has(normalizeAgentId(id))) found.set(normalizeAgentId(id), entry);
-  } else if (agents.entries === undefined && Array.isArray(agents.list)) {
-    for (const entry of agents.list) if (isJsonObject(entry) && typeof entry.id === 'string' && !found.has(normalizeAgentId(entry.id))) found.set(normalizeAgentId(entry.id), entry);
-  }
-  return found;
-}
-
 /** The heartbeat's own model: the agent's `heartbeat.model`, else `agents.defaults.heartbeat.model`. */
 function heartbeatModelOf(entry: Record<string, unknown> | undefined, defaults: Record<string, unknown>): string | undefined {
   const of = (owner: Record<string, unknown> | undefined) => (owner && isJsonObject(owner.heartbeat) && typeof owner.heartbeat.model === 'string' ? owner.heartbeat.model.trim() || undefined : undefined);
   return of(entry) ?? of(defaults);
 }
 
-/** OpenClaw's implicit agent: the one a home without an agent list runs. */
-const openclawDefaultAgent = 'main';
 
 /** The bundled plugins' `modelCatalog.providers.<id>.defaultUtilityModel` (2026.9.6 dist/extensions/{anthropic,openai}/openclaw.plugin.json). */
 const defaultUtilityModels: Readonly<Record<string, string>> = { anthropic: 'claude-haiku-4-5', openai: 'gpt-5.6-luna' };
@@ -162,13 +150,6 @@ function automaticUtilityModel(primary: string, aliases: ReadonlyMap<string, str
   const provider = providerOfModelRef(primary, aliases);
   const model = provider ? defaultUtilityModels[provider] : undefined;
   return model && `${provider}/${model}`;
-}
-
-/** OpenClaw's `normalizeAgentId`: trimmed, lower-cased, other characters as `-` (at most 64). */
-function normalizeAgentId(raw: string): string {
-  const lower = raw.trim().toLowerCase();
-  if (/^[a-z0-9][a-z0-9_-]{0,63}$/.test(lower)) return lower;
-  return lower.replace(/[^a-z0-9_-]+/g, '-').replace(/^-+/, '').replace(/-+$/, '').slice(0, 64) || openclawDefaultAgent;
 }
 
 /** Whether openclaw.json has an agent roster (`agents.entries` or `agents.list`), even an empty one. */

@@ -117,7 +117,7 @@ async function readDatabase(location: DatabaseLocation, now: number, handOverSec
 export const openclawDb: Source = {
   name,
   async read(context: SourceContext): Promise<SourceResult> {
-    const discovery = discoverAgentDirs(context);
+    const discovery = await discoverAgentDirs(context);
     const locations: DatabaseLocation[] = [
       ...stateDirs(context).map((dir) => ({ path: stateDatabasePath(dir.dir), layout: 'stateDb' as const, agent: null })),
       ...discovery.agents.map((agent) => ({ path: join(agent.dir, 'openclaw-agent.sqlite'), layout: 'agentDb' as const, agent: agent.agent })),

@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { describeFsError, statIfVisible } from '../core/files.js';
+import { describeFsError, readCredentialFile, statIfVisible } from '../core/files.js';
+import { parseJson5Text } from '../core/json5-text.js';
 import { expandHome } from '../core/paths.js';
+import { configuredAgentDirs } from './openclaw-agents.js';
 import type { SourceContext } from './source.js';
 
 
@@ -125,8 +127,8 @@ export interface AgentDir {
   agent: string | null;
   dir: string;
   stateDir: StateDir;
-  /** Why this dir is read, when it is not the usual `agents/<id>/agent`. */
-  origin: 'agents' | 'env' | 'pre-multi-agent';
+  /** Why this dir is read, when it is not the usual `agents/<id>/agent` (`config`: its `agentDir` in openclaw.json). */
+  origin: 'agents' | 'config' | 'env' | 'pre-multi-agent';
 }
 
 interface AgentDiscovery {
@@ -146,21 +148,37 @@ function agentIdFromPath(dir: string): string {
 }
 
 /** Both OpenClaw sources (JSON stores and SQLite) need the agent dirs: found once per check. */
-const discoveries = new WeakMap<SourceContext, AgentDiscovery>();
+const discoveries = new WeakMap<SourceContext, Promise<AgentDiscovery>>();
 
 /**
  * Finds every OpenClaw agent dir: `<stateDir>/agents/<id>/agent` in each state dir, the
- * pre-multi-agent `<stateDir>/agent`, and `$OPENCLAW_AGENT_DIR` / `$PI_CODING_AGENT_DIR`.
+ * pre-multi-agent `<stateDir>/agent`, an agent's own `agentDir` in openclaw.json, and
+ * `$OPENCLAW_AGENT_DIR` / `$PI_CODING_AGENT_DIR`.
  */
-export function discoverAgentDirs(context: SourceContext): AgentDiscovery {
+export function discoverAgentDirs(context: SourceContext): Promise<AgentDiscovery> {
   let discovery = discoveries.get(context);
   if (!discovery) discoveries.set(context, (discovery = findAgentDirs(context)));
   return discovery;
 }
 
-function findAgentDirs(context: SourceContext): AgentDiscovery {
+/**
+ * The `agentDir`s openclaw.json sets, as absolute paths: a `~` is OpenClaw's home, as in its
+ * `resolveEffectiveAgentDir` (`resolveUserPath`). An unreadable config gives none: the config
+ * source reports it.
+ */
+async function agentDirsFromConfig(context: SourceContext): Promise<Map<string, string>> {
+  const file = await readCredentialFile(openclawConfigPath(context));
+  if (file.kind !== 'ok') return new Map();
+  const json = await parseJson5Text(file.text);
+  if (!json.ok) return new Map();
+  const home = openclawHome(context);
+  return new Map([...configuredAgentDirs(json.value)].map(([agent, dir]) => [agent, expandHome(dir, home)]));
+}
+
+async function findAgentDirs(context: SourceContext): Promise<AgentDiscovery> {
   const agents: AgentDir[] = [];
   const failures: AgentDiscovery['failures'] = [];
+  const configured = await agentDirsFromConfig(context);
   for (const stateDir of stateDirs(context)) {
     const agentsRoot = join(stateDir.dir, 'agents');
     try {
@@ -168,6 +186,8 @@ function findAgentDirs(context: SourceContext): AgentDiscovery {
       const ids = entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name);
       for (const id of ids.sort()) {
         const dir = join(agentsRoot, id, 'agent');
+        // An agent with its own agentDir keeps its store there; OpenClaw never reads this one for it.
+        if (configured.has(id) && configured.get(id) !== dir && !stateDir.legacy && stateDir.profile === undefined) continue;
         if (isDirectory(dir)) agents.push({ agent: id, dir, stateDir, origin: 'agents' });
       }
     } catch (error) {
@@ -178,6 +198,9 @@ function findAgentDirs(context: SourceContext): AgentDiscovery {
     }
     const single = join(stateDir.dir, 'agent');
     if (isDirectory(single)) agents.push({ agent: null, dir: single, stateDir, origin: 'pre-multi-agent' });
+  }
+  for (const [agent, dir] of configured) {
+    if (isDirectory(dir) && !agents.some((known) => known.dir === dir)) agents.push({ agent, dir, stateDir: stateDirs(context)[0]!, origin: 'config' });
   }
   const fromEnv = envPath(context, 'OPENCLAW_AGENT_DIR') ?? envPath(context, 'PI_CODING_AGENT_DIR');
   if (fromEnv && !agents.some((agent) => agent.dir === fromEnv)) {

@@ -47,12 +47,12 @@ interface Case {
 const megabyte = 1 << 20;
 const cases: Case[] = [
   // Bad times, every shape, every source.
-  { name: 'Codex JWT exp 1e20', files: codexLogin(fakeJwt({ exp: 1e20 })), row: 'openai-codex:codex-cli', error: /tokens\.access_token: its exp claim 1e20 is not a valid time/ },
-  { name: 'Codex JWT exp -5', files: codexLogin(fakeJwt({ exp: -5 })), row: 'openai-codex:codex-cli', error: /its exp claim is -5: not a valid time/ },
-  { name: 'Codex JWT exp "soon"', files: codexLogin(fakeJwt({ exp: 'soon' })), row: 'openai-codex:codex-cli', error: /its exp claim must be a number of epoch seconds, found a string/ },
-  { name: 'Codex JWT exp 1e309 (Infinity)', files: codexLogin(rawJwt('{"exp":1e309}')), row: 'openai-codex:codex-cli', error: /its exp claim is not a finite number \(Infinity\)/ },
-  { name: 'Codex last_refresh at the end of time, no JWT', files: codexLogin('opaque-PLANTEDSECRET', { last_refresh: '+275760-09-13T00:00:00.000Z' }), row: 'openai-codex:codex-cli', status: 'ok', detail: /no readable expiry/ },
-  { name: 'Codex last_refresh garbage, no JWT', files: codexLogin('opaque-PLANTEDSECRET', { last_refresh: 'yesterday' }), row: 'openai-codex:codex-cli', status: 'ok', detail: /no readable expiry/ },
+  { name: 'Codex JWT exp 1e20', files: codexLogin(fakeJwt({ exp: 1e20 })), row: 'openai:codex-cli', error: /tokens\.access_token: its exp claim 1e20 is not a valid time/ },
+  { name: 'Codex JWT exp -5', files: codexLogin(fakeJwt({ exp: -5 })), row: 'openai:codex-cli', error: /its exp claim is -5: not a valid time/ },
+  { name: 'Codex JWT exp "soon"', files: codexLogin(fakeJwt({ exp: 'soon' })), row: 'openai:codex-cli', error: /its exp claim must be a number of epoch seconds, found a string/ },
+  { name: 'Codex JWT exp 1e309 (Infinity)', files: codexLogin(rawJwt('{"exp":1e309}')), row: 'openai:codex-cli', error: /its exp claim is not a finite number \(Infinity\)/ },
+  { name: 'Codex last_refresh at the end of time, no JWT', files: codexLogin('opaque-PLANTEDSECRET', { last_refresh: '+275760-09-13T00:00:00.000Z' }), row: 'openai:codex-cli', status: 'ok', detail: /no readable expiry/ },
+  { name: 'Codex last_refresh garbage, no JWT', files: codexLogin('opaque-PLANTEDSECRET', { last_refresh: 'yesterday' }), row: 'openai:codex-cli', status: 'ok', detail: /no readable expiry/ },
   { name: 'declared unit jwt, exp 1e20', files: declaredFile('jwt', fakeJwt({ exp: 1e20 })), row: 'bad-date', error: /field v its exp claim 1e20 is not a valid time.*\(unit jwt\)/ },
   { name: 'declared unit s, 1e20', files: declaredFile('s', 1e20), row: 'bad-date', error: /field v 1e20 is not a valid time: beyond the largest valid date/ },
   { name: 'declared unit ms, 1e300', files: declaredFile('ms', 1e300), row: 'bad-date', error: /field v 1e300 is not a valid time/ },

@@ -145,6 +145,25 @@ export const homes: Home[] = [
   { name: 'env-google-api-key', kind: 'rows', covers: 'GOOGLE_API_KEY alone satisfies google', config: model('google/gemini-2.5-pro'), env: { GOOGLE_API_KEY: tok('google', 'env') } },
   { name: 'env-gemini-api-key', kind: 'rows', covers: 'GEMINI_API_KEY satisfies google', config: model('google/gemini-2.5-pro'), env: { GEMINI_API_KEY: tok('gemini', 'env') } },
   { name: 'env-minimax-api-key', kind: 'rows', covers: 'MINIMAX_API_KEY satisfies minimax', config: model('minimax/MiniMax-M2.5'), env: { MINIMAX_API_KEY: tok('minimax', 'env') } },
+  // issue 30 §5: key pools (src/agents/live-auth-keys.ts) are rotation keys, never a route's own key
+  {
+    name: 'env-pool-keys-only',
+    kind: 'rows',
+    covers: 'OPENCLAW_LIVE_ANTHROPIC_KEYS and ANTHROPIC_API_KEY_2 without ANTHROPIC_API_KEY: no key for the route',
+    config: model(opus),
+    env: { OPENCLAW_LIVE_ANTHROPIC_KEYS: `${tok('ant', 'pool1')},${tok('ant', 'pool2')}`, ANTHROPIC_API_KEY_2: tok('ant', 'pool3') },
+  },
+  { name: 'env-pool-live-single-only', kind: 'rows', covers: 'OPENCLAW_LIVE_ANTHROPIC_KEY alone: no key for the route', config: model(opus), env: { OPENCLAW_LIVE_ANTHROPIC_KEY: tok('ant', 'live') } },
+  {
+    name: 'env-pool-beside-primary',
+    kind: 'rows',
+    covers: 'ANTHROPIC_API_KEY with a pool beside it: the primary key serves',
+    config: model(opus),
+    env: { ANTHROPIC_API_KEY: tok('ant', 'env'), ANTHROPIC_API_KEY_2: tok('ant', 'pool3') },
+    files: () => ({ '.openclaw/.env': `OPENCLAW_LIVE_ANTHROPIC_KEYS=${tok('ant', 'pool1')}\n` }),
+  },
+  { name: 'env-groq-external-plugin', kind: 'rows', covers: 'GROQ_API_KEY, declared by the official external groq plugin (not installed)', config: model('groq/llama-3.3-70b-versatile'), env: { GROQ_API_KEY: tok('groq', 'env') } },
+  { name: 'env-deepseek-pool-only', kind: 'rows', covers: 'DEEPSEEK_API_KEYS alone (external plugin, not installed)', config: model('deepseek/deepseek-chat'), env: { DEEPSEEK_API_KEYS: tok('deepseek', 'pool') } },
   { name: 'env-wrong-provider-key', kind: 'rows', covers: 'an env key of another provider does not help', config: model('google/gemini-2.5-pro'), env: { ANTHROPIC_API_KEY: tok('ant', 'env') } },
   {
     name: 'config-inline-api-key',
@@ -410,6 +429,18 @@ export const homes: Home[] = [
     cli: () => [
       { args: ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '30d'], stdin: `sk-ant-oat01-${SECRET}-${'d'.repeat(80)}\n` },
       { args: ['agents', 'add', 'work', '--non-interactive', '--workspace', '{HOME}/ws-work', '--model', 'google/gemini-2.5-pro'] },
+    ],
+  },
+  {
+    name: 'cli-agents-work-own-agent-dir',
+    kind: 'cli',
+    covers: "issue 32: `agents add work --agent-dir`: work's store lives in its own agentDir (resolveEffectiveAgentDir), not agents/work/agent",
+    config: model(opus),
+    agents: ['main', 'work'],
+    cli: () => [
+      { args: ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '30d'], stdin: `sk-ant-oat01-${SECRET}-${'i'.repeat(80)}\n` },
+      { args: ['agents', 'add', 'work', '--non-interactive', '--workspace', '{HOME}/ws-work', '--agent-dir', '{HOME}/elsewhere/work-agent', '--model', 'google/gemini-2.5-pro'] },
+      { args: ['models', 'auth', 'paste-api-key', '--provider', 'google', '--agent', 'work'], stdin: `AIza${SECRET}${'j'.repeat(30)}\n` },
     ],
   },
   {

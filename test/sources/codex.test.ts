@@ -14,7 +14,7 @@ describe('Codex CLI auth source', () => {
       },
     });
     const { profiles } = await codex.read(contextFor(home));
-    expect(profiles[0]).toMatchObject({ id: 'openai-codex:codex-cli', provider: 'openai-codex', type: 'oauth', refreshable: true, expiresAt: exp * 1000 });
+    expect(profiles[0]).toMatchObject({ id: 'openai:codex-cli', provider: 'openai', type: 'oauth', refreshable: true, expiresAt: exp * 1000 });
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED|eyJ/);
   });
 
@@ -30,7 +30,7 @@ describe('Codex CLI auth source', () => {
   it('API-key mode is an openai api_key profile', async () => {
     const home = makeHome({ '.codex/auth.json': { json: { auth_mode: 'apikey', OPENAI_API_KEY: 'sk-PLANTED' } } });
     const { profiles } = await codex.read(contextFor(home));
-    expect(profiles[0]).toMatchObject({ id: 'openai:codex-cli', provider: 'openai', type: 'api_key' });
+    expect(profiles[0]).toMatchObject({ id: 'openai:codex-cli-api-key', provider: 'openai', type: 'api_key' });
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
   });
 
@@ -50,17 +50,17 @@ describe('Codex CLI auth source', () => {
   // never a crash, always one row saying what is there.
   const jwt = fakeJwt({ exp: Math.floor((NOW + HOUR) / 1000) }, 'PLANTEDsig');
   it.each([
-    ['apikey', 'sk-PLANTED', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
-    ['apikey', null, undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent', fingerprint: null }, ['logged out: no API key stored']],
-    ['apikey', undefined, undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
-    ['ApiKey', ' ', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
-    ['chatgpt', null, { access_token: jwt, refresh_token: 'r' }, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'present', expiresAt: Math.floor((NOW + HOUR) / 1000) * 1000 }, []],
-    ['chatgpt', 'sk-PLANTED', null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
-    ['chatgptAuthTokens', null, { access_token: jwt }, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'present', refreshable: false }, []],
-    [null, null, null, { id: 'openai-codex:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
-    [undefined, 'sk-PLANTED', undefined, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
-    ['agentIdentity', null, null, { id: 'openai-codex:codex-cli', type: 'token', secret: 'absent' }, ['logged out: no agent identity stored']],
-    ['constructor', 'sk-PLANTED', null, { id: 'openai:codex-cli', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI', 'auth_mode not known to authwatch; judged by what is stored']],
+    ['apikey', 'sk-PLANTED', undefined, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
+    ['apikey', null, undefined, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'absent', fingerprint: null }, ['logged out: no API key stored']],
+    ['apikey', undefined, undefined, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
+    ['ApiKey', ' ', undefined, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'absent' }, ['logged out: no API key stored']],
+    ['chatgpt', null, { access_token: jwt, refresh_token: 'r' }, { id: 'openai:codex-cli', type: 'oauth', secret: 'present', expiresAt: Math.floor((NOW + HOUR) / 1000) * 1000 }, []],
+    ['chatgpt', 'sk-PLANTED', null, { id: 'openai:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
+    ['chatgptAuthTokens', null, { access_token: jwt }, { id: 'openai:codex-cli', type: 'oauth', secret: 'present', refreshable: false }, []],
+    [null, null, null, { id: 'openai:codex-cli', type: 'oauth', secret: 'absent' }, ['logged out: no tokens stored']],
+    [undefined, 'sk-PLANTED', undefined, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI']],
+    ['agentIdentity', null, null, { id: 'openai:codex-cli', type: 'token', secret: 'absent' }, ['logged out: no agent identity stored']],
+    ['constructor', 'sk-PLANTED', null, { id: 'openai:codex-cli-api-key', type: 'api_key', secret: 'present' }, ['API key stored by the Codex CLI', 'auth_mode not known to authwatch; judged by what is stored']],
   ])('auth_mode %j with OPENAI_API_KEY %j', async (auth_mode, key, tokens, row, notes) => {
     const home = makeHome({ '.codex/auth.json': { json: { auth_mode, OPENAI_API_KEY: key, tokens } } });
     const { profiles, visits } = await codex.read(contextFor(home));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/sources/dotenv.js';
 import { envKeys } from '../../src/sources/env-keys.js';
+import { envRowServesRoutes, rotationKeyNote } from '../../src/sources/provider-env.js';
 import { contextFor } from '../helpers/context.js';
 import { makeHome } from '../helpers/home.js';
 
@@ -67,6 +68,73 @@ describe('environment keys source', () => {
       ['env:ANTHROPIC_API_KEY', 'anthropic'],
       ['env:OLLAMA_API_KEY', 'ollama'],
     ]);
+  });
+
+  it('GROQ_API_KEY, MISTRAL_API_KEY and DEEPSEEK_API_KEY are rows, as the official external plugins read them (issue 30 §5)', async () => {
+    const home = makeHome({ '.openclaw/.env': 'DEEPSEEK_API_KEY=sk-PLANTED-deepseek\n' });
+    const { profiles } = await envKeys.read(contextFor(home, { GROQ_API_KEY: 'gsk_PLANTED', MISTRAL_API_KEY: 'PLANTED-mistral' }));
+    expect(profiles.map((p) => [p.id, p.provider, p.type])).toEqual([
+      ['env:DEEPSEEK_API_KEY', 'deepseek', 'api_key'],
+      ['env:GROQ_API_KEY', 'groq', 'api_key'],
+      ['env:MISTRAL_API_KEY', 'mistral', 'api_key'],
+    ]);
+    expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+    // Not in OpenClaw's package: `models status` calls a groq route indeterminate until the plugin is installed.
+    expect(profiles[1]!.notes).toContain('read by the official external plugin @openclaw/groq-provider once installed (`openclaw plugins install @openclaw/groq-provider`); not counted for a route: authwatch does not check the install');
+    expect(profiles.map(envRowServesRoutes)).toEqual([false, false, false]);
+  });
+
+  it('a bundled provider\'s key serves routes; a rotation key does not', async () => {
+    const { profiles } = await envKeys.read(contextFor(makeHome(), { ANTHROPIC_API_KEY: 'a', ANTHROPIC_API_KEY_2: 'b' }));
+    expect(profiles.map((p) => [p.id, envRowServesRoutes(p)])).toEqual([
+      ['env:ANTHROPIC_API_KEY', true],
+      ['env:ANTHROPIC_API_KEY_2', false],
+    ]);
+  });
+
+  describe("key pools, as OpenClaw's collectProviderApiKeys reads them (src/agents/live-auth-keys.ts)", () => {
+    const rows = async (env: Record<string, string>, file = '') => {
+      const home = makeHome(file ? { '.openclaw/.env': file } : {});
+      const { profiles } = await envKeys.read(contextFor(home, env));
+      expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
+      return profiles.map((p) => [p.id, p.provider, p.notes.includes(rotationKeyNote)]);
+    };
+
+    it('<P>_API_KEYS (split at whitespace, commas, semicolons), <P>_API_KEY_* and the .env file: one row per distinct key', async () => {
+      expect(
+        await rows({ GROQ_API_KEY: 'PLANTED-0', GROQ_API_KEYS: 'PLANTED-1, PLANTED-2;PLANTED-0\nPLANTED-1', GROQ_API_KEY_BACKUP: 'PLANTED-3' }, 'GROQ_API_KEY_2=PLANTED-4\nGROQ_API_KEY_BACKUP=PLANTED-file\n'),
+      ).toEqual([
+        ['env:GROQ_API_KEY', 'groq', false],
+        ['env:GROQ_API_KEYS#1', 'groq', true],
+        ['env:GROQ_API_KEYS#2', 'groq', true],
+        ['env:GROQ_API_KEY_BACKUP', 'groq', true],
+        ['env:GROQ_API_KEY_2', 'groq', true],
+      ]);
+    });
+
+    it('OPENCLAW_LIVE_<P>_KEY alone makes the pool; google reads GEMINI_*, anthropic OPENCLAW_LIVE_ANTHROPIC_KEYS', async () => {
+      expect(await rows({ OPENCLAW_LIVE_MISTRAL_KEY: 'PLANTED-live', MISTRAL_API_KEYS: 'PLANTED-a,PLANTED-b' })).toEqual([['env:OPENCLAW_LIVE_MISTRAL_KEY', 'mistral', true]]);
+      expect(await rows({ GEMINI_API_KEYS: 'PLANTED-g1', GEMINI_API_KEY_9: 'PLANTED-g2', ANTHROPIC_API_KEYS: 'PLANTED-ignored', OPENCLAW_LIVE_ANTHROPIC_KEYS: 'PLANTED-a1' })).toEqual([
+        ['env:OPENCLAW_LIVE_ANTHROPIC_KEYS#1', 'anthropic', true],
+        ['env:GEMINI_API_KEYS#1', 'google', true],
+        ['env:GEMINI_API_KEY_9', 'google', true],
+      ]);
+    });
+
+    it('hands every rotation key to the live checks under its own row, like the primary key', async () => {
+      const handed: [string, string][] = [];
+      const context = { ...contextFor(makeHome(), { GROQ_API_KEY: 'k0', GROQ_API_KEYS: 'k1 k2' }), handOverSecret: (row: { id: string }, secret: { value: string }) => handed.push([row.id, secret.value]) };
+      await envKeys.read(context);
+      expect(handed).toEqual([
+        ['env:GROQ_API_KEY', 'k0'],
+        ['env:GROQ_API_KEYS#1', 'k1'],
+        ['env:GROQ_API_KEYS#2', 'k2'],
+      ]);
+    });
+
+    it('a process variable set empty hides the .env one, as for the primary keys', async () => {
+      expect(await rows({ DEEPSEEK_API_KEYS: '' }, 'DEEPSEEK_API_KEYS=PLANTED-x\n')).toEqual([]);
+    });
   });
 
   it('an unreadable .env is an error row, process keys still count', async () => {

@@ -97,6 +97,22 @@ describe('openclaw auth-profiles.json source', () => {
     expect(byId['d:default']!.agent).toBe('ops');
   });
 
+  it("an agent's own agentDir in openclaw.json is where its store is; its agents/<id>/agent is no longer read (resolveEffectiveAgentDir)", async () => {
+    const home = makeHome({
+      '.openclaw/openclaw.json': { json: { agents: { ownership: 'explicit', entries: { main: {}, Work: { agentDir: '~/elsewhere/work-agent' } } } } },
+      'elsewhere/work-agent/auth-profiles.json': store({ 'google:manual': { type: 'api_key', provider: 'google', key: 'AIza-PLANTED-own' } }),
+      [agentStore('work')]: store({ 'google:stale': { type: 'api_key', provider: 'google', key: 'AIza-PLANTED-stale' } }),
+      [agentStore('main')]: store({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-PLANTED' } }),
+    });
+    const { profiles } = await openclawAuthProfiles.read(contextFor(home));
+    expect(profiles.map((p) => [p.id, p.agent, p.path])).toEqual([
+      ['anthropic:default', 'main', join(home, agentStore('main'))],
+      ['google:manual', 'work', join(home, 'elsewhere/work-agent/auth-profiles.json')],
+    ]);
+    const only = await openclawAuthProfiles.read(contextFor(home, {}, 'work'));
+    expect(only.profiles.map((p) => p.id)).toEqual(['google:manual']);
+  });
+
   it('a bad entry is an error row of its own; the other entries still count', async () => {
     const home = makeHome({
       [agentStore('main')]: store({
