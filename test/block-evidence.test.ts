@@ -22,7 +22,7 @@ const SET = NOW - HOUR;
 const window = (reason: string | null, model: string | null = null, since: number | null = SET): StoredWindow => ({ reason, model, since });
 const fact = (fields: Partial<LiveFact> = {}): LiveFact => ({ verdict: 'works', observedAt: NOW - 5 * MIN, httpStatus: 200, message: '', lastWorkedAt: NOW - 5 * MIN, lastConclusiveAt: NOW - 5 * MIN, windows: [], topUp: null, ...fields });
 const usage = (...windows: QuotaWindow[]) => fact({ windows });
-const w = (name: string, utilization: number, model?: string): QuotaWindow => ({ name, utilization, resetsAt: NOW + 4 * HOUR, ...(model ? { model } : {}) });
+const w = (name: string, utilization: number, model?: string): QuotaWindow => ({ name, utilization, resetsAt: NOW + 4 * HOUR, periodMs: null, ...(model ? { model } : {}) });
 
 describe('blockEvidence (issue 30 §1): a stored window against the live evidence', () => {
   it('usage under every limit after a billing disable: works, with the usage', () => {
@@ -41,7 +41,7 @@ describe('blockEvidence (issue 30 §1): a stored window against the live evidenc
     // A quota block with no usage window in the answer (a list endpoint): nothing to weigh.
     expect(blockEvidence(window('rate_limit'), fact(), NOW)).toBeNull();
     // A window whose reset has passed is cleared: it neither confirms nor counts.
-    expect(blockEvidence(window('rate_limit'), usage({ name: '5h', utilization: 1, resetsAt: NOW - MIN }, w('7d', 0.1)), NOW)?.verdict).toBe('works');
+    expect(blockEvidence(window('rate_limit'), usage({ name: '5h', utilization: 1, resetsAt: NOW - MIN, periodMs: null }, w('7d', 0.1)), NOW)?.verdict).toBe('works');
   });
 
   it('auth windows: a key accepted contradicts, a rejection confirms', () => {

@@ -229,3 +229,22 @@ describe('config date-times', () => {
     }
   });
 });
+
+describe('live.quotaThresholds', () => {
+  it('defaults to 75, 90 and 100 %, takes a list, and names the field of a bad one', () => {
+    const live = (value: unknown) => parseConfig({ live: { quotaThresholds: value } }, 'c.json5').live;
+    expect(parseConfig({ live: {} }, 'c.json5').live).toMatchObject({ quotaThresholds: [75, 90, 100] });
+    expect(live([50, 95])).toMatchObject({ quotaThresholds: [50, 95] });
+    expect(() => live([90, 90])).toThrow(/live\.quotaThresholds: each threshold once/);
+    expect(() => live([0])).toThrow(/live\.quotaThresholds\[0\]/);
+    expect(() => live([120])).toThrow(/live\.quotaThresholds\[0\]/);
+    expect(() => live([])).toThrow(/live\.quotaThresholds/);
+  });
+
+  it('a management key is for OpenRouter only, and given by reference', () => {
+    const providers = (value: unknown) => parseConfig({ live: { providers: value } }, 'c.json5').live;
+    expect(providers({ openrouter: { managementKey: { env: 'OR_MGMT' } } })).toMatchObject({ providers: { openrouter: { managementKey: { env: 'OR_MGMT' } } } });
+    expect(() => providers({ openai: { managementKey: { env: 'X' } } })).toThrow(/live\.providers\.openai\.managementKey: only openrouter/);
+    expect(() => providers({ openrouter: { managementKey: { env: 'OR_MGMT', file: 'or-mgmt' } } })).toThrow(/live\.providers\.openrouter\.managementKey: give exactly one of file or env/);
+  });
+});

@@ -84,6 +84,14 @@ describe('live checks against local providers', () => {
       ['mistral:dead', apiKey('mistral', 'dead', 'o'), 'rejected', 'expired'],
       ['github-copilot:works', { type: 'token', provider: 'github-copilot', token: secret('works', 'p') }, 'works', 'ok'],
       ['github-copilot:dead', { type: 'token', provider: 'github-copilot', token: secret('dead', 'q') }, 'rejected', 'expired'],
+      ['zai:works', apiKey('zai', 'works', 's'), 'works', 'ok'],
+      ['zai:quota95', apiKey('zai', 'quota95', 't'), 'works', 'expiring'],
+      ['zai:apierror', apiKey('zai', 'apierror', 'u'), 'inconclusive', 'ok'],
+      ['zai:dead', apiKey('zai', 'dead', 'v'), 'rejected', 'expired'],
+      ['minimax:works', apiKey('minimax', 'works', 'w'), 'works', 'ok'],
+      ['minimax:quota97', apiKey('minimax', 'quota97', 'x'), 'works', 'expiring'],
+      ['minimax:apierror', apiKey('minimax', 'apierror', 'y'), 'inconclusive', 'ok'],
+      ['minimax:dead', apiKey('minimax', 'dead', 'z'), 'rejected', 'expired'],
       ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
     ];
     for (const [id, entry] of cases) profiles[id] = entry;
@@ -104,6 +112,13 @@ describe('live checks against local providers', () => {
     expect(byId['anthropic:oauth-93']!.detail).toContain('5h window 93 %, resets 16:00');
     expect(byId['anthropic:oauth-works']!.live!.windows).toEqual([{ name: '5h', utilization: 0.4, resetsAt: iso(resetAt) }, { name: '7d', utilization: 0.12, resetsAt: '2026-11-28T10:00:00.000Z' }]);
     expect(byId['openrouter:nocredit']!.detail).toContain('fix: add credit or raise the key limit');
+    expect(byId['zai:works']!.live!.windows).toEqual([{ name: 'tokens 5h', utilization: 0.3, resetsAt: '2026-11-24T14:00:00.000Z' }, { name: 'monthly', utilization: 0.1, resetsAt: '2026-12-01T00:00:00.000Z' }]);
+    expect(byId['zai:quota95']!.detail).toContain('tokens 5h window 95 %, resets 14:00');
+    // 900 of 1500 left: 40 % used; 12000 of 15000 left this week: 20 %.
+    expect(byId['minimax:works']!.live!.windows).toEqual([{ name: '5h', utilization: 0.4, resetsAt: '2026-11-24T15:00:00.000Z' }, { name: 'week', utilization: 0.2, resetsAt: '2026-11-30T00:00:00.000Z' }]);
+    expect(byId['minimax:quota97']!.detail).toContain('5h window 97 %, resets 15:00');
+    expect(byId['minimax:apierror']!.live!.message).toBe('MiniMax answered an error (status_code 1004): login fail: Please carry the API secret key in the Authorization field');
+    expect(byId['zai:apierror']!.live!.message).toBe('z.ai answered an error: Authorization Token Missing');
     expect(byId['anthropic:api-limited']!.detail).toMatch(/live check inconclusive: rate limited \(429\).*not seen working yet/);
     expect(byId['anthropic:setup-token']!.detail).toContain('not checkable live: a setup-token has no zero-token endpoint');
     // The access token only, never the refresh token; each to its documented path with its documented headers.
@@ -217,13 +232,13 @@ describe('live checks against local providers', () => {
   it('leak harness: a provider echoing every header never gets the secret into any output', async () => {
     const providers = await startProviders();
     const home = homeWith(
-      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') } },
+      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') }, 'zai:echo': apiKey('zai', 'echo', '3'), 'minimax:echo': apiKey('minimax', 'echo', '4') },
       liveConfig(providers.url),
     );
     const textfile = join(home, 'metrics.prom');
     const result = await runCli(['check', '--now', iso(NOW), '--textfile', textfile, '--log-level', 'trace'], { home, timeoutMs: 30_000 });
     const json = await runCli(['check', '--json', '--now', iso(NOW + 2 * 3_600_000), '--log-level', 'trace'], { home, timeoutMs: 30_000 });
-    expect(providers.seen.length).toBeGreaterThanOrEqual(3);
+    expect(providers.seen.length).toBeGreaterThanOrEqual(5);
     expect(result.stdout).toContain('rejected 401: you sent');
     for (const text of [result.stdout, result.stderr, json.stdout, json.stderr, readFileSync(textfile, 'utf8'), readFileSync(stateFile(home), 'utf8')]) {
       expect(text).not.toContain(MARKER);

@@ -4,8 +4,9 @@ import type { AlertBatch, Notice } from './notifier.js';
 /** Alertmanager-style labels of one notice; the same set identifies the same alert everywhere. */
 function labelsOf(notice: Notice, host: string): Record<string, string> {
   return {
-    alertname: 'AuthwatchCredential',
+    alertname: notice.topic ? 'AuthwatchUsage' : 'AuthwatchCredential',
     profile: notice.profile,
+    ...(notice.topic ? { topic: notice.topic } : {}),
     provider: notice.provider,
     source: notice.source,
     ...(notice.agent ? { agent: notice.agent } : {}),

@@ -7,6 +7,7 @@ import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
 import type { AlertState, ChannelMemory } from './state-format.js';
+import { alreadyTold, isUsageKey, usageProfileKey, usageTopic, type UsageSignal, type UsageView } from '../evaluate/usage.js';
 
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
@@ -118,6 +119,11 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
   };
 }
 
+/** A usage item's notice (a threshold crossed, a pace warning, a window that reset): about the window, not the credential's health. */
+function usageNotice(signal: Pick<UsageSignal, 'key' | 'evaluation' | 'topic' | 'detail'>, kind: Notice['kind'], now: number, status: Status = 'expiring'): Notice {
+  return { ...noticeFor(signal.evaluation, kind, now, status), key: signal.key, topic: signal.topic, expiresAt: null, remainingMs: null, detail: scrub(signal.detail), fix: '' };
+}
+
 /** A profile that vanished from the report: the last thing known of it, to resolve it. */
 function vanished(key: string, status: Status, now: number): Notice {
   const [agent, ...id] = key.split('/');
@@ -149,7 +155,8 @@ function vanished(key: string, status: Status, now: number): Notice {
  * every bad profile on every run. Quiet hours hold back warnings (and criticals unless
  * allowed) without forgetting them. A profile that is absent but may be hidden by an
  * `unreadable` source keeps its alert state as it was: neither resolved now nor new when it is
- * read again.
+ * read again. Usage items (`usage`: thresholds and pace of usage windows) are told once per
+ * window and level, never reminded, and resolved when the window resets.
  */
 export function decideAlerts(
   previous: AlertState,
@@ -158,6 +165,7 @@ export function decideAlerts(
   channels: readonly { name: string; resendsFiring: boolean }[],
   alerting: AlertingConfig,
   unreadable: Unreadable = new Set(),
+  usage: UsageView | null = null,
 ): Decision {
   const next: AlertState = { version: 1, profiles: {}, channels: { ...previous.channels } };
   const current = new Map<string, Evaluation>();
@@ -195,7 +203,29 @@ export function decideAlerts(
       else if (channel.resendsFiring) kind = 'firing';
       if (kind) plan.notices.push(noticeFor(e, kind, since));
     }
+    const signalled = new Set<string>();
+    for (const signal of usage?.signals ?? []) {
+      signalled.add(signal.key);
+      const told = alreadyTold(signal, memory.told[signal.key]?.fingerprint ?? null);
+      const kind = told === 'new' ? 'new' : told === 'higher' ? 'escalation' : channel.resendsFiring ? 'firing' : null;
+      if (kind) plan.notices.push(usageNotice(signal, kind, now));
+    }
     for (const [key, last] of Object.entries(memory.told)) {
+      if (isUsageKey(key)) {
+        const owner = usageProfileKey(key);
+        if (signalled.has(key) || hidden(owner)) continue;
+        const e = current.get(owner);
+        // Gone with its profile: the profile's own notice says so.
+        if (!e) {
+          delete remembered[key];
+          continue;
+        }
+        const over = usage?.ended(key, last.fingerprint) ?? null;
+        if (over === null) continue;
+        if (alerting.sendResolved || channel.resendsFiring) plan.notices.push(usageNotice({ key, evaluation: e, topic: usageTopic(key), detail: over }, 'resolved', now, last.status));
+        else delete remembered[key];
+        continue;
+      }
       const e = current.get(key);
       if ((e && bad(e.status)) || hidden(key)) continue;
       if (alerting.sendResolved || channel.resendsFiring) {

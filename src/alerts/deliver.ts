@@ -10,6 +10,8 @@ import type { AlertBatch } from './notifier.js';
 import { lockState } from './state-lock.js';
 import { loadState, saveState, stateDirectory } from './store.js';
 import { hostName } from '../config/host-name.js';
+import { quotaThresholdsDefault } from '../config/defaults.js';
+import { usageMark, usageView } from '../evaluate/usage.js';
 
 export interface ChannelOutcome {
   channel: string;
@@ -120,8 +122,10 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   // The common case on a timer: nothing changed and nothing is owed. Decide without the lock
   // and leave the state file alone; anything else is decided again under the lock.
   const unreadable = unreadableAgents(report.evaluations, report.visits);
+  const thresholds = typeof config.live === 'object' ? config.live.quotaThresholds : quotaThresholdsDefault;
+  const usage = usageView(report.alertRows, profileKey, thresholds, now);
   const glance = await loadState(dir, log, now);
-  const quiet = decideAlerts(glance, report.alertRows, now, channels, config.alerting, unreadable);
+  const quiet = decideAlerts(glance, report.alertRows, now, channels, config.alerting, unreadable, usage);
   if (quiet.kept > 0) {
     const unread = report.visits.filter((visit) => !visit.ok).map((visit) => visit.path ?? visit.name);
     log.warn({ unread, kept: quiet.kept }, 'a credential source could not be read: the alerts of its profiles stay as they were (none resolved, none new) until it reads again');
@@ -161,8 +165,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   const release = lock.release;
   try {
     const previous = await loadState(dir, log, now);
-    const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable);
-    const fingerprints = new Map(report.alertRows.map((e) => [profileKey(e), e.profile.fingerprint]));
+    const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable, usage);
+    const fingerprints = new Map([...report.alertRows.map((e) => [profileKey(e), e.profile.fingerprint] as const), ...usage.signals.map((s) => [s.key, usageMark(s)] as const)]);
     const host = hostName(config);
     const pending = new Map<string, number>();
     // The channels' modules (and their schemas, and zod) only for a run that may send.

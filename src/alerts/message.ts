@@ -28,8 +28,11 @@ export function orderNotices(notices: readonly Notice[]): Notice[] {
 }
 
 function label(notice: Notice): string {
-  return notice.kind === 'resolved' ? 'RESOLVED' : notice.status.toUpperCase();
+  return notice.kind === 'resolved' ? 'RESOLVED' : notice.topic ? 'USAGE' : notice.status.toUpperCase();
 }
+
+/** `anthropic:oauth`, or `anthropic:oauth 5h window` for a usage item. */
+const subjectName = (notice: Notice) => (notice.topic ? `${notice.profile} ${notice.topic}` : notice.profile);
 
 /** `[authwatch] EXPIRED anthropic:default on gateway-1 (+1 expiring)`; `reminder: …` when every notice is one. */
 export function subjectOf(batch: AlertBatch): string {
@@ -41,7 +44,7 @@ export function subjectOf(batch: AlertBatch): string {
   const more = [...counts].map(([what, count]) => `+${count} ${what}`).join(', ');
   const reminder = batch.notices.every((notice) => notice.kind === 'reminder') ? 'reminder: ' : '';
   const gateway = first.gateway ? ` (gateway ${first.gateway})` : '';
-  return `[authwatch] ${reminder}${label(first)} ${first.profile}${gateway} on ${batch.host}${more ? ` (${more})` : ''}`;
+  return `[authwatch] ${reminder}${label(first)} ${subjectName(first)}${gateway} on ${batch.host}${more ? ` (${more})` : ''}`;
 }
 
 function utcTime(ms: number): string {
@@ -50,8 +53,8 @@ function utcTime(ms: number): string {
 
 /** `EXPIRING: anthropic:default (anthropic)`, then why it is told again (never the status twice). */
 function headline(notice: Notice): string {
-  const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: ' — ok again', firing: '' }[notice.kind];
-  return `${label(notice)}: ${notice.profile} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''}${notice.gateway ? `, gateway ${notice.gateway}` : ''})${why}`;
+  const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: notice.topic ? '' : ' — ok again', firing: '' }[notice.kind];
+  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''}${notice.gateway ? `, gateway ${notice.gateway}` : ''})${why}`;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface Notice {
   fix: string;
   /** No gateway route uses it (told because the config asks for every profile). */
   offRoute: boolean;
+  /** A usage item's subject (`5h window`, `7d pace`): the notice is about that, not the credential's health. */
+  topic?: string;
 }
 
 /** Everything one channel is told in one run: one message. */

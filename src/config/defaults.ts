@@ -6,6 +6,8 @@ import { policyModes } from './policy-modes.js';
 export const openclawDefault = { fromCli: false, command: ['openclaw'], timeout: 20_000, gatewayTimeout: 10_000 };
 export const daemonDefault = { scrapeTtl: 30_000 };
 export const scheduleDefault = '*/15 * * * *';
+/** Usage-window alert thresholds, percent (`live.quotaThresholds`). */
+export const quotaThresholdsDefault: readonly number[] = [75, 90, 100];
 
 const day = 86_400_000;
 const hours4 = 4 * 3_600_000;

@@ -3,7 +3,7 @@ import { alertingSchema, channelsSchema } from './alerting.js';
 import { heartbeatsSchema } from '../alerts/heartbeat-targets.js';
 import { AuthwatchError } from '../core/errors.js';
 import { describeIssues, type IssueContext } from '../core/zod-issues.js';
-import { daemonDefault, defaultAlerting, openclawDefault, scheduleDefault } from './defaults.js';
+import { daemonDefault, defaultAlerting, openclawDefault, quotaThresholdsDefault, scheduleDefault } from './defaults.js';
 import { policyModes } from './policy-modes.js';
 import { declaredSchema } from '../sources/declared-schema.js';
 import { duration, instant } from './primitives.js';
@@ -87,7 +87,32 @@ const liveSettings = z.union([
     concurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(2)), 2),
     /** a usage window at or above this percentage warns */
     quotaWarn: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
-    providers: z._default(z.record(providerId, z.strictObject({ enabled: z.optional(z.boolean()), baseUrl: z.optional(baseUrl) })), {}),
+    /** alert once per usage window as it passes each of these percentages, and when it resets */
+    quotaThresholds: z._default(
+      z.array(z.number().check(z.gt(0), z.lte(100))).check(
+        z.minLength(1),
+        z.refine((list: number[]) => new Set(list).size === list.length, 'each threshold once'),
+      ),
+      [...quotaThresholdsDefault],
+    ),
+    providers: z._default(
+      z.record(
+        providerId,
+        z.strictObject({
+          enabled: z.optional(z.boolean()),
+          baseUrl: z.optional(baseUrl),
+          /** OpenRouter only: a management key (by reference) to read the account's credit */
+          managementKey: z.optional(secretRef),
+        }),
+      ).check(
+        z.superRefine((providers, ctx) => {
+          for (const [id, provider] of Object.entries(providers)) {
+            if (provider.managementKey !== undefined && id !== 'openrouter') ctx.addIssue({ code: 'custom', path: [id, 'managementKey'], message: 'only openrouter has a management key (for its /api/v1/credits)' });
+          }
+        }),
+      ),
+      {},
+    ),
     profiles: z._default(z.record(nonEmpty(), z.strictObject({ enabled: z.boolean() })), {}),
   }),
 ]);

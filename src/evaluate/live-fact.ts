@@ -15,6 +15,28 @@ export interface QuotaWindow {
    * only, not the credential. Absent: the window holds every model.
    */
   model?: string;
+  /** How long the window runs (5 h, 7 d, Codex's `limit_window_seconds`), ms; `null` when not known: no pace then. */
+  periodMs: number | null;
+}
+
+/**
+ * Money a provider reports for a credential or its account: spent in a period (against a
+ * limit), or a balance left. Amounts in `unit` (a currency code, or `credits`).
+ */
+export interface Money {
+  /** `extra usage` (Claude), `key` (OpenRouter), `balance` (DeepSeek), `credits` (Codex). */
+  name: string;
+  unit: string;
+  /** Spent in the current period (`period`); `null` when not reported. */
+  spent: number | null;
+  /** The period's spending limit; `null` when none. */
+  limit: number | null;
+  /** `month`, `week`, `day`, or `total` (no reset). */
+  period: string;
+  /** What is left to spend (a balance, a prepaid credit); `null` when not reported. */
+  left: number | null;
+  /** Spent today (UTC), where the provider reports it (OpenRouter `usage_daily`): the daily burn. */
+  today: number | null;
 }
 
 /** What a live check saw, and when. Never holds the secret, at most the provider's scrubbed words. */
@@ -34,6 +56,10 @@ export interface LiveFact {
    */
   lastConclusiveAt: number;
   windows: readonly QuotaWindow[];
+  /** Money the provider reports (absent: none). */
+  money?: readonly Money[];
+  /** When the credential ends as the provider reports it (OpenRouter's `expires_at`), epoch ms. */
+  expiresAt?: number | null;
   /** For `no-credit`: where to add credit. */
   topUp: string | null;
 }

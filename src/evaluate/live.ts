@@ -1,10 +1,12 @@
 import { describeSpan, formatLocalTime } from '../core/duration.js';
 import type { Evaluation } from './evaluate.js';
+import type { Profile } from '../sources/source.js';
 import type { LiveFact, QuotaWindow } from './live-fact.js';
 import { remediation } from './remediation.js';
+import { paceWarning } from './pace.js';
 import { worstStatus, type Status } from './status.js';
 
-export { liveVerdicts, type LiveFact, type LiveVerdict, type QuotaWindow } from './live-fact.js';
+export { liveVerdicts, type LiveFact, type LiveVerdict, type Money, type QuotaWindow } from './live-fact.js';
 
 export interface QuotaPolicy {
   /** A window at or above this share used warns (expiring). */
@@ -17,6 +19,16 @@ const ago = (ms: number, now: number) => (now - ms < 60_000 ? 'just now' : descr
 function resetTime(at: number, now: number): string {
   const full = formatLocalTime(at);
   return formatLocalTime(now).slice(0, 10) === full.slice(0, 10) ? full.slice(11, 16) : full.slice(0, 16);
+}
+
+/**
+ * A credential the provider says ends sooner than its store does (OpenRouter's `expires_at`):
+ * judged by that end, like any stored expiry — a key lapsing in 5 h is `expiring`, not ok.
+ */
+export function withReportedEnd(profile: Profile, fact: LiveFact | undefined): Profile {
+  const end = fact?.expiresAt ?? null;
+  if (end === null || (profile.expiresAt !== null && profile.expiresAt <= end)) return profile;
+  return { ...profile, expiresAt: end, notes: [...profile.notes, `the provider reports its expiry (${formatLocalTime(end)})`] };
 }
 
 /** The windows still running: one whose reset time has passed is cleared by it. */
@@ -77,6 +89,10 @@ export function withLive(e: Evaluation, fact: LiveFact, now: number, quota: Quot
       parts.push(windowText(worst, now));
     }
     for (const window of windows) if (window !== worst || status === 'ok') parts.push(windowText(window, now));
+    for (const window of windows) {
+      const pace = paceWarning(window, now);
+      if (pace) parts.push(pace);
+    }
   }
   const text = parts.join('; ');
   return { ...e, status: worstStatus([e.status, status]), detail: e.detail ? `${e.detail}; ${text}` : text, live: fact };

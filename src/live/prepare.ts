@@ -20,6 +20,9 @@ export async function prepareLive(config: Config, flag: boolean, deps: { env: No
   const settings = liveSettings(config, flag);
   if (!settings) return null;
   const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('./run.js'), import('../alerts/store.js')]);
-  const run = createLiveRun(settings, { stateDir: stateDirectory(deps.env, deps.home), now: deps.now, log: deps.log, makeStateDir: makeStateDirectory });
+  const managementKey = settings.providers.openrouter?.managementKey;
+  // Read like every secret the config refers to (registered with the scrubber as it is read); unreadable: exit 3 naming the field.
+  const accountKey = managementKey ? await (await import('../config/read-secret.js')).readSecret(managementKey, 'live.providers.openrouter.managementKey', deps.env) : null;
+  const run = createLiveRun(settings, { stateDir: stateDirectory(deps.env, deps.home), now: deps.now, log: deps.log, makeStateDir: makeStateDirectory, accountKey });
   return { run, quota: { warnRatio: settings.quotaWarnRatio } };
 }

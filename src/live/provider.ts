@@ -1,6 +1,6 @@
 import { isValidTimeMs } from '../core/iso-time.js';
 import { scrub } from '../core/scrub.js';
-import type { LiveVerdict, QuotaWindow } from '../evaluate/live.js';
+import type { LiveVerdict, Money, QuotaWindow } from '../evaluate/live.js';
 import type { CredentialType, HandedSecret } from '../sources/source.js';
 
 /** What one checker sends: a GET of `path` under the provider's base URL. */
@@ -21,6 +21,9 @@ export interface Observation {
   /** The provider's words, or what the verdict rests on (scrubbed again before it is kept). */
   message: string;
   windows?: QuotaWindow[];
+  money?: Money[];
+  /** The credential's end as the provider reports it. */
+  expiresAt?: number | null;
 }
 
 /**
@@ -38,8 +41,8 @@ export interface LiveChecker {
   /** Other provider ids whose credentials of those types it checks (a provider's newer or older id). */
   alsoFor?: readonly string[];
   request(secret: HandedSecret): LiveRequest;
-  /** Reads an answer that `classifyCommon` left to the checker. */
-  classify(answer: LiveAnswer): Observation;
+  /** Reads an answer that `classifyCommon` left to the checker; `now` for what the answer says relative to it (a reset at the next midnight). */
+  classify(answer: LiveAnswer, now: number): Observation;
   /** Reports usage windows: polled at `live.quotaInterval` instead of `live.interval`. */
   quota: boolean;
   /** Its verdict rests on the body, not the status alone (so a body over the cap is inconclusive). */
@@ -134,6 +137,12 @@ export function errorMessage(body: unknown): string {
 
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 export { number as finiteNumber };
+
+/** An amount of money: a number, or a decimal string (DeepSeek's `"5.00"`, Codex's `"0"`); `null` for anything else. */
+export function amount(value: unknown): number | null {
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return number(value);
+}
 
 /** An ISO time or epoch seconds → epoch ms, `null` for anything else. */
 export function timeOf(value: unknown): number | null {

@@ -6,6 +6,7 @@ import type { LiveFact } from '../evaluate/live.js';
 import type { ModelFact, ModelTarget } from '../evaluate/route-models.js';
 import type { HandedSecret, Profile, SecretHandOver } from '../sources/source.js';
 import { checkerFor } from './index.js';
+import { openrouter, openrouterCredits } from './providers/openrouter.js';
 import { classifyCommon, cleanMessage, saysDead, type LiveAnswer, type LiveChecker, type LiveRequest, type ModelLookup, type Observation } from './provider.js';
 import { liveOnFor, type LiveSettings } from './settings.js';
 import { claimSlots, keepResults, loadResults, type KeptResult, type KeptResults } from './store.js';
@@ -59,6 +60,8 @@ function factOf(result: KeptResult, checker: LiveChecker): LiveFact {
     lastWorkedAt: result.lastWorkedAt,
     lastConclusiveAt: result.lastConclusiveAt ?? result.firstCheckedAt,
     windows: result.windows,
+    money: result.money,
+    expiresAt: result.expiresAt,
     topUp: checker.topUp ?? null,
   };
 }
@@ -92,7 +95,8 @@ function modelClassifier(lookup: ModelLookup, model: string): Job['classify'] {
 }
 
 /** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
-export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void }): LiveRun {
+/** `accountKey`: the OpenRouter management key, when configured. */
+export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void; accountKey?: string | null }): LiveRun {
   const secrets = new Map<string, HandedSecret>();
   // One deadline for every live request of the check: the credentials' and the models'.
   let started: number | null = null;
@@ -111,7 +115,7 @@ export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; 
   };
 }
 
-type RunDeps = { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void; started: number };
+type RunDeps = { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void; started: number; accountKey?: string | null };
 
 /** Why a credential's secret is not at hand, when it is not. */
 const noSecretWhy = (profile: Profile) => (profile.secret === 'reference' ? 'the secret is held by reference' : 'the secret was not handed over by its source');
@@ -194,15 +198,26 @@ async function runChecks(profiles: readonly Profile[], secrets: ReadonlyMap<stri
       continue;
     }
     if (!jobs.has(key) && (!previous || now >= previous.nextAt)) {
-      const classify: Job['classify'] = (answer) => classifyCommon(answer) ?? checker.classify(answer);
+      const classify: Job['classify'] = (answer) => classifyCommon(answer) ?? checker.classify(answer, now);
       jobs.set(key, { key, checker, request: checker.request(secret), readsBody: checker.readsBody, classify, intervalMs: checker.quota ? settings.quotaIntervalMs : settings.intervalMs, kept: previous, refreshable });
     }
     waiting.push([profile, key, checker]);
+  }
+  // The OpenRouter account's credit (a management key): asked only when some OpenRouter key is checked, on the quota interval.
+  const { accountKey } = deps;
+  const accountJob = accountKey && waiting.some(([, , checker]) => checker === openrouter) ? `${openrouterCredits.name}:${fingerprint(accountKey)}` : null;
+  if (accountJob && (!kept[accountJob] || now >= kept[accountJob].nextAt)) {
+    const classify: Job['classify'] = (answer) => classifyCommon(answer) ?? openrouterCredits.classify(answer, now);
+    jobs.set(accountJob, { key: accountJob, checker: openrouterCredits, request: openrouterCredits.request({ value: accountKey! }), readsBody: true, classify, intervalMs: settings.quotaIntervalMs, kept: kept[accountJob], refreshable: false });
   }
   const results = await ask(jobs, kept, settings, deps);
   for (const [profile, key, checker] of waiting) {
     const result = results(key);
     facts.set(profile, result ? factOf(result, checker) : notAsked('not checked: the run deadline passed', kept[key], now));
+  }
+  const account = accountJob ? results(accountJob) : undefined;
+  if (account?.verdict === 'works') {
+    for (const [profile, fact] of facts) if (fact.verdict !== 'not-checkable' && checkerFor(profile) === openrouter) facts.set(profile, { ...fact, money: [...(fact.money ?? []), ...account.money] });
   }
   return facts;
 }
@@ -290,6 +305,8 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     lastConclusiveAt: settled ? now : (kept?.lastConclusiveAt ?? null),
     firstCheckedAt: kept?.firstCheckedAt ?? now,
     windows: observation.windows ?? [],
+    money: observation.money ?? [],
+    expiresAt: observation.expiresAt ?? null,
     nextAt: now + Math.max(waitAsked, wait * (1 - Math.random() * jitterShare)),
   };
 }

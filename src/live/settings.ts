@@ -1,5 +1,6 @@
 import type { Config, LiveConfig } from '../config/schema.js';
 import type { Profile } from '../sources/source.js';
+import { quotaThresholdsDefault } from '../config/defaults.js';
 
 type LiveObject = Exclude<LiveConfig, boolean>;
 
@@ -25,6 +26,7 @@ const defaults: LiveObject = {
   runTimeout: 20_000,
   concurrency: 2,
   quotaWarn: 90,
+  quotaThresholds: [...quotaThresholdsDefault],
   providers: {},
   profiles: {},
 };

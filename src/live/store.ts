@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { lockState } from '../alerts/state-lock.js';
 import { readStateFile } from '../alerts/store.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { liveVerdicts, type LiveVerdict, type QuotaWindow } from '../evaluate/live.js';
+import { liveVerdicts, type LiveVerdict, type Money, type QuotaWindow } from '../evaluate/live.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { cleanMessage } from './provider.js';
 
@@ -23,6 +23,9 @@ export interface KeptResult {
   /** When this credential was first checked: the stale alert's start when no answer was ever conclusive. */
   firstCheckedAt: number;
   windows: QuotaWindow[];
+  money: Money[];
+  /** The credential's end as the provider reported it. */
+  expiresAt: number | null;
   /** No request for this credential before this time (interval, jitter, retry-after, or a run's claim). */
   nextAt: number;
 }
@@ -48,10 +51,18 @@ function readEntry(value: unknown): KeptResult | null {
   const lastWorkedAt = timeOrNull(entry.lastWorkedAt);
   const windows = Array.isArray(entry.windows)
     ? entry.windows.flatMap((w: Record<string, unknown>) =>
-        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: timeOrNull(w.resetsAt), ...(typeof w.model === 'string' ? { model: cleanMessage(w.model) } : {}) }] : [],
+        w && typeof w.name === 'string' && finite(w.utilization) ? [{ name: cleanMessage(w.name), utilization: w.utilization, resetsAt: timeOrNull(w.resetsAt), periodMs: finite(w.periodMs) && w.periodMs > 0 ? w.periodMs : null, ...(typeof w.model === 'string' ? { model: cleanMessage(w.model) } : {}) }] : [],
       )
     : [];
   if (lastWorkedAt === undefined || windows.some((w) => w.resetsAt === undefined)) return null;
+  const money = Array.isArray(entry.money)
+    ? entry.money.flatMap((m: Record<string, unknown>) =>
+        m && typeof m.name === 'string' && typeof m.unit === 'string' && typeof m.period === 'string'
+          ? [{ name: cleanMessage(m.name), unit: cleanMessage(m.unit), period: cleanMessage(m.period), spent: finiteOrNull(m.spent), limit: finiteOrNull(m.limit), left: finiteOrNull(m.left), today: finiteOrNull(m.today) }]
+          : [],
+      )
+    : [];
+  const expiresAt = timeOrNull(entry.expiresAt);
   return {
     observedAt: entry.observedAt,
     verdict,
@@ -62,6 +73,8 @@ function readEntry(value: unknown): KeptResult | null {
     lastConclusiveAt: isValidTimeMs(entry.lastConclusiveAt) ? entry.lastConclusiveAt : verdict === 'inconclusive' ? null : entry.observedAt,
     firstCheckedAt: isValidTimeMs(entry.firstCheckedAt) ? entry.firstCheckedAt : entry.observedAt,
     windows: windows as QuotaWindow[],
+    money,
+    expiresAt: expiresAt ?? null,
     nextAt: entry.nextAt,
   };
 }
@@ -112,7 +125,7 @@ export async function claimSlots(dir: string, due: readonly string[], now: numbe
       claimed.add(key);
       results[key] = current
         ? { ...current, nextAt: now + claimMs }
-        : { observedAt: now, verdict: 'inconclusive', httpStatus: null, message: 'not checked yet: another run is asking', lastWorkedAt: null, lastConclusiveAt: null, firstCheckedAt: now, windows: [], nextAt: now + claimMs };
+        : { observedAt: now, verdict: 'inconclusive', httpStatus: null, message: 'not checked yet: another run is asking', lastWorkedAt: null, lastConclusiveAt: null, firstCheckedAt: now, windows: [], money: [], expiresAt: null, nextAt: now + claimMs };
     }
     if (claimed.size > 0) writeResults(dir, { ...results }, now);
     return { claimed, results };

@@ -34,6 +34,8 @@ function liveToJson(live: LiveFact) {
     lastWorkedAt: iso(live.lastWorkedAt),
     lastConclusiveAt: iso(live.lastConclusiveAt),
     windows: live.windows.map((window) => ({ name: window.name, utilization: window.utilization, resetsAt: iso(window.resetsAt), ...(window.model === undefined ? {} : { model: window.model }) })),
+    money: live.money ?? [],
+    expiresAt: iso(live.expiresAt ?? null),
   };
 }
 

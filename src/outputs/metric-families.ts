@@ -2,6 +2,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { Report } from '../evaluate/report.js';
 import { skipsWorkingCredential, type Route } from '../evaluate/routes.js';
 import { openWindows } from '../evaluate/live.js';
+import { paceOf } from '../evaluate/pace.js';
 import { statuses } from '../evaluate/status.js';
 
 /** What the metrics describe: the last check and how the runs have gone. */
@@ -251,6 +252,10 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
   const checked = (e: Evaluation) => e.live !== undefined && e.live.verdict !== 'not-checkable';
   if (!evaluations.some(checked)) return [];
   const windows = evaluations.flatMap((e, i) => (checked(e) ? openWindows(e.live!, now).map((window) => ({ labels: labels[i]!, window })) : []));
+  const paces = windows.flatMap((entry) => {
+    const pace = paceOf(entry.window, now);
+    return pace.kind === 'projected' || pace.kind === 'idle' ? [{ ...entry, pace }] : [];
+  });
   return [
     {
       name: 'authwatch_credential_live_ok',
@@ -294,6 +299,42 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
       labelNames: [...credentialLabelNames, 'window'],
       samples: windows.filter(({ window }) => window.resetsAt !== null).map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: seconds(window.resetsAt!) })),
     },
+    ...moneyFamilies(evaluations, labels),
+    {
+      name: 'authwatch_quota_pace_ratio',
+      help: 'Utilization over the elapsed share of the usage window (1 = on course to use all of it exactly at the reset; above 1 it runs out before). No series when it cannot be projected.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: paces.map(({ labels: l, window, pace }) => ({ labels: { ...l, window: window.name }, value: Math.round(pace.ratio * 10_000) / 10_000 })),
+    },
+    {
+      name: 'authwatch_quota_exhausted_projected_timestamp_seconds',
+      help: 'When the usage window runs out at the rate it has been used since it began, as a Unix timestamp; no series when nothing is used or it cannot be projected.',
+      type: 'gauge',
+      labelNames: [...credentialLabelNames, 'window'],
+      samples: paces.flatMap(({ labels: l, window, pace }) => (pace.kind === 'projected' ? [{ labels: { ...l, window: window.name }, value: seconds(pace.runsOutAt) }] : [])),
+    },
+  ];
+}
+
+/** Money the providers report (live.md): spent against a limit, a balance left, the daily burn. One series per credential and `money`. */
+function moneyFamilies(evaluations: Report['evaluations'], labels: readonly CredentialLabels[]): MetricFamily[] {
+  const entries = evaluations.flatMap((e, i) => (e.live && e.live.verdict !== 'inconclusive' ? (e.live.money ?? []).map((money) => ({ labels: labels[i]!, money })) : []));
+  const family = (name: string, help: string, extra: string[], pick: (m: (typeof entries)[number]['money']) => number | null, withPeriod: boolean): MetricFamily => ({
+    name,
+    help,
+    type: 'gauge',
+    labelNames: [...credentialLabelNames, ...extra],
+    samples: entries.flatMap(({ labels: l, money }) => {
+      const value = pick(money);
+      return value === null ? [] : [{ labels: { ...l, money: money.name, unit: money.unit, ...(withPeriod ? { period: money.period } : {}) }, value }];
+    }),
+  });
+  return [
+    family('authwatch_money_spent', 'Money spent in the current period (extra usage this month, an OpenRouter key in its limit period), in `unit`.', ['money', 'unit', 'period'], (m) => m.spent, true),
+    family('authwatch_money_limit', 'The spending limit of the period, in `unit`.', ['money', 'unit', 'period'], (m) => m.limit, true),
+    family('authwatch_money_left', 'Money or credit left to spend (a balance, a key limit remaining), in `unit`.', ['money', 'unit'], (m) => m.left, false),
+    family('authwatch_money_spent_today', 'Money spent today (UTC) where the provider reports it: the daily burn, in `unit`.', ['money', 'unit'], (m) => m.today, false),
   ];
 }
 

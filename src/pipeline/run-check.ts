@@ -2,7 +2,7 @@ import type { Logger } from '../core/log.js';
 import { registerIfTokenLike } from '../core/scrub.js';
 import type { Config } from '../config/schema.js';
 import { evaluate } from '../evaluate/evaluate.js';
-import { withLive, type QuotaPolicy } from '../evaluate/live.js';
+import { withLive, withReportedEnd, type QuotaPolicy } from '../evaluate/live.js';
 import type { LiveRun } from '../live/run.js';
 import { openclawJudgedSources, type Policy } from '../evaluate/policy.js';
 import { buildReport, type Report } from '../evaluate/report.js';
@@ -90,7 +90,7 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
   const facts = live ? await live.run.run(kept) : null;
   const evaluations = kept.map((profile) => {
     const fact = facts?.get(profile);
-    const evaluation = evaluate(profile, context.now, policy);
+    const evaluation = evaluate(withReportedEnd(profile, fact), context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
   const memory = rememberCredentials(context, evaluations, visits, log, remembers);

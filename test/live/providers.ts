@@ -59,7 +59,7 @@ function modelAnswer(path: string, scenario: string, headers: IncomingMessage['h
 }
 
 /** The documented answer of each endpoint for each scenario; `undefined` falls back to the common ones. */
-function answer(path: string, scenario: string, headers: IncomingMessage['headers']): Answer | undefined {
+function answer(path: string, scenario: string, headers: IncomingMessage['headers'], knobs: Knobs): Answer | undefined {
   const list = { status: 200, body: { object: 'list', data: [{ id: 'model-1' }] } };
   const common: Record<string, Answer> = {
     hang: 'hang',
@@ -85,6 +85,8 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       const usage = (five: number) => ({ status: 200, body: { five_hour: { utilization: five, resets_at: new Date(resetAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } });
       return {
         works: usage(40),
+        // usage: the answer a test turns (`providers.usage`), as the account's use grows and its window resets.
+        usage: { status: 200, body: { five_hour: { utilization: knobs.fiveHour, resets_at: new Date(knobs.fiveHourResetsAt).toISOString() }, seven_day: { utilization: 12, resets_at: '2026-11-28T10:00:00Z' }, seven_day_opus: null, extra_usage: knobs.extraUsage } },
         quota93: usage(93),
         quota100: usage(100),
         // farreset: a reset time beyond any Date (resets_at: 1e300), as a hostile or broken answer may say.
@@ -119,7 +121,14 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     }
     case '/api/v1/key': {
       const key = (remaining: number) => ({ status: 200, body: { data: { label: 'sk-or-v1-abc...', limit: 10, limit_remaining: remaining, limit_reset: 'monthly', usage: 10 - remaining, usage_daily: 0, usage_weekly: 0, usage_monthly: 0, is_free_tier: false, expires_at: null } } });
-      return { works: key(7), nocredit: key(0), dead: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } } }[scenario];
+      // As OpenRouter's API reference shows the answer (GetCurrentKeyResponse): spend in USD, limit_reset at midnight UTC, expires_at ISO.
+      const spending = (extra: object) => ({ status: 200, body: { data: { label: 'sk-or-v1-au7...890', limit: 100, limit_remaining: 74.5, limit_reset: 'monthly', usage: 25.5, usage_daily: 4.25, usage_weekly: 12, usage_monthly: 25.5, is_free_tier: false, is_management_key: false, expires_at: null, ...extra } } });
+      return {
+        spending: spending({}),
+        // A key that lapses at 17:00 UTC (the tests' clock is 12:00 UTC): five hours left.
+        lapsing: spending({ expires_at: '2026-11-24T17:00:00Z' }),
+        lapsed: spending({ expires_at: '2026-11-24T11:00:00Z' }),
+        works: key(7), nocredit: key(0), dead: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } } }[scenario];
     }
     case '/v1beta/models':
       return { works: { status: 200, body: { models: [{ name: 'models/gemini-2.5-pro' }] } }, dead: { status: 400, body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } } } }[scenario];
@@ -134,6 +143,23 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       return { works: { status: 200, body: { is_available: true, balance_infos: [{ currency: 'USD', total_balance: '5.00', granted_balance: '0.00', topped_up_balance: '5.00' }] } }, nocredit: { status: 200, body: { is_available: false, balance_infos: [] } }, dead: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error' } } } }[scenario];
     case '/openai/v1/models':
       return { works: list, dead: { status: 401, body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } } } }[scenario];
+    case '/api/v1/credits':
+      // OpenRouter's "Get remaining credits" (management key required): `{data: {total_credits, total_usage}}`; an ordinary key is refused.
+      return { mgmt: { status: 200, body: { data: { total_credits: 100.5, total_usage: 25.75 } } }, spending: { status: 403, body: { error: { message: 'Only management keys can perform this operation', code: 403 } } } }[scenario];
+    case '/api/monitor/usage/quota/limit': {
+      // z.ai's quota answer as OpenClaw reads it (provider-usage.fetch.zai): a 5-hour token window and the monthly limit.
+      const quota = (tokens: number) => ({ status: 200, body: { code: 200, msg: 'Operation successful', success: true, data: { planName: 'GLM Coding Pro', limits: [{ type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: tokens, nextResetTime: '2026-11-24T14:00:00Z' }, { type: 'TIME_LIMIT', unit: 5, number: 1, percentage: 10, nextResetTime: '2026-12-01T00:00:00Z' }] } } });
+      return { works: quota(30), quota95: quota(95), apierror: { status: 200, body: { code: 1002, msg: 'Authorization Token Missing', success: false } }, dead: { status: 401, body: { code: 401, msg: 'token expired or incorrect', success: false } } }[scenario];
+    }
+    case '/v1/token_plan/remains': {
+      // MiniMax's plan answer as OpenClaw reads it (provider-usage.fetch.minimax): per model, what is LEFT of the
+      // interval (`current_interval_usage_count`) and of the week, the interval's start and end in epoch ms.
+      const remains = (left: number) => ({ status: 200, body: { base_resp: { status_code: 0, status_msg: 'success' }, model_remains: [
+        { model_name: 'speech-2.6', current_interval_total_count: 0, current_interval_usage_count: 0 },
+        { model_name: 'MiniMax-M2', start_time: Date.parse('2026-11-24T10:00:00Z'), end_time: Date.parse('2026-11-24T15:00:00Z'), current_interval_total_count: 1500, current_interval_usage_count: left, current_weekly_total_count: 15000, current_weekly_usage_count: 12000, weekly_end_time: Date.parse('2026-11-30T00:00:00Z') },
+      ] } });
+      return { works: remains(900), quota97: remains(45), apierror: { status: 200, body: { base_resp: { status_code: 1004, status_msg: 'login fail: Please carry the API secret key in the Authorization field' } } }, dead: { status: 401, body: { base_resp: { status_code: 1004, status_msg: 'login fail' } } } }[scenario];
+    }
     case '/copilot_internal/user':
       return { works: { status: 200, body: { copilot_plan: 'individual', quota_reset_date: '2026-12-01', quota_snapshots: { premium_interactions: { percent_remaining: 50, unlimited: false }, chat: { percent_remaining: 100, unlimited: true } } } }, dead: { status: 401, body: { message: 'Bad credentials' } } }[scenario];
   }
@@ -145,8 +171,17 @@ function credentialOf(headers: IncomingMessage['headers']): string {
   return String(given).replace(/^(Bearer|token)\s+/i, '');
 }
 
+/** What the `usage` scenario answers; a test changes it between checks. */
+interface Knobs {
+  fiveHour: number;
+  fiveHourResetsAt: number;
+  /** Anthropic's `extra_usage` object, as documented (provider-health.md §3; OpenClaw's provider-usage.fetch.claude). */
+  extraUsage: { is_enabled: boolean; monthly_limit: number | null; used_credits: number | null; utilization: number | null; currency: string | null };
+}
+
 export interface FakeProviders {
   url: string;
+  usage: Knobs;
   seen: Seen[];
   maxInFlight: number;
   /** Delay before each answer, to make requests overlap. */
@@ -157,7 +192,7 @@ export interface FakeProviders {
 
 /** One server playing every provider. `tls`: key and certificate (PEM) to serve https. */
 export async function startProviders(tls?: { key: string; cert: string }): Promise<FakeProviders> {
-  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, failLookups: false };
+  const state: FakeProviders = { url: '', seen: [], maxInFlight: 0, delayMs: 0, failLookups: false, usage: { fiveHour: 40, fiveHourResetsAt: resetAt, extraUsage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null, currency: null } } };
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
@@ -167,7 +202,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
     response.on('close', () => inFlight--);
     const scenario = credentialOf(request.headers).split('.')[0]!;
     const down = state.failLookups && (path === '/models' || /\/models\/[^/]+$/.test(path));
-    const chosen = down ? { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } } : (answer(path, scenario, request.headers) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } });
+    const chosen = down ? { status: 503, body: { error: { message: 'Service Unavailable', type: 'server_error' } } } : (answer(path, scenario, request.headers, state.usage) ?? { status: 404, body: { error: { message: `no such case: ${path} ${scenario}` } } });
     if (chosen === 'hang') return;
     setTimeout(() => {
       if (chosen === 'huge') {
@@ -198,7 +233,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
 }
 
 /** The provider ids the checkers are configured under. */
-const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot'];
+const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot', 'zai', 'minimax'];
 
 /** A live config section sending every provider to `url`. */
 export function liveConfig(url: string, extra: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { cleanMessage, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
+import { amount, cleanMessage, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
 import type { QuotaWindow } from '../../evaluate/live.js';
 
 /** At most this many per-model buckets are kept: a hostile answer cannot flood the metrics. */
@@ -9,7 +9,9 @@ function windowsOf(limit: unknown, prefix: string, model: string | undefined): Q
   const windows: QuotaWindow[] = [];
   for (const [key, name] of [['primary_window', 'primary'], ['secondary_window', 'secondary']] as const) {
     const used = finiteNumber(field(limit, key, 'used_percent'));
-    if (used !== null) windows.push({ name: `${prefix}${name}`, utilization: used / 100, resetsAt: timeOf(field(limit, key, 'reset_at')), ...(model === undefined ? {} : { model }) });
+    const seconds = finiteNumber(field(limit, key, 'limit_window_seconds'));
+    const periodMs = seconds !== null && seconds > 0 ? seconds * 1000 : null;
+    if (used !== null) windows.push({ name: `${prefix}${name}`, utilization: used / 100, resetsAt: timeOf(field(limit, key, 'reset_at')), periodMs, ...(model === undefined ? {} : { model }) });
   }
   return windows;
 }
@@ -52,6 +54,9 @@ export const codexUsage: LiveChecker = {
       const name = field(bucket, 'limit_name');
       if (typeof name === 'string' && name.trim()) windows.push(...windowsOf(field(bucket, 'rate_limit'), `${cleanMessage(name).slice(0, 60)} `, cleanMessage(name).slice(0, 60)));
     }
-    return { verdict: 'works', message: '', windows };
+    // credits.balance: a number or a decimal string (OpenClaw's provider-usage.fetch.codex reads both).
+    const balance = amount(field(answer.body, 'credits', 'balance'));
+    const money = balance !== null && balance >= 0 ? [{ name: 'credits', unit: 'credits', spent: null, limit: null, period: 'total', left: balance, today: null }] : [];
+    return { verdict: 'works', message: '', windows, money };
   },
 };

@@ -17,7 +17,7 @@ export const copilot: LiveChecker = {
     const windows: QuotaWindow[] = [];
     for (const [key, name] of [['premium_interactions', 'premium'], ['chat', 'chat']] as const) {
       const remaining = finiteNumber(field(snapshots, key, 'percent_remaining'));
-      if (remaining !== null && field(snapshots, key, 'unlimited') !== true) windows.push({ name, utilization: 1 - remaining / 100, resetsAt });
+      if (remaining !== null && field(snapshots, key, 'unlimited') !== true) windows.push({ name, utilization: 1 - remaining / 100, resetsAt, periodMs: null });
     }
     return { verdict: 'works', message: '', windows };
   },

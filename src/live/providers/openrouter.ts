@@ -1,6 +1,34 @@
-import { bearer, classifyList, field, finiteNumber, type LiveChecker } from '../provider.js';
+import { bearer, classifyList, field, finiteNumber, timeOf, type LiveChecker } from '../provider.js';
+import type { Money, QuotaWindow } from '../../evaluate/live.js';
 
-/** OpenRouter API key: `GET /api/v1/key` reports the key's limit and what is left of it. */
+const day = 86_400_000;
+
+/**
+ * The key limit's current period: `limit_reset` daily, weekly or monthly, reset "automatically
+ * at midnight UTC, and weeks are Monday through Sunday" (OpenRouter's API reference,
+ * CreateKeysLimitReset); `null` (no reset) or a value not documented: no period.
+ */
+export function limitPeriod(reset: unknown, now: number): { name: 'day' | 'week' | 'month'; resetsAt: number; periodMs: number } | null {
+  const today = new Date(now);
+  const midnight = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  if (reset === 'daily') return { name: 'day', resetsAt: midnight + day, periodMs: day };
+  if (reset === 'weekly') {
+    const sinceMonday = (today.getUTCDay() + 6) % 7;
+    return { name: 'week', resetsAt: midnight + (7 - sinceMonday) * day, periodMs: 7 * day };
+  }
+  if (reset === 'monthly') {
+    const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1);
+    const next = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1);
+    return { name: 'month', resetsAt: next, periodMs: next - start };
+  }
+  return null;
+}
+
+/**
+ * OpenRouter API key: `GET /api/v1/key` reports the key's limit and what is left of it, when
+ * the limit resets, what the key spent (total, today, this week and month, in USD) and when the
+ * key itself expires (`expires_at`).
+ */
 export const openrouter: LiveChecker = {
   name: 'openrouter',
   provider: 'openrouter',
@@ -10,12 +38,43 @@ export const openrouter: LiveChecker = {
   topUp: 'add credit or raise the key limit at openrouter.ai/settings/credits',
   types: ['api_key'],
   request: bearer('/api/v1/key'),
+  classify(answer, now) {
+    if (answer.status !== 200) return classifyList(answer);
+    const data = field(answer.body, 'data');
+    const expiresAt = timeOf(field(data, 'expires_at'));
+    const limit = finiteNumber(field(data, 'limit'));
+    const remaining = finiteNumber(field(data, 'limit_remaining'));
+    const period = limitPeriod(field(data, 'limit_reset'), now);
+    const spentKey = period ? ({ day: 'usage_daily', week: 'usage_weekly', month: 'usage_monthly' } as const)[period.name] : 'usage';
+    const spent = finiteNumber(field(data, spentKey));
+    const money: Money[] =
+      spent === null && remaining === null ? [] : [{ name: 'key', unit: 'USD', spent, limit, period: period?.name ?? 'total', left: remaining, today: finiteNumber(field(data, 'usage_daily')) }];
+    if (limit === null || remaining === null) return { verdict: 'works', message: '', windows: [], money, expiresAt };
+    if (remaining <= 0) return { verdict: 'no-credit', message: `key limit reached (limit_remaining ${remaining})`, money, expiresAt };
+    const windows: QuotaWindow[] = limit > 0 ? [{ name: 'key limit', utilization: (limit - remaining) / limit, resetsAt: period?.resetsAt ?? null, periodMs: period?.periodMs ?? null }] : [];
+    return { verdict: 'works', message: '', windows, money, expiresAt };
+  },
+};
+
+/**
+ * An OpenRouter account's credit, with a management key (`live.providers.openrouter.managementKey`):
+ * `GET /api/v1/credits` → `{data: {total_credits, total_usage}}` (OpenRouter's API reference,
+ * "Get remaining credits": management key required). Not a profile's check: its money is added
+ * to every OpenRouter key's live fact.
+ */
+export const openrouterCredits: LiveChecker = {
+  name: 'openrouter-credits',
+  provider: 'openrouter',
+  defaultBaseUrl: 'https://openrouter.ai',
+  quota: true,
+  readsBody: true,
+  types: [],
+  request: bearer('/api/v1/credits'),
   classify(answer) {
     if (answer.status !== 200) return classifyList(answer);
-    const limit = finiteNumber(field(answer.body, 'data', 'limit'));
-    const remaining = finiteNumber(field(answer.body, 'data', 'limit_remaining'));
-    if (limit === null || remaining === null) return { verdict: 'works', message: '', windows: [] };
-    if (remaining <= 0) return { verdict: 'no-credit', message: `key limit reached (limit_remaining ${remaining})` };
-    return { verdict: 'works', message: '', windows: limit > 0 ? [{ name: 'key limit', utilization: (limit - remaining) / limit, resetsAt: null }] : [] };
+    const total = finiteNumber(field(answer.body, 'data', 'total_credits'));
+    const used = finiteNumber(field(answer.body, 'data', 'total_usage'));
+    if (total === null || used === null) return { verdict: 'inconclusive', message: 'no total_credits / total_usage in the answer' };
+    return { verdict: 'works', message: '', money: [{ name: 'account', unit: 'USD', spent: used, limit: total, period: 'total', left: total - used, today: null }] };
   },
 };
