@@ -14,7 +14,7 @@ describe('which gateway, with which credentials (as OpenClaw\'s CLI finds them)'
 
   it("the local gateway: openclaw.json's port (default 18789) on loopback, its token from the config; not explicit", async () => {
     expect(await resolve(makeHome(config({ port: 40001, auth: { mode: 'token', token: 'cfg-token-1234567' } })))).toEqual([
-      { name: '127.0.0.1:40001', url: 'ws://127.0.0.1:40001', token: 'cfg-token-1234567', password: undefined, explicit: false, origin: 'openclaw.json gateway.port' },
+      { name: '127.0.0.1:40001', label: null, url: 'ws://127.0.0.1:40001', token: 'cfg-token-1234567', password: undefined, explicit: false, origin: 'openclaw.json gateway.port' },
     ]);
     expect((await resolve(makeHome(config({}))))[0]).toMatchObject({ url: 'ws://127.0.0.1:18789', token: undefined });
     expect((await resolve(makeHome(), { OPENCLAW_GATEWAY_PORT: '40002' }))[0]).toMatchObject({ url: 'ws://127.0.0.1:40002', origin: 'OPENCLAW_GATEWAY_PORT' });
@@ -36,11 +36,12 @@ describe('which gateway, with which credentials (as OpenClaw\'s CLI finds them)'
   it('--gateway, then the config\'s gateways, then $OPENCLAW_GATEWAY_URL, then gateway.remote.url: each explicit', async () => {
     const home = makeHome(config({ mode: 'remote', remote: { url: 'wss://gw.example.net', token: 'remote-token-123456' }, port: 40003 }));
     expect(await resolve(home)).toEqual([
-      { name: 'gw.example.net', url: 'wss://gw.example.net', token: 'remote-token-123456', password: undefined, explicit: true, origin: 'openclaw.json gateway.remote.url' },
+      { name: 'gw.example.net', label: null, url: 'wss://gw.example.net', token: 'remote-token-123456', password: undefined, explicit: true, origin: 'openclaw.json gateway.remote.url' },
     ]);
     expect((await resolve(home, { OPENCLAW_GATEWAY_URL: 'ws://10.0.0.5:18789' }))[0]).toMatchObject({ url: 'ws://10.0.0.5:18789', explicit: true, origin: 'OPENCLAW_GATEWAY_URL' });
     const fleet = [{ name: 'docker', url: 'ws://172.17.0.2:18789', token: 'fleet-token-123456' }];
-    expect((await resolve(home, { OPENCLAW_GATEWAY_URL: 'ws://10.0.0.5:18789' }, undefined, fleet))[0]).toMatchObject({ name: 'docker', explicit: true });
+    // Only a gateway of the config's fleet carries the `gateway` label (its name).
+    expect((await resolve(home, { OPENCLAW_GATEWAY_URL: 'ws://10.0.0.5:18789' }, undefined, fleet))[0]).toMatchObject({ name: 'docker', label: 'docker', explicit: true });
     expect((await resolve(home, {}, 'ws://127.0.0.1:40004', fleet))[0]).toMatchObject({ url: 'ws://127.0.0.1:40004', origin: '--gateway' });
   });
 
