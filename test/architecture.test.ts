@@ -57,4 +57,11 @@ describe('architecture', () => {
       .flatMap(([file, targets]) => targets.filter((t) => !name(t).startsWith('core/')).map((t) => `${name(file)} -> ${name(t)}`));
     expect(upward).toEqual([]);
   });
+
+  it('keeps the state directory below what keeps state in it: the pipeline and the live checks import nothing of the alerts', () => {
+    const upward = [...graph]
+      .filter(([file]) => /^(pipeline|live)\//.test(name(file)))
+      .flatMap(([file, targets]) => targets.filter((t) => name(t).startsWith('alerts/')).map((t) => `${name(file)} -> ${name(t)}`));
+    expect(upward).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadState, stateDirectory } from '../alerts/store.js';
+import { loadState } from '../alerts/store.js';
+import { stateDirectory } from '../core/state-dir.js';
 import type { AlertState } from '../alerts/decide.js';
 import { locateConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { formatLocalTime, formatSpan } from '../core/duration.js';

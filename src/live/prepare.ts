@@ -19,7 +19,7 @@ export async function prepareLive(config: Config, flag: boolean, deps: { env: No
   const { liveSettings } = await import('./settings.js');
   const settings = liveSettings(config, flag);
   if (!settings) return null;
-  const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('./run.js'), import('../alerts/store.js')]);
+  const [{ createLiveRun }, { stateDirectory, makeStateDirectory }] = await Promise.all([import('./run.js'), import('../core/state-dir.js')]);
   const managementKey = settings.providers.openrouter?.managementKey;
   // Read like every secret the config refers to (registered with the scrubber as it is read); unreadable: exit 3 naming the field.
   const accountKey = managementKey ? await (await import('../config/read-secret.js')).readSecret(managementKey, 'live.providers.openrouter.managementKey', deps.env) : null;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { lockState } from '../alerts/state-lock.js';
-import { readStateFile } from '../alerts/store.js';
+import { lockState } from '../core/state-lock.js';
+import { readStateFile } from '../core/state-dir.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { liveVerdicts, type LiveVerdict, type Money, type QuotaWindow } from '../evaluate/live.js';
 import { isValidTimeMs } from '../core/iso-time.js';

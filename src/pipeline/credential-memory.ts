@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { describeFsError, parseJsonText } from '../core/files.js';
 import { readObject, type JsonObject, type Read } from '../core/json-reader.js';
 import type { Logger } from '../core/log.js';
-import { makeStateDirectory, readStateFile, stateDirectory } from '../alerts/store.js';
+import { makeStateDirectory, readStateFile, stateDirectory } from '../core/state-dir.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { credentialKey, emptyCredentialMemory, sameMemory, trackCredentialChanges, type CredentialMemory, type WatchedCredential } from '../evaluate/credential-changes.js';
 import { evaluationsInWindow } from '../evaluate/routes.js';

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { readSecret } from '../config/read-secret.js';
-import { stateDirectory, makeStateDirectory } from '../alerts/store.js';
+import { stateDirectory, makeStateDirectory } from '../core/state-dir.js';
 import { AuthwatchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { GatewayInputs } from './gateway-view.js';

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { parseJsonText } from '../core/files.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { scrub } from '../core/scrub.js';
-import { makeStateDirectory, readStateFile, stateDirectory } from '../alerts/store.js';
+import { makeStateDirectory, readStateFile, stateDirectory } from '../core/state-dir.js';
 
 // What the last check or daemon run did (`last-run.json` in the state dir), for `authwatch
 // status`. Apart from the alert state: the state decides what is sent, this only reports.

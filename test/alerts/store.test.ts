@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { lockState } from '../../src/alerts/state-lock.js';
+import { lockState } from '../../src/core/state-lock.js';
 import { loadState, saveState } from '../../src/alerts/store.js';
 import { emptyState } from '../../src/alerts/decide.js';
 import { AuthwatchError } from '../../src/core/errors.js';
@@ -114,7 +114,7 @@ describe('the state lock', () => {
     // of takeovers, not at a time.
     const work = freshDir();
     const bundle = join(work, 'lock.mjs');
-    buildSync({ entryPoints: [new URL('../../src/alerts/state-lock.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
+    buildSync({ entryPoints: [new URL('../../src/core/state-lock.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
     const child = join(work, 'child.mjs');
     writeFileSync(
       child,

@@ -1,10 +1,10 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, renameSync, symlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { AuthwatchError } from '../core/errors.js';
-import { removeQuietly } from '../core/atomic-write.js';
-import { describeFsError } from '../core/files.js';
-import { makeStateDirectory } from './store.js';
-import { bootId, identityAlive, ownIdentity, processAlive, processStartedAt, type ProcessIdentity } from '../core/process-alive.js';
+import { AuthwatchError } from './errors.js';
+import { removeQuietly } from './atomic-write.js';
+import { describeFsError } from './files.js';
+import { makeStateDirectory } from './state-dir.js';
+import { bootId, identityAlive, ownIdentity, processAlive, processStartedAt, type ProcessIdentity } from './process-alive.js';
 
 // The state lock: `state.lock` is a symbolic link to `.state.lock.<nonce>`, the run's own file,
 // and the nonce names the run: `<pid>-<start>-<boot>-<unique>`. A run is told apart from a later
