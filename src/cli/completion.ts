@@ -1,6 +1,7 @@
 import { policyModes } from '../config/policy-modes.js';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { logLevels } from '../core/log.js';
+import { singleQuoted } from '../core/shell-word.js';
 import { formatNames } from '../outputs/formats.js';
 import type { OptionSpec } from './args.js';
 import { writeStdout } from './stdout.js';
@@ -48,24 +49,21 @@ async function describe(table: Readonly<Record<string, CompletionEntry>>): Promi
   );
 }
 
-/** Single-quoted for both shells. */
-const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
-
 function bashScript(commands: Command[]): string {
   const cases = commands.map((command) => {
     const flags = command.flags.flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]).join(' ');
     const taking = command.flags.filter((f) => f.takesValue).map((f) => `--${f.name}`);
-    return `    ${command.name}) words=${quote(command.words.join(' '))}; flags=${quote(flags)}; taking=${quote(taking.join(' '))} ;;`;
+    return `    ${command.name}) words=${singleQuoted(command.words.join(' '))}; flags=${singleQuoted(flags)}; taking=${singleQuoted(taking.join(' '))} ;;`;
   });
   const valueCases = Object.entries(values).map(([flag, kind]) => {
-    const reply = kind === 'file' ? 'compgen -f -- "$cur"' : kind === 'dir' ? 'compgen -d -- "$cur"' : `compgen -W ${quote(kind.join(' '))} -- "$cur"`;
+    const reply = kind === 'file' ? 'compgen -f -- "$cur"' : kind === 'dir' ? 'compgen -d -- "$cur"' : `compgen -W ${singleQuoted(kind.join(' '))} -- "$cur"`;
     return `        --${flag}) COMPREPLY=($(${reply})) ;;`;
   });
   return `# bash completion for authwatch (made by \`authwatch completion bash\`)
 _authwatch() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} words='' flags='' taking=''
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W ${quote(`${commands.map((c) => c.name).join(' ')} --help --version`)} -- "$cur"))
+    COMPREPLY=($(compgen -W ${singleQuoted(`${commands.map((c) => c.name).join(' ')} --help --version`)} -- "$cur"))
     return
   fi
   case "\${COMP_WORDS[1]}" in
@@ -92,15 +90,15 @@ complete -o default -F _authwatch authwatch
 
 function zshScript(commands: Command[]): string {
   const zshQuote = (text: string) => text.replace(/[[\]:\\]/g, '\\$&');
-  const described = commands.map((c) => quote(`${c.name}:${c.summary.replaceAll(':', '\\:')}`)).join(' ');
+  const described = commands.map((c) => singleQuoted(`${c.name}:${c.summary.replaceAll(':', '\\:')}`)).join(' ');
   const cases = commands.map((command) => {
     const specs = command.flags.map((f) => {
       const kind = values[f.name];
       const action = !f.takesValue ? '' : kind === 'file' ? ':file:_files' : kind === 'dir' ? ':directory:_files -/' : kind ? `:${f.name}:(${kind.join(' ')})` : `:${f.name}: `;
       const names = f.short ? `(-${f.short} --${f.name})'{-${f.short},--${f.name}}'` : `--${f.name}${f.takesValue ? '=' : ''}`;
-      return f.short ? `'${names}${action}'` : quote(`${names}${action}`);
+      return f.short ? `'${names}${action}'` : singleQuoted(`${names}${action}`);
     });
-    const words = command.words.length > 0 ? [quote(`1:${command.name}:(${command.words.map(zshQuote).join(' ')})`)] : [];
+    const words = command.words.length > 0 ? [singleQuoted(`1:${command.name}:(${command.words.map(zshQuote).join(' ')})`)] : [];
     return `    ${command.name}) _arguments -s ${[...specs, ...words].join(' ')} ;;`;
   });
   return `#compdef authwatch

@@ -1,5 +1,6 @@
 import { AuthwatchError } from '../core/errors.js';
 import { quoteArgument } from '../core/quote-argument.js';
+import { singleQuoted } from '../core/shell-word.js';
 
 /**
  * Values written into the files the installers render (systemd units, tmpfiles.d lines, shell
@@ -54,9 +55,9 @@ export function tmpfilesPath(value: string, what: string): string {
   return systemdWord(value, what);
 }
 
-/** A shell word in single quotes (POSIX sh): nothing inside is special but `'`, written `'\\''`. */
+/** A shell word in single quotes (POSIX sh). */
 export function shSingleQuoted(value: string, what: string): string {
-  return `'${refuseControlCharacters(value, what).replace(/'/g, "'\\''")}'`;
+  return singleQuoted(refuseControlCharacters(value, what));
 }
 
 /** Text inside a shell script's double quotes: `$`, `` ` ``, `"` and `\` are backslash-escaped (POSIX sh). */

@@ -1,9 +1,10 @@
 import { AuthwatchError } from '../core/errors.js';
 import { maxUnitFileBytes, readBoundedText } from '../core/files.js';
+import { shellWord } from '../core/shell-word.js';
 
 /** Prints a command as the user would type it. */
 function showCommand(argv: readonly string[]): string {
-  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv.map(shellWord).join(' ');
 }
 
 /**

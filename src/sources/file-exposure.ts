@@ -1,13 +1,11 @@
 import { statIfVisible } from '../core/files.js';
+import { shellWord } from '../core/shell-word.js';
 import type { Profile } from './source.js';
 
 /** Group or other users may read it: the file's secrets are not the owner's alone. */
 function modeExposes(mode: number): boolean {
   return (mode & 0o044) !== 0;
 }
-
-/** A path as a shell command takes it: quoted when it holds anything but plain path characters. */
-const shellPath = (path: string) => (/^[\w./~+@:-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
 
 /**
  * Flags every credential whose file other users can read, with a note saying how to fix it.
@@ -21,7 +19,7 @@ export function flagExposedFiles(profiles: readonly Profile[]): Profile[] {
   return profiles.map((profile) => {
     const mode = profile.path === null ? null : (modes.get(profile.path) ?? null);
     if (mode === null || !modeExposes(mode)) return profile;
-    const note = `file readable by others (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${shellPath(profile.path!)})`;
+    const note = `file readable by others (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${shellWord(profile.path!)})`;
     return { ...profile, fileExposed: true, notes: [...profile.notes, note] };
   });
 }
