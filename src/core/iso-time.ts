@@ -8,6 +8,16 @@ const fields = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{
 export const maxEpochMs = 8.64e15;
 
 /**
+ * Whether a number of a field that may hold either unit is epoch seconds: below 1e11, which as
+ * milliseconds lies before March 1973. OpenClaw's own rule wherever it guesses (2026.9.6
+ * dist/provider-auth-*.mjs `resolveCopilotTokenExpiresAtMs`, session-files-*.mjs
+ * `parseSessionTimestampMs`: `value < 1e11` is seconds).
+ */
+export function looksLikeEpochSeconds(value: number): boolean {
+  return value > 0 && value < 1e11;
+}
+
+/**
  * Whether `ms` can stand for a point in time everywhere authwatch shows one (Date, ISO
  * strings, local times, Prometheus): after 1970 and within a Date's range. Every time read
  * from outside — a provider's answer, a credential file, our own state files — passes here,

@@ -1,4 +1,4 @@
-import { isValidTimeMs } from '../core/iso-time.js';
+import { isValidTimeMs, looksLikeEpochSeconds } from '../core/iso-time.js';
 import { scrub } from '../core/scrub.js';
 import type { LiveVerdict, Money, QuotaWindow } from '../evaluate/live.js';
 import type { CredentialType, HandedSecret } from '../sources/source.js';
@@ -144,10 +144,10 @@ export function amount(value: unknown): number | null {
   return number(value);
 }
 
-/** An ISO time or epoch seconds → epoch ms, `null` for anything else. */
+/** An ISO time, or a number of epoch seconds or milliseconds (by the one rule, core/iso-time.ts) → epoch ms; `null` for anything else. */
 export function timeOf(value: unknown): number | null {
   // A time out of a Date's range (resets_at: 1e300) is no time: it would crash every output that shows it.
-  const ms = typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const ms = typeof value === 'number' ? (looksLikeEpochSeconds(value) ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
   return isValidTimeMs(ms) ? ms : null;
 }
 

@@ -1,6 +1,4 @@
-import { isoProblemText, isValidTimeMs, maxEpochMs, parseIsoInstant } from '../core/iso-time.js';
-/** Below this, a millisecond value lies in early 1973: almost surely seconds by mistake. */
-const plausibleMsFloor = 1e11;
+import { isoProblemText, isValidTimeMs, looksLikeEpochSeconds, maxEpochMs, parseIsoInstant } from '../core/iso-time.js';
 
 export type EpochCheck = { ok: true; ms: number | null } | { ok: false; message: string };
 
@@ -36,7 +34,8 @@ export function checkEpochMs(value: unknown, field: string): EpochCheck {
   }
   const wrong = outOfRange(field, value, value, 'milliseconds');
   if (wrong) return { ok: false, message: wrong };
-  if (value < plausibleMsFloor) {
+  // OpenClaw reads its stores' `expires` as milliseconds only: a value that looks like seconds is a mistake to name, not to convert.
+  if (looksLikeEpochSeconds(value)) {
     if (value >= 1e9) {
       const asSeconds = new Date(value * 1000).toISOString();
       return {
