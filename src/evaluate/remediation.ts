@@ -2,9 +2,8 @@ import { externalPluginOf, providerEnvVars } from '../sources/provider-env.js';
 import { sourceNames } from '../sources/source-names.js';
 
 /**
- * What to tell a user whose credential for a provider is missing or expired (the reference's
- * §11), in the words of OpenClaw 2026.9.6's CLI and docs (docs/gateway/authentication.md,
- * docs/cli/models.md). Plain commands, no links: this text ends up in terminals, emails and
+ * What to tell a user whose credential for a provider is missing or expired, in the words of
+ * OpenClaw 2026.9.6's CLI and docs (its docs/gateway/authentication.md, docs/cli/models.md). Plain commands, no links: this text ends up in terminals, emails and
  * phone alerts.
  */
 export function remediation(provider: string, profileId?: string, type?: string | null, source?: string): string {

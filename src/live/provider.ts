@@ -27,7 +27,7 @@ export interface Observation {
 }
 
 /**
- * One zero-token endpoint (provider-health.md §3): which credentials it checks, the request
+ * One zero-token endpoint (the table in docs/live.md): which credentials it checks, the request
  * (the access token or key, never a refresh, never a model call) and how to read the answer.
  */
 export interface LiveChecker {

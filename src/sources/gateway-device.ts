@@ -6,7 +6,7 @@ import { distrustOf } from '../core/file-trust.js';
 import { registerSecret } from '../core/scrub.js';
 
 // The device identity authwatch pairs with a gateway: an Ed25519 key pair it keeps, as the
-// Gateway protocol asks of every client (docs/gateway/clients.md "Choose scopes and pair the
+// Gateway protocol asks of every client (OpenClaw's docs/gateway/clients.md "Choose scopes and pair the
 // device"). Encodings as OpenClaw 2026.9.6 makes them (dist/ed25519-signature-*.mjs,
 // device-identity-*.mjs): the device id is the SHA-256 hex of the raw public key, the public
 // key and signatures travel as unpadded base64url. One file per gateway URL, 0600, in

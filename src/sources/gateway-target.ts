@@ -10,7 +10,7 @@ import type { GatewayTarget } from './gateway.js';
 import type { SourceContext } from './source.js';
 
 // Which gateways a check reads, and with which credentials — as OpenClaw's own CLI finds them
-// (docs/gateway/config-gateway.md, docs/gateway/remote.md): `--gateway URL`, else the authwatch
+// (its docs/gateway/config-gateway.md, docs/gateway/remote.md): `--gateway URL`, else the authwatch
 // config's `gateways`, else `$OPENCLAW_GATEWAY_URL`, else openclaw.json's remote gateway
 // (`gateway.mode: "remote"`, `gateway.remote.url`), else the local gateway on loopback at
 // `$OPENCLAW_GATEWAY_PORT` / `gateway.port` / 18789. Credentials: `$OPENCLAW_GATEWAY_TOKEN` /

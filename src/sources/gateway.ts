@@ -11,7 +11,7 @@ import { sourceNames } from './source-names.js';
 import { reportedProfile } from './openclaw-reported.js';
 
 // The gateway source: what a running OpenClaw gateway itself says about its model credentials,
-// read through its supported interface (docs/gateway/embedding.md: "Use RPC instead of state
+// read through its supported interface (OpenClaw's docs/gateway/embedding.md: "Use RPC instead of state
 // files"). `agents.list` names the agents and their models, `models.authStatus` (per agent) the
 // credentials with OpenClaw's own status and expiry, `usage.status` the providers' usage windows.
 
