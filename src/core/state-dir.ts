@@ -4,6 +4,7 @@ import { AuthwatchError } from './errors.js';
 import { makeDirectory } from './atomic-write.js';
 import { describeFsError, readBoundedText, statIfVisible } from './files.js';
 import { xdgBaseDir } from './paths.js';
+import { shellWord } from './shell-word.js';
 
 // authwatch's state directory and the reading of its files, below everything that keeps state
 // there: the alert memory, the last run, the credential memory, the live checks' results.
@@ -25,7 +26,7 @@ function foreignReason(path: string, info: Stats, what: string): string | undefi
   if (info.uid !== uid) {
     return `the ${what} ${path} belongs to uid ${info.uid}, not to this user (uid ${uid}); fix: chown it to this user, or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own`;
   }
-  if ((info.mode & 0o022) !== 0) return `the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${path}`;
+  if ((info.mode & 0o022) !== 0) return `the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${shellWord(path)}`;
   return undefined;
 }
 

@@ -201,6 +201,11 @@ describe('the state directory and file are ours alone', () => {
     await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the alert state ${join(dir, 'state.json')} is writable by other users (mode 666)`);
     chmodSync(join(dir, 'state.json'), 0o644);
     await expect(loadState(dir, silentLog, NOW)).resolves.toEqual(emptyState());
+    // The fix is a command to paste: a path with a blank is quoted for the shell.
+    const spaced = join(dir, 'state dir');
+    mkdirSync(spaced, { recursive: true, mode: 0o700 });
+    chmodSync(spaced, 0o777);
+    await expect(loadState(spaced, silentLog, NOW)).rejects.toThrow(`the state directory ${spaced} is writable by other users (mode 777); fix: chmod go-w '${spaced}'`);
   });
 
   it.runIf(process.getuid?.() === 0)('refuses a state directory or file owned by another user', async () => {
