@@ -176,17 +176,6 @@ process.stdout.write(JSON.stringify({ wins, clashes, tries }) + '\\n');
     expect(sum('wins')).toBeGreaterThan(30);
     expect(results.filter((r) => r.wins > 0).length).toBeGreaterThan(1);
   });
-
-  it('costs little: taking and releasing it, measured', async () => {
-    const dir = freshDir();
-    (await lockState(dir, 0)).release!(); // warm
-    const rounds = 2000;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) (await lockState(dir, 0)).release!();
-    const perLock = (performance.now() - started) / rounds;
-    console.log(`lock cost: ${(perLock * 1000).toFixed(0)} µs to take and release (mean of ${rounds})`);
-    expect(perLock).toBeLessThan(5);
-  });
 });
 
 describe('the state directory and file are ours alone', () => {
