@@ -15,7 +15,8 @@ async function startDaemon(home, config) {
   mkdirSync(join(home, '.config/authwatch'), { recursive: true });
   writeFileSync(join(home, '.config/authwatch/config.json5'), config);
   // The same V8 flags the installed systemd units start the daemon with.
-  const child = spawn(process.execPath, [...daemonNodeFlags, cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'info'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
+  // debug: a check a scrape starts says "check finished" at info only when a status changed.
+  const child = spawn(process.execPath, [...daemonNodeFlags, cli, 'daemon', '--listen', '127.0.0.1:0', '--log-level', 'debug'], { env: envFor(home), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   // Completed checks, counted from the log: a scrape starts a check but does not wait for it.
   let checks = 0;
