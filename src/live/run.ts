@@ -84,6 +84,9 @@ function modelFactOf(result: KeptResult, checkedWith: string): ModelFact {
   return { verdict, observedAt: result.observedAt, httpStatus: result.httpStatus, message, lastSeenAt: lastWorkedAt, checkedWith };
 }
 
+/** What a credential check's answer means: the answers every provider gives alike, else the checker's reading. */
+const credentialClassifier = (checker: LiveChecker, now: number): Job['classify'] => (answer) => classifyCommon(answer) ?? checker.classify(answer, now);
+
 /** What a model lookup's answer means, in the store's verdicts; a refused credential says nothing about the model. */
 function modelClassifier(lookup: ModelLookup, model: string): Job['classify'] {
   return (answer) => {
@@ -94,8 +97,7 @@ function modelClassifier(lookup: ModelLookup, model: string): Job['classify'] {
   };
 }
 
-/** A live run: holds the handed-over secrets in this closure only, for the length of one check. */
-/** `accountKey`: the OpenRouter management key, when configured. */
+/** A live run: holds the handed-over secrets in this closure only, for the length of one check. `accountKey`: the OpenRouter management key, when configured. */
 export function createLiveRun(settings: LiveSettings, deps: { stateDir: string; now: number; log: Logger; makeStateDir: (dir: string) => void; accountKey?: string | null }): LiveRun {
   const secrets = new Map<string, HandedSecret>();
   // One deadline for every live request of the check: the credentials' and the models'.
@@ -198,8 +200,7 @@ async function runChecks(profiles: readonly Profile[], secrets: ReadonlyMap<stri
       continue;
     }
     if (!jobs.has(key) && (!previous || now >= previous.nextAt)) {
-      const classify: Job['classify'] = (answer) => classifyCommon(answer) ?? checker.classify(answer, now);
-      jobs.set(key, { key, checker, request: checker.request(secret), readsBody: checker.readsBody, classify, intervalMs: checker.quota ? settings.quotaIntervalMs : settings.intervalMs, kept: previous, refreshable });
+      jobs.set(key, { key, checker, request: checker.request(secret), readsBody: checker.readsBody, classify: credentialClassifier(checker, now), intervalMs: checker.quota ? settings.quotaIntervalMs : settings.intervalMs, kept: previous, refreshable });
     }
     waiting.push([profile, key, checker]);
   }
@@ -207,8 +208,7 @@ async function runChecks(profiles: readonly Profile[], secrets: ReadonlyMap<stri
   const { accountKey } = deps;
   const accountJob = accountKey && waiting.some(([, , checker]) => checker === openrouter) ? `${openrouterCredits.name}:${fingerprint(accountKey)}` : null;
   if (accountJob && (!kept[accountJob] || now >= kept[accountJob].nextAt)) {
-    const classify: Job['classify'] = (answer) => classifyCommon(answer) ?? openrouterCredits.classify(answer, now);
-    jobs.set(accountJob, { key: accountJob, checker: openrouterCredits, request: openrouterCredits.request({ value: accountKey! }), readsBody: true, classify, intervalMs: settings.quotaIntervalMs, kept: kept[accountJob], refreshable: false });
+    jobs.set(accountJob, { key: accountJob, checker: openrouterCredits, request: openrouterCredits.request({ value: accountKey! }), readsBody: true, classify: credentialClassifier(openrouterCredits, now), intervalMs: settings.quotaIntervalMs, kept: kept[accountJob], refreshable: false });
   }
   const results = await ask(jobs, kept, settings, deps);
   for (const [profile, key, checker] of waiting) {
