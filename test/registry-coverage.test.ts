@@ -20,7 +20,7 @@ const missingFrom = (path: string, names: readonly string[], pattern: (name: str
 const quoted = (name: string) => new RegExp(`["'\`]${name}["'\`]`);
 
 describe('every registry entry reaches the tests and docs outside src/', () => {
-  it('channels: the echo suite, the secrets harness or echo suite for its URL, docs/alerts.md', () => {
+  it('channels: the echo suite (a receiver that quotes secrets back) and docs/alerts.md', () => {
     const channels = Object.keys(notifiers);
     expect([...missingFrom('test/alerts/echo.e2e.test.ts', channels, quoted), ...missingFrom('docs/alerts.md', channels, quoted)]).toEqual([]);
   });
