@@ -175,19 +175,30 @@ describe('live checks against local providers', () => {
     expect(providers.seen.slice(4).some((s) => s.path === '/openai/v1/models')).toBe(false);
   }, 30_000);
 
-  it('never has more than 2 requests in flight, and the per-request deadline holds against a hang', async () => {
+  it('never has more than 2 requests in flight', async () => {
+    const providers = await startProviders();
+    providers.delayMs = 300;
+    const profiles: Record<string, unknown> = {};
+    for (let n = 0; n < 7; n++) profiles[`groq:${n}`] = apiKey('groq', 'works', String(n));
+    const home = homeWith(profiles, liveConfig(providers.url));
+    const { byId } = await check(home);
+    expect(providers.seen).toHaveLength(7);
+    expect(providers.maxInFlight).toBe(2);
+    for (let n = 0; n < 7; n++) expect(byId[`groq:${n}`]!.live!.verdict).toBe('works');
+  }, 30_000);
+
+  // The server only learns that a request was given up when the socket's close reaches it, which
+  // on a busy machine can come after the next request: in-flight counts are the test above's job.
+  it('the per-request deadline holds against a hang, and frees its slot for the rest', async () => {
     const providers = await startProviders();
     providers.delayMs = 300;
     const profiles: Record<string, unknown> = { 'openai:hang': apiKey('openai', 'hang') };
     for (let n = 0; n < 6; n++) profiles[`groq:${n}`] = apiKey('groq', 'works', String(n));
     const home = homeWith(profiles, liveConfig(providers.url, { timeout: '1s' }));
-    const started = Date.now();
     const { byId } = await check(home);
-    const took = Date.now() - started;
-    expect(providers.maxInFlight).toBe(2);
     expect(byId['openai:hang']!.live).toMatchObject({ verdict: 'inconclusive', message: 'no answer: no answer within 1s' });
     expect(byId['openai:hang']!.status).toBe('ok');
-    expect(took).toBeLessThan(10_000);
+    for (let n = 0; n < 6; n++) expect(byId[`groq:${n}`]!.live!.verdict).toBe('works');
   }, 30_000);
 
   it('stops reading an answer over the size cap', async () => {
