@@ -179,6 +179,31 @@ describe('the model chain still exists (live model lookups)', () => {
     expect(run.code).toBe(2);
   }, 30_000);
 
+  it('OpenRouter: a model\'s endpoints tell one that exists from a retired one; its routers, variants and an idle model are no finding', async () => {
+    const providers = await startProviders();
+    const defaults = {
+      model: { primary: 'openrouter/anthropic/claude-opus-4-6', fallbacks: ['openrouter/meta-llama/llama-2-13b-chat', 'openrouter/auto', 'openrouter/openai/gpt-6-astra:free', 'openrouter/nobody/idle'] },
+    };
+    const home = homeWith({ 'openrouter:default': apiKey('openrouter', 'works', '1') }, defaults, liveConfig(providers.url));
+    const run = await checkJson(home, NOW);
+    expect(run.models['model openrouter/anthropic/claude-opus-4-6']).toMatchObject({ verdict: 'exists', httpStatus: 200, checkedWith: 'openrouter:default' });
+    expect(run.models['fallback openrouter/meta-llama/llama-2-13b-chat']).toMatchObject({ verdict: 'missing', httpStatus: 404, message: 'Resource not found' });
+    expect(run.models['fallback openrouter/auto']).toMatchObject({ verdict: 'not-checkable', message: 'openrouter/auto cannot be looked up by id at openrouter' });
+    expect(run.models['fallback openrouter/openai/gpt-6-astra:free']).toMatchObject({ verdict: 'not-checkable' });
+    expect(run.models['fallback openrouter/nobody/idle']).toMatchObject({ verdict: 'inconclusive', message: 'listed, but no provider serves it now' });
+    expect(lookups(providers.seen).map((s) => s.path).sort()).toEqual([
+      '/api/v1/models/anthropic/claude-opus-4-6/endpoints',
+      '/api/v1/models/meta-llama/llama-2-13b-chat/endpoints',
+      '/api/v1/models/nobody/idle/endpoints',
+    ]);
+    expect(run.code).toBe(2);
+    // A 404 that is not OpenRouter's own error shape (a proxy's) says nothing about the model.
+    const proxied = homeWith({ 'openrouter:default': apiKey('openrouter', 'bare404', '2') }, { model: { primary: 'openrouter/meta-llama/llama-2-13b-chat' } }, liveConfig(providers.url));
+    const bare = await checkJson(proxied, NOW);
+    expect(bare.models['model openrouter/meta-llama/llama-2-13b-chat']).toMatchObject({ verdict: 'inconclusive' });
+    expect(bare.code).toBe(0);
+  }, 30_000);
+
   it('a credential kind with no model list is "not checkable", and nothing is sent for it', async () => {
     const providers = await startProviders();
     const defaults = { model: { primary: 'anthropic/claude-opus-4-6' } };

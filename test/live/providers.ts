@@ -34,6 +34,8 @@ const servedModels = new Set(['claude-opus-4-6', 'claude-haiku-4-5', 'gpt-6-astr
  * `lookupfails`: the lookup answers 503; `html404`: a proxy's 404 page, not the provider's JSON.
  */
 function modelAnswer(path: string, scenario: string, headers: IncomingMessage['headers']): Answer | undefined {
+  const endpoints = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
+  if (endpoints) return openrouterEndpoints(`${decodeURIComponent(endpoints[1]!)}/${decodeURIComponent(endpoints[2]!)}`, scenario);
   const lookup = /^\/(?:openai\/)?v1(beta)?\/models\/([^/]+)$/.exec(path);
   if (!lookup) return undefined;
   const id = decodeURIComponent(lookup[2]!);
@@ -56,6 +58,22 @@ function modelAnswer(path: string, scenario: string, headers: IncomingMessage['h
   return servedModels.has(id)
     ? { status: 200, body: { id, object: 'model', created: 1_686_935_002, owned_by: 'system' } }
     : { status: 404, body: { error: { message: `The model '${id}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } };
+}
+
+/** The OpenRouter models the fake serves; `nobody/idle` is listed with no provider behind it. */
+const openrouterModels = new Set(['anthropic/claude-opus-4-6', 'openai/gpt-6-astra', 'nobody/idle']);
+
+/**
+ * OpenRouter's "List all endpoints for a model" (`GET /api/v1/models/{author}/{slug}/endpoints`,
+ * openrouter.ai/docs/api/api-reference/endpoints/list-endpoints): the model and the providers
+ * serving it; an unknown model is 404 in OpenRouter's error shape (NotFoundResponse:
+ * `{error: {code: 404, message: "Resource not found"}}`).
+ */
+function openrouterEndpoints(id: string, scenario: string): Answer {
+  if (scenario === 'bare404') return { status: 404, body: { error: { message: 'Not Found' } } };
+  if (!openrouterModels.has(id)) return { status: 404, body: { error: { code: 404, message: 'Resource not found' }, user_id: 'user_2fTest' } };
+  const serving = id === 'nobody/idle' ? [] : [{ name: `Provider | ${id}`, model_id: id, model_name: id, context_length: 200_000, pricing: { prompt: '0.000015', completion: '0.000075' }, provider_name: 'Provider', tag: 'provider', quantization: null, max_completion_tokens: 32_000, max_prompt_tokens: null, supported_parameters: ['tools'], status: 0, uptime_last_30m: 99.5 }];
+  return { status: 200, body: { data: { id, name: id, created: 1_692_901_234, description: 'A model.', architecture: { input_modalities: ['text'], output_modalities: ['text'], tokenizer: 'Other', instruct_type: null, modality: 'text->text' }, endpoints: serving } } };
 }
 
 /** The documented answer of each endpoint for each scenario; `undefined` falls back to the common ones. */

@@ -1,4 +1,4 @@
-import { bearer, classifyList, field, finiteNumber, timeOf, type LiveChecker } from '../provider.js';
+import { bearer, classifyList, cleanMessage, field, finiteNumber, timeOf, unexpected, type LiveChecker, type ModelLookup } from '../provider.js';
 import type { Money, QuotaWindow } from '../../evaluate/live.js';
 
 const day = 86_400_000;
@@ -25,6 +25,34 @@ export function limitPeriod(reset: unknown, now: number): { name: 'day' | 'week'
 }
 
 /**
+ * One model, zero tokens: `GET /api/v1/models/{author}/{slug}/endpoints` (OpenRouter's API
+ * reference, "List all endpoints for a model"): 200 lists the providers serving it, an unknown
+ * model is the documented 404, OpenRouter's own error shape `{error: {code: 404, message}}`.
+ * Not looked up: OpenRouter's routers (`openrouter/auto`, no model of their own) and a variant
+ * (`…:free`), which the reference does not say this path takes.
+ */
+const modelEndpoints: ModelLookup = {
+  readsBody: true,
+  path(model) {
+    const parts = model.split('/');
+    if (parts.length !== 2 || parts[0] === 'openrouter' || model.includes(':') || parts.some((part) => !part || /^\.+$/.test(part))) return null;
+    return `/api/v1/models/${parts.map(encodeURIComponent).join('/')}/endpoints`;
+  },
+  classify(answer) {
+    if (answer.status === 404 && field(answer.body, 'error', 'code') === 404) {
+      const said = field(answer.body, 'error', 'message');
+      return { verdict: 'missing', message: typeof said === 'string' && said.trim() ? cleanMessage(said) : 'not found' };
+    }
+    if (answer.status !== 200) return { verdict: 'inconclusive', message: unexpected(answer).message };
+    const endpoints = field(answer.body, 'data', 'endpoints');
+    if (!Array.isArray(endpoints)) return { verdict: 'inconclusive', message: 'the answer is not the documented {data:{endpoints:[…]}}' };
+    // Listed with no provider behind it: requests fail now, but the model may come back.
+    if (endpoints.length === 0) return { verdict: 'inconclusive', message: 'listed, but no provider serves it now' };
+    return { verdict: 'exists', message: '' };
+  },
+};
+
+/**
  * OpenRouter API key: `GET /api/v1/key` reports the key's limit and what is left of it, when
  * the limit resets, what the key spent (total, today, this week and month, in USD) and when the
  * key itself expires (`expires_at`).
@@ -38,6 +66,7 @@ export const openrouter: LiveChecker = {
   topUp: 'add credit or raise the key limit at openrouter.ai/settings/credits',
   types: ['api_key'],
   request: bearer('/api/v1/key'),
+  models: modelEndpoints,
   classify(answer, now) {
     if (answer.status !== 200) return classifyList(answer);
     const data = field(answer.body, 'data');
