@@ -92,6 +92,7 @@ describe('live checks against local providers', () => {
       ['minimax:quota97', apiKey('minimax', 'quota97', 'x'), 'works', 'expiring'],
       ['minimax:apierror', apiKey('minimax', 'apierror', 'y'), 'inconclusive', 'ok'],
       ['minimax:dead', apiKey('minimax', 'dead', 'z'), 'rejected', 'expired'],
+      ['google-gemini-cli:works', oauth('google-gemini-cli', 'works'), 'works', 'ok'],
       ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
     ];
     for (const [id, entry] of cases) profiles[id] = entry;
@@ -133,6 +134,38 @@ describe('live checks against local providers', () => {
     const state = readFileSync(stateFile(home), 'utf8');
     expect(state).not.toContain(MARKER);
   }, 60_000);
+
+  it('Gemini CLI logins: the quota read (a POST of {}) gives each model its own window; the CLI\'s own login is checked too; never the refresh token', async () => {
+    const providers = await startProviders();
+    const home = makeHome({
+      [agentStore('main')]: store({
+        'google-gemini-cli:works': oauth('google-gemini-cli', 'works'),
+        'google-gemini-cli:proout': oauth('google-gemini-cli', 'proout'),
+        'google-gemini-cli:dead': oauth('google-gemini-cli', 'dead'),
+        'google-gemini-cli:noproject': oauth('google-gemini-cli', 'noproject'),
+        'google-gemini-cli:norenew': { type: 'oauth', provider: 'google-gemini-cli', access: secret('dead', 'nr'), expires: NOW + 3_000_000 },
+      }),
+      '.gemini/oauth_creds.json': { json: { access_token: secret('works', 'cli'), refresh_token: `refresh-${MARKER}`, expiry_date: NOW + 3_000_000, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/cloud-platform' } },
+      '.config/authwatch/config.json5': { json: liveConfig(providers.url) },
+    });
+    const { byId } = await check(home);
+    const quota = providers.seen.filter((s) => s.path === '/v1internal:retrieveUserQuota');
+    expect(quota).toHaveLength(6);
+    for (const asked of quota) {
+      expect({ method: asked.method, body: asked.body, type: asked.headers['content-type'] }).toEqual({ method: 'POST', body: '{}', type: 'application/json' });
+      expect(String(asked.headers.authorization)).toMatch(/^Bearer \w+\.\w*LIVEMARKER/);
+    }
+    expect(JSON.stringify(providers.seen)).not.toContain(`refresh-${MARKER}`);
+    expect(byId['google-gemini-cli:works']!.live).toMatchObject({ verdict: 'works', windows: [{ name: 'gemini-2.5-pro', utilization: expect.closeTo(0.2, 5), model: 'gemini-2.5-pro' }, { name: 'gemini-2.5-flash', utilization: expect.closeTo(0.05, 5), model: 'gemini-2.5-flash' }] });
+    expect(byId['google-gemini-cli:gemini-cli']!.live!.verdict).toBe('works');
+    // A model's bucket used up limits that model only: shown, never the login out of quota.
+    expect(byId['google-gemini-cli:proout']).toMatchObject({ status: 'ok', live: { verdict: 'works', windows: expect.arrayContaining([expect.objectContaining({ name: 'gemini-2.5-pro', utilization: 1 })]) } });
+    // A refreshable login's 401 is a token due for renewal; Google's 403 PERMISSION_DENIED says nothing about the login.
+    expect(byId['google-gemini-cli:dead']).toMatchObject({ status: 'ok', live: { verdict: 'inconclusive' } });
+    // With no refresh token the login cannot renew: its 401 is the end of it.
+    expect(byId['google-gemini-cli:norenew']).toMatchObject({ status: 'expired', live: { verdict: 'rejected' } });
+    expect(byId['google-gemini-cli:noproject']).toMatchObject({ status: 'ok', live: { verdict: 'inconclusive', message: 'unexpected answer 403: The caller does not have permission' } });
+  }, 30_000);
 
   it('sends nothing unless live checks are on', async () => {
     const providers = await startProviders();
@@ -243,13 +276,13 @@ describe('live checks against local providers', () => {
   it('leak harness: a provider echoing every header never gets the secret into any output', async () => {
     const providers = await startProviders();
     const home = homeWith(
-      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') }, 'zai:echo': apiKey('zai', 'echo', '3'), 'minimax:echo': apiKey('minimax', 'echo', '4') },
+      { 'openai:echo': apiKey('openai', 'echo'), 'anthropic:echo': apiKey('anthropic', 'echo', '2'), 'openai-codex:echo': { ...oauth('openai-codex', 'echo') }, 'zai:echo': apiKey('zai', 'echo', '3'), 'minimax:echo': apiKey('minimax', 'echo', '4'), 'google-gemini-cli:echo': oauth('google-gemini-cli', 'echo') },
       liveConfig(providers.url),
     );
     const textfile = join(home, 'metrics.prom');
     const result = await runCli(['check', '--now', iso(NOW), '--textfile', textfile, '--log-level', 'trace'], { home, timeoutMs: 30_000 });
     const json = await runCli(['check', '--json', '--now', iso(NOW + 2 * 3_600_000), '--log-level', 'trace'], { home, timeoutMs: 30_000 });
-    expect(providers.seen.length).toBeGreaterThanOrEqual(5);
+    expect(providers.seen.length).toBeGreaterThanOrEqual(6);
     expect(result.stdout).toContain('rejected 401: you sent');
     for (const text of [result.stdout, result.stderr, json.stdout, json.stderr, readFileSync(textfile, 'utf8'), readFileSync(stateFile(home), 'utf8')]) {
       expect(text).not.toContain(MARKER);

@@ -81,9 +81,11 @@ export function retryAfterMs(header: string | null, now: number): number | null 
 
 const maxRetryAfterMs = 86_400_000;
 
-interface HttpGet {
+interface HttpAsk {
   url: URL;
   headers: Record<string, string>;
+  /** A JSON body to POST (a read that a provider serves as POST, Gemini CLI's quota); absent: GET. */
+  body?: string;
   /** The deadline for the whole exchange, the whole answer included. */
   timeoutMs: number;
   /** Bytes of the answer read at most; a longer answer comes back `complete: false`. */
@@ -95,16 +97,16 @@ type HttpAnswer =
   | { kind: 'failed'; message: string };
 
 /**
- * A GET under the same hard deadline, for answers that are read (status and body): never
+ * A GET (or a read served as POST) under the same hard deadline, for answers that are read (status and body): never
  * rejects, a failure to get an answer is `failed` with its scrubbed reason. Header values are
  * registered as secrets before anything is sent.
  */
-export async function httpGet(request: HttpGet): Promise<HttpAnswer> {
+export async function httpAsk(request: HttpAsk): Promise<HttpAnswer> {
   registerHeaderSecrets(request.headers);
   const deadline = AbortSignal.timeout(request.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(request.url, { method: 'GET', headers: request.headers, redirect: 'manual', signal: deadline });
+    response = await fetch(request.url, { method: request.body === undefined ? 'GET' : 'POST', headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), redirect: 'manual', signal: deadline });
   } catch (error) {
     return { kind: 'failed', message: deadline.aborted ? `no answer within ${request.timeoutMs / 1000}s` : describeFetchFailure(error) };
   }

@@ -6,6 +6,7 @@ import { codexUsage } from './providers/codex.js';
 import { copilot } from './providers/copilot.js';
 import { deepseek } from './providers/deepseek.js';
 import { gemini } from './providers/gemini.js';
+import { geminiCliQuota } from './providers/gemini-cli.js';
 import { groq } from './providers/groq.js';
 import { minimax } from './providers/minimax.js';
 import { mistral } from './providers/mistral.js';
@@ -15,7 +16,7 @@ import { xai } from './providers/xai.js';
 import { zai } from './providers/zai.js';
 
 /** Every live checker. The only list: add a provider's file here. */
-export const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot, zai, minimax];
+export const checkers: readonly LiveChecker[] = [anthropicApi, anthropicOauth, openai, codexUsage, openrouter, gemini, xai, deepseek, groq, mistral, copilot, zai, minimax, geminiCliQuota];
 
 /** The checker for a profile, or why there is none (it is then "not checkable live"). */
 export function checkerFor(profile: Profile): LiveChecker | { notCheckable: string } {

@@ -3,10 +3,11 @@ import { scrub } from '../core/scrub.js';
 import type { LiveVerdict, Money, QuotaWindow } from '../evaluate/live.js';
 import type { CredentialType, HandedSecret } from '../sources/source.js';
 
-/** What one checker sends: a GET of `path` under the provider's base URL. */
+/** What one checker sends: a GET of `path` under the provider's base URL, or a POST of `body` where the provider serves its read as one. */
 export interface LiveRequest {
   path: string;
   headers: Record<string, string>;
+  body?: string;
 }
 
 /** A provider's answer as a checker sees it: the status and the body, parsed when it is JSON. */
@@ -51,6 +52,11 @@ export interface LiveChecker {
   topUp?: string;
   /** How the same credential looks a model up at zero tokens; absent: its models are not checkable. */
   models?: ModelLookup;
+  /**
+   * The words with which its 401 says a refreshable login is gone, not just due for renewal
+   * (default `saysDead`); `null`: its 401 never tells the two apart.
+   */
+  deadWords?: RegExp | null;
 }
 
 /** What a model lookup says of one model id. */

@@ -1,5 +1,5 @@
 import { fingerprint } from '../core/fingerprint.js';
-import { httpGet, retryAfterMs } from '../core/http-send.js';
+import { httpAsk, retryAfterMs } from '../core/http-send.js';
 import type { Logger } from '../core/log.js';
 import { registerConfiguredUrl, registerSecret } from '../core/scrub.js';
 import type { LiveFact } from '../evaluate/live.js';
@@ -266,7 +266,7 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
   const { checker, request, kept } = job;
   const base = settings.providers[checker.provider]?.baseUrl ?? checker.defaultBaseUrl;
   const url = new URL(base.replace(/\/+$/, '') + request.path);
-  const answer = await httpGet({ url, headers: request.headers, timeoutMs, maxBytes: job.readsBody ? bodyCap : statusOnlyCap });
+  const answer = await httpAsk({ url, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), timeoutMs, maxBytes: job.readsBody ? bodyCap : statusOnlyCap });
   let observation: Observation;
   let httpStatus: number | null = null;
   let waitAsked = 0;
@@ -287,7 +287,7 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     else observation = job.classify({ status: answer.status, body, cfMitigated: answer.cfMitigated });
     // A refreshable login's access token refused as expired (its stored expiry not yet passed:
     // clocks differ, or it was renewed just now) is due for renewal, not dead.
-    if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !saysDead.test(observation.message)) {
+    if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !(job.checker.deadWords === undefined ? saysDead : job.checker.deadWords)?.test(observation.message)) {
       observation = { verdict: 'inconclusive', message: `access token refused as due for renewal (401${observation.message ? `: ${observation.message}` : ''}); the login renews it on its next use` };
     }
   }

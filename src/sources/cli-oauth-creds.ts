@@ -29,6 +29,8 @@ export interface CliOAuthStore {
   profileId: string;
   /** The CLI's own directory (`~/.gemini`, `$QWEN_HOME`, …), where `oauth_creds.json` lives. */
   dir(context: SourceContext): string;
+  /** Its access token goes to the live checks (a checker reads this provider's logins). */
+  liveChecked?: boolean;
 }
 
 /** An environment variable naming a directory, `~` expanded; `null` when unset or blank. */
@@ -45,6 +47,7 @@ export function readCliOAuthCreds(store: CliOAuthStore, context: SourceContext):
     const expires = checkEpochMs(value.expiry_date, 'expiry_date');
     if (!expires.ok) return { problem: expires.message, type: 'oauth' };
     const access = value.access_token?.trim();
+    if (access && store.liveChecked) context.handOverSecret?.({ source: store.name, agent: null, id: store.profileId }, { value: access });
     const present = Boolean(access) || refreshable;
     return {
       type: 'oauth',

@@ -14,7 +14,7 @@ function geminiDir(context: SourceContext): string {
   return join(envDir(context, 'GEMINI_CLI_HOME') ?? context.home, '.gemini');
 }
 
-const oauthStore: CliOAuthStore = { name, provider: 'google-gemini-cli', profileId: 'google-gemini-cli:gemini-cli', dir: geminiDir };
+const oauthStore: CliOAuthStore = { name, provider: 'google-gemini-cli', profileId: 'google-gemini-cli:gemini-cli', dir: geminiDir, liveChecked: true };
 
 /** Set to exactly `true`, Gemini CLI keeps its login in the keychain (or an encrypted file) and never reads oauth_creds.json. */
 const encryptedFlag = 'GEMINI_FORCE_ENCRYPTED_FILE_STORAGE';

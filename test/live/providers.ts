@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 
 export interface Seen {
+  method: string;
   path: string;
+  /** The request body, once it has arrived. */
+  body: string;
   headers: IncomingMessage['headers'];
   /** When the request arrived (Date.now()). */
   at: number;
@@ -178,6 +181,17 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
       ] } });
       return { works: remains(900), quota97: remains(45), apierror: { status: 200, body: { base_resp: { status_code: 1004, status_msg: 'login fail: Please carry the API secret key in the Authorization field' } } }, dead: { status: 401, body: { base_resp: { status_code: 1004, status_msg: 'login fail' } } } }[scenario];
     }
+    case '/v1internal:retrieveUserQuota': {
+      // Cloud Code Assist's quota for a Gemini CLI login, as OpenClaw's provider-usage.fetch.gemini
+      // reads it (and google-gemini-cli's own quota command): one bucket per model, the fraction LEFT.
+      const bucket = (modelId: string, remainingFraction: number) => ({ modelId, tokenType: 'REQUESTS', remainingAmount: String(Math.round(remainingFraction * 1000)), remainingFraction, resetTime: '2026-11-25T00:00:00Z' });
+      return {
+        works: { status: 200, body: { buckets: [bucket('gemini-2.5-pro', 0.8), bucket('gemini-2.5-flash', 0.95)] } },
+        proout: { status: 200, body: { buckets: [bucket('gemini-2.5-pro', 0), bucket('gemini-2.5-flash', 0.6)] } },
+        dead: { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', status: 'UNAUTHENTICATED' } } },
+        noproject: { status: 403, body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } } },
+      }[scenario];
+    }
     case '/copilot_internal/user':
       return { works: { status: 200, body: { copilot_plan: 'individual', quota_reset_date: '2026-12-01', quota_snapshots: { premium_interactions: { percent_remaining: 50, unlimited: false }, chat: { percent_remaining: 100, unlimited: true } } } }, dead: { status: 401, body: { message: 'Bad credentials' } } }[scenario];
   }
@@ -214,7 +228,10 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
   let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    state.seen.push({ path, headers: request.headers, at: Date.now() });
+    const seen: Seen = { method: request.method ?? '', path, body: '', headers: request.headers, at: Date.now() };
+    state.seen.push(seen);
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (seen.body += chunk));
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     response.on('close', () => inFlight--);
@@ -251,7 +268,7 @@ export async function startProviders(tls?: { key: string; cert: string }): Promi
 }
 
 /** The provider ids the checkers are configured under. */
-const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot', 'zai', 'minimax'];
+const liveProviderIds = ['anthropic', 'openai', 'openai-codex', 'openrouter', 'google', 'google-gemini-cli', 'xai', 'deepseek', 'groq', 'mistral', 'github-copilot', 'zai', 'minimax'];
 
 /** A live config section sending every provider to `url`. */
 export function liveConfig(url: string, extra: Record<string, unknown> = {}) {
