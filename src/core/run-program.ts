@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 
 /** Why a program gave no usable output, with what it left behind to say so in words. */
 export interface ProgramFailure {
-  reason: 'not-found' | 'timeout' | 'too-much-output' | 'exit' | 'spawn';
+  reason: 'not-found' | 'timeout' | 'no-output' | 'too-much-output' | 'exit' | 'spawn';
   /** Exit code for `exit` (`null` when a signal ended it). */
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -19,6 +19,19 @@ const running = new Set<{ name: string; kill: () => void }>();
 /** The programs started by runProgram that have not ended yet (a run past its deadline kills them). */
 export const runningPrograms: ReadonlySet<{ name: string; kill: () => void }> = running;
 
+/** What a few programs need beyond the defaults (the parent's environment and directory, no stdin). */
+interface ProgramOptions {
+  /** Written to stdin, which is then closed. */
+  input?: string;
+  /** The whole environment of the program (nothing is inherited). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Killed when it prints nothing for this long (a silent hang ends before the wall clock). */
+  noOutputMs?: number;
+  /** `maxBytes` bounds stdout and stderr together. */
+  combinedLimit?: boolean;
+}
+
 /**
  * Runs a program without a shell, in its own process group. The deadline is a wall clock:
  * past `timeoutMs` the whole group is killed (SIGKILL) and the promise settles, even when a
@@ -26,13 +39,29 @@ export const runningPrograms: ReadonlySet<{ name: string; kill: () => void }> = 
  * the group too. Rejects with a ProgramFailure. child_process is loaded here, on first use:
  * most runs never start a program and need not pay for it.
  */
-export function runProgram(command: readonly string[], timeoutMs: number, maxBytes: number): Promise<{ stdout: string; stderr: string }> {
+export function runProgram(command: readonly string[], timeoutMs: number, maxBytes: number, options: ProgramOptions = {}): Promise<{ stdout: string; stderr: string }> {
   const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command[0]!, command.slice(1), {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: true,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+    if (options.input !== undefined && child.stdin) {
+      // A program that exits without reading its stdin is judged by its exit, not by EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const sizes = { out: 0, err: 0 };
+    let quiet: NodeJS.Timeout | undefined;
+    const listen = () => {
+      if (options.noOutputMs === undefined) return;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish({ reason: 'no-output', code: null, signal: 'SIGKILL' }), options.noOutputMs);
+    };
     let settled = false;
     const killGroup = () => {
       try {
@@ -48,6 +77,7 @@ export function runProgram(command: readonly string[], timeoutMs: number, maxByt
       settled = true;
       running.delete(entry);
       clearTimeout(timer);
+      clearTimeout(quiet);
       const stderr = Buffer.concat(err).toString('utf8');
       if (failure) {
         killGroup();
@@ -58,13 +88,17 @@ export function runProgram(command: readonly string[], timeoutMs: number, maxByt
       } else resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr });
     };
     const timer = setTimeout(() => finish({ reason: 'timeout', code: null, signal: 'SIGKILL' }), timeoutMs);
+    listen();
     const collect = (chunks: Buffer[], stream: 'out' | 'err') => (chunk: Buffer) => {
       sizes[stream] += chunk.length;
-      if (sizes[stream] > maxBytes) finish({ reason: 'too-much-output', code: null, signal: 'SIGKILL' });
-      else chunks.push(chunk);
+      if ((options.combinedLimit ? sizes.out + sizes.err : sizes[stream]) > maxBytes) finish({ reason: 'too-much-output', code: null, signal: 'SIGKILL' });
+      else {
+        chunks.push(chunk);
+        listen();
+      }
     };
-    child.stdout.on('data', collect(out, 'out'));
-    child.stderr.on('data', collect(err, 'err'));
+    child.stdout!.on('data', collect(out, 'out'));
+    child.stderr!.on('data', collect(err, 'err'));
     child.on('error', (error: NodeJS.ErrnoException) => finish({ reason: error.code === 'ENOENT' ? 'not-found' : 'spawn', code: null, signal: null }));
     // `close`, not `exit`: the output is whole only once the pipes are closed (the timer still bounds the wait).
     child.on('close', (code, signal) => {
@@ -81,6 +115,8 @@ export function describeProgramFailure(failure: ProgramFailure, timeoutMs: numbe
       return 'not found on PATH';
     case 'timeout':
       return `no answer within ${timeoutMs / 1000}s (killed)`;
+    case 'no-output':
+      return 'printed nothing for too long (killed)';
     case 'too-much-output':
       return `printed more than ${maxBytes / 1024 / 1024} MB (killed)`;
     case 'spawn':

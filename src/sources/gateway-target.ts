@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { readCredentialFile } from '../core/files.js';
 import { parseJson5Text } from '../core/json5-text.js';
 import { isJsonObject } from '../core/json-reader.js';
 import { registerSecret, urlForMessages } from '../core/scrub.js';
-import { readGatewayDotenv } from './dotenv.js';
-import { openclawConfigPath, primaryStateDir } from './openclaw-paths.js';
+import { openclawConfigPath } from './openclaw-paths.js';
+import { resolveSecretInput, secretsConfigOf, type SecretsConfig } from './secret-providers.js';
 import type { GatewayTarget } from './gateway.js';
 import type { SourceContext } from './source.js';
 
@@ -15,7 +14,8 @@ import type { SourceContext } from './source.js';
 // (`gateway.mode: "remote"`, `gateway.remote.url`), else the local gateway on loopback at
 // `$OPENCLAW_GATEWAY_PORT` / `gateway.port` / 18789. Credentials: `$OPENCLAW_GATEWAY_TOKEN` /
 // `$OPENCLAW_GATEWAY_PASSWORD`, else openclaw.json's `gateway.auth` (`gateway.remote.*` for a
-// remote gateway; plain values and `env` SecretRefs), else the authwatch config's (file or env).
+// remote gateway; plain values and env/file/exec SecretRefs, secret-providers.ts), else the
+// authwatch config's (file or env).
 
 /** OpenClaw's default gateway port. */
 const defaultGatewayPort = 18789;
@@ -54,32 +54,13 @@ function checkUrl(url: string, origin: string): string {
 /** The gateway's name for labels: its host and port. */
 const hostOf = (url: string) => new URL(url).host;
 
-/** A string or an `env` SecretRef of openclaw.json, resolved as OpenClaw does (process env, then the state dir's .env). */
-async function secretOf(value: unknown, field: string, context: SourceContext): Promise<string | undefined> {
-  if (typeof value === 'string') {
-    const variable = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(value.trim());
-    if (!variable) return value.trim() || undefined;
-    return lookUpEnv(variable[1]!, context);
-  }
-  if (!isJsonObject(value)) return undefined;
-  if (value.source === 'env' && typeof value.id === 'string') return lookUpEnv(value.id, context);
-  throw new AuthwatchError(`openclaw.json ${field}: a SecretRef of source ${JSON.stringify(String(value.source)).slice(0, 40)}, which authwatch does not resolve; give the gateway's credential in OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD)`);
-}
-
-async function lookUpEnv(name: string, context: SourceContext): Promise<string | undefined> {
-  const own = context.env[name]?.trim();
-  if (own) return own;
-  const dotenv = await readGatewayDotenv(join(primaryStateDir(context), '.env'));
-  return dotenv.kind === 'ok' ? dotenv.values.get(name)?.trim() || undefined : undefined;
-}
-
-/** What openclaw.json says about its gateway; `null` without one (or one that cannot be read: the openclaw-config source says why). */
-async function readGatewayConfig(context: SourceContext): Promise<Record<string, unknown> | null> {
+/** What openclaw.json says about its gateway and its secret providers; `null` without one (or one that cannot be read: the openclaw-config source says why). */
+async function readGatewayConfig(context: SourceContext): Promise<{ gateway: Record<string, unknown>; secrets: SecretsConfig } | null> {
   const file = await readCredentialFile(openclawConfigPath(context));
   if (file.kind !== 'ok') return null;
   const json = await parseJson5Text(file.text);
   if (!json.ok || !isJsonObject(json.value)) return null;
-  return isJsonObject(json.value.gateway) ? json.value.gateway : {};
+  return { gateway: isJsonObject(json.value.gateway) ? json.value.gateway : {}, secrets: secretsConfigOf(json.value) };
 }
 
 function fromEnv(context: SourceContext): Credentials {
@@ -88,12 +69,13 @@ function fromEnv(context: SourceContext): Credentials {
 
 const hasAny = (c: Credentials) => c.token !== undefined || c.password !== undefined;
 
-async function fromOpenclawConfig(section: unknown, path: string, context: SourceContext): Promise<Credentials> {
+async function fromOpenclawConfig(section: unknown, path: string, secrets: SecretsConfig, context: SourceContext): Promise<Credentials> {
   if (!isJsonObject(section)) return {};
   const mode = section.mode;
+  const field = (name: string) => `openclaw.json ${path}.${name}`;
   return {
-    token: mode === 'password' ? undefined : await secretOf(section.token, `${path}.token`, context),
-    password: mode === 'token' ? undefined : await secretOf(section.password, `${path}.password`, context),
+    token: mode === 'password' ? undefined : await resolveSecretInput(section.token, field('token'), secrets, context),
+    password: mode === 'token' ? undefined : await resolveSecretInput(section.password, field('password'), secrets, context),
   };
 }
 
@@ -104,11 +86,12 @@ async function fromOpenclawConfig(section: unknown, path: string, context: Sourc
  */
 export async function resolveGatewayTargets({ context, flag, configured }: TargetInputs): Promise<GatewayTarget[]> {
   const env = context.env;
-  const config = await readGatewayConfig(context);
+  const openclaw = await readGatewayConfig(context);
+  const config = openclaw?.gateway ?? null;
   const byUrl = new Map(configured.map((g) => [g.url, g]));
   const withCredentials = async (url: string, origin: string, explicit: boolean, section: 'auth' | 'remote'): Promise<GatewayTarget> => {
     let credentials = fromEnv(context);
-    if (!hasAny(credentials) && config) credentials = await fromOpenclawConfig(config[section], `gateway.${section}`, context);
+    if (!hasAny(credentials) && config) credentials = await fromOpenclawConfig(config[section], `gateway.${section}`, openclaw!.secrets, context);
     if (!hasAny(credentials)) credentials = { token: byUrl.get(url)?.token, password: byUrl.get(url)?.password };
     registerSecret(credentials.token);
     registerSecret(credentials.password);

@@ -51,7 +51,8 @@ describe('which gateway, with which credentials (as OpenClaw\'s CLI finds them)'
     await expect(resolve(makeHome(config({ port: 70000 })))).rejects.toThrow(/^openclaw\.json gateway\.port: 70000 is not a port/);
   });
 
-  it('a file or exec SecretRef is not resolved: the message says how to give the token instead', async () => {
-    await expect(resolve(makeHome(config({ auth: { token: { source: 'exec', provider: 'vault', id: 'x' } } })))).rejects.toThrow(/gateway\.auth\.token: a SecretRef of source "exec", which authwatch does not resolve; give the gateway's credential in OPENCLAW_GATEWAY_TOKEN/);
+  it('a store SecretRef is not resolved, an exec one needs its provider (secret-providers.test.ts): the message says the fix', async () => {
+    await expect(resolve(makeHome(config({ auth: { token: { source: 'store', provider: 'default', id: 'GW_TOKEN' } } })))).rejects.toThrow(/gateway\.auth\.token: a store SecretRef .*which authwatch does not read; give the gateway's credential in OPENCLAW_GATEWAY_TOKEN/);
+    await expect(resolve(makeHome(config({ auth: { token: { source: 'exec', provider: 'vault', id: 'x' } } })))).rejects.toThrow(/gateway\.auth\.token: its exec SecretRef names the secret provider "vault", which secrets\.providers does not define; add secrets\.providers\.vault/);
   });
 });
