@@ -257,6 +257,8 @@ describeReal('reading real OpenClaw gateways', () => {
       config,
       JSON.stringify({
         schedule: '0 0 1 1 *',
+        // Scrapes never start a check: the checks this test counts are the start and reload ones.
+        daemon: { scrapeTtl: '1h' },
         openclaw: { gatewayTimeout: '8s' },
         gateways: [
           { name: 'alpha', url: `ws://127.0.0.1:${port}`, token: { file: join(home, 'token-a') } },
@@ -279,11 +281,18 @@ describeReal('reading real OpenClaw gateways', () => {
     expect(metrics).toContain('authwatch_provider_status{agent="alpha/main",provider="anthropic",gateway="alpha",status="serving"} 1');
     expect(metrics).toContain('authwatch_source_up{source="gateway",gateway="alpha"} 1');
     expect(metrics).toContain('authwatch_source_up{source="gateway",gateway="beta"} 1');
+    // Both event connections are open; no event yet.
+    expect(metrics).toContain('authwatch_gateway_events_connected{gateway="alpha"} 1');
+    expect(metrics).toContain('authwatch_gateway_events_connected{gateway="beta"} 1');
+    expect(metrics).toContain('# TYPE authwatch_gateway_events_total counter');
+    expect(metrics).not.toMatch(/^authwatch_gateway_events_total\{/m);
     const promtool = findTool('promtool');
-    if (promtool) {
-      const checked = await runProcess(promtool, ['check', 'metrics'], { env: { PATH: process.env.PATH ?? '' }, stdin: metrics, timeoutMs: 60_000 });
+    const promtoolAccepts = async (page: string) => {
+      if (!promtool) return;
+      const checked = await runProcess(promtool, ['check', 'metrics'], { env: { PATH: process.env.PATH ?? '' }, stdin: page, timeoutMs: 60_000 });
       expect(checked.code, checked.stdout + checked.stderr).toBe(0);
-    }
+    };
+    await promtoolAccepts(metrics);
     // The start check's notices name their gateway.
     await waitFor('the start notices', () => (sink.requests.length >= 1 ? true : undefined), 60_000);
     const alertsOf = (index: number) => (JSON.parse(sink.requests[index]!.body) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] }).alerts;
@@ -293,10 +302,13 @@ describeReal('reading real OpenClaw gateways', () => {
     forwarder.close();
     for (const socket of forwarded) socket.destroy();
     await waitFor('the drop noticed', () => (said("lost the gateway's live events; trying again with backoff", 'alpha') >= 1 ? true : undefined), 60_000);
+    const scrape = async () => (await fetch(`${base}/metrics`)).text();
+    expect(await scrape()).toContain('authwatch_gateway_events_connected{gateway="alpha"} 0');
     forwarder = forward();
     servers.push(forwarder);
     await new Promise<void>((resolve) => forwarder.listen(port, '127.0.0.1', () => resolve()));
     await waitFor('watching A again', () => (said("watching the gateway's live events", 'alpha') === 2 ? true : undefined), 90_000);
+    expect(await scrape()).toContain('authwatch_gateway_events_connected{gateway="alpha"} 1');
 
     // A run on A: the provider (the fake) refuses the credential, the gateway's `chat` error event carries errorDetail.
     const before = sink.requests.length;
@@ -314,6 +326,11 @@ describeReal('reading real OpenClaw gateways', () => {
     const eventAt = lines().find((l) => l.msg === 'the gateway reported a credential failure')!.time as number;
     const sentAt = lines().filter((l) => l.msg === 'alert sent' && (l.time as number) >= eventAt)[0]!.time as number;
     console.log(`event to notice: ${sentAt - eventAt} ms`);
+    // /metrics counts it, per gateway, provider, reason and kind; promtool accepts the page.
+    const counted = await scrape();
+    expect(counted).toContain('authwatch_gateway_events_total{gateway="alpha",provider="anthropic",reason="auth",kind="failed"} 1');
+    expect(counted).not.toMatch(/^authwatch_gateway_events_total\{gateway="beta"/m);
+    await promtoolAccepts(counted);
 
     // Remembered, told once: the reload's check delivers again and says nothing new about it.
     daemon.child.kill('SIGHUP');
@@ -331,7 +348,7 @@ describeReal('reading real OpenClaw gateways', () => {
     expect(said("lost the gateway's live events; trying again with backoff")).toBe(lost);
 
     // Scrubbed: neither gateway token, nor the prompt, nor the provider's words leave the daemon.
-    const everything = [daemon.output.stderr, ...sink.requests.map((r) => r.body), metrics].join('\n');
+    const everything = [daemon.output.stderr, ...sink.requests.map((r) => r.body), metrics, counted].join('\n');
     for (const secret of [a.token, b.token, 'hello from the authwatch test', 'invalid x-api-key', 'req_011CfakeRefused']) expect(everything).not.toContain(secret);
   }, 900_000);
 

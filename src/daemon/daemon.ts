@@ -7,12 +7,13 @@ import { AuthwatchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { DeliveryResult } from '../alerts/deliver.js';
 import type { Report } from '../evaluate/report.js';
-import { sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
+import { gatewayLabel, sourceHealth, type DaemonCounters } from '../outputs/metric-families.js';
+import type { GatewayIncident } from '../sources/gateway-events.js';
 import { createDaemonMetrics } from '../outputs/prometheus.js';
 import { createAuthorizer, type Authorizer } from './http-auth.js';
 import { CheckRunner, errorMessage } from './runner.js';
 import { createHandler, serverOptions } from './server.js';
-import { GatewayIncidents } from './gateway-incidents.js';
+import { GatewayIncidents, type EventGateway } from './gateway-incidents.js';
 import type { GatewayWatches } from './gateway-watch.js';
 import { gatewayInputs } from '../pipeline/gateway-inputs.js';
 import type { DaemonSignals } from './signals.js';
@@ -68,9 +69,25 @@ interface Settings {
   job: CronJob;
 }
 
-/** The daemon's own counters for /metrics: each check's unreadable sources, each channel's deliveries. */
+/** The daemon's own counters for /metrics: each check's unreadable sources, each channel's deliveries, the gateways' live events. */
 class Counters {
-  value: DaemonCounters = { sourceErrors: new Map(), notifications: new Map() };
+  value: DaemonCounters = { sourceErrors: new Map(), notifications: new Map(), gatewayEvents: new Map(), gatewayConnected: new Map() };
+
+  gatewayEvent(gateway: EventGateway, incident: GatewayIncident): void {
+    const labels = { ...gatewayLabel(gateway.label), provider: incident.provider, reason: incident.reason, kind: incident.kind };
+    const key = [gateway.url, labels.provider, labels.reason, labels.kind].join('\u0000');
+    const gatewayEvents = new Map(this.value.gatewayEvents);
+    gatewayEvents.set(key, { labels, count: (gatewayEvents.get(key)?.count ?? 0) + 1 });
+    this.value = { ...this.value, gatewayEvents };
+  }
+
+  /** `null`: the gateway is not watched any more (a reload dropped it), so its series goes. */
+  gatewayConnection(gateway: EventGateway, connected: boolean | null): void {
+    const gatewayConnected = new Map(this.value.gatewayConnected);
+    if (connected === null) gatewayConnected.delete(gateway.url);
+    else gatewayConnected.set(gateway.url, { labels: gatewayLabel(gateway.label), connected });
+    this.value = { ...this.value, gatewayConnected };
+  }
 
   checked(report: Report): void {
     const sourceErrors = new Map(this.value.sourceErrors);
@@ -164,7 +181,7 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
   let stopping = false;
   // The gateways' live events, once the start check has read each gateway (and so made the
   // device identity the connections share): a new incident goes out at once with the last report.
-  let events: Promise<GatewayWatches | null> = runner.run('start').then(() => (stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver())));
+  let events: Promise<GatewayWatches | null> = runner.run('start').then(() => (stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, counters, () => runner.redeliver())));
 
   signals.onHangup(async () => {
     if (stopping) return;
@@ -177,7 +194,7 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
       const before = events;
       events = before.then(async (watches) => {
         await watches?.stop();
-        return stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, () => runner.redeliver());
+        return stopping ? null : watchEvents(settings.config, { env, home, log }, incidents, counters, () => runner.redeliver());
       });
       log.info({ config: loaded.path ?? '(defaults)', schedule: settings.config.schedule }, 'config reloaded');
       await runner.run('reload');
@@ -202,15 +219,19 @@ export async function runDaemon(options: DaemonOptions, signals: DaemonSignals):
  * Opens the read-only event connections to the config's gateways (as a check finds them);
  * `null` when there is none. Trouble setting them up is logged: the checks go on either way.
  */
-async function watchEvents(config: Config, deps: { env: NodeJS.ProcessEnv; home: string; log: Logger }, incidents: GatewayIncidents, deliverNow: () => void): Promise<GatewayWatches | null> {
+async function watchEvents(config: Config, deps: { env: NodeJS.ProcessEnv; home: string; log: Logger }, incidents: GatewayIncidents, counters: Counters, deliverNow: () => void): Promise<GatewayWatches | null> {
   const { env, home, log } = deps;
   try {
     const context = { env, home, now: Date.now(), agent: null, openclawProfiles: config.openclaw.profiles };
     const inputs = await gatewayInputs(context, undefined, config, null, log);
     if (!inputs) return null;
     const { watchGateways } = await import('./gateway-watch.js');
-    return await watchGateways(inputs, log, (gateway, incident) => {
-      if (incidents.record(gateway, incident, Date.now())) deliverNow();
+    return await watchGateways(inputs, log, {
+      incident: (gateway, incident) => {
+        counters.gatewayEvent(gateway, incident);
+        if (incidents.record(gateway, incident, Date.now())) deliverNow();
+      },
+      connection: (gateway, connected) => counters.gatewayConnection(gateway, connected),
     });
   } catch (error) {
     log.error({ error: errorMessage(error) }, "the gateways' live events are not watched");

@@ -33,6 +33,18 @@ export interface DaemonCounters {
   sourceErrors: ReadonlyMap<string, { labels: SourceLabels; count: number }>;
   /** Alert deliveries per channel and result (sent, failed). */
   notifications: ReadonlyMap<string, { channel: string; result: string; count: number }>;
+  /** Credential failures the gateways' live events reported, per gateway, provider, reason and kind. */
+  gatewayEvents: ReadonlyMap<string, { labels: GatewayEventLabels; count: number }>;
+  /** Whether each watched gateway's event connection is open (1) or not (0). */
+  gatewayConnected: ReadonlyMap<string, { labels: { gateway?: string }; connected: boolean }>;
+}
+
+/** A live event's labels: the fleet gateway (as every gateway series), the provider, the failover reason, failed or fallback. */
+export interface GatewayEventLabels {
+  gateway?: string;
+  provider: string;
+  reason: string;
+  kind: string;
 }
 
 export interface Sample {
@@ -61,7 +73,7 @@ type Evaluation = Report['evaluations'][number];
 const wellFormed = (text: string) => text.toWellFormed();
 const identity = (l: CredentialLabels) => `${l.profile}\u0000${l.provider}\u0000${l.source}\u0000${l.agent}\u0000${l.gateway ?? ''}`;
 /** The `gateway` label of a row or route, only where a fleet gateway reported it. */
-const gatewayLabel = (gateway: string | null | undefined): { gateway?: string } => (gateway ? { gateway: wellFormed(gateway) } : {});
+export const gatewayLabel = (gateway: string | null | undefined): { gateway?: string } => (gateway ? { gateway: wellFormed(gateway) } : {});
 
 /**
  * The labels of every credential row, unique by construction: a Pushgateway refuses a push with
@@ -237,6 +249,20 @@ export function metricFamilies(run: RunRecord, counters?: DaemonCounters): Metri
         type: 'counter',
         labelNames: ['channel', 'result'],
         samples: [...counters.notifications.values()].map(({ channel, result, count }) => ({ labels: { channel, result }, value: count })),
+      },
+      {
+        name: 'authwatch_gateway_events_total',
+        help: "Credential failures the gateways' live events reported (a run failed or fell back for auth, billing or a rate limit).",
+        type: 'counter',
+        labelNames: ['gateway', 'provider', 'reason', 'kind'],
+        samples: [...counters.gatewayEvents.values()].map(({ labels, count }) => ({ labels: { ...labels }, value: count })),
+      },
+      {
+        name: 'authwatch_gateway_events_connected',
+        help: "1 while the daemon's live-event connection to the gateway is open, 0 while it is not.",
+        type: 'gauge',
+        labelNames: ['gateway'],
+        samples: [...counters.gatewayConnected.values()].map(({ labels, connected }) => ({ labels: { ...labels }, value: connected ? 1 : 0 })),
       },
     );
   }
