@@ -99,8 +99,11 @@ describeReal('gateway.auth.token as a file or exec SecretRef, against a real gat
       const source = JSON.parse(result.stdout).sources.find((s: any) => s.name === 'gateway');
       expect(source).toMatchObject({ ok: false, error: expect.stringMatching(/refused authwatch's credentials \(AUTH_TOKEN_MISMATCH\)/) });
       expect(result.stdout + result.stderr).not.toContain(wrong);
+      // The real CLI, given the same home, uses the same wrong token and is refused too.
+      const call = await runProcess(openclaw!, ['gateway', 'call', 'health', '--json'], { env: cliEnv(home), timeoutMs: 400_000 });
+      expect(call.code).not.toBe(0);
     }
-  }, 240_000);
+  }, 900_000);
 
 });
 
