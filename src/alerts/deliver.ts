@@ -7,6 +7,7 @@ import { describeSpan } from '../core/duration.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState, type ChannelMemory, type ChannelPlan } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
+import { membersOf } from './group.js';
 import { lockState } from '../core/state-lock.js';
 import { loadState, saveState } from './store.js';
 import { stateDirectory } from '../core/state-dir.js';
@@ -69,7 +70,7 @@ function heldByRepeat(memory: ChannelMemory | undefined, evaluations: Report['ev
   let count = 0;
   let next: number | null = null;
   if (!memory) return { heldRepeat: 0, nextReminderAt: null };
-  const planned = new Set(plan.notices.map((notice) => notice.key));
+  const planned = new Set(plan.notices.flatMap((notice) => membersOf(notice).map((member) => member.key)));
   for (const e of evaluations) {
     if (e.status === 'ok') continue;
     const key = profileKey(e);

@@ -29,6 +29,8 @@ export interface UsageView {
    * words; `null` while it may still run (no conclusive answer since, or the same window).
    */
   ended(key: string, told: string | null): string | null;
+  /** Whether this run has a threshold item for window `window` of the row alerts know as `profileKey`. */
+  tellsWindow(profileKey: string, window: string): boolean;
 }
 
 const prefix = 'usage\u0000';
@@ -138,6 +140,7 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
   const current = new Set(signals.map((signal) => signal.key));
   return {
     signals,
+    tellsWindow: (profileKey, window) => current.has(itemKey(profileKey, 'quota', window)),
     ended(key, told) {
       const mark = readMark(told);
       const name = windowNameOf(key);
