@@ -121,8 +121,8 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
 }
 
 /** A usage item's notice (a threshold crossed, a pace warning, a window that reset): about the window, not the credential's health. */
-function usageNotice(signal: Pick<UsageSignal, 'key' | 'evaluation' | 'topic' | 'detail'>, kind: Notice['kind'], now: number, status: Status = 'expiring'): Notice {
-  return { ...noticeFor(signal.evaluation, kind, now, status), key: signal.key, topic: signal.topic, expiresAt: null, remainingMs: null, detail: scrub(signal.detail), fix: '' };
+function usageNotice(signal: Pick<UsageSignal, 'key' | 'evaluation' | 'topic' | 'detail' | 'fix'>, kind: Notice['kind'], now: number, status: Status = 'expiring'): Notice {
+  return { ...noticeFor(signal.evaluation, kind, now, status), key: signal.key, topic: signal.topic, expiresAt: null, remainingMs: null, detail: scrub(signal.detail), fix: scrub(signal.fix ?? '') };
 }
 
 /** A profile that vanished from the report: the last thing known of it, to resolve it. */

@@ -125,7 +125,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   // and leave the state file alone; anything else is decided again under the lock.
   const unreadable = unreadableAgents(report.evaluations, report.visits);
   const thresholds = typeof config.live === 'object' ? config.live.quotaThresholds : quotaThresholdsDefault;
-  const usage = usageView(report.alertRows, profileKey, thresholds, now);
+  const providers = typeof config.live === 'object' ? config.live.providers : {};
+  const usage = usageView(report.alertRows, profileKey, thresholds, now, (provider) => providers[provider]?.lowBalance);
   const glance = await loadState(dir, log, now);
   const quiet = decideAlerts(glance, report.alertRows, now, channels, config.alerting, unreadable, usage);
   if (quiet.kept > 0) {
