@@ -230,6 +230,35 @@ describe('config date-times', () => {
   });
 });
 
+describe('a bad live section names the field and what to write (not just "live: Invalid input")', () => {
+  const message = (live: unknown) => {
+    try {
+      parseConfig({ live }, 'c.json5');
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('parsed');
+  };
+
+  it('says what is wrong inside the settings object, field by field', () => {
+    expect(message({ enabled: 'yes', interval: 'soon' })).toBe(
+      'invalid config:\n  c.json5: live.enabled: Invalid input: expected boolean, received string\n  c.json5: live.interval: expected a duration like "45m", "24h", "14d" or "2w"',
+    );
+    expect(message({ providers: { openai: { enabled: 'x' } } })).toContain('c.json5: live.providers.openai.enabled: Invalid input: expected boolean, received string');
+    expect(message({ profiles: { 'anthropic:me': {} } })).toContain('c.json5: live.profiles["anthropic:me"].enabled: Invalid input: expected boolean, received undefined');
+  });
+
+  it('a value of neither shape says both shapes; another union (metrics.auth) is described the same way', () => {
+    expect(message('yes')).toBe('invalid config:\n  c.json5: live: Invalid input: expected boolean or object, received string');
+    expect(() => parseConfig({ metrics: { auth: { bearerToken: 5 } } }, 'c.json5')).toThrow(/c\.json5: metrics\.auth\.bearerToken: Invalid input: expected object, received number$/);
+  });
+
+  it('from a file: the line, and the key it resembles', async () => {
+    const home = makeHome({ 'c.json5': '{\n  live: {\n    quotaWarns: 90,\n  },\n}\n' });
+    await expect(loadConfig({ path: join(home, 'c.json5'), explicit: true })).rejects.toThrow('live: Unrecognized key: "quotaWarns" (did you mean "quotaWarn"?) (line 3, column 5)');
+  });
+});
+
 describe('live.quotaThresholds', () => {
   it('defaults to 75, 90 and 100 %, takes a list, and names the field of a bad one', () => {
     const live = (value: unknown) => parseConfig({ live: { quotaThresholds: value } }, 'c.json5').live;

@@ -1,5 +1,6 @@
 import { annotationsOf, severityOf } from './message.js';
 import type { AlertBatch, Notice } from './notifier.js';
+import { membersOf } from './group.js';
 
 /** Alertmanager-style labels of one notice; the same set identifies the same alert everywhere. */
 function labelsOf(notice: Notice, host: string): Record<string, string> {
@@ -35,7 +36,9 @@ function alertFingerprint(labels: Record<string, string>): string {
  * (so Alertmanager resolves them itself if authwatch stops sending), resolved ones end now.
  */
 export function alertsOf(batch: AlertBatch, resolveAfterMs: number) {
-  return batch.notices.map((notice) => {
+  // One alert per alert item: a notice told of several agents is one alert per agent, so each
+  // keeps the identity its receiver knows it by (and is resolved under it).
+  return batch.notices.flatMap((notice) => membersOf(notice).map((member) => ({ ...notice, key: member.key, agent: member.agent }))).map((notice) => {
     const resolved = notice.kind === 'resolved';
     const labels = labelsOf(notice, batch.host);
     return {

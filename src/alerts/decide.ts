@@ -6,6 +6,7 @@ import { fixFor } from '../evaluate/fix.js';
 import type { AlertingConfig, QuietHours } from '../config/alerting.js';
 import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
+import { groupNotices, membersOf } from './group.js';
 import type { AlertState, ChannelMemory } from './state-format.js';
 import { alreadyTold, isUsageKey, usageProfileKey, usageTopic, type UsageSignal, type UsageView } from '../evaluate/usage.js';
 
@@ -120,8 +121,8 @@ function noticeFor(e: Evaluation, kind: Notice['kind'], since: number, status: S
 }
 
 /** A usage item's notice (a threshold crossed, a pace warning, a window that reset): about the window, not the credential's health. */
-function usageNotice(signal: Pick<UsageSignal, 'key' | 'evaluation' | 'topic' | 'detail'>, kind: Notice['kind'], now: number, status: Status = 'expiring'): Notice {
-  return { ...noticeFor(signal.evaluation, kind, now, status), key: signal.key, topic: signal.topic, expiresAt: null, remainingMs: null, detail: scrub(signal.detail), fix: '' };
+function usageNotice(signal: Pick<UsageSignal, 'key' | 'evaluation' | 'topic' | 'detail' | 'fix'>, kind: Notice['kind'], now: number, status: Status = 'expiring'): Notice {
+  return { ...noticeFor(signal.evaluation, kind, now, status), key: signal.key, topic: signal.topic, expiresAt: null, remainingMs: null, detail: scrub(signal.detail), fix: scrub(signal.fix ?? '') };
 }
 
 /** A profile that vanished from the report: the last thing known of it, to resolve it. */
@@ -134,7 +135,8 @@ function vanished(key: string, status: Status, now: number): Notice {
     agent: agent === '-' ? null : agent!,
     // A route row (`route:<provider>`) names its provider after the colon, a skipped credential's (`skipped:<profile>`) its profile, a model row (`model:<provider>/<id>`) before the slash.
     provider: (name.startsWith('route:') ? name.slice(6) : name.startsWith('model:') ? name.slice(6).split('/')[0] : name.replace(/^skipped:/, '').split(':')[0]) || 'unknown',
-    source: 'unknown',
+    // The rows of routes (and of what they skip, and their models) are all `route`: the same labels as when they fired.
+    source: /^(route|skipped|model):/.test(name) ? 'route' : 'unknown',
     status,
     kind: 'resolved',
     since: now,
@@ -186,6 +188,9 @@ export function decideAlerts(
     next.profiles[key] = { ...memory, since: Math.min(memory.since, now) };
     kept++;
   }
+  // A credential that is `expiring` only because a usage window is past its warning share is
+  // told by that window's usage item (each threshold once per window), not again as the credential's.
+  const toldAsUsage = (key: string, e: Evaluation) => e.quotaWindow !== undefined && (usage?.tellsWindow(key, e.quotaWindow) ?? false);
   const quiet = inQuietHours(now, alerting.quietHours);
   const plans = new Map<string, ChannelPlan>();
   for (const channel of channels) {
@@ -193,7 +198,7 @@ export function decideAlerts(
     const remembered = { ...memory.told };
     const plan: ChannelPlan = { notices: [], deferred: 0 };
     for (const [key, e] of current) {
-      if (!bad(e.status)) continue;
+      if (!bad(e.status) || toldAsUsage(key, e)) continue;
       const last = memory.told[key];
       const since = next.profiles[key]!.since;
       let kind: Notice['kind'] | null = null;
@@ -227,12 +232,19 @@ export function decideAlerts(
         continue;
       }
       const e = current.get(key);
-      if ((e && bad(e.status)) || hidden(key)) continue;
+      if (e && toldAsUsage(key, e) && last.status === 'expiring' && !channel.resendsFiring) {
+        // Told as expiring for that window (or by a version that told both): its usage item
+        // tells it now and resolves it when the window resets; nothing to say twice.
+        delete remembered[key];
+        continue;
+      }
+      if ((e && bad(e.status) && !toldAsUsage(key, e)) || hidden(key)) continue;
       if (alerting.sendResolved || channel.resendsFiring) {
         plan.notices.push(e ? { ...noticeFor(e, 'resolved', next.profiles[key]!.since, last.status), detail: e.detail } : vanished(key, last.status, now));
       } else delete remembered[key]; // ok again, nobody to tell: forget, so a relapse is new
     }
     next.channels[channel.name] = { ...memory, told: remembered };
+    plan.notices = groupNotices(plan.notices);
     if (quiet) {
       const held = plan.notices.filter((n) => !(alerting.quietHours!.allowCritical && n.kind !== 'resolved' && severityOf(n) === 'critical'));
       plan.deferred = held.length;
@@ -247,8 +259,10 @@ export function decideAlerts(
 export function markDelivered(memory: ChannelMemory, notices: readonly Notice[], fingerprints: ReadonlyMap<string, string | null>, now: number): ChannelMemory {
   const toldNow = { ...memory.told };
   for (const notice of notices) {
-    if (notice.kind === 'resolved') delete toldNow[notice.key];
-    else if (notice.kind !== 'firing' || !toldNow[notice.key]) toldNow[notice.key] = { status: notice.status, at: now, fingerprint: fingerprints.get(notice.key) ?? null };
+    for (const { key } of membersOf(notice)) {
+      if (notice.kind === 'resolved') delete toldNow[key];
+      else if (notice.kind !== 'firing' || !toldNow[key]) toldNow[key] = { status: notice.status, at: now, fingerprint: fingerprints.get(key) ?? null };
+    }
   }
   return { told: toldNow, failures: 0, retryAt: null, lastError: null };
 }

@@ -7,6 +7,7 @@ import { describeSpan } from '../core/duration.js';
 import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState, type ChannelMemory, type ChannelPlan } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
+import { membersOf } from './group.js';
 import { lockState } from '../core/state-lock.js';
 import { loadState, saveState } from './store.js';
 import { stateDirectory } from '../core/state-dir.js';
@@ -69,7 +70,7 @@ function heldByRepeat(memory: ChannelMemory | undefined, evaluations: Report['ev
   let count = 0;
   let next: number | null = null;
   if (!memory) return { heldRepeat: 0, nextReminderAt: null };
-  const planned = new Set(plan.notices.map((notice) => notice.key));
+  const planned = new Set(plan.notices.flatMap((notice) => membersOf(notice).map((member) => member.key)));
   for (const e of evaluations) {
     if (e.status === 'ok') continue;
     const key = profileKey(e);
@@ -124,7 +125,8 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   // and leave the state file alone; anything else is decided again under the lock.
   const unreadable = unreadableAgents(report.evaluations, report.visits);
   const thresholds = typeof config.live === 'object' ? config.live.quotaThresholds : quotaThresholdsDefault;
-  const usage = usageView(report.alertRows, profileKey, thresholds, now);
+  const providers = typeof config.live === 'object' ? config.live.providers : {};
+  const usage = usageView(report.alertRows, profileKey, thresholds, now, (provider) => providers[provider]?.lowBalance);
   const glance = await loadState(dir, log, now);
   const quiet = decideAlerts(glance, report.alertRows, now, channels, config.alerting, unreadable, usage);
   if (quiet.kept > 0) {

@@ -51,10 +51,17 @@ function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** `, agent main`, or `, agents main, work` for the same fact told of several. */
+function agentsOf(notice: Notice): string {
+  const agents = (notice.group ?? []).map((member) => member.agent).filter((agent) => agent !== null);
+  if (agents.length > 1) return `, agents ${agents.join(', ')}`;
+  return notice.agent ? `, agent ${notice.agent}` : '';
+}
+
 /** `EXPIRING: anthropic:default (anthropic)`, then why it is told again (never the status twice). */
 function headline(notice: Notice): string {
   const why = { new: '', escalation: ' — got worse', reminder: ' — reminder', resolved: notice.topic ? '' : ' — ok again', firing: '' }[notice.kind];
-  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${notice.agent ? `, agent ${notice.agent}` : ''}${notice.gateway ? `, gateway ${notice.gateway}` : ''})${why}`;
+  return `${label(notice)}: ${subjectName(notice)} (${notice.provider}${agentsOf(notice)}${notice.gateway ? `, gateway ${notice.gateway}` : ''})${why}`;
 }
 
 /**

@@ -27,6 +27,12 @@ export interface Notice {
   offRoute: boolean;
   /** A usage item's subject (`5h window`, `7d pace`): the notice is about that, not the credential's health. */
   topic?: string;
+  /**
+   * The same fact told of several agents (a credential of the shared store, a route each agent
+   * has): every alert item it stands for, `key` first. Messages name the agents once;
+   * Alertmanager-shaped payloads keep one alert per item, as their receivers identify them.
+   */
+  group?: readonly { key: string; agent: string | null }[];
 }
 
 /** Everything one channel is told in one run: one message. */

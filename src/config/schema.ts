@@ -103,6 +103,8 @@ const liveSettings = z.union([
           baseUrl: z.optional(baseUrl),
           /** OpenRouter only: a management key (by reference) to read the account's credit */
           managementKey: z.optional(secretRef),
+          /** alert once when a balance this provider reports (DeepSeek balance, Codex credits, OpenRouter credit left) falls under this amount, in its own unit */
+          lowBalance: z.optional(z.number().check(z.gte(0))),
         }),
       ).check(
         z.superRefine((providers, ctx) => {

@@ -15,6 +15,11 @@ export interface Evaluation {
   live?: LiveFact;
   /** Of a provider no route uses: shown, but it sets no exit code and sends no alert. */
   unused: boolean;
+  /**
+   * The usage window that alone makes this credential `expiring` (past the warning share, live.ts):
+   * alerts tell that window's usage item instead of the credential.
+   */
+  quotaWindow?: string;
   /** No gateway route uses it, though it counts (`strictProfiles`): its alerts come after those about what the gateway uses. */
   offRoute?: true;
 }

@@ -37,6 +37,8 @@ export interface Money {
   left: number | null;
   /** Spent today (UTC), where the provider reports it (OpenRouter `usage_daily`): the daily burn. */
   today: number | null;
+  /** The provider says nothing is left to pay with (Codex `credits.has_credits: false`, not unlimited). */
+  exhausted?: true;
 }
 
 /** What a live check saw, and when. Never holds the secret, at most the provider's scrubbed words. */

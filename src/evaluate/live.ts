@@ -79,8 +79,10 @@ export function withLive(e: Evaluation, fact: LiveFact, now: number, quota: Quot
   const windows = openWindows(fact, now);
   // A model's own bucket limits that model only: it is shown, but it never makes the credential out of quota.
   const whole = windows.filter((window) => window.model === undefined);
+  let worstWindow: QuotaWindow | undefined;
   if (fact.verdict === 'works' && whole.length > 0) {
     const worst = whole.reduce((a, b) => (b.utilization > a.utilization ? b : a));
+    worstWindow = worst;
     if (worst.utilization >= 1) {
       status = 'expiring';
       parts.push(`out of quota (${worst.name} window)${worst.resetsAt === null ? '' : ` until ${resetTime(worst.resetsAt, now)}`}`);
@@ -95,5 +97,7 @@ export function withLive(e: Evaluation, fact: LiveFact, now: number, quota: Quot
     }
   }
   const text = parts.join('; ');
-  return { ...e, status: worstStatus([e.status, status]), detail: e.detail ? `${e.detail}; ${text}` : text, live: fact };
+  const judged: Evaluation = { ...e, status: worstStatus([e.status, status]), detail: e.detail ? `${e.detail}; ${text}` : text, live: fact };
+  // `expiring` from a window alone (verdict `works`, nothing else wrong): which window, for the alerts.
+  return status === 'expiring' && e.status === 'ok' ? { ...judged, quotaWindow: worstWindow!.name } : judged;
 }

@@ -2,6 +2,7 @@ import type { Evaluation } from './evaluate.js';
 import { openWindows } from './live.js';
 import type { Money, QuotaWindow } from './live-fact.js';
 import { paceWarning, whenText } from './pace.js';
+import { balanceFindings } from './balance.js';
 
 // What a usage window (and the money a credential spends) is worth telling, as separate alert
 // items next to the profile's own: each is an *episode* (a window, named by its reset time)
@@ -16,9 +17,11 @@ export interface UsageSignal {
   topic: string;
   /** What identifies the episode: the window's reset time (epoch ms), or `open` when the provider gives none. */
   episode: string;
-  /** Higher is worse: the threshold crossed (percent); 1 for a pace warning. */
+  /** Higher is worse: the threshold crossed (percent); 1 for a pace warning or a low balance, 2 for an exhausted one. */
   level: number;
   detail: string;
+  /** What to do, where there is something (a balance: where to top up). */
+  fix?: string;
 }
 
 /** The signals of one run, and what tells when an episode told before is over. */
@@ -29,6 +32,8 @@ export interface UsageView {
    * words; `null` while it may still run (no conclusive answer since, or the same window).
    */
   ended(key: string, told: string | null): string | null;
+  /** Whether this run has a threshold item for window `window` of the row alerts know as `profileKey`. */
+  tellsWindow(profileKey: string, window: string): boolean;
 }
 
 const prefix = 'usage\u0000';
@@ -39,13 +44,15 @@ export const isUsageKey = (key: string) => key.startsWith(prefix);
 /** The profile key a usage item belongs to. */
 export const usageProfileKey = (key: string) => key.slice(prefix.length, key.lastIndexOf('\u0000'));
 
-const kinds = { quota: 'window', pace: 'pace', money: 'spending' } as const;
+const kinds = { quota: 'window', pace: 'pace', money: 'spending', balance: 'balance' } as const;
 type ItemKind = keyof typeof kinds;
 const itemKey = (profileKey: string, kind: ItemKind, name: string) => `${prefix}${profileKey}\u0000${kind}:${name}`;
 /** What a usage item is about, as alerts name it: `5h window`, `7d pace`. */
 export function usageTopic(key: string): string {
   const [kind, ...name] = key.slice(key.lastIndexOf('\u0000') + 1).split(':');
-  return `${name.join(':')} ${kinds[kind as ItemKind] ?? kind}`;
+  const what = kinds[kind as ItemKind] ?? kind;
+  // DeepSeek's money is called `balance`: `balance`, not `balance balance`.
+  return name.join(':') === what ? what : `${name.join(':')} ${what}`;
 }
 const windowNameOf = (key: string) => key.slice(key.lastIndexOf('\u0000') + 1).split(':').slice(1).join(':');
 
@@ -96,7 +103,13 @@ interface Item {
  * does): for each open window of a credential that works, the highest threshold it reached
  * and, when its pace says it runs out before its reset, a pace warning.
  */
-export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluation) => string, thresholds: readonly number[], now: number): UsageView {
+export function usageView(
+  rows: readonly Evaluation[],
+  profileKey: (e: Evaluation) => string,
+  thresholds: readonly number[],
+  now: number,
+  lowBalance: (provider: string) => number | undefined = () => undefined,
+): UsageView {
   const signals: UsageSignal[] = [];
   /** The windows seen by a conclusive check this run, by profile key: what ends an open episode. */
   const seen = new Map<string, Map<string, QuotaWindow>>();
@@ -116,6 +129,15 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
     if (extra?.spent && extra.spent > 0) {
       const of = extra.limit === null ? '' : ` of ${money(extra.limit, extra.unit)}`;
       signals.push({ key: itemKey(key, 'money', extra.name), evaluation, topic: 'extra usage spending', episode: 'open', level: 1, detail: `extra usage is being billed: ${money(extra.spent, extra.unit)}${of} this month (subscription traffic beyond the plan)` });
+    }
+    for (const { money: m, level } of balanceFindings(fact, now, lowBalance(evaluation.profile.provider))) {
+      const full = windows.filter((window) => window.model === undefined && window.utilization >= 1 && window.resetsAt !== null).map((window) => window.resetsAt!);
+      const until = full.length === 0 ? '' : ` until ${whenText(Math.min(...full), now)}`;
+      const detail =
+        level === 'exhausted'
+          ? `no ${m.name} left and a subscription window is used up: nothing serves${until}`
+          : `${m.name} ${money(m.left!, m.unit)} left, under the ${money(lowBalance(evaluation.profile.provider)!, m.unit)} low-balance mark`;
+      signals.push({ key: itemKey(key, 'balance', m.name), evaluation, topic: usageTopic(itemKey(key, 'balance', m.name)), episode: 'open', level: level === 'exhausted' ? 2 : 1, detail, ...(fact.topUp ? { fix: fact.topUp } : {}) });
     }
     for (const window of windows) items.push({ profileKey: key, evaluation, window });
   }
@@ -138,9 +160,18 @@ export function usageView(rows: readonly Evaluation[], profileKey: (e: Evaluatio
   const current = new Set(signals.map((signal) => signal.key));
   return {
     signals,
+    tellsWindow: (profileKey, window) => current.has(itemKey(profileKey, 'quota', window)),
     ended(key, told) {
       const mark = readMark(told);
       const name = windowNameOf(key);
+      if (key.slice(key.lastIndexOf('\u0000') + 1).startsWith('balance:')) {
+        const reported = spending.get(usageProfileKey(key));
+        if (!reported || current.has(key)) return null;
+        const entry = reported.find((m) => m.name === name);
+        if (!entry) return `${name} no longer reported`;
+        if (entry.exhausted) return `a usage window has room again: it serves from its plan (still no ${name})`;
+        return entry.left === null ? `${name} no longer limited` : `${name} back to ${money(entry.left, entry.unit)}`;
+      }
       if (key.slice(key.lastIndexOf('\u0000') + 1).startsWith('money:')) {
         const reported = spending.get(usageProfileKey(key));
         if (!reported || current.has(key)) return null;

@@ -3,6 +3,7 @@ import type { Report } from '../evaluate/report.js';
 import { skipsWorkingCredential, type Route } from '../evaluate/routes.js';
 import { openWindows } from '../evaluate/live.js';
 import { paceOf } from '../evaluate/pace.js';
+import { balanceFindings } from '../evaluate/balance.js';
 import { statuses } from '../evaluate/status.js';
 
 /** What the metrics describe: the last check and how the runs have gone. */
@@ -325,7 +326,7 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
       labelNames: [...credentialLabelNames, 'window'],
       samples: windows.filter(({ window }) => window.resetsAt !== null).map(({ labels: l, window }) => ({ labels: { ...l, window: window.name }, value: seconds(window.resetsAt!) })),
     },
-    ...moneyFamilies(evaluations, labels),
+    ...moneyFamilies(evaluations, labels, now),
     {
       name: 'authwatch_quota_pace_ratio',
       help: 'Utilization over the elapsed share of the usage window (1 = on course to use all of it exactly at the reset; above 1 it runs out before). No series when it cannot be projected.',
@@ -344,8 +345,9 @@ function liveFamilies(evaluations: Report['evaluations'], labels: readonly Crede
 }
 
 /** Money the providers report (live.md): spent against a limit, a balance left, the daily burn. One series per credential and `money`. */
-function moneyFamilies(evaluations: Report['evaluations'], labels: readonly CredentialLabels[]): MetricFamily[] {
+function moneyFamilies(evaluations: Report['evaluations'], labels: readonly CredentialLabels[], now: number): MetricFamily[] {
   const entries = evaluations.flatMap((e, i) => (e.live && e.live.verdict !== 'inconclusive' ? (e.live.money ?? []).map((money) => ({ labels: labels[i]!, money })) : []));
+  const exhausted = new Set(evaluations.flatMap((e) => (e.live ? balanceFindings(e.live, now, undefined).map((finding) => finding.money) : [])));
   const family = (name: string, help: string, extra: string[], pick: (m: (typeof entries)[number]['money']) => number | null, withPeriod: boolean): MetricFamily => ({
     name,
     help,
@@ -361,6 +363,8 @@ function moneyFamilies(evaluations: Report['evaluations'], labels: readonly Cred
     family('authwatch_money_limit', 'The spending limit of the period, in `unit`.', ['money', 'unit', 'period'], (m) => m.limit, true),
     family('authwatch_money_left', 'Money or credit left to spend (a balance, a key limit remaining), in `unit`.', ['money', 'unit'], (m) => m.left, false),
     family('authwatch_money_spent_today', 'Money spent today (UTC) where the provider reports it: the daily burn, in `unit`.', ['money', 'unit'], (m) => m.today, false),
+    // Every balance (money without a period); a DeepSeek key with none left is a `no-credit` verdict instead (authwatch_live_ok 0).
+    family('authwatch_money_exhausted', 'Whether a balance is used up while a subscription window is full (1), or not (0): the credential serves nothing until the window resets or credit is added.', ['money', 'unit'], (m) => (m.period === 'total' ? Number(exhausted.has(m)) : null), false),
   ];
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultAlerting } from '../../src/config/defaults.js';
 import { decideAlerts, emptyState, markDelivered, markFailed, profileKey, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate, type Evaluation } from '../../src/evaluate/evaluate.js';
-import type { LiveFact, QuotaWindow } from '../../src/evaluate/live-fact.js';
+import type { LiveFact, Money, QuotaWindow } from '../../src/evaluate/live-fact.js';
 import { usageMark, usageView } from '../../src/evaluate/usage.js';
 import { textOf } from '../../src/alerts/message.js';
 import { makeProfile } from '../../src/sources/source.js';
@@ -98,5 +98,32 @@ describe('usage thresholds and resets in the alert memory', () => {
     const text = textOf({ host: 'gw', now: NOW, notices: step.notices.slice(0, 1) });
     expect(text).toContain('USAGE: anthropic:me 5h window (anthropic, agent main)\n5h window 92 % used (past the 90 % threshold), resets 15:00');
     expect(text).not.toContain('EXPIRING');
+  });
+});
+
+describe('balances in the alert memory', () => {
+  const key = makeProfile({ id: 'deepseek:default', provider: 'deepseek', source: 'openclaw', type: 'api_key', agent: 'main', fingerprint: 'bbbb2222' });
+  const balance = (left: number, extra: Partial<Money> = {}): LiveFact => ({ ...fact('works', [], NOW), money: [{ name: 'balance', unit: 'USD', spent: null, limit: null, period: 'total', left, today: null, ...extra }], topUp: 'top up at platform.deepseek.com' });
+  function step(state: AlertState, live: LiveFact, now: number, lowBalance: number | undefined) {
+    const evaluation: Evaluation = { ...evaluate(key, now, policy), live };
+    const usage = usageView([evaluation], profileKey, [75, 90, 100], now, (provider) => (provider === 'deepseek' ? lowBalance : undefined));
+    const { next, plans } = decideAlerts(state, [evaluation], now, [{ name: 'mail', resendsFiring: false }], defaultAlerting, new Set(), usage);
+    const notices = plans.get('mail')!.notices;
+    if (notices.length > 0) next.channels.mail = markDelivered(next.channels.mail!, notices, new Map(usage.signals.map((s) => [s.key, usageMark(s)] as const)), now);
+    return { state: next, told: notices.map((n) => `${n.kind}:${n.topic}: ${n.detail}${n.fix ? ` / ${n.fix}` : ''}`) };
+  }
+
+  it('a balance under the low mark is told once, and resolved once it is topped up', () => {
+    let s = step(emptyState(), balance(1.5), NOW, 2);
+    expect(s.told).toEqual(['new:balance: balance 1.50 USD left, under the 2.00 USD low-balance mark / top up at platform.deepseek.com']);
+    s = step(s.state, balance(1.2), NOW + HOUR, 2);
+    expect(s.told).toEqual([]);
+    s = step(s.state, balance(20), NOW + 2 * HOUR, 2);
+    expect(s.told).toEqual(['resolved:balance: balance back to 20.00 USD']);
+  });
+
+  it('no low mark configured: nothing, whatever the balance; an exhausted balance without windows to fill is not told as exhausted', () => {
+    expect(step(emptyState(), balance(0.01), NOW, undefined).told).toEqual([]);
+    expect(step(emptyState(), balance(0, { exhausted: true }), NOW, undefined).told).toEqual([]);
   });
 });

@@ -130,6 +130,11 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
         spark5: usage({ additional_rate_limits: [{ limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { limit_reached: false, primary_window: window(5), secondary_window: null } }] }),
         farreset: { status: 200, body: { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { ...window(20), reset_at: 9e15 }, secondary_window: { ...window(5), reset_at: 1e300 } } } },
         nocredit: usage({ rate_limit_reached_type: { type: 'workspace_member_credits_depleted' } }),
+        // `credits` as the Codex backend sends it (openai/codex codex-backend-openapi-models
+        // credit_status_details.rs: `has_credits`, `unlimited`, `balance` a decimal string): a plan
+        // without credits, its 5 h window full (`limit_reached`) or with room.
+        nocredits100: usage({ rate_limit: { limit_reached: true, primary_window: window(100), secondary_window: window(40) }, credits: { has_credits: false, unlimited: false, balance: '0' } }),
+        nocredits: usage({ credits: { has_credits: false, unlimited: false, balance: '0' } }),
         dead: { status: 401, body: { detail: 'token expired' } },
         // chatgpt.com's own words for an access token past its time.
         expired: { status: 401, body: { detail: { message: 'Your authentication token has expired. Please try signing in again.', type: 'invalid_request_error', param: null, code: 'token_expired' } } },

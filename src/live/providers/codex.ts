@@ -1,5 +1,5 @@
 import { amount, cleanMessage, errorMessage, field, finiteNumber, saysDead, timeOf, unexpected, type LiveChecker } from '../provider.js';
-import type { QuotaWindow } from '../../evaluate/live.js';
+import type { Money, QuotaWindow } from '../../evaluate/live.js';
 
 /** At most this many per-model buckets are kept: a hostile answer cannot flood the metrics. */
 const maxBuckets = 16;
@@ -54,9 +54,14 @@ export const codexUsage: LiveChecker = {
       const name = field(bucket, 'limit_name');
       if (typeof name === 'string' && name.trim()) windows.push(...windowsOf(field(bucket, 'rate_limit'), `${cleanMessage(name).slice(0, 60)} `, cleanMessage(name).slice(0, 60)));
     }
-    // credits.balance: a number or a decimal string (OpenClaw's provider-usage.fetch.codex reads both).
+    // credits.balance: a number or a decimal string (OpenClaw's provider-usage.fetch.codex reads both);
+    // has_credits and unlimited beside it (openai/codex codex-backend-openapi-models
+    // `CreditStatusDetails { has_credits, unlimited, balance }`): an unlimited balance has no amount left.
     const balance = amount(field(answer.body, 'credits', 'balance'));
-    const money = balance !== null && balance >= 0 ? [{ name: 'credits', unit: 'credits', spent: null, limit: null, period: 'total', left: balance, today: null }] : [];
+    const unlimited = field(answer.body, 'credits', 'unlimited') === true;
+    const none = field(answer.body, 'credits', 'has_credits') === false && !unlimited;
+    const left = unlimited ? null : balance !== null && balance >= 0 ? balance : none ? 0 : null;
+    const money: Money[] = left !== null || unlimited ? [{ name: 'credits', unit: 'credits', spent: null, limit: null, period: 'total', left, today: null, ...(none ? { exhausted: true as const } : {}) }] : [];
     return { verdict: 'works', message: '', windows, money };
   },
 };
