@@ -89,12 +89,13 @@ describe('routes with live evidence: words, fix, alert row; the exit code stays 
   const path = '/h/.openclaw/state/openclaw.sqlite';
   const policy = policyFromConfig(defaultConfig() as Config);
   const profile = (id: string) => makeProfile({ id, provider: 'anthropic', source: 'openclaw-db', type: 'oauth', refreshable: true, secret: 'present', expiresAt: NOW + 6 * HOUR, path });
+  /** `usage` as the store's usageStats: each profile gets its own entry, as the store readers give it. */
   function reportOf(live: Record<string, LiveFact>, usage: Record<string, UsageFacts>, ids = ['anthropic:work']) {
     const evaluations = ids.map((id) => {
-      const e = evaluate(profile(id), NOW, policy);
+      const e = evaluate({ ...profile(id), usage: usage[id] ?? null }, NOW, policy);
       return live[id] ? withLive(e, live[id], NOW, { warnRatio: 0.9 }) : e;
     });
-    const visits = [{ name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, usage } }];
+    const visits = [{ name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, inlineKeys: {} } }];
     const routes = buildRoutes({ mode: 'authwatch', uses: [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }], evaluations, visits, auth: { order: {}, profiles: {} }, configKeys: new Set(), agent: null, changes: new Map(), now: NOW });
     return buildReport(evaluations, visits, [], NOW, { routes });
   }
@@ -124,7 +125,7 @@ describe('routes with live evidence: words, fix, alert row; the exit code stays 
     const report = reportOf({ 'anthropic:spare': usage(w('5h', 0.03)) }, { 'anthropic:spare': { disabledUntil: NOW + 4 * HOUR, disabledReason: 'billing', lastFailureAt: SET } }, ['anthropic:work', 'anthropic:spare']);
     const route = report.routes[0]!;
     expect(route).toMatchObject({ verdict: 'serving', serving: { id: 'anthropic:work' } });
-    expect(route.unusable[0]!.evidence?.verdict).toBe('works');
+    expect(route.windows[0]!.evidence?.verdict).toBe('works');
     expect(report.alertRows.some((row) => row.profile.id.startsWith('skipped:'))).toBe(false);
     expect(metricsText(report)).toMatch(/^authwatch_credential_unusable_works\{profile="anthropic:spare",[^}]*\} 0$/m);
     expect(metricsText(reportOf({ 'anthropic:work': usage(w('5h', 0.03)) }, billing))).toMatch(/^authwatch_credential_unusable_works\{profile="anthropic:work",[^}]*\} 1$/m);

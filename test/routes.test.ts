@@ -12,13 +12,16 @@ const path = '/h/.openclaw/state/openclaw.sqlite';
 const profile = (id: string, fields: Partial<Profile> = {}) => makeProfile({ id, provider: id.split(':')[0]!, source: 'openclaw-db', type: 'token', path, ...fields });
 const policy = (mode: 'authwatch' | 'openclaw' = 'authwatch') => policyFromConfig(defaultConfig() as Config, undefined, mode);
 
+/** `usage` as the store's usageStats: each profile of the store gets its own entry, as the store readers give it. */
 function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, order: Record<string, string[]> = {}, mode: 'authwatch' | 'openclaw' = 'authwatch', extra: Partial<RouteInputs> = {}) {
-  const evaluations = profiles.map((p) => evaluate(p, NOW, policy(mode)));
+  const withUsage = profiles.map((p) => (p.path === path && Object.hasOwn(usage, p.id) ? { ...p, usage: usage[p.id]! } : p));
+  const evaluations = withUsage.map((p) => evaluate(p, NOW, policy(mode)));
+  const inlineKeys = Object.fromEntries(Object.entries(usage).filter(([id]) => id.startsWith('inline-api-key:')));
   return buildRoutes({
     mode,
     uses: [{ provider: 'anthropic', model: 'anthropic/claude-opus-4-6', role: 'model' }],
     evaluations,
-    visits: [{ name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order, usage } }],
+    visits: [{ name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order, inlineKeys } }],
     auth: { order: {}, profiles: {} },
     configKeys: new Set(),
     agent: null,
@@ -29,6 +32,24 @@ function routesOf(profiles: Profile[], usage: Record<string, UsageFacts> = {}, o
 }
 
 describe('routes', () => {
+  it("a profile's row and its route decide its window by one rule (OpenClaw's usage-state: openrouter never cools down; a block counts)", () => {
+    const routeAndRow = (p: Profile, usage: UsageFacts, provider: string) => {
+      const [route] = routesOf([p], { [p.id]: usage }, {}, 'authwatch', { uses: [{ provider, model: `${provider}/some-model`, role: 'model' }] });
+      return { verdict: route!.verdict, windows: route!.windows.map((w) => w.kind), window: route!.windows[0], row: evaluate({ ...p, usage }, NOW, policy()).detail };
+    };
+    expect(routeAndRow(profile('openrouter:default', { type: 'api_key' }), { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit' }, 'openrouter')).toEqual({ verdict: 'serving', windows: [], window: undefined, row: 'no expiry' });
+    // The window's facts come from the same rule: its reason, its model scope, and when the failure that opened it was recorded (block-evidence weighs the live answer against that).
+    const blocked = routeAndRow(profile('anthropic:default', { type: 'api_key' }), { blockedUntil: NOW + HOUR, blockedReason: 'policy', lastFailureAt: NOW - HOUR }, 'anthropic');
+    expect(blocked).toMatchObject({ verdict: 'unavailable', windows: ['blocked'], window: { reason: 'policy', model: null, since: NOW - HOUR, evidence: null } });
+    expect(blocked.row).toMatch(/^no expiry; blocked until \d{4}-\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}:\d{2} \(policy\)$/);
+    // A rate-limit cooldown of another model keeps the route's model in service; the row says it, scoped, as `models status` counts it.
+    const otherModel = routeAndRow(profile('anthropic:default', { type: 'api_key' }), { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'claude-haiku-4-5' }, 'anthropic');
+    expect(otherModel).toMatchObject({ verdict: 'serving', windows: [] });
+    expect(otherModel.row).toMatch(/^no expiry; in cooldown until .* for claude-haiku-4-5 \(rate_limit\)$/);
+    const ownModel = routeAndRow(profile('anthropic:default', { type: 'api_key' }), { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit', cooldownModel: 'some-model' }, 'anthropic');
+    expect(ownModel).toMatchObject({ verdict: 'unavailable', window: { kind: 'cooldown', reason: 'rate_limit', model: 'some-model', since: null } });
+  });
+
   it('an env key does not rescue a route whose order holds an eligible profile, in cooldown or not (selectProviderModelAuthSources: ambient keys only without one)', () => {
     const env = makeProfile({ id: 'env:ANTHROPIC_API_KEY', provider: 'anthropic', source: 'env', type: 'api_key' });
     const cooling = { 'anthropic:default': { cooldownUntil: NOW + HOUR, cooldownReason: 'billing' } };
@@ -64,7 +85,7 @@ describe('routes', () => {
     // models status selects it and cannot confirm it: the route is one it cannot serve.
     const selected = routesOf([stale, env], {}, {}, 'openclaw')[0]!;
     expect(selected).toMatchObject({ verdict: 'unavailable', serving: null, status: 'missing' });
-    expect(selected.steps[0]).toMatchObject({ evaluation: { profile: { id: 'anthropic:me' } }, usable: true, readiness: 'unknown' });
+    expect(selected.steps[0]).toMatchObject({ evaluation: { profile: { id: 'anthropic:me' } }, selectable: true, readiness: 'unknown' });
     expect(routesOf([stale, profile('anthropic:key', { type: 'api_key' })], {}, { anthropic: ['anthropic:me', 'anthropic:key'] }, 'openclaw')[0]).toMatchObject({ serving: { id: 'anthropic:key' }, status: 'ok' });
     // Without a refresh token it is unavailable, and an explicit order with nothing else is rejected.
     const dead = profile('anthropic:me', { type: 'oauth', refreshable: false, secret: 'present', expiresAt: NOW - HOUR });
@@ -89,7 +110,7 @@ describe('routes', () => {
   it('the only profile disabled for billing: unavailable until it recovers, exit 1', () => {
     const [route] = routesOf([profile('anthropic:work')], { 'anthropic:work': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } });
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + HOUR, status: 'missing', serving: null });
-    expect(route!.unusable).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, since: null, credentialChangedAt: null, evidence: null }]);
+    expect(route!.windows).toEqual([{ profile: 'anthropic:work', kind: 'disabled', reason: 'billing', model: null, until: NOW + HOUR, since: null, credentialChangedAt: null, evidence: null }]);
     expect(describeRoute(route!)).toMatch(/^unavailable, recovers .*\(anthropic:work disabled: billing until /);
   });
 
@@ -98,21 +119,21 @@ describe('routes', () => {
     // authwatch last saw the old key at NOW - 30 min, the new one at NOW - 15 min.
     const changes = new Map([[`openclaw-db ${path} -/anthropic:work`, { changedAt: NOW - 15 * 60_000, changedAfter: NOW - 30 * 60_000 }]]);
     const stale = routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR), {}, 'authwatch', { changes })[0]!;
-    expect(stale.unusable[0]!.credentialChangedAt).toBe(NOW - 15 * 60_000);
+    expect(stale.windows[0]!.credentialChangedAt).toBe(NOW - 15 * 60_000);
     expect(stale).toMatchObject({ verdict: 'unavailable', status: 'missing' });
     expect(describeRoute(stale)).toMatch(/anthropic:work disabled: billing until [^,]+, stale: set before its credential changed \(seen 2026-11-24 11:45 \+00:00\)\)$/);
     // The failure came after the old key was last seen: it may be the new key's own.
-    expect(routesOf([profile('anthropic:work')], disabled(NOW - 20 * 60_000), {}, 'authwatch', { changes })[0]!.unusable[0]!.credentialChangedAt).toBeNull();
+    expect(routesOf([profile('anthropic:work')], disabled(NOW - 20 * 60_000), {}, 'authwatch', { changes })[0]!.windows[0]!.credentialChangedAt).toBeNull();
     // A window with no failure time cannot be dated; no change seen: nothing to say.
-    expect(routesOf([profile('anthropic:work')], disabled(), {}, 'authwatch', { changes })[0]!.unusable[0]!.credentialChangedAt).toBeNull();
-    expect(routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR))[0]!.unusable[0]!.credentialChangedAt).toBeNull();
+    expect(routesOf([profile('anthropic:work')], disabled(), {}, 'authwatch', { changes })[0]!.windows[0]!.credentialChangedAt).toBeNull();
+    expect(routesOf([profile('anthropic:work')], disabled(NOW - 2 * HOUR))[0]!.windows[0]!.credentialChangedAt).toBeNull();
   });
 
   it('recovers when the soonest window of a live credential ends: an expired login in a shorter window does not count', () => {
     const usage = { 'anthropic:old': { cooldownUntil: NOW + HOUR, cooldownReason: 'rate_limit' }, 'anthropic:live': { cooldownUntil: NOW + 3 * HOUR, cooldownReason: 'rate_limit' } };
     // An OAuth login past its expiry with no refresh token is still tried (only a token is skipped as expired).
     const [route] = routesOf([profile('anthropic:old', { type: 'oauth', expiresAt: NOW - HOUR }), profile('anthropic:live', { expiresAt: NOW + 30 * 24 * HOUR })], usage, { anthropic: ['anthropic:old', 'anthropic:live'] });
-    expect(route!.steps.map((s) => [s.evaluation.status, s.ineligible, s.unusable?.until])).toEqual([['expired', null, NOW + HOUR], ['ok', null, NOW + 3 * HOUR]]);
+    expect(route!.steps.map((s) => [s.evaluation.status, s.ineligible, s.window?.until])).toEqual([['expired', null, NOW + HOUR], ['ok', null, NOW + 3 * HOUR]]);
     expect(route).toMatchObject({ verdict: 'unavailable', recoversAt: NOW + 3 * HOUR });
   });
 
@@ -218,8 +239,8 @@ describe('routes: model-scoped windows', () => {
 describe('routes: every agent the gateway runs (issue 26 §1)', () => {
   const workDb = '/h/.openclaw/agents/work/agent/openclaw-agent.sqlite';
   const visits = [
-    { name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
-    { name: 'openclaw-db', path: workDb, found: true, ok: true, error: null, authStore: { order: {}, usage: {} } },
+    { name: 'openclaw-db', path, found: true, ok: true, error: null, authStore: { order: {}, inlineKeys: {} } },
+    { name: 'openclaw-db', path: workDb, found: true, ok: true, error: null, authStore: { order: {}, inlineKeys: {} } },
   ];
   const judge = (profiles: Profile[], uses: RouteInputs['uses'], agents: string[]) => {
     const evaluations = profiles.map((p) => evaluate(p, NOW, policy()));

@@ -78,6 +78,8 @@ function secretHome(config: string): string {
           'bad:number': { type: 'token', provider: 'bad', token: plant('t3'), expires: `${plant('digits')}1700000000000` },
           'ref:source': { type: 'api_key', provider: 'ref', keyRef: { source: plant('ref-source'), id: 'REF_KEY' } },
         },
+        // A window, so that the credential memory (credentials.json) is written and read for leaks.
+        usageStats: { 'anthropic:default': { disabledUntil: NOW + HOUR, disabledReason: 'billing' } },
       },
     },
     [agentStore('truncated')]: `{"version":1,"profiles":{"x:y":{"type":"api_key","provider":"x","key":"${plant('truncated')}`,

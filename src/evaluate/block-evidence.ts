@@ -1,6 +1,7 @@
 import { formatLocalTime } from '../core/duration.js';
 import type { LiveFact, QuotaWindow } from './live-fact.js';
 import { openWindows } from './live.js';
+import type { Window } from './windows.js';
 
 // Issue 30 §1: a stored window (cooldown, disabled, blocked) held against the free live
 // evidence of the same credential. The gateway skips the profile whatever this says (a restart
@@ -16,14 +17,8 @@ export interface WindowEvidence {
   observedAt: number;
 }
 
-/** The stored window as the evidence is weighed against it. */
-export interface StoredWindow {
-  reason: string | null;
-  /** The model a model-scoped window applies to. */
-  model: string | null;
-  /** When the gateway last recorded the failure that opened or extended it (usageStats `lastFailureAt`). */
-  since: number | null;
-}
+/** The stored window (windows.ts decides it) as the evidence is weighed against it: its reason, model scope and date. */
+export type StoredWindow = Pick<Window, 'reason' | 'model' | 'since'>;
 
 /**
  * What kind of evidence could lift each reason OpenClaw records (profile-usage-stats.ts

@@ -3,6 +3,7 @@ import type { Profile } from '../sources/source.js';
 import type { LiveFact } from './live-fact.js';
 import type { Policy } from './policy.js';
 import type { Status } from './status.js';
+import { windowNotes } from './windows.js';
 
 export interface Evaluation {
   profile: Profile;
@@ -24,9 +25,13 @@ export interface Evaluation {
   offRoute?: true;
 }
 
-/** The detail is the reason, then what the config added, then the profile's notes; empty parts skipped. */
+/**
+ * The detail is the reason, then what the config added, then the profile's notes and, for a
+ * credential the gateway may try, its window (the rule the routes use: windows.ts); empty parts skipped.
+ */
 function judge(status: Status, reason: string, profile: Profile, expiresAt: number | null, now: number, configNote = ''): Evaluation {
-  const detail = [reason, configNote, ...profile.notes].filter(Boolean).join('; ');
+  const windows = profile.problem === null && profile.verdict === null ? windowNotes(profile.provider, profile.usage, now) : [];
+  const detail = [reason, configNote, ...profile.notes, ...windows].filter(Boolean).join('; ');
   return { profile, status, expiresAt, remainingMs: expiresAt === null ? null : expiresAt - now, detail, unused: false };
 }
 

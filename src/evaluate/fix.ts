@@ -1,7 +1,7 @@
 import { formatLocalTime } from '../core/duration.js';
 import type { Evaluation } from './evaluate.js';
 import { remediation } from './remediation.js';
-import type { Route, Unusable } from './routes.js';
+import type { Route, RouteWindow } from './routes.js';
 
 // The one command (or step) that makes a row or a route ok again: what the table, `--json`,
 // `/status` and every alert say next to anything that is not ok. Pure.
@@ -43,18 +43,18 @@ export function fixFor(e: Evaluation): string | null {
  * credentials the gateway can use first (OpenClaw's own `models auth order set`; authwatch never
  * writes OpenClaw's state). The skipped one stays in the order, tried again once its window ends.
  */
-export function skippedFix(route: Route, u: Unusable): string {
+export function skippedFix(route: Route, u: RouteWindow): string {
   const wait = `wait: OpenClaw tries ${u.profile} again after ${formatLocalTime(u.until)} (a gateway restart does not clear the stored window)`;
-  const usable = route.steps.filter((s) => s.usable).map((s) => s.evaluation.profile.id);
-  if (usable.length === 0) return `${wait}; to serve meanwhile, add another ${route.provider} credential`;
-  const waiting = route.steps.filter((s) => !s.usable && s.ineligible === null).map((s) => s.evaluation.profile.id);
+  const selectable = route.steps.filter((s) => s.selectable).map((s) => s.evaluation.profile.id);
+  if (selectable.length === 0) return `${wait}; to serve meanwhile, add another ${route.provider} credential`;
+  const waiting = route.steps.filter((s) => !s.selectable && s.ineligible === null).map((s) => s.evaluation.profile.id);
   const agent = route.agent === null ? '' : ` --agent ${route.agent}`;
-  return `${wait}; or put the credentials it can use first: \`openclaw models auth order set --provider ${route.provider}${agent} ${[...usable, ...waiting].join(' ')}\``;
+  return `${wait}; or put the credentials it can use first: \`openclaw models auth order set --provider ${route.provider}${agent} ${[...selectable, ...waiting].join(' ')}\``;
 }
 
-const skippedWindow = (route: Route) => route.unusable.find((u) => u.evidence?.verdict === 'works');
+const skippedWindow = (route: Route) => route.windows.find((u) => u.evidence?.verdict === 'works');
 
-function unusableFix(route: Route, u: Unusable, steps: Route['steps']): string {
+function windowFix(route: Route, u: RouteWindow, steps: Route['steps']): string {
   if (u.evidence?.verdict === 'works') return skippedFix(route, u);
   const step = steps.find((s) => s.evaluation.profile.id === u.profile);
   if (u.kind !== 'cooldown' && (u.reason === 'auth' || u.reason === 'auth_permanent') && step) {
@@ -76,7 +76,7 @@ export function routeFix(route: Route): string | null {
       return stepFix(route.serving?.id) ?? forAgent(remediation(route.provider), route.agent);
     case 'on-fallback': {
       const from = route.fallbackFrom!;
-      return from.unusable ? unusableFix(route, from.unusable, route.steps) : (stepFix(from.profile) ?? forAgent(remediation(route.provider), route.agent));
+      return from.window ? windowFix(route, from.window, route.steps) : (stepFix(from.profile) ?? forAgent(remediation(route.provider), route.agent));
     }
     case 'unavailable': {
       const skipped = skippedWindow(route);

@@ -4,7 +4,7 @@ import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
 import { makeProfile, type SourceVisit } from '../sources/source.js';
 import type { Evaluation } from './evaluate.js';
-import { describeRoute, describeUnusable, skipsWorkingCredential, type Route } from './routes.js';
+import { describeRoute, describeWindow, skipsWorkingCredential, type Route } from './routes.js';
 import { routeFix, skippedFix } from './fix.js';
 import { missingModelRows } from './route-models.js';
 import { exitCodeFor, worstStatus, type Status } from './status.js';
@@ -41,9 +41,9 @@ interface ReportOptions {
  * credential, even when the route's status stays the same.
  */
 function routeRow(route: Route, now: number): Evaluation | null {
-  if (route.verdict === 'serving' || (route.verdict === 'unavailable' && route.unusable.length === 0)) return null;
-  const at = route.recoversAt ?? route.fallbackFrom?.unusable?.until ?? null;
-  const stale = route.unusable.filter((u) => u.credentialChangedAt !== null).map((u) => u.profile);
+  if (route.verdict === 'serving' || (route.verdict === 'unavailable' && route.windows.length === 0)) return null;
+  const at = route.recoversAt ?? route.fallbackFrom?.window?.until ?? null;
+  const stale = route.windows.filter((u) => u.credentialChangedAt !== null).map((u) => u.profile);
   return {
     profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, ...(route.gateway ? { gateway: route.gateway } : {}), fingerprint: stale.length > 0 ? fingerprint(`stale ${stale.join(' ')}`) : null }),
     status: route.status,
@@ -64,14 +64,14 @@ const skippedNoticeMs = 15 * 60_000;
  * route's own status does.
  */
 function skippedRows(route: Route, now: number): Evaluation[] {
-  return route.unusable
+  return route.windows
     .filter((u) => skipsWorkingCredential(route, u) && u.since !== null && u.until - u.since >= skippedNoticeMs)
     .map((u) => ({
       profile: makeProfile({ id: `skipped:${u.profile}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent }),
       status: 'expiring' as const,
       expiresAt: u.until,
       remainingMs: u.until - now,
-      detail: `${route.provider}: ${describeUnusable(u)}; fix: ${skippedFix(route, u)}`,
+      detail: `${route.provider}: ${describeWindow(u)}; fix: ${skippedFix(route, u)}`,
       unused: false,
     }));
 }

@@ -1,11 +1,11 @@
 import { formatLocalTime } from '../core/duration.js';
 import type { OpenclawAuthConfig, ProviderUse } from '../sources/openclaw-config.js';
 import type { AuthStoreFacts, Profile, SourceVisit, UsageFacts } from '../sources/source.js';
+import { windowOf, type Window } from './windows.js';
 import type { Evaluation } from './evaluate.js';
 import { credentialKey, type CredentialChange } from './credential-changes.js';
 import type { PolicyMode } from '../config/policy-modes.js';
 import type { Status } from './status.js';
-import { isValidTimeMs } from '../core/iso-time.js';
 import { sourceNames } from '../sources/source-names.js';
 import { envRowServesRoutes } from '../sources/provider-env.js';
 import { normalizedModelId } from './model-ids.js';
@@ -14,26 +14,21 @@ import { routeModels, type RouteModel } from './route-models.js';
 
 // A route per provider in use: the profiles the gateway would try, in its order
 // (OpenClaw 2026.9.6 dist/order-*.mjs, usage-state-*.mjs, model-auth-availability-*.mjs),
-// what keeps each from serving, and the verdict. Pure: profiles, stats, config and `now` in.
+// what keeps each from serving, and the verdict. Pure: profiles (with their usage stats),
+// config and `now` in.
 
 /** Sources whose credentials the gateway picks from. */
 export const gatewaySources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.gateway, sourceNames.env]);
 const storeSources: ReadonlySet<string> = new Set([sourceNames.openclawStore, sourceNames.openclawDb, sourceNames.openclawCli, sourceNames.gateway]);
 
-export interface Unusable {
+/** A profile's (or config key's) window on a route (windows.ts), and whether it is stale. */
+export interface RouteWindow extends Window {
   profile: string;
-  kind: 'cooldown' | 'disabled' | 'blocked';
-  reason: string | null;
-  /** The model a model-scoped window applies to. */
-  model: string | null;
-  until: number;
   /**
    * Stale: the credential was replaced after the failure that opened this window (authwatch saw
    * the change by this time), and the new one has not failed since. `null`: no such change seen.
    */
   credentialChangedAt: number | null;
-  /** When the gateway recorded the failure that opened or last extended it (usageStats `lastFailureAt`). */
-  since: number | null;
   /** What the credential's live check says of it (block-evidence.ts); `null`: nothing fresh and relevant. */
   evidence: WindowEvidence | null;
 }
@@ -42,9 +37,10 @@ export interface RouteStep {
   evaluation: Evaluation;
   /** Why the gateway skips it whatever its window: `expired`, `missing_credential`, `mode_mismatch`, … */
   ineligible: string | null;
-  unusable: Unusable | null;
-  /** Could serve now. */
-  usable: boolean;
+  /** The window that keeps it from this route's model, whatever its eligibility. */
+  window: RouteWindow | null;
+  /** The gateway may select it now: eligible, available, and in no window. */
+  selectable: boolean;
   /**
    * Whether the gateway counts it as available whatever its window: `unknown` for a refreshable
    * OAuth login whose access token is stale (OpenClaw's read-only availability is indeterminate).
@@ -75,11 +71,12 @@ export interface Route {
   /** The profile or key that serves, and its status. */
   serving: { id: string; status: Status } | null;
   /** On fallback: the profile the order starts with, and what keeps it out. */
-  fallbackFrom: { profile: string; status: Status; unusable: Unusable | null } | null;
-  unusable: Unusable[];
+  fallbackFrom: { profile: string; status: Status; window: RouteWindow | null } | null;
+  /** The windows of its profiles and config key. */
+  windows: RouteWindow[];
   /** Unavailable: the soonest time a profile comes back by itself; `null` means it needs a login. */
   recoversAt: number | null;
-  /** The latest expiry among usable credentials; `null` when one never expires (or nothing serves). */
+  /** The latest expiry among selectable credentials; `null` when one never expires (or nothing serves). */
   expiresAt: number | null;
   /** What it means for the exit code. */
   status: Status;
@@ -106,45 +103,16 @@ export interface RouteInputs {
   gateways?: ReadonlyMap<string, string>;
 }
 
-const modelScoped = new Set(['rate_limit', 'timeout', 'model_not_found']);
-/** OpenClaw never cools these down (`isAuthCooldownBypassedForProvider`). */
-const neverCooledDown = new Set(['openrouter', 'kilocode']);
-
-// OpenClaw's `asDateTimestampMs`: a time out of the Date range is no window at all.
-const active = (until: number | undefined, now: number): until is number => isValidTimeMs(until) && until > 0 && now < until;
-
-/** A profile's unusable window for `model` (OpenClaw's `resolveProfileUnusableUntil` + `isProfileInCooldown`). */
-function unusableOf(profile: string, provider: string, stats: UsageFacts | undefined, model: string | null, now: number): Unusable | null {
-  if (!stats || neverCooledDown.has(provider)) return null;
-  const blocked = active(stats.blockedUntil, now) && !(stats.blockedScope === 'model' && stats.blockedModel && stats.blockedModel !== model);
-  const cooldown = active(stats.cooldownUntil, now) && !(modelScoped.has(stats.cooldownReason ?? '') && stats.cooldownModel && stats.cooldownModel !== model);
-  const disabled = active(stats.disabledUntil, now);
-  const windows = [blocked ? stats.blockedUntil! : 0, cooldown ? stats.cooldownUntil! : 0, disabled ? stats.disabledUntil! : 0];
-  const until = Math.max(...windows);
-  if (until <= 0) return null;
-  const dated = { until, credentialChangedAt: null, since: stats.lastFailureAt ?? null, evidence: null };
-  if (disabled) return { profile, kind: 'disabled', reason: stats.disabledReason ?? null, model: null, ...dated };
-  if (blocked) return { profile, kind: 'blocked', reason: stats.blockedReason ?? null, model: stats.blockedScope === 'model' ? (stats.blockedModel ?? null) : null, ...dated };
-  return { profile, kind: 'cooldown', reason: stats.cooldownReason ?? null, model: modelScoped.has(stats.cooldownReason ?? '') ? (stats.cooldownModel ?? null) : null, ...dated };
-}
-
-/** The credentials whose usageStats hold a window still open (whatever model it is scoped to). */
-export function evaluationsInWindow(evaluations: readonly Evaluation[], visits: readonly SourceVisit[], now: number): Evaluation[] {
-  // From the windows to the rows: most hosts have none, and then no row is looked at.
-  const open = new Set<string>();
-  for (const [path, facts] of storeFacts(visits)) {
-    for (const [id, stats] of Object.entries(facts.usage)) {
-      if (active(stats.blockedUntil, now) || active(stats.cooldownUntil, now) || active(stats.disabledUntil, now)) open.add(`${path}\n${id}`);
-    }
-  }
-  return open.size === 0 ? [] : evaluations.filter((e) => e.profile.path !== null && open.has(`${e.profile.path}\n${e.profile.id}`));
+/** The credentials in a window still open (whatever model it is scoped to), for the credential memory. */
+export function evaluationsInWindow(evaluations: readonly Evaluation[], now: number): Evaluation[] {
+  return evaluations.filter((e) => e.profile.usage !== null && windowOf(e.profile.provider, e.profile.usage, now) !== null);
 }
 
 /**
  * A window opened by a failure before the credential was replaced: the gateway skips a
  * credential it has not tried. Without `lastFailureAt` the window cannot be dated.
  */
-function staleSince(change: CredentialChange | undefined, stats: UsageFacts | undefined): number | null {
+function staleSince(change: CredentialChange | undefined, stats: UsageFacts | null): number | null {
   const failedAt = stats?.lastFailureAt;
   return change !== undefined && failedAt !== undefined && failedAt <= change.changedAfter ? change.changedAt : null;
 }
@@ -154,7 +122,7 @@ function staleSince(change: CredentialChange | undefined, stats: UsageFacts | un
  * with live evidence, `anthropic:work works, but the gateway skips it until 18:40: billing disabled set 11:05; live check 11:30: usage now 3 % (5h window)`
  * or `…; block confirmed by the live check 11:30: usage 100 % (5h window) until 16:00`.
  */
-export function describeUnusable(u: Unusable): string {
+export function describeWindow(u: RouteWindow): string {
   const stale = u.credentialChangedAt === null ? '' : `, stale: set before its credential changed (seen ${formatLocalTime(u.credentialChangedAt)})`;
   const checked = u.evidence && `live check ${formatLocalTime(u.evidence.observedAt)}`;
   if (u.evidence?.verdict === 'works') {
@@ -193,14 +161,14 @@ function openclawReadiness(e: Evaluation, now: number): RouteStep['readiness'] {
 
 const typeScore = (type: Profile['type']) => (type === 'oauth' ? 0 : type === 'token' ? 1 : type === 'api_key' ? 2 : 3);
 
-/** What each auth store says beside its credentials (order, usageStats), by the path it was read from. */
+/** What each auth store says beside its credentials (order, config keys' windows), by the path it was read from. */
 function storeFacts(visits: readonly SourceVisit[]): Map<string, AuthStoreFacts> {
   const byPath = new Map<string, AuthStoreFacts>();
   for (const visit of visits) if (visit.authStore && visit.path !== null) byPath.set(visit.path, visit.authStore);
   return byPath;
 }
 
-const statsOf = (facts: Map<string, AuthStoreFacts>, e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
+const storeOf = (facts: Map<string, AuthStoreFacts>, e: Evaluation) => (e.profile.path === null ? undefined : facts.get(e.profile.path));
 
 // The loops over a route's profiles live in the small functions below, not in buildRoute: V8
 // optimises a function whose loops run long, and buildRoute whole took it far longer to compile
@@ -220,7 +188,7 @@ function firstOfEachId(stored: readonly Evaluation[]): Map<string, Evaluation> {
 function baseOrder(provider: string, stored: readonly Evaluation[], byId: ReadonlyMap<string, Evaluation>, auth: OpenclawAuthConfig, facts: Map<string, AuthStoreFacts>): { ids: readonly string[]; explicit: boolean } {
   let storeOrder: readonly string[] | undefined;
   for (const e of stored) {
-    storeOrder = statsOf(facts, e)?.order[provider];
+    storeOrder = storeOf(facts, e)?.order[provider];
     if (storeOrder !== undefined) break;
   }
   // A store may order a provider it holds no profile of (an empty order too).
@@ -234,7 +202,7 @@ function baseOrder(provider: string, stored: readonly Evaluation[], byId: Readon
 }
 
 /** A step per stored profile of `ids`, each id once: what keeps it out, and whether it could serve now. */
-function routeSteps(provider: string, model: string | null, ids: readonly string[], byId: ReadonlyMap<string, Evaluation>, input: RouteInputs, facts: Map<string, AuthStoreFacts>): RouteStep[] {
+function routeSteps(provider: string, model: string | null, ids: readonly string[], byId: ReadonlyMap<string, Evaluation>, input: RouteInputs): RouteStep[] {
   const { now, auth, mode } = input;
   const steps: RouteStep[] = [];
   const seen = new Set<string>();
@@ -243,11 +211,11 @@ function routeSteps(provider: string, model: string | null, ids: readonly string
     if (!evaluation || seen.has(id)) continue;
     seen.add(id);
     const ineligible = ineligibility(evaluation.profile, auth, now);
-    const stats = statsOf(facts, evaluation)?.usage[id];
-    const window = ineligible ? null : unusableOf(id, provider, stats, model, now);
-    const unusable = window && { ...window, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), stats), evidence: blockEvidence(window, evaluation.live, now) };
+    const { usage } = evaluation.profile;
+    const open = ineligible ? null : windowOf(provider, usage, now, model);
+    const window = open && { profile: id, ...open, credentialChangedAt: staleSince(input.changes.get(credentialKey(evaluation)), usage), evidence: blockEvidence(open, evaluation.live, now) };
     const readiness = ineligible !== null ? 'unavailable' : mode === 'openclaw' ? openclawReadiness(evaluation, now) : evaluation.status === 'ok' || evaluation.status === 'expiring' ? 'ready' : 'unavailable';
-    steps.push({ evaluation, ineligible, unusable, usable: readiness !== 'unavailable' && unusable === null, readiness });
+    steps.push({ evaluation, ineligible, window, selectable: readiness !== 'unavailable' && window === null, readiness });
   }
   return steps;
 }
@@ -256,47 +224,47 @@ function routeSteps(provider: string, model: string | null, ids: readonly string
  * The eligible steps in OpenClaw's round-robin order (without an explicit one): OAuth, then
  * tokens, then keys; an expired OAuth login after the others of its type; least recently used first.
  */
-function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): RouteStep[] {
+function ranked(eligible: RouteStep[], explicitOrder: boolean, now: number): RouteStep[] {
   if (explicitOrder) return eligible;
-  const lastUsed = (s: RouteStep) => statsOf(facts, s.evaluation)?.usage[s.evaluation.profile.id]?.lastUsed ?? 0;
+  const lastUsed = (s: RouteStep) => s.evaluation.profile.usage?.lastUsed ?? 0;
   const expiredLogin = (s: RouteStep) => Number(s.evaluation.profile.type === 'oauth' && (s.evaluation.profile.expiresAt ?? Infinity) <= now);
   return eligible.toSorted((a, b) => typeScore(a.evaluation.profile.type) - typeScore(b.evaluation.profile.type) || expiredLogin(a) - expiredLogin(b) || lastUsed(a) - lastUsed(b));
 }
 
 /** The order the gateway tries the eligible steps in: ranked, those out of their window first, then the others soonest back first. */
-function tryOrder(steps: readonly RouteStep[], explicitOrder: boolean, now: number, facts: Map<string, AuthStoreFacts>): { head: RouteStep | undefined; allInWindow: boolean; ordered: RouteStep[] } {
-  const order = ranked(steps.filter((s) => s.ineligible === null), explicitOrder, now, facts);
-  const waiting = order.filter((s) => s.unusable).toSorted((a, b) => a.unusable!.until - b.unusable!.until);
+function tryOrder(steps: readonly RouteStep[], explicitOrder: boolean, now: number): { head: RouteStep | undefined; allInWindow: boolean; ordered: RouteStep[] } {
+  const order = ranked(steps.filter((s) => s.ineligible === null), explicitOrder, now);
+  const waiting = order.filter((s) => s.window).toSorted((a, b) => a.window!.until - b.window!.until);
   // OpenClaw's "all-cooldown": every available profile (not those unavailable anyway) is in its window.
   const available = order.filter((s) => s.readiness !== 'unavailable');
-  return { head: order[0], allInWindow: available.length > 0 && available.every((s) => s.unusable), ordered: [...order.filter((s) => !s.unusable), ...waiting] };
+  return { head: order[0], allInWindow: available.length > 0 && available.every((s) => s.window), ordered: [...order.filter((s) => !s.window), ...waiting] };
 }
 
-/** The route's windows (its profiles' and the config key's), and when the usable credentials among them come back. */
-function windowsOf(steps: readonly RouteStep[], inline: Unusable | null): { unusable: Unusable[]; recoveries: number[] } {
-  const unusable: Unusable[] = [];
+/** The route's windows (its profiles' and the config key's), and when the credentials among them that are ok come back. */
+function windowsOf(steps: readonly RouteStep[], inline: RouteWindow | null): { windows: RouteWindow[]; recoveries: number[] } {
+  const windows: RouteWindow[] = [];
   const recoveries: number[] = [];
   for (const s of steps) {
-    if (!s.unusable) continue;
-    unusable.push(s.unusable);
-    if (s.evaluation.status === 'ok' || s.evaluation.status === 'expiring') recoveries.push(s.unusable.until);
+    if (!s.window) continue;
+    windows.push(s.window);
+    if (s.evaluation.status === 'ok' || s.evaluation.status === 'expiring') recoveries.push(s.window.until);
   }
   if (inline) {
-    unusable.push(inline);
+    windows.push(inline);
     recoveries.push(inline.until);
   }
-  return { unusable, recoveries };
+  return { windows, recoveries };
 }
 
-/** When the usable credentials run dry: the latest expiry; `null` when one never expires (or renews itself, but for `--policy openclaw`), or none is usable. */
-function runsDryAt(usable: readonly Evaluation[], mode: PolicyMode): number | null {
+/** When the selectable credentials run dry: the latest expiry; `null` when one never expires (or renews itself, but for `--policy openclaw`), or none is selectable. */
+function runsDryAt(selectable: readonly Evaluation[], mode: PolicyMode): number | null {
   let latest = -Infinity;
-  for (const e of usable) {
+  for (const e of selectable) {
     const expiry = e.profile.refreshable && mode !== 'openclaw' ? null : e.expiresAt;
     if (expiry === null) return null;
     latest = Math.max(latest, expiry);
   }
-  return usable.length === 0 ? null : latest;
+  return selectable.length === 0 ? null : latest;
 }
 
 /**
@@ -322,16 +290,18 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
   // `required`); only its `inline-api-key:<provider>` window can keep it out.
   const byId = firstOfEachId(input.ownedConfigKeys?.has(provider) ? [] : stored);
   const base = baseOrder(provider, stored, byId, input.auth, facts);
-  const steps = routeSteps(provider, model, base.ids, byId, input, facts);
-  const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now, facts);
+  const steps = routeSteps(provider, model, base.ids, byId, input);
+  const { head, allInWindow, ordered } = tryOrder(steps, base.explicit, now);
   // OpenClaw's `selectReadyProfile`: an indeterminate first choice yields to a ready one behind it.
-  const firstUsable = ordered.find((s) => s.usable) ?? null;
-  const servingStep = firstUsable?.readiness === 'unknown' ? (ordered.find((s) => s.usable && s.readiness === 'ready') ?? firstUsable) : firstUsable;
+  const firstSelectable = ordered.find((s) => s.selectable) ?? null;
+  const servingStep = firstSelectable?.readiness === 'unknown' ? (ordered.find((s) => s.selectable && s.readiness === 'ready') ?? firstSelectable) : firstSelectable;
   const inlineId = `inline-api-key:${provider}`;
-  const inline = input.configKeys.has(provider) ? unusableOf(inlineId, provider, [...facts.values()].find((f) => f.usage[inlineId])?.usage[inlineId], model, now) : null;
+  const inlineUsage = input.configKeys.has(provider) ? [...facts.values()].find((f) => Object.hasOwn(f.inlineKeys, inlineId))?.inlineKeys[inlineId] : undefined;
+  const inlineWindow = inlineUsage ? windowOf(provider, inlineUsage, now, model) : null;
+  const inline = inlineWindow && { profile: inlineId, ...inlineWindow, credentialChangedAt: null, evidence: null };
   const owned = input.ownedConfigKeys?.has(provider) === true;
-  const usableKeys = keys.filter((k) => (k.evaluation ? !owned && k.evaluation.status === 'ok' : inline === null) && (owned || keyMayServe(k, steps, base.explicit, mode, allInWindow)));
-  const servingKey = servingStep ? null : (usableKeys[0] ?? null);
+  const selectableKeys = keys.filter((k) => (k.evaluation ? !owned && k.evaluation.status === 'ok' : inline === null) && (owned || keyMayServe(k, steps, base.explicit, mode, allInWindow)));
+  const servingKey = servingStep ? null : (selectableKeys[0] ?? null);
   const runtime = mode === 'openclaw' ? runtimeMissing(provider, uses) : null;
   const serving = runtime !== null
     ? null
@@ -340,11 +310,11 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     : servingKey
       ? { id: servingKey.id, status: servingKey.evaluation?.status ?? ('ok' as Status) }
       : null;
-  const { unusable, recoveries } = windowsOf(steps, inline);
+  const { windows, recoveries } = windowsOf(steps, inline);
   const onFallback = serving !== null && head !== undefined && head !== servingStep;
-  const usableEvaluations = [...ordered.filter((s) => s.usable).map((s) => s.evaluation), ...usableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
+  const selectable = [...ordered.filter((s) => s.selectable).map((s) => s.evaluation), ...selectableKeys.flatMap((k) => (k.evaluation ? [k.evaluation] : []))];
   const picked: RouteVerdict = serving === null ? 'unavailable' : onFallback ? 'on-fallback' : 'serving';
-  const status = routeStatus(mode, picked, servingStep, usableEvaluations, steps, uses, serving);
+  const status = routeStatus(mode, picked, servingStep, selectable, steps, uses, serving);
   // `models status` counts a route whose selected profile is not healthy (expired, missing, or an
   // OAuth login it cannot confirm read-only) as one it cannot serve: so does its drop-in.
   const cliDown = mode === 'openclaw' && status === 'missing';
@@ -361,10 +331,10 @@ function buildRoute(provider: string, agent: string | null, uses: readonly Provi
     keys,
     verdict,
     serving: cliDown ? null : serving,
-    fallbackFrom: onFallback && !cliDown ? { profile: head.evaluation.profile.id, status: head.evaluation.status, unusable: head.unusable } : null,
-    unusable,
+    fallbackFrom: onFallback && !cliDown ? { profile: head.evaluation.profile.id, status: head.evaluation.status, window: head.window } : null,
+    windows,
     recoversAt: serving === null && recoveries.length > 0 ? Math.min(...recoveries) : null,
-    expiresAt: runsDryAt(usableEvaluations, mode),
+    expiresAt: runsDryAt(selectable, mode),
     status,
   };
 }
@@ -385,7 +355,7 @@ function routeStatus(
   mode: PolicyMode,
   verdict: RouteVerdict,
   servingStep: RouteStep | null,
-  usable: readonly Evaluation[],
+  selectable: readonly Evaluation[],
   steps: readonly RouteStep[],
   uses: readonly ProviderUse[],
   serving: Route['serving'],
@@ -402,7 +372,7 @@ function routeStatus(
   // Serving, but not as configured: a warning, like a credential about to expire.
   if (verdict === 'on-fallback') return 'expiring';
   // A key in openclaw.json serves without a row of its own: it is ok as long as it is not in a window.
-  return serving?.status === 'ok' || usable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
+  return serving?.status === 'ok' || selectable.some((e) => e.status === 'ok') ? 'ok' : 'expiring';
 }
 
 /**
@@ -515,7 +485,7 @@ export function routeCoverage(routes: readonly Route[]): (e: Evaluation) => bool
  * a route not served as configured (on fallback, unavailable). A working credential waiting
  * behind the one that serves is no news. The metric and the notice both ask this.
  */
-export const skipsWorkingCredential = (route: Route, u: Unusable): boolean => route.verdict !== 'serving' && u.evidence?.verdict === 'works';
+export const skipsWorkingCredential = (route: Route, u: RouteWindow): boolean => route.verdict !== 'serving' && u.evidence?.verdict === 'works';
 
 /** One line for people: `on fallback anthropic:default (anthropic:work disabled: billing until 18:40)`. */
 export function describeRoute(route: Route): string {
@@ -525,11 +495,11 @@ export function describeRoute(route: Route): string {
       return `serving ${serving}${route.expiresAt !== null ? `, runs dry ${formatLocalTime(route.expiresAt)}` : ''}`;
     case 'on-fallback': {
       const from = route.fallbackFrom!;
-      return `on fallback ${serving} (${from.unusable ? describeUnusable(from.unusable) : `${from.profile} ${from.status}`})`;
+      return `on fallback ${serving} (${from.window ? describeWindow(from.window) : `${from.profile} ${from.status}`})`;
     }
     case 'unavailable': {
       if (route.runtime !== null) return `unavailable, ${route.runtime}`;
-      const why = route.unusable.length > 0 ? route.unusable.map(describeUnusable).join(', ') : route.steps.map((s) => `${s.evaluation.profile.id} ${s.ineligible ?? s.evaluation.status}`).join(', ');
+      const why = route.windows.length > 0 ? route.windows.map(describeWindow).join(', ') : route.steps.map((s) => `${s.evaluation.profile.id} ${s.ineligible ?? s.evaluation.status}`).join(', ');
       const when = route.recoversAt !== null ? `recovers ${formatLocalTime(route.recoversAt)}` : 'needs login';
       return `unavailable, ${when}${why ? ` (${why})` : ''}`;
     }

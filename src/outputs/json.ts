@@ -1,10 +1,11 @@
 import type { LiveFact } from '../evaluate/live.js';
 import type { Report } from '../evaluate/report.js';
 import { fixFor, routeFix } from '../evaluate/fix.js';
-import type { Unusable } from '../evaluate/routes.js';
+import type { RouteWindow } from '../evaluate/routes.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const unusableJson = (u: Unusable) => ({
+// The JSON keeps its documented names (`unusable`, `order[].usable`, docs/openclaw.md): a window, and whether the step may be selected.
+const windowJson = (u: RouteWindow) => ({
   profile: u.profile,
   kind: u.kind,
   reason: u.reason,
@@ -90,8 +91,8 @@ export function reportToJson(report: Report, run?: RunOutcome) {
       serving: route.serving,
       // What the live check saw of the credential that serves (only when one ran for it).
       ...servingLive(route),
-      fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.unusable && unusableJson(route.fallbackFrom.unusable) },
-      order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.usable })),
+      fallbackFrom: route.fallbackFrom && { profile: route.fallbackFrom.profile, status: route.fallbackFrom.status, unusable: route.fallbackFrom.window && windowJson(route.fallbackFrom.window) },
+      order: route.steps.map((step) => ({ profile: step.evaluation.profile.id, status: step.evaluation.status, ineligible: step.ineligible, usable: step.selectable })),
       keys: route.keys.map((key) => key.id),
       // Each model it runs, and what a live lookup said of it (`check: null`: not looked up).
       models: route.models.map((m) => ({
@@ -100,7 +101,7 @@ export function reportToJson(report: Report, run?: RunOutcome) {
         id: m.id,
         check: m.check && { verdict: m.check.verdict, observedAt: iso(m.check.observedAt), httpStatus: m.check.httpStatus, message: m.check.message, lastSeenAt: iso(m.check.lastSeenAt), checkedWith: m.check.checkedWith },
       })),
-      unusable: route.unusable.map(unusableJson),
+      unusable: route.windows.map(windowJson),
       recoversAt: iso(route.recoversAt),
       expiresAt: iso(route.expiresAt),
     })),

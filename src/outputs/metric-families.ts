@@ -385,7 +385,7 @@ function routeFamilies(report: Report | null, labels: readonly CredentialLabels[
   const stale = new Map<string, Sample>();
   const works = new Map<string, Sample>();
   for (const route of routes) {
-    for (const u of route.unusable) {
+    for (const u of route.windows) {
       const step = route.steps.find((s) => s.evaluation.profile.id === u.profile);
       const i = step ? index.get(step.evaluation) : undefined;
       // A config-inline key (`inline-api-key:<provider>`) has no row of its own.

@@ -8,7 +8,7 @@ import { makeStateDirectory, readStateFile, stateDirectory } from '../core/state
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { credentialKey, emptyCredentialMemory, sameMemory, trackCredentialChanges, type CredentialMemory, type WatchedCredential } from '../evaluate/credential-changes.js';
 import { evaluationsInWindow } from '../evaluate/routes.js';
-import type { SourceContext, SourceVisit } from '../sources/source.js';
+import type { SourceContext } from '../sources/source.js';
 
 // `credentials.json` in the state dir: the fingerprints of the credentials in an unusable
 // window, run to run (src/evaluate/credential-changes.ts says why). Every check and daemon run
@@ -62,11 +62,11 @@ function save(dir: string, memory: CredentialMemory, log: Logger): void {
  * the file, remembers the credentials now in a window, writes it back when that says more
  * (unless `writes` is false: a what-if sees what a real run would, and leaves the file alone).
  */
-export function rememberCredentials(context: SourceContext, evaluations: readonly Evaluation[], visits: readonly SourceVisit[], log: Logger, writes: boolean): CredentialMemory {
+export function rememberCredentials(context: SourceContext, evaluations: readonly Evaluation[], log: Logger, writes: boolean): CredentialMemory {
   const dir = stateDirectory(context.env, context.home);
   const before = load(dir, log);
   if (before === null) return emptyCredentialMemory();
-  const inWindow = evaluationsInWindow(evaluations, visits, context.now);
+  const inWindow = evaluationsInWindow(evaluations, context.now);
   if (inWindow.length === 0 && Object.keys(before.credentials).length === 0) return before;
   const next = trackCredentialChanges(before, inWindow, new Set(evaluations.map(credentialKey)), context.now);
   if (writes && !sameMemory(before, next)) save(dir, next, log);

@@ -93,7 +93,7 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
     const evaluation = evaluate(withReportedEnd(profile, fact), context.now, policy);
     return fact ? withLive(evaluation, fact, context.now, live!.quota) : evaluation;
   });
-  const memory = rememberCredentials(context, evaluations, visits, log, remembers);
+  const memory = rememberCredentials(context, evaluations, log, remembers);
   const uses = providerUses(
     openclawMode ? { ...openclawConfig, uses: openclawConfig.statusUses } : openclawConfig,
     openclawMode,

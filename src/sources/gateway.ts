@@ -192,7 +192,7 @@ export async function readGateway(target: GatewayTarget, options: GatewayReadOpt
     if ('problem' in read) return failed('garbage', `the gateway ${shown}: ${read.problem}`);
     const version = session.server.version ? ` (OpenClaw ${session.server.version})` : '';
     // One visit per agent carries its profile order, keyed like its rows' path (the routes read it there).
-    const agentVisits = Object.entries(read.order).map(([where, order]): SourceVisit => ({ ...foundVisit(name, where), authStore: { order, usage: {} }, ...labelled }));
+    const agentVisits = Object.entries(read.order).map(([where, order]): SourceVisit => ({ ...foundVisit(name, where), authStore: { order, inlineKeys: {} }, ...labelled }));
     return { ok: true, target, profiles: read.profiles, uses: read.uses, required: read.required, visits: [{ ...foundVisit(name, `${shown}${version}`), ...labelled }, ...agentVisits] };
   } catch (error) {
     const said = error instanceof Error ? error.message : 'error';

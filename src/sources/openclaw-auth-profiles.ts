@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { discoverAgentDirs, stateDirs, type AgentDir } from './openclaw-paths.js';
 import { stateDatabasePath } from './openclaw-db.js';
-import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
+import { inlineKeyUsage, profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
 import { duplicateKeys } from './duplicate-keys.js';
 import { readCredentialDocument } from './credential-document.js';
 import { pathExists } from '../core/files.js';
@@ -52,7 +52,7 @@ async function readAgent(agent: AgentDir, now: number, handOverSecret?: SecretHa
   else if (store.kind === 'error') {
     visits.push(failedVisit(name, storePath, store.message));
     profiles.push(problemProfile(rowFor(storePath), store.message));
-  } else visits.push({ ...foundVisit(name, storePath), authStore: { order: store.value.order, usage: stats } });
+  } else visits.push({ ...foundVisit(name, storePath), authStore: { order: store.value.order, inlineKeys: inlineKeyUsage(stats) } });
 
   if (state.kind === 'error') {
     visits.push(failedVisit(name, statePath, state.message));

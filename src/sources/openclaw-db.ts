@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { discoverAgentDirs, stateDatabasePath, stateDirs } from './openclaw-paths.js';
-import { profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
+import { inlineKeyUsage, profilesFromStore, readStateDocument, readStoreDocument, readUsageStats, type StoreOrigin } from './openclaw-store-format.js';
 import type { Read } from '../core/json-reader.js';
 import { parseJsonText } from '../core/files.js';
 import { resolveReferences } from './secret-refs.js';
@@ -88,7 +88,7 @@ async function readProfiles({ store: storeRow, state: stateRow }: StoredRows, no
     updatedAtMs: Number.isFinite(updated) && updated > 0 ? updated : null,
     ...(handOverSecret ? { handOverSecret } : {}),
   };
-  return { profiles: profilesFromStore(store.value, stats, origin, now), authStore: { order: { ...store.value.order, ...(state?.ok ? state.value.order : {}) }, usage: stats } };
+  return { profiles: profilesFromStore(store.value, stats, origin, now), authStore: { order: { ...store.value.order, ...(state?.ok ? state.value.order : {}) }, inlineKeys: inlineKeyUsage(stats) } };
 }
 
 async function readDatabase(location: DatabaseLocation, now: number, handOverSecret?: SecretHandOver): Promise<SourceResult> {

@@ -1,4 +1,4 @@
-import { describeSpan, formatLocalTime } from '../core/duration.js';
+import { describeSpan } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { isValidTimeMs } from '../core/iso-time.js';
@@ -42,8 +42,7 @@ export function readStateDocument(document: unknown): Read<{ usageStats?: Record
   return readObject(document, (state) => ({ usageStats: state.map('usageStats'), order: readOrder(state.fields.order) }));
 }
 
-type UsageStatsEntry = UsageFacts;
-type UsageStats = Record<string, UsageStatsEntry>;
+type UsageStats = Record<string, UsageFacts>;
 
 const finiteOrNone = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 /** A reason or model name as OpenClaw writes them (`billing`, `claude-opus-4-6`); anything else is never shown. */
@@ -69,6 +68,14 @@ export function readUsageStats(raw: Record<string, unknown> | undefined): UsageS
     };
   }
   return stats;
+}
+
+/** A profile's own usageStats entry, `null` when it has none. */
+const usageOf = (stats: UsageStats, id: string): UsageFacts | null => (Object.hasOwn(stats, id) ? stats[id]! : null);
+
+/** The usageStats entries of the config keys (`inline-api-key:<provider>`), which are no profile's. */
+export function inlineKeyUsage(stats: UsageStats): UsageStats {
+  return Object.fromEntries(Object.entries(stats).filter(([id]) => id.startsWith('inline-api-key:')));
 }
 
 /** Where a secret held elsewhere lives (`keyRef`, `tokenRef`). */
@@ -174,8 +181,8 @@ const refreshFence = /^openclaw-oauth-refresh-fence:v1:[0-9a-f]{32}:(failed:)?ac
  * While OpenClaw refreshes an OAuth profile it stores an inert fence instead of the tokens
  * (with `expires: 1`). A `failed:` fence means the single-use refresh token is gone.
  */
-function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin: StoreOrigin, now: number, failed: boolean): Profile {
-  const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type };
+function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin: StoreOrigin, usage: UsageFacts | null, now: number, failed: boolean): Profile {
+  const base = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type, usage };
   const fix = remediation(entry.provider, id, entry.type);
   if (failed) {
     return makeProfile({ ...base, verdict: { status: 'expired', reason: `refresh failed — log in again: ${fix}` }, notes: origin.notes });
@@ -197,10 +204,10 @@ function fenceProfile(id: string, entry: Credential & { type: 'oauth' }, origin:
  * the profile is missing); a small number (seconds, 1970) is a time long past (expired). Either
  * way the row counts only where a route would pick it.
  */
-function unusableExpiry(id: string, entry: Credential, origin: StoreOrigin, message: string): Profile {
+function unusableExpiry(id: string, entry: Credential, origin: StoreOrigin, usage: UsageFacts | null, message: string): Profile {
   const written = entry.type === 'api_key' ? undefined : entry.expires;
   const invalid = !isValidTimeMs(written);
-  const row = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type, notes: origin.notes };
+  const row = { id, provider: entry.provider, source: origin.source, agent: origin.agent, path: origin.path, type: entry.type, notes: origin.notes, usage };
   return makeProfile({ ...row, secret: secretOf(entry).secret, verdict: { status: invalid ? 'missing' : 'expired', reason: `${invalid ? 'invalid_expires: ' : ''}${message} (${origin.path})` } });
 }
 
@@ -214,21 +221,6 @@ function nonEmpty(value: string | undefined): value is string {
 function providerFromId(id: string): string {
   const colon = id.indexOf(':');
   return colon > 0 ? id.slice(0, colon) : 'unknown';
-}
-
-/** Cooldown and disabled windows still in the future, in words. */
-function usageNotes(stats: UsageStatsEntry | undefined, now: number): readonly string[] {
-  if (!stats) return noNotes;
-  const notes: string[] = [];
-  const reason = stats.disabledReason ? ` (${stats.disabledReason.slice(0, 40)})` : '';
-  const until = (ms: number, field: string) => (isValidTimeMs(ms) ? formatLocalTime(ms) : `an invalid time (usageStats ${field} ${ms})`);
-  if (stats.disabledUntil !== undefined && stats.disabledUntil > now) {
-    notes.push(`disabled until ${until(stats.disabledUntil, 'disabledUntil')}${reason}`);
-  }
-  if (stats.cooldownUntil !== undefined && stats.cooldownUntil > now) {
-    notes.push(`in cooldown until ${until(stats.cooldownUntil, 'cooldownUntil')}`);
-  }
-  return notes;
 }
 
 /**
@@ -273,19 +265,18 @@ function secretOf(entry: Credential): { secret: Profile['secret']; value: string
   }
 }
 
-function profileFromCredential(id: string, entry: Credential, origin: StoreOrigin, stats: UsageStats, now: number): Profile {
+function profileFromCredential(id: string, entry: Credential, origin: StoreOrigin, usage: UsageFacts | null, now: number): Profile {
   if (entry.type === 'oauth' && entry.access) {
     const fence = refreshFence.exec(entry.access);
-    if (fence) return fenceProfile(id, entry, origin, now, fence[1] !== undefined);
+    if (fence) return fenceProfile(id, entry, origin, usage, now, fence[1] !== undefined);
   }
   const expires = entry.type === 'api_key' ? ({ ok: true, ms: null } as const) : checkEpochMs(entry.expires, 'expires');
-  if (!expires.ok) return unusableExpiry(id, entry, origin, expires.message);
+  if (!expires.ok) return unusableExpiry(id, entry, origin, usage, expires.message);
   const { secret, value, notes, reference } = secretOf(entry);
   // An OAuth entry hands over its access token only, never the refresh token `value` may be.
   const sendable = entry.type === 'oauth' ? (nonEmpty(entry.access) ? entry.access : null) : value;
   const accountId = entry.type === 'oauth' && nonEmpty(entry.accountId) ? entry.accountId.trim() : null;
   if (sendable && origin.handOverSecret && !entry.replaced) origin.handOverSecret({ source: origin.source, agent: origin.agent, id }, { value: sendable, ...(accountId ? { accountId } : {}) });
-  const usage = usageNotes(stats[id], now);
   const own = entry.replaced ? ['replaced by a newer setup (setup_inactive)'] : notes;
   // The whole profile written out, not through makeProfile: this runs once per credential,
   // and the fields object makeProfile copies from would be one more object per profile.
@@ -302,7 +293,8 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     reference: reference ?? null,
     fingerprint: value ? fingerprint(value) : null,
     fileExposed: false,
-    notes: usage.length === 0 && origin.notes.length === 0 ? own : [...own, ...usage, ...origin.notes],
+    notes: origin.notes.length === 0 ? own : [...own, ...origin.notes],
+    usage,
     problem: null,
     verdict: null,
   };
@@ -315,7 +307,8 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
 export function profilesFromStore(document: StoreDocument, stats: UsageStats, origin: StoreOrigin, now: number): Profile[] {
   return Object.entries(document.profiles).map(([id, value]) => {
     const read = readCredential(id, value);
-    return read.ok ? profileFromCredential(id, read.value, origin, stats, now) : unreadable(id, value, origin, read.problems);
+    const usage = usageOf(stats, id);
+    return read.ok ? profileFromCredential(id, read.value, origin, usage, now) : { ...unreadable(id, value, origin, read.problems), usage };
   });
 }
 

@@ -29,8 +29,13 @@ export interface Profile {
   fingerprint: string | null;
   /** Its file can be read by users other than the owner (group or others). */
   fileExposed: boolean;
-  /** Facts worth showing next to the status (cooldowns, file permissions, where from). */
+  /** Facts worth showing next to the status (file permissions, where from). */
   notes: readonly string[];
+  /**
+   * Its store's `usageStats` entry (cooldown, disabled and blocked windows, last use), as stored;
+   * `null` where there is none. Judged in one place, src/evaluate/windows.ts.
+   */
+  usage: UsageFacts | null;
   /** Set when this row stands for something that could not be read or understood. */
   problem: string | null;
   /**
@@ -50,7 +55,7 @@ export interface SourceVisit {
   found: boolean;
   ok: boolean;
   error: string | null;
-  /** For an OpenClaw profile store: its `order` and `usageStats`, which decide the gateway's routes. */
+  /** For an OpenClaw profile store: its `order` and its config keys' windows, which decide the gateway's routes. */
   authStore?: AuthStoreFacts;
   /** The fleet name of the gateway visited (as on its rows); absent for every other place. */
   gateway?: string;
@@ -75,8 +80,8 @@ export interface UsageFacts {
 export interface AuthStoreFacts {
   /** The store's `order`: provider (lower-cased) → profile ids. */
   order: Readonly<Record<string, readonly string[]>>;
-  /** `usageStats` by profile id, also `inline-api-key:<provider>` entries. */
-  usage: Readonly<Record<string, UsageFacts>>;
+  /** `usageStats` of the config keys (`inline-api-key:<provider>`); a profile's own entry is on the profile. */
+  inlineKeys: Readonly<Record<string, UsageFacts>>;
 }
 
 export interface SourceResult {
@@ -139,6 +144,7 @@ export function makeProfile(fields: Pick<Profile, 'id' | 'provider' | 'source'> 
     fingerprint: fields.fingerprint ?? null,
     fileExposed: fields.fileExposed ?? false,
     notes: fields.notes ?? noNotes,
+    usage: fields.usage ?? null,
     problem: fields.problem ?? null,
     verdict: fields.verdict ?? null,
     ...(fields.gateway ? { gateway: fields.gateway } : {}),

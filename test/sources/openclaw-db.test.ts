@@ -39,7 +39,10 @@ describe('OpenClaw SQLite store (fixtures made by OpenClaw 2026.9.6)', () => {
       ['openai:fixture@example.com', 'oauth', 'openai', 'ok'],
     ]);
     expect(evaluations[0]!.expiresAt).toBe(1893456000000);
-    expect(evaluations[1]!.detail).toMatch(/in cooldown until 2030-01-01/);
+    // Its usageStats hold a cooldown until 2030, which OpenClaw never applies to OpenRouter
+    // (usage-state-*.mjs `isAuthCooldownBypassedForProvider`): the row says none, as the route does.
+    expect(evaluations[1]!.profile.usage).toMatchObject({ cooldownUntil: Date.parse('2030-01-01T00:00:00Z') });
+    expect(evaluations[1]!.detail).toBe('no expiry');
     expect(evaluations[2]!.profile.refreshable).toBe(true);
     expect(evaluations.every((e) => e.profile.source === 'openclaw-db' && e.profile.path === join(home, '.openclaw/state/openclaw.sqlite'))).toBe(true);
     expect(visits.find((v) => v.path?.endsWith('openclaw.sqlite'))).toMatchObject({ found: true, ok: true });

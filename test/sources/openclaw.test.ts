@@ -4,11 +4,18 @@ import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openclawAuthProfiles } from '../../src/sources/openclaw-auth-profiles.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { policyFromConfig } from '../../src/evaluate/policy.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Profile } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 import { contextFor } from '../helpers/context.js';
 import { agentStore, makeHome } from '../helpers/home.js';
 
 const store = (profiles: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ json: { version: 1, profiles, ...extra } });
+/** What the row says: the usage stats are judged with the status (src/evaluate/windows.ts). */
+const detailOf = (profile: Profile) => evaluate(profile, NOW, policyFromConfig(defaultConfig() as Config, undefined, 'authwatch')).detail;
 
 describe('openclaw auth-profiles.json source', () => {
   it('reads every credential type and keeps only the fingerprint', async () => {
@@ -54,9 +61,10 @@ describe('openclaw auth-profiles.json source', () => {
     const { profiles } = await openclawAuthProfiles.read(contextFor(home));
     expect(profiles.map((p) => `${p.agent}/${p.id}`)).toEqual(['main/anthropic:default', 'work/openrouter:default']);
     // auth-profiles.json wins for the whole entry it has: its cooldown, not auth-state's.
-    expect(profiles[0]!.notes.join(' ')).toMatch(/in cooldown until/);
-    expect(profiles[0]!.notes.join(' ')).not.toMatch(/disabled/);
-    expect(profiles[1]!.notes.join(' ')).not.toMatch(/cooldown/);
+    expect(profiles[0]!.usage).toEqual({ cooldownUntil: NOW + HOUR });
+    expect(detailOf(profiles[0]!)).toMatch(/in cooldown until/);
+    expect(detailOf(profiles[0]!)).not.toMatch(/disabled/);
+    expect(detailOf(profiles[1]!)).not.toMatch(/cooldown/);
   });
 
   it('uses auth-state.json usage stats when the store has none', async () => {
@@ -67,7 +75,7 @@ describe('openclaw auth-profiles.json source', () => {
       },
     });
     const { profiles } = await openclawAuthProfiles.read(contextFor(home));
-    expect(profiles[0]!.notes.join(' ')).toMatch(/disabled until 2026-11-24 14:00 .*\(billing\)/);
+    expect(detailOf(profiles[0]!)).toMatch(/disabled until 2026-11-24 14:00 .*\(billing\)/);
   });
 
   it('--agent restricts to one agent', async () => {
