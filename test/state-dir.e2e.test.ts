@@ -23,14 +23,14 @@ describe('a state directory another user could write to', () => {
     const { home, dir, sink } = await homeWithStateDir(0o777);
     const result = await runCli(['check', '--send', '--now', NOW_ISO], { home });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`authwatch: the state directory ${dir} is writable by other users (mode 777); fix: chmod go-w ${dir}`);
+    expect(result.stderr).toContain(`authwatch: the state directory ${dir} is writable by every user (mode 0777), who could change what it says; fix: chmod go-w ${dir}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(sink.requests).toHaveLength(0);
     // The report is never swallowed by a state failure: the JSON is printed whole, with exit 3 in it.
     const json = await runCli(['check', '--send', '--json', '--now', NOW_ISO], { home });
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'expired', exitCode: 3, alerts: { error: expect.stringContaining('writable by other users'), channels: [] } });
-    expect(json.stderr).toContain(`the state directory ${dir} is writable by other users`);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'expired', exitCode: 3, alerts: { error: expect.stringContaining('writable by every user'), channels: [] } });
+    expect(json.stderr).toContain(`the state directory ${dir} is writable by every user`);
     chmodSync(dir, 0o700);
     expect((await runCli(['check', '--send', '--now', NOW_ISO], { home })).code).toBe(1);
     expect(sink.requests).toHaveLength(1);
@@ -41,7 +41,7 @@ describe('a state directory another user could write to', () => {
     chownSync(dir, 4321, 4321);
     const result = await runCli(['check', '--send', '--now', NOW_ISO], { home });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`authwatch: the state directory ${dir} belongs to uid 4321, not to this user \\(uid 0\\); fix: chown`));
+    expect(result.stderr).toMatch(new RegExp(`authwatch: the state directory ${dir} belongs to uid 4321, not to this user \\(uid 0\\), who could change it; fix: chown 0 `));
     expect(sink.requests).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@ import { AuthwatchError } from './errors.js';
 import { makeDirectory } from './atomic-write.js';
 import { describeFsError, readBoundedText, statIfVisible } from './files.js';
 import { xdgBaseDir } from './paths.js';
-import { shellWord } from './shell-word.js';
+import { distrustOf } from './file-trust.js';
 
 // authwatch's state directory and the reading of its files, below everything that keeps state
 // there: the alert memory, the last run, the credential memory, the live checks' results.
@@ -18,17 +18,10 @@ export function stateDirectory(env: NodeJS.ProcessEnv, home: string): string {
 
 /**
  * The state decides what is sent (and what is not): a directory or file another user could
- * have written is refused, like the caches' files.
+ * have written is refused, by the rule the config and secret files follow (file-trust.ts).
  */
-function foreignReason(path: string, info: Stats, what: string): string | undefined {
-  const uid = process.getuid?.();
-  if (uid === undefined) return undefined; // Windows: no owners to compare
-  if (info.uid !== uid) {
-    return `the ${what} ${path} belongs to uid ${info.uid}, not to this user (uid ${uid}); fix: chown it to this user, or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own`;
-  }
-  if ((info.mode & 0o022) !== 0) return `the ${what} ${path} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); fix: chmod go-w ${shellWord(path)}`;
-  return undefined;
-}
+const foreignReason = (path: string, info: Stats, what: string): string | undefined =>
+  distrustOf(info, path, false, { name: `the ${what} ${path}`, elsewhere: 'point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own' });
 
 function refuseForeign(path: string, info: Stats, what: string): void {
   const reason = foreignReason(path, info, what);

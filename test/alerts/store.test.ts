@@ -183,18 +183,18 @@ describe('the state directory and file are ours alone', () => {
     const dir = freshDir();
     await saveState(dir, emptyState());
     chmodSync(dir, 0o777);
-    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the state directory ${dir} is writable by other users (mode 777); fix: chmod go-w ${dir}`);
-    await expect(lockState(dir, 0)).rejects.toThrow(/writable by other users/);
+    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the state directory ${dir} is writable by every user (mode 0777), who could change what it says; fix: chmod go-w ${dir}`);
+    await expect(lockState(dir, 0)).rejects.toThrow(/writable by every user/);
     chmodSync(dir, 0o700);
     chmodSync(join(dir, 'state.json'), 0o666);
-    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the alert state ${join(dir, 'state.json')} is writable by other users (mode 666)`);
+    await expect(loadState(dir, silentLog, NOW)).rejects.toThrow(`the alert state ${join(dir, 'state.json')} is writable by every user (mode 0666), who could change what it says`);
     chmodSync(join(dir, 'state.json'), 0o644);
     await expect(loadState(dir, silentLog, NOW)).resolves.toEqual(emptyState());
     // The fix is a command to paste: a path with a blank is quoted for the shell.
     const spaced = join(dir, 'state dir');
     mkdirSync(spaced, { recursive: true, mode: 0o700 });
     chmodSync(spaced, 0o777);
-    await expect(loadState(spaced, silentLog, NOW)).rejects.toThrow(`the state directory ${spaced} is writable by other users (mode 777); fix: chmod go-w '${spaced}'`);
+    await expect(loadState(spaced, silentLog, NOW)).rejects.toThrow(`the state directory ${spaced} is writable by every user (mode 0777), who could change what it says; fix: chmod go-w '${spaced}'`);
   });
 
   it.runIf(process.getuid?.() === 0)('refuses a state directory or file owned by another user', async () => {
@@ -203,7 +203,8 @@ describe('the state directory and file are ours alone', () => {
     chownSync(join(dir, 'state.json'), 1234, 1234);
     const error = await loadState(dir, silentLog, NOW).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthwatchError);
-    expect((error as Error).message).toMatch(/alert state .*state\.json belongs to uid 1234, not to this user \(uid 0\); fix: chown/);
+    expect((error as Error).message).toMatch(/alert state .*state\.json belongs to uid 1234, not to this user \(uid 0\), who could change it; fix: chown 0 /);
+    expect((error as Error).message).toContain('; or point $XDG_STATE_HOME (or $STATE_DIRECTORY) at a directory of your own');
     chownSync(dir, 1234, 1234);
     await expect(lockState(dir, 0)).rejects.toThrow(/state directory .* belongs to uid 1234/);
     expect(existsSync(join(dir, 'state.lock'))).toBe(false);
