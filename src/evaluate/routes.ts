@@ -428,13 +428,13 @@ function seenByOwner(owner: string | null, { byAgent, shareable }: ReturnType<ty
 }
 
 /** The stored profiles and the env keys an owner sees, by provider. */
-function byProvider(seen: readonly Evaluation[]): { stored: Map<string, Evaluation[]>; env: Map<string, Evaluation[]>; providers: string[] } {
+function byProvider(seen: readonly Evaluation[], mode: PolicyMode): { stored: Map<string, Evaluation[]>; env: Map<string, Evaluation[]>; providers: string[] } {
   const stored = new Map<string, Evaluation[]>();
   const env = new Map<string, Evaluation[]>();
   const providers = new Set<string>();
   for (const e of seen) {
-    // A pool's rotation key serves only after the route's own key; an external plugin's key only once it is installed.
-    if (e.profile.source === sourceNames.env && !envRowServesRoutes(e.profile)) continue;
+    // A pool's rotation key serves only after the route's own key; an external plugin's key only through that plugin.
+    if (e.profile.source === sourceNames.env && !envRowServesRoutes(e.profile, mode)) continue;
     const provider = e.profile.provider.toLowerCase();
     addTo(e.profile.source === sourceNames.env ? env : stored, provider, e);
     providers.add(provider);
@@ -450,7 +450,7 @@ export function buildRoutes(input: RouteInputs): Route[] {
   // functions above, for the reason given at firstOfEachId.
   const owned = byOwner(input.evaluations);
   return routeOwners(input).flatMap((owner) => {
-    const { stored, env, providers } = byProvider(seenByOwner(owner, owned));
+    const { stored, env, providers } = byProvider(seenByOwner(owner, owned), input.mode);
     const uses = typeof input.uses === 'function' ? input.uses(owner, providers) : input.uses;
     const usesBy = new Map<string, ProviderUse[]>();
     for (const use of uses) addTo(usesBy, use.provider, use);

@@ -3,7 +3,8 @@ import { fingerprint } from '../core/fingerprint.js';
 import { registerSecret } from '../core/scrub.js';
 import { readGatewayDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
-import { externalPluginNote, providerEnvAliases, providerEnvVars, rotationKeyNote } from './provider-env.js';
+import { readExternalPluginStates } from './openclaw-plugins.js';
+import { externalPluginNotes, providerEnvAliases, providerEnvVars, rotationKeyNote, type ExternalPluginState } from './provider-env.js';
 import {
   absentVisit,
   failedVisit,
@@ -20,10 +21,13 @@ import { sourceNames } from './source-names.js';
 
 const name = sourceNames.env;
 
-/** Where a key came from, and for an external plugin's provider, that the plugin must be installed. */
-function whereFrom(provider: string, inProcess: boolean, dotenvPath: string): string[] {
-  const external = externalPluginNote(provider);
-  return [inProcess ? 'from the process environment' : `from ${dotenvPath}`, ...(external ? [external] : [])];
+/** Where a key came from. */
+const whereFrom = (inProcess: boolean, dotenvPath: string): string => (inProcess ? 'from the process environment' : `from ${dotenvPath}`);
+
+/** A row of an external plugin's provider says whether the gateway runs that plugin (a provider not in `plugins` is OpenClaw's own). */
+function withPluginNotes(profile: Profile, plugins: ReadonlyMap<string, ExternalPluginState>): Profile {
+  const state = plugins.get(profile.provider);
+  return state ? { ...profile, notes: [...profile.notes, ...externalPluginNotes(state)] } : profile;
 }
 
 interface PoolVariables {
@@ -133,14 +137,16 @@ export const envKeys: Source = {
             type: variable.includes('OAUTH_TOKEN') ? 'token' : 'api_key',
             path: inProcess ? null : dotenvPath,
             fingerprint: fingerprint(value),
-            notes: whereFrom(provider, inProcess, dotenvPath),
+            notes: [whereFrom(inProcess, dotenvPath)],
           }),
         );
         break;
       }
     }
-    profiles.push(...rotationKeys(context, fromFile, dotenvPath, profiles));
-    return { profiles, visits };
+    // The installed plugin index is read only when an external plugin's provider has a key.
+    const pending = [...profiles, ...rotationKeys(context, fromFile, dotenvPath, profiles)];
+    const plugins = await readExternalPluginStates(context, [...new Set(pending.map((profile) => profile.provider))]);
+    return { profiles: pending.map((profile) => withPluginNotes(profile, plugins)), visits };
   },
 };
 
@@ -179,7 +185,7 @@ function rotationKeys(context: SourceContext, fromFile: ReadonlyMap<string, stri
           type: 'api_key',
           path: inProcess ? null : dotenvPath,
           fingerprint: fingerprint(key.value),
-          notes: [rotationKeyNote, ...whereFrom(provider, inProcess, dotenvPath)],
+          notes: [rotationKeyNote, whereFrom(inProcess, dotenvPath)],
         }),
       );
     }

@@ -13,6 +13,7 @@
  *           OpenClaw normalises when it loads a store.
  * No expected answer is written here: the real CLI's answers are recorded in expected.json.
  */
+import { fileURLToPath } from 'node:url';
 import type { FileSpec } from '../helpers/home.js';
 
 export const MIN = 60_000;
@@ -88,6 +89,9 @@ const fence = (state: 'pending' | 'failed', provider = 'anthropic') => {
 };
 const store = (profiles: Record<string, unknown>, state?: StoreRows['state']): StoreRows => ({ store: { version: 1, profiles }, ...(state ? { state } : {}) });
 const stats = (usageStats: Record<string, unknown>, extra: Omit<NonNullable<StoreRows['state']>, 'version' | 'usageStats'> = {}) => ({ version: 1 as const, usageStats, ...extra });
+/** The official external deepseek plugin as npm serves it (test/fixtures/openclaw-plugins/README.md), installed by the real CLI offline. */
+const deepseekPlugin = fileURLToPath(new URL('../fixtures/openclaw-plugins/openclaw-deepseek-provider-2026.9.5.tgz', import.meta.url));
+const installDeepseek: CliStep = { args: ['plugins', 'install', deepseekPlugin, '--force', '--accept-capabilities'] };
 const agentJson = (agent: string) => `.openclaw/agents/${agent}/agent/auth-profiles.json`;
 
 export const homes: Home[] = [
@@ -163,6 +167,22 @@ export const homes: Home[] = [
     files: () => ({ '.openclaw/.env': `OPENCLAW_LIVE_ANTHROPIC_KEYS=${tok('ant', 'pool1')}\n` }),
   },
   { name: 'env-groq-external-plugin', kind: 'rows', covers: 'GROQ_API_KEY, declared by the official external groq plugin (not installed)', config: model('groq/llama-3.3-70b-versatile'), env: { GROQ_API_KEY: tok('groq', 'env') } },
+  {
+    name: 'env-deepseek-plugin-installed',
+    kind: 'cli',
+    covers: 'DEEPSEEK_API_KEY with the external deepseek plugin installed by `openclaw plugins install` (its installed plugin index row)',
+    config: model('deepseek/deepseek-chat'),
+    env: { DEEPSEEK_API_KEY: tok('deepseek', 'env') },
+    cli: () => [installDeepseek],
+  },
+  {
+    name: 'env-deepseek-plugin-disabled',
+    kind: 'cli',
+    covers: 'the external deepseek plugin installed, then `openclaw plugins disable deepseek`: models status still reads its env key',
+    config: model('deepseek/deepseek-chat'),
+    env: { DEEPSEEK_API_KEY: tok('deepseek', 'env') },
+    cli: () => [installDeepseek, { args: ['plugins', 'disable', 'deepseek'] }],
+  },
   { name: 'env-deepseek-pool-only', kind: 'rows', covers: 'DEEPSEEK_API_KEYS alone (external plugin, not installed)', config: model('deepseek/deepseek-chat'), env: { DEEPSEEK_API_KEYS: tok('deepseek', 'pool') } },
   { name: 'env-wrong-provider-key', kind: 'rows', covers: 'an env key of another provider does not help', config: model('google/gemini-2.5-pro'), env: { ANTHROPIC_API_KEY: tok('ant', 'env') } },
   {

@@ -79,14 +79,14 @@ describe('environment keys source', () => {
       ['env:MISTRAL_API_KEY', 'mistral', 'api_key'],
     ]);
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
-    // Not in OpenClaw's package: `models status` calls a groq route indeterminate until the plugin is installed.
-    expect(profiles[1]!.notes).toContain('read by the official external plugin @openclaw/groq-provider once installed (`openclaw plugins install @openclaw/groq-provider`); not counted for a route: authwatch does not check the install');
-    expect(profiles.map(envRowServesRoutes)).toEqual([false, false, false]);
+    // Not in OpenClaw's package, and no installed plugin index in this home: `models status` calls a groq route indeterminate.
+    expect(profiles[1]!.notes).toContain('read only by the official external plugin @openclaw/groq-provider, which is not installed; fix: `openclaw plugins install @openclaw/groq-provider`, then restart the gateway');
+    expect(profiles.map((p) => envRowServesRoutes(p, 'openclaw'))).toEqual([false, false, false]);
   });
 
   it('a bundled provider\'s key serves routes; a rotation key does not', async () => {
     const { profiles } = await envKeys.read(contextFor(makeHome(), { ANTHROPIC_API_KEY: 'a', ANTHROPIC_API_KEY_2: 'b' }));
-    expect(profiles.map((p) => [p.id, envRowServesRoutes(p)])).toEqual([
+    expect(profiles.map((p) => [p.id, envRowServesRoutes(p, 'authwatch')])).toEqual([
       ['env:ANTHROPIC_API_KEY', true],
       ['env:ANTHROPIC_API_KEY_2', false],
     ]);
