@@ -1,6 +1,6 @@
 import { describeSpan } from '../core/duration.js';
 import { makeProfile, type Profile } from '../sources/source.js';
-import type { ProviderUse } from '../sources/openclaw-config.js';
+import type { CronJobRef, ProviderUse } from '../sources/openclaw-config.js';
 import type { Evaluation } from './evaluate.js';
 import { normalizedModelId } from './model-ids.js';
 import type { Status } from './status.js';
@@ -35,6 +35,8 @@ export interface RouteModel {
   id: string | null;
   /** `null`: not looked up (live checks off, or no credential serves the route). */
   check: ModelFact | null;
+  /** Set for a cron job's model override. */
+  cronJob?: CronJobRef;
 }
 
 /** The models of a route's uses, once per role and id. */
@@ -48,7 +50,7 @@ export function routeModels(provider: string, uses: readonly ProviderUse[]): Rou
     // gives it the agent's own default provider, which a lookup under this route could get wrong.
     const primary = use.role === 'model' || use.role === 'default model';
     const id = slash > 0 || primary ? normalizedModelId(provider, runs.slice(slash + 1)) : null;
-    if (!models.some((m) => m.role === use.role && m.id === id && m.ref === use.model)) models.push({ role: use.role, ref: use.model, id, check: null });
+    if (!models.some((m) => m.role === use.role && m.id === id && m.ref === use.model)) models.push({ role: use.role, ref: use.model, id, check: null, ...(use.cronJob ? { cronJob: use.cronJob } : {}) });
   }
   return models;
 }
@@ -122,6 +124,8 @@ export function modelFix(route: Pick<ModelRoute, 'provider' | 'agent'>, model: R
   const ref = model.ref.includes('/') ? model.ref : `${route.provider}/${model.ref}`;
   const instead = '<a model that exists>';
   const agent = route.agent !== null && route.agent !== 'main' ? ` (for the agent ${route.agent}: its own setting in openclaw.json's agents list, when it has one)` : '';
+  // A cron job's override is the job's own setting (`openclaw cron edit`), whichever agent runs it.
+  if (model.cronJob) return model.cronJob.fallback ? `openclaw cron edit ${model.cronJob.id} --fallbacks <its fallbacks without ${ref}> (or --clear-fallbacks)` : `openclaw cron edit ${model.cronJob.id} --model ${instead} (or --clear-model: the agent's own model)`;
   switch (model.role) {
     case 'fallback':
       return `openclaw models fallbacks remove ${ref}${agent}`;
@@ -161,7 +165,8 @@ export function missingModelRows(routes: readonly ModelRoute[], now: number): Ev
   for (const route of routes) {
     for (const model of route.models) {
       if (model.check?.verdict !== 'missing') continue;
-      const status: Status = fallbackRoles.has(model.role) ? 'expiring' : 'missing';
+      // A cron job's own model fails each of its runs; one of its fallbacks only when reached.
+      const status: Status = fallbackRoles.has(model.role) || model.cronJob?.fallback === true ? 'expiring' : 'missing';
       const id = `model:${route.provider}/${model.id ?? model.ref}`;
       if (rows.some((row) => row.profile.id === id && row.profile.agent === route.agent)) continue;
       rows.push({

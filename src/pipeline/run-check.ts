@@ -76,6 +76,10 @@ async function check({ context: given, config, policy, log, remembers, fromOpenc
     );
   }
   const openclawMode = policy.mode === 'openclaw';
+  // Cron jobs' model overrides are checked by authwatch's own policy only (`models status` does not count them).
+  if (!openclawMode && openclawConfig.cronProblem) {
+    profiles.push(problemProfile({ id: 'openclaw:cron', provider: 'unknown', source: sourceNames.openclawConfig, path: openclawConfig.path }, openclawConfig.cronProblem));
+  }
   const refuses = refusingLegacyOwner(profiles, openclawConfig.agent);
   if (openclawMode) profiles.push(...legacyStoreRefusals(profiles, refuses));
   // A config OpenClaw cannot load (an unset `${VAR}` key, a roster without an owner): neither the CLI nor the gateway runs.

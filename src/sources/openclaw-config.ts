@@ -6,6 +6,7 @@ import { agentEntries, normalizeAgentId, openclawDefaultAgent } from './openclaw
 import { readGatewayDotenv } from './dotenv.js';
 import { readCredentialFile } from '../core/files.js';
 import { absentVisit, failedVisit, foundVisit, type SourceContext, type SourceVisit } from './source.js';
+import { readCronModelJobs, type CronModelJob } from './openclaw-cron.js';
 
 // What OpenClaw 2026.9.6's `models status` reads from openclaw.json to decide which providers
 // are in use (list.status-command: primary, fallbacks, image model, utility model, the
@@ -48,6 +49,12 @@ export interface RequiredProvider {
   reason: string;
 }
 
+/** A cron job's model override: the job's id, and whether the ref is one of its fallbacks. */
+export interface CronJobRef {
+  id: string;
+  fallback: boolean;
+}
+
 /** One model ref OpenClaw's status counts as a provider use. */
 export interface ProviderUse {
   provider: string;
@@ -58,6 +65,8 @@ export interface ProviderUse {
   reason?: string;
   /** The `provider/model` ref that runs, when `model` is not it: an alias, or a ref cut short for display. */
   runs?: string;
+  /** The cron job whose model override this is (role `cron job <name>`, or `cron job <name> fallback` for one of its fallbacks). */
+  cronJob?: CronJobRef;
 }
 
 /** `auth` of openclaw.json: what orders a provider's profiles. */
@@ -97,6 +106,8 @@ export interface OpenclawConfigRead {
   ownedConfigKeys: ReadonlySet<string>;
   /** Why OpenClaw cannot load this config (an unset `${VAR}` key, a roster without an owner), each with its fix. */
   loadProblems: string[];
+  /** Why the cron jobs' model overrides (state DB `cron_jobs`) could not be read, naming the file; `null` when read or absent. */
+  cronProblem: string | null;
   visit: SourceVisit;
   path: string;
   problem: string | null;
@@ -233,7 +244,7 @@ async function environmentOf(context: SourceContext, document: unknown): Promise
 }
 
 /** Provider uses and auth ordering from a parsed openclaw.json; lenient where OpenClaw is. */
-export function providerUsesOf(document: unknown, agent: string | null, statusView = false): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string>; ownEndpoints: Set<string> } {
+export function providerUsesOf(document: unknown, agent: string | null, statusView = false, cron: readonly CronModelJob[] = []): { uses: ProviderUse[]; agent: string; modelConfigured: boolean; auth: OpenclawAuthConfig; configKeys: Set<string>; ownedConfigKeys: Set<string>; ownEndpoints: Set<string> } {
   const config = isJsonObject(document) ? document : {};
   const agents = isJsonObject(config.agents) ? config.agents : {};
   const defaults = isJsonObject(agents.defaults) ? agents.defaults : {};
@@ -260,7 +271,15 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   const configuredPrimary = primaryOf(entry?.model) ?? primaryOf(defaults.model);
   const heartbeat = heartbeatModelOf(entry, defaults);
   const automaticUtility = utility === undefined && configuredPrimary ? automaticUtilityModel(configuredPrimary, aliases) : undefined;
-  const refs: { ref: string; role: string }[] = [
+  // The model overrides of the enabled cron jobs this agent runs (a job without an agent runs on
+  // the default agent); `models status` does not count them.
+  const defaultAgent = defaultAgentOf(document);
+  const runsJob = (job: CronModelJob) => (job.agent ?? ('agent' in defaultAgent ? defaultAgent.agent : openclawDefaultAgent)) === selected;
+  const cronRefs = statusView ? [] : cron.filter(runsJob).flatMap((job) => [
+    ...(job.model ? [{ ref: job.model, role: `cron job ${job.name}`, cronJob: { id: job.id, fallback: false } }] : []),
+    ...job.fallbacks.map((ref) => ({ ref, role: `cron job ${job.name} fallback`, cronJob: { id: job.id, fallback: true } })),
+  ]);
+  const refs: { ref: string; role: string; cronJob?: CronJobRef }[] = [
     { ref: primary, role: primaryOf(own?.model) || primaryOf(defaults.model) ? 'model' : 'default model' },
     ...fallbacks.map((ref) => ({ ref, role: 'fallback' })),
     ...(primaryOf(defaults.imageModel) ? [{ ref: primaryOf(defaults.imageModel)!, role: 'image model' }] : []),
@@ -274,12 +293,13 @@ export function providerUsesOf(document: unknown, agent: string | null, statusVi
   // The automatic one (the agent's own primary's provider) only adds a provider the models above
   // do not use already; without a configured primary it is the default model's, in use already.
   if (automaticUtility && !refs.some(({ ref }) => providerOfModelRef(ref, aliases) === providerOfModelRef(automaticUtility, aliases))) refs.push({ ref: automaticUtility, role: 'utility model' });
+  refs.push(...cronRefs);
   const uses: ProviderUse[] = [];
-  for (const { ref, role } of refs) {
+  for (const { ref, role, cronJob } of refs) {
     const provider = providerOfModelRef(ref, aliases);
     const shown = ref.trim().slice(0, 80);
     const runs = ref.includes('/') ? ref.trim() : aliasTargets.get(ref.trim().toLowerCase());
-    if (provider) uses.push({ provider, model: shown, role, ...(runs !== undefined && runs !== shown ? { runs } : {}) });
+    if (provider) uses.push({ provider, model: shown, role, ...(runs !== undefined && runs !== shown ? { runs } : {}), ...(cronJob ? { cronJob } : {}) });
   }
   const auth = isJsonObject(config.auth) ? config.auth : {};
   const order: Record<string, string[]> = {};
@@ -330,13 +350,14 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
     ownedConfigKeys: new Set(),
     ownEndpoints: new Set(),
     loadProblems: [],
+    cronProblem: null,
     visit: failedVisit(name, path, `${path}: ${message}`),
     path,
     problem: `${path}: ${message}`,
   });
   const file = await readCredentialFile(path);
   if (file.kind === 'absent') {
-    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), ownEndpoints: new Set(), loadProblems: [], visit: absentVisit(name, path), path, problem: null };
+    return { found: false, uses: defaultUses(), statusUses: defaultUses(), agentIds: [], agentRefusal: null, agent: context.agent ?? openclawDefaultAgent, modelConfigured: false, usesOf: defaultUses, auth: noAuth, configKeys: new Set(), ownedConfigKeys: new Set(), ownEndpoints: new Set(), loadProblems: [], cronProblem: null, visit: absentVisit(name, path), path, problem: null };
   }
   if (file.kind === 'error') return fail(file.message);
   const json = await parseJson5Text(file.text);
@@ -346,14 +367,16 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const document = json.value;
   const agents = isJsonObject(document) && isJsonObject(document.agents) ? document.agents : {};
   const defaultAgent = defaultAgentOf(document);
+  const cron = await readCronModelJobs(context, isJsonObject(document) && isJsonObject(document.cron) ? document.cron.store : undefined);
   return {
     found: true,
-    ...providerUsesOf(document, context.agent),
+    ...providerUsesOf(document, context.agent, false, cron.jobs),
     statusUses: providerUsesOf(document, context.agent, true).uses,
+    cronProblem: cron.problem,
     agentIds: listAgentIds(agents, agentEntries(agents)),
     agentRefusal: 'refusal' in defaultAgent ? defaultAgent.refusal : null,
     loadProblems: [...unresolvedTemplates(document, await environmentOf(context, document)), ...rosterProblems(agents, agentEntries(agents))],
-    usesOf: (agent) => providerUsesOf(document, agent).uses,
+    usesOf: (agent) => providerUsesOf(document, agent, false, cron.jobs).uses,
     visit: foundVisit(name, path),
     path,
     problem: null,

@@ -23,6 +23,11 @@ export interface ReadOnlyDatabase {
    * beyond Number's safe range is a bigint.
    */
   find<C extends string>(table: string, keyColumn: string, key: string, columns: readonly C[]): Record<C, unknown> | null;
+  /**
+   * Every row (in rowid order) of `table` whose `keyColumn` is `key`, at most `limit`: the values
+   * of `columns`; `null` when the database has no such table (an older schema).
+   */
+  where<C extends string>(table: string, keyColumn: string, key: string, columns: readonly C[], limit: number): Record<C, unknown>[] | null;
 }
 
 /** A value larger than this is not an auth document; refusing it bounds memory. */
@@ -372,37 +377,43 @@ function lookups(snapshot: Snapshot): ReadOnlyDatabase {
     }
     return false;
   });
+  /** The rows of `table` whose `keyColumn` is `key`, up to `limit`; `null`: no such table, when `optional`. */
+  const select = <C extends string>(table: string, keyColumn: string, key: string, wanted: readonly C[], limit: number, optional: boolean): Record<C, unknown>[] | null => {
+    const found = tables.get(foldName(table));
+    if (!found) {
+      if (optional) return null;
+      throw new SqliteFormatError(`unexpected layout (no such table: ${table})`);
+    }
+    if (!found.shape.ok) throw new SqliteFormatError(`table ${table}: ${found.shape.message}`);
+    const { columns } = found.shape;
+    const columnNamed = (name: string): Column => {
+      const column = columns.find((c) => foldName(c.name) === foldName(name));
+      if (!column) throw new SqliteFormatError(`unexpected layout (no column ${name} in ${table})`);
+      if (column.stored === null) throw new SqliteFormatError(`table ${table}: column ${column.name} is a VIRTUAL generated column, which authwatch cannot compute`);
+      return column;
+    };
+    const key_ = columnNamed(keyColumn);
+    if (key_.collation !== 'BINARY') throw new SqliteFormatError(`table ${table}: column ${key_.name} compares with COLLATE ${key_.collation}, which authwatch does not match`);
+    const picked = wanted.map((name) => [name, columnNamed(name)] as const);
+    const valueOf = (cell: Cell, column: Column): unknown => {
+      if (column.rowid) return cell.rowid;
+      if (column.stored! < cell.fields()) {
+        const value = cell.column(column.stored!);
+        return column.real && typeof value === 'bigint' ? Number(value) : value;
+      }
+      if ('value' in column.missing) return column.missing.value;
+      throw new SqliteFormatError(`table ${table}: a row older than column ${column.name}, whose default (${column.missing.unknown}) authwatch cannot compute`);
+    };
+    const rows: Record<C, unknown>[] = [];
+    snapshot.scanTable(found.root, (cell) => {
+      if (valueOf(cell, key_) !== key) return false;
+      rows.push(Object.fromEntries(picked.map(([name, column]) => [name, valueOf(cell, column)])) as Record<C, unknown>);
+      return rows.length >= limit;
+    });
+    return rows;
+  };
   return {
-    find(table, keyColumn, key, wanted) {
-      const found = tables.get(foldName(table));
-      if (!found) throw new SqliteFormatError(`unexpected layout (no such table: ${table})`);
-      if (!found.shape.ok) throw new SqliteFormatError(`table ${table}: ${found.shape.message}`);
-      const { columns } = found.shape;
-      const columnNamed = (name: string): Column => {
-        const column = columns.find((c) => foldName(c.name) === foldName(name));
-        if (!column) throw new SqliteFormatError(`unexpected layout (no column ${name} in ${table})`);
-        if (column.stored === null) throw new SqliteFormatError(`table ${table}: column ${column.name} is a VIRTUAL generated column, which authwatch cannot compute`);
-        return column;
-      };
-      const key_ = columnNamed(keyColumn);
-      if (key_.collation !== 'BINARY') throw new SqliteFormatError(`table ${table}: column ${key_.name} compares with COLLATE ${key_.collation}, which authwatch does not match`);
-      const picked = wanted.map((name) => [name, columnNamed(name)] as const);
-      const valueOf = (cell: Cell, column: Column): unknown => {
-        if (column.rowid) return cell.rowid;
-        if (column.stored! < cell.fields()) {
-          const value = cell.column(column.stored!);
-          return column.real && typeof value === 'bigint' ? Number(value) : value;
-        }
-        if ('value' in column.missing) return column.missing.value;
-        throw new SqliteFormatError(`table ${table}: a row older than column ${column.name}, whose default (${column.missing.unknown}) authwatch cannot compute`);
-      };
-      let row: Record<string, unknown> | null = null;
-      snapshot.scanTable(found.root, (cell) => {
-        if (valueOf(cell, key_) !== key) return false;
-        row = Object.fromEntries(picked.map(([name, column]) => [name, valueOf(cell, column)]));
-        return true;
-      });
-      return row;
-    },
+    find: (table, keyColumn, key, wanted) => select(table, keyColumn, key, wanted, 1, false)![0] ?? null,
+    where: (table, keyColumn, key, wanted, limit) => select(table, keyColumn, key, wanted, limit, true),
   };
 }
