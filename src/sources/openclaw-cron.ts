@@ -70,5 +70,9 @@ export async function readCronModelJobs(context: SourceContext, configured: unkn
     const agent = typeof row.agent_id === 'string' && row.agent_id.trim() ? normalizeAgentId(row.agent_id) : null;
     jobs.push({ id, name: typeof row.name === 'string' && row.name.trim() ? row.name.trim() : id, agent, model, fallbacks });
   }
-  return { jobs, problem: bad.length > 0 ? `${dbPath}: cron_jobs: the job_json of ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} is not a job with a payload` : null };
+  const problems = [
+    ...(bad.length > 0 ? [`the job_json of ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} is not a job with a payload`] : []),
+    ...((read.value?.length ?? 0) >= maxJobs ? [`over ${maxJobs} jobs in the store: the rest were not read`] : []),
+  ];
+  return { jobs, problem: problems.length > 0 ? `${dbPath}: cron_jobs: ${problems.join('; ')}` : null };
 }
