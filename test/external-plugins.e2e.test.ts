@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, runProcess } from './helpers/cli.js';
-import { findOpenclaw } from './parity/harness.js';
+import { cleanEnv, findOpenclaw } from './parity/harness.js';
 
 // Issue 30 §5: a provider only an official external plugin serves (deepseek here) is served by
 // its env key once the plugin is installed. Homes made by the real OpenClaw 2026.9.6 CLI
@@ -19,18 +19,7 @@ const tarball = fileURLToPath(new URL('./fixtures/openclaw-plugins/openclaw-deep
 const key = `sk-PLANTEDdeepseek${'7'.repeat(24)}`;
 const deepseekModel = { agents: { defaults: { model: { primary: 'deepseek/deepseek-chat' } } } };
 
-const envOf = (home: string): Record<string, string> => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: home,
-  OPENCLAW_STATE_DIR: join(home, '.openclaw'),
-  TZ: 'UTC',
-  NO_COLOR: '1',
-  OPENCLAW_OFFLINE: '1',
-  OPENCLAW_NO_AUTO_UPDATE: '1',
-  OPENCLAW_NO_RESPAWN: '1',
-  DO_NOT_TRACK: '1',
-  DEEPSEEK_API_KEY: key,
-});
+const envOf = (home: string): Record<string, string> => ({ ...cleanEnv(home), OPENCLAW_STATE_DIR: join(home, '.openclaw'), DEEPSEEK_API_KEY: key });
 
 async function real(home: string, args: string[]): Promise<number | null> {
   const result = await runProcess(openclaw!, args, { env: envOf(home), timeoutMs: 600_000 });

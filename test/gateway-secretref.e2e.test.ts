@@ -1,8 +1,8 @@
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runProcess } from './helpers/cli.js';
-import { makeHome, writeFiles } from './helpers/home.js';
+import { filesUnder, makeHome, writeFiles } from './helpers/home.js';
 import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
 
 // A real OpenClaw 2026.9.6 gateway, started once for this file. authwatch finds it through a
@@ -21,16 +21,6 @@ const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) 
 });
 
 const describeReal = openclaw ? describe : describe.skip;
-
-function filesUnder(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
-}
 
 describeReal('gateway.auth.token as a file or exec SecretRef, against a real gateway', () => {
   let gateway: RealGateway;

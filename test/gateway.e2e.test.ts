@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -10,7 +10,7 @@ import { listeningPort } from './helpers/daemon.js';
 import { startSink } from './helpers/http-sink.js';
 import { startProcess, waitFor } from './helpers/processes.js';
 import { findTool } from './helpers/tools.js';
-import { makeHome } from './helpers/home.js';
+import { filesUnder, makeHome } from './helpers/home.js';
 import { freePort } from './helpers/processes.js';
 import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
 
@@ -28,17 +28,6 @@ const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) 
     return false;
   }
 });
-
-/** Every file under `dir`, for the "the token is nowhere" checks. */
-function filesUnder(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
-}
 
 const describeReal = openclaw ? describe : describe.skip;
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -38,3 +38,14 @@ export function writeFiles(root: string, files: Record<string, FileSpec>): void 
 }
 
 export const agentStore = (agent: string) => `.openclaw/agents/${agent}/agent/auth-profiles.json`;
+
+/** Every file under `dir` (none when it cannot be read), for the "the secret is nowhere" checks. */
+export function filesUnder(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
+}

@@ -64,8 +64,8 @@ interface BuiltHome {
   env: Record<string, string>;
 }
 
-/** The environment both programs get: a clean one, never the developer's own keys. */
-function homeEnv(dir: string, home: Home): Record<string, string> {
+/** A clean environment for the real CLI and authwatch in home `dir`: offline, never the developer's own keys. */
+export function cleanEnv(dir: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
@@ -75,6 +75,13 @@ function homeEnv(dir: string, home: Home): Record<string, string> {
     OPENCLAW_NO_AUTO_UPDATE: '1',
     OPENCLAW_NO_RESPAWN: '1',
     DO_NOT_TRACK: '1',
+  };
+}
+
+/** The environment both programs get. */
+function homeEnv(dir: string, home: Home): Record<string, string> {
+  return {
+    ...cleanEnv(dir),
     ...(home.stateDirEnv === false ? {} : { OPENCLAW_STATE_DIR: join(dir, '.openclaw') }),
     ...home.env,
   };
