@@ -367,7 +367,9 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const document = json.value;
   const agents = isJsonObject(document) && isJsonObject(document.agents) ? document.agents : {};
   const defaultAgent = defaultAgentOf(document);
-  const cron = await readCronModelJobs(context, isJsonObject(document) && isJsonObject(document.cron) ? document.cron.store : undefined);
+  // Cron jobs' models serve only the live model lookups: the state DB's jobs are read only when
+  // live checks can run (a check's sources get the hand-over then), not on every check (~25 ms).
+  const cron = context.handOverSecret ? await readCronModelJobs(context, isJsonObject(document) && isJsonObject(document.cron) ? document.cron.store : undefined) : { jobs: [], problem: null };
   return {
     found: true,
     ...providerUsesOf(document, context.agent, false, cron.jobs),

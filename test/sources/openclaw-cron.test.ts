@@ -96,14 +96,16 @@ describe("cron jobs' model overrides (state DB cron_jobs)", () => {
     expect(await readCronModelJobs(contextFor(makeHome()), undefined)).toEqual({ jobs: [], problem: null });
   });
 
-  it('through the CLI: an unreadable job is an error row naming the file under authwatch\'s policy, nothing under --policy openclaw', async () => {
+  it('through the CLI with live checks: an unreadable job is an error row naming the file under authwatch\'s policy, nothing under --policy openclaw; without live checks the jobs are not read', async () => {
     const home = homeWith(() => [{ id: 'bad', name: 'bad', json: '[]' }]);
     writeFiles(home, { '.openclaw/openclaw.json': { json: { agents: { defaults: { model: { primary: 'anthropic/claude-opus-4-6' } } } } } });
-    const own = JSON.parse((await runCli(['check', '--json', '--no-alerts'], { home })).stdout);
+    const plain = JSON.parse((await runCli(['check', '--json', '--no-alerts'], { home })).stdout);
+    expect(plain.profiles.map((p: { id: string }) => p.id)).not.toContain('openclaw:cron');
+    const own = JSON.parse((await runCli(['check', '--json', '--no-alerts', '--live'], { home })).stdout);
     const row = own.profiles.find((p: { id: string }) => p.id === 'openclaw:cron');
     expect(row).toMatchObject({ status: 'error' });
     expect(row.detail).toContain(`${join(home, '.openclaw/state/openclaw.sqlite')}: cron_jobs: the job_json of bad is not a job with a payload`);
-    const parity = JSON.parse((await runCli(['check', '--json', '--no-alerts', '--policy', 'openclaw'], { home })).stdout);
+    const parity = JSON.parse((await runCli(['check', '--json', '--no-alerts', '--live', '--policy', 'openclaw'], { home })).stdout);
     expect(parity.profiles.map((p: { id: string }) => p.id)).not.toContain('openclaw:cron');
   }, 60_000);
 });
