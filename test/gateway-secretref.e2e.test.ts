@@ -1,9 +1,10 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runProcess } from './helpers/cli.js';
 import { filesUnder, makeHome, writeFiles } from './helpers/home.js';
-import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
+import { findOpenclaw } from './parity/harness.js';
+import { startRealGateway, type RealGateway } from './helpers/gateway.js';
 
 // A real OpenClaw 2026.9.6 gateway, started once for this file. authwatch finds it through a
 // home whose openclaw.json names its port and holds its token only as a `file` or an `exec`
@@ -11,14 +12,7 @@ import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/
 // and must accept the config (`config validate`) and connect with it (`gateway call health`),
 // so the format is OpenClaw's own, not ours.
 
-const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) => {
-  try {
-    accessSync(path ?? '', constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
+const openclaw = findOpenclaw();
 
 const describeReal = openclaw ? describe : describe.skip;
 

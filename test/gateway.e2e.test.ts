@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -12,7 +12,8 @@ import { startProcess, waitFor } from './helpers/processes.js';
 import { findTool } from './helpers/tools.js';
 import { filesUnder, makeHome } from './helpers/home.js';
 import { freePort } from './helpers/processes.js';
-import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/gateway.js';
+import { findOpenclaw } from './parity/harness.js';
+import { startRealGateway, type RealGateway } from './helpers/gateway.js';
 
 // Real OpenClaw gateways (2026.9.6), started once for this file: A holds a setup-token that
 // expires in 20 h (its token also in its openclaw.json) and sends its Anthropic requests to a
@@ -20,14 +21,7 @@ import { DEFAULT_OPENCLAW, startRealGateway, type RealGateway } from './helpers/
 // on every address, so a connection from outside loopback must pair. authwatch reads them
 // through the Gateway protocol from homes that have no OpenClaw files at all.
 
-const openclaw = [process.env.AUTHWATCH_OPENCLAW, DEFAULT_OPENCLAW].find((path) => {
-  try {
-    accessSync(path ?? '', constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
+const openclaw = findOpenclaw();
 
 const describeReal = openclaw ? describe : describe.skip;
 
