@@ -1,4 +1,4 @@
-import { lstat } from 'node:fs/promises';
+import { promises as fsPromises } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import { isJsonObject } from '../core/json-reader.js';
 import { isProgramFailure, runProgram } from '../core/run-program.js';
@@ -33,7 +33,7 @@ async function secureCommandPath(provider: Record<string, unknown>, place: Secre
     throw fail(place, `${label} must be an absolute path without shell characters`, 'set it to the resolver program itself (realpath "$(command -v vault)")');
   }
   const path = userPath(command, context);
-  const stat = await lstat(path).catch(() => null);
+  const stat = await fsPromises.lstat(path).catch(() => null);
   if (!stat) throw fail(place, `${label} (${path}) is not readable`, 'install the resolver there or fix the path');
   if (stat.isDirectory()) throw fail(place, `${label} (${path}) must be a file`, 'point it at the program');
   if (stat.isSymbolicLink()) throw fail(place, `${label} (${path}) must not be a symlink`, 'configure the real path (realpath it)');

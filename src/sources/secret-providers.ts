@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { constants, promises as fsPromises } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { AuthwatchError } from '../core/errors.js';
 import { isJsonObject } from '../core/json-reader.js';
@@ -194,12 +193,12 @@ function readJsonPointer(root: unknown, pointer: string): { ok: true; value: unk
 async function readSecureFile(path: string, label: string, maxBytes: number, timeoutMs: number, place: SecretPlace): Promise<string> {
   const refuse = (problem: string, fix: string) => fail(place, `${label} ${problem}`, fix);
   if (!isAbsolute(path)) throw refuse('is not an absolute path', 'give an absolute path');
-  const before = await lstat(path, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
+  const before = await fsPromises.lstat(path, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
     throw refuse(error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code ?? 'error'})`, 'create it, readable by this user only (chmod 600)');
   });
   if (before.isSymbolicLink()) throw refuse('is a symlink, which OpenClaw refuses', 'point the path at the file itself');
   if (!before.isFile()) throw refuse('is not a regular file', 'point the path at a regular file');
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+  const handle = await fsPromises.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     throw refuse(`cannot be opened (${error.code ?? 'error'})`, 'make it readable by this user');
   });
   let timer: NodeJS.Timeout | undefined;
