@@ -369,12 +369,12 @@ export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) =>
 }
 
 function lookups(snapshot: Snapshot): ReadOnlyDatabase {
-  const tables = new Map<string, { root: number; shape: TableShape }>();
+  // A table's CREATE statement is parsed when the table is first read: OpenClaw's schema has
+  // dozens of tables and a check reads a few (parsing them all cost ~15 ms of a check).
+  const tables = new Map<string, { root: number; sql: string; shape?: TableShape }>();
   snapshot.scanTable(1, (cell) => {
     const [type, name, , root, sql] = [0, 1, 2, 3, 4].map((i) => cell.column(i));
-    if (type === 'table' && typeof name === 'string' && typeof root === 'number' && typeof sql === 'string') {
-      tables.set(foldName(name), { root, shape: root > 0 ? tableShape(sql) : { ok: false, message: 'a virtual table' } });
-    }
+    if (type === 'table' && typeof name === 'string' && typeof root === 'number' && typeof sql === 'string') tables.set(foldName(name), { root, sql });
     return false;
   });
   /** The rows of `table` whose `keyColumn` is `key`, up to `limit`; `null`: no such table, when `optional`. */
@@ -384,6 +384,7 @@ function lookups(snapshot: Snapshot): ReadOnlyDatabase {
       if (optional) return null;
       throw new SqliteFormatError(`unexpected layout (no such table: ${table})`);
     }
+    found.shape ??= found.root > 0 ? tableShape(found.sql) : { ok: false, message: 'a virtual table' };
     if (!found.shape.ok) throw new SqliteFormatError(`table ${table}: ${found.shape.message}`);
     const { columns } = found.shape;
     const columnNamed = (name: string): Column => {
