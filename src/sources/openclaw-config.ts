@@ -368,7 +368,7 @@ export async function readOpenclawConfig(context: SourceContext): Promise<Opencl
   const agents = isJsonObject(document) && isJsonObject(document.agents) ? document.agents : {};
   const defaultAgent = defaultAgentOf(document);
   // Cron jobs' models serve only the live model lookups: the state DB's jobs are read only when
-  // live checks can run (a check's sources get the hand-over then), not on every check (~25 ms).
+  // live checks can run (a check's sources get the hand-over then), not on every check.
   const cron = context.handOverSecret ? await readCronModelJobs(context, isJsonObject(document) && isJsonObject(document.cron) ? document.cron.store : undefined) : { jobs: [], problem: null };
   return {
     found: true,

@@ -370,7 +370,7 @@ export async function readSqlite<T>(path: string, use: (db: ReadOnlyDatabase) =>
 
 function lookups(snapshot: Snapshot): ReadOnlyDatabase {
   // A table's CREATE statement is parsed when the table is first read: OpenClaw's schema has
-  // dozens of tables and a check reads a few (parsing them all cost ~15 ms of a check).
+  // dozens of tables and a check reads a few (docs/performance.md has the saving).
   const tables = new Map<string, { root: number; sql: string; shape?: TableShape }>();
   snapshot.scanTable(1, (cell) => {
     const [type, name, , root, sql] = [0, 1, 2, 3, 4].map((i) => cell.column(i));
