@@ -287,7 +287,8 @@ async function checkOne(job: Job, settings: LiveSettings, timeoutMs: number, now
     else observation = job.classify({ status: answer.status, body, cfMitigated: answer.cfMitigated });
     // A refreshable login's access token refused as expired (its stored expiry not yet passed:
     // clocks differ, or it was renewed just now) is due for renewal, not dead.
-    if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !(job.checker.deadWords === undefined ? saysDead : job.checker.deadWords)?.test(observation.message)) {
+    const deadWords = job.checker.deadWords === undefined ? saysDead : job.checker.deadWords;
+    if (job.refreshable && observation.verdict === 'rejected' && answer.status === 401 && !deadWords?.test(observation.message)) {
       observation = { verdict: 'inconclusive', message: `access token refused as due for renewal (401${observation.message ? `: ${observation.message}` : ''}); the login renews it on its next use` };
     }
   }
