@@ -77,7 +77,10 @@ export async function resolveSecretInput(value: unknown, field: string, config: 
   const ref = refOf(value, config);
   if (!ref) {
     if (isJsonObject(value)) throw new AuthwatchError(`${field}: not a SecretRef OpenClaw accepts; write { source: "env" | "file" | "exec", provider: "<secrets.providers name>", id: "…" } or a plain value`);
-    return typeof value === 'string' ? value.trim() || undefined : undefined;
+    const plain = typeof value === 'string' ? value.trim() : '';
+    if (!plain) return undefined;
+    registerSecret(plain);
+    return plain;
   }
   const place: SecretPlace = { field, provider: ref.provider };
   ref.id = ref.id.trim();
