@@ -93,6 +93,13 @@ describe('live checks against local providers', () => {
       ['minimax:apierror', apiKey('minimax', 'apierror', 'y'), 'inconclusive', 'ok'],
       ['minimax:dead', apiKey('minimax', 'dead', 'z'), 'rejected', 'expired'],
       ['google-gemini-cli:works', oauth('google-gemini-cli', 'works'), 'works', 'ok'],
+      // A 200 page that is not the provider's JSON: nothing known, for every checker that reads the body.
+      ['openrouter:portal', apiKey('openrouter', 'portal', 'pa'), 'inconclusive', 'ok'],
+      ['openai-codex:portal', oauth('openai-codex', 'portal'), 'inconclusive', 'ok'],
+      ['zai:portal', apiKey('zai', 'portal', 'pb'), 'inconclusive', 'ok'],
+      ['deepseek:portal', apiKey('deepseek', 'portal', 'pc'), 'inconclusive', 'ok'],
+      // A list endpoint proves the key by its status alone.
+      ['groq:portal', apiKey('groq', 'portal', 'pd'), 'works', 'ok'],
       ['qwen:default', apiKey('qwen', 'works', 'r'), 'not-checkable', 'ok'],
     ];
     for (const [id, entry] of cases) profiles[id] = entry;
@@ -143,6 +150,7 @@ describe('live checks against local providers', () => {
         'google-gemini-cli:proout': oauth('google-gemini-cli', 'proout'),
         'google-gemini-cli:dead': oauth('google-gemini-cli', 'dead'),
         'google-gemini-cli:noproject': oauth('google-gemini-cli', 'noproject'),
+        'google-gemini-cli:portal': oauth('google-gemini-cli', 'portal'),
         'google-gemini-cli:norenew': { type: 'oauth', provider: 'google-gemini-cli', access: secret('dead', 'nr'), expires: NOW + 3_000_000 },
       }),
       '.gemini/oauth_creds.json': { json: { access_token: secret('works', 'cli'), refresh_token: `refresh-${MARKER}`, expiry_date: NOW + 3_000_000, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/cloud-platform' } },
@@ -150,7 +158,7 @@ describe('live checks against local providers', () => {
     });
     const { byId } = await check(home);
     const quota = providers.seen.filter((s) => s.path === '/v1internal:retrieveUserQuota');
-    expect(quota).toHaveLength(6);
+    expect(quota).toHaveLength(7);
     for (const asked of quota) {
       expect({ method: asked.method, body: asked.body, type: asked.headers['content-type'] }).toEqual({ method: 'POST', body: '{}', type: 'application/json' });
       expect(String(asked.headers.authorization)).toMatch(/^Bearer \w+\.\w*LIVEMARKER/);
@@ -162,6 +170,7 @@ describe('live checks against local providers', () => {
     expect(byId['google-gemini-cli:proout']).toMatchObject({ status: 'ok', live: { verdict: 'works', windows: expect.arrayContaining([expect.objectContaining({ name: 'gemini-2.5-pro', utilization: 1 })]) } });
     // A refreshable login's 401 is a token due for renewal; Google's 403 PERMISSION_DENIED says nothing about the login.
     expect(byId['google-gemini-cli:dead']).toMatchObject({ status: 'ok', live: { verdict: 'inconclusive' } });
+    expect(byId['google-gemini-cli:portal']).toMatchObject({ status: 'ok', live: { verdict: 'inconclusive', message: "a 200 answer that is not JSON, not the provider's" } });
     // With no refresh token the login cannot renew: its 401 is the end of it.
     expect(byId['google-gemini-cli:norenew']).toMatchObject({ status: 'expired', live: { verdict: 'rejected' } });
     expect(byId['google-gemini-cli:noproject']).toMatchObject({ status: 'ok', live: { verdict: 'inconclusive', message: 'unexpected answer 403: The caller does not have permission' } });

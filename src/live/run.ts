@@ -84,8 +84,14 @@ function modelFactOf(result: KeptResult, checkedWith: string): ModelFact {
   return { verdict, observedAt: result.observedAt, httpStatus: result.httpStatus, message, lastSeenAt: lastWorkedAt, checkedWith };
 }
 
-/** What a credential check's answer means: the answers every provider gives alike, else the checker's reading. */
-const credentialClassifier = (checker: LiveChecker, now: number): Job['classify'] => (answer) => classifyCommon(answer) ?? checker.classify(answer, now);
+/**
+ * What a credential check's answer means: the answers every provider gives alike, else the
+ * checker's reading. A 200 that is not JSON (a proxy's or captive portal's page) says nothing
+ * to a checker that reads the body: it would read as "works" with nothing in it.
+ */
+const credentialClassifier = (checker: LiveChecker, now: number): Job['classify'] => (answer) =>
+  classifyCommon(answer) ??
+  (checker.readsBody && answer.status === 200 && answer.body === undefined ? { verdict: 'inconclusive', message: 'a 200 answer that is not JSON, not the provider\'s' } : checker.classify(answer, now));
 
 /** What a model lookup's answer means, in the store's verdicts; a refused credential says nothing about the model. */
 function modelClassifier(lookup: ModelLookup, model: string): Job['classify'] {

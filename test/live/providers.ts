@@ -90,6 +90,8 @@ function answer(path: string, scenario: string, headers: IncomingMessage['header
     broken: { status: 502, body: 'Bad Gateway' },
     waitforever: { status: 429, body: anthropicError('rate_limit_error', 'slow down'), headers: { 'retry-after': '1e300' } },
     echo: { status: 401, body: { error: { message: `you sent ${JSON.stringify(headers)}` } } },
+    // A captive portal or proxy answering 200 with its own page.
+    portal: { status: 200, body: '<html><body>Sign in to the network</body></html>', headers: { 'content-type': 'text/html' } },
   };
   if (common[scenario]) return common[scenario];
   const model = modelAnswer(path, scenario, headers);
