@@ -45,6 +45,11 @@ describe('authwatch status', { timeout: 60_000 }, () => {
     // The same check from a timer, cron or a job (no terminal) may be one of many: only nobody-told remains.
     expect((await runCli(['check'], { home })).code).toBe(0);
     expect((await runCli(['status'], { home })).stdout.split('\n')[0]).toBe('authwatch status: NOT MONITORING: nobody is told of trouble');
+    // By hand with the output to a file: only stdin is the terminal.
+    const toFile = spawnSync('script', ['-qec', `${shellQuote(process.execPath)} ${shellQuote(cliPath)} check > ${shellQuote(join(home, 'out.txt'))}`, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC' }, encoding: 'utf8', timeout: 60_000 });
+    expect(toFile.status, toFile.stdout).toBe(0);
+    expect(JSON.parse((await runCli(['status', '--json'], { home })).stdout)).toMatchObject({ lastRun: { byHand: true } });
+    expect((await runCli(['check'], { home })).code).toBe(0);
     // The textfile is how Prometheus hears of trouble here (no channel).
     await runCli(['install', 'systemd', '--user', '--textfile', join(home, 'authwatch.prom')], { home }); // writes the units; systemctl may be unreachable here
     expect(existsSync(join(home, '.config/systemd/user/authwatch-check.timer'))).toBe(true);

@@ -18,7 +18,8 @@ import { urlForMessages } from '../core/scrub.js';
 import { defaultDeadlineMs, resolveDeadline, withDeadline, type Step } from './deadline.js';
 import type { OptionValues } from './args.js';
 import { commonOptions, commonSetup, oneOf, parseCommandArgs, resolvePush, resolveWarn, type CommonSetup } from './options.js';
-import { stdoutIsTerminal, writeStderr, writeStdout } from './stdout.js';
+import { writeStderr, writeStdout } from './stdout.js';
+import { isTerminal } from '../core/terminal.js';
 
 const checkUsage = `Usage: authwatch check [options]
 
@@ -195,7 +196,7 @@ function warnOfProfileHomes(context: SourceContext): void {
 }
 
 async function printReport(plan: CheckPlan, report: Report, env: NodeJS.ProcessEnv) {
-  const terminal = plan.format === 'table' && stdoutIsTerminal();
+  const terminal = plan.format === 'table' && isTerminal(1);
   const colour = terminal && !plan.values['no-color'] && !env.NO_COLOR;
   const printed = await formats[plan.format].render(report, { colour, width: terminal ? terminalWidth(env) : undefined });
   writeStdout(printed.text);

@@ -2,7 +2,7 @@
 // with the run, instead of a later 'error' event of process.stdout; its start-up saving over the
 // stream is noise on Node 24 (x1.02 CPU of `node -e 0`, 40 paired runs).
 // TODO(node>=26): remove if process.stdout can report a write failure synchronously.
-import { fstatSync, statSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { AuthwatchError, ExitCode } from '../core/errors.js';
 import { describeFsError } from '../core/files.js';
 import { scrub } from '../core/scrub.js';
@@ -72,19 +72,4 @@ function stream(fd: Fd): NodeJS.WriteStream {
     });
   }
   return out;
-}
-
-/**
- * Whether stdout is a terminal. Asked of node:tty only for a character device other than
- * /dev/null: loading it brings net and streams, which a timer's run to a file, a pipe, the
- * journal or /dev/null never needs.
- */
-export function stdoutIsTerminal(): boolean {
-  try {
-    const out = fstatSync(1);
-    if (!out.isCharacterDevice() || out.rdev === statSync('/dev/null').rdev) return false;
-  } catch {
-    return false;
-  }
-  return process.getBuiltinModule('node:tty').isatty(1);
 }

@@ -6,6 +6,7 @@ import { parseJsonText } from '../core/files.js';
 import { readObject, type Read } from '../core/json-reader.js';
 import { scrub } from '../core/scrub.js';
 import { makeStateDirectory, readStateFile, stateDirectory } from '../core/state-dir.js';
+import { isTerminal } from '../core/terminal.js';
 
 // What the last check or daemon run did (`last-run.json` in the state dir), for `authwatch
 // status`. Apart from the alert state: the state decides what is sent, this only reports.
@@ -137,7 +138,7 @@ export async function recordRun<T extends number>(command: LastRun['command'], n
     if (thrown instanceof AuthwatchError) exitCode = thrown.exitCode;
     throw thrown;
   } finally {
-    const byHand = process.stdin.isTTY === true || process.stdout.isTTY === true;
+    const byHand = isTerminal(0) || isTerminal(1);
     saveLastRun(process.env, homedir(), { command, finishedAt: Date.now(), durationMs: Date.now() - started, exitCode, error, ...notes, byHand });
   }
 }
