@@ -8,7 +8,7 @@ import { policy } from './helpers/policy.js';
 const MIN = 60_000;
 const KEY = 'openclaw-db /db main/anthropic:work';
 const row = (fingerprint: string | null, fields: Partial<Profile> = {}) =>
-  evaluate(makeProfile({ id: 'anthropic:work', provider: 'anthropic', source: 'openclaw-db', type: 'api_key', agent: 'main', path: '/db', fingerprint, ...fields }), NOW, policy);
+  evaluate(makeProfile({ id: 'anthropic:work', provider: 'anthropic', source: 'openclaw-db', type: 'api_key', agent: 'main', path: '/db', fingerprint: fingerprint === null ? null : { hex: fingerprint }, ...fields }), NOW, policy);
 const keys = (...rows: ReturnType<typeof row>[]) => new Set(rows.map(credentialKey));
 
 describe('credential changes', () => {

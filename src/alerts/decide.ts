@@ -8,7 +8,7 @@ import { severityOf } from './message.js';
 import type { Notice } from './notifier.js';
 import { groupNotices, membersOf } from './group.js';
 import type { AlertState, ChannelMemory } from './state-format.js';
-import { alreadyTold, isUsageKey, usageProfileKey, usageTopic, type UsageSignal, type UsageView } from '../evaluate/usage.js';
+import { alreadyTold, isUsageKey, usageMark, usageProfileKey, usageTopic, type UsageSignal, type UsageView } from '../evaluate/usage.js';
 
 // The alert memory and the pure decision of who to tell what. Nothing here reads the clock
 // or the disk: `decideAlerts` takes the previous state and `now` and returns the next state.
@@ -178,7 +178,7 @@ export function decideAlerts(
     next.profiles[key] = {
       status: e.status,
       since: before && before.status === e.status ? Math.min(before.since, now) : now,
-      fingerprint: e.profile.fingerprint,
+      fingerprint: e.profile.fingerprint?.hex ?? null,
     };
   }
   const hidden = (key: string) => !current.has(key) && (unreadable === 'all' || unreadable.has(agentOfKey(key)));
@@ -203,7 +203,7 @@ export function decideAlerts(
       const since = next.profiles[key]!.since;
       let kind: Notice['kind'] | null = null;
       if (!last || last.status !== e.status) kind = last && statusRank[e.status] > statusRank[last.status] ? 'escalation' : 'new';
-      else if (last.fingerprint !== e.profile.fingerprint) kind = 'new';
+      else if (last.fingerprint !== (e.profile.fingerprint?.hex ?? null)) kind = 'new';
       else if (now - last.at >= alerting.repeat[e.status as keyof AlertingConfig['repeat']]) kind = 'reminder';
       else if (channel.resendsFiring) kind = 'firing';
       if (kind) plan.notices.push(noticeFor(e, kind, since));
@@ -253,6 +253,11 @@ export function decideAlerts(
     plans.set(channel.name, plan);
   }
   return { next, plans, kept };
+}
+
+/** What a told key is remembered by: a profile's fingerprint (a new credential is news), a usage signal's episode and level. */
+export function toldMarks(rows: readonly Evaluation[], signals: readonly UsageSignal[]): Map<string, string | null> {
+  return new Map([...rows.map((e) => [profileKey(e), e.profile.fingerprint?.hex ?? null] as const), ...signals.map((s) => [s.key, usageMark(s)] as const)]);
 }
 
 /** Records a successful delivery: what the channel now knows. */

@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import { scrub } from '../core/scrub.js';
 import type { AlertingConfig } from '../config/alerting.js';
 import { describeSpan } from '../core/duration.js';
-import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState, type ChannelMemory, type ChannelPlan } from './decide.js';
+import { decideAlerts, emptyChannel, markDelivered, markFailed, profileKey, toldMarks, unreadableAgents, type AlertState, type ChannelMemory, type ChannelPlan } from './decide.js';
 import { resendsFiring } from './channel-types.js';
 import type { AlertBatch } from './notifier.js';
 import { membersOf } from './group.js';
@@ -13,7 +13,7 @@ import { loadState, saveState } from './store.js';
 import { stateDirectory } from '../core/state-dir.js';
 import { hostName } from '../config/host-name.js';
 import { quotaThresholdsDefault } from '../config/defaults.js';
-import { usageMark, usageView } from '../evaluate/usage.js';
+import { usageView } from '../evaluate/usage.js';
 
 export interface ChannelOutcome {
   channel: string;
@@ -169,7 +169,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   try {
     const previous = await loadState(dir, log, now);
     const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable, usage);
-    const fingerprints = new Map([...report.alertRows.map((e) => [profileKey(e), e.profile.fingerprint] as const), ...usage.signals.map((s) => [s.key, usageMark(s)] as const)]);
+    const fingerprints = toldMarks(report.alertRows, usage.signals);
     const host = hostName(config);
     const pending = new Map<string, number>();
     // The channels' modules (and their schemas, and zod) only for a run that may send.

@@ -1,9 +1,27 @@
-import { hash } from 'node:crypto';
-
 /**
  * A short, stable identifier for a secret: the first 8 hex digits of its SHA-256. Enough to
- * tell two tokens apart in a report, useless for recovering the token.
+ * tell two tokens apart in a report, useless for recovering the token. node:crypto is loaded
+ * on the first call, not with the program (see lazyFingerprint).
  */
 export function fingerprint(secret: string): string {
-  return hash('sha256', secret, 'hex').slice(0, 8);
+  return process.getBuiltinModule('node:crypto').hash('sha256', secret, 'hex').slice(0, 8);
+}
+
+/** A credential's fingerprint, as a profile carries it. */
+export interface Fingerprint {
+  readonly hex: string;
+}
+
+/**
+ * A fingerprint worked out when first read. Only `--json`, alerts and the credential memory
+ * read one, so a check that prints the table never loads node:crypto, which with the streams
+ * it brings is about a tenth of a typical check (paired runs in docs/performance.md).
+ */
+export function lazyFingerprint(secret: string): Fingerprint {
+  let hex: string | undefined;
+  return {
+    get hex() {
+      return (hex ??= fingerprint(secret));
+    },
+  };
 }

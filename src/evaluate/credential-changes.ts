@@ -62,7 +62,7 @@ export function trackCredentialChanges(memory: CredentialMemory, inWindow: reado
     if (!changeIsVisible(e)) continue;
     const key = credentialKey(e);
     windowed.add(key);
-    const fingerprint = e.profile.fingerprint!;
+    const fingerprint = e.profile.fingerprint!.hex;
     const before = memory.credentials[key];
     credentials[key] =
       before === undefined

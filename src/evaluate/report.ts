@@ -1,4 +1,4 @@
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import type { ExitCode } from '../core/errors.js';
 import { remediation } from './remediation.js';
 import type { RequiredProvider } from '../sources/openclaw-config.js';
@@ -45,7 +45,7 @@ function routeRow(route: Route, now: number): Evaluation | null {
   const at = route.recoversAt ?? route.fallbackFrom?.window?.until ?? null;
   const stale = route.windows.filter((u) => u.credentialChangedAt !== null).map((u) => u.profile);
   return {
-    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, ...(route.gateway ? { gateway: route.gateway } : {}), fingerprint: stale.length > 0 ? fingerprint(`stale ${stale.join(' ')}`) : null }),
+    profile: makeProfile({ id: `route:${route.provider}`, provider: route.provider, source: 'route', type: null, secret: 'absent', agent: route.agent, ...(route.gateway ? { gateway: route.gateway } : {}), fingerprint: stale.length > 0 ? lazyFingerprint(`stale ${stale.join(' ')}`) : null }),
     status: route.status,
     expiresAt: at,
     remainingMs: at === null ? null : at - now,

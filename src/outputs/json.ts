@@ -57,7 +57,7 @@ function profileJson(e: Report['evaluations'][number]) {
     fix: fixFor(e),
     agent: profile.agent,
     path: profile.path,
-    fingerprint: profile.fingerprint,
+    fingerprint: profile.fingerprint?.hex ?? null,
     fileExposed: profile.fileExposed,
     // Only when a live check is on for the profile: documents without live checks are unchanged.
     ...(live ? { live: liveToJson(live) } : {}),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { expandHome } from '../core/paths.js';
 import { readObject, type Read } from '../core/json-reader.js';
@@ -63,7 +63,7 @@ export const claudeCode: Source = {
         expiresAt: expires.ms,
         refreshable,
         secret: access || refreshable ? 'present' : 'absent',
-        fingerprint: access ? fingerprint(access) : null,
+        fingerprint: access ? lazyFingerprint(access) : null,
         notes: [...(access || refreshable ? [] : ['no access token stored']), ...plan],
       };
     });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readObject, type Read } from '../core/json-reader.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { checkEpochMs } from './epoch.js';
 import { readSingleProfileDocument } from './credential-document.js';
 import { expandHome } from '../core/paths.js';
@@ -54,7 +54,7 @@ export function readCliOAuthCreds(store: CliOAuthStore, context: SourceContext):
       expiresAt: expires.ms,
       refreshable,
       secret: present ? 'present' : 'absent',
-      fingerprint: access ? fingerprint(access) : null,
+      fingerprint: access ? lazyFingerprint(access) : null,
       notes: [...(present ? [] : ['logged out: no tokens stored'])],
     };
   });

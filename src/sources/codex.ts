@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { readCredentialFile } from '../core/files.js';
 import { registerSecret } from '../core/scrub.js';
 import { maxEpochMs } from '../core/iso-time.js';
@@ -120,7 +120,7 @@ function storedSecret(value: string | undefined, what: string): Pick<Profile, 's
   const secret = value?.trim();
   registerSecret(secret);
   return secret
-    ? { secret: 'present', fingerprint: fingerprint(secret), notes: [`${what} stored by the Codex CLI`] }
+    ? { secret: 'present', fingerprint: lazyFingerprint(secret), notes: [`${what} stored by the Codex CLI`] }
     : { secret: 'absent', fingerprint: null, notes: [`logged out: no ${what} stored`] };
 }
 
@@ -161,7 +161,7 @@ function oauthLogin(auth: CodexAuth, mtimeMs: number): Reading {
     expiresAt: access ? expiresAt : null,
     refreshable,
     secret: access || refreshable ? 'present' : 'absent',
-    fingerprint: access ? fingerprint(access) : null,
+    fingerprint: access ? lazyFingerprint(access) : null,
     notes: [...(access || refreshable ? [] : ['logged out: no tokens stored']), ...extra],
   };
 }
@@ -217,7 +217,7 @@ function envApiKey(context: SourceContext): Profile[] {
   const key = context.env.CODEX_API_KEY?.trim();
   if (!key) return [];
   registerSecret(key);
-  return [makeProfile({ id: 'openai:codex-env', provider: 'openai', source: name, type: 'api_key', fingerprint: fingerprint(key), notes: ['env: CODEX_API_KEY (used by codex exec ahead of the stored login)'] })];
+  return [makeProfile({ id: 'openai:codex-env', provider: 'openai', source: name, type: 'api_key', fingerprint: lazyFingerprint(key), notes: ['env: CODEX_API_KEY (used by codex exec ahead of the stored login)'] })];
 }
 
 /** Codex CLI's login: ChatGPT OAuth, an API key, an agent identity or PAT, or Bedrock keys. */

@@ -1,4 +1,4 @@
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { describeProgramFailure, isProgramFailure, runProgram } from '../core/run-program.js';
 import { checkEpochMs, checkEpochSeconds, checkIsoTime, type EpochCheck } from './epoch.js';
 import { jwtExpiry } from './jwt.js';
@@ -58,7 +58,7 @@ async function readOne(entry: Declared, index: number, context: SourceContext): 
     const expiresAt = expires.ms;
     if (value) context.handOverSecret?.({ source: 'declared', agent: null, id: entry.id }, { value });
     return {
-      profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? fingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
+      profile: makeProfile({ ...base, secret: value ? 'present' : 'absent', fingerprint: value ? lazyFingerprint(value) : null, expiresAt, notes: value ? [`from $${entry.env}`] : [`$${entry.env} is not set`] }),
       visit: { name: sourceNames.declared, path: null, found: Boolean(value), ok: true, error: null },
     };
   }

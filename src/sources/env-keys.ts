@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { registerSecret } from '../core/scrub.js';
 import { readGatewayDotenv } from './dotenv.js';
 import { primaryStateDir } from './openclaw-paths.js';
@@ -136,7 +136,7 @@ export const envKeys: Source = {
             source: name,
             type: variable.includes('OAUTH_TOKEN') ? 'token' : 'api_key',
             path: inProcess ? null : dotenvPath,
-            fingerprint: fingerprint(value),
+            fingerprint: lazyFingerprint(value),
             notes: [whereFrom(inProcess, dotenvPath)],
           }),
         );
@@ -184,7 +184,7 @@ function rotationKeys(context: SourceContext, fromFile: ReadonlyMap<string, stri
           source: name,
           type: 'api_key',
           path: inProcess ? null : dotenvPath,
-          fingerprint: fingerprint(key.value),
+          fingerprint: lazyFingerprint(key.value),
           notes: [rotationKeyNote, whereFrom(inProcess, dotenvPath)],
         }),
       );

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { pathExists, readCredentialFile } from '../core/files.js';
 import { registerSecret } from '../core/scrub.js';
 import { envDir, readCliOAuthCreds, type CliOAuthStore } from './cli-oauth-creds.js';
@@ -45,7 +45,7 @@ async function dotenvKey(dir: string): Promise<SourceResult> {
   for (const value of values.values()) registerSecret(value);
   const key = values.get('GEMINI_API_KEY')?.trim();
   if (!key) return { profiles: [], visits: [foundVisit(name, path)] };
-  return { profiles: [makeProfile({ ...row, type: 'api_key', fingerprint: fingerprint(key), notes: ['GEMINI_API_KEY in Gemini CLI\'s .env'] })], visits: [foundVisit(name, path)] };
+  return { profiles: [makeProfile({ ...row, type: 'api_key', fingerprint: lazyFingerprint(key), notes: ['GEMINI_API_KEY in Gemini CLI\'s .env'] })], visits: [foundVisit(name, path)] };
 }
 
 /** Gemini CLI: its OAuth login (plain file or encrypted storage) and the API key in its .env. */

@@ -1,6 +1,6 @@
 import { describeSpan } from '../core/duration.js';
 import { remediation } from '../evaluate/remediation.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { lazyFingerprint } from '../core/fingerprint.js';
 import { isValidTimeMs } from '../core/iso-time.js';
 import { checkEpochMs } from './epoch.js';
 import { isJsonObject, JsonObject, Problems, readObject, type Read } from '../core/json-reader.js';
@@ -291,7 +291,7 @@ function profileFromCredential(id: string, entry: Credential, origin: StoreOrigi
     refreshable: entry.type === 'oauth' && (nonEmpty(entry.refresh) || entry.oauthRef !== undefined),
     secret: entry.replaced ? 'absent' : secret,
     reference: reference ?? null,
-    fingerprint: value ? fingerprint(value) : null,
+    fingerprint: value ? lazyFingerprint(value) : null,
     fileExposed: false,
     notes: origin.notes.length === 0 ? own : [...own, ...origin.notes],
     usage,

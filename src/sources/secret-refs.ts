@@ -3,7 +3,7 @@ import { readGatewayDotenv } from './dotenv.js';
 import { expandHome } from '../core/paths.js';
 import { primaryStateDir, stateDatabasePath, stateDirs } from './openclaw-paths.js';
 import { pathExists } from '../core/files.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { fingerprint, lazyFingerprint, type Fingerprint } from '../core/fingerprint.js';
 import { registerSecret } from '../core/scrub.js';
 import { readSqlite, SqliteFormatError } from './sqlite-read.js';
 import type { Profile, SourceContext } from './source.js';
@@ -32,7 +32,7 @@ function stateDirOf(profile: Profile, context: SourceContext): string {
   return owner?.dir ?? primaryStateDir(context);
 }
 
-type StoreLookup = { kind: 'found'; fingerprint: string } | { kind: 'none' } | { kind: 'unreadable'; message: string };
+type StoreLookup = { kind: 'found'; fingerprint: Fingerprint } | { kind: 'none' } | { kind: 'unreadable'; message: string };
 
 /**
  * A `store` ref as OpenClaw resolves it: the team-scope entry of that name in the state DB's
@@ -55,7 +55,7 @@ async function lookUpStoreEntry(database: string, entry: string): Promise<StoreL
   if (!row || row.scope_kind !== 'team' || row.scope_id !== '' || (row.deleted_at_ms !== null && row.deleted_at_ms !== undefined)) return { kind: 'none' };
   const value = typeof row.value === 'string' ? row.value : '';
   registerSecret(value);
-  return value ? { kind: 'found', fingerprint: fingerprint(value) } : { kind: 'none' };
+  return value ? { kind: 'found', fingerprint: lazyFingerprint(value) } : { kind: 'none' };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Fingerprint } from '../core/fingerprint.js';
+
 export const credentialTypes = ['api_key', 'token', 'oauth'] as const;
 export type CredentialType = (typeof credentialTypes)[number];
 
@@ -26,7 +28,7 @@ export interface Profile {
   /** Where a `reference` secret lives, to check that it is there (never to read it). */
   reference: SecretReference | null;
   /** First 8 hex digits of the secret's SHA-256, for telling credentials apart. */
-  fingerprint: string | null;
+  fingerprint: Fingerprint | null;
   /** Its file can be read by users other than the owner (group or others). */
   fileExposed: boolean;
   /** Facts worth showing next to the status (file permissions, where from). */

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../src/config/alerting.js';
 import { defaultAlerting } from '../../src/config/defaults.js';
-import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, profileKey, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
+import { decideAlerts, emptyState, inQuietHours, markDelivered, markFailed, toldMarks, unreadableAgents, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { failedVisit, makeProfile, problemProfile, type Profile, type SourceVisit } from '../../src/sources/source.js';
 import { DAY, HOUR, NOW } from '../helpers/clock.js';
 import { policy } from '../helpers/policy.js';
 
 const token = (expiresAt: number, fields: Partial<Profile> = {}) =>
-  makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: 'aaaa1111', ...fields });
+  makeProfile({ id: 'anthropic:default', provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', expiresAt, fingerprint: { hex: 'aaaa1111' }, ...fields });
 
 /** One run of the alert memory for one channel: decide, then deliver (or fail) everything planned. */
 function run(
@@ -22,7 +22,7 @@ function run(
   const { next, plans } = decideAlerts(state, evaluations, now, [{ name: 'mail', resendsFiring: options.resends ?? false }], { ...defaultAlerting, ...options.alerting }, unreadable);
   const plan = plans.get('mail')!;
   const memory = next.channels.mail!;
-  const fingerprints = new Map(evaluations.map((e) => [profileKey(e), e.profile.fingerprint]));
+  const fingerprints = toldMarks(evaluations, []);
   if (plan.notices.length > 0) next.channels.mail = options.fail ? markFailed(memory, 'smtp down', now) : markDelivered(memory, plan.notices, fingerprints, now);
   return { state: next, told: plan.notices.map((n) => `${n.kind}:${n.status}`), deferred: plan.deferred };
 }
@@ -42,9 +42,9 @@ describe('alert memory, as a story', () => {
     expect(step.told).toEqual([]);
     step = run(step.state, [token(expires)], expires + 4 * HOUR + 60_000);
     expect(step.told).toEqual(['reminder:expired']); // 4h repeat for expired
-    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: 'bbbb2222' })], expires + 5 * HOUR);
+    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: { hex: 'bbbb2222' } })], expires + 5 * HOUR);
     expect(step.told).toEqual(['resolved:expired']); // a new token: resolved, naming what it was
-    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: 'bbbb2222' })], expires + 6 * HOUR);
+    step = run(step.state, [token(NOW + 365 * DAY, { fingerprint: { hex: 'bbbb2222' } })], expires + 6 * HOUR);
     expect(step.told).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe('alert memory, as a story', () => {
 
   it('a replaced credential that is bad again is a new alert, not a silent repeat', () => {
     let step = run(emptyState(), [token(NOW - HOUR)], NOW);
-    step = run(step.state, [token(NOW - HOUR, { fingerprint: 'cccc3333' })], NOW + HOUR);
+    step = run(step.state, [token(NOW - HOUR, { fingerprint: { hex: 'cccc3333' } })], NOW + HOUR);
     expect(step.told).toEqual(['new:expired']);
   });
 
@@ -130,7 +130,7 @@ describe('alert memory, as a story', () => {
 
   it('a store that cannot be read keeps its profiles as they were: nothing resolved, nothing new when it reads again', () => {
     const storePath = '/home/u/.openclaw/agents/main/agent/auth-profiles.json';
-    const other = token(NOW - HOUR, { id: 'openai:default', provider: 'openai', agent: 'ops', fingerprint: 'dddd4444' });
+    const other = token(NOW - HOUR, { id: 'openai:default', provider: 'openai', agent: 'ops', fingerprint: { hex: 'dddd4444' } });
     const torn = problemProfile({ id: 'openclaw:main', provider: 'unknown', source: 'openclaw', agent: 'main', path: storePath }, `${storePath}: unexpected end of JSON`);
     const visits = [failedVisit('openclaw', storePath, `${storePath}: unexpected end of JSON`)];
     let step = run(emptyState(), [token(NOW - HOUR, { path: storePath }), other], NOW);

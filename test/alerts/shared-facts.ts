@@ -1,7 +1,7 @@
-import type { decideAlerts as Decide, markDelivered as Mark, profileKey as Key, AlertState } from '../../src/alerts/decide.js';
+import type { decideAlerts as Decide, markDelivered as Mark, profileKey as Key, toldMarks as ToldMarks, AlertState } from '../../src/alerts/decide.js';
 import type { evaluate as Evaluate, Evaluation } from '../../src/evaluate/evaluate.js';
 import type { withLive as WithLive } from '../../src/evaluate/live.js';
-import type { usageMark as UsageMark, usageView as UsageView } from '../../src/evaluate/usage.js';
+import type { usageView as UsageView } from '../../src/evaluate/usage.js';
 import type { makeProfile as MakeProfile } from '../../src/sources/source.js';
 import type { Notice } from '../../src/alerts/notifier.js';
 import { defaultAlerting } from '../../src/config/defaults.js';
@@ -20,7 +20,7 @@ interface Modules {
   profileKey: typeof Key;
   evaluate: typeof Evaluate;
   withLive: typeof WithLive;
-  usageMark: typeof UsageMark;
+  toldMarks: typeof ToldMarks;
   usageView: typeof UsageView;
   makeProfile: typeof MakeProfile;
 }
@@ -29,7 +29,7 @@ interface Modules {
 export const resetAt = NOW + 3 * HOUR;
 
 export function rows(m: Modules, now: number, utilization: number, windowResetsAt: number, deepseekDown: boolean): Evaluation[] {
-  const login = m.makeProfile({ id: 'anthropic:me', provider: 'anthropic', source: 'openclaw', type: 'oauth', agent: 'main', path: '/home/u/.openclaw/agents/main/agent/auth-profiles.json', expiresAt: NOW + 30 * 24 * HOUR, refreshable: true, fingerprint: 'aaaa1111' });
+  const login = m.makeProfile({ id: 'anthropic:me', provider: 'anthropic', source: 'openclaw', type: 'oauth', agent: 'main', path: '/home/u/.openclaw/agents/main/agent/auth-profiles.json', expiresAt: NOW + 30 * 24 * HOUR, refreshable: true, fingerprint: { hex: 'aaaa1111' } });
   const fact = { verdict: 'works' as const, observedAt: now, httpStatus: 200, message: '', lastWorkedAt: now, lastConclusiveAt: now, windows: [{ name: '5h', utilization, resetsAt: windowResetsAt, periodMs: 5 * HOUR }], topUp: null };
   const evaluated = m.withLive(m.evaluate(login, now, policy), fact, now, { warnRatio: 0.9 });
   // report.ts `routeRow`: one per route owner; the shared store makes them say the same.
@@ -49,7 +49,7 @@ export function run(m: Modules, state: AlertState, alertRows: Evaluation[], now:
   const usage = m.usageView(alertRows, m.profileKey, [75, 90, 100], now);
   const { next, plans } = m.decideAlerts(state, alertRows, now, [{ name: 'mail', resendsFiring }], defaultAlerting, new Set(), usage);
   const notices = plans.get('mail')!.notices;
-  const fingerprints = new Map([...alertRows.map((e) => [m.profileKey(e), e.profile.fingerprint] as const), ...usage.signals.map((s) => [s.key, m.usageMark(s)] as const)]);
+  const fingerprints = m.toldMarks(alertRows, usage.signals);
   if (notices.length > 0) next.channels.mail = m.markDelivered(next.channels.mail!, notices, fingerprints, now);
   return { state: next, notices };
 }

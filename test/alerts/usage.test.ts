@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAlerting } from '../../src/config/defaults.js';
-import { decideAlerts, emptyState, markDelivered, markFailed, profileKey, type AlertState } from '../../src/alerts/decide.js';
+import { decideAlerts, emptyState, markDelivered, markFailed, profileKey, toldMarks, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate, type Evaluation } from '../../src/evaluate/evaluate.js';
 import type { LiveFact, Money, QuotaWindow } from '../../src/evaluate/live-fact.js';
 import { usageMark, usageView } from '../../src/evaluate/usage.js';
@@ -14,7 +14,7 @@ import { policy } from '../helpers/policy.js';
 // resets; an inconclusive check in between changes nothing.
 
 const MIN = 60_000;
-const login = makeProfile({ id: 'anthropic:me', provider: 'anthropic', source: 'openclaw', type: 'oauth', agent: 'main', expiresAt: NOW + 30 * 24 * HOUR, fingerprint: 'aaaa1111', refreshable: true });
+const login = makeProfile({ id: 'anthropic:me', provider: 'anthropic', source: 'openclaw', type: 'oauth', agent: 'main', expiresAt: NOW + 30 * 24 * HOUR, fingerprint: { hex: 'aaaa1111' }, refreshable: true });
 const fiveHours = 5 * HOUR;
 
 function fact(verdict: LiveFact['verdict'], windows: QuotaWindow[], now: number): LiveFact {
@@ -27,7 +27,7 @@ function run(state: AlertState, live: LiveFact | null, now: number, options: { f
   const usage = usageView([evaluation], profileKey, options.thresholds ?? [75, 90, 100], now);
   const { next, plans } = decideAlerts(state, [evaluation], now, [{ name: 'mail', resendsFiring: false }], { ...defaultAlerting, sendResolved: options.sendResolved ?? true }, new Set(), usage);
   const plan = plans.get('mail')!;
-  const fingerprints = new Map([[profileKey(evaluation), login.fingerprint] as const, ...usage.signals.map((s) => [s.key, usageMark(s)] as const)]);
+  const fingerprints = toldMarks([evaluation], usage.signals);
   if (plan.notices.length > 0) next.channels.mail = options.fail ? markFailed(next.channels.mail!, 'smtp down', now) : markDelivered(next.channels.mail!, plan.notices, fingerprints, now);
   return { state: next, told: plan.notices.map((n) => `${n.kind}:${n.topic}: ${n.detail}`), notices: plan.notices };
 }
@@ -102,7 +102,7 @@ describe('usage thresholds and resets in the alert memory', () => {
 });
 
 describe('balances in the alert memory', () => {
-  const key = makeProfile({ id: 'deepseek:default', provider: 'deepseek', source: 'openclaw', type: 'api_key', agent: 'main', fingerprint: 'bbbb2222' });
+  const key = makeProfile({ id: 'deepseek:default', provider: 'deepseek', source: 'openclaw', type: 'api_key', agent: 'main', fingerprint: { hex: 'bbbb2222' } });
   const balance = (left: number, extra: Partial<Money> = {}): LiveFact => ({ ...fact('works', [], NOW), money: [{ name: 'balance', unit: 'USD', spent: null, limit: null, period: 'total', left, today: null, ...extra }], topUp: 'top up at platform.deepseek.com' });
   function step(state: AlertState, live: LiveFact, now: number, lowBalance: number | undefined) {
     const evaluation: Evaluation = { ...evaluate(key, now, policy), live };

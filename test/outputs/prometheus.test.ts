@@ -9,7 +9,7 @@ import { policy } from '../helpers/policy.js';
 
 const machine = { host: 'gateway-1', checkIntervalSeconds: 900 };
 const profile = (fields: Partial<Profile> & { id: string }) =>
-  makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', fingerprint: 'PLANTED0', ...fields });
+  makeProfile({ provider: 'anthropic', source: 'openclaw', type: 'token', agent: 'main', fingerprint: { hex: 'PLANTED0' }, ...fields });
 
 function metricsFor(profiles: Profile[]) {
   const report = buildReport(

@@ -36,8 +36,8 @@ describe('openclaw auth-profiles.json source', () => {
     ]);
     expect(profiles[0]!.expiresAt).toBe(NOW + 10 * DAY);
     // The SHA-256 prefix of the secret the row stands for (the access token of an OAuth login).
-    expect(profiles[0]!.fingerprint).toBe(createHash('sha256').update('sk-ant-oat01-PLANTED-one').digest('hex').slice(0, 8));
-    expect(profiles[1]!.fingerprint).toBe(createHash('sha256').update('eyJPLANTEDaccess').digest('hex').slice(0, 8));
+    expect(profiles[0]!.fingerprint?.hex).toBe(createHash('sha256').update('sk-ant-oat01-PLANTED-one').digest('hex').slice(0, 8));
+    expect(profiles[1]!.fingerprint?.hex).toBe(createHash('sha256').update('eyJPLANTEDaccess').digest('hex').slice(0, 8));
     expect(JSON.stringify(profiles)).not.toMatch(/PLANTED/);
     expect(inspect(profiles, { depth: Infinity, showHidden: true, getters: true })).not.toMatch(/PLANTED/);
     expect(JSON.stringify(profiles.map((p) => ({ ...p })))).not.toMatch(/PLANTED/);
