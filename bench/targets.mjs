@@ -3,6 +3,7 @@
 // `node -e 0`'s on the same machine in the same run; "above floor" subtracts that floor.
 export const targets = {
   typicalRatio: { text: '<= 1.6x', pass: (ratio) => ratio <= 1.6 },
+  typicalBuiltins: { text: 'no crypto, stream, net, tty', pass: (loaded) => !loaded.some((name) => /crypto|stream|^net$|tty/.test(name)) },
   configuredRatio: { text: '<= 1.9x', pass: (ratio) => ratio <= 1.9 },
   realHomeRatio: { text: '<= 2.2x', pass: (ratio) => ratio <= 2.2 },
   tenThousandAboveFloorMs: { text: '<= 250 ms', pass: (ms) => ms <= 250 },
