@@ -15,7 +15,9 @@ export interface Fingerprint {
 /**
  * A fingerprint worked out when first read. Only `--json`, alerts and the credential memory
  * read one, so a check that prints the table never loads node:crypto, which with the streams
- * it brings is about a tenth of a typical check (paired runs in docs/performance.md).
+ * it brings is about a tenth of a typical check (paired runs in docs/performance.md). Until
+ * then the secret waits in the closure, as it does in the scrubber's list: no enumerable
+ * property, so nothing that serialises or inspects a profile reaches it.
  */
 export function lazyFingerprint(secret: string): Fingerprint {
   let hex: string | undefined;

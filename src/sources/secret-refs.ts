@@ -36,8 +36,8 @@ type StoreLookup = { kind: 'found'; fingerprint: Fingerprint } | { kind: 'none' 
 
 /**
  * A `store` ref as OpenClaw resolves it: the team-scope entry of that name in the state DB's
- * `secret_store_entries`, not deleted. Its value is never kept: only its fingerprint, and it is
- * handed to the scrubber. A database without the table has no entries (as OpenClaw reads it).
+ * `secret_store_entries`, not deleted. Its value is not put in the profile: only its fingerprint,
+ * and it is handed to the scrubber. A database without the table has no entries (as OpenClaw reads it).
  */
 async function lookUpStoreEntry(database: string, entry: string): Promise<StoreLookup> {
   const read = await readSqlite(database, (db) => {

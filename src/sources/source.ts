@@ -5,7 +5,8 @@ export type CredentialType = (typeof credentialTypes)[number];
 
 /**
  * One credential as a source found it, before any judgement. Never holds the secret itself:
- * sources keep at most its fingerprint.
+ * sources keep at most its fingerprint (a lazy one keeps the secret in a closure, out of
+ * reach of anything that serialises or inspects a profile).
  */
 export interface Profile {
   /** OpenClaw's profile id where there is one (`anthropic:default`), else a stable label. */
