@@ -178,7 +178,6 @@ export function decideAlerts(
     next.profiles[key] = {
       status: e.status,
       since: before && before.status === e.status ? Math.min(before.since, now) : now,
-      fingerprint: e.profile.fingerprint?.hex ?? null,
     };
   }
   const hidden = (key: string) => !current.has(key) && (unreadable === 'all' || unreadable.has(agentOfKey(key)));
@@ -255,18 +254,23 @@ export function decideAlerts(
   return { next, plans, kept };
 }
 
-/** What a told key is remembered by: a profile's fingerprint (a new credential is news), a usage signal's episode and level. */
-export function toldMarks(rows: readonly Evaluation[], signals: readonly UsageSignal[]): Map<string, string | null> {
-  return new Map([...rows.map((e) => [profileKey(e), e.profile.fingerprint?.hex ?? null] as const), ...signals.map((s) => [s.key, usageMark(s)] as const)]);
+/** A told key's mark, looked up when it is told: a usage signal's episode and level, a profile's fingerprint (a new credential is news). */
+type ToldMark = (key: string) => string | null;
+
+/** The marks of this run's rows and usage signals; a fingerprint is worked out only for a key that is told. */
+export function toldMarks(rows: readonly Evaluation[], signals: readonly UsageSignal[]): ToldMark {
+  const usage = new Map(signals.map((s) => [s.key, usageMark(s)]));
+  const profiles = new Map(rows.map((e) => [profileKey(e), e.profile.fingerprint]));
+  return (key) => usage.get(key) ?? profiles.get(key)?.hex ?? null;
 }
 
 /** Records a successful delivery: what the channel now knows. */
-export function markDelivered(memory: ChannelMemory, notices: readonly Notice[], fingerprints: ReadonlyMap<string, string | null>, now: number): ChannelMemory {
+export function markDelivered(memory: ChannelMemory, notices: readonly Notice[], markOf: ToldMark, now: number): ChannelMemory {
   const toldNow = { ...memory.told };
   for (const notice of notices) {
     for (const { key } of membersOf(notice)) {
       if (notice.kind === 'resolved') delete toldNow[key];
-      else if (notice.kind !== 'firing' || !toldNow[key]) toldNow[key] = { status: notice.status, at: now, fingerprint: fingerprints.get(key) ?? null };
+      else if (notice.kind !== 'firing' || !toldNow[key]) toldNow[key] = { status: notice.status, at: now, fingerprint: markOf(key) };
     }
   }
   return { told: toldNow, failures: 0, retryAt: null, lastError: null };

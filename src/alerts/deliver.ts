@@ -169,7 +169,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
   try {
     const previous = await loadState(dir, log, now);
     const { next, plans } = decideAlerts(previous, report.alertRows, now, channels, config.alerting, unreadable, usage);
-    const fingerprints = toldMarks(report.alertRows, usage.signals);
+    const markOf = toldMarks(report.alertRows, usage.signals);
     const host = hostName(config);
     const pending = new Map<string, number>();
     // The channels' modules (and their schemas, and zod) only for a run that may send.
@@ -189,7 +189,7 @@ export async function deliverAlerts(report: Report, config: Config, deps: Delive
         const batch: AlertBatch = { host, now, notices: plan.notices };
         try {
           await createNotifier(channel, { env, log }).send(batch);
-          next.channels[channel.name] = markDelivered(memory, plan.notices, fingerprints, now);
+          next.channels[channel.name] = markDelivered(memory, plan.notices, markOf, now);
           pending.set(channel.name, plan.deferred);
           log.info({ channel: channel.name, notices: plan.notices.length }, 'alert sent');
           return { ...base, result: 'sent', retryAt: null };

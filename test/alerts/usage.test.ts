@@ -3,7 +3,7 @@ import { defaultAlerting } from '../../src/config/defaults.js';
 import { decideAlerts, emptyState, markDelivered, markFailed, profileKey, toldMarks, type AlertState } from '../../src/alerts/decide.js';
 import { evaluate, type Evaluation } from '../../src/evaluate/evaluate.js';
 import type { LiveFact, Money, QuotaWindow } from '../../src/evaluate/live-fact.js';
-import { usageMark, usageView } from '../../src/evaluate/usage.js';
+import { usageView } from '../../src/evaluate/usage.js';
 import { textOf } from '../../src/alerts/message.js';
 import { makeProfile } from '../../src/sources/source.js';
 import { HOUR, NOW } from '../helpers/clock.js';
@@ -109,7 +109,7 @@ describe('balances in the alert memory', () => {
     const usage = usageView([evaluation], profileKey, [75, 90, 100], now, (provider) => (provider === 'deepseek' ? lowBalance : undefined));
     const { next, plans } = decideAlerts(state, [evaluation], now, [{ name: 'mail', resendsFiring: false }], defaultAlerting, new Set(), usage);
     const notices = plans.get('mail')!.notices;
-    if (notices.length > 0) next.channels.mail = markDelivered(next.channels.mail!, notices, new Map(usage.signals.map((s) => [s.key, usageMark(s)] as const)), now);
+    if (notices.length > 0) next.channels.mail = markDelivered(next.channels.mail!, notices, toldMarks([], usage.signals), now);
     return { state: next, told: notices.map((n) => `${n.kind}:${n.topic}: ${n.detail}${n.fix ? ` / ${n.fix}` : ''}`) };
   }
 
