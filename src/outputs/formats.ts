@@ -1,7 +1,7 @@
 import type { ExitCode } from '../core/errors.js';
 import type { Report } from '../evaluate/report.js';
 import { reportToJson, type RunOutcome } from './json.js';
-import { renderProvidersTable } from './providers-table.js';
+import { providersTableLines } from './providers-table.js';
 import { renderTable } from './table.js';
 
 /** What a format prints, and the exit code when the format has its own (the old script's). */
@@ -23,7 +23,7 @@ const compat = () => import('./openclaw-compat.js');
 const registry = {
   table: {
     usage: 'a line per provider in use, a row per credential, then a summary (the default)',
-    render: (report, options) => ({ text: renderProvidersTable(report.routes, options.width, report.checkedAt) + renderTable(report, options) }),
+    render: (report, options) => ({ text: renderTable(report, { ...options, above: providersTableLines(report.routes, options.width, report.checkedAt) }) }),
   },
   json: { usage: 'one JSON document (same as --json)', render: (report) => ({ text: renderJson(report) }) },
   'openclaw-json': { usage: "the JSON of OpenClaw's old claude-auth-status.sh", render: async (report) => ({ text: (await compat()).renderOpenclawJson(report) }) },

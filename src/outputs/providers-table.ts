@@ -8,11 +8,12 @@ const routeName = (route: Route, agents: boolean) => (agents && route.agent !== 
 
 /**
  * One line per provider in use, ahead of the profile table: `anthropic  on fallback
- * anthropic:default (…)`. On a terminal narrower than a line (`width`), the route's words go
- * under its name, indented and wrapped, as the profile table does with its detail.
+ * anthropic:default (…)`, then a blank line; no lines without routes. On a terminal narrower
+ * than a line (`width`), the route's words go under its name, indented and wrapped, as the
+ * profile table does with its detail.
  */
-export function renderProvidersTable(routes: readonly Route[], width?: number, now = Date.now()): string {
-  if (routes.length === 0) return '';
+export function providersTableLines(routes: readonly Route[], width?: number, now = Date.now()): string[] {
+  if (routes.length === 0) return [];
   const agents = new Set(routes.map((route) => route.agent)).size > 1;
   const nameWidth = Math.max(...routes.map((route) => routeName(route, agents).length));
   const lines = routes.flatMap((route) => {
@@ -23,7 +24,8 @@ export function renderProvidersTable(routes: readonly Route[], width?: number, n
     if (width === undefined || line.length <= width) return [line];
     return [routeName(route, agents), ...wrap(words, width - indent.length).map((part) => indent + part)];
   });
-  return `${lines.join('\n')}\n\n`;
+  lines.push('');
+  return lines;
 }
 
 const indent = '    ';

@@ -60,15 +60,18 @@ function render(report: Report, colour: boolean, layout: (typeof layouts)[number
   const rows = report.evaluations.map((e) => cellsOf(e, layout.shortExpiry));
   // Widths in UTF-16 units, as padEnd counts them.
   const widths = kept.map(({ header, column }) => rows.reduce((max, cells) => Math.max(max, cells[column]!.length), header.length));
+  // The spaces after a cell (its padding and the gap): one string per length, shared by every row.
+  const spaces: string[] = [];
+  const spacesAfter = (cell: string, width: number) => (spaces[width - cell.length] ??= ' '.repeat(width - cell.length + gap.length));
   // Built by concatenation, not map/join/replace: a 10,000-row table makes this line 10,000 times.
   const last = kept.length - 1;
   const line = (cells: readonly string[], status?: Status) => {
     let text = '';
     for (let index = 0; index < last; index++) {
       const { header, column } = kept[index]!;
-      const padded = cells[column]!.padEnd(widths[index]!);
+      const cell = cells[column]!;
       // The colour spans the padding, not the gap.
-      text += (header === 'STATUS' && status !== undefined && colour ? `${statusColour[status]}${padded}${reset}` : padded) + gap;
+      text += header === 'STATUS' && status !== undefined && colour ? `${statusColour[status]}${cell.padEnd(widths[index]!)}${reset}${gap}` : cell + spacesAfter(cell, widths[index]!);
     }
     text += cells[kept[last]!.column]!;
     let end = text.length;
@@ -94,9 +97,11 @@ function render(report: Report, colour: boolean, layout: (typeof layouts)[number
 
 /**
  * A plain-text table of the report, one row per profile, then a one-line summary. Given the
- * terminal's `width`, it fits it (see `layouts`).
+ * terminal's `width`, it fits it (see `layouts`). `above`: lines printed before it (the
+ * providers table), joined in the same text: a 10,000-row table is not copied again to put
+ * them in front.
  */
-export function renderTable(report: Report, options: { colour: boolean; width?: number }): string {
+export function renderTable(report: Report, options: { colour: boolean; width?: number; above?: readonly string[] }): string {
   const { width } = options;
   let lines: string[] = [];
   for (const layout of width === undefined ? layouts.slice(0, 1) : layouts) {
@@ -112,5 +117,5 @@ export function renderTable(report: Report, options: { colour: boolean; width?: 
   const failedSources = report.visits.filter((visit) => !visit.ok).length;
   const total = `${summary}${failedSources ? `; ${failedSources} source(s) unreadable` : ''} — status ${report.status}, exit ${report.exitCode}`;
   lines.push('', ...(width === undefined ? [total] : wrap(total, width)), '');
-  return lines.join('\n');
+  return (options.above ? options.above.concat(lines) : lines).join('\n');
 }
