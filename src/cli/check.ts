@@ -288,6 +288,8 @@ async function reportAlerts(alerts: DeliveryResult, now: number): Promise<number
 
 /** A `profiles` override that names no profile found is a typo until shown otherwise: say so, with the nearest id. */
 async function warnUnmatchedOverrides(overrides: readonly string[], report: Report): Promise<void> {
+  // Without overrides (most configs) there is nothing to match: no set of every row's id.
+  if (overrides.length === 0) return;
   const ids = new Set(report.evaluations.map((e) => e.profile.id));
   const unmatched = overrides.filter((id) => !ids.has(id));
   if (unmatched.length === 0) return;
