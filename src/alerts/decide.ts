@@ -178,6 +178,7 @@ export function decideAlerts(
     next.profiles[key] = {
       status: e.status,
       since: before && before.status === e.status ? Math.min(before.since, now) : now,
+      fingerprint: null,
     };
   }
   const hidden = (key: string) => !current.has(key) && (unreadable === 'all' || unreadable.has(agentOfKey(key)));

@@ -4,12 +4,15 @@ import { statuses, type Status } from '../evaluate/status.js';
 // The alert memory (`state.json`), read at every run that has channels. authwatch writes it
 // and reads it back; a state that does not read is moved aside (store.ts).
 
-// A profile's entry no longer keeps a `fingerprint` (no decision read it: what a channel was
-// told keeps its own); an older file's is ignored. So a run with channels and nothing to send
-// hashes no credential and loads no node:crypto.
+// A profile's entry no longer keeps a fingerprint (no decision read it: what a channel was told
+// keeps its own), so a run with channels and nothing to send hashes no credential and loads no
+// node:crypto. The key stays, always null: an older authwatch requires it, and one that cannot
+// read the file moves it aside and tells again (a rollback must not re-send). An older file's
+// value is ignored.
 export interface ProfileMemory {
   status: Status;
   since: number;
+  fingerprint: null;
 }
 
 export interface ChannelMemory {
@@ -55,7 +58,7 @@ export function readAlertState(document: unknown): Read<AlertState> {
     if (state.fields.version !== 1) state.problems.add(state.at('version'), 'Invalid input: expected 1');
     return {
       version: 1,
-      profiles: state.mapOf('profiles', (memory) => ({ status: status(memory), since: memory.requiredTime('since') })),
+      profiles: state.mapOf('profiles', (memory) => ({ status: status(memory), since: memory.requiredTime('since'), fingerprint: null })),
       channels: state.mapOf('channels', (channel) => ({
         told: channel.mapOf('told', (told) => ({ status: status(told), at: told.requiredTime('at'), fingerprint: fingerprint(told) })),
         failures: failures(channel),

@@ -32,6 +32,9 @@ describe('alert memory, as a story', () => {
     const expires = NOW + 6 * HOUR;
     let step = run(emptyState(), [token(expires)], NOW);
     expect(step.told).toEqual(['new:expiring']); // a change into expiring
+    // A profile's entry keeps the fingerprint key, always null: authwatch before 2026-12-07 requires it (a rollback must read the file).
+    expect(step.state.profiles).toEqual({ 'main/anthropic:default': { status: 'expiring', since: NOW, fingerprint: null } });
+    expect(step.state.channels.mail!.told['main/anthropic:default']).toEqual({ status: 'expiring', at: NOW, fingerprint: 'aaaa1111' });
     step = run(step.state, [token(expires)], NOW + 15 * 60_000);
     expect(step.told).toEqual([]); // 15 minutes later: nothing new to say
     step = run(step.state, [token(expires)], NOW + 5 * HOUR);

@@ -144,13 +144,13 @@ describe('openclaw.json (the default agent models)', () => {
 describe('the alert state (state.json)', () => {
   const written = {
     version: 1,
-    profiles: { 'a/p:1': { status: 'expiring', since: 5 } },
+    profiles: { 'a/p:1': { status: 'expiring', since: 5, fingerprint: null } },
     channels: { mail: { told: { 'a/p:1': { status: 'expiring', at: 6, fingerprint: 'abcd1234' } }, failures: 0, retryAt: null, lastError: null } },
   };
 
   it('reads back what authwatch writes; keys it does not know are dropped', () => {
     expect(readAlertState(written)).toEqual({ ok: true, value: written });
-    // A profile's fingerprint, written by authwatch before it stopped keeping one, is dropped too.
+    // A profile's fingerprint, written by authwatch before it stopped keeping one, is not kept.
     expect(readAlertState({ ...written, profiles: { 'a/p:1': { ...written.profiles['a/p:1'], fingerprint: 'abcd1234' } } })).toEqual({ ok: true, value: written });
     expect(readAlertState({ ...written, extra: 1, profiles: { 'a/p:1': { ...written.profiles['a/p:1'], more: 2 } } })).toEqual({ ok: true, value: written });
     const proto = readAlertState(JSON.parse('{"version":1,"profiles":{"__proto__":{"status":"ok","since":1,"fingerprint":null}},"channels":{}}'));
