@@ -1,8 +1,8 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isJsonObject } from '../core/json-reader.js';
 import { parseJsonText } from '../core/files.js';
 import { normalizeAgentId } from './openclaw-agents.js';
-import { primaryStateDir, stateDatabasePath } from './openclaw-paths.js';
+import { primaryStateDir, stateDatabasePath, userPath } from './openclaw-paths.js';
 import { readSqlite } from './sqlite-read.js';
 import type { SourceContext } from './source.js';
 
@@ -31,10 +31,6 @@ const maxJobs = 10_000;
 
 const columns = ['job_id', 'name', 'enabled', 'agent_id', 'payload_kind', 'job_json'] as const;
 
-function expandHome(path: string, context: SourceContext): string {
-  return path.startsWith('~') ? join(context.home, path.slice(1)) : path;
-}
-
 /** The jobs' overrides, or why they cannot be read (naming the file); none when the DB or table is absent. */
 export async function readCronModelJobs(context: SourceContext, configured: unknown): Promise<{ jobs: CronModelJob[]; problem: string | null }> {
   const stateDir = primaryStateDir(context);
@@ -44,7 +40,7 @@ export async function readCronModelJobs(context: SourceContext, configured: unkn
     const storedPath = typeof stored?.value_json === 'string' ? parseJsonText(stored.value_json) : null;
     const fromState = storedPath?.ok && typeof storedPath.value === 'string' && storedPath.value.trim() ? storedPath.value.trim() : null;
     const fromConfig = typeof configured === 'string' && configured.trim() ? configured.trim() : null;
-    const storeKey = resolve(expandHome(fromConfig ?? fromState ?? join(stateDir, 'cron', 'jobs.json'), context));
+    const storeKey = userPath(fromConfig ?? fromState ?? join(stateDir, 'cron', 'jobs.json'), context);
     return db.where('cron_jobs', 'store_key', storeKey, columns, maxJobs);
   });
   if (read.kind === 'absent') return { jobs: [], problem: null };

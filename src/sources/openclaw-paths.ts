@@ -26,6 +26,9 @@ export function openclawHome(context: Homes): string {
   return value ? expandHome(value, context.home) : context.home;
 }
 
+/** A path setting: `~` is OpenClaw's home, a relative path is taken from the working directory (OpenClaw's resolveUserPath). */
+export const userPath = (path: string, context: Homes): string => expandHome(path.trim(), openclawHome(context));
+
 function envPath(context: Homes, name: string): string | null {
   const value = envValue(context, name);
   return value ? expandHome(value, openclawHome(context)) : null;

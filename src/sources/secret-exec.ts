@@ -2,7 +2,8 @@ import { promises as fsPromises } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import { isJsonObject } from '../core/json-reader.js';
 import { isProgramFailure, runProgram } from '../core/run-program.js';
-import { fail, limitOf, userPath, type SecretPlace, type SecretRef } from './secret-settings.js';
+import { userPath } from './openclaw-paths.js';
+import { fail, limitOf, type SecretPlace, type SecretRef } from './secret-settings.js';
 import type { SourceContext } from './source.js';
 
 // OpenClaw 2026.9.6's exec secret provider (src/secrets/resolve.ts resolveExecRefs,

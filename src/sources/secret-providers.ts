@@ -4,9 +4,9 @@ import { AuthwatchError } from '../core/errors.js';
 import { isJsonObject } from '../core/json-reader.js';
 import { registerSecret } from '../core/scrub.js';
 import { readGatewayDotenv } from './dotenv.js';
-import { primaryStateDir } from './openclaw-paths.js';
+import { primaryStateDir, userPath } from './openclaw-paths.js';
 import { runExecProvider } from './secret-exec.js';
-import { fail, limitOf, userPath, type SecretPlace, type SecretRef, type SecretSource } from './secret-settings.js';
+import { fail, limitOf, type SecretPlace, type SecretRef, type SecretSource } from './secret-settings.js';
 import type { SourceContext } from './source.js';
 
 // A secret input of openclaw.json (a string, `${VAR}`, or a SecretRef) resolved as OpenClaw

@@ -1,7 +1,4 @@
 import { AuthwatchError } from '../core/errors.js';
-import { expandHome } from '../core/paths.js';
-import { openclawHome } from './openclaw-paths.js';
-import type { SourceContext } from './source.js';
 
 // What the file and exec secret providers share: the ref, where an error points, and how a
 // provider's settings are read (OpenClaw's schema, src/config/zod-schema.core.ts).
@@ -36,7 +33,4 @@ export function limitOf(provider: Record<string, unknown>, key: string, fallback
   }
   return value;
 }
-
-/** A path setting: `~` is OpenClaw's home, a relative path is taken from the working directory (OpenClaw's resolveUserPath). */
-export const userPath = (path: string, context: SourceContext) => expandHome(path.trim(), openclawHome(context));
 

@@ -75,14 +75,18 @@ describe("cron jobs' model overrides (state DB cron_jobs)", () => {
     expect(roles('main', true).join()).not.toContain('cron');
   });
 
-  it('the store openclaw.json names (cron.store, ~ is HOME), else the one the state DB records', async () => {
+  it("the store openclaw.json names (cron.store, ~ is OpenClaw's home), else the one the state DB records", async () => {
     const jobs = (h: string) => [
       { id: 'a', name: 'configured', store: join(h, 'mine/jobs.json'), payload: { model: 'openai/a' } },
       { id: 'b', name: 'recorded', store: join(h, 'recorded/jobs.json'), payload: { model: 'openai/b' } },
+      { id: 'c', name: 'under OPENCLAW_HOME', store: join(h, 'oc/mine/jobs.json'), payload: { model: 'openai/c' } },
     ];
     const home = homeWith(jobs, { 'cron.store': '~/recorded/jobs.json' });
     expect((await readCronModelJobs(contextFor(home), '~/mine/jobs.json')).jobs.map((j) => j.name)).toEqual(['configured']);
     expect((await readCronModelJobs(contextFor(home), undefined)).jobs.map((j) => j.name)).toEqual(['recorded']);
+    // OPENCLAW_HOME moves `~` as it does for OpenClaw (resolveCronJobsStorePath expands against the effective home).
+    const moved = contextFor(home, { OPENCLAW_HOME: join(home, 'oc'), OPENCLAW_STATE_DIR: join(home, '.openclaw') });
+    expect((await readCronModelJobs(moved, '~/mine/jobs.json')).jobs.map((j) => j.name)).toEqual(['under OPENCLAW_HOME']);
   });
 
   it('a job_json that is not a job is a problem naming the file; the other jobs are still read; no DB, no table: no jobs', async () => {
