@@ -36,7 +36,7 @@ export async function readCronModelJobs(context: SourceContext, configured: unkn
   const stateDir = primaryStateDir(context);
   const dbPath = stateDatabasePath(stateDir);
   const read = await readSqlite(dbPath, (db) => {
-    const stored = db.find('config_machine_state', 'state_key', 'cron.store', ['value_json']);
+    const stored = db.findOptional('config_machine_state', 'state_key', 'cron.store', ['value_json']);
     const storedPath = typeof stored?.value_json === 'string' ? parseJsonText(stored.value_json) : null;
     const fromState = storedPath?.ok && typeof storedPath.value === 'string' && storedPath.value.trim() ? storedPath.value.trim() : null;
     const fromConfig = typeof configured === 'string' && configured.trim() ? configured.trim() : null;
@@ -44,11 +44,7 @@ export async function readCronModelJobs(context: SourceContext, configured: unkn
     return db.where('cron_jobs', 'store_key', storeKey, columns, maxJobs);
   });
   if (read.kind === 'absent') return { jobs: [], problem: null };
-  if (read.kind === 'error') {
-    // A state DB without config_machine_state has no cron jobs either.
-    if (/no such table: config_machine_state/.test(read.message)) return { jobs: [], problem: null };
-    return { jobs: [], problem: `${dbPath}: cron jobs unreadable: ${read.message}` };
-  }
+  if (read.kind === 'error') return { jobs: [], problem: `${dbPath}: cron jobs unreadable: ${read.message}` };
   const jobs: CronModelJob[] = [];
   const bad: string[] = [];
   for (const row of read.value ?? []) {

@@ -5,7 +5,7 @@ import { primaryStateDir, stateDatabasePath, stateDirs } from './openclaw-paths.
 import { pathExists } from '../core/files.js';
 import { fingerprint, lazyFingerprint, type Fingerprint } from '../core/fingerprint.js';
 import { registerSecret } from '../core/scrub.js';
-import { readSqlite, SqliteFormatError } from './sqlite-read.js';
+import { readSqlite } from './sqlite-read.js';
 import type { Profile, SourceContext } from './source.js';
 
 /** An environment variable's name as people write them (`ANTHROPIC_API_KEY`): upper case, short. */
@@ -40,14 +40,7 @@ type StoreLookup = { kind: 'found'; fingerprint: Fingerprint } | { kind: 'none' 
  * and it is handed to the scrubber. A database without the table has no entries (as OpenClaw reads it).
  */
 async function lookUpStoreEntry(database: string, entry: string): Promise<StoreLookup> {
-  const read = await readSqlite(database, (db) => {
-    try {
-      return db.find('secret_store_entries', 'name', entry, ['scope_kind', 'scope_id', 'deleted_at_ms', 'value']);
-    } catch (error) {
-      if (error instanceof SqliteFormatError && /no such table/.test(error.message)) return null;
-      throw error;
-    }
-  });
+  const read = await readSqlite(database, (db) => db.findOptional('secret_store_entries', 'name', entry, ['scope_kind', 'scope_id', 'deleted_at_ms', 'value']));
   if (read.kind === 'absent') return { kind: 'none' };
   if (read.kind === 'error') return { kind: 'unreadable', message: `${database}: ${read.message}` };
   const row = read.value;

@@ -23,6 +23,8 @@ export interface ReadOnlyDatabase {
    * beyond Number's safe range is a bigint.
    */
   find<C extends string>(table: string, keyColumn: string, key: string, columns: readonly C[]): Record<C, unknown> | null;
+  /** `find` in a table an older schema may lack: no such table is no row. */
+  findOptional<C extends string>(table: string, keyColumn: string, key: string, columns: readonly C[]): Record<C, unknown> | null;
   /**
    * Every row (in rowid order) of `table` whose `keyColumn` is `key`, at most `limit`: the values
    * of `columns`; `null` when the database has no such table (an older schema).
@@ -415,6 +417,7 @@ function lookups(snapshot: Snapshot): ReadOnlyDatabase {
   };
   return {
     find: (table, keyColumn, key, wanted) => select(table, keyColumn, key, wanted, 1, false)![0] ?? null,
+    findOptional: (table, keyColumn, key, wanted) => select(table, keyColumn, key, wanted, 1, true)?.[0] ?? null,
     where: (table, keyColumn, key, wanted, limit) => select(table, keyColumn, key, wanted, limit, true),
   };
 }

@@ -98,6 +98,12 @@ describe("cron jobs' model overrides (state DB cron_jobs)", () => {
     expect(read.jobs.map((j) => j.id)).toEqual(['ok']);
     expect(read.problem).toBe(`${join(home, '.openclaw/state/openclaw.sqlite')}: cron_jobs: the job_json of bad is not a job with a payload`);
     expect(await readCronModelJobs(contextFor(makeHome()), undefined)).toEqual({ jobs: [], problem: null });
+    // A state DB without config_machine_state (an older schema) records no store: the default one is read.
+    const older = makeHome();
+    mkdirSync(join(older, '.openclaw/state'), { recursive: true });
+    const row = `INSERT INTO cron_jobs (store_key, job_id, name, enabled, payload_kind, job_json, updated_at) VALUES (${sql(join(older, '.openclaw/cron/jobs.json'))}, 'j', 'j', 1, 'agentTurn', '{"payload":{"model":"openai/x"}}', ${NOW});`;
+    execFileSync('sqlite3', [join(older, '.openclaw/state/openclaw.sqlite')], { input: `${ddl.slice(ddl.indexOf('CREATE TABLE IF NOT EXISTS'))}\n${row}\n` });
+    expect(await readCronModelJobs(contextFor(older), undefined)).toEqual({ jobs: [{ id: 'j', name: 'j', agent: null, model: 'openai/x', fallbacks: [] }], problem: null });
   });
 
   it('through the CLI with live checks: an unreadable job is an error row naming the file under authwatch\'s policy, nothing under --policy openclaw; without live checks the jobs are not read', async () => {
