@@ -79,24 +79,25 @@ describe.runIf(openclaw !== null)('external provider plugins: installed or not (
     expect((await authwatch(home, 'authwatch')).code).toBe(1);
   }, 600_000);
 
-  it('installed but disabled: `models status` still counts the key; the gateway does not load the plugin', async () => {
-    const home = copyOf(installed, 'disabled');
-    expect(await real(home, ['plugins', 'disable', 'deepseek'])).toBe(0);
+  /** A plugin the policy keeps off: `models status` (and `--policy openclaw`) still count the key, the gateway does not load it. */
+  async function offForTheGateway(home: string, detail: string) {
     expect(await real(home, ['models', 'status', '--check', '--json'])).toBe(0);
     expect((await authwatch(home, 'openclaw')).code).toBe(0);
     const own = await authwatch(home, 'authwatch');
     expect(own.code).toBe(1);
-    expect(own.detail).toContain('installed but off (plugins.entries.deepseek.enabled is false); fix: run `openclaw plugins enable deepseek`');
+    expect(own.detail).toContain(detail);
+  }
+
+  it('installed but disabled: `models status` still counts the key; the gateway does not load the plugin', async () => {
+    const home = copyOf(installed, 'disabled');
+    expect(await real(home, ['plugins', 'disable', 'deepseek'])).toBe(0);
+    await offForTheGateway(home, 'installed but off (plugins.entries.deepseek.enabled is false); fix: run `openclaw plugins enable deepseek`');
   }, 600_000);
 
   it('an allowlist without the plugin keeps it off for the gateway; `models status` still counts the key', async () => {
     const home = copyOf(installed, 'allow');
     editConfig(home, (config) => (config.plugins.allow = ['anthropic']));
-    expect(await real(home, ['models', 'status', '--check', '--json'])).toBe(0);
-    expect((await authwatch(home, 'openclaw')).code).toBe(0);
-    const own = await authwatch(home, 'authwatch');
-    expect(own.code).toBe(1);
-    expect(own.detail).toContain('plugins.allow does not list deepseek');
+    await offForTheGateway(home, 'plugins.allow does not list deepseek');
   }, 600_000);
 
   // Last: it changes the installed home itself (the index's paths are absolute: a copy's point here).
