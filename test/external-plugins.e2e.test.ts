@@ -68,15 +68,20 @@ describe.runIf(openclaw !== null)('external provider plugins: installed or not (
     expect([own.code, own.route]).toEqual([0, 'serving']);
   }, 600_000);
 
+  /** A plugin the gateway cannot run: the key serves nothing, for `models status` as for both policies. */
+  async function servesNothing(home: string, detail: string) {
+    expect(await real(home, ['models', 'status', '--check', '--json'])).toBe(1);
+    const parity = await authwatch(home, 'openclaw');
+    expect(parity.code).toBe(1);
+    expect(parity.detail).toContain(detail);
+    expect((await authwatch(home, 'authwatch')).code).toBe(1);
+  }
+
   it('not installed: the key serves nothing and the row says how to install the plugin', async () => {
     const home = join(root, 'none');
     mkdirSync(join(home, '.openclaw'), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, '.openclaw/openclaw.json'), JSON.stringify(deepseekModel));
-    expect(await real(home, ['models', 'status', '--check', '--json'])).toBe(1);
-    const parity = await authwatch(home, 'openclaw');
-    expect(parity.code).toBe(1);
-    expect(parity.detail).toContain('which is not installed; fix: `openclaw plugins install @openclaw/deepseek-provider`');
-    expect((await authwatch(home, 'authwatch')).code).toBe(1);
+    await servesNothing(home, 'which is not installed; fix: `openclaw plugins install @openclaw/deepseek-provider`');
   }, 600_000);
 
   /** A plugin the policy keeps off: `models status` (and `--policy openclaw`) still count the key, the gateway does not load it. */
@@ -104,10 +109,6 @@ describe.runIf(openclaw !== null)('external provider plugins: installed or not (
   it("the plugin's files gone: not an install, for `models status` as for authwatch", async () => {
     const home = installed;
     rmSync(join(home, '.openclaw/extensions'), { recursive: true, force: true });
-    expect(await real(home, ['models', 'status', '--check', '--json'])).toBe(1);
-    const parity = await authwatch(home, 'openclaw');
-    expect(parity.code).toBe(1);
-    expect(parity.detail).toContain('whose files are gone');
-    expect((await authwatch(home, 'authwatch')).code).toBe(1);
+    await servesNothing(home, 'whose files are gone');
   }, 600_000);
 });
