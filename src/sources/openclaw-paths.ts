@@ -21,7 +21,7 @@ function envValue(context: Homes, name: string): string | null {
  * else the user's home (OpenClaw 2026.9.6 `resolveEffectiveHomeDir`). A `~` in its other path
  * variables then means this home.
  */
-export function openclawHome(context: Homes): string {
+function openclawHome(context: Homes): string {
   const value = envValue(context, 'OPENCLAW_HOME');
   return value ? expandHome(value, context.home) : context.home;
 }

@@ -38,7 +38,7 @@ const maxTreeDepth = 32;
 const readAttempts = 4;
 
 /** A problem with the file's content, worded for the user. */
-export class SqliteFormatError extends Error {}
+class SqliteFormatError extends Error {}
 
 interface OpenFile {
   fd: number;
